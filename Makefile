@@ -1,0 +1,64 @@
+# IOM Hub. Two commands matter: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_PEOPLE ?= 500
+
+.PHONY: run test install install-dev migrate demo lint typecheck check bench browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python -m iomhub migrate --no-input -v 0
+
+demo: migrate
+	$(BIN)/python -m iomhub demo --people $(DEMO_PEOPLE) --if-empty
+
+## make run: install, migrate the embedded SQLite database, load the demo, serve on 127.0.0.1:$(PORT)
+run: demo
+	@echo ""
+	@echo "IOM Hub is starting on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	@echo "Sign in with any demo username above and the demo password."
+	$(BIN)/python -m iomhub runserver 127.0.0.1:$(PORT) --noreload
+
+## Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
+	  else echo "Chromium is missing: install Debian's chromium package (apt-get install chromium) for the browser tests"; fi; \
+	fi
+
+## make test: install and run the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+test: install-dev browser check
+	$(BIN)/pytest
+
+## Drift and quality checks that run before the tests
+check: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/python -m iomhub makemigrations --check --dry-run -v 0
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+
+lint: check
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

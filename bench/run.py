@@ -1,0 +1,107 @@
+"""`make bench`: figures for the national-scale questions, on this machine.
+
+Builds a fresh database (SQLite under var/bench by default, or DATABASE_URL), loads the synthetic
+demo partnership with BENCH_PEOPLE people (default 20,000; 100,000 for the national figure), then
+times the hot paths through the real stack (Django test client: middleware, policy, audit,
+templates): person search by name, by identifier and by date of birth, the person page, the API
+read. Prints a table and writes var/bench/results.json. Figures, not pass/fail: tests stay
+deterministic and never time anything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+OUT.mkdir(parents=True, exist_ok=True)
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "20000"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "50"))
+
+if "DATABASE_URL" not in os.environ:
+    db = OUT / f"bench-{PEOPLE}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iomhub.config.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from iomhub.access.models import User  # noqa: E402
+from iomhub.demo import load_demo  # noqa: E402
+from iomhub.people.models import Person  # noqa: E402
+
+
+def timed(label: str, fn, repeats: int = REPEATS) -> dict[str, float | str]:
+    samples = []
+    for i in range(repeats):
+        started = time.perf_counter()
+        fn(i)
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "what": label,
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
+        "max_ms": round(samples[-1], 2),
+    }
+
+
+def main() -> int:
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    load_demo(people=PEOPLE)
+    load_seconds = time.perf_counter() - started
+    officer = User.objects.get(username="police.officer")
+    client = Client()
+    client.force_login(officer)
+    sample = list(Person.objects.filter(restriction="").order_by("?").values("id", "last_name", "pnc_id", "date_of_birth")[:REPEATS])
+
+    def ok(response) -> None:
+        if response.status_code != 200:
+            raise SystemExit(f"unexpected {response.status_code} for {response.request['PATH_INFO']}")
+
+    results = [
+        timed("search page: surname", lambda i: ok(client.get("/people/", {"q": sample[i % len(sample)]["last_name"].upper()}))),
+        timed(
+            "search page: PNC ID, odd spacing",
+            lambda i: ok(client.get("/people/", {"q": " " + sample[i % len(sample)]["pnc_id"].lower() + " "})),
+        ),
+        timed(
+            "search page: date of birth",
+            lambda i: ok(client.get("/people/", {"q": sample[i % len(sample)]["date_of_birth"].strftime("%d/%m/%Y")})),
+        ),
+        timed("person summary page", lambda i: ok(client.get(f"/people/{sample[i % len(sample)]['id']}/"))),
+        timed("API: read a person", lambda i: ok(client.get(f"/api/v1/people/{sample[i % len(sample)]['id']}"))),
+        timed("API: search by surname", lambda i: ok(client.get("/api/v1/people", {"q": sample[i % len(sample)]["last_name"]}))),
+    ]
+    report = {
+        "people": PEOPLE,
+        "database": django.db.connection.vendor,
+        "demo_load_seconds": round(load_seconds, 1),
+        "people_per_second": round(PEOPLE / load_seconds),
+        "timings": results,
+    }
+    (OUT / "results.json").write_text(json.dumps(report, indent=2))
+    print(
+        f"IOM Hub benchmark: {PEOPLE:,} people on {report['database']}; demo loaded in {load_seconds:.1f}s ({report['people_per_second']:,}/s)"
+    )
+    print(f"{'what':<36}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+    for row in results:
+        print(f"{row['what']:<36}{row['p50_ms']:>10}{row['p95_ms']:>10}{row['max_ms']:>10}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

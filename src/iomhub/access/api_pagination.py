@@ -1,0 +1,37 @@
+"""Limit/offset pagination that refuses malformed values instead of quietly ignoring them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+
+MAX_LIMIT = 500
+
+
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    max_limit = MAX_LIMIT
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        errors: dict[str, list[str]] = {}
+        for name, upper in ((self.limit_query_param, MAX_LIMIT), (self.offset_query_param, None)):
+            raw = request.query_params.get(name)
+            if raw is None:
+                continue
+            if not raw.isdigit():
+                errors[name] = ["Must be a whole number of 0 or more"]
+            elif upper is not None and not 1 <= int(raw) <= upper:
+                errors[name] = [f"Must be between 1 and {upper}"]
+        if errors:
+            raise ValidationError(errors)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1 if parameter["name"] == self.limit_query_param else 0
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"]["maximum"] = MAX_LIMIT
+        return parameters

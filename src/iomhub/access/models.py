@@ -1,0 +1,242 @@
+"""The partnership (organisations, local teams, users, roles), sharing agreements and the audit log.
+
+Seed 000 §5.10.2 asks for a shared case management system with "levels of access, confidentiality,
+information exchange"; the brief's table names the roles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class OrganisationKind(models.TextChoices):
+    POLICE = "police", "Police force"
+    PROBATION = "probation", "Probation Service"
+    TREATMENT = "treatment", "Drug and alcohol treatment provider"
+    HOUSING = "housing", "Local authority housing"
+    DWP = "dwp", "Department for Work and Pensions"
+    HEALTH = "health", "Health"
+    MENTAL_HEALTH = "mental-health", "Mental health"
+    YOT = "yot", "Youth offending team"
+    PRISON = "prison", "Prison"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    LOCAL_AUTHORITY = "local-authority", "Local authority"
+
+
+class Section(models.TextChoices):
+    """The parts of a person's record that access is granted to separately."""
+
+    IDENTITY = "identity", "Identity"
+    CONTACT = "contact", "Addresses and contact details"
+    EQUALITY = "equality", "Equality monitoring"
+    MARKERS = "markers", "Warnings and markers"
+    JUSTICE = "justice", "Justice"
+    PLAN = "plan", "Plan"
+    ASSESSMENTS = "assessments", "Assessments"
+    HEALTH = "health", "Health and treatment"
+    TIMELINE = "timeline", "Timeline"
+    DOCUMENTS = "documents", "Documents"
+
+
+class Role(models.TextChoices):
+    POLICE_IOM_OFFICER = "police-iom-officer", "Police IOM officer"
+    PROBATION_OFFICER = "probation-officer", "Probation officer"
+    SUBSTANCE_MISUSE = "substance-misuse-practitioner", "Substance-misuse practitioner"
+    PARTNER_WORKER = "partner-worker", "Partner worker"
+    COORDINATOR = "iom-coordinator", "IOM coordinator"
+    CHAIR = "chair", "Chair"
+    PERFORMANCE_LEAD = "performance-lead", "Performance lead"
+    IG_LEAD = "ig-lead", "Information governance lead"
+    SYSTEM_ADMIN = "system-admin", "System administrator"
+    EVALUATOR = "evaluator", "Independent evaluator"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A local IOM team or hub (e.g. one per district), made of staff from several organisations."""
+
+    name = models.CharField(max_length=200, unique=True)
+    area = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        cached: frozenset[str] | None = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = frozenset(self.role_assignments.values_list("role", flat=True)) if self.pk else frozenset()
+            self._role_codes = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_codes.intersection(roles))
+
+    def role_labels(self) -> list[str]:
+        return [Role(code).label for code in sorted(self.role_codes)]
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=40, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class SharingAgreement(models.Model):
+    """What sections of a person's record an organisation's partner workers may see.
+
+    Without an agreement an organisation's partner workers see nothing (default deny).
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="sharing_agreement")
+    sections = models.JSONField(default=list, help_text="Section codes the organisation is entitled to")
+    signed_on = models.DateField(null=True, blank=True)
+    review_by = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Sharing agreement: {self.organisation}"
+
+
+class ApiToken(models.Model):
+    """A per-user API token. Only a SHA-256 digest is kept; the token is shown once when issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (iom_{self.prefix}…)"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def new_secret() -> str:
+        return "iom_" + secrets.token_urlsafe(32)
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only")
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    SEARCH = "search", "Searched"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    EXPORT = "export", "Exported"
+    DENIED = "denied", "Access denied"
+    BREAK_GLASS = "break-glass", "Break-glass access"
+    SIGN_IN = "sign-in", "Signed in"
+    SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
+    SIGN_OUT = "sign-out", "Signed out"
+    LOCKED_OUT = "locked-out", "Locked out"
+    TOKEN_ISSUED = "token-issued", "API token issued"
+
+
+class AuditEvent(models.Model):
+    """One append-only entry: who did what to which record, when, from where and why.
+
+    Shaped like the MoJ audit service (who / what / subject / correlation). Rows are never updated
+    or deleted by the application: ``save`` refuses an existing row, the queryset refuses bulk
+    changes, and a database trigger (see migration 0002) refuses UPDATE and DELETE outright.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    route = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=20, default="ok")
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["actor", "occurred_at"]), models.Index(fields=["person_id", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only")
+
+
+class BreakGlassAccess(models.Model):
+    """A chair's recorded, time-limited reason to read a person they would otherwise not see."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Break-glass by {self.user_id} on person {self.person_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class PersonAccessGrant(models.Model):
+    """A named user allowed to see a restricted person (MAPPA, counter-terrorism...)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="access_grants")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="person_grants")
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True)
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "user"], name="unique_grant_per_person_user")]
+
+    def __str__(self) -> str:
+        return f"User {self.user_id} may see restricted person {self.person_id}"

@@ -1,0 +1,249 @@
+"""The one access policy: ``can(user, action, obj, section=...)`` — default deny.
+
+Every view, API endpoint, export and selector asks this module; nothing else decides who may see
+or change a person's record. The rules (issue 2 §5; brief "Who uses it"; 000 §5.10.2 "levels of
+access, confidentiality, information exchange"):
+
+- The core IOM team (police IOM officers, probation officers, substance-misuse practitioners,
+  coordinators, chairs) see and work on every person in the partnership who is not restricted.
+- Partner workers see only people whose case their organisation is currently involved in, and
+  only the sections their organisation's sharing agreement names. No agreement, nothing.
+- Information governance leads see identities (for subject access and audit), and the audit log.
+- Performance leads, evaluators and system administrators see no identities.
+- Restricted people (MAPPA, counter-terrorism...) are visible only to users named on the person.
+- A chair may "break glass" to read someone they otherwise could not, giving a reason; the access
+  lasts an hour and is audited loudly.
+- Referrals (issue 5; 002 §4 "all partners will be able to make referrals"): any partner agency may
+  refer — the core IOM team and partner workers of an organisation. A referral is seen by its
+  referring organisation, and once submitted by coordinators and chairs (who prepare and run the
+  referral meeting; a draft is the referrer's own); never when it names a person the reader may
+  not see. Only a chair records the decision (adopt,
+  reject, defer): "accountability for decision will remain with the Chair" (002 §2).
+- The cohort's administration (the adoption checklist, outstanding items, the candidate list) is
+  the coordinator's and the chair's (002 §2: the coordinator keeps the record sheet).
+
+``people_filter(user)`` is the same rule as a database filter, so lists and searches agree with
+``can`` (a test checks they do for every role and person).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from iomhub.access.models import BreakGlassAccess, PersonAccessGrant, Role, Section, SharingAgreement
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+    from iomhub.people.models import Person
+
+BREAK_GLASS_DURATION = timedelta(hours=1)
+
+
+class Action(StrEnum):
+    PERSON_SEARCH = "person.search"
+    PERSON_VIEW = "person.view"
+    PERSON_CREATE = "person.create"
+    PERSON_CHANGE = "person.change"
+    PERSON_EXPORT = "person.export"
+    PERSON_BREAK_GLASS = "person.break-glass"
+    AUDIT_VIEW = "audit.view"
+    AUDIT_EXPORT = "audit.export"
+    ORGANISATION_VIEW = "organisation.view"
+    USER_VIEW = "user.view"
+    TOKEN_MANAGE = "token.manage"  # noqa: S105 - an action name, not a secret
+    SERVICE_USE = "service.use"
+    REFERRAL_CREATE = "referral.create"
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_DECIDE = "referral.decide"
+    COHORT_MANAGE = "cohort.manage"
+
+
+CORE_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.SUBSTANCE_MISUSE, Role.COORDINATOR, Role.CHAIR})
+ALL_SECTIONS = frozenset(Section)
+PARTNER_CHANGEABLE = frozenset({Section.CONTACT, Section.PLAN, Section.HEALTH, Section.ASSESSMENTS, Section.TIMELINE})
+EXPORT_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.COORDINATOR, Role.CHAIR, Role.IG_LEAD})
+USER_VIEW_ROLES = frozenset({Role.IG_LEAD, Role.SYSTEM_ADMIN, Role.COORDINATOR})
+REFERRER_ROLES = CORE_ROLES | {Role.PARTNER_WORKER}
+REFERRAL_OVERSIGHT_ROLES = frozenset({Role.COORDINATOR, Role.CHAIR})
+REFERRAL_ACTIONS = frozenset({"referral.create", "referral.view", "referral.decide"})
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+    break_glass: bool = False
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def _active(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def partner_sections(user: User) -> frozenset[str]:
+    if not user.has_role(Role.PARTNER_WORKER) or user.organisation_id is None:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_partner_sections", None)
+    if cached is None:
+        agreement = SharingAgreement.objects.filter(organisation_id=user.organisation_id).first()
+        cached = frozenset(s for s in (agreement.sections if agreement else []) if s in ALL_SECTIONS)
+        user._partner_sections = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def sections_for(user: User) -> frozenset[str]:
+    """The sections of a visible person's record this user may read."""
+    if user.role_codes & CORE_ROLES:
+        return ALL_SECTIONS
+    sections: set[str] = set(partner_sections(user))
+    if user.has_role(Role.IG_LEAD):
+        sections.add(Section.IDENTITY)
+    return frozenset(sections)
+
+
+def has_person_access(user: User) -> bool:
+    return bool(user.role_codes & CORE_ROLES or user.has_role(Role.IG_LEAD) or partner_sections(user))
+
+
+def _active_break_glass(user: User, person: Person) -> bool:
+    return BreakGlassAccess.objects.filter(user=user, person=person, expires_at__gt=timezone.now()).exists()
+
+
+def _sees_person_normally(user: User, person: Person) -> bool:
+    if not has_person_access(user):
+        return False
+    if person.restriction and not PersonAccessGrant.objects.filter(person=person, user=user).exists():
+        return False
+    if user.role_codes & CORE_ROLES or user.has_role(Role.IG_LEAD):
+        return True
+    if user.organisation_id is None:
+        return False
+    return person.involvements.filter(organisation_id=user.organisation_id, ended_on__isnull=True).exists()
+
+
+def decide(user: User | None, action: Action | str, obj: Any = None, *, section: str | None = None) -> Decision:
+    """Decide one request; ``can`` is the yes/no form. Default deny."""
+    if not _active(user):
+        return Decision(False, "not signed in")
+    assert user is not None
+    action = Action(action)
+    roles = user.role_codes
+    if action is Action.SERVICE_USE or action is Action.ORGANISATION_VIEW or action is Action.TOKEN_MANAGE:
+        return Decision(bool(roles), "any role" if roles else "no role")
+    if action is Action.USER_VIEW:
+        return Decision(bool(roles & USER_VIEW_ROLES), "role may list users")
+    if action in (Action.AUDIT_VIEW, Action.AUDIT_EXPORT):
+        return Decision(user.has_role(Role.IG_LEAD), "information governance only")
+    if action is Action.PERSON_SEARCH:
+        return Decision(has_person_access(user), "role may search people")
+    if action is Action.PERSON_CREATE:
+        return Decision(bool(roles & CORE_ROLES), "core IOM team creates people")
+    if action is Action.COHORT_MANAGE:
+        return Decision(bool(roles & REFERRAL_OVERSIGHT_ROLES), "coordinator or chair")
+    if action in REFERRAL_ACTIONS:
+        return _decide_referral(user, action, obj)
+    if obj is None:
+        return Decision(False, f"{action} needs a person")
+    person: Person = obj
+    wanted = section or Section.IDENTITY
+    if action is Action.PERSON_BREAK_GLASS:
+        return Decision(user.has_role(Role.CHAIR) and not _sees_person_normally(user, person), "chair may break glass")
+
+    if _sees_person_normally(user, person):
+        glass = False
+    elif user.has_role(Role.CHAIR) and _active_break_glass(user, person):
+        glass = True
+    else:
+        return Decision(False, "person not visible to this user")
+    sections = ALL_SECTIONS if glass else sections_for(user)
+    if wanted not in sections:
+        return Decision(False, f"section {wanted} not shared with this user", glass)
+    if action is Action.PERSON_VIEW:
+        return Decision(True, "visible", glass)
+    if action is Action.PERSON_CHANGE:
+        if glass:
+            return Decision(False, "break-glass access is read-only", glass)
+        if roles & CORE_ROLES:
+            return Decision(True, "core IOM team")
+        return Decision(wanted in PARTNER_CHANGEABLE, "partner may change shared working sections")
+    if action is Action.PERSON_EXPORT:
+        return Decision(bool(roles & EXPORT_ROLES) and not glass, "role may export")
+    return Decision(False, "unknown action")
+
+
+def _may_refer(user: User) -> bool:
+    if user.role_codes & CORE_ROLES:
+        return True
+    return user.has_role(Role.PARTNER_WORKER) and user.organisation_id is not None
+
+
+def _decide_referral(user: User, action: Action, referral: Any) -> Decision:
+    """Referrals: ``referral`` is None for "any referral at all" (lists, new ones) or a Referral."""
+    oversight = bool(user.role_codes & REFERRAL_OVERSIGHT_ROLES)
+    if referral is None:
+        if action is Action.REFERRAL_DECIDE:
+            return Decision(user.has_role(Role.CHAIR), "the chair records referral decisions")
+        return Decision(_may_refer(user), "partner agencies and the IOM team refer")
+    own = user.organisation_id is not None and referral.referring_organisation_id == user.organisation_id
+    if not (_may_refer(user) and (own or (oversight and referral.status != "draft"))):
+        return Decision(False, "referral not visible to this user")
+    person = referral.person
+    if person is not None and not _sees_person_normally(user, person):
+        return Decision(False, "person not visible to this user")
+    if action is Action.REFERRAL_VIEW:
+        return Decision(True, "coordinator or chair" if oversight else "referring organisation")
+    if action is Action.REFERRAL_CREATE:  # completing a draft: the referring organisation only
+        return Decision(own, "referring organisation completes its referral")
+    if action is Action.REFERRAL_DECIDE:
+        return Decision(user.has_role(Role.CHAIR), "the chair records referral decisions")
+    return Decision(False, "unknown action")
+
+
+def may_attempt(user: User | None, action: Action | str) -> bool:
+    """The coarse gate every route applies before its view runs: could this user ever be allowed
+    ``action`` on some record? (The view then decides for the particular record.)"""
+    if not _active(user):
+        return False
+    assert user is not None
+    action = Action(action)
+    if action is Action.PERSON_VIEW:
+        return has_person_access(user)
+    if action is Action.PERSON_CHANGE:
+        return bool(user.role_codes & CORE_ROLES) or bool(partner_sections(user) & PARTNER_CHANGEABLE)
+    if action is Action.PERSON_EXPORT:
+        return bool(user.role_codes & EXPORT_ROLES) and has_person_access(user)
+    if action is Action.PERSON_BREAK_GLASS:
+        return user.has_role(Role.CHAIR)
+    return decide(user, action).allowed
+
+
+def can(user: User | None, action: Action | str, obj: Any = None, *, section: str | None = None) -> bool:
+    return decide(user, action, obj, section=section).allowed
+
+
+def people_filter(user: User | None) -> Q:
+    """The people ``user`` sees without breaking glass, as a filter on Person."""
+    if not _active(user):
+        return Q(pk__in=[])
+    assert user is not None
+    if not has_person_access(user):
+        return Q(pk__in=[])
+    granted = Exists(PersonAccessGrant.objects.filter(person=OuterRef("pk"), user=user))
+    visible = Q(restriction="") | Q(granted)
+    if user.role_codes & CORE_ROLES or user.has_role(Role.IG_LEAD):
+        return visible
+    from iomhub.casework.models import AgencyInvolvement  # the policy reads casework; casework never reads policy
+
+    if user.organisation_id is None:
+        return Q(pk__in=[])
+
+    involved = Exists(AgencyInvolvement.objects.filter(person=OuterRef("pk"), organisation_id=user.organisation_id, ended_on__isnull=True))
+    return visible & Q(involved)

@@ -1,0 +1,81 @@
+"""Reads of access data that authorise: the audit log, users, organisations."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from iomhub.access import audit
+from iomhub.access.errors import deny
+from iomhub.access.models import AuditAction, AuditEvent, Organisation, User
+from iomhub.access.policy import Action, can
+
+if TYPE_CHECKING:
+    pass
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def audit_events_for(
+    *,
+    user: User,
+    person_id: int | None = None,
+    username: str = "",
+    action: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
+    if not can(user, Action.AUDIT_VIEW):
+        deny(user=user, action=Action.AUDIT_VIEW, reason="information governance only")
+    qs = AuditEvent.objects.all()
+    if person_id:
+        qs = qs.filter(person_id=person_id)
+    if username:
+        qs = qs.filter(actor_username__iexact=username.strip())
+    if action:
+        qs = qs.filter(action=action)
+    if date_from:
+        qs = qs.filter(occurred_at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(occurred_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+    criteria: dict[str, Any] = {"person": person_id, "username": username, "action": action, "from": date_from, "to": date_to}
+    audit.record(actor=user, action=AuditAction.SEARCH, object_type="audit", changes={k: v for k, v in criteria.items() if v})
+    return qs
+
+
+def person_viewers_export(*, user: User, person_id: int) -> list[dict[str, Any]]:
+    """Everyone who has read a person's record, for subject access and IG review."""
+    if not can(user, Action.AUDIT_EXPORT):
+        deny(user=user, action=Action.AUDIT_EXPORT, reason="information governance only", person_id=person_id)
+    rows = (
+        AuditEvent.objects.filter(person_id=person_id, action__in=[AuditAction.VIEW, AuditAction.BREAK_GLASS, AuditAction.EXPORT])
+        .order_by("occurred_at", "id")
+        .values("occurred_at", "actor_username", "action", "reason", "ip_address", "route")
+    )
+    result: list[dict[str, Any]] = [dict(row) for row in rows]
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type="audit-viewers",
+        object_id=person_id,
+        person_id=person_id,
+        changes={"rows": len(result)},
+    )
+    return result
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    if not can(user, Action.USER_VIEW):
+        deny(user=user, action=Action.USER_VIEW, reason="role may not list users")
+    return User.objects.select_related("organisation", "team").prefetch_related("role_assignments").order_by("last_name", "username")
+
+
+def organisations_visible_to(user: User) -> QuerySet[Organisation]:
+    if not can(user, Action.ORGANISATION_VIEW):
+        deny(user=user, action=Action.ORGANISATION_VIEW, reason="no role")
+    return Organisation.objects.all()

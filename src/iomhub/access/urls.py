@@ -1,0 +1,16 @@
+from django.urls import path
+
+from iomhub.access import views
+
+app_name = "access"
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-in/two-factor/", views.two_factor, name="two-factor"),
+    path("sign-in/two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("audit/", views.audit_log, name="audit"),
+    path("audit/people/<int:person_id>/viewers.csv", views.audit_viewers_csv, name="audit-viewers"),
+    path("users/", views.users, name="users"),
+    path("organisations/", views.organisations, name="organisations"),
+    path("account/api-tokens/", views.api_tokens, name="api-tokens"),
+]

@@ -1,0 +1,1 @@
+"""Managing a case: agencies involved, lead worker, needs, plans, timeline."""

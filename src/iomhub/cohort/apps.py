@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CohortConfig(AppConfig):
+    name = "iomhub.cohort"
+    label = "cohort"

@@ -1,0 +1,39 @@
+"""The JSON API, version 1, with its OpenAPI schema and rendered documentation."""
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from iomhub.access import api as access_api
+from iomhub.access.routes import public
+from iomhub.justice import api as justice_api
+from iomhub.people import api as people_api
+from iomhub.referrals import api as referrals_api
+
+# The schema and its documentation describe the API, not anyone's data: readable without a token,
+# so integrators can build against it.
+schema_view = public(SpectacularAPIView.as_view())
+# Swagger UI (from drf-spectacular-sidecar, no CDN) with its start-up script served as a file,
+# so scripts stay nonce/self only; it sets inline styles, allowed on this page alone.
+# Redoc is not offered: it loads web fonts from a CDN.
+docs_view = public(csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")))
+
+urlpatterns = [
+    path("schema", schema_view, name="api-schema"),
+    path("docs", docs_view, name="api-docs"),
+    path("people", people_api.PeopleView.as_view(), name="api-people"),
+    path("people/<int:person_id>", people_api.PersonView.as_view(), name="api-person"),
+    path("people/<int:person_id>/export", people_api.PersonExportView.as_view(), name="api-person-export"),
+    path("people/<int:person_id>/justice", justice_api.JusticeRecordView.as_view(), name="api-justice"),
+    path("people/<int:person_id>/justice/sentences", justice_api.SentencesView.as_view(), name="api-justice-sentences"),
+    path("people/<int:person_id>/justice/overrides", justice_api.SentenceOverridesView.as_view(), name="api-justice-overrides"),
+    path("referrals", referrals_api.ReferralsView.as_view(), name="api-referrals"),
+    path("referrals/<int:referral_id>", referrals_api.ReferralView.as_view(), name="api-referral"),
+    path("referrals/<int:referral_id>/decision", referrals_api.ReferralDecisionView.as_view(), name="api-referral-decision"),
+    path("organisations", access_api.OrganisationsView.as_view(), name="api-organisations"),
+    path("organisations/<int:organisation_id>", access_api.OrganisationView.as_view(), name="api-organisation"),
+    path("users", access_api.UsersView.as_view(), name="api-users"),
+    path("users/me", access_api.MeView.as_view(), name="api-me"),
+    path("users/<int:user_id>", access_api.UserView.as_view(), name="api-user"),
+]

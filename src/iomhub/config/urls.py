@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from iomhub.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("health", web_views.health, name="health"),
+    path("", include("iomhub.access.urls")),
+    path("people/", include("iomhub.people.urls")),
+    path("referrals/", include("iomhub.referrals.urls")),
+    path("cohort/", include("iomhub.cohort.urls")),
+    path("api/v1/", include("iomhub.config.api_urls")),
+]

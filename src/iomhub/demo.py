@@ -1,0 +1,341 @@
+"""The synthetic demo partnership: three local teams, a user for every role, N fake people.
+
+Every person is invented (Faker en_GB name pools and random identifiers with valid check
+characters) from a fixed seed, so two runs give the same partnership. Bulk writes keep
+N = 100,000 to a couple of minutes; one audit event records that the demo was loaded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from faker import Faker
+
+from iomhub.access import audit
+from iomhub.access.models import (
+    AuditAction,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RoleAssignment,
+    Section,
+    SharingAgreement,
+    Team,
+    User,
+)
+from iomhub.casework.models import AgencyInvolvement
+from iomhub.people.models import Address, Alias, ContactNumber, Ethnicity, Marker, Person, Restriction, Sex
+from iomhub.rules import identifiers
+
+DEMO_PASSWORD = "iomhub-demo-2026"  # noqa: S105 - demo mode only; the command refuses to run in production
+TEAMS = [("North Wessex IOM", "Northbridge"), ("Central Wessex IOM", "Wessex City"), ("South Wessex IOM", "Southhaven")]
+ORGANISATIONS: list[tuple[str, str]] = [
+    ("Wessex Police", OrganisationKind.POLICE),
+    ("Probation Service Wessex", OrganisationKind.PROBATION),
+    ("Wessex Drug and Alcohol Service", OrganisationKind.TREATMENT),
+    ("Wessex City Council Housing", OrganisationKind.HOUSING),
+    ("DWP Wessex Jobcentres", OrganisationKind.DWP),
+    ("Wessex Community Health", OrganisationKind.HEALTH),
+    ("Wessex Mental Health Trust", OrganisationKind.MENTAL_HEALTH),
+    ("Wessex Youth Offending Team", OrganisationKind.YOT),
+    ("HMP Wessex", OrganisationKind.PRISON),
+    ("Second Chance Trust", OrganisationKind.VOLUNTARY),
+]
+SHARING: dict[str, list[str]] = {
+    OrganisationKind.HOUSING: [Section.IDENTITY, Section.CONTACT, Section.MARKERS, Section.PLAN],
+    OrganisationKind.DWP: [Section.IDENTITY, Section.CONTACT, Section.PLAN],
+    OrganisationKind.MENTAL_HEALTH: [Section.IDENTITY, Section.CONTACT, Section.MARKERS, Section.HEALTH, Section.PLAN, Section.ASSESSMENTS],
+    OrganisationKind.HEALTH: [Section.IDENTITY, Section.CONTACT, Section.HEALTH, Section.PLAN],
+    OrganisationKind.YOT: [Section.IDENTITY, Section.CONTACT, Section.MARKERS, Section.JUSTICE, Section.PLAN],
+    OrganisationKind.VOLUNTARY: [Section.IDENTITY, Section.CONTACT, Section.PLAN],
+    OrganisationKind.PRISON: [Section.IDENTITY, Section.JUSTICE, Section.PLAN],
+}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    organisation: str
+    team: int | None
+
+
+DEMO_USERS = [
+    DemoUser("police.officer", Role.POLICE_IOM_OFFICER, "Wessex Police", 0),
+    DemoUser("probation.officer", Role.PROBATION_OFFICER, "Probation Service Wessex", 0),
+    DemoUser("substance.worker", Role.SUBSTANCE_MISUSE, "Wessex Drug and Alcohol Service", 1),
+    DemoUser("housing.worker", Role.PARTNER_WORKER, "Wessex City Council Housing", 1),
+    DemoUser("dwp.worker", Role.PARTNER_WORKER, "DWP Wessex Jobcentres", 2),
+    DemoUser("coordinator", Role.COORDINATOR, "Wessex Police", 0),
+    DemoUser("chair", Role.CHAIR, "Wessex Police", 0),
+    DemoUser("performance.lead", Role.PERFORMANCE_LEAD, "Probation Service Wessex", None),
+    DemoUser("ig.lead", Role.IG_LEAD, "Probation Service Wessex", None),
+    DemoUser("sys.admin", Role.SYSTEM_ADMIN, "Wessex Police", None),
+    DemoUser("evaluator", Role.EVALUATOR, "Second Chance Trust", None),
+]
+
+NI_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
+NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"
+
+
+def _ni(rng: random.Random) -> str:
+    while True:
+        prefix = rng.choice(NI_FIRST) + rng.choice(NI_SECOND)
+        if prefix not in {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}:
+            return f"{prefix}{rng.randrange(10**6):06d}{rng.choice('ABCD')}"
+
+
+def _nhs(rng: random.Random) -> str:
+    while True:
+        nine = f"{rng.randrange(4 * 10**8, 10**9):09d}"
+        check = identifiers.nhs_check_digit(nine)
+        if check is not None:
+            return nine + str(check)
+
+
+def _pnc(year: int, serial: int) -> str:
+    return f"{year}/{serial:07d}{identifiers.pnc_check_character(str(year), str(serial))}"
+
+
+def build_partnership() -> tuple[list[Team], dict[str, Organisation], list[User]]:
+    teams = [Team.objects.get_or_create(name=name, defaults={"area": area})[0] for name, area in TEAMS]
+    orgs = {name: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in ORGANISATIONS}
+    for org in orgs.values():
+        if org.kind in SHARING:
+            SharingAgreement.objects.get_or_create(organisation=org, defaults={"sections": SHARING[org.kind]})
+    fake = Faker("en_GB")
+    fake.seed_instance(2026)
+    users = []
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={
+                "first_name": fake.first_name(),
+                "last_name": fake.last_name(),
+                "email": f"{demo.username}@example.org",
+                "organisation": orgs[demo.organisation],
+                "team": teams[demo.team] if demo.team is not None else None,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        RoleAssignment.objects.get_or_create(user=user, role=demo.role)
+        users.append(user)
+    return teams, orgs, users
+
+
+def _batches(total: int, size: int) -> Iterator[range]:
+    for start in range(0, total, size):
+        yield range(start, min(total, start + size))
+
+
+def build_people(*, count: int, seed: int = 2026, teams: list[Team], orgs: dict[str, Organisation], batch_size: int = 5000) -> int:
+    rng = random.Random(seed)
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    first_m = list({fake.first_name_male() for _ in range(600)})
+    first_f = list({fake.first_name_female() for _ in range(600)})
+    last = list({fake.last_name() for _ in range(1500)})
+    streets = list({fake.street_address() for _ in range(800)})
+    towns = ["Northbridge", "Wessex City", "Southhaven", "Eastleigh Green", "Westmoor"]
+    postcodes = []
+    for _ in range(600):
+        try:
+            postcodes.append(identifiers.normalise_postcode(fake.postcode()))
+        except ValueError:
+            continue
+    police, probation = orgs["Wessex Police"], orgs["Probation Service Wessex"]
+    partners = [
+        orgs[n] for n in ("Wessex City Council Housing", "DWP Wessex Jobcentres", "Wessex Mental Health Trust", "Second Chance Trust")
+    ]
+    ethnicities = [e.value for e in Ethnicity]
+    today = datetime.date(2026, 11, 1)
+    offset = Person.objects.count()
+    created = 0
+    for batch in _batches(count, batch_size):
+        people: list[Person] = []
+        for i in batch:
+            n = offset + i
+            sex = Sex.FEMALE if rng.random() < 0.15 else Sex.MALE
+            first = rng.choice(first_f if sex == Sex.FEMALE else first_m)
+            surname = rng.choice(last)
+            dob = today - datetime.timedelta(days=rng.randrange(18 * 365, 60 * 365))
+            restricted = rng.random() < 0.01
+            names = [first.lower(), surname.lower()]
+            people.append(
+                Person(
+                    first_name=first,
+                    last_name=surname,
+                    date_of_birth=dob,
+                    sex=sex,
+                    ethnicity=rng.choice(ethnicities) if rng.random() < 0.8 else "",
+                    pnc_id=_pnc(rng.randrange(1995, 2025), 100000 + n),
+                    crn=f"X{n % 1000000:06d}" if n < 1000000 else "",
+                    ni_number=_ni(rng) if rng.random() < 0.85 else "",
+                    nhs_number=_nhs(rng) if rng.random() < 0.6 else "",
+                    prison_number=f"A{n % 10000:04d}{chr(65 + n // 10000 % 26)}{chr(65 + n // 260000 % 26)}" if rng.random() < 0.3 else "",
+                    restriction=rng.choice([Restriction.MAPPA, Restriction.COUNTER_TERRORISM]) if restricted else "",
+                    managing_team=teams[n % len(teams)],
+                    search_names=" ".join(names),
+                )
+            )
+        people = Person.objects.bulk_create(people)
+        aliases, addresses, numbers, markers, involvements = [], [], [], [], []
+        for person in people:
+            if rng.random() < 0.35:
+                alias = Alias(person=person, first_name=rng.choice(first_m), last_name=rng.choice(last))
+                aliases.append(alias)
+                person.search_names += f" {alias.first_name.lower()} {alias.last_name.lower()}"
+            moved = today - datetime.timedelta(days=rng.randrange(30, 2000))
+            for k in range(rng.choice((1, 1, 2, 3))):
+                start = moved - datetime.timedelta(days=400 * k + rng.randrange(0, 300))
+                end = None if k == 0 else moved - datetime.timedelta(days=400 * (k - 1) + 1)
+                if end is not None and end < start:
+                    end = start
+                addresses.append(
+                    Address(
+                        person=person,
+                        line_1=rng.choice(streets),
+                        town=rng.choice(towns),
+                        postcode=rng.choice(postcodes),
+                        from_date=start,
+                        to_date=end,
+                    )
+                )
+            numbers.append(ContactNumber(person=person, kind="M", number=f"07700 9{rng.randrange(10**5):05d}"))
+            if rng.random() < 0.2:
+                markers.append(Marker(person=person, kind=rng.choice([m.value for m in Marker.Kind]), note=""))
+            involvements.append(AgencyInvolvement(person=person, organisation=police, started_on=moved, role_in_case="Police IOM"))
+            involvements.append(AgencyInvolvement(person=person, organisation=probation, started_on=moved, role_in_case="Offender manager"))
+            for org in partners:
+                if rng.random() < 0.25:
+                    involvements.append(AgencyInvolvement(person=person, organisation=org, started_on=moved))
+        Alias.objects.bulk_create(aliases, batch_size=batch_size)
+        Address.objects.bulk_create(addresses, batch_size=batch_size)
+        ContactNumber.objects.bulk_create(numbers, batch_size=batch_size)
+        Marker.objects.bulk_create(markers, batch_size=batch_size)
+        AgencyInvolvement.objects.bulk_create(involvements, batch_size=batch_size)
+        with_alias = [a.person for a in aliases]
+        Person.objects.bulk_update(with_alias, ["search_names"], batch_size=batch_size)
+        created += len(people)
+    return created
+
+
+# Home Office codes the demo draws offences from (weighted towards acquisitive crime, 003).
+DEMO_OFFENCE_CODES = (
+    ["28E"] * 4 + ["34B"] * 2 + ["39"] * 2 + ["45"] * 3 + ["48"] * 2 + ["46"] * 4 + ["105A"] * 2 + ["58D"] * 2 + ["54", "83"]
+)
+DEMO_SENTENCE_MONTHS = [1, 2, 3, 4, 6, 6, 8, 10, 12, 18, 24, 36, 60]
+
+
+def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.date = datetime.date(2026, 11, 1)) -> dict[str, int]:
+    """Arrests (with their offences), sentences with dates from ``iomhub.rules.sentence`` and
+    outstanding warrants for a realistic share of the demo people (about 45% arrested in the last
+    three years, 15% sentenced to custody, 2% wanted). Bulk writes; one pass over the people."""
+    from iomhub.justice.models import Arrest, ArrestOutcome, Offence, OffenceCode, Sentence, Warrant
+    from iomhub.rules.sentence import sentence_dates
+
+    rng = random.Random(seed + 4)
+    codes = {c.code: c for c in OffenceCode.objects.filter(code__in=set(DEMO_OFFENCE_CODES))}
+    if not codes:
+        return {"arrests": 0, "sentences": 0, "warrants": 0}
+    outcomes = [o.value for o in ArrestOutcome]
+    counts = {"arrests": 0, "sentences": 0, "warrants": 0}
+    last_supported = datetime.date(2026, 9, 30)  # the rules calculate sentences imposed before 1 October 2026
+    people = Person.objects.order_by("pk").values_list("pk", "date_of_birth")
+    for start in range(0, people.count(), batch_size):
+        arrests: list[Arrest] = []
+        offences: list[tuple[int, str, datetime.date]] = []  # (index into arrests, code, date)
+        sentences: list[Sentence] = []
+        warrants: list[Warrant] = []
+        for pk, dob in people[start : start + batch_size]:
+            adult = dob + datetime.timedelta(days=18 * 366)
+            if rng.random() < 0.45:
+                for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4, 6, 7))):
+                    day = today - datetime.timedelta(days=rng.randrange(1, 3 * 365))
+                    if day < adult:
+                        continue
+                    arrests.append(
+                        Arrest(
+                            person_id=pk,
+                            arrested_on=day,
+                            custody_suite=rng.choice(TEAMS)[1] + " custody suite",
+                            outcome=rng.choice(outcomes),
+                        )
+                    )
+                    offences.append((len(arrests) - 1, rng.choice(DEMO_OFFENCE_CODES), day))
+            if rng.random() < 0.15:
+                sentenced = last_supported - datetime.timedelta(days=rng.randrange(0, 3 * 365))
+                months = rng.choice(DEMO_SENTENCE_MONTHS)
+                committed = sentenced - datetime.timedelta(days=rng.randrange(1, 120))
+                if committed <= adult:
+                    continue
+                remand = rng.choice((0, 0, 0, 7, 14, 30)) if months > 2 else 0
+                try:
+                    dates = sentence_dates(
+                        sentenced_on=sentenced, offence_committed_on=committed, date_of_birth=dob, months=months, remand_days=remand
+                    )
+                except ValueError:
+                    continue
+                sentences.append(
+                    Sentence(
+                        person_id=pk,
+                        prison="HMP Wessex",
+                        sentenced_on=sentenced,
+                        offence_committed_on=committed,
+                        months=months,
+                        remand_days=remand,
+                        length_days=dates.length_days,
+                        release_type=dates.release_type,
+                        release_date=dates.release_date,
+                        expiry_type=dates.expiry_type,
+                        expiry_date=dates.expiry_date,
+                        tused=dates.tused,
+                        hdced=dates.hdced,
+                        breakdown=list(dates.breakdown),
+                        effective_release_date=dates.release_date,
+                    )
+                )
+            if rng.random() < 0.02:
+                warrants.append(
+                    Warrant(
+                        person_id=pk,
+                        kind=rng.choice(["arrest", "fail-to-appear", "breach"]),
+                        issued_on=today - datetime.timedelta(days=rng.randrange(1, 60)),
+                    )
+                )
+        made = Arrest.objects.bulk_create(arrests, batch_size=batch_size)
+        Offence.objects.bulk_create(
+            [
+                Offence(person_id=made[i].person_id, arrest=made[i], code=codes[code], committed_on=day)
+                for i, code, day in offences
+                if code in codes
+            ],
+            batch_size=batch_size,
+        )
+        Sentence.objects.bulk_create(sentences, batch_size=batch_size)
+        Warrant.objects.bulk_create(warrants, batch_size=batch_size)
+        counts["arrests"] += len(made)
+        counts["sentences"] += len(sentences)
+        counts["warrants"] += len(warrants)
+    return counts
+
+
+@transaction.atomic
+def load_demo(*, people: int, seed: int = 2026) -> dict[str, int]:
+    teams, orgs, users = build_partnership()
+    made = build_people(count=people, seed=seed, teams=teams, orgs=orgs) if people else 0
+    justice = build_justice(seed=seed) if people else {}
+    audit.record(
+        actor=None,
+        username="demo-loader",
+        action=AuditAction.CREATE,
+        object_type="demo-data",
+        changes={"people": made, "seed": seed, **justice},
+    )
+    return {"people": made, "users": len(users), "teams": len(teams), "organisations": len(orgs)}

@@ -1,0 +1,205 @@
+"""The justice record over the JSON API: the same selectors, services, policy and audit as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError as DrfValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from iomhub.access.policy import Action
+from iomhub.access.routes import guarded
+from iomhub.justice import selectors, services
+from iomhub.justice.models import Sentence
+from iomhub.people.api import StrictSerializer
+
+
+class SentenceSerializer(serializers.ModelSerializer[Sentence]):
+    effective = serializers.SerializerMethodField(help_text="The dates in force: the prison's where entered, else the calculated ones")
+
+    class Meta:
+        model = Sentence
+        fields = [
+            "id",
+            "sentenced_on",
+            "offence_committed_on",
+            "years",
+            "months",
+            "weeks",
+            "days",
+            "remand_days",
+            "tagged_bail_days",
+            "prison",
+            "sds40_excluded",
+            "hdc_excluded",
+            "length_days",
+            "release_type",
+            "release_date",
+            "expiry_type",
+            "expiry_date",
+            "tused",
+            "hdced",
+            "breakdown",
+            "calculation_note",
+            "override_release_date",
+            "override_expiry_date",
+            "override_tused",
+            "override_hdced",
+            "override_reason",
+            "effective",
+        ]
+
+    def get_effective(self, obj: Sentence) -> dict[str, Any]:
+        return {k: (v.isoformat() if v else None) for k, v in obj.effective_dates.items()}
+
+
+class SentenceWriteSerializer(StrictSerializer):
+    sentenced_on = serializers.DateField()
+    offence_committed_on = serializers.DateField()
+    years = serializers.IntegerField(min_value=0, max_value=36500, default=0)
+    months = serializers.IntegerField(min_value=0, max_value=36500, default=0)
+    weeks = serializers.IntegerField(min_value=0, max_value=36500, default=0)
+    days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
+    remand_days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
+    tagged_bail_days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
+    prison = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    sds40_excluded = serializers.BooleanField(default=False)
+    hdc_excluded = serializers.BooleanField(default=False)
+
+
+class OverrideWriteSerializer(StrictSerializer):
+    sentence = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The id of one of this person's sentences")
+    release_date = serializers.DateField(required=False, allow_null=True, default=None)
+    expiry_date = serializers.DateField(required=False, allow_null=True, default=None)
+    tused = serializers.DateField(required=False, allow_null=True, default=None)
+    hdced = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(max_length=1000)
+
+
+REFUSALS: dict[int, Any] = {
+    403: OpenApiResponse(description="Not allowed (for example, the justice section is not shared with you)"),
+    404: OpenApiResponse(description="Not found or not visible to you"),
+}
+
+
+def _record_json(record: selectors.JusticeRecord) -> dict[str, Any]:
+    return {
+        "person": record.person.pk,
+        "arrests": [
+            {
+                "id": a.pk,
+                "arrested_on": a.arrested_on,
+                "custody_suite": a.custody_suite,
+                "outcome": a.outcome,
+                "offences": [o.code.code for o in a.offences.all()],
+            }
+            for a in record.arrests
+        ],
+        "offences": [
+            {"id": o.pk, "code": o.code.code, "description": o.code.description, "committed_on": o.committed_on} for o in record.offences
+        ],
+        "outcomes": [
+            {"id": c.pk, "decided_on": c.decided_on, "disposal": c.disposal, "requirements": c.requirements, "fine_pounds": c.fine_pounds}
+            for c in record.outcomes
+        ],
+        "warrants": [{"id": w.pk, "kind": w.kind, "issued_on": w.issued_on, "executed_on": w.executed_on} for w in record.warrants],
+        "sentences": SentenceSerializer(record.sentences, many=True).data,
+        "recalls": [
+            {
+                "id": r.pk,
+                "sentence": r.sentence_id,
+                "kind": r.kind,
+                "recalled_at": r.recalled_at,
+                "recall_days": r.recall_days,
+                "release_date": r.release_date,
+            }
+            for r in record.recalls
+        ],
+        "prompts": [{"code": p.code, "title": p.title, "shows_from": p.shows_from, "about": p.about} for p in record.prompts],
+    }
+
+
+def _raise(exc: Any) -> None:
+    raise DrfValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}) from exc
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True, api=True)
+class JusticeRecordView(APIView):
+    @extend_schema(
+        operation_id="justice_read",
+        summary="Read a person's justice record",
+        responses={200: dict, **REFUSALS},
+    )
+    def get(self, request: Request, person_id: int) -> Response:
+        record = selectors.justice_record_for(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+        return Response(_record_json(record))
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True, api=True)
+class SentencesView(APIView):
+    @extend_schema(
+        operation_id="justice_sentences_list",
+        summary="A person's sentences with their dates",
+        responses={200: SentenceSerializer(many=True), **REFUSALS},
+    )
+    def get(self, request: Request, person_id: int) -> Response:
+        record = selectors.justice_record_for(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+        return Response(SentenceSerializer(record.sentences, many=True).data)
+
+    @extend_schema(
+        operation_id="justice_sentences_create",
+        summary="Record a sentence (dates are calculated)",
+        request=SentenceWriteSerializer,
+        responses={
+            201: SentenceSerializer,
+            400: OpenApiResponse(description="Field-level errors"),
+            **REFUSALS,
+        },
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        person = selectors.person_for_change(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+        body = SentenceWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        from django.core.exceptions import ValidationError
+
+        try:
+            sentence = services.sentence_record(acting_user=request.user, person=person, **body.validated_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _raise(exc)
+        return Response(SentenceSerializer(sentence).data, status=status.HTTP_201_CREATED)
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True, api=True)
+class SentenceOverridesView(APIView):
+    @extend_schema(
+        operation_id="justice_overrides_list",
+        summary="Sentences where the prison's dates are in force",
+        responses={200: SentenceSerializer(many=True), **REFUSALS},
+    )
+    def get(self, request: Request, person_id: int) -> Response:
+        record = selectors.justice_record_for(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+        return Response(SentenceSerializer([s for s in record.sentences if s.overridden], many=True).data)
+
+    @extend_schema(
+        operation_id="justice_overrides_create",
+        summary="Enter the prison's dates for a sentence (they win; audited with the reason)",
+        request=OverrideWriteSerializer,
+        responses={200: SentenceSerializer, 400: OpenApiResponse(description="Field-level errors"), **REFUSALS},
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        person = selectors.person_for_change(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+        body = OverrideWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        sentence = selectors.sentence_for(person=person, sentence_id=data.pop("sentence"))
+        from django.core.exceptions import ValidationError
+
+        try:
+            sentence = services.sentence_override(acting_user=request.user, sentence=sentence, **data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _raise(exc)
+        return Response(SentenceSerializer(sentence).data)

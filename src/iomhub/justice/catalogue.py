@@ -1,0 +1,103 @@
+"""The offence catalogue: Home Office offence classification codes as versioned data.
+
+``offence_codes.csv`` holds one row per code with its description, neighbourhood-crime category
+(seed 003; instruments.md §5.2), OGRS3 offence group (instruments.md §3.3; the MoJ
+offence-code-mapping.csv weights) and Home Office unit-cost-of-crime category (instruments.md §4),
+and the source of each mapping. Only codes whose mapping could be sourced are included; where the
+source splits a code between groups by sub-code the group is left empty (as the MoJ service's
+``NEED_DETAILS_OF_EXACT_OFFENCE``). A code that is not in the catalogue is refused with a message
+naming it - never mapped to a guess.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from iomhub.rules.costs import CostTable
+from iomhub.rules.eligibility import NEIGHBOURHOOD_CRIME
+from iomhub.rules.ogrs3 import OFFENCE_GROUPS
+
+CATALOGUE_VERSION = "2026.1"
+COLUMNS = ("code", "description", "neighbourhood_crime", "ogrs3_group", "cost_category", "source")
+
+
+@dataclass(frozen=True)
+class CatalogueRow:
+    code: str
+    description: str
+    neighbourhood_crime: str
+    ogrs3_group: str
+    cost_category: str
+    source: str
+
+
+def normalise_code(text: str) -> str:
+    return "".join(str(text).split()).upper()
+
+
+def parse_catalogue(lines: Any) -> list[CatalogueRow]:
+    """Rows of a catalogue CSV, each checked; a bad row raises ``ValueError`` naming its line."""
+    reader = csv.DictReader(lines)
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        raise ValueError(f"offence catalogue columns must be {', '.join(COLUMNS)}; found {', '.join(reader.fieldnames or [])}")
+    costs = set(CostTable.default().categories)
+    rows: list[CatalogueRow] = []
+    seen: set[str] = set()
+    for line, raw in enumerate(reader, start=2):
+        row = CatalogueRow(**{k: (raw.get(k) or "").strip() for k in COLUMNS})
+        code = normalise_code(row.code)
+        problems = []
+        if not code:
+            problems.append("code is empty")
+        elif code in seen:
+            problems.append(f"code {code} appears twice")
+        if not row.description:
+            problems.append("description is empty")
+        if row.neighbourhood_crime and row.neighbourhood_crime not in NEIGHBOURHOOD_CRIME:
+            problems.append(f"neighbourhood_crime {row.neighbourhood_crime!r} is not one of {', '.join(NEIGHBOURHOOD_CRIME)}")
+        if row.ogrs3_group and row.ogrs3_group not in OFFENCE_GROUPS:
+            problems.append(f"ogrs3_group {row.ogrs3_group!r} is not an OGRS3 offence group")
+        if row.cost_category and row.cost_category not in costs:
+            problems.append(f"cost_category {row.cost_category!r} is not in the unit costs table")
+        if not row.source:
+            problems.append("source is empty: every mapping must say where it comes from")
+        if problems:
+            raise ValueError(f"offence catalogue line {line}: " + "; ".join(problems))
+        seen.add(code)
+        rows.append(CatalogueRow(code, row.description, row.neighbourhood_crime, row.ogrs3_group, row.cost_category, row.source))
+    return rows
+
+
+def default_rows() -> list[CatalogueRow]:
+    text = resources.files("iomhub.justice").joinpath("offence_codes.csv").read_text(encoding="utf-8")
+    return parse_catalogue(text.splitlines())
+
+
+def sync(model: Any, rows: list[CatalogueRow] | None = None, *, version: str = CATALOGUE_VERSION) -> dict[str, int]:
+    """Bring the ``OffenceCode`` table (``model``, so migrations can pass their historical model) in
+    line with ``rows``: new codes added, changed ones updated. Codes dropped from the file stay (old
+    offences point at them) and are counted as ``kept``."""
+    rows = default_rows() if rows is None else rows
+    existing = {o.code: o for o in model.objects.all()}
+    added = updated = 0
+    for row in rows:
+        values = {
+            "description": row.description,
+            "neighbourhood_crime": row.neighbourhood_crime,
+            "ogrs3_group": row.ogrs3_group,
+            "cost_category": row.cost_category,
+            "source": row.source,
+            "catalogue_version": version,
+        }
+        current = existing.get(row.code)
+        if current is None:
+            model.objects.create(code=row.code, **values)
+            added += 1
+        elif any(getattr(current, k) != v for k, v in values.items() if k != "catalogue_version"):
+            model.objects.filter(pk=current.pk).update(**values)
+            updated += 1
+    kept = len(set(existing) - {r.code for r in rows})
+    return {"added": added, "updated": updated, "kept": kept}

@@ -1,0 +1,315 @@
+"""The justice record (issue 4): the offence catalogue, arrests, offences, court outcomes, warrants,
+custody episodes, sentences with their computed dates, recalls and breaches of post-sentence
+supervision.
+
+IOM follows a person "irrespective of their position within the criminal justice system"
+(seed 000 §2.3.5); the dates here decide the work (seed 002 §3-5). Every write goes through
+``justice.services``; every read through ``justice.selectors``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from iomhub.people.models import Person
+
+
+class NeighbourhoodCrime(models.TextChoices):
+    """The neighbourhood-crime categories of the IOM refresh (seed 003; instruments.md §5.2)."""
+
+    BURGLARY = "burglary", "Burglary (domestic)"
+    ROBBERY = "robbery", "Robbery (personal)"
+    VEHICLE = "vehicle", "Vehicle crime"
+    THEFT_FROM_PERSON = "theft-from-person", "Theft from the person"
+
+
+class OffenceCode(models.Model):
+    """One Home Office offence classification code with the categories the rules use.
+
+    Loaded from ``offence_codes.csv`` (one source per row) by migration 0002 and the
+    ``justice_load_offences`` command; never edited through the service.
+    """
+
+    code = models.CharField(max_length=10, unique=True)
+    description = models.CharField(max_length=200)
+    neighbourhood_crime = models.CharField(max_length=20, choices=NeighbourhoodCrime.choices, blank=True)
+    ogrs3_group = models.CharField(max_length=40, blank=True, help_text="Blank where the source cannot decide the group")
+    cost_category = models.CharField(max_length=40, blank=True)
+    source = models.TextField()
+    catalogue_version = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class ArrestOutcome(models.TextChoices):
+    NFA = "nfa", "No further action"
+    RUI = "rui", "Released under investigation"
+    BAIL = "bail", "Bail"
+    CHARGE = "charge", "Charged"
+    CAUTION = "caution", "Caution"
+
+
+class Arrest(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="arrests")
+    arrested_on = models.DateField()
+    custody_suite = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=10, choices=ArrestOutcome.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-arrested_on", "-id"]
+        indexes = [models.Index(fields=["person", "arrested_on"])]
+
+    def __str__(self) -> str:
+        return f"Arrest {self.arrested_on}"
+
+
+class Offence(models.Model):
+    """One offence, with its Home Office code; linked to the arrest it came from, if any."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="offences")
+    code = models.ForeignKey(OffenceCode, on_delete=models.PROTECT, related_name="+")
+    committed_on = models.DateField()
+    arrest = models.ForeignKey(Arrest, on_delete=models.PROTECT, null=True, blank=True, related_name="offences")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-committed_on", "-id"]
+        indexes = [models.Index(fields=["person", "committed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.code.code} on {self.committed_on}"
+
+
+class Disposal(models.TextChoices):
+    CUSTODY = "custody", "Immediate custody"
+    SUSPENDED = "suspended", "Suspended sentence order"
+    COMMUNITY = "community-order", "Community order"
+    FINE = "fine", "Fine"
+    CONDITIONAL_DISCHARGE = "conditional-discharge", "Conditional discharge"
+    ABSOLUTE_DISCHARGE = "absolute-discharge", "Absolute discharge"
+    CAUTION = "caution", "Caution"
+    CONDITIONAL_CAUTION = "conditional-caution", "Conditional caution"
+
+
+class Requirement(models.TextChoices):
+    """Community and suspended sentence order requirements recorded by IOM (000 §6, 002 §5)."""
+
+    DRR = "drr", "Drug rehabilitation requirement (DRR)"
+    ATR = "atr", "Alcohol treatment requirement (ATR)"
+    RAR = "rar", "Rehabilitation activity requirement (RAR)"
+    UNPAID_WORK = "unpaid-work", "Unpaid work"
+    CURFEW = "curfew", "Curfew (electronically monitored)"
+    MENTAL_HEALTH = "mental-health", "Mental health treatment requirement"
+    PROGRAMME = "programme", "Accredited programme"
+
+
+class CourtOutcome(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="court_outcomes")
+    decided_on = models.DateField(help_text="Date of conviction, or of the caution")
+    court = models.CharField(max_length=200, blank=True)
+    disposal = models.CharField(max_length=30, choices=Disposal.choices)
+    requirements = models.JSONField(default=list, blank=True)
+    fine_pounds = models.PositiveIntegerField(null=True, blank=True)
+    offences = models.ManyToManyField(Offence, related_name="outcomes", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_disposal_display()} on {self.decided_on}"
+
+    def requirement_labels(self) -> list[str]:
+        return [Requirement(r).label for r in self.requirements if r in Requirement.values]
+
+
+class Warrant(models.Model):
+    class Kind(models.TextChoices):
+        ARREST = "arrest", "Warrant for arrest"
+        FAIL_TO_APPEAR = "fail-to-appear", "Failed to appear (bail warrant)"
+        BREACH = "breach", "Breach of an order"
+        RECALL = "recall", "Recall to custody (unlawfully at large)"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="warrants")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    issued_on = models.DateField()
+    issued_by = models.CharField(max_length=200, blank=True)
+    executed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} issued {self.issued_on}"
+
+
+class CustodyEpisode(models.Model):
+    class Kind(models.TextChoices):
+        REMAND = "remand", "Remand"
+        SENTENCED = "sentenced", "Sentenced"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="custody_episodes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    prison = models.CharField(max_length=200)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.prison} from {self.started_on}"
+
+
+# The computed dates a sentence carries, and the override field that takes their place.
+DATE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("release_date", "override_release_date"),
+    ("expiry_date", "override_expiry_date"),
+    ("tused", "override_tused"),
+    ("hdced", "override_hdced"),
+)
+
+
+class Sentence(models.Model):
+    """A standard determinate custodial sentence; dates from ``iomhub.rules.sentence`` unless the
+    prison's own calculation has been entered as an override (the prison's calculation wins)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sentences")
+    court_outcome = models.ForeignKey(CourtOutcome, on_delete=models.PROTECT, null=True, blank=True, related_name="sentences")
+    offence = models.ForeignKey(Offence, on_delete=models.PROTECT, null=True, blank=True, related_name="sentences")
+    prison = models.CharField(max_length=200, blank=True)
+    sentenced_on = models.DateField()
+    offence_committed_on = models.DateField()
+    years = models.PositiveSmallIntegerField(default=0)
+    months = models.PositiveSmallIntegerField(default=0)
+    weeks = models.PositiveSmallIntegerField(default=0)
+    days = models.PositiveIntegerField(default=0)
+    remand_days = models.PositiveIntegerField(default=0)
+    tagged_bail_days = models.PositiveIntegerField(default=0)
+    sds40_excluded = models.BooleanField(default=False)
+    hdc_excluded = models.BooleanField(default=False)
+    # Computed by iomhub.rules.sentence when the sentence is recorded (blank when not supported).
+    length_days = models.PositiveIntegerField(null=True, blank=True)
+    release_type = models.CharField(max_length=4, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    expiry_type = models.CharField(max_length=4, blank=True)
+    expiry_date = models.DateField(null=True, blank=True)
+    tused = models.DateField(null=True, blank=True)
+    hdced = models.DateField(null=True, blank=True)
+    breakdown = models.JSONField(default=list, blank=True)
+    calculation_note = models.TextField(blank=True, help_text="Why the dates could not be calculated")
+    # The prison's own calculation (override), with who entered it and why.
+    override_release_date = models.DateField(null=True, blank=True)
+    override_expiry_date = models.DateField(null=True, blank=True)
+    override_tused = models.DateField(null=True, blank=True)
+    override_hdced = models.DateField(null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    # The effective release date (override or computed), kept for the caseload prompts' queries.
+    effective_release_date = models.DateField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sentenced_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Sentence of {self.length_text} on {self.sentenced_on}"
+
+    @property
+    def length_text(self) -> str:
+        parts = [(self.years, "year"), (self.months, "month"), (self.weeks, "week"), (self.days, "day")]
+        return ", ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "no length"
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.override_reason)
+
+    def effective(self, name: str) -> datetime.date | None:
+        """The date in force: the prison's (override) if entered, else the computed one."""
+        override = dict(DATE_FIELDS)[name]
+        value: datetime.date | None = getattr(self, override) or getattr(self, name)
+        return value
+
+    @property
+    def effective_dates(self) -> dict[str, Any]:
+        return {name: self.effective(name) for name, _ in DATE_FIELDS}
+
+    @property
+    def under_12_months(self) -> bool:
+        """Sentence under 12 months (fixed-term recall of 14 days, 002 §5)."""
+        from iomhub.rules.sentence import sentence_end
+
+        end = sentence_end(sentence_date=self.sentenced_on, years=self.years, months=self.months, weeks=self.weeks, days=self.days)
+        return end < sentence_end(sentence_date=self.sentenced_on, months=12)
+
+    @property
+    def five_years_or_more(self) -> bool:
+        """A custodial sentence of 5 years or more requires deregistration (002 §2)."""
+        from iomhub.rules.sentence import sentence_end
+
+        end = sentence_end(sentence_date=self.sentenced_on, years=self.years, months=self.months, weeks=self.weeks, days=self.days)
+        return end >= sentence_end(sentence_date=self.sentenced_on, years=5)
+
+
+class Recall(models.Model):
+    class Kind(models.TextChoices):
+        FIXED_TERM = "fixed-term", "Fixed-term recall"
+        STANDARD = "standard", "Standard recall"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="recalls")
+    sentence = models.ForeignKey(Sentence, on_delete=models.PROTECT, related_name="recalls")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    recalled_at = models.DateTimeField(help_text="When the recall was decided: the recall report is due 24 hours later")
+    report_due_at = models.DateTimeField()
+    returned_to_custody_on = models.DateField(null=True, blank=True)
+    recall_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    breakdown = models.JSONField(default=list, blank=True)
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recalled_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.recalled_at:%Y-%m-%d}"
+
+
+class PssBreach(models.Model):
+    """A breach of post-sentence supervision dealt with by the magistrates' court (002 §5)."""
+
+    class Outcome(models.TextChoices):
+        NOT_PROVED = "not-proved", "Breach not proved"
+        NO_ACTION = "no-action", "No action"
+        FINE = "fine", "Fine"
+        COMMITTAL = "committal", "Committal to custody"
+        SDO_UNPAID_WORK = "sdo-unpaid-work", "Supervision default order: unpaid work"
+        SDO_CURFEW = "sdo-curfew", "Supervision default order: curfew"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pss_breaches")
+    sentence = models.ForeignKey(Sentence, on_delete=models.PROTECT, related_name="pss_breaches")
+    heard_on = models.DateField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    fine_pounds = models.PositiveIntegerField(null=True, blank=True)
+    committal_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    unpaid_work_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    curfew_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-heard_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.heard_on}"

@@ -1,0 +1,227 @@
+"""Every read of the justice record goes through here: authorised (section ``justice``) and audited.
+
+Also the facts the cohort's eligibility screening needs (``screening_facts``, the adapter contract in
+``iomhub.cohort.screening``) and the prompts for the caseload (``iomhub.justice.prompts``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils import timezone
+
+from iomhub import clock
+from iomhub.access import audit
+from iomhub.access.errors import deny
+from iomhub.access.models import AuditAction, Section
+from iomhub.access.policy import Action, can, decide, people_filter
+from iomhub.justice import prompts as rules_prompts
+from iomhub.justice.models import Arrest, CourtOutcome, CustodyEpisode, Disposal, Offence, PssBreach, Recall, Sentence, Warrant
+from iomhub.people.models import Person
+from iomhub.people.selectors import person_get_for
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+    from iomhub.cohort.screening import JusticeFacts
+
+SECTION = Section.JUSTICE
+
+
+@dataclass
+class JusticeRecord:
+    person: Person
+    arrests: list[Arrest] = field(default_factory=list)
+    offences: list[Offence] = field(default_factory=list)
+    outcomes: list[CourtOutcome] = field(default_factory=list)
+    warrants: list[Warrant] = field(default_factory=list)
+    custody: list[CustodyEpisode] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    recalls: list[Recall] = field(default_factory=list)
+    breaches: list[PssBreach] = field(default_factory=list)
+    prompts: list[rules_prompts.Prompt] = field(default_factory=list)
+    may_change: bool = False
+
+
+def _load(person: Person) -> JusticeRecord:
+    record = JusticeRecord(
+        person=person,
+        arrests=list(Arrest.objects.filter(person=person).prefetch_related("offences__code")),
+        offences=list(Offence.objects.filter(person=person).select_related("code", "arrest")),
+        outcomes=list(CourtOutcome.objects.filter(person=person).prefetch_related("offences__code")),
+        warrants=list(Warrant.objects.filter(person=person)),
+        custody=list(CustodyEpisode.objects.filter(person=person)),
+        sentences=list(Sentence.objects.filter(person=person).select_related("offence__code", "overridden_by")),
+        recalls=list(Recall.objects.filter(person=person).select_related("sentence")),
+        breaches=list(PssBreach.objects.filter(person=person).select_related("sentence")),
+    )
+    record.prompts = person_prompts(record, clock.today())
+    return record
+
+
+def justice_record_for(*, user: User, person_id: int | str) -> JusticeRecord:
+    """A person's whole justice record; the same 404 as ``person_get_for`` for missing or hidden
+    people, 403 (audited) when the person is visible but the justice section is not shared."""
+    person = person_get_for(user=user, person_id=person_id, section=SECTION)  # authorises and audits the view
+    record = _load(person)
+    record.may_change = can(user, Action.PERSON_CHANGE, person, section=SECTION)
+    return record
+
+
+def person_for_change(*, user: User, person_id: int | str) -> Person:
+    """The person, if ``user`` may change their justice record; refused (audited) before any form
+    is shown. The read is audited as a view of the justice section."""
+    person = person_get_for(user=user, person_id=person_id, audit_read=False)
+    decision = decide(user, Action.PERSON_CHANGE, person, section=SECTION)
+    if not decision:
+        deny(user=user, action=Action.PERSON_CHANGE, reason=decision.reason, object_type="person", object_id=person.pk, person_id=person.pk)
+    return person_get_for(user=user, person_id=person_id, section=SECTION)
+
+
+def sentence_for(*, person: Person, sentence_id: int | str) -> Sentence:
+    """One of ``person``'s sentences (the caller has authorised the person); 404 otherwise."""
+    try:
+        return Sentence.objects.get(pk=int(sentence_id), person=person)
+    except (Sentence.DoesNotExist, ValueError, TypeError, OverflowError):
+        from django.http import Http404
+
+        raise Http404("No such sentence") from None
+
+
+def warrant_for(*, person: Person, warrant_id: int | str) -> Warrant:
+    try:
+        return Warrant.objects.get(pk=int(warrant_id), person=person)
+    except (Warrant.DoesNotExist, ValueError, TypeError, OverflowError):
+        from django.http import Http404
+
+        raise Http404("No such warrant") from None
+
+
+def _sentence_facts(s: Sentence) -> rules_prompts.SentenceFacts | None:
+    if s.years == s.months == s.weeks == s.days == 0:
+        return None
+    return rules_prompts.SentenceFacts(
+        sentence_id=s.pk, sentenced_on=s.sentenced_on, release_date=s.effective("release_date"), five_years_or_more=s.five_years_or_more
+    )
+
+
+def _recall_facts(r: Recall) -> rules_prompts.RecallFacts:
+    return rules_prompts.RecallFacts(
+        recall_id=r.pk,
+        recalled_on=timezone.localdate(r.recalled_at),
+        ends_on=r.release_date or r.sentence.effective("expiry_date"),
+        report_due_at=timezone.localtime(r.report_due_at),
+    )
+
+
+def _warrant_facts(w: Warrant) -> rules_prompts.WarrantFacts:
+    return rules_prompts.WarrantFacts(warrant_id=w.pk, kind=w.get_kind_display(), issued_on=w.issued_on, executed_on=w.executed_on)
+
+
+def person_prompts(record: JusticeRecord, today: datetime.date) -> list[rules_prompts.Prompt]:
+    return rules_prompts.prompts(
+        today=today,
+        sentences=[f for f in (_sentence_facts(s) for s in record.sentences) if f is not None],
+        recalls=[_recall_facts(r) for r in record.recalls],
+        warrants=[_warrant_facts(w) for w in record.warrants],
+    )
+
+
+@dataclass(frozen=True)
+class CaseloadPrompt:
+    person_id: int
+    prompt: rules_prompts.Prompt
+
+
+def caseload_prompts(*, user: User, as_of: datetime.date | None = None) -> list[CaseloadPrompt]:
+    """Prompts for every person ``user`` may see the justice record of, for the caseload dashboard
+    and the meeting agenda. Only sentences released within 12 months (or long sentences still
+    running), open recalls and outstanding warrants are read: a few queries whatever the size."""
+    today = as_of or clock.today()
+    if not decide(user, Action.PERSON_SEARCH) or not can_see_justice_at_all(user):
+        deny(user=user, action=Action.PERSON_VIEW, reason="role may not see justice records")
+    visible = Person.objects.filter(people_filter(user)).values("pk")
+    horizon = rules_prompts.add_months(today, rules_prompts.RECONSIDER_MONTHS)
+    sentences = Sentence.objects.filter(person__in=visible).filter(
+        Q(effective_release_date__gte=today, effective_release_date__lte=horizon) | Q(effective_release_date__gte=today, years__gte=5)
+    )
+    recalls = Recall.objects.filter(person__in=visible, recalled_at__date__lte=today).select_related("sentence")
+    warrants = Warrant.objects.filter(person__in=visible, issued_on__lte=today).filter(
+        Q(executed_on__isnull=True) | Q(executed_on__gt=today)
+    )
+    found: list[CaseloadPrompt] = []
+    for s in sentences:
+        facts = _sentence_facts(s)
+        if facts is not None:
+            found += [CaseloadPrompt(s.person_id, p) for p in rules_prompts.sentence_prompts(facts, today)]
+    for r in recalls:
+        found += [CaseloadPrompt(r.person_id, p) for p in rules_prompts.recall_prompts(_recall_facts(r), today)]
+    for w in warrants:
+        found += [CaseloadPrompt(w.person_id, p) for p in rules_prompts.warrant_prompts(_warrant_facts(w), today)]
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="justice-prompts",
+        changes={"section": SECTION, "as_of": today, "people": sorted({p.person_id for p in found})},
+    )
+    return sorted(found, key=lambda c: (c.prompt.shows_from, c.person_id, c.prompt.code))
+
+
+def can_see_justice_at_all(user: User) -> bool:
+    from iomhub.access.policy import sections_for
+
+    return SECTION in sections_for(user)
+
+
+def screening_facts(*, person_ids: list[int] | None, as_of: datetime.date) -> dict[int, JusticeFacts]:
+    """The facts eligibility screening needs (the contract in ``iomhub.cohort.screening``): arrests,
+    offences with their neighbourhood-crime category, custodial sentences and community-order
+    non-compliance (a breach warrant). ``person_ids=None``: everyone with an arrest, offence or
+    sentence in the twelve months up to ``as_of``. The caller authorises and audits its own read."""
+    from iomhub.cohort.screening import JusticeFacts
+
+    year_ago = rules_prompts.add_months(as_of, -12)
+    if person_ids is None:
+        ids: set[int] = set(Arrest.objects.filter(arrested_on__gt=year_ago, arrested_on__lte=as_of).values_list("person_id", flat=True))
+        ids |= set(Offence.objects.filter(committed_on__gt=year_ago, committed_on__lte=as_of).values_list("person_id", flat=True))
+        ids |= set(Sentence.objects.filter(sentenced_on__gt=year_ago, sentenced_on__lte=as_of).values_list("person_id", flat=True))
+        wanted = sorted(ids)
+    else:
+        wanted = list(person_ids)
+    arrests: dict[int, list[datetime.date]] = defaultdict(list)
+    for pid, day in Arrest.objects.filter(person_id__in=wanted, arrested_on__lte=as_of).values_list("person_id", "arrested_on"):
+        arrests[pid].append(day)
+    offences: dict[int, list[tuple[datetime.date, str]]] = defaultdict(list)
+    for pid, day, category in Offence.objects.filter(person_id__in=wanted, committed_on__lte=as_of).values_list(
+        "person_id", "committed_on", "code__neighbourhood_crime"
+    ):
+        offences[pid].append((day, category or "other"))
+    custodial: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    for pid, day, length in Sentence.objects.filter(person_id__in=wanted, sentenced_on__lte=as_of, length_days__isnull=False).values_list(
+        "person_id", "sentenced_on", "length_days"
+    ):
+        if length is not None:
+            custodial[pid].append((day, length))
+    breached = set(
+        Warrant.objects.filter(person_id__in=wanted, kind=Warrant.Kind.BREACH, issued_on__lte=as_of, issued_on__gt=year_ago).values_list(
+            "person_id", flat=True
+        )
+    )
+    on_order = set(
+        CourtOutcome.objects.filter(person_id__in=wanted, disposal__in=[Disposal.COMMUNITY, Disposal.SUSPENDED]).values_list(
+            "person_id", flat=True
+        )
+    )
+    people = set(arrests) | set(offences) | set(custodial) | (breached & on_order)
+    return {
+        pid: JusticeFacts(
+            arrest_dates=tuple(sorted(arrests[pid])),
+            offences=tuple(sorted(offences[pid])),
+            custodial_sentences=tuple(sorted(custodial[pid])),
+            community_order_non_compliance=pid in breached and pid in on_order,
+        )
+        for pid in sorted(people)
+    }

@@ -1,0 +1,695 @@
+"""Every change to the justice record goes through here: authorise, validate, write, audit.
+
+Each service takes ``acting_user``, refuses (audited) anyone who may not change the person's
+justice section, raises ``ValidationError`` with field-level messages for bad input (storing
+nothing), writes in a transaction and audits with before/after values.
+
+Rules and their sources:
+- Sentence dates: ``iomhub.rules.sentence`` (002 §5; CJA 2003 s.243A/244/256AA; instruments.md §6);
+  the prison's own calculation, entered as an override with a reason, wins.
+- Fixed-term recall: 14 days for sentences under 12 months, 28 otherwise, never beyond the sentence
+  end (002 §5; instruments.md §6.1-6.2); the recall report is due 24 hours after the recall decision.
+- Breach of post-sentence supervision (002 §5): the magistrates' court may take no action, fine up
+  to £1,000 (level 3), commit to custody for up to 14 days, or make a supervision default order of
+  20-60 hours' unpaid work or an electronically monitored curfew of at least 20 days; no sanction
+  except committal may run beyond the end of post-sentence supervision.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from iomhub import clock
+from iomhub.access import audit
+from iomhub.access.errors import deny
+from iomhub.access.models import AuditAction, Section
+from iomhub.access.policy import Action, decide
+from iomhub.justice.catalogue import CATALOGUE_VERSION, normalise_code
+from iomhub.justice.models import (
+    DATE_FIELDS,
+    Arrest,
+    ArrestOutcome,
+    CourtOutcome,
+    CustodyEpisode,
+    Disposal,
+    Offence,
+    OffenceCode,
+    PssBreach,
+    Recall,
+    Requirement,
+    Sentence,
+    Warrant,
+)
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+    from iomhub.people.models import Person
+
+PSS_FINE_LIMIT_POUNDS = 1000  # level 3 (002 §5)
+PSS_COMMITTAL_LIMIT_DAYS = 14
+PSS_UNPAID_WORK_HOURS = (20, 60)
+PSS_CURFEW_MINIMUM_DAYS = 20
+RECALL_REPORT_HOURS = 24
+MAX_TEXT = 200
+REQUIREMENT_DISPOSALS = {Disposal.COMMUNITY, Disposal.SUSPENDED}
+
+
+def authorise_change(acting_user: User, person: Person) -> None:
+    decision = decide(acting_user, Action.PERSON_CHANGE, person, section=Section.JUSTICE)
+    if not decision:
+        deny(
+            user=acting_user,
+            action=Action.PERSON_CHANGE,
+            reason=decision.reason,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+        )
+
+
+def _record(acting_user: User, kind: str, obj: Any, person: Person, before: dict[str, Any], after: dict[str, Any]) -> None:
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE if not before else AuditAction.CHANGE,
+        object_type=kind,
+        object_id=obj.pk,
+        person_id=person.pk,
+        changes={"section": Section.JUSTICE, **audit.diff(before, after)},
+    )
+
+
+def _check_date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person, *, future: bool = False) -> None:
+    if not isinstance(value, datetime.date):
+        errors.setdefault(name, []).append(f"Enter the {label}")
+        return
+    if not future and value > clock.today():
+        errors.setdefault(name, []).append(f"The {label} must be today or in the past")
+    if value < person.date_of_birth:
+        errors.setdefault(name, []).append(f"The {label} must be after the person's date of birth")
+
+
+def _check_text(errors: dict[str, list[str]], name: str, value: str, label: str, *, required: bool = True) -> str:
+    value = " ".join(str(value or "").split())
+    if required and not value:
+        errors.setdefault(name, []).append(f"Enter the {label}")
+    elif len(value) > MAX_TEXT:
+        errors.setdefault(name, []).append(f"The {label} must be {MAX_TEXT} characters or fewer")
+    elif "\x00" in value:
+        errors.setdefault(name, []).append(f"The {label} must not contain null characters")
+    return value
+
+
+def offence_codes_lookup(codes: Sequence[str], *, field: str = "offence_codes") -> list[OffenceCode]:
+    """The catalogue entries for ``codes``; unknown codes are refused by name, never guessed."""
+    wanted = [normalise_code(c) for c in codes if normalise_code(c)]
+    found = {o.code: o for o in OffenceCode.objects.filter(code__in=wanted)}
+    unknown = [c for c in wanted if c not in found]
+    if unknown:
+        listed = ", ".join(sorted(set(unknown)))
+        raise ValidationError(
+            {field: [f"Unknown Home Office offence code {listed}: not in the offence catalogue (version {CATALOGUE_VERSION})"]}
+        )
+    return [found[c] for c in wanted]
+
+
+def arrest_record(
+    *,
+    acting_user: User,
+    person: Person,
+    arrested_on: datetime.date,
+    custody_suite: str,
+    outcome: str,
+    offence_codes: Sequence[str],
+    offence_committed_on: datetime.date | None = None,
+) -> Arrest:
+    """An arrest with the offence(s) it was for (issue 4 §2)."""
+    authorise_change(acting_user, person)
+    errors: dict[str, list[str]] = {}
+    _check_date(errors, "arrested_on", arrested_on, "date of arrest", person)
+    suite = _check_text(errors, "custody_suite", custody_suite, "custody suite")
+    if outcome not in ArrestOutcome.values:
+        errors["outcome"] = ["Select the outcome of the arrest"]
+    committed = offence_committed_on or arrested_on
+    if offence_committed_on is not None:
+        _check_date(errors, "offence_committed_on", offence_committed_on, "offence date", person)
+        if isinstance(arrested_on, datetime.date) and offence_committed_on > arrested_on:
+            errors.setdefault("offence_committed_on", []).append("The offence date must be on or before the date of arrest")
+    codes: list[OffenceCode] = []
+    if not [c for c in offence_codes if normalise_code(c)]:
+        errors["offence_codes"] = ["Enter the Home Office code of at least one offence"]
+    else:
+        try:
+            codes = offence_codes_lookup(offence_codes)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        arrest = Arrest.objects.create(person=person, arrested_on=arrested_on, custody_suite=suite, outcome=outcome)
+        for code in codes:
+            Offence.objects.create(person=person, code=code, committed_on=committed, arrest=arrest)
+        _record(
+            acting_user,
+            "arrest",
+            arrest,
+            person,
+            {},
+            {"arrested_on": arrested_on, "custody_suite": suite, "outcome": outcome, "offence_codes": [c.code for c in codes]},
+        )
+    return arrest
+
+
+def offence_record(*, acting_user: User, person: Person, code: str, committed_on: datetime.date) -> Offence:
+    authorise_change(acting_user, person)
+    errors: dict[str, list[str]] = {}
+    _check_date(errors, "committed_on", committed_on, "offence date", person)
+    found: list[OffenceCode] = []
+    if not normalise_code(code or ""):
+        errors["code"] = ["Enter the Home Office offence code"]
+    else:
+        try:
+            found = offence_codes_lookup([code], field="code")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        offence = Offence.objects.create(person=person, code=found[0], committed_on=committed_on)
+        _record(acting_user, "offence", offence, person, {}, {"code": found[0].code, "committed_on": committed_on})
+    return offence
+
+
+def court_outcome_record(
+    *,
+    acting_user: User,
+    person: Person,
+    decided_on: datetime.date,
+    disposal: str,
+    court: str = "",
+    requirements: Sequence[str] = (),
+    fine_pounds: int | None = None,
+    offence_ids: Sequence[int] = (),
+) -> CourtOutcome:
+    """A conviction (or caution) and its disposal; community order requirements such as DRR, ATR
+    and RAR (000 §6; 002 §5)."""
+    authorise_change(acting_user, person)
+    errors: dict[str, list[str]] = {}
+    _check_date(errors, "decided_on", decided_on, "date of conviction or caution", person)
+    court = _check_text(errors, "court", court, "court", required=False)
+    if disposal not in Disposal.values:
+        errors["disposal"] = ["Select the disposal"]
+    reqs = list(dict.fromkeys(requirements))
+    bad = [r for r in reqs if r not in Requirement.values]
+    if bad:
+        errors["requirements"] = [f"Unknown requirement {', '.join(bad)}"]
+    elif reqs and disposal not in REQUIREMENT_DISPOSALS:
+        errors["requirements"] = ["Requirements only apply to a community order or a suspended sentence order"]
+    elif disposal == Disposal.COMMUNITY and not reqs:
+        errors["requirements"] = ["Select at least one requirement of the community order"]
+    if disposal == Disposal.FINE:
+        if fine_pounds is None or fine_pounds < 1:
+            errors["fine_pounds"] = ["Enter the amount of the fine in pounds"]
+    elif fine_pounds is not None:
+        errors["fine_pounds"] = ["Only enter an amount for a fine"]
+    offences = list(Offence.objects.filter(person=person, pk__in=list(offence_ids)))
+    if len(offences) != len(set(offence_ids)):
+        errors["offence_ids"] = ["Select offences from this person's record"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        outcome = CourtOutcome.objects.create(
+            person=person, decided_on=decided_on, court=court, disposal=disposal, requirements=reqs, fine_pounds=fine_pounds
+        )
+        outcome.offences.set(offences)
+        _record(
+            acting_user,
+            "court-outcome",
+            outcome,
+            person,
+            {},
+            {
+                "decided_on": decided_on,
+                "court": court,
+                "disposal": disposal,
+                "requirements": reqs,
+                "fine_pounds": fine_pounds,
+                "offences": [o.pk for o in offences],
+            },
+        )
+    return outcome
+
+
+def warrant_record(*, acting_user: User, person: Person, kind: str, issued_on: datetime.date, issued_by: str = "") -> Warrant:
+    """A warrant: feeds the Red Alert prompt (002 appendix 1: wanted)."""
+    authorise_change(acting_user, person)
+    errors: dict[str, list[str]] = {}
+    if kind not in Warrant.Kind.values:
+        errors["kind"] = ["Select the kind of warrant"]
+    _check_date(errors, "issued_on", issued_on, "date the warrant was issued", person)
+    issued_by = _check_text(errors, "issued_by", issued_by, "issuing court or force", required=False)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        warrant = Warrant.objects.create(person=person, kind=kind, issued_on=issued_on, issued_by=issued_by)
+        _record(acting_user, "warrant", warrant, person, {}, {"kind": kind, "issued_on": issued_on, "issued_by": issued_by})
+    return warrant
+
+
+def warrant_execute(*, acting_user: User, warrant: Warrant, executed_on: datetime.date) -> Warrant:
+    person = warrant.person
+    authorise_change(acting_user, person)
+    errors: dict[str, list[str]] = {}
+    _check_date(errors, "executed_on", executed_on, "date the warrant was executed", person)
+    if not errors and executed_on < warrant.issued_on:
+        errors["executed_on"] = ["The warrant cannot be executed before it was issued"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Warrant.objects.select_for_update().get(pk=warrant.pk)
+        if current.executed_on is not None:
+            raise ValidationError({"executed_on": ["This warrant has already been executed"]})
+        current.executed_on = executed_on
+        current.save(update_fields=["executed_on"])
+        _record(acting_user, "warrant", current, person, {"executed_on": None}, {"executed_on": executed_on})
+    return current
+
+
+def custody_episode_record(
+    *, acting_user: User, person: Person, kind: str, prison: str, started_on: datetime.date, ended_on: datetime.date | None = None
+) -> CustodyEpisode:
+    authorise_change(acting_user, person)
+    errors: dict[str, list[str]] = {}
+    if kind not in CustodyEpisode.Kind.values:
+        errors["kind"] = ["Select remand or sentenced custody"]
+    prison = _check_text(errors, "prison", prison, "prison")
+    _check_date(errors, "started_on", started_on, "date custody began", person)
+    if ended_on is not None:
+        _check_date(errors, "ended_on", ended_on, "date custody ended", person)
+        if isinstance(started_on, datetime.date) and ended_on < started_on:
+            errors.setdefault("ended_on", []).append("The date custody ended must be on or after the date it began")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        episode = CustodyEpisode.objects.create(person=person, kind=kind, prison=prison, started_on=started_on, ended_on=ended_on)
+        _record(
+            acting_user,
+            "custody-episode",
+            episode,
+            person,
+            {},
+            {"kind": kind, "prison": prison, "started_on": started_on, "ended_on": ended_on},
+        )
+    return episode
+
+
+# Which form field a message from iomhub.rules.sentence is about.
+_RULE_FIELDS = (
+    ("offence_committed_on", "offence_committed_on"),
+    ("date_of_birth", "offence_committed_on"),
+    ("remand_days", "remand_days"),
+    ("tagged_bail_days", "tagged_bail_days"),
+    ("sentence length", "years"),
+    ("years", "years"),
+    ("months", "months"),
+    ("weeks", "weeks"),
+    ("days", "days"),
+    ("sentenced_on", "sentenced_on"),
+)
+
+
+def _rule_error_field(message: str) -> str:
+    for needle, field in _RULE_FIELDS:
+        if message.startswith(needle) or needle in message.split(":")[0]:
+            return field
+    return "sentenced_on"
+
+
+def compute_dates(sentence: Sentence, date_of_birth: datetime.date) -> None:
+    """Fill the computed dates from ``iomhub.rules.sentence`` (issue 3 §4). Inputs the rules call
+    invalid raise ``ValidationError`` on the field concerned; sentences the rules do not support
+    are kept without dates and a note ("enter the prison's dates")."""
+    from iomhub.rules import sentence as rules  # imported lazily: the rules are another engineer's module
+
+    try:
+        dates = rules.sentence_dates(
+            sentenced_on=sentence.sentenced_on,
+            offence_committed_on=sentence.offence_committed_on,
+            date_of_birth=date_of_birth,
+            years=sentence.years,
+            months=sentence.months,
+            weeks=sentence.weeks,
+            days=sentence.days,
+            remand_days=sentence.remand_days,
+            tagged_bail_days=sentence.tagged_bail_days,
+            sds40_excluded=sentence.sds40_excluded,
+            hdc_excluded=sentence.hdc_excluded,
+        )
+    except ValueError as exc:
+        message = str(exc)
+        if rules.NOT_SUPPORTED in message:
+            for name, _ in DATE_FIELDS:
+                setattr(sentence, name, None)
+            sentence.length_days, sentence.release_type, sentence.expiry_type, sentence.breakdown = None, "", "", []
+            sentence.calculation_note = message
+            return
+        raise ValidationError({_rule_error_field(message): [message[0].upper() + message[1:]]}) from exc
+    sentence.length_days = dates.length_days
+    sentence.release_type = dates.release_type
+    sentence.release_date = dates.release_date
+    sentence.expiry_type = dates.expiry_type
+    sentence.expiry_date = dates.expiry_date
+    sentence.tused = dates.tused
+    sentence.hdced = dates.hdced
+    sentence.breakdown = list(dates.breakdown)
+    sentence.calculation_note = ""
+
+
+SENTENCE_INPUTS = (
+    "prison",
+    "sentenced_on",
+    "offence_committed_on",
+    "years",
+    "months",
+    "weeks",
+    "days",
+    "remand_days",
+    "tagged_bail_days",
+    "sds40_excluded",
+    "hdc_excluded",
+)
+SENTENCE_AUDITED = (*SENTENCE_INPUTS, "release_type", "release_date", "expiry_type", "expiry_date", "tused", "hdced")
+
+
+def _sentence_snapshot(sentence: Sentence) -> dict[str, Any]:
+    return {name: getattr(sentence, name) for name in SENTENCE_AUDITED}
+
+
+def sentence_record(
+    *,
+    acting_user: User,
+    person: Person,
+    sentenced_on: datetime.date,
+    offence_committed_on: datetime.date,
+    years: int = 0,
+    months: int = 0,
+    weeks: int = 0,
+    days: int = 0,
+    remand_days: int = 0,
+    tagged_bail_days: int = 0,
+    prison: str = "",
+    sds40_excluded: bool = False,
+    hdc_excluded: bool = False,
+    court_outcome: CourtOutcome | None = None,
+    offence: Offence | None = None,
+) -> Sentence:
+    """A standard determinate sentence with its dates computed (issue 4 §3)."""
+    authorise_change(acting_user, person)
+    errors: dict[str, list[str]] = {}
+    _check_date(errors, "sentenced_on", sentenced_on, "date of sentence", person)
+    _check_date(errors, "offence_committed_on", offence_committed_on, "offence date", person)
+    prison = _check_text(errors, "prison", prison, "prison", required=False)
+    for name, value in (
+        ("years", years),
+        ("months", months),
+        ("weeks", weeks),
+        ("days", days),
+        ("remand_days", remand_days),
+        ("tagged_bail_days", tagged_bail_days),
+    ):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors[name] = ["Enter a whole number, 0 or more"]
+        elif value > 36500:
+            errors[name] = ["Enter a number no larger than 36500"]
+    for name, obj in (("court_outcome", court_outcome), ("offence", offence)):
+        if obj is not None and obj.person_id != person.pk:
+            errors[name] = ["Select one of this person's records"]
+    if errors:
+        raise ValidationError(errors)
+    sentence = Sentence(
+        person=person,
+        court_outcome=court_outcome,
+        offence=offence,
+        prison=prison,
+        sentenced_on=sentenced_on,
+        offence_committed_on=offence_committed_on,
+        years=years,
+        months=months,
+        weeks=weeks,
+        days=days,
+        remand_days=remand_days,
+        tagged_bail_days=tagged_bail_days,
+        sds40_excluded=sds40_excluded,
+        hdc_excluded=hdc_excluded,
+    )
+    compute_dates(sentence, person.date_of_birth)
+    sentence.effective_release_date = sentence.effective("release_date")
+    with transaction.atomic():
+        sentence.save()
+        _record(acting_user, "sentence", sentence, person, {}, _sentence_snapshot(sentence))
+    return sentence
+
+
+OVERRIDE_FIELDS = tuple(override for _, override in DATE_FIELDS)
+
+
+def sentence_override(
+    *,
+    acting_user: User,
+    sentence: Sentence,
+    reason: str,
+    release_date: datetime.date | None = None,
+    expiry_date: datetime.date | None = None,
+    tused: datetime.date | None = None,
+    hdced: datetime.date | None = None,
+) -> Sentence:
+    """Enter the prison's own calculation: it takes the place of the computed dates (the computed
+    ones stay on record beside it). A reason is required; before and after are audited."""
+    person = sentence.person
+    authorise_change(acting_user, person)
+    values = {"override_release_date": release_date, "override_expiry_date": expiry_date, "override_tused": tused, "override_hdced": hdced}
+    errors: dict[str, list[str]] = {}
+    reason = " ".join(str(reason or "").split())
+    if len(reason) < 10:
+        errors["reason"] = [
+            "Say why the prison's dates differ, in at least 10 characters (for example, the prison's calculation of 3 March)"
+        ]
+    elif len(reason) > 1000:
+        errors["reason"] = ["The reason must be 1000 characters or fewer"]
+    if not any(values.values()):
+        errors["release_date"] = ["Enter at least one of the prison's dates"]
+    for name, value in values.items():
+        if value is not None and value < sentence.sentenced_on:
+            errors[name.removeprefix("override_")] = ["The date must be on or after the date of sentence"]
+    if release_date and expiry_date and expiry_date < release_date:
+        errors["expiry_date"] = ["The expiry date must be on or after the release date"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Sentence.objects.select_for_update().get(pk=sentence.pk)
+        before = {**{k: getattr(current, k) for k in OVERRIDE_FIELDS}, "override_reason": current.override_reason}
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.override_reason = reason
+        current.overridden_by = acting_user
+        current.overridden_at = timezone.now()
+        current.effective_release_date = current.effective("release_date")
+        current.save()
+        after = {**values, "override_reason": reason}
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CHANGE,
+            object_type="sentence-override",
+            object_id=current.pk,
+            person_id=person.pk,
+            reason=reason,
+            changes={
+                "section": Section.JUSTICE,
+                "computed": {name: getattr(current, name) for name, _ in DATE_FIELDS},
+                **audit.diff(before, after),
+            },
+        )
+    return current
+
+
+def _legal_recall_days(sentence: Sentence) -> int:
+    return 14 if sentence.under_12_months else 28
+
+
+def recall_record(
+    *,
+    acting_user: User,
+    sentence: Sentence,
+    kind: str,
+    recalled_at: datetime.datetime,
+    reason: str,
+    returned_to_custody_on: datetime.date | None = None,
+    recall_days: int | None = None,
+) -> Recall:
+    """Recall to custody from licence. Fixed-term: 14 days for sentences under 12 months, 28
+    otherwise (002 §5), never released after the sentence and licence expiry date; any other length
+    is refused. The recall report is due 24 hours after the recall decision."""
+    from iomhub.rules import sentence as rules
+
+    person = sentence.person
+    authorise_change(acting_user, person)
+    errors: dict[str, list[str]] = {}
+    if kind not in Recall.Kind.values:
+        errors["kind"] = ["Select fixed-term or standard recall"]
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        errors["reason"] = ["Enter the reason for recall"]
+    elif len(reason) > 2000:
+        errors["reason"] = ["The reason must be 2000 characters or fewer"]
+    if not isinstance(recalled_at, datetime.datetime):
+        errors["recalled_at"] = ["Enter the date of the recall decision"]
+        recalled_on = None
+    else:
+        recalled_on = timezone.localdate(recalled_at) if timezone.is_aware(recalled_at) else recalled_at.date()
+    release = sentence.effective("release_date")
+    sled = sentence.effective("expiry_date")
+    if sentence.release_type == "ARD" and not sentence.override_expiry_date:
+        errors["recalled_at"] = ["This sentence has no licence (released without licence), so there is nothing to recall on"]
+    elif release is None or sled is None:
+        errors["recalled_at"] = ["The sentence has no release and expiry dates: enter the prison's dates first"]
+    elif recalled_on is not None:
+        if recalled_on < release:
+            errors["recalled_at"] = [f"The recall must be on or after release on licence ({release:%-d %B %Y})"]
+        elif recalled_on > sled:
+            errors["recalled_at"] = [f"The licence ended on {sled:%-d %B %Y}: there is nothing to recall on after that"]
+        elif recalled_on > clock.today():
+            errors["recalled_at"] = ["The recall decision must be today or in the past"]
+    if returned_to_custody_on is not None and recalled_on is not None and returned_to_custody_on < recalled_on:
+        errors["returned_to_custody_on"] = ["The return to custody must be on or after the recall"]
+    if returned_to_custody_on is not None and sled is not None and returned_to_custody_on > sled:
+        errors["returned_to_custody_on"] = [f"The return to custody must be on or before the licence expiry ({sled:%-d %B %Y})"]
+    legal = _legal_recall_days(sentence)
+    if kind == Recall.Kind.FIXED_TERM and recall_days is not None and recall_days != legal:
+        term = "less than 12 months" if legal == 14 else "12 months or more"
+        errors["recall_days"] = [f"The sentence is {term}, so a fixed-term recall is {legal} days, not {recall_days} (002 §5)"]
+    if kind == Recall.Kind.STANDARD and recall_days is not None:
+        errors["recall_days"] = ["A standard recall has no fixed length: leave the number of days empty"]
+    if errors:
+        raise ValidationError(errors)
+    assert isinstance(recalled_at, datetime.datetime) and sled is not None
+    recall = Recall(
+        person=person,
+        sentence=sentence,
+        kind=kind,
+        recalled_at=recalled_at,
+        report_due_at=recalled_at + datetime.timedelta(hours=RECALL_REPORT_HOURS),
+        returned_to_custody_on=returned_to_custody_on,
+        reason=reason,
+    )
+    breakdown = [f"recall report due {RECALL_REPORT_HOURS} hours after the recall decision"]
+    if kind == Recall.Kind.FIXED_TERM:
+        recall.recall_days = legal
+        if returned_to_custody_on is not None:
+            dates = rules.fixed_term_recall(sentence_under_12_months=legal == 14, returned_to_custody_on=returned_to_custody_on, sled=sled)
+            recall.release_date = dates.release_date
+            breakdown += list(dates.breakdown)
+        else:
+            breakdown.append(f"fixed-term recall of {legal} days from the return to custody (002 §5)")
+    else:
+        breakdown.append(
+            "standard recall: held until the Parole Board or the Secretary of State releases, at the latest the licence expiry"
+        )
+    recall.breakdown = breakdown
+    with transaction.atomic():
+        recall.save()
+        _record(
+            acting_user,
+            "recall",
+            recall,
+            person,
+            {},
+            {
+                "sentence": sentence.pk,
+                "kind": kind,
+                "recalled_at": recalled_at.isoformat(),
+                "returned_to_custody_on": returned_to_custody_on,
+                "recall_days": recall.recall_days,
+                "release_date": recall.release_date,
+                "reason": reason,
+            },
+        )
+    return recall
+
+
+def pss_breach_record(
+    *,
+    acting_user: User,
+    sentence: Sentence,
+    heard_on: datetime.date,
+    outcome: str,
+    fine_pounds: int | None = None,
+    committal_days: int | None = None,
+    unpaid_work_hours: int | None = None,
+    curfew_days: int | None = None,
+) -> PssBreach:
+    """The magistrates' court's decision on a breach of post-sentence supervision, validated
+    against the limits of 002 §5 (ORA 2014 s.256AC)."""
+    person = sentence.person
+    authorise_change(acting_user, person)
+    errors: dict[str, list[str]] = {}
+    tused = sentence.effective("tused")
+    release = sentence.effective("release_date")
+    if tused is None:
+        errors["outcome"] = ["This sentence has no post-sentence supervision, so it cannot be breached"]
+    _check_date(errors, "heard_on", heard_on, "date of the hearing", person)
+    if "heard_on" not in errors and release is not None and heard_on < release:
+        errors["heard_on"] = [f"The hearing must be after release ({release:%-d %B %Y})"]
+    if outcome not in PssBreach.Outcome.values:
+        errors["outcome"] = ["Select the court's decision"]
+    amounts = {
+        "fine_pounds": fine_pounds,
+        "committal_days": committal_days,
+        "unpaid_work_hours": unpaid_work_hours,
+        "curfew_days": curfew_days,
+    }
+    needed = {
+        PssBreach.Outcome.FINE: "fine_pounds",
+        PssBreach.Outcome.COMMITTAL: "committal_days",
+        PssBreach.Outcome.SDO_UNPAID_WORK: "unpaid_work_hours",
+        PssBreach.Outcome.SDO_CURFEW: "curfew_days",
+    }.get(outcome)  # type: ignore[call-overload]
+    for name, value in amounts.items():
+        if name != needed and value is not None:
+            errors[name] = ["Only enter this for the sanction the court imposed (the court imposes one sanction at a time)"]
+    if needed is not None:
+        value = amounts[needed]
+        if value is None:
+            errors[needed] = [
+                "Enter the "
+                + {
+                    "fine_pounds": "amount of the fine",
+                    "committal_days": "days of committal",
+                    "unpaid_work_hours": "hours of unpaid work",
+                    "curfew_days": "days of curfew",
+                }[needed]
+            ]
+        elif needed == "fine_pounds" and not 1 <= value <= PSS_FINE_LIMIT_POUNDS:
+            errors[needed] = [f"A fine for breach of supervision must be between £1 and £{PSS_FINE_LIMIT_POUNDS:,} (level 3, 002 §5)"]
+        elif needed == "committal_days" and not 1 <= value <= PSS_COMMITTAL_LIMIT_DAYS:
+            errors[needed] = [f"Committal for breach of supervision must be between 1 and {PSS_COMMITTAL_LIMIT_DAYS} days (002 §5)"]
+        elif needed == "unpaid_work_hours" and not PSS_UNPAID_WORK_HOURS[0] <= value <= PSS_UNPAID_WORK_HOURS[1]:
+            low, high = PSS_UNPAID_WORK_HOURS
+            errors[needed] = [f"A supervision default order of unpaid work must be between {low} and {high} hours (002 §5)"]
+        elif needed == "curfew_days":
+            if value < PSS_CURFEW_MINIMUM_DAYS:
+                errors[needed] = [f"A supervision default order curfew must be at least {PSS_CURFEW_MINIMUM_DAYS} days (002 §5)"]
+            elif tused is not None and isinstance(heard_on, datetime.date) and heard_on + datetime.timedelta(days=value - 1) > tused:
+                errors[needed] = [f"The curfew cannot run beyond the end of post-sentence supervision ({tused:%-d %B %Y}, 002 §5)"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        breach = PssBreach.objects.create(person=person, sentence=sentence, heard_on=heard_on, outcome=outcome, **amounts)
+        _record(
+            acting_user, "pss-breach", breach, person, {}, {"sentence": sentence.pk, "heard_on": heard_on, "outcome": outcome, **amounts}
+        )
+    return breach

@@ -1,0 +1,180 @@
+"""The person's Justice tab and the pages that record each event. Thin: parse, call a selector or
+service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from iomhub.access.policy import Action
+from iomhub.access.routes import guarded
+from iomhub.justice import forms, selectors, services
+from iomhub.justice.models import Offence
+from iomhub.people.models import Person
+from iomhub.web.forms import GovukForm
+from iomhub.web.http import AuthedRequest
+
+
+def apply_errors(form: Any, exc: ValidationError) -> None:
+    """Service errors onto the form: by field where the form has it, else on the whole form."""
+    aliases = {"recalled_at": "recalled_on"}
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            name = aliases.get(name, name)
+            target = name if name in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True)
+@require_http_methods(["GET"])
+def record(request: AuthedRequest, person_id: int) -> HttpResponse:
+    from iomhub.people.views import _person_context
+
+    justice = selectors.justice_record_for(user=request.user, person_id=person_id)
+    ctx = _person_context(request, justice.person, "justice")
+    ctx.update(record=justice, timeline=_timeline(justice))
+    return render(request, "justice/record.html", ctx)
+
+
+def _timeline(justice: selectors.JusticeRecord) -> list[dict[str, Any]]:
+    """The record as one list, newest first, for the MoJ timeline."""
+    items: list[dict[str, Any]] = []
+    for a in justice.arrests:
+        codes = ", ".join(f"{o.code.code} {o.code.description}" for o in a.offences.all())
+        items.append(
+            {"on": a.arrested_on, "title": "Arrested", "by": a.custody_suite, "text": f"{codes}. Outcome: {a.get_outcome_display()}"}
+        )
+    for c in justice.outcomes:
+        text = c.get_disposal_display() + (f" ({', '.join(c.requirement_labels())})" if c.requirements else "")
+        items.append(
+            {"on": c.decided_on, "title": "Convicted" if "caution" not in c.disposal else "Cautioned", "by": c.court, "text": text}
+        )
+    for s in justice.sentences:
+        items.append({"on": s.sentenced_on, "title": "Sentenced", "by": s.prison, "text": s.length_text})
+    for e in justice.custody:
+        items.append(
+            {
+                "on": e.started_on,
+                "title": f"{e.get_kind_display()} custody",
+                "by": e.prison,
+                "text": f"Ended {e.ended_on:%-d %B %Y}" if e.ended_on else "Current",
+            }
+        )
+    for w in justice.warrants:
+        items.append(
+            {"on": w.issued_on, "title": w.get_kind_display(), "by": w.issued_by, "text": "Executed" if w.executed_on else "Outstanding"}
+        )
+    for r in justice.recalls:
+        items.append({"on": r.recalled_at.date(), "title": r.get_kind_display(), "by": "", "text": r.reason})
+    for b in justice.breaches:
+        items.append(
+            {"on": b.heard_on, "title": "Breach of post-sentence supervision", "by": "Magistrates' court", "text": b.get_outcome_display()}
+        )
+    return sorted(items, key=lambda i: i["on"], reverse=True)
+
+
+@dataclass(frozen=True)
+class EventPage:
+    form: Callable[..., GovukForm]
+    service: Callable[..., Any]
+    title: str
+    done: str
+
+
+EVENT_PAGES: dict[str, EventPage] = {
+    "arrests": EventPage(forms.ArrestForm, services.arrest_record, "Record an arrest", "Arrest recorded"),
+    "offences": EventPage(forms.OffenceForm, services.offence_record, "Record an offence", "Offence recorded"),
+    "outcomes": EventPage(forms.CourtOutcomeForm, services.court_outcome_record, "Record a court outcome or caution", "Outcome recorded"),
+    "warrants": EventPage(forms.WarrantForm, services.warrant_record, "Record a warrant", "Warrant recorded"),
+    "custody": EventPage(forms.CustodyEpisodeForm, services.custody_episode_record, "Record a period in custody", "Custody recorded"),
+    "sentences": EventPage(forms.SentenceForm, services.sentence_record, "Record a custodial sentence", "Sentence recorded"),
+}
+
+
+def _render_form(request: AuthedRequest, person: Person, form: GovukForm, title: str, status: int = 200) -> HttpResponse:
+    return render(request, "justice/form.html", {"form": form, "title": f"{title} for {person.full_name}", "person": person}, status=status)
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def event_new(request: AuthedRequest, person_id: int, kind: str) -> HttpResponse:
+    page = EVENT_PAGES.get(kind)
+    if page is None:
+        raise Http404("No such page")
+    person = selectors.person_for_change(user=request.user, person_id=person_id)
+    extra = {"offences": list(Offence.objects.filter(person=person).select_related("code"))} if kind == "outcomes" else {}
+    form = page.form(request.POST or None, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            page.service(acting_user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, page.done)
+            return redirect("people:justice:record", person_id=person.pk)
+    return _render_form(request, person, form, page.title)
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def warrant_executed(request: AuthedRequest, person_id: int, warrant_id: int) -> HttpResponse:
+    person = selectors.person_for_change(user=request.user, person_id=person_id)
+    warrant = selectors.warrant_for(person=person, warrant_id=warrant_id)
+    form = forms.WarrantExecutedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.warrant_execute(acting_user=request.user, warrant=warrant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Warrant marked as executed")
+            return redirect("people:justice:record", person_id=person.pk)
+    return _render_form(request, person, form, "Warrant executed")
+
+
+SENTENCE_STEPS = {
+    "override": (forms.SentenceOverrideForm, "Enter the prison's dates", "The prison's dates are now in force"),
+    "recall": (forms.RecallForm, "Record a recall", "Recall recorded"),
+    "breach": (forms.PssBreachForm, "Record a breach of post-sentence supervision", "Breach outcome recorded"),
+}
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def sentence_step(request: AuthedRequest, person_id: int, sentence_id: int, action: str) -> HttpResponse:
+    if action not in SENTENCE_STEPS:
+        raise Http404("No such page")
+    form_class, title, done = SENTENCE_STEPS[action]
+    person = selectors.person_for_change(user=request.user, person_id=person_id)
+    sentence = selectors.sentence_for(person=person, sentence_id=sentence_id)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if action == "override":
+                services.sentence_override(acting_user=request.user, sentence=sentence, **data)
+            elif action == "recall":
+                assert isinstance(form, forms.RecallForm)
+                recalled_at = form.recalled_at()
+                data.pop("recalled_on")
+                data.pop("recalled_time")
+                services.recall_record(acting_user=request.user, sentence=sentence, recalled_at=recalled_at, **data)
+            else:
+                services.pss_breach_record(acting_user=request.user, sentence=sentence, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("people:justice:record", person_id=person.pk)
+    return _render_form(request, person, form, title)

@@ -1,0 +1,1 @@
+"""People ("nominals"): identity, aliases, identifiers, addresses, contact details, warnings."""

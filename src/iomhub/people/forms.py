@@ -1,0 +1,116 @@
+"""The person forms (GOV.UK pattern: one question per field, errors named by field)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from iomhub.people.models import ContactNumber, Ethnicity, Marker, Sex
+from iomhub.people.validators import IDENTIFIER_NORMALISERS
+from iomhub.rules.identifiers import normalise_postcode
+from iomhub.web.forms import GovukDateField, GovukForm
+
+MAX_NAME = 100
+
+
+class PersonSearchForm(GovukForm):
+    q = forms.CharField(
+        label="Search for a person",
+        help_text="Name, alias, date of birth (for example 27/03/1988), PNC ID, CRO, CRN, prison, NI or NHS number",
+        max_length=200,
+        required=False,
+    )
+
+
+class PersonForm(GovukForm):
+    first_name = forms.CharField(label="First name", max_length=MAX_NAME)
+    middle_names = forms.CharField(label="Middle names", max_length=200, required=False)
+    last_name = forms.CharField(label="Last name", max_length=MAX_NAME)
+    date_of_birth = GovukDateField(label="Date of birth", past=True, help_text="For example, 27 3 1988")
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect)
+    gender_identity = forms.CharField(label="Gender identity (optional)", max_length=100, required=False)
+    pnc_id = forms.CharField(label="PNC ID (optional)", max_length=20, required=False, help_text="For example, 2012/0052494Q")
+    cro_number = forms.CharField(label="CRO number (optional)", max_length=20, required=False)
+    urn = forms.CharField(label="Police URN (optional)", max_length=30, required=False)
+    ni_number = forms.CharField(
+        label="National Insurance number (optional)", max_length=13, required=False, help_text="For example, AB 12 34 56 C"
+    )
+    prison_number = forms.CharField(label="Prison number (optional)", max_length=10, required=False)
+    crn = forms.CharField(label="Probation CRN (optional)", max_length=10, required=False)
+    nhs_number = forms.CharField(label="NHS number (optional)", max_length=12, required=False)
+    email = forms.EmailField(label="Email address (optional)", required=False)
+    ethnicity = forms.ChoiceField(label="Ethnicity (optional)", choices=[("", "Not recorded"), *Ethnicity.choices], required=False)
+    disability = forms.ChoiceField(
+        label="Does the person consider themselves disabled? (optional)",
+        choices=[("", "Not recorded"), ("yes", "Yes"), ("no", "No"), ("not-stated", "Prefer not to say")],
+        required=False,
+    )
+    religion = forms.CharField(label="Religion or belief (optional)", max_length=100, required=False)
+    sexual_orientation = forms.CharField(label="Sexual orientation (optional)", max_length=100, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """Check every identifier with the same rule the service uses, so all errors show at once."""
+        data = super().clean() or {}
+        for name, normalise in IDENTIFIER_NORMALISERS.items():
+            value = data.get(name)
+            if value:
+                try:
+                    data[name] = normalise(value)
+                except ValueError as exc:
+                    self.add_error(name, str(exc))
+        return data
+
+
+class NewPersonForm(PersonForm):
+    address_line_1 = forms.CharField(label="Address line 1 (optional)", max_length=200, required=False)
+    town = forms.CharField(label="Town or city (optional)", max_length=100, required=False)
+    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
+    phone_kind = forms.ChoiceField(label="Phone type", choices=ContactNumber.Kind.choices, required=False, initial="M")
+    phone = forms.CharField(label="Phone number (optional)", max_length=20, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("postcode"):
+            try:
+                data["postcode"] = normalise_postcode(data["postcode"])
+            except ValueError as exc:
+                self.add_error("postcode", str(exc))
+        if data.get("postcode") and not data.get("address_line_1"):
+            self.add_error("address_line_1", "Enter address line 1, or leave the postcode empty")
+        return data
+
+
+class AliasForm(GovukForm):
+    first_name = forms.CharField(label="First name", max_length=MAX_NAME, required=False)
+    last_name = forms.CharField(label="Last name", max_length=MAX_NAME)
+    date_of_birth = GovukDateField(label="Date of birth used", past=True, required=False)
+
+
+class BreakGlassForm(GovukForm):
+    reason = forms.CharField(
+        label="Why do you need to see this record?",
+        help_text="This is recorded in the audit log and reviewed by information governance.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=20,
+        max_length=2000,
+    )
+
+
+class AddressForm(GovukForm):
+    line_1 = forms.CharField(label="Address line 1", max_length=200)
+    line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    from_date = GovukDateField(label="Living here since", required=False, help_text="The previous current address will end the day before")
+    no_fixed_abode = forms.BooleanField(label="No fixed abode", required=False)
+
+
+class ContactNumberForm(GovukForm):
+    kind = forms.ChoiceField(label="Type of number", choices=ContactNumber.Kind.choices, widget=forms.RadioSelect)
+    number = forms.CharField(label="Phone number", max_length=20)
+
+
+class MarkerForm(GovukForm):
+    kind = forms.ChoiceField(label="Warning or marker", choices=Marker.Kind.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="Details (optional)", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))

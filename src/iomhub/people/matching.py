@@ -1,0 +1,439 @@
+"""Duplicate detection on entry: who already on the system might this new person be?
+
+Issue 5 §2 and the brief ("the same person must never be created twice: duplicates are found on
+entry"); seed 002 appendix 2 names the identity on a referral (name, DOB, URN, PNC ID, NI number).
+See ``docs/decisions/0004-duplicate-detection.md`` for the choices.
+
+Two layers:
+
+- :func:`compare` is pure: one candidate identity against one existing record (names, aliases,
+  date of birth, identifiers), returning the reasons they may be the same person, or nothing.
+  Identifiers first (an exact PNC ID, CRO, NI, prison number, CRN, NHS number or URN); then
+  name or alias with the date of birth, tolerating typos (Damerau-Levenshtein and Jaro-Winkler from
+  ``rapidfuzz``), a day and month transposed, a single mistyped digit, common nicknames
+  (:data:`NICKNAMES`), hyphenated surnames and changed surnames.
+- :func:`possible_duplicates` fetches the records worth comparing (by identifier and by the few
+  dates of birth a typo could turn the candidate's into, both indexed), compares them, and
+  returns those the user may see; the others are only counted, so the user knows to ask someone
+  who can see them. The check is audited as a search.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from iomhub.access import audit
+from iomhub.access.models import AuditAction, Section
+from iomhub.access.policy import Action, can, people_filter
+from iomhub.people.models import Alias, Person
+from iomhub.people.validators import IDENTIFIER_NORMALISERS
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+
+IDENTIFIER_LABELS: dict[str, str] = {
+    "pnc_id": "PNC ID",
+    "cro_number": "CRO number",
+    "ni_number": "National Insurance number",
+    "prison_number": "prison number",
+    "crn": "probation CRN",
+    "nhs_number": "NHS number",
+    "urn": "police URN",
+}
+
+# Common English given-name short forms, after the public nickname list maintained by Carlton
+# Northern (github.com/carltonnorthern/nicknames, Apache-2.0), cut down to names common in the
+# offender population of England and Wales. Each group is one set of equivalent names.
+_NICKNAME_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("william", "will", "bill", "billy", "liam", "willie", "willy"),
+    ("robert", "rob", "robbie", "bob", "bobby", "bert"),
+    ("richard", "rich", "richie", "rick", "ricky", "dick"),
+    ("michael", "mike", "mick", "micky", "mickey", "mikey"),
+    ("james", "jim", "jimmy", "jamie", "jimbo"),
+    ("john", "jack", "johnny", "jonny"),
+    ("jonathan", "jon", "jonny", "jono"),
+    ("thomas", "tom", "tommy"),
+    ("christopher", "chris", "kit", "christy"),
+    ("anthony", "tony", "ant"),
+    ("daniel", "dan", "danny"),
+    ("david", "dave", "davey", "davy"),
+    ("joseph", "joe", "joey"),
+    ("edward", "ed", "eddie", "eddy", "ted", "teddy", "ned"),
+    ("stephen", "steven", "steve", "stevie"),
+    ("matthew", "matt", "matty"),
+    ("andrew", "andy", "drew"),
+    ("alexander", "alex", "alec", "sandy", "xander"),
+    ("benjamin", "ben", "benny", "benji"),
+    ("samuel", "sam", "sammy"),
+    ("nicholas", "nick", "nicky"),
+    ("patrick", "pat", "paddy"),
+    ("peter", "pete"),
+    ("terence", "terry", "tel"),
+    ("lawrence", "laurence", "larry", "laurie"),
+    ("frederick", "fred", "freddie", "freddy"),
+    ("henry", "harry", "hal", "hank"),
+    ("charles", "charlie", "chas", "chuck"),
+    ("gregory", "greg"),
+    ("kenneth", "ken", "kenny"),
+    ("ronald", "ron", "ronnie"),
+    ("donald", "don", "donnie"),
+    ("raymond", "ray"),
+    ("leonard", "len", "lenny", "leo"),
+    ("philip", "phillip", "phil"),
+    ("timothy", "tim", "timmy"),
+    ("zachary", "zach", "zak"),
+    ("mohammed", "muhammad", "mohammad", "mohamed", "mo"),
+    ("elizabeth", "liz", "lizzie", "beth", "betty", "eliza", "libby"),
+    ("margaret", "maggie", "meg", "peggy", "maggy"),
+    ("katherine", "catherine", "kathryn", "kate", "katie", "kath", "cathy", "kathy", "kat"),
+    ("jennifer", "jen", "jenny"),
+    ("rebecca", "becky", "becca", "bex"),
+    ("victoria", "vicky", "vicki", "tori"),
+    ("samantha", "sam", "sammy"),
+    ("deborah", "debbie", "debra", "deb"),
+    ("susan", "sue", "susie"),
+    ("patricia", "pat", "patsy", "trish", "tricia"),
+    ("jacqueline", "jackie", "jacqui"),
+    ("christine", "christina", "chris", "chrissy", "tina"),
+    ("alexandra", "alex", "lexi", "sandra"),
+    ("nicola", "nicky", "nikki"),
+    ("amanda", "mandy"),
+    ("abigail", "abbie", "abby"),
+    ("kimberley", "kimberly", "kim"),
+)
+
+
+def _build_nicknames(groups: Iterable[Sequence[str]]) -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for group in groups:
+        for name in group:
+            table.setdefault(name, set()).update(group)
+    return {name: frozenset(others) for name, others in table.items()}
+
+
+NICKNAMES: dict[str, frozenset[str]] = _build_nicknames(_NICKNAME_GROUPS)
+
+# Thresholds, chosen against the variants in tests/people/test_matching.py (see ADR 0004).
+FIRST_NAME_SIMILAR = 0.88  # Jaro-Winkler: "Jon"/"John", "Stephen"/"Stephan"
+SURNAME_SIMILAR = 0.90
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, accents removed, only letters, spaces and hyphens kept (O'Brien → obrien)."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    kept = "".join(c for c in decomposed if c.isalpha() or c in " -")
+    return " ".join(kept.lower().replace("-", " - ").split()).replace(" - ", "-")
+
+
+def _surname_parts(surname: str) -> set[str]:
+    return {p for p in surname.replace("-", " ").split() if p}
+
+
+def _typo_distance_ok(a: str, b: str) -> bool:
+    """One slip for names up to 6 letters, two for longer (insert, delete, substitute or swap)."""
+    allowed = 1 if max(len(a), len(b)) <= 6 else 2
+    return OSA.distance(a, b) <= allowed
+
+
+@dataclass(frozen=True)
+class NameRecord:
+    first_name: str
+    last_name: str
+    date_of_birth: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is being entered (or who is on record): names, aliases, date of birth, identifiers."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: datetime.date | None
+    middle_names: str = ""
+    identifiers: dict[str, str] = field(default_factory=dict)
+    aliases: tuple[NameRecord, ...] = ()
+
+
+def first_name_reason(candidate: str, existing: str) -> str | None:
+    a, b = normalise_name(candidate), normalise_name(existing)
+    if not a or not b:
+        return None
+    if a == b:
+        return "same first name"
+    a_first, b_first = a.split()[0], b.split()[0]
+    if a_first == b_first:
+        return "same first name"
+    if b_first in NICKNAMES.get(a_first, frozenset()):
+        return f"first name {candidate.strip()} is a common form of {existing.strip()}"
+    if len(a_first) == 1 and b_first.startswith(a_first):
+        return "first initial matches"
+    if JaroWinkler.normalized_similarity(a_first, b_first) >= FIRST_NAME_SIMILAR or _typo_distance_ok(a_first, b_first):
+        return f"first name spelled similarly ({candidate.strip()} / {existing.strip()})"
+    return None
+
+
+def last_name_reason(candidate: str, existing: str) -> str | None:
+    a, b = normalise_name(candidate), normalise_name(existing)
+    if not a or not b:
+        return None
+    if a.replace(" ", "").replace("-", "") == b.replace(" ", "").replace("-", ""):
+        return "same surname"
+    a_parts, b_parts = _surname_parts(a), _surname_parts(b)
+    double_barrelled = len(a_parts) > 1 or len(b_parts) > 1
+    if double_barrelled and (a_parts < b_parts or b_parts < a_parts):
+        return f"surname is part of a double-barrelled name ({candidate.strip()} / {existing.strip()})"
+    joined_a, joined_b = a.replace("-", "").replace(" ", ""), b.replace("-", "").replace(" ", "")
+    if JaroWinkler.normalized_similarity(joined_a, joined_b) >= SURNAME_SIMILAR or _typo_distance_ok(joined_a, joined_b):
+        return f"surname spelled similarly ({candidate.strip()} / {existing.strip()})"
+    if double_barrelled and a_parts & b_parts:
+        return f"surname shares part of a double-barrelled name ({candidate.strip()} / {existing.strip()})"
+    return None
+
+
+def date_of_birth_reason(candidate: datetime.date | None, existing: datetime.date | None) -> tuple[str, str] | None:
+    """(kind, reason) where kind is "same", "transposed" or "typo"."""
+    if candidate is None or existing is None:
+        return None
+    if candidate == existing:
+        return "same", "same date of birth"
+    if candidate.year == existing.year and candidate.day == existing.month and candidate.month == existing.day:
+        return "transposed", f"date of birth with day and month swapped ({candidate:%d/%m/%Y} / {existing:%d/%m/%Y})"
+    a, b = candidate.strftime("%d%m%Y"), existing.strftime("%d%m%Y")
+    if sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        return "typo", f"date of birth differs by one digit ({candidate:%d/%m/%Y} / {existing:%d/%m/%Y})"
+    return None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    reasons: tuple[str, ...]
+    score: int  # higher is stronger; an identifier outranks every name match
+    by_identifier: bool
+
+
+def _names_to_compare(record: Identity) -> list[tuple[str, NameRecord]]:
+    names = [("", NameRecord(record.first_name, record.last_name, record.date_of_birth))]
+    for alias in record.aliases:
+        label = f"alias {alias.first_name} {alias.last_name}".replace("  ", " ").strip()
+        names.append((label, NameRecord(alias.first_name, alias.last_name, alias.date_of_birth or record.date_of_birth)))
+    return names
+
+
+def _compare_names(candidate: Identity, name: NameRecord, via: str) -> tuple[int, list[str]] | None:
+    dob = date_of_birth_reason(candidate.date_of_birth, name.date_of_birth)
+    if dob is None:
+        return None
+    dob_kind, dob_reason = dob
+    first = first_name_reason(candidate.first_name, name.first_name)
+    swapped = False
+    if first is None:
+        # First and last names entered the wrong way round.
+        if normalise_name(candidate.first_name) == normalise_name(name.last_name) and normalise_name(candidate.last_name) == normalise_name(
+            name.first_name
+        ):
+            swapped = True
+        else:
+            return None
+    last = None if swapped else last_name_reason(candidate.last_name, name.last_name)
+    prefix = f"{via}: " if via else ""
+    strong_first = first is not None and (first == "same first name" or "common form" in first)
+    if swapped:
+        reasons = [f"{prefix}first and last names the other way round", dob_reason]
+        score = 70
+    elif last is not None:
+        score = 80 + (10 if first == "same first name" else 0) + (5 if last == "same surname" else 0)
+        reasons = [f"{prefix}{first}", f"{prefix}{last}", dob_reason]
+    elif strong_first and dob_kind == "same":
+        # Same first name and date of birth, different surname: married, changed by deed poll, or
+        # a partner's or parent's surname used. Weaker, so only with an exact date of birth.
+        reasons = [
+            f"{prefix}{first}",
+            f"{prefix}different surname ({candidate.last_name.strip()} / {name.last_name.strip()}): changed surname?",
+            dob_reason,
+        ]
+        score = 50
+    else:
+        return None
+    if dob_kind == "transposed":
+        score -= 10
+    elif dob_kind == "typo":
+        if not (strong_first and last == "same surname"):
+            return None  # a mistyped digit only counts when the names agree
+        score -= 15
+    if via:
+        score -= 2
+    return score, reasons
+
+
+def compare(candidate: Identity, existing: Identity) -> Comparison | None:
+    """Why ``existing`` may be the person ``candidate`` describes, or None. Pure."""
+    reasons: list[str] = []
+    by_identifier = False
+    for name, label in IDENTIFIER_LABELS.items():
+        value = candidate.identifiers.get(name)
+        if value and existing.identifiers.get(name) == value:
+            reasons.append(f"same {label} ({value})")
+            by_identifier = True
+    best: tuple[int, list[str]] | None = None
+    for via, record in _names_to_compare(existing):
+        for cand_via, cand_record in _names_to_compare(candidate):
+            label = " and ".join(x for x in (f"entered {cand_via}" if cand_via else "", via) if x)
+            found = _compare_names(Identity(cand_record.first_name, cand_record.last_name, cand_record.date_of_birth), record, label)
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+    if best is not None:
+        for reason in best[1]:
+            if reason not in reasons:
+                reasons.append(reason)
+    if not reasons:
+        return None
+    score = (1000 if by_identifier else 0) + (best[0] if best else 0)
+    return Comparison(reasons=tuple(reasons), score=score, by_identifier=by_identifier)
+
+
+def date_variants(dob: datetime.date) -> set[datetime.date]:
+    """Every real date a single typo or a swapped day and month could turn ``dob`` into."""
+    found = {dob}
+    if dob.day <= 12:  # then the swapped date is always real (its day is a month number)
+        found.add(dob.replace(month=dob.day, day=dob.month))
+    digits = dob.strftime("%d%m%Y")
+    for i in range(len(digits)):
+        for d in "0123456789":
+            if d == digits[i]:
+                continue
+            text = digits[:i] + d + digits[i + 1 :]
+            try:
+                variant = datetime.date(int(text[4:]), int(text[2:4]), int(text[:2]))
+            except ValueError:
+                continue
+            if variant.year >= 1900:
+                found.add(variant)
+    return found
+
+
+# ---- the database side --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PossibleMatch:
+    person: Person
+    reasons: tuple[str, ...]
+    score: int
+    by_identifier: bool
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    matches: tuple[PossibleMatch, ...]  # the ones this user may see, strongest first
+    hidden: int  # possible matches this user may not see
+
+    def __bool__(self) -> bool:
+        return bool(self.matches) or self.hidden > 0
+
+    @property
+    def ids(self) -> list[int]:
+        return [m.person.pk for m in self.matches]
+
+
+def identity_of(person: Person) -> Identity:
+    return Identity(
+        first_name=person.first_name,
+        last_name=person.last_name,
+        middle_names=person.middle_names,
+        date_of_birth=person.date_of_birth,
+        identifiers={name: getattr(person, name) for name in IDENTIFIER_LABELS if getattr(person, name)},
+        aliases=tuple(NameRecord(a.first_name, a.last_name, a.date_of_birth) for a in person.aliases.all()),
+    )
+
+
+def _candidate_people(candidate: Identity) -> list[Person]:
+    q = Q(pk__in=[])
+    for name in IDENTIFIER_LABELS:
+        value = candidate.identifiers.get(name)
+        if value:
+            q |= Q(**{name: value})
+    if candidate.date_of_birth is not None:
+        dates = date_variants(candidate.date_of_birth)
+        q |= Q(date_of_birth__in=dates)
+        alias_people = Alias.objects.filter(date_of_birth__in=dates).values_list("person_id", flat=True)
+        q |= Q(pk__in=list(alias_people[:500]))
+    return list(Person.objects.filter(q).prefetch_related("aliases")[:2000])
+
+
+def find_matches(candidate: Identity, *, exclude: Iterable[int] = ()) -> list[PossibleMatch]:
+    """Every possible match on the system, strongest first, without regard to who is asking."""
+    excluded = set(exclude)
+    found = []
+    for person in _candidate_people(candidate):
+        if person.pk in excluded:
+            continue
+        comparison = compare(candidate, identity_of(person))
+        if comparison is not None:
+            found.append(PossibleMatch(person, comparison.reasons, comparison.score, comparison.by_identifier))
+    found.sort(key=lambda m: (-m.score, m.person.last_name, m.person.first_name, m.person.pk))
+    return found
+
+
+def identity_from(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None,
+    identifiers: Mapping[str, Any] | None = None,
+    middle_names: str = "",
+    aliases: Iterable[Mapping[str, Any]] = (),
+) -> Identity:
+    """An :class:`Identity` from form or API fields; identifiers are normalised, and any other keys
+    in ``identifiers`` (a form's whole ``cleaned_data`` will do) are ignored."""
+    found: dict[str, str] = {}
+    for name in IDENTIFIER_LABELS:
+        value = (identifiers or {}).get(name)
+        if value:
+            try:
+                found[name] = IDENTIFIER_NORMALISERS[name](str(value))
+            except ValueError:
+                continue  # an invalid identifier cannot match; the form or service reports it
+    return Identity(
+        first_name=first_name or "",
+        last_name=last_name or "",
+        middle_names=middle_names or "",
+        date_of_birth=date_of_birth,
+        identifiers=found,
+        aliases=tuple(NameRecord(a.get("first_name") or "", a.get("last_name") or "", a.get("date_of_birth")) for a in aliases),
+    )
+
+
+def possible_duplicates(
+    *,
+    user: User,
+    candidate: Identity | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: datetime.date | None = None,
+    identifiers: Mapping[str, Any] | None = None,
+    limit: int = 10,
+    purpose: str = "add a person",
+) -> MatchResult:
+    """The possible matches ``user`` may see (with reasons, strongest first), and how many others
+    exist that they may not see. Audited as a search, with the ids shown, like any search of people.
+    Give either ``candidate`` or the fields it is made from."""
+    if candidate is None:
+        candidate = identity_from(first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, identifiers=identifiers)
+    every = find_matches(candidate)
+    visible_ids = set(Person.objects.filter(people_filter(user), pk__in=[m.person.pk for m in every]).values_list("pk", flat=True))
+    shown = [m for m in every if m.person.pk in visible_ids and can(user, Action.PERSON_VIEW, m.person, section=Section.IDENTITY)]
+    result = MatchResult(matches=tuple(shown[:limit]), hidden=len(every) - len(shown))
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="person",
+        changes={"purpose": f"duplicate check: {purpose}", "results": result.ids, "hidden": result.hidden},
+    )
+    return result

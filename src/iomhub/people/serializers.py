@@ -1,0 +1,87 @@
+"""JSON shapes of a person, showing only the sections the reader is entitled to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from iomhub.access.api_fields import StrictModelSerializer
+from iomhub.access.models import Section
+from iomhub.access.policy import ALL_SECTIONS, sections_for
+from iomhub.people.models import Address, Alias, ContactNumber, Marker, Person
+
+IDENTITY_FIELDS = [
+    "first_name", "middle_names", "last_name", "date_of_birth", "sex", "gender_identity",
+    "pnc_id", "cro_number", "urn", "ni_number", "prison_number", "crn", "nhs_number",
+]  # fmt: skip
+EQUALITY_FIELDS = ["ethnicity", "disability", "religion", "sexual_orientation"]
+SECTION_FIELDS: dict[str, list[str]] = {
+    Section.IDENTITY: [*IDENTITY_FIELDS, "aliases", "restriction"],
+    Section.EQUALITY: EQUALITY_FIELDS,
+    Section.CONTACT: ["email", "addresses", "contact_numbers"],
+    Section.MARKERS: ["markers"],
+}
+
+
+class AliasSerializer(StrictModelSerializer):
+    class Meta:
+        model = Alias
+        fields = ["first_name", "last_name", "date_of_birth"]
+
+
+class AddressSerializer(StrictModelSerializer):
+    class Meta:
+        model = Address
+        fields = ["line_1", "line_2", "town", "postcode", "from_date", "to_date", "no_fixed_abode"]
+
+
+class ContactNumberSerializer(StrictModelSerializer):
+    class Meta:
+        model = ContactNumber
+        fields = ["kind", "number"]
+
+
+class MarkerSerializer(StrictModelSerializer):
+    class Meta:
+        model = Marker
+        fields = ["kind", "note", "added_on"]
+
+
+class PersonSummarySerializer(StrictModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "first_name", "last_name", "date_of_birth", "pnc_id", "crn"]
+
+
+class PersonDetailSerializer(StrictModelSerializer):
+    """A person's record, trimmed to the sections the reader's role and agency may see."""
+
+    aliases = AliasSerializer(many=True, required=False)
+    addresses = AddressSerializer(many=True, required=False)
+    contact_numbers = ContactNumberSerializer(many=True, required=False)
+    markers = MarkerSerializer(many=True, required=False)
+    version = serializers.IntegerField(read_only=True)
+    sections = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "version", "sections", *IDENTITY_FIELDS, *EQUALITY_FIELDS, "email", "restriction",
+                  "aliases", "addresses", "contact_numbers", "markers"]  # fmt: skip
+        read_only_fields = ["id", "version", "restriction"]
+
+    def _allowed(self) -> frozenset[str]:
+        user = self.context.get("user")
+        return sections_for(user) if user is not None else frozenset()
+
+    def get_sections(self, obj: Person) -> list[str]:
+        return sorted(s for s in self._allowed() if s in ALL_SECTIONS)
+
+    def to_representation(self, instance: Person) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        allowed = self._allowed()
+        for section, names in SECTION_FIELDS.items():
+            if section not in allowed:
+                for name in names:
+                    data.pop(name, None)
+        return data

@@ -1,0 +1,318 @@
+"""Every change to a person goes through here: validate, write, audit (with before/after values).
+
+Two people editing at once: each change carries the ``version`` it was based on; a stale version is
+refused with a clear message rather than silently overwriting the other person's change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from iomhub.access import audit
+from iomhub.access.errors import deny
+from iomhub.access.models import AuditAction, Section
+from iomhub.access.policy import Action, decide
+from iomhub.people.models import Address, Alias, ContactNumber, Marker, Person
+from iomhub.people.validators import IDENTIFIER_NORMALISERS
+from iomhub.rules.identifiers import normalise_postcode
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+
+# Which section of the record each editable field belongs to (for the policy and the audit).
+FIELD_SECTIONS: dict[str, str] = {
+    "first_name": Section.IDENTITY,
+    "middle_names": Section.IDENTITY,
+    "last_name": Section.IDENTITY,
+    "date_of_birth": Section.IDENTITY,
+    "sex": Section.IDENTITY,
+    "gender_identity": Section.IDENTITY,
+    "pnc_id": Section.IDENTITY,
+    "cro_number": Section.IDENTITY,
+    "urn": Section.IDENTITY,
+    "ni_number": Section.IDENTITY,
+    "prison_number": Section.IDENTITY,
+    "crn": Section.IDENTITY,
+    "nhs_number": Section.IDENTITY,
+    "ethnicity": Section.EQUALITY,
+    "disability": Section.EQUALITY,
+    "religion": Section.EQUALITY,
+    "sexual_orientation": Section.EQUALITY,
+    "email": Section.CONTACT,
+    "restriction": Section.IDENTITY,
+    "managing_team": Section.IDENTITY,
+}
+EDITABLE_FIELDS = tuple(FIELD_SECTIONS)
+
+
+class StaleEdit(ValidationError):
+    pass
+
+
+def _normalise_identifiers(data: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, normalise in IDENTIFIER_NORMALISERS.items():
+        value = data.get(name)
+        if value:
+            try:
+                data[name] = normalise(str(value))
+            except ValueError as exc:
+                errors[name] = [str(exc)]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _snapshot(person: Person) -> dict[str, Any]:
+    return {name: (person.managing_team_id if name == "managing_team" else getattr(person, name)) for name in EDITABLE_FIELDS}
+
+
+def refresh_search_names(person: Person) -> str:
+    names = [person.first_name, person.middle_names, person.last_name]
+    if person.pk:
+        for alias in person.aliases.all():
+            names += [alias.first_name, alias.last_name]
+    return " ".join(n.lower() for n in names if n)
+
+
+@dataclass
+class NewPerson:
+    fields: dict[str, Any]
+    aliases: list[dict[str, Any]] = field(default_factory=list)
+    addresses: list[dict[str, Any]] = field(default_factory=list)
+    contact_numbers: list[dict[str, Any]] = field(default_factory=list)
+    markers: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _clean_child(model: type[Any], data: dict[str, Any], prefix: str, exclude: list[str]) -> Any:
+    obj = model(**data)
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise ValidationError({f"{prefix}.{k}": v for k, v in exc.message_dict.items()}) from exc
+    return obj
+
+
+def person_create(*, acting_user: User, new: NewPerson) -> Person:
+    if not decide(acting_user, Action.PERSON_CREATE):
+        deny(user=acting_user, action=Action.PERSON_CREATE, reason="role may not create people")
+    data = {k: v for k, v in new.fields.items() if k in EDITABLE_FIELDS}
+    unknown = set(new.fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["Unknown field"] for name in sorted(unknown)})
+    _normalise_identifiers(data)
+    person = Person(**data)
+    person.full_clean(exclude=["managing_team"] if person.managing_team_id is None else None)
+    children: list[Any] = []
+    for i, a in enumerate(new.aliases):
+        children.append(_clean_child(Alias, a, f"aliases[{i}]", ["person"]))
+    for i, a in enumerate(new.addresses):
+        a = dict(a)
+        if a.get("postcode"):
+            try:
+                a["postcode"] = normalise_postcode(a["postcode"])
+            except ValueError as exc:
+                raise ValidationError({f"addresses[{i}].postcode": [str(exc)]}) from exc
+        children.append(_clean_child(Address, a, f"addresses[{i}]", ["person"]))
+    for i, c in enumerate(new.contact_numbers):
+        children.append(_clean_child(ContactNumber, c, f"contact_numbers[{i}]", ["person"]))
+    for i, m in enumerate(new.markers):
+        children.append(_clean_child(Marker, m, f"markers[{i}]", ["person"]))
+    with transaction.atomic():
+        person.search_names = " ".join(
+            n.lower()
+            for n in [person.first_name, person.middle_names, person.last_name]
+            + [x for c in children if isinstance(c, Alias) for x in (c.first_name, c.last_name)]
+            if n
+        )
+        person.save()
+        for child in children:
+            child.person = person
+            child.save()
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+            changes=audit.diff({}, _snapshot(person)),
+        )
+    return person
+
+
+def person_update(*, acting_user: User, person: Person, changes: dict[str, Any], expected_version: int | None = None) -> Person:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["This field cannot be changed here"] for name in sorted(unknown)})
+    for name in changes:
+        _authorise_change(acting_user, person, FIELD_SECTIONS[name])
+    data = dict(changes)
+    _normalise_identifiers(data)
+    with transaction.atomic():
+        current = Person.objects.select_for_update().get(pk=person.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleEdit(
+                "Someone else changed this record while you were editing it. Your changes have not been saved: reload and try again.",
+                code="stale",
+            )
+        before = _snapshot(current)
+        for name, value in data.items():
+            if name == "managing_team":
+                current.managing_team_id = value.pk if hasattr(value, "pk") else value
+            else:
+                setattr(current, name, value)
+        current.full_clean(exclude=["managing_team"] if current.managing_team_id is None else None)
+        after = _snapshot(current)
+        delta = audit.diff(before, after)
+        if not delta:
+            return current
+        current.search_names = refresh_search_names(current)
+        current.updated_at = timezone.now()
+        current.save()
+        Person.objects.filter(pk=current.pk).update(version=F("version") + 1)
+        current.refresh_from_db(fields=["version"])
+        audit.record(
+            actor=acting_user, action=AuditAction.CHANGE, object_type="person", object_id=current.pk, person_id=current.pk, changes=delta
+        )
+    return current
+
+
+def _authorise_change(acting_user: User, person: Person, section: str) -> None:
+    decision = decide(acting_user, Action.PERSON_CHANGE, person, section=section)
+    if not decision:
+        deny(
+            user=acting_user,
+            action=Action.PERSON_CHANGE,
+            reason=decision.reason,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+        )
+
+
+def _child_add(*, acting_user: User, person: Person, section: str, model: type[Any], fields: dict[str, Any]) -> Any:
+    """Add one alias/address/number/marker: authorise, validate, save, bump the version, audit."""
+    _authorise_change(acting_user, person, section)
+    child = _clean_child(model, {"person": person, **fields}, model._meta.model_name, [])
+    with transaction.atomic():
+        child.save()
+        Person.objects.filter(pk=person.pk).update(version=F("version") + 1, updated_at=timezone.now())
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            object_type=model._meta.model_name,
+            object_id=child.pk,
+            person_id=person.pk,
+            changes=audit.diff({}, fields),
+        )
+    return child
+
+
+def alias_add(*, acting_user: User, person: Person, first_name: str, last_name: str, date_of_birth: Any = None) -> Alias:
+    alias: Alias = _child_add(
+        acting_user=acting_user,
+        person=person,
+        section=Section.IDENTITY,
+        model=Alias,
+        fields={"first_name": first_name, "last_name": last_name, "date_of_birth": date_of_birth},
+    )
+    Person.objects.filter(pk=person.pk).update(search_names=refresh_search_names(person))
+    return alias
+
+
+def address_add(
+    *,
+    acting_user: User,
+    person: Person,
+    line_1: str,
+    town: str = "",
+    postcode: str = "",
+    line_2: str = "",
+    from_date: Any = None,
+    no_fixed_abode: bool = False,
+) -> Address:
+    """A new current address; the previous current address ends the day before (002 app. 2: address)."""
+    if postcode:
+        try:
+            postcode = normalise_postcode(postcode)
+        except ValueError as exc:
+            raise ValidationError({"postcode": [str(exc)]}) from exc
+    with transaction.atomic():
+        address: Address = _child_add(
+            acting_user=acting_user,
+            person=person,
+            section=Section.CONTACT,
+            model=Address,
+            fields={
+                "line_1": line_1,
+                "line_2": line_2,
+                "town": town,
+                "postcode": postcode,
+                "from_date": from_date,
+                "no_fixed_abode": no_fixed_abode,
+            },
+        )
+        if from_date is not None:
+            ended = from_date - datetime.timedelta(days=1)
+            for previous in person.addresses.filter(to_date__isnull=True).exclude(pk=address.pk):
+                previous.to_date = max(ended, previous.from_date) if previous.from_date else ended
+                previous.save(update_fields=["to_date"])
+                audit.record(
+                    actor=acting_user,
+                    action=AuditAction.CHANGE,
+                    object_type="address",
+                    object_id=previous.pk,
+                    person_id=person.pk,
+                    changes=audit.diff({"to_date": None}, {"to_date": previous.to_date}),
+                )
+    return address
+
+
+def contact_number_add(*, acting_user: User, person: Person, kind: str, number: str) -> ContactNumber:
+    number = " ".join(number.split())
+    if not re.fullmatch(r"\+?[0-9 ()-]{6,20}", number):
+        raise ValidationError({"number": ["Enter a phone number using digits, spaces, brackets, + or -"]})
+    result: ContactNumber = _child_add(
+        acting_user=acting_user, person=person, section=Section.CONTACT, model=ContactNumber, fields={"kind": kind, "number": number}
+    )
+    return result
+
+
+def marker_add(*, acting_user: User, person: Person, kind: str, note: str = "") -> Marker:
+    result: Marker = _child_add(
+        acting_user=acting_user, person=person, section=Section.MARKERS, model=Marker, fields={"kind": kind, "note": note}
+    )
+    return result
+
+
+def person_export(*, acting_user: User, person: Person) -> dict[str, Any]:
+    """Everything the user may see of one person, as a dict ready for JSON (subject access, transfer)."""
+    decision = decide(acting_user, Action.PERSON_EXPORT, person)
+    if not decision:
+        deny(
+            user=acting_user,
+            action=Action.PERSON_EXPORT,
+            reason=decision.reason,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+        )
+    from iomhub.people.serializers import PersonDetailSerializer
+
+    data = PersonDetailSerializer(person, context={"user": acting_user}).data
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.EXPORT,
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
+        changes={"format": "json"},
+    )
+    return audit.jsonable(dict(data))  # type: ignore[no-any-return]

@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from iomhub.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("new/", views.create, name="create"),
+    path("<int:person_id>/", views.summary, name="summary"),
+    path("<int:person_id>/edit/", views.edit, name="edit"),
+    path("<int:person_id>/aliases/new/", views.child_new, {"kind": "aliases"}, name="alias-new"),
+    path("<int:person_id>/addresses/new/", views.child_new, {"kind": "addresses"}, name="address-new"),
+    path("<int:person_id>/phones/new/", views.child_new, {"kind": "phones"}, name="phone-new"),
+    path("<int:person_id>/markers/new/", views.child_new, {"kind": "markers"}, name="marker-new"),
+    path("<int:person_id>/export.json", views.export, name="export"),
+    path("<int:person_id>/break-glass/", views.break_glass, name="break-glass"),
+    path("<int:person_id>/justice/", include("iomhub.justice.urls")),  # the Justice tab (issue 4)
+    path("<int:person_id>/<slug:tab>/", views.tab, name="tab"),
+]

@@ -1,0 +1,79 @@
+"""Reads of referrals: fetch and authorise in one step (the same 404 for missing and not visible),
+audited like every read of a person's data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from iomhub.access import audit
+from iomhub.access.errors import deny
+from iomhub.access.models import AuditAction
+from iomhub.access.policy import REFERRAL_OVERSIGHT_ROLES, Action, decide, people_filter
+from iomhub.referrals.models import Referral
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+    from iomhub.people.models import Person
+
+
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
+    """The referrals ``user`` may see, as a query (the same rule as ``policy.decide``)."""
+    if not decide(user, Action.REFERRAL_VIEW):
+        return Referral.objects.none()
+    people = Q(person__isnull=True) | Q(person__in=_visible_people(user))
+    own = Q(referring_organisation_id=user.organisation_id) if user.organisation_id is not None else Q(pk__in=[])
+    if user.role_codes & REFERRAL_OVERSIGHT_ROLES:
+        return Referral.objects.filter(people).filter(own | ~Q(status=Referral.Status.DRAFT))
+    return Referral.objects.filter(people).filter(own)
+
+
+def _visible_people(user: User) -> QuerySet[Person]:
+    from iomhub.people.models import Person
+
+    return Person.objects.filter(people_filter(user)).values("pk")  # type: ignore[return-value]
+
+
+def referral_list(*, user: User, status: str = "") -> list[Referral]:
+    if not decide(user, Action.REFERRAL_VIEW):
+        deny(user=user, action=Action.REFERRAL_VIEW, reason="role may not see referrals", object_type="referral")
+    referrals = referrals_visible_to(user).select_related("referring_organisation", "person")
+    if status:
+        referrals = referrals.filter(status=status)
+    found = list(referrals[:500])
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="referral",
+        changes={"status": status, "results": [r.pk for r in found]},
+    )
+    return found
+
+
+def referral_get_for(*, user: User, referral_id: int | str, audit_read: bool = True) -> Referral:
+    try:
+        referral = Referral.objects.select_related("referring_organisation", "referred_by", "person").get(pk=int(referral_id))
+    except (Referral.DoesNotExist, ValueError, TypeError, OverflowError):
+        deny(
+            user=user,
+            action=Action.REFERRAL_VIEW,
+            reason="no such referral",
+            object_type="referral",
+            object_id=str(referral_id)[:64],
+            not_found=True,
+        )
+    decision = decide(user, Action.REFERRAL_VIEW, referral)
+    if not decision:
+        deny(
+            user=user,
+            action=Action.REFERRAL_VIEW,
+            reason=decision.reason,
+            object_type="referral",
+            object_id=referral.pk,
+            person_id=referral.person_id,
+            not_found=True,
+        )
+    if audit_read:
+        audit.record(actor=user, action=AuditAction.VIEW, object_type="referral", object_id=referral.pk, person_id=referral.person_id)
+    return referral

@@ -1,0 +1,517 @@
+"""Every change to a referral goes through here: authorise, validate, write in a transaction, audit.
+
+- ``referral_start`` / ``referral_update``: a draft, saved page by page (only format is checked:
+  a draft may be incomplete, but never wrong).
+- ``referral_submit``: the whole referral checked as 002 appendix 2 asks (every missing answer named).
+- ``referral_create``: the API's one-shot referral (submitted, or a draft if asked).
+- ``referral_decide``: the chair records adopt / reject / defer with reasons (002 §2: "Group to agree
+  nominations of new referrals and the initial RAG rating; accountability for decision will remain
+  with the Chair"). Adoption links or creates the person (after duplicate detection) and opens
+  their IOM registration (``cohort.services.registration_open``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from iomhub import clock
+from iomhub.access import audit
+from iomhub.access.errors import deny
+from iomhub.access.models import AuditAction
+from iomhub.access.policy import Action, decide
+from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, Referral, RiskLevel
+from iomhub.rules import identifiers
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+    from iomhub.people.models import Person
+
+TEXT_LIMITS: dict[str, int] = {
+    "first_name": 100,
+    "last_name": 100,
+    "urn": 30,
+    "address": 300,
+    "contact_numbers": 300,
+    "contact": 300,
+    "warnings": 5000,
+    "justification": 10000,
+    "index_offences": 5000,
+    "offending_history": 10000,
+    "threat_harm_risk": 10000,
+}
+DATE_FIELDS = ("date_of_birth", "referral_date", "licence_expiry", "sentence_expiry")
+IDENTIFIER_FIELDS = {
+    "pnc_id": identifiers.normalise_pnc_id,
+    "ni_number": identifiers.normalise_ni_number,
+    "postcode": identifiers.normalise_postcode,
+}
+ANSWER_FIELDS = (
+    *TEXT_LIMITS,
+    *DATE_FIELDS,
+    *IDENTIFIER_FIELDS,
+    "email",
+    "ogrs_score",
+    "agencies",
+    "pathways",
+    "priority_groups",
+    "screening",
+)
+SCREENING_KEYS = tuple(key for key, _ in SCREENING_QUESTIONS)
+MAX_AGENCIES = 20
+
+# What submission requires, with the GOV.UK message naming each missing answer (002 appendix 2).
+REQUIRED: dict[str, str] = {
+    "first_name": "Enter the person's first name",
+    "last_name": "Enter the person's last name",
+    "date_of_birth": "Enter the person's date of birth",
+    "contact": "Enter your name and contact details",
+    "referral_date": "Enter the date of referral",
+    "justification": "Enter the evidence of a high risk of re-offending",
+    "index_offences": "Enter the index offences",
+    "threat_harm_risk": "Enter the threat, harm and risk assessment",
+}
+
+
+def _snapshot(referral: Referral) -> dict[str, Any]:
+    return {name: getattr(referral, name) for name in (*ANSWER_FIELDS, "status", "person_id")}
+
+
+def clean_answers(data: dict[str, Any]) -> dict[str, Any]:
+    """Check the format of the answers given (any subset). Returns them normalised; raises a
+    ValidationError naming every wrong field. Nothing here requires an answer."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    unknown = sorted(set(data) - set(ANSWER_FIELDS))
+    for name in unknown:
+        errors[name] = ["Unknown field"]
+    for name, limit in TEXT_LIMITS.items():
+        if name in data:
+            value = data[name]
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                errors[name] = ["Enter text"]
+            elif "\x00" in value:
+                errors[name] = ["Null characters are not allowed"]
+            elif len(value) > limit:
+                errors[name] = [f"Must be {limit} characters or fewer"]
+            else:
+                cleaned[name] = value.strip()
+    for name, normalise in IDENTIFIER_FIELDS.items():
+        if name in data:
+            value = data[name] or ""
+            if not isinstance(value, str):
+                errors[name] = ["Enter text"]
+                continue
+            try:
+                cleaned[name] = normalise(value) if value.strip() else ""
+            except ValueError as exc:
+                errors[name] = [str(exc)]
+    if cleaned.get("urn"):
+        try:
+            cleaned["urn"] = identifiers.normalise_urn(cleaned["urn"])
+        except ValueError as exc:
+            errors["urn"] = [str(exc)]
+    if "email" in data:
+        value = data["email"] or ""
+        try:
+            if value:
+                validate_email(value)
+            cleaned["email"] = value
+        except (ValidationError, TypeError):
+            errors["email"] = ["Enter an email address in the correct format, like name@example.com"]
+    today = clock.today()
+    for name in DATE_FIELDS:
+        if name in data:
+            value = data[name]
+            if value in (None, ""):
+                cleaned[name] = None
+            elif not isinstance(value, datetime.date):
+                errors[name] = ["Enter a real date"]
+            elif value.year < 1900:
+                errors[name] = ["Must be after 1900"]
+            elif name == "date_of_birth" and value >= today:
+                errors[name] = ["Date of birth must be in the past"]
+            elif name == "referral_date" and value > today:
+                errors[name] = ["Date of referral must be today or in the past"]
+            else:
+                cleaned[name] = value
+    if "ogrs_score" in data:
+        value = data["ogrs_score"]
+        if value in (None, ""):
+            cleaned["ogrs_score"] = None
+        elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            errors["ogrs_score"] = ["OGRS score must be a whole number from 0 to 100"]
+        else:
+            cleaned["ogrs_score"] = value
+    if "agencies" in data:
+        _clean_agencies(data["agencies"], cleaned, errors)
+    if "pathways" in data:
+        _clean_pathways(data["pathways"], cleaned, errors)
+    if "priority_groups" in data:
+        value = data["priority_groups"] or {}
+        if not isinstance(value, dict) or set(value) - set(PriorityGroup.values) or any(not isinstance(v, bool) for v in value.values()):
+            errors["priority_groups"] = [f"Answer each priority group true or false: {', '.join(PriorityGroup.values)}"]
+        else:
+            cleaned["priority_groups"] = {g: bool(value.get(g, False)) for g in PriorityGroup.values}
+    if "screening" in data:
+        value = data["screening"] or {}
+        if not isinstance(value, dict) or set(value) - set(SCREENING_KEYS):
+            errors["screening"] = [f"Screening answers are keyed {', '.join(SCREENING_KEYS)}"]
+        else:
+            answers: dict[str, str] = {}
+            for key in SCREENING_KEYS:
+                answer = value.get(key) or ""
+                if not isinstance(answer, str) or len(answer) > 5000 or "\x00" in answer:
+                    errors[f"screening.{key}"] = ["Enter an answer of 5000 characters or fewer"]
+                elif answer.strip():
+                    answers[key] = answer.strip()
+            cleaned["screening"] = answers
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _clean_agencies(value: Any, cleaned: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    if value in (None, ""):
+        cleaned["agencies"] = []
+        return
+    if not isinstance(value, list) or len(value) > MAX_AGENCIES:
+        errors["agencies"] = [f"List up to {MAX_AGENCIES} agencies, each with agency, person and contact"]
+        return
+    rows = []
+    for i, row in enumerate(value):
+        if not isinstance(row, dict) or set(row) - {"agency", "person", "contact"}:
+            errors[f"agencies[{i}]"] = ["Give agency, person and contact"]
+            continue
+        texts = {k: row.get(k) or "" for k in ("agency", "person", "contact")}
+        if any(not isinstance(v, str) or len(v) > 200 or "\x00" in v for v in texts.values()):
+            errors[f"agencies[{i}]"] = ["Agency, person and contact must each be text of 200 characters or fewer"]
+            continue
+        texts = {k: v.strip() for k, v in texts.items()}
+        if not any(texts.values()):
+            continue
+        if not texts["agency"]:
+            errors[f"agencies[{i}].agency"] = ["Enter the agency"]
+            continue
+        rows.append(texts)
+    cleaned["agencies"] = rows
+
+
+def _clean_pathways(value: Any, cleaned: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    value = value or {}
+    if not isinstance(value, dict) or set(value) - set(Pathway.values):
+        errors["pathways"] = [f"Pathways are keyed {', '.join(Pathway.values)}"]
+        return
+    result: dict[str, dict[str, str]] = {}
+    for pathway in Pathway.values:
+        entry = value.get(pathway) or {}
+        if not isinstance(entry, dict) or set(entry) - {"risk", "needs", "actions"}:
+            errors[f"pathways.{pathway}"] = ["Give risk, needs and actions"]
+            continue
+        risk = entry.get("risk") or ""
+        if risk not in ("", *RiskLevel.values):
+            errors[f"pathways.{pathway}.risk"] = ["Risk level must be red, amber or green"]
+            continue
+        texts = {k: entry.get(k) or "" for k in ("needs", "actions")}
+        if any(not isinstance(v, str) or len(v) > 5000 or "\x00" in v for v in texts.values()):
+            errors[f"pathways.{pathway}.needs"] = ["Needs and actions must be text of 5000 characters or fewer"]
+            continue
+        if risk or any(v.strip() for v in texts.values()):
+            result[pathway] = {"risk": risk, "needs": texts["needs"].strip(), "actions": texts["actions"].strip()}
+    cleaned["pathways"] = result
+
+
+def missing_answers(referral: Referral) -> dict[str, list[str]]:
+    """Everything a submitted referral must have that this one lacks, named field by field."""
+    errors: dict[str, list[str]] = {}
+    for name, message in REQUIRED.items():
+        if getattr(referral, name) in (None, ""):
+            errors[name] = [message]
+    for pathway in Pathway:
+        if not (referral.pathways or {}).get(pathway.value, {}).get("risk"):
+            errors[f"pathways.{pathway.value}.risk"] = [f"Select a risk level for {pathway.label.lower()}"]
+    for key, question in SCREENING_QUESTIONS:
+        if not (referral.screening or {}).get(key):
+            errors[f"screening.{key}"] = [f"Answer the screening question: {question}"]
+    if referral.licence_expiry and referral.sentence_expiry and referral.licence_expiry > referral.sentence_expiry:
+        errors["licence_expiry"] = ["Licence expiry date must be the same as or before the sentence expiry date"]
+    return errors
+
+
+def _authorise(acting_user: User, action: Action, referral: Referral | None) -> None:
+    decision = decide(acting_user, action, referral)
+    if not decision:
+        deny(
+            user=acting_user,
+            action=action,
+            reason=decision.reason,
+            object_type="referral",
+            object_id=referral.pk if referral else "",
+            person_id=referral.person_id if referral else None,
+            not_found=referral is not None and not decide(acting_user, Action.REFERRAL_VIEW, referral),
+        )
+
+
+def _prefill_from_person(person: Person) -> dict[str, Any]:
+    address = person.addresses.filter(to_date__isnull=True).first()
+    return {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "date_of_birth": person.date_of_birth,
+        "urn": person.urn,
+        "pnc_id": person.pnc_id,
+        "ni_number": person.ni_number,
+        "email": person.email,
+        "address": ", ".join(p for p in (address.line_1, address.line_2, address.town) if p) if address else "",
+        "postcode": address.postcode if address else "",
+        "contact_numbers": ", ".join(f"{c.number} ({c.kind})" for c in person.contact_numbers.all()),
+    }
+
+
+def referral_start(*, acting_user: User, answers: dict[str, Any], person: Person | None = None) -> Referral:
+    """A new draft referral by ``acting_user`` for their organisation. ``person`` (already read
+    through ``person_get_for``) links an existing record and fills in the identity from it."""
+    _authorise(acting_user, Action.REFERRAL_CREATE, None)
+    if acting_user.organisation_id is None:
+        raise ValidationError("Only a member of a partner organisation may refer")
+    prefill = _prefill_from_person(person) if person is not None else {}
+    cleaned = clean_answers({**prefill, **{k: v for k, v in answers.items() if v not in (None, "") or k not in prefill}})
+    if cleaned.get("referral_date") is None:
+        cleaned["referral_date"] = clock.today()
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            person=person, referring_organisation_id=acting_user.organisation_id, referred_by=acting_user, **cleaned
+        )
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            object_type="referral",
+            object_id=referral.pk,
+            person_id=referral.person_id,
+            changes=audit.diff({}, _snapshot(referral)),
+        )
+    return referral
+
+
+def referral_update(*, acting_user: User, referral: Referral, answers: dict[str, Any]) -> Referral:
+    """Save answers to a draft (any page of the form)."""
+    _authorise(acting_user, Action.REFERRAL_CREATE, referral)
+    cleaned = clean_answers(answers)
+    with transaction.atomic():
+        current = Referral.objects.select_for_update().get(pk=referral.pk)
+        if current.status != Referral.Status.DRAFT:
+            raise ValidationError("This referral has been submitted and can no longer be changed")
+        before = _snapshot(current)
+        for name, value in cleaned.items():
+            setattr(current, name, value)
+        delta = audit.diff(before, _snapshot(current))
+        if delta:
+            current.updated_at = timezone.now()
+            current.save()
+            Referral.objects.filter(pk=current.pk).update(version=F("version") + 1)
+            audit.record(
+                actor=acting_user,
+                action=AuditAction.CHANGE,
+                object_type="referral",
+                object_id=current.pk,
+                person_id=current.person_id,
+                changes=delta,
+            )
+    return current
+
+
+def referral_submit(*, acting_user: User, referral: Referral) -> Referral:
+    """Submit a complete draft for the referral meeting; refuse (naming each answer) if incomplete."""
+    _authorise(acting_user, Action.REFERRAL_CREATE, referral)
+    with transaction.atomic():
+        current = Referral.objects.select_for_update().get(pk=referral.pk)
+        if current.status != Referral.Status.DRAFT:
+            raise ValidationError("This referral has already been submitted")
+        missing = missing_answers(current)
+        if missing:
+            raise ValidationError(missing)
+        current.status = Referral.Status.SUBMITTED
+        current.submitted_at = timezone.now()
+        if current.ogrs_score is not None and not current.ogrs_source:
+            current.ogrs_source = Referral.OgrsSource.ENTERED
+        current.save()
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CHANGE,
+            object_type="referral",
+            object_id=current.pk,
+            person_id=current.person_id,
+            changes=audit.diff({"status": Referral.Status.DRAFT}, {"status": current.status}),
+        )
+    return current
+
+
+def referral_create(*, acting_user: User, answers: dict[str, Any], person: Person | None = None, draft: bool = False) -> Referral:
+    """A whole referral at once (the API): submitted unless ``draft``. Nothing is stored if any
+    answer is wrong, or (unless a draft) missing."""
+    with transaction.atomic():
+        referral = referral_start(acting_user=acting_user, answers=answers, person=person)
+        if not draft:
+            referral = referral_submit(acting_user=acting_user, referral=referral)
+    return referral
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What the chair sets when adopting: the initial RAG classification and the cohort flags."""
+
+    rag: str
+    neighbourhood_crime: bool = False
+    domestic_abuse: bool = False
+    ppo: bool = False
+    strand: str = ""
+    person_id: int | None = None  # an existing record the chair chose (after the duplicate check)
+    confirm_new_person: bool = False  # or: add the person from the referral's details
+
+
+def referral_decide(
+    *,
+    acting_user: User,
+    referral: Referral,
+    outcome: str,
+    reasons: str,
+    meeting_date: datetime.date | None = None,
+    adoption: Adoption | None = None,
+) -> Decision:
+    """The chair's decision on a submitted (or deferred) referral."""
+    _authorise(acting_user, Action.REFERRAL_DECIDE, referral)
+    errors: dict[str, list[str]] = {}
+    if outcome not in Decision.Outcome.values:
+        errors["outcome"] = ["Select adopt, reject or defer"]
+    reasons = (reasons or "").strip()
+    if not reasons:
+        errors["reasons"] = ["Enter the reasons for the decision"]
+    elif len(reasons) > 5000 or "\x00" in reasons:
+        errors["reasons"] = ["Reasons must be text of 5000 characters or fewer"]
+    meeting_date = meeting_date or clock.today()
+    if meeting_date > clock.today():
+        errors["meeting_date"] = ["Meeting date must be today or in the past"]
+    if outcome == Decision.Outcome.ADOPT:
+        from iomhub.cohort.models import RagLevel
+
+        if adoption is None or adoption.rag not in RagLevel.values:
+            errors["rag"] = ["Select the initial RAG classification"]
+        if adoption is not None and len(adoption.strand) > 100:
+            errors["strand"] = ["Strand must be 100 characters or fewer"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Referral.objects.select_for_update().get(pk=referral.pk)
+        if current.status not in (Referral.Status.SUBMITTED, Referral.Status.DEFERRED):
+            raise ValidationError({"outcome": ["Only a submitted or deferred referral can be decided"]})
+        before = _snapshot(current)
+        decision = Decision.objects.create(
+            referral=current,
+            outcome=outcome,
+            reasons=reasons,
+            meeting_date=meeting_date,
+            chair=acting_user,
+            chair_name=acting_user.get_full_name() or acting_user.get_username(),
+        )
+        current.status = {
+            Decision.Outcome.ADOPT: Referral.Status.ADOPTED,
+            Decision.Outcome.REJECT: Referral.Status.REJECTED,
+            Decision.Outcome.DEFER: Referral.Status.DEFERRED,
+        }[Decision.Outcome(outcome)]
+        if outcome == Decision.Outcome.ADOPT:
+            assert adoption is not None
+            current.person = _person_for_adoption(acting_user, current, adoption)
+        current.save()
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            object_type="referral-decision",
+            object_id=decision.pk,
+            person_id=current.person_id,
+            changes={
+                **audit.diff({}, {"referral": current.pk, "outcome": outcome, "reasons": reasons, "meeting_date": meeting_date}),
+                **audit.diff(before, _snapshot(current)),
+            },
+        )
+        if outcome == Decision.Outcome.ADOPT:
+            from iomhub.cohort.services import registration_open
+
+            assert adoption is not None and current.person is not None
+            registration_open(
+                acting_user=acting_user,
+                person=current.person,
+                referral=current,
+                started_on=meeting_date,
+                rag=adoption.rag,
+                neighbourhood_crime=adoption.neighbourhood_crime,
+                domestic_abuse=adoption.domestic_abuse,
+                ppo=adoption.ppo,
+                strand=adoption.strand,
+                reason=f"Initial classification on adoption: {reasons}",
+            )
+    return decision
+
+
+def _person_for_adoption(acting_user: User, referral: Referral, adoption: Adoption) -> Person:
+    """The person being adopted: the linked record, the one the chair chose, or a new record
+    (only when the chair has seen the possible duplicates and confirmed, ADR 0004)."""
+    from iomhub.casework.models import AgencyInvolvement
+    from iomhub.people import matching, selectors, services
+
+    if referral.person is not None:
+        person = referral.person
+    elif adoption.person_id is not None:
+        person = selectors.person_get_for(user=acting_user, person_id=adoption.person_id)
+    else:
+        candidate = identity_of_referral(referral)
+        if not adoption.confirm_new_person:
+            found = matching.possible_duplicates(user=acting_user, candidate=candidate, purpose=f"adopt referral {referral.pk}")
+            if found:
+                raise ValidationError(
+                    {"person": ["This person may already be on IOM Hub: choose their record, or confirm that they are new"]}
+                )
+        fields = {
+            k: getattr(referral, k)
+            for k in ("first_name", "last_name", "date_of_birth", "pnc_id", "ni_number", "urn", "email")
+            if getattr(referral, k) not in (None, "")
+        }
+        try:
+            person = services.person_create(acting_user=acting_user, new=services.NewPerson(fields=fields))
+        except ValidationError as exc:
+            raise ValidationError({"person": [f"The referral's identity cannot be recorded: {'; '.join(exc.messages)}"]}) from exc
+    # The referring agency is involved in the case (002 §3: every involved agency is recorded).
+    if not AgencyInvolvement.objects.filter(
+        person=person, organisation_id=referral.referring_organisation_id, ended_on__isnull=True
+    ).exists():
+        involvement = AgencyInvolvement.objects.create(
+            person=person, organisation_id=referral.referring_organisation_id, role_in_case="Referring agency"
+        )
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            object_type="agencyinvolvement",
+            object_id=involvement.pk,
+            person_id=person.pk,
+            changes=audit.diff({}, {"organisation": referral.referring_organisation_id, "role_in_case": "Referring agency"}),
+        )
+    return person
+
+
+def identity_of_referral(referral: Referral) -> Any:
+    from iomhub.people import matching
+
+    return matching.identity_from(
+        first_name=referral.first_name,
+        last_name=referral.last_name,
+        date_of_birth=referral.date_of_birth,
+        identifiers={"pnc_id": referral.pnc_id, "ni_number": referral.ni_number, "urn": referral.urn},
+    )

@@ -1,0 +1,1 @@
+"""The rules of the service as pure Python: no Django, no I/O, each module citing its source."""

@@ -1,0 +1,128 @@
+"""Who is eligible for IOM: the entry criteria, with the evidence for each, and the routes out.
+
+Sources:
+- Seed 000 §5.7: six or more arrests in a rolling twelve months; PPOs; short custodial sentences;
+  high risk of non-compliance with a community order; residents of the area only (others: notify
+  their area).
+- Seed 003 (2021 refresh): the mandatory neighbourhood-crime cohort - burglary, robbery, vehicle
+  crime and theft from the person.
+- Seed 002 §4: under-18s go to the youth route (YOT discussion); MAPPA level 3 is not IOM managed;
+  MAPPA level 2 may be dually managed.
+"Rolling twelve months" means arrests after (as_of minus 12 calendar months) and on or before as_of.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from iomhub.rules._dates import add_months, require_date, whole_years_between
+
+NEIGHBOURHOOD_CRIME = ("burglary", "robbery", "vehicle", "theft-from-person")
+ARREST_THRESHOLD = 6
+
+
+def arrests_in_rolling_year(*, arrest_dates: Iterable[datetime.date], as_of: datetime.date) -> int:
+    require_date("as_of", as_of)
+    start = add_months(as_of, -12)
+    count = 0
+    for i, day in enumerate(arrest_dates):
+        require_date(f"arrest_dates[{i}]", day)
+        if start < day <= as_of:
+            count += 1
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    code: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningResult:
+    criteria: tuple[Criterion, ...]
+    routes: tuple[Criterion, ...]
+    eligible: bool
+    breakdown: tuple[str, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.criteria + self.routes)
+
+
+def screen(
+    *,
+    as_of: datetime.date,
+    date_of_birth: datetime.date,
+    arrest_dates: Sequence[datetime.date] = (),
+    offences: Sequence[tuple[datetime.date, str]] = (),
+    custodial_sentences: Sequence[tuple[datetime.date, int]] = (),
+    ppo: bool = False,
+    community_order_non_compliance: bool = False,
+    mappa_level: int | None = None,
+    resident_in_area: bool = True,
+) -> ScreeningResult:
+    """Screen one person on one date.
+
+    ``offences`` are (offence date, category) with category one of the neighbourhood-crime
+    categories or anything else; ``custodial_sentences`` are (sentence date, length in days), and
+    "short custody" means serving one of under 12 calendar months on ``as_of`` (custody or licence:
+    from the sentence date to its last day), as 000 §5.7 puts it: "serving a short term (under
+    12months) custodial sentence".
+    Eligible when at least one criterion is met and no exclusion applies (under 18 -> youth route,
+    MAPPA 3, outside the area). MAPPA 2 is a note (dual management), not an exclusion.
+    """
+    require_date("as_of", as_of)
+    require_date("date_of_birth", date_of_birth)
+    if date_of_birth > as_of:
+        raise ValueError(f"date_of_birth ({date_of_birth}) is after as_of ({as_of})")
+    if mappa_level is not None and mappa_level not in (1, 2, 3):
+        raise ValueError(f"mappa_level must be 1, 2 or 3, not {mappa_level!r}")
+    year_ago = add_months(as_of, -12)
+    criteria: list[Criterion] = []
+    routes: list[Criterion] = []
+
+    arrests = arrests_in_rolling_year(arrest_dates=arrest_dates, as_of=as_of)
+    if arrests >= ARREST_THRESHOLD:
+        criteria.append(Criterion("six-arrests-12-months", f"{arrests} arrests after {year_ago} and on or before {as_of} (000 §5.7)"))
+    recent = []
+    for i, (day, category) in enumerate(offences):
+        require_date(f"offences[{i}] date", day)
+        if not isinstance(category, str) or not category:
+            raise ValueError(f"offences[{i}] category must be a non-empty string, not {category!r}")
+        if category in NEIGHBOURHOOD_CRIME and year_ago < day <= as_of:
+            recent.append(f"{category} on {day}")
+    if recent:
+        criteria.append(Criterion("neighbourhood-crime", "; ".join(recent) + " (003)"))
+    short = []
+    for i, (day, length) in enumerate(custodial_sentences):
+        require_date(f"custodial_sentences[{i}] date", day)
+        if isinstance(length, bool) or not isinstance(length, int) or length < 1:
+            raise ValueError(f"custodial_sentences[{i}] length must be a whole number of days of 1 or more, not {length!r}")
+        last_day = day + datetime.timedelta(days=length - 1)
+        under_12_months = last_day < add_months(day, 12) - datetime.timedelta(days=1)
+        if under_12_months and day <= as_of <= last_day:
+            short.append(f"{length} days from {day} to {last_day}")
+    if short:
+        criteria.append(Criterion("short-custody", "serving a custodial sentence under 12 months: " + "; ".join(short) + " (000 §5.7)"))
+    if ppo:
+        criteria.append(Criterion("ppo", "prolific and other priority offender (000 §6.4)"))
+    if community_order_non_compliance:
+        criteria.append(Criterion("community-order-non-compliance", "high risk of non-compliance with a community order (000 §5.7)"))
+
+    age = whole_years_between(date_of_birth, as_of)
+    if age < 18:
+        routes.append(Criterion("under-18", f"aged {age}: youth route, discuss with the YOT (002 §4)"))
+    if mappa_level == 3:
+        routes.append(Criterion("mappa-3", "MAPPA level 3: managed by MAPPA, not IOM (002 §2)"))
+    elif mappa_level == 2:
+        routes.append(Criterion("mappa-2-dual", "MAPPA level 2: dual management with MAPPA (002 §4)"))
+    if not resident_in_area:
+        routes.append(Criterion("outside-area", "lives outside the area: notify their home area (000 §5.7)"))
+
+    excluded = [r.code for r in routes if r.code in ("under-18", "mappa-3", "outside-area")]
+    eligible = bool(criteria) and not excluded
+    breakdown = tuple(c.evidence for c in criteria + routes) or ("no entry criterion met",)
+    return ScreeningResult(criteria=tuple(criteria), routes=tuple(routes), eligible=eligible, breakdown=breakdown)

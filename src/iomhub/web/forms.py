@@ -1,0 +1,140 @@
+"""GOV.UK Design System forms through Django's own form rendering (no extra library).
+
+Django renders every form and field through the templates named here, so any form in the service
+gets GOV.UK labels, hints, inline error messages and error summaries without per-page markup.
+``GovukDateField`` is the three-box date input, with the GOV.UK error messages for impossible dates.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.forms.renderers import TemplatesSetting
+
+from iomhub import clock
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "web/forms/form.html"
+    field_template_name = "web/forms/field.html"
+
+
+class GovukDateWidget(forms.MultiWidget):
+    template_name = "web/forms/date_widget.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-4"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        """Give each box the id its name has (``id_dob_day``), so error-summary links reach it."""
+        context: dict[str, Any] = super().get_context(name, value, attrs)
+        base = (attrs or {}).get("id") or self.attrs.get("id")
+        if base:
+            for suffix, subwidget in zip(("day", "month", "year"), context["widget"]["subwidgets"], strict=True):
+                subwidget["attrs"]["id"] = f"{base}_{suffix}"
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_day" if id_ else id_
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    widget = GovukDateWidget
+
+    def __init__(self, *, label: str, past: bool = False, **kwargs: Any) -> None:
+        self.past = past
+        self.label_text = label
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, label=label, **kwargs)
+
+    def clean(self, value: Any) -> datetime.date | None:
+        parts = [str(p).strip() if p is not None else "" for p in (value or ["", "", ""])]
+        if not any(parts):
+            if self.required:
+                raise ValidationError(f"Enter {self.label_text.lower()}", code="required")
+            return None
+        names = ["day", "month", "year"]
+        missing = [n for n, p in zip(names, parts, strict=True) if not p]
+        if missing:
+            raise ValidationError(f"{self.label_text} must include a {' and '.join(missing)}", code="incomplete")
+        if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+            raise ValidationError(f"{self.label_text} must be a real date", code="invalid")
+        try:
+            result = datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except (ValueError, OverflowError):  # OverflowError: a day or month too big for a C int
+            raise ValidationError(f"{self.label_text} must be a real date", code="invalid") from None
+        if result.year < 1900:
+            raise ValidationError(f"{self.label_text} must be after 1900", code="invalid")
+        if self.past and result >= clock.today():
+            raise ValidationError(f"{self.label_text} must be in the past", code="invalid")
+        return result
+
+    def compress(self, data_list: list[Any]) -> Any:  # clean() above does the work
+        return data_list
+
+
+_WIDGET_CLASSES = {
+    forms.Select: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+    forms.TextInput: "govuk-input",
+    forms.EmailInput: "govuk-input",
+    forms.NumberInput: "govuk-input",
+    forms.PasswordInput: "govuk-input",
+}
+
+
+def _govuk_messages(field: forms.Field) -> None:
+    """GOV.UK error messages ("Enter your postcode", "Postcode must be 10 characters or fewer")."""
+    label = str(field.label or "This field")
+    if not label.lower().endswith("(optional)"):
+        verb = "Select" if isinstance(field.widget, forms.RadioSelect | forms.Select) else "Enter"
+        field.error_messages["required"] = f"{verb} {label[0].lower()}{label[1:]}"
+    bare = label.removesuffix(" (optional)")
+    for i, validator in enumerate(field.validators):
+        if isinstance(validator, MaxLengthValidator):
+            field.validators[i] = MaxLengthValidator(
+                validator.limit_value, message=f"{bare} must be {validator.limit_value} characters or fewer"
+            )
+        elif isinstance(validator, MinLengthValidator):
+            field.validators[i] = MinLengthValidator(
+                validator.limit_value, message=f"{bare} must be {validator.limit_value} characters or more"
+            )
+
+
+class GovukForm(forms.Form):
+    """A form whose widgets carry GOV.UK classes and point screen readers at hints and errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            _govuk_messages(field)
+            widget = field.widget
+            for widget_type, css in _WIDGET_CLASSES.items():
+                if type(widget) is widget_type:
+                    widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                described = [d for d in (widget.attrs.get("aria-describedby", ""), f"id_{name}-error") if d]
+                widget.attrs["aria-describedby"] = " ".join(described)
+                if not isinstance(widget, GovukDateWidget):
+                    widget.attrs["class"] = widget.attrs.get("class", "") + " govuk-input--error"

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from iomhub.access.policy import Action, can
+from iomhub.access.routes import guarded, public
+from iomhub.web.http import AuthedRequest
+
+
+@guarded(Action.SERVICE_USE)
+@require_http_methods(["GET"])
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "web/home.html",
+        {
+            "can_search": can(user, Action.PERSON_SEARCH),
+            "can_create": can(user, Action.PERSON_CREATE),
+            "can_audit": can(user, Action.AUDIT_VIEW),
+            "can_users": can(user, Action.USER_VIEW),
+        },
+    )
+
+
+@public
+@require_http_methods(["GET"])
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

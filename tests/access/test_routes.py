@@ -1,0 +1,417 @@
+"""Every URL pattern declares how it is guarded, and every route that touches personal data refuses
+those without access (403/404, nothing leaked, the refusal audited) and audits those with access.
+
+The table ``EXPECTED`` lists every route in the service. A new route fails
+``test_every_route_is_listed_here`` until it is added here with its guard, and a new personal-data
+route fails ``test_every_personal_data_route_has_an_exercise`` until it is exercised below.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from iomhub.access.models import AuditEvent, Role
+from iomhub.access.policy import Action
+from iomhub.access.routes import RouteRule, rule_of
+from tests.access.support import all_routes, concrete, events_since, last_event_id, leaked, parameters
+
+PUBLIC = RouteRule(action=None, public=True)
+
+
+def page(action: Action, personal: bool = False) -> RouteRule:
+    return RouteRule(action=action, personal_data=personal)
+
+
+def api(action: Action, personal: bool = False) -> RouteRule:
+    return RouteRule(action=action, personal_data=personal, api=True)
+
+
+# Every route of the service, with the guard it must declare.
+EXPECTED: dict[str, RouteRule] = {
+    "": page(Action.SERVICE_USE),
+    "health": PUBLIC,
+    "sign-in/": PUBLIC,
+    "sign-in/two-factor/": PUBLIC,
+    "sign-in/two-factor/set-up/": PUBLIC,
+    "sign-out/": PUBLIC,
+    "audit/": page(Action.AUDIT_VIEW, personal=True),
+    "audit/people/<int:person_id>/viewers.csv": page(Action.AUDIT_EXPORT, personal=True),
+    "users/": page(Action.USER_VIEW),
+    "organisations/": page(Action.ORGANISATION_VIEW),
+    "account/api-tokens/": page(Action.TOKEN_MANAGE),
+    "people/": page(Action.PERSON_SEARCH, personal=True),
+    "people/new/": page(Action.PERSON_CREATE, personal=True),
+    "people/<int:person_id>/": page(Action.PERSON_VIEW, personal=True),
+    "people/<int:person_id>/edit/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/aliases/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/addresses/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/phones/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/markers/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/export.json": page(Action.PERSON_EXPORT, personal=True),
+    "people/<int:person_id>/break-glass/": page(Action.PERSON_BREAK_GLASS, personal=True),
+    "people/<int:person_id>/justice/": page(Action.PERSON_VIEW, personal=True),
+    "people/<int:person_id>/justice/<slug:kind>/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/justice/warrants/<int:warrant_id>/executed/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/justice/sentences/<int:sentence_id>/<slug:action>/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/<slug:tab>/": page(Action.PERSON_VIEW, personal=True),
+    "referrals/": page(Action.REFERRAL_VIEW, personal=True),
+    "referrals/new/": page(Action.REFERRAL_CREATE, personal=True),
+    "referrals/<int:referral_id>/": page(Action.REFERRAL_VIEW, personal=True),
+    "referrals/<int:referral_id>/check/": page(Action.REFERRAL_CREATE, personal=True),
+    "referrals/<int:referral_id>/decide/": page(Action.REFERRAL_DECIDE, personal=True),
+    "referrals/<int:referral_id>/<slug:step>/": page(Action.REFERRAL_CREATE, personal=True),
+    "cohort/": page(Action.COHORT_MANAGE, personal=True),
+    "cohort/registrations/<int:registration_id>/checklist/": page(Action.COHORT_MANAGE, personal=True),
+    "cohort/candidates/": page(Action.COHORT_MANAGE, personal=True),
+    "cohort/people/<int:person_id>/screening/": page(Action.PERSON_VIEW, personal=True),
+    "api/v1/schema": PUBLIC,
+    "api/v1/docs": PUBLIC,
+    "api/v1/people": api(Action.PERSON_SEARCH, personal=True),
+    "api/v1/people/<int:person_id>": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/people/<int:person_id>/export": api(Action.PERSON_EXPORT, personal=True),
+    "api/v1/people/<int:person_id>/justice": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/people/<int:person_id>/justice/sentences": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/people/<int:person_id>/justice/overrides": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/referrals": api(Action.REFERRAL_VIEW, personal=True),
+    "api/v1/referrals/<int:referral_id>": api(Action.REFERRAL_VIEW, personal=True),
+    "api/v1/referrals/<int:referral_id>/decision": api(Action.REFERRAL_VIEW, personal=True),
+    "api/v1/organisations": api(Action.ORGANISATION_VIEW),
+    "api/v1/organisations/<int:organisation_id>": api(Action.ORGANISATION_VIEW),
+    "api/v1/users": api(Action.USER_VIEW),
+    "api/v1/users/me": api(Action.SERVICE_USE),
+    "api/v1/users/<int:user_id>": api(Action.USER_VIEW),
+}
+
+ROUTES = list(all_routes())
+BY_PATTERN = {r.route: r for r in ROUTES}
+
+
+def test_the_route_walk_finds_routes_inside_included_urlconfs():
+    # If the walk stopped at include(), it would miss the people and API routes entirely.
+    assert "people/<int:person_id>/" in BY_PATTERN
+    assert "api/v1/people/<int:person_id>" in BY_PATTERN
+    assert BY_PATTERN["people/<int:person_id>/"].name == "people:summary"
+
+
+def test_no_two_routes_share_a_pattern():
+    assert len(ROUTES) == len(BY_PATTERN)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route or "<home>")
+def test_every_route_declares_its_guard(route):
+    assert rule_of(route.callback) is not None, f"/{route.route} ({route.name}) has not declared its access policy"
+
+
+def test_every_route_is_listed_here():
+    found = {r.route: rule_of(r.callback) for r in ROUTES}
+    assert set(found) == set(EXPECTED), "routes added or removed: update EXPECTED (and the exercises for personal data)"
+    wrong = {route: (found[route], EXPECTED[route]) for route in EXPECTED if found[route] != EXPECTED[route]}
+    assert not wrong, f"routes whose declared guard changed: {wrong}"
+
+
+def test_a_route_without_a_declaration_is_refused(client, partnership, settings):
+    """Default deny: the middleware refuses a route that forgot its declaration, even signed in."""
+    from django.http import HttpResponse
+    from django.urls import path
+
+    def undeclared(request):
+        return HttpResponse("secret")
+
+    module = type("Urls", (), {"urlpatterns": [path("undeclared/", undeclared)]})
+    settings.ROOT_URLCONF = module
+    client.force_login(partnership.users[Role.CHAIR])
+    response = client.get("/undeclared/")
+    assert response.status_code == 403
+    assert b"secret" not in response.content
+
+
+# ---- exercising every personal-data route ------------------------------------------------------
+
+
+def person_values(partnership: Any, person: Any) -> dict[str, Any]:
+    referral, registration = referral_fixtures(partnership, person)
+    return {
+        "person_id": person.pk,
+        "tab": "plan",
+        "organisation_id": partnership.police.pk,
+        "user_id": partnership.users[Role.CHAIR].pk,
+        "referral_id": referral.pk,
+        "registration_id": registration.pk,
+        "step": "referrer",
+        **justice_values(person),
+    }
+
+
+def justice_values(person: Any) -> dict[str, Any]:
+    """A sentence and a warrant of ``person`` for the justice routes (made once per person)."""
+    from iomhub.justice.models import Sentence, Warrant
+
+    sentence = Sentence.objects.filter(person=person).first() or Sentence.objects.create(
+        person=person, sentenced_on=datetime.date(2025, 1, 6), offence_committed_on=datetime.date(2024, 12, 1), months=10
+    )
+    warrant = Warrant.objects.filter(person=person).first() or Warrant.objects.create(
+        person=person, kind="arrest", issued_on=datetime.date(2025, 2, 3)
+    )
+    return {"kind": "arrests", "action": "override", "sentence_id": sentence.pk, "warrant_id": warrant.pk}
+
+
+def referral_fixtures(partnership: Any, person: Any) -> tuple[Any, Any]:
+    """A draft referral of ``person`` by the police (the chair's organisation: a draft is seen only
+    by its own organisation), or for the restricted person by the probation officer granted on them,
+    and an IOM registration of ``person`` (made once per person)."""
+    from iomhub.cohort.models import Registration
+    from tests.referrals.factories import make_referral
+
+    made = partnership.__dict__.setdefault("_route_fixtures", {})
+    if person.pk not in made:
+        referrer = Role.PROBATION_OFFICER if person == partnership.restricted else Role.POLICE_IOM_OFFICER
+        referral = make_referral(by=partnership.users[referrer], person=person, status="draft")
+        registration = Registration.objects.create(person=person, started_on=datetime.date(2026, 1, 5), rag="amber")
+        registration.checklist.create(item="offender-notified")
+        made[person.pk] = (referral, registration)
+    return made[person.pk]
+
+
+NEW_PERSON_FORM = {
+    "first_name": "Morgan",
+    "last_name": "Freshman",
+    "date_of_birth_day": "3",
+    "date_of_birth_month": "4",
+    "date_of_birth_year": "1991",
+    "sex": "female",
+    "phone_kind": "M",
+}
+ARREST_FORM = {
+    "arrested_on_day": "3",
+    "arrested_on_month": "3",
+    "arrested_on_year": "2025",
+    "custody_suite": "Northbridge custody suite",
+    "outcome": "charge",
+    "offence_codes": "28E",
+}
+NEW_PERSON_JSON = {"first_name": "Morgan", "last_name": "Freshman", "date_of_birth": "1991-04-03", "sex": "female"}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """How an allowed user uses a personal-data route, and the audit event that must follow."""
+
+    user: str
+    person: str  # which of the partnership's people the URL names (if it names one)
+    requests: tuple[tuple[str, dict[str, Any] | None, str], ...]  # (method, data, expected audit action)
+    query: str = ""
+
+
+def _get(action: str, query: dict[str, Any] | None = None) -> tuple[str, dict[str, Any] | None, str]:
+    return ("get", query, action)
+
+
+EXERCISES: dict[str, Exercise] = {
+    "audit/": Exercise(Role.IG_LEAD, "ordinary", (_get("search", {"username": "chair"}),)),
+    "audit/people/<int:person_id>/viewers.csv": Exercise(Role.IG_LEAD, "ordinary", (_get("export"),)),
+    "people/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("search", {"q": "Jordan"}),)),
+    "people/new/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (("post", NEW_PERSON_FORM, "create"),)),
+    "people/<int:person_id>/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "people/<int:person_id>/edit/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "people/<int:person_id>/aliases/new/": Exercise(
+        Role.PROBATION_OFFICER, "ordinary", (("post", {"first_name": "Jo", "last_name": "Examplar"}, "create"),)
+    ),
+    "people/<int:person_id>/addresses/new/": Exercise(
+        "housing-worker", "housing_case", (("post", {"line_1": "1 High Street", "town": "Southampton", "postcode": "SO14 2AA"}, "create"),)
+    ),
+    "people/<int:person_id>/phones/new/": Exercise(
+        "housing-worker", "housing_case", (("post", {"kind": "H", "number": "023 8000 0000"}, "create"),)
+    ),
+    "people/<int:person_id>/markers/new/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (("post", {"kind": "violence"}, "create"),)),
+    "people/<int:person_id>/export.json": Exercise(Role.COORDINATOR, "ordinary", (_get("export"),)),
+    "people/<int:person_id>/break-glass/": Exercise(
+        Role.CHAIR, "restricted", (("post", {"reason": "Urgent safeguarding concern raised by the duty officer"}, "break-glass"),)
+    ),
+    "people/<int:person_id>/<slug:tab>/": Exercise("housing-worker", "housing_case", (_get("view"),)),
+    "people/<int:person_id>/justice/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "people/<int:person_id>/justice/<slug:kind>/new/": Exercise(
+        Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"), ("post", ARREST_FORM, "create"))
+    ),
+    "people/<int:person_id>/justice/warrants/<int:warrant_id>/executed/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "people/<int:person_id>/justice/sentences/<int:sentence_id>/<slug:action>/": Exercise(
+        Role.PROBATION_OFFICER, "ordinary", (_get("view"),)
+    ),
+    "api/v1/people/<int:person_id>/justice": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
+    "api/v1/people/<int:person_id>/justice/sentences": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
+    "api/v1/people/<int:person_id>/justice/overrides": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
+    "api/v1/people": Exercise(
+        Role.POLICE_IOM_OFFICER, "ordinary", (_get("search", {"q": "Jordan"}), ("post_json", NEW_PERSON_JSON, "create"))
+    ),
+    "api/v1/people/<int:person_id>": Exercise(
+        Role.PROBATION_OFFICER, "restricted", (_get("view"), ("patch_json", {"middle_names": "Lee"}, "change"))
+    ),
+    "api/v1/people/<int:person_id>/export": Exercise(Role.PROBATION_OFFICER, "restricted", (_get("export"),)),
+    "referrals/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
+    "referrals/new/": Exercise("housing-worker", "ordinary", (("post", {"first_name": "Morgan", "last_name": "Freshman"}, "create"),)),
+    "referrals/<int:referral_id>/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "referrals/<int:referral_id>/check/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "referrals/<int:referral_id>/decide/": Exercise(Role.CHAIR, "ordinary", (_get("view"),)),
+    "referrals/<int:referral_id>/<slug:step>/": Exercise(
+        Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"), ("post", {"contact": "PO Sam Taylor, 01234 567890"}, "change"))
+    ),
+    "cohort/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
+    "cohort/registrations/<int:registration_id>/checklist/": Exercise(
+        Role.COORDINATOR,
+        "ordinary",
+        (
+            _get("view"),
+            (
+                "post",
+                {"item": "offender-notified", "done_on_day": "6", "done_on_month": "1", "done_on_year": "2026", "done_by": "PC Lee"},
+                "change",
+            ),
+        ),
+    ),
+    "cohort/candidates/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
+    "cohort/people/<int:person_id>/screening/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "api/v1/referrals": Exercise(
+        Role.PROBATION_OFFICER, "ordinary", (_get("search"), ("post_json", {"first_name": "Morgan", "draft": True}, "create"))
+    ),
+    "api/v1/referrals/<int:referral_id>": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "api/v1/referrals/<int:referral_id>/decision": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+}
+
+# Any partner agency may refer (002 §4): these work for the housing worker too, and show them only
+# their own organisation's referrals, so nothing about someone else's case.
+REFERRER_ROUTES = {("referrals/", "get"), ("referrals/new/", "post"), ("api/v1/referrals", "get"), ("api/v1/referrals", "post_json")}
+
+PERSONAL = sorted(route for route, rule in EXPECTED.items() if rule.personal_data)
+
+
+def send(client: Client, method: str, url: str, data: dict[str, Any] | None) -> Any:
+    if method == "get":
+        return client.get(url, data or {})
+    if method == "post":
+        return client.post(url, data or {})
+    if method == "post_json":
+        return client.post(url, data or {}, content_type="application/json")
+    if method == "patch_json":
+        return client.patch(url, data or {}, content_type="application/json")
+    raise AssertionError(method)
+
+
+def test_every_personal_data_route_has_an_exercise():
+    assert set(PERSONAL) == set(EXERCISES)
+
+
+@pytest.mark.parametrize("route", PERSONAL)
+def test_a_personal_data_route_audits_an_allowed_user(client, partnership, route):
+    exercise = EXERCISES[route]
+    person = getattr(partnership, exercise.person)
+    user = partnership.users[exercise.user]
+    client.force_login(user)
+    url = concrete(route, **person_values(partnership, person))
+    for method, data, action in exercise.requests:
+        since = last_event_id()
+        response = send(client, method, url, data)
+        assert response.status_code in (200, 201, 302), (method, url, response.status_code)
+        events = events_since(since, actor=user, action=action)
+        assert events, f"{method} {url} wrote no {action!r} audit event"
+        if "person_id" in parameters(route):
+            assert events[-1].person_id == person.pk
+        assert not events_since(since, action="denied")
+
+
+def _denied(client: Client, user: Any, method: str, url: str, data: dict[str, Any] | None, people: list[Any]) -> None:
+    since = last_event_id()
+    response = send(client, method, url, data)
+    assert response.status_code in (403, 404), (user.username, method, url, response.status_code)
+    assert not leaked(response.content, *people), (user.username, method, url, leaked(response.content, *people))
+    assert events_since(since, actor=user, action="denied"), f"{user.username} refused {method} {url} without a denied event"
+    assert not events_since(since, action__in=["view", "search", "export", "create", "change", "break-glass"])
+
+
+@pytest.mark.parametrize("route", PERSONAL)
+def test_a_personal_data_route_refuses_the_performance_lead(client, partnership, route):
+    """Performance leads see no identities: every personal-data route refuses them, audited."""
+    user = partnership.users[Role.PERFORMANCE_LEAD]
+    client.force_login(user)
+    exercise = EXERCISES[route]
+    person = getattr(partnership, exercise.person)
+    url = concrete(route, **person_values(partnership, person))
+    for method, data, _ in exercise.requests:
+        _denied(client, user, method, url, data, partnership.people)
+
+
+@pytest.mark.parametrize("route", PERSONAL)
+def test_a_personal_data_route_refuses_a_partner_for_a_person_their_agency_is_not_involved_in(client, partnership, route):
+    user = partnership.users["housing-worker"]
+    person = partnership.ordinary  # housing is not involved
+    client.force_login(user)
+    url = concrete(route, **person_values(partnership, person))
+    exercise = EXERCISES[route]
+    for method, data, _ in exercise.requests:
+        if (route, method) in REFERRER_ROUTES:
+            since = last_event_id()
+            response = send(client, method, url, data)
+            assert response.status_code in (200, 201, 302), (route, method, response.status_code)
+            assert not leaked(response.content, person), (route, method)
+            assert not events_since(since, action="denied")
+            continue
+        if route in ("people/", "api/v1/people") and method == "get":
+            # The housing worker may search, but the person is simply not among the results.
+            response = send(client, method, url, {"q": "Jordan Example"})
+            assert response.status_code == 200
+            if route == "api/v1/people":
+                assert [r["id"] for r in response.json()["results"]] == []
+            else:
+                assert response.context["results"] == []
+                assert f"/people/{person.pk}/" not in response.content.decode()
+            continue
+        _denied(client, user, method, url, data, [person])
+
+
+@pytest.mark.parametrize("route", [r for r, rule in EXPECTED.items() if not rule.public])
+def test_a_stranger_is_refused_every_guarded_route(client, partnership, route):
+    url = concrete(route, **person_values(partnership, partnership.ordinary))
+    response = client.get(url, {"q": "Jordan"})
+    if EXPECTED[route].api:
+        assert response.status_code in (401, 403)
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in/?next=")
+    assert not leaked(response.content, *partnership.people)
+
+
+@pytest.mark.parametrize("route", [r for r, rule in EXPECTED.items() if rule.api])
+def test_an_api_route_refuses_a_bad_token(client, partnership, route):
+    url = concrete(route, **person_values(partnership, partnership.ordinary))
+    response = client.get(url, {"q": "Jordan"}, headers={"Authorization": "Bearer iom_not-a-real-token"})
+    assert response.status_code == 401
+    assert not leaked(response.content, *partnership.people)
+
+
+@pytest.mark.parametrize("route", [r for r, rule in EXPECTED.items() if rule.api and rule.personal_data])
+def test_an_api_route_accepts_a_token_and_audits_its_owner(client, partnership, route):
+    from iomhub.access.services import api_token_issue
+
+    user = partnership.users[Role.PROBATION_OFFICER]
+    _, secret = api_token_issue(acting_user=user, name="test feed")
+    url = concrete(route, **person_values(partnership, partnership.restricted))
+    since = last_event_id()
+    response = client.get(url, {"q": "Robin"}, headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200
+    assert events_since(since, actor=user, action__in=["view", "search", "export"])
+
+
+def test_the_break_glass_exercise_records_the_reason(client, partnership):
+    """The break-glass exercise above is audited with its reason, and lasts one hour."""
+    chair = partnership.users[Role.CHAIR]
+    client.force_login(chair)
+    reason = "Urgent safeguarding concern raised by the duty officer"
+    before = datetime.datetime.now(datetime.UTC)
+    client.post(f"/people/{partnership.restricted.pk}/break-glass/", {"reason": reason})
+    event = AuditEvent.objects.get(action="break-glass", actor=chair, object_type="person")
+    assert event.reason == reason
+    expires = datetime.datetime.fromisoformat(event.changes["expires_at"])
+    assert datetime.timedelta(minutes=59) < expires - before <= datetime.timedelta(hours=1, minutes=1)

@@ -1,0 +1,75 @@
+"""axe finds no accessibility violations on any page, in the normal and the error states, on a
+desktop and a narrow (mobile) screen; no page raises a console error or misses an asset."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTHS = {"desktop": 1280, "mobile": 375}
+
+
+def _pages(p):
+    """(who, path, what to do on the page before checking) for every page built so far."""
+    person, housing_case, restricted = p.ordinary.pk, p.housing_case.pk, p.restricted.pk
+    submit = "button.govuk-button >> nth=0"
+    return [
+        (None, "/sign-in/", None),
+        (None, "/sign-in/", submit),  # error state
+        ("police-iom-officer", "/", None),
+        ("police-iom-officer", "/people/", None),
+        ("police-iom-officer", "/people/?q=example", None),
+        ("police-iom-officer", "/people/?q=nobody-by-this-name", None),
+        ("police-iom-officer", "/people/new/", None),
+        ("police-iom-officer", "/people/new/", submit),
+        ("police-iom-officer", f"/people/{person}/", None),
+        *[("police-iom-officer", f"/people/{person}/{tab}/", None) for tab in ("timeline", "plan", "assessments", "justice", "documents")],
+        ("police-iom-officer", f"/people/{person}/edit/", None),
+        ("police-iom-officer", f"/people/{person}/aliases/new/", submit),
+        ("police-iom-officer", f"/people/{person}/addresses/new/", submit),
+        ("police-iom-officer", f"/people/{person}/phones/new/", submit),
+        ("police-iom-officer", f"/people/{person}/markers/new/", submit),
+        ("police-iom-officer", "/organisations/", None),
+        ("police-iom-officer", "/account/api-tokens/", None),
+        ("police-iom-officer", "/people/999999/", None),  # 404
+        ("housing-worker", f"/people/{housing_case}/", None),
+        ("housing-worker", f"/people/{housing_case}/justice/", None),  # 403
+        ("chair", f"/people/{restricted}/", None),  # 404 with break glass
+        ("chair", f"/people/{restricted}/break-glass/", submit),
+        ("ig-lead", "/audit/", None),
+        ("ig-lead", f"/audit/?person={person}", None),
+        ("ig-lead", "/users/", None),
+        ("performance-lead", "/", None),
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_every_page_passes_axe(session, partnership, width):
+    session.page.set_viewport_size({"width": width, "height": 900})
+    who_now = None
+    checked = 0
+    for who, path, action in _pages(partnership):
+        if who != who_now:
+            session.page.context.clear_cookies()
+            if who:
+                session.sign_in(who, PASSWORD)
+            who_now = who
+        session.go(path)
+        if action:
+            session.page.click(action)
+            session.page.wait_for_load_state()
+        session.assert_accessible(f"{path} as {who or 'anonymous'}{' after submit' if action else ''} at {width}px")
+        checked += 1
+    assert checked == len(_pages(partnership))
+
+
+def test_api_documentation_loads_without_errors(session, partnership):
+    """Swagger UI is third-party markup, so axe is not asked to vouch for it; it must still load
+    under the Content Security Policy with no console errors or missing assets."""
+    session.sign_in("police-iom-officer", PASSWORD)
+    session.go("/api/v1/docs")
+    session.page.wait_for_selector("span[data-path='/api/v1/people']", timeout=10000)
+    assert not session.problems, session.problems

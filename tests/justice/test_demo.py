@@ -1,0 +1,42 @@
+"""The demo partnership's justice records: a realistic share of people, dates from the rules,
+the same records from the same seed."""
+
+from __future__ import annotations
+
+from iomhub.demo import load_demo
+from iomhub.justice.models import Arrest, Offence, Sentence, Warrant
+from iomhub.people.models import Person
+from iomhub.rules.sentence import sentence_dates
+
+
+def test_the_demo_gives_a_realistic_share_of_people_a_justice_record(db):
+    load_demo(people=400)
+    people = Person.objects.count()
+    arrested = Arrest.objects.values("person").distinct().count()
+    sentenced = Sentence.objects.values("person").distinct().count()
+    assert 0.3 * people < arrested < 0.6 * people
+    assert 0.05 * people < sentenced < 0.25 * people
+    assert Offence.objects.filter(arrest__isnull=False).count() == Arrest.objects.count()
+    assert Warrant.objects.exists()
+    for s in Sentence.objects.select_related("person")[:20]:
+        dates = sentence_dates(
+            sentenced_on=s.sentenced_on,
+            offence_committed_on=s.offence_committed_on,
+            date_of_birth=s.person.date_of_birth,
+            months=s.months,
+            remand_days=s.remand_days,
+        )
+        assert (s.release_date, s.expiry_date, s.tused) == (dates.release_date, dates.expiry_date, dates.tused)
+
+
+def test_the_same_seed_gives_the_same_justice_records(db):
+    load_demo(people=150)
+    first = sorted(Arrest.objects.values_list("arrested_on", "outcome"))
+    Offence.objects.all().delete()
+    Arrest.objects.all().delete()
+    Sentence.objects.all().delete()
+    Warrant.objects.all().delete()
+    from iomhub.demo import build_justice
+
+    build_justice(seed=2026)
+    assert sorted(Arrest.objects.values_list("arrested_on", "outcome")) == first

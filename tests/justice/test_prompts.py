@@ -1,0 +1,105 @@
+"""Prompts (issue 4 §6) with a controlled clock: each appears on its first day and not the day before."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from iomhub import clock
+from iomhub.access.models import Role
+from iomhub.justice import prompts, selectors, services
+from tests.justice import factories
+
+D = datetime.date
+RELEASE = D(2027, 3, 31)
+
+
+def _codes(found):
+    return {p.code for p in found}
+
+
+@pytest.mark.parametrize(
+    "code, first_day",
+    [
+        ("pre-release-plan", D(2026, 12, 31)),  # 3 calendar months before 31 March (last day of December)
+        ("live-list", RELEASE - datetime.timedelta(weeks=12)),  # 12 weeks: 6 January 2027
+        ("reconsider", D(2026, 3, 31)),  # 12 months before release, for a long sentence
+    ],
+)
+def test_release_prompts_start_on_their_first_day_and_not_the_day_before(code, first_day):
+    facts = prompts.SentenceFacts(sentence_id=1, sentenced_on=D(2021, 4, 1), release_date=RELEASE, five_years_or_more=True)
+    assert code in _codes(prompts.sentence_prompts(facts, first_day))
+    assert code not in _codes(prompts.sentence_prompts(facts, first_day - datetime.timedelta(days=1)))
+    assert code in _codes(prompts.sentence_prompts(facts, RELEASE))
+    assert code not in _codes(prompts.sentence_prompts(facts, RELEASE + datetime.timedelta(days=1)))
+
+
+def test_deregistration_shows_from_the_sentence_date_for_five_years_and_not_for_less():
+    long = prompts.SentenceFacts(sentence_id=1, sentenced_on=D(2026, 5, 1), release_date=D(2028, 11, 1), five_years_or_more=True)
+    short = prompts.SentenceFacts(sentence_id=2, sentenced_on=D(2026, 5, 1), release_date=D(2028, 10, 31), five_years_or_more=False)
+    assert "deregister" in _codes(prompts.sentence_prompts(long, D(2026, 5, 1)))
+    assert "deregister" not in _codes(prompts.sentence_prompts(long, D(2026, 4, 30)))
+    assert "deregister" not in _codes(prompts.sentence_prompts(short, D(2026, 5, 1)))
+    assert "reconsider" not in _codes(prompts.sentence_prompts(short, D(2028, 10, 30)))
+
+
+@pytest.mark.parametrize(
+    "years, months, five",
+    [(5, 0, True), (4, 11, False), (4, 12, True), (0, 60, True), (0, 59, False)],
+)
+def test_five_years_is_measured_as_the_rules_measure_sentence_length(partnership, years, months, five):
+    from iomhub.justice.models import Sentence
+
+    s = Sentence(sentenced_on=D(2024, 1, 5), offence_committed_on=D(2024, 1, 1), years=years, months=months)
+    assert s.five_years_or_more is five
+
+
+def test_recall_prompt_runs_from_the_recall_to_its_end():
+    from django.utils import timezone
+
+    due = timezone.make_aware(datetime.datetime(2026, 5, 11, 9, 0))
+    facts = prompts.RecallFacts(recall_id=1, recalled_on=D(2026, 5, 10), ends_on=D(2026, 5, 23), report_due_at=due)
+    assert _codes(prompts.recall_prompts(facts, D(2026, 5, 10))) == {"recall"}
+    assert not prompts.recall_prompts(facts, D(2026, 5, 9))
+    assert _codes(prompts.recall_prompts(facts, D(2026, 5, 23))) == {"recall"}
+    assert not prompts.recall_prompts(facts, D(2026, 5, 24))
+
+
+def test_warrant_prompt_shows_from_issue_until_executed():
+    facts = prompts.WarrantFacts(warrant_id=1, kind="Warrant for arrest", issued_on=D(2026, 7, 1), executed_on=D(2026, 7, 9))
+    assert not prompts.warrant_prompts(facts, D(2026, 6, 30))
+    assert _codes(prompts.warrant_prompts(facts, D(2026, 7, 1))) == {"warrant"}
+    assert _codes(prompts.warrant_prompts(facts, D(2026, 7, 8))) == {"warrant"}
+    assert not prompts.warrant_prompts(facts, D(2026, 7, 9))
+
+
+def test_the_justice_tab_and_caseload_show_the_prompt_on_its_day_and_not_the_day_before(client, partnership, person, officer):
+    with clock.frozen(D(2026, 9, 1)):
+        sentence = factories.sentence(
+            user=officer, person=person, months=10, sentenced_on=D(2026, 6, 1), offence_committed_on=D(2026, 5, 1)
+        )
+    release = sentence.release_date
+    first = release - datetime.timedelta(weeks=12)
+    client.force_login(officer)
+    for day, shown in ((first - datetime.timedelta(days=1), False), (first, True)):
+        with clock.frozen(day):
+            page = client.get(f"/people/{person.pk}/justice/").content.decode()
+            assert ('data-prompt="live-list"' in page) is shown, day
+            found = selectors.caseload_prompts(user=officer)
+            assert (("live-list", person.pk) in {(c.prompt.code, c.person_id) for c in found}) is shown, day
+
+
+def test_a_new_warrant_raises_the_prompt_on_the_page(client, partnership, person, officer):
+    with clock.frozen(D(2026, 9, 1)):
+        services.warrant_record(acting_user=officer, person=person, kind="arrest", issued_on=D(2026, 9, 1), issued_by="Wessex magistrates")
+        client.force_login(officer)
+        page = client.get(f"/people/{person.pk}/justice/").content.decode()
+    assert 'data-prompt="warrant"' in page
+
+
+def test_caseload_prompts_are_refused_to_the_performance_lead(partnership):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        selectors.caseload_prompts(user=partnership.users[Role.PERFORMANCE_LEAD])

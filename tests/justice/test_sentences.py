@@ -1,0 +1,354 @@
+"""Sentences (issue 4 §3, §5): every CRDS fixture of the rules' tests shows the same dates on the
+page and in the API; the prison's override wins and is audited; recall lengths and breach
+outcomes outside the legal limits of 002 §5 are refused by field, storing nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from iomhub import clock
+from iomhub.access.models import AuditEvent, Role
+from iomhub.justice import services
+from iomhub.justice.models import PssBreach, Recall, Sentence
+from tests.justice import factories
+from tests.rules.test_sentence import CRDS_FIXTURES, DOB_1990
+
+D = datetime.date
+
+
+def _long(day):
+    return f"{day.day} {day:%B %Y}"
+
+
+@pytest.mark.parametrize("fixture, inputs, rtype, release, etype, expiry, tused, hdced", CRDS_FIXTURES, ids=[c[0] for c in CRDS_FIXTURES])
+def test_every_rules_fixture_displays_its_dates_in_the_page_and_api(
+    client, partnership, today, fixture, inputs, rtype, release, etype, expiry, tused, hdced
+):
+    inputs = dict(inputs)
+    person = partnership.ordinary
+    person.date_of_birth = inputs.pop("date_of_birth", DOB_1990)
+    person.save(update_fields=["date_of_birth"])
+    officer = partnership.users[Role.PROBATION_OFFICER]
+    sentence = services.sentence_record(acting_user=officer, person=person, **inputs)
+    assert (sentence.release_type, sentence.release_date, sentence.expiry_type, sentence.expiry_date, sentence.tused) == (
+        rtype,
+        release,
+        etype,
+        expiry,
+        tused,
+    )
+    client.force_login(officer)
+    page = client.get(f"/people/{person.pk}/justice/").content.decode()
+    assert _long(release) in page and _long(expiry) in page
+    assert f"Release ({rtype})" in page
+    if tused:
+        assert _long(tused) in page
+    assert sentence.breakdown[0] in page  # how the dates were derived
+    body = client.get(f"/api/v1/people/{person.pk}/justice/sentences").json()
+    assert body[0]["release_date"] == release.isoformat()
+    assert body[0]["expiry_date"] == expiry.isoformat()
+    assert body[0]["tused"] == (tused.isoformat() if tused else None)
+    assert body[0]["effective"]["release_date"] == release.isoformat()
+    assert body[0]["breakdown"] == list(sentence.breakdown)
+
+
+def test_recording_a_sentence_through_the_page_audits_inputs_and_dates(client, partnership, person, today):
+    officer = partnership.users[Role.POLICE_IOM_OFFICER]
+    client.force_login(officer)
+    form = {
+        "sentenced_on_day": "16",
+        "sentenced_on_month": "2",
+        "sentenced_on_year": "2015",
+        "offence_committed_on_day": "16",
+        "offence_committed_on_month": "2",
+        "offence_committed_on_year": "2015",
+        "months": "8",
+        "remand_days": "21",
+    }
+    person.date_of_birth = DOB_1990
+    person.save(update_fields=["date_of_birth"])
+    response = client.post(f"/people/{person.pk}/justice/sentences/new/", form)
+    assert response.status_code == 302
+    sentence = Sentence.objects.get(person=person)
+    assert (sentence.release_date, sentence.expiry_date, sentence.tused) == (D(2015, 5, 26), D(2015, 9, 24), D(2016, 5, 26))
+    event = AuditEvent.objects.get(action="create", object_type="sentence", person_id=person.pk)
+    assert event.actor == officer
+    assert event.changes["release_date"] == {"before": None, "after": "2015-05-26"}
+    assert event.changes["remand_days"] == {"before": None, "after": 21}
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"offence_committed_on": D(2026, 2, 1)}, "offence_committed_on", "after sentenced_on"),
+        ({"months": 0}, "years", "sentence length is missing"),
+        ({"remand_days": 400}, "remand_days", "must be less than the sentence length"),
+        ({"sentenced_on": D(2026, 9, 2)}, "sentenced_on", "today or in the past"),
+        ({"sentenced_on": D(1980, 1, 1), "offence_committed_on": D(1980, 1, 1)}, "sentenced_on", "after the person's date of birth"),
+        ({"days": -1}, "days", "whole number"),
+        ({"prison": "x" * 201}, "prison", "200 characters or fewer"),
+    ],
+)
+def test_bad_sentence_input_is_refused_by_field_and_stores_nothing(partnership, person, officer, today, change, field, message):
+    with pytest.raises(ValidationError) as caught:
+        factories.sentence(user=officer, person=person, **change)
+    assert message in " ".join(caught.value.message_dict[field])
+    assert not Sentence.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="sentence").exists()
+
+
+def test_a_sentence_the_rules_do_not_support_is_kept_without_dates_for_the_prison_to_fill(partnership, person, officer):
+    with clock.frozen(D(2026, 11, 2)):
+        sentence = factories.sentence(user=officer, person=person, sentenced_on=D(2026, 11, 2), offence_committed_on=D(2026, 10, 1))
+    assert sentence.release_date is None
+    assert "enter the prison's dates" in sentence.calculation_note
+
+
+def test_bad_sentence_input_on_the_page_shows_field_errors(client, partnership, person, today):
+    client.force_login(partnership.users[Role.POLICE_IOM_OFFICER])
+    response = client.post(
+        f"/people/{person.pk}/justice/sentences/new/",
+        {"sentenced_on_day": "31", "sentenced_on_month": "2", "sentenced_on_year": "2026", "months": "lots"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "Date of sentence must be a real date" in form.errors["sentenced_on"][0]
+    assert "months" in form.errors and "offence_committed_on" in form.errors
+    assert not Sentence.objects.exists()
+
+
+# ---- the prison's override ----------------------------------------------------------------------
+
+
+def test_the_prisons_dates_win_and_the_override_is_audited_with_before_and_after(client, partnership, person, officer, today):
+    sentence = factories.sentence(user=officer, person=person)
+    computed = sentence.release_date
+    client.force_login(officer)
+    response = client.post(
+        f"/people/{person.pk}/justice/sentences/{sentence.pk}/override/",
+        {
+            "release_date_day": "2",
+            "release_date_month": "6",
+            "release_date_year": "2026",
+            "reason": "HMP Wessex calculation sheet of 20 January",
+        },
+    )
+    assert response.status_code == 302
+    sentence.refresh_from_db()
+    assert sentence.effective("release_date") == D(2026, 6, 2)
+    assert sentence.release_date == computed  # the calculated date is kept beside it
+    assert sentence.effective_release_date == D(2026, 6, 2)
+    event = AuditEvent.objects.get(object_type="sentence-override")
+    assert event.actor == officer and event.person_id == person.pk
+    assert event.reason == "HMP Wessex calculation sheet of 20 January"
+    assert event.changes["override_release_date"] == {"before": None, "after": "2026-06-02"}
+    assert event.changes["computed"]["release_date"] == computed.isoformat()
+    page = client.get(f"/people/{person.pk}/justice/").content.decode()
+    assert "2 June 2026" in page and "Prison's date" in page and f"Calculated: {_long(computed)}" in page
+
+
+def test_the_override_through_the_api_is_audited(client, partnership, person, officer, today):
+    sentence = factories.sentence(user=officer, person=person)
+    client.force_login(officer)
+    url = f"/api/v1/people/{person.pk}/justice/overrides"
+    body = {"sentence": sentence.pk, "expiry_date": "2026-11-20", "reason": "Prison calculation received today"}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["effective"]["expiry_date"] == "2026-11-20"
+    assert AuditEvent.objects.filter(object_type="sentence-override", actor=officer).count() == 1
+    assert [s["id"] for s in client.get(url).json()] == [sentence.pk]
+    refused = client.post(url, {"sentence": sentence.pk, "expiry_date": "2026-11-20"}, content_type="application/json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+
+
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"reason": "too short", "release_date": D(2026, 6, 2)}, "reason"),
+        ({"reason": "The prison's sheet says so"}, "release_date"),
+        ({"reason": "The prison's sheet says so", "release_date": D(2025, 1, 1)}, "release_date"),
+        ({"reason": "The prison's sheet says so", "release_date": D(2026, 6, 2), "expiry_date": D(2026, 6, 1)}, "expiry_date"),
+    ],
+)
+def test_a_bad_override_is_refused_and_changes_nothing(partnership, person, officer, today, values, field):
+    sentence = factories.sentence(user=officer, person=person)
+    with pytest.raises(ValidationError) as caught:
+        services.sentence_override(acting_user=officer, sentence=sentence, **values)
+    assert field in caught.value.message_dict
+    sentence.refresh_from_db()
+    assert not sentence.overridden and sentence.override_release_date is None
+    assert not AuditEvent.objects.filter(object_type="sentence-override").exists()
+
+
+# ---- recall ------------------------------------------------------------------------------------
+
+
+def _at(day, hour=10):
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+@pytest.mark.parametrize(
+    "months, legal, wrong",
+    [
+        (10, 14, 28),  # under 12 months: 14 days (002 §5)
+        (11, 14, 15),
+        (12, 28, 14),  # 12 months or more: 28 days
+        (18, 28, 27),
+    ],
+)
+def test_fixed_term_recall_of_the_wrong_length_is_refused(partnership, person, officer, today, months, legal, wrong):
+    sentence = factories.sentence(
+        user=officer, person=person, months=months, sentenced_on=D(2025, 6, 2), offence_committed_on=D(2025, 5, 1)
+    )
+    recalled = _at(sentence.release_date + datetime.timedelta(days=3))
+    with pytest.raises(ValidationError) as caught:
+        services.recall_record(
+            acting_user=officer, sentence=sentence, kind="fixed-term", recalled_at=recalled, reason="Missed appointments", recall_days=wrong
+        )
+    assert f"fixed-term recall is {legal} days, not {wrong}" in caught.value.message_dict["recall_days"][0]
+    assert not Recall.objects.exists()
+    recall = services.recall_record(
+        acting_user=officer,
+        sentence=sentence,
+        kind="fixed-term",
+        recalled_at=recalled,
+        reason="Missed appointments",
+        recall_days=legal,
+        returned_to_custody_on=recalled.date(),
+    )
+    assert recall.recall_days == legal
+    assert recall.release_date == min(recalled.date() + datetime.timedelta(days=legal - 1), sentence.expiry_date)
+    assert recall.report_due_at == recalled + datetime.timedelta(hours=24)
+    assert AuditEvent.objects.filter(object_type="recall", action="create", person_id=person.pk).count() == 1
+
+
+def test_a_fixed_term_recall_is_never_released_after_the_licence_ends(partnership, person, officer, today):
+    sentence = factories.sentence(user=officer, person=person, months=10, sentenced_on=D(2025, 6, 2), offence_committed_on=D(2025, 5, 1))
+    near_end = sentence.expiry_date - datetime.timedelta(days=3)
+    recall = services.recall_record(
+        acting_user=officer,
+        sentence=sentence,
+        kind="fixed-term",
+        recalled_at=_at(near_end),
+        reason="Arrested",
+        returned_to_custody_on=near_end,
+    )
+    assert recall.release_date == sentence.expiry_date
+
+
+@pytest.mark.parametrize(
+    "when, field, message",
+    [
+        ("before-release", "recalled_at", "on or after release"),
+        ("after-licence", "recalled_at", "nothing to recall on"),
+    ],
+)
+def test_a_recall_outside_the_licence_is_refused(partnership, person, officer, today, when, field, message):
+    sentence = factories.sentence(user=officer, person=person, months=10, sentenced_on=D(2025, 6, 2), offence_committed_on=D(2025, 5, 1))
+    day = (
+        sentence.release_date - datetime.timedelta(days=1)
+        if when == "before-release"
+        else sentence.expiry_date + datetime.timedelta(days=1)
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.recall_record(acting_user=officer, sentence=sentence, kind="standard", recalled_at=_at(day), reason="x")
+    assert message in caught.value.message_dict[field][0]
+    assert not Recall.objects.exists()
+
+
+def test_a_wrong_recall_length_on_the_page_is_a_field_error(client, partnership, person, officer, today):
+    sentence = factories.sentence(user=officer, person=person, months=10, sentenced_on=D(2025, 6, 2), offence_committed_on=D(2025, 5, 1))
+    day = sentence.release_date + datetime.timedelta(days=5)
+    client.force_login(officer)
+    response = client.post(
+        f"/people/{person.pk}/justice/sentences/{sentence.pk}/recall/",
+        {
+            "kind": "fixed-term",
+            "recalled_on_day": str(day.day),
+            "recalled_on_month": str(day.month),
+            "recalled_on_year": str(day.year),
+            "recalled_time": "14:30",
+            "recall_days": "28",
+            "reason": "Failed to reside",
+        },
+    )
+    assert response.status_code == 200
+    assert "a fixed-term recall is 14 days, not 28" in response.context["form"].errors["recall_days"][0]
+    assert not Recall.objects.exists()
+
+
+# ---- breach of post-sentence supervision --------------------------------------------------------
+
+
+@pytest.fixture
+def pss_sentence(partnership, person, officer, today):
+    # 6 months from 2 March 2026: released on licence in the summer, supervised to 12 months after release.
+    return factories.sentence(user=officer, person=person, months=4, sentenced_on=D(2026, 3, 2), offence_committed_on=D(2026, 2, 1))
+
+
+@pytest.mark.parametrize(
+    "outcome, amounts, field",
+    [
+        ("fine", {"fine_pounds": 1001}, "fine_pounds"),
+        ("fine", {"fine_pounds": 0}, "fine_pounds"),
+        ("fine", {}, "fine_pounds"),
+        ("committal", {"committal_days": 15}, "committal_days"),
+        ("committal", {"committal_days": 0}, "committal_days"),
+        ("sdo-unpaid-work", {"unpaid_work_hours": 19}, "unpaid_work_hours"),
+        ("sdo-unpaid-work", {"unpaid_work_hours": 61}, "unpaid_work_hours"),
+        ("sdo-curfew", {"curfew_days": 19}, "curfew_days"),
+        ("sdo-curfew", {"curfew_days": 400}, "curfew_days"),  # would run past the end of supervision
+        ("no-action", {"fine_pounds": 100}, "fine_pounds"),  # one sanction at a time
+        ("fine", {"fine_pounds": 100, "committal_days": 3}, "committal_days"),
+    ],
+)
+def test_breach_outcomes_outside_the_legal_limits_are_refused(pss_sentence, officer, today, outcome, amounts, field):
+    with pytest.raises(ValidationError) as caught:
+        services.pss_breach_record(acting_user=officer, sentence=pss_sentence, heard_on=today, outcome=outcome, **amounts)
+    assert field in caught.value.message_dict
+    assert not PssBreach.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "outcome, amounts",
+    [
+        ("fine", {"fine_pounds": 1000}),
+        ("fine", {"fine_pounds": 1}),
+        ("committal", {"committal_days": 14}),
+        ("sdo-unpaid-work", {"unpaid_work_hours": 20}),
+        ("sdo-unpaid-work", {"unpaid_work_hours": 60}),
+        ("sdo-curfew", {"curfew_days": 20}),
+        ("no-action", {}),
+    ],
+)
+def test_breach_outcomes_at_the_legal_limits_are_recorded_and_audited(pss_sentence, officer, today, outcome, amounts):
+    breach = services.pss_breach_record(acting_user=officer, sentence=pss_sentence, heard_on=today, outcome=outcome, **amounts)
+    assert breach.outcome == outcome
+    assert AuditEvent.objects.filter(object_type="pss-breach", object_id=str(breach.pk), actor=officer).exists()
+
+
+def test_a_breach_on_a_sentence_without_supervision_is_refused(partnership, person, officer, today):
+    sentence = factories.sentence(
+        user=officer, person=person, years=3, months=0, sentenced_on=D(2024, 1, 5), offence_committed_on=D(2023, 12, 1)
+    )
+    assert sentence.tused is None
+    with pytest.raises(ValidationError) as caught:
+        services.pss_breach_record(acting_user=officer, sentence=sentence, heard_on=today, outcome="no-action")
+    assert "no post-sentence supervision" in caught.value.message_dict["outcome"][0]
+
+
+def test_a_fine_over_the_limit_on_the_page_names_the_limit(client, pss_sentence, person, officer, today):
+    client.force_login(officer)
+    response = client.post(
+        f"/people/{person.pk}/justice/sentences/{pss_sentence.pk}/breach/",
+        {"heard_on_day": "1", "heard_on_month": "9", "heard_on_year": "2026", "outcome": "fine", "fine_pounds": "1500"},
+    )
+    assert response.status_code == 200
+    assert "£1,000" in response.context["form"].errors["fine_pounds"][0]
+    assert "£1,000" in response.content.decode()
+    assert not PssBreach.objects.exists()
