@@ -50,6 +50,18 @@ def test_the_migration_loaded_every_row(db):
     assert set(OffenceCode.objects.values_list("code", flat=True)) == {r.code for r in catalogue.default_rows()}
 
 
+def test_the_catalogue_survives_a_flush_of_the_database(transactional_db):
+    """Transactional tests (and an operator's ``flush``) empty every table; the catalogue is put back
+    by the post-migrate hook, so a justice record can always be written afterwards."""
+    from django.db import connection
+
+    from iomhub.access import audit_triggers
+
+    with audit_triggers.suspended(connection):
+        call_command("flush", "--no-input", verbosity=0)
+    assert set(OffenceCode.objects.values_list("code", flat=True)) == {r.code for r in catalogue.default_rows()}
+
+
 @pytest.mark.parametrize(
     "line, message",
     [

@@ -76,12 +76,13 @@ def default_rows() -> list[CatalogueRow]:
     return parse_catalogue(text.splitlines())
 
 
-def sync(model: Any, rows: list[CatalogueRow] | None = None, *, version: str = CATALOGUE_VERSION) -> dict[str, int]:
+def sync(model: Any, rows: list[CatalogueRow] | None = None, *, version: str = CATALOGUE_VERSION, using: str = "default") -> dict[str, int]:
     """Bring the ``OffenceCode`` table (``model``, so migrations can pass their historical model) in
     line with ``rows``: new codes added, changed ones updated. Codes dropped from the file stay (old
     offences point at them) and are counted as ``kept``."""
     rows = default_rows() if rows is None else rows
-    existing = {o.code: o for o in model.objects.all()}
+    manager = model.objects.db_manager(using)
+    existing = {o.code: o for o in manager.all()}
     added = updated = 0
     for row in rows:
         values = {
@@ -94,10 +95,10 @@ def sync(model: Any, rows: list[CatalogueRow] | None = None, *, version: str = C
         }
         current = existing.get(row.code)
         if current is None:
-            model.objects.create(code=row.code, **values)
+            manager.create(code=row.code, **values)
             added += 1
         elif any(getattr(current, k) != v for k, v in values.items() if k != "catalogue_version"):
-            model.objects.filter(pk=current.pk).update(**values)
+            manager.filter(pk=current.pk).update(**values)
             updated += 1
     kept = len(set(existing) - {r.code for r in rows})
     return {"added": added, "updated": updated, "kept": kept}
