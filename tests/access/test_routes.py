@@ -69,6 +69,17 @@ EXPECTED: dict[str, RouteRule] = {
     "cohort/registrations/<int:registration_id>/checklist/": page(Action.COHORT_MANAGE, personal=True),
     "cohort/candidates/": page(Action.COHORT_MANAGE, personal=True),
     "cohort/people/<int:person_id>/screening/": page(Action.PERSON_VIEW, personal=True),
+    "cohort/registrations/<int:registration_id>/": page(Action.PERSON_VIEW, personal=True),
+    "cohort/registrations/<int:registration_id>/rag/": page(Action.COHORT_RAG, personal=True),
+    "cohort/registrations/<int:registration_id>/review/": page(Action.COHORT_MANAGE, personal=True),
+    "cohort/registrations/<int:registration_id>/circumstances/": page(Action.COHORT_MANAGE, personal=True),
+    "cohort/registrations/<int:registration_id>/deregister/": page(Action.COHORT_DECIDE, personal=True),
+    "cohort/registrations/<int:registration_id>/removal/": page(Action.COHORT_MANAGE, personal=True),
+    "cohort/red-alerts/": page(Action.PERSON_SEARCH, personal=True),
+    "cohort/transfers/": page(Action.COHORT_MANAGE, personal=True),
+    "cohort/transfers/<int:transfer_id>/": page(Action.PERSON_VIEW, personal=True),
+    "cohort/transfers/<int:transfer_id>/<slug:transfer_step>/": page(Action.COHORT_MANAGE, personal=True),
+    "cohort/people/<int:person_id>/transfers/new/": page(Action.COHORT_MANAGE, personal=True),
     "api/v1/schema": PUBLIC,
     "api/v1/docs": PUBLIC,
     "api/v1/people": api(Action.PERSON_SEARCH, personal=True),
@@ -80,6 +91,14 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/referrals": api(Action.REFERRAL_VIEW, personal=True),
     "api/v1/referrals/<int:referral_id>": api(Action.REFERRAL_VIEW, personal=True),
     "api/v1/referrals/<int:referral_id>/decision": api(Action.REFERRAL_VIEW, personal=True),
+    "api/v1/registrations/<int:registration_id>": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/registrations/<int:registration_id>/rag": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/registrations/<int:registration_id>/reviews": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/registrations/<int:registration_id>/deregistration": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/registrations/<int:registration_id>/removal": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/people/<int:person_id>/transfers": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/transfers/<int:transfer_id>": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/red-alerts": api(Action.PERSON_SEARCH, personal=True),
     "api/v1/organisations": api(Action.ORGANISATION_VIEW),
     "api/v1/organisations/<int:organisation_id>": api(Action.ORGANISATION_VIEW),
     "api/v1/users": api(Action.USER_VIEW),
@@ -144,7 +163,28 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         "registration_id": registration.pk,
         "step": "referrer",
         **justice_values(person),
+        **cohort_values(partnership, person, registration),
     }
+
+
+def cohort_values(partnership: Any, person: Any, registration: Any) -> dict[str, Any]:
+    """A transfer out of ``person``'s registration, under way, for the transfer routes (made once)."""
+    from iomhub.cohort.models import Transfer
+
+    transfer = Transfer.objects.filter(person=person).first() or Transfer.objects.create(
+        person=person,
+        kind="external-out",
+        registration=registration,
+        other_area="Kent IOM",
+        proposed_on=datetime.date(2026, 2, 2),
+        proposed_address="1 New Road, Maidstone",
+        index_offence="Burglary",
+        offending_history="Six burglaries since 2020",
+        risk_factors="Drug use",
+        safeguarding="None known",
+        created_by=partnership.users[Role.COORDINATOR],
+    )
+    return {"transfer_id": transfer.pk, "transfer_step": "spoc"}
 
 
 def justice_values(person: Any) -> dict[str, Any]:
@@ -274,6 +314,97 @@ EXERCISES: dict[str, Exercise] = {
     ),
     "cohort/candidates/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
     "cohort/people/<int:person_id>/screening/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "cohort/registrations/<int:registration_id>/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "cohort/registrations/<int:registration_id>/rag/": Exercise(
+        Role.POLICE_IOM_OFFICER,
+        "ordinary",
+        (
+            _get("view"),
+            (
+                "post",
+                {"level": "red-alert", "changed_on_day": "9", "changed_on_month": "1", "changed_on_year": "2026", "reason": "Wanted"},
+                "change",
+            ),
+        ),
+    ),
+    "cohort/registrations/<int:registration_id>/review/": Exercise(
+        Role.COORDINATOR,
+        "ordinary",
+        (
+            _get("view"),
+            (
+                "post",
+                {"reviewed_on_day": "9", "reviewed_on_month": "1", "reviewed_on_year": "2026", "outcome": "retain", "notes": "Engaging"},
+                "create",
+            ),
+        ),
+    ),
+    "cohort/registrations/<int:registration_id>/circumstances/": Exercise(
+        Role.COORDINATOR, "ordinary", (_get("view"), ("post", {"mappa_level": "2", "other_forum": "MAPPA level 2 panel"}, "change"))
+    ),
+    "cohort/registrations/<int:registration_id>/deregister/": Exercise(
+        Role.CHAIR,
+        "ordinary",
+        (
+            _get("view"),
+            (
+                "post",
+                {
+                    "approved_on_day": "6",
+                    "approved_on_month": "7",
+                    "approved_on_year": "2026",
+                    "reasons": "Risk has fallen",
+                    "exit_plan": "Probation continue supervision",
+                    "supported_by": "PO Sam Taylor, probation",
+                },
+                "change",
+            ),
+        ),
+    ),
+    "cohort/registrations/<int:registration_id>/removal/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "cohort/red-alerts/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("search"),)),
+    "cohort/transfers/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
+    "cohort/transfers/<int:transfer_id>/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "cohort/transfers/<int:transfer_id>/<slug:transfer_step>/": Exercise(
+        Role.COORDINATOR, "ordinary", (_get("view"), ("post", {"spoc_name": "DC Ali Khan", "spoc_contact": "01622 000000"}, "change"))
+    ),
+    "cohort/people/<int:person_id>/transfers/new/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "api/v1/registrations/<int:registration_id>": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
+    "api/v1/registrations/<int:registration_id>/rag": Exercise(
+        Role.POLICE_IOM_OFFICER,
+        "ordinary",
+        (_get("view"), ("post_json", {"level": "red", "changed_on": "2026-01-09", "reason": "Reoffending"}, "change")),
+    ),
+    "api/v1/registrations/<int:registration_id>/reviews": Exercise(
+        Role.COORDINATOR,
+        "ordinary",
+        (_get("view"), ("post_json", {"reviewed_on": "2026-01-09", "outcome": "retain", "notes": "Engaging"}, "create")),
+    ),
+    "api/v1/registrations/<int:registration_id>/deregistration": Exercise(
+        Role.CHAIR,
+        "ordinary",
+        (
+            _get("view"),
+            (
+                "post_json",
+                {
+                    "approved_on": "2026-07-06",
+                    "reasons": "Risk fallen",
+                    "exit_plan": "Probation supervise",
+                    "supported_by": "PO Sam Taylor",
+                },
+                "change",
+            ),
+        ),
+    ),
+    "api/v1/registrations/<int:registration_id>/removal": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "api/v1/people/<int:person_id>/transfers": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "api/v1/transfers/<int:transfer_id>": Exercise(
+        Role.COORDINATOR,
+        "ordinary",
+        (_get("view"), ("post_json", {"step": "spoc", "spoc_name": "DC Ali Khan", "spoc_contact": "01622"}, "change")),
+    ),
+    "api/v1/red-alerts": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("search"),)),
     "api/v1/referrals": Exercise(
         Role.PROBATION_OFFICER, "ordinary", (_get("search"), ("post_json", {"first_name": "Morgan", "draft": True}, "create"))
     ),
@@ -284,6 +415,9 @@ EXERCISES: dict[str, Exercise] = {
 # Any partner agency may refer (002 §4): these work for the housing worker too, and show them only
 # their own organisation's referrals, so nothing about someone else's case.
 REFERRER_ROUTES = {("referrals/", "get"), ("referrals/new/", "post"), ("api/v1/referrals", "get"), ("api/v1/referrals", "post_json")}
+# The Red Alert (wanted) list is published to the whole partnership (002 appendix 1): a partner sees
+# it, listing only people their agency is involved in.
+PARTNER_LIST_ROUTES = {("cohort/red-alerts/", "get"), ("api/v1/red-alerts", "get")}
 
 PERSONAL = sorted(route for route, rule in EXPECTED.items() if rule.personal_data)
 
@@ -351,7 +485,7 @@ def test_a_personal_data_route_refuses_a_partner_for_a_person_their_agency_is_no
     url = concrete(route, **person_values(partnership, person))
     exercise = EXERCISES[route]
     for method, data, _ in exercise.requests:
-        if (route, method) in REFERRER_ROUTES:
+        if (route, method) in REFERRER_ROUTES | PARTNER_LIST_ROUTES:
             since = last_event_id()
             response = send(client, method, url, data)
             assert response.status_code in (200, 201, 302), (route, method, response.status_code)

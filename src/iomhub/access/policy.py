@@ -20,7 +20,11 @@ access, confidentiality, information exchange"):
   not see. Only a chair records the decision (adopt,
   reject, defer): "accountability for decision will remain with the Chair" (002 §2).
 - The cohort's administration (the adoption checklist, outstanding items, the candidate list) is
-  the coordinator's and the chair's (002 §2: the coordinator keeps the record sheet).
+  the coordinator's and the chair's (002 §2: the coordinator keeps the record sheet). So are
+  reviews and the steps of a transfer (002 §4).
+- A registration's RAG level is recorded by the coordinator or chair from the meeting, or by a
+  police IOM officer (who publishes the Red Alert wanted notice, 002 appendix 1). Deregistration
+  and accepting a transfer at the receiving meeting are the chair's decisions (002 §2, §4).
 
 ``people_filter(user)`` is the same rule as a database filter, so lists and searches agree with
 ``can`` (a test checks they do for every role and person).
@@ -62,6 +66,8 @@ class Action(StrEnum):
     REFERRAL_VIEW = "referral.view"
     REFERRAL_DECIDE = "referral.decide"
     COHORT_MANAGE = "cohort.manage"
+    COHORT_RAG = "cohort.rag"
+    COHORT_DECIDE = "cohort.decide"
 
 
 CORE_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.SUBSTANCE_MISUSE, Role.COORDINATOR, Role.CHAIR})
@@ -71,6 +77,7 @@ EXPORT_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.
 USER_VIEW_ROLES = frozenset({Role.IG_LEAD, Role.SYSTEM_ADMIN, Role.COORDINATOR})
 REFERRER_ROLES = CORE_ROLES | {Role.PARTNER_WORKER}
 REFERRAL_OVERSIGHT_ROLES = frozenset({Role.COORDINATOR, Role.CHAIR})
+RAG_ROLES = REFERRAL_OVERSIGHT_ROLES | {Role.POLICE_IOM_OFFICER}
 REFERRAL_ACTIONS = frozenset({"referral.create", "referral.view", "referral.decide"})
 
 
@@ -148,6 +155,10 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
         return Decision(bool(roles & CORE_ROLES), "core IOM team creates people")
     if action is Action.COHORT_MANAGE:
         return Decision(bool(roles & REFERRAL_OVERSIGHT_ROLES), "coordinator or chair")
+    if action is Action.COHORT_RAG:
+        return Decision(bool(roles & RAG_ROLES), "coordinator, chair or police IOM officer")
+    if action is Action.COHORT_DECIDE:
+        return Decision(user.has_role(Role.CHAIR), "the chair decides")
     if action in REFERRAL_ACTIONS:
         return _decide_referral(user, action, obj)
     if obj is None:

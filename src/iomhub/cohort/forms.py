@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from iomhub.cohort.models import ChecklistItem
+from iomhub.access.models import Team
+from iomhub.cohort.models import ChecklistItem, RagLevel, RemovalItem, Review, TransferKind
 from iomhub.web.forms import GovukDateField, GovukForm
 
 
@@ -17,3 +18,136 @@ class ChecklistForm(GovukForm):
 
 class AsOfForm(GovukForm):
     as_of = GovukDateField(label="Screen as at", required=False, help_text="Leave empty for today. For example, 14 11 2026")
+
+
+MEETING_HELP = "A meeting reference or date, for example 'IOM meeting 12 November 2026'"
+
+
+class RagChangeForm(GovukForm):
+    level = forms.ChoiceField(label="New RAG level", choices=RagLevel.choices, widget=forms.RadioSelect)
+    changed_on = GovukDateField(label="Date of the change", required=False, help_text="For example, 14 11 2026")
+    reason = forms.CharField(label="Why the level changed", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False)
+    meeting = forms.CharField(label="At which meeting (optional)", max_length=200, required=False, help_text=MEETING_HELP)
+    expected_level = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewForm(GovukForm):
+    reviewed_on = GovukDateField(label="Date of the review", required=False, help_text="For example, 14 11 2026")
+    outcome = forms.ChoiceField(label="Outcome", choices=Review.Outcome.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(label="Justification", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, required=False)
+    meeting = forms.CharField(label="At which meeting (optional)", max_length=200, required=False, help_text=MEETING_HELP)
+
+
+class CircumstancesForm(GovukForm):
+    mappa_level = forms.TypedChoiceField(
+        label="MAPPA level",
+        choices=[("", "Not managed under MAPPA"), ("1", "Level 1"), ("2", "Level 2"), ("3", "Level 3")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    other_forum = forms.CharField(
+        label="Risk managed in another forum (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, MAPPA level 2 panel or MARAC",
+    )
+
+
+class DeregistrationForm(GovukForm):
+    approved_on = GovukDateField(label="Date the chair approved removal", required=False, help_text="For example, 14 11 2026")
+    meeting = forms.CharField(label="At which meeting (optional)", max_length=200, required=False, help_text=MEETING_HELP)
+    reasons = forms.CharField(label="Reasons for removal", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False)
+    exit_plan = forms.CharField(label="Exit plan", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False)
+    supported_by = forms.CharField(
+        label="Who keeps supporting the person",
+        max_length=200,
+        required=False,
+        help_text="Name and agency, for example the responsible officer",
+    )
+    exceptional = forms.BooleanField(label="Removal before six months on the scheme for another reason (give it above)", required=False)
+
+
+class RemovalForm(GovukForm):
+    item = forms.ChoiceField(label="Which removal action was done?", choices=RemovalItem.choices, widget=forms.RadioSelect)
+    done_on = GovukDateField(label="Date done", required=False, help_text="For example, 14 11 2026")
+    done_by = forms.CharField(label="By whom", max_length=200, required=False, help_text="Name and agency")
+    not_applicable = forms.BooleanField(label="Does not apply (social services only)", required=False)
+
+
+class TransferForm(GovukForm):
+    kind = forms.ChoiceField(label="Kind of transfer", choices=TransferKind.choices, widget=forms.RadioSelect)
+    to_team = forms.ModelChoiceField(
+        label="Receiving team (internal transfers)", queryset=Team.objects.all(), required=False, empty_label="Select a team"
+    )
+    other_area = forms.CharField(label="Other area (external transfers)", max_length=200, required=False)
+    proposed_address = forms.CharField(label="Proposed address", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+    index_offence = forms.CharField(label="Index offence", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False)
+    offending_history = forms.CharField(
+        label="Offending history", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False
+    )
+    risk_factors = forms.CharField(label="Current risk factors", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False)
+    safeguarding = forms.CharField(label="Safeguarding concerns", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class HomeVisitForm(GovukForm):
+    visited_on = GovukDateField(label="Date of the joint home visit", required=False, help_text="For example, 14 11 2026")
+    police_officer = forms.CharField(label="Police officer on the visit", max_length=200, required=False)
+    probation_officer = forms.CharField(label="Probation officer on the visit", max_length=200, required=False)
+    address_suitable = forms.ChoiceField(label="Is the address suitable?", choices=YES_NO, widget=forms.RadioSelect, required=False)
+    notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+
+
+class SpocForm(GovukForm):
+    spoc_name = forms.CharField(label="Name of the receiving scheme's SPOC", max_length=200, required=False)
+    spoc_contact = forms.CharField(label="SPOC contact details", max_length=200, required=False)
+
+
+class TransferDecisionForm(GovukForm):
+    accepted = forms.ChoiceField(
+        label="Did the receiving meeting accept the case?", choices=YES_NO, widget=forms.RadioSelect, required=False
+    )
+    decided_on = GovukDateField(label="Date of the decision", required=False, help_text="For example, 14 11 2026")
+    meeting = forms.CharField(label="Receiving meeting", max_length=200, required=False, help_text=MEETING_HELP)
+    notes = forms.CharField(
+        label="Notes (required if not accepted)", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )
+
+
+class DeselectForm(GovukForm):
+    deselected_on = GovukDateField(label="Date deselected at the sending end", required=False, help_text="For example, 14 11 2026")
+
+
+class WithdrawForm(GovukForm):
+    reason = forms.CharField(
+        label="Why the transfer is withdrawn", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )
+
+
+STEP_FORMS: dict[str, type[GovukForm]] = {
+    "home-visit": HomeVisitForm,
+    "spoc": SpocForm,
+    "decision": TransferDecisionForm,
+    "deselect": DeselectForm,
+    "withdraw": WithdrawForm,
+}
+STEP_TITLES = {
+    "home-visit": "Record the joint home visit",
+    "spoc": "Name the receiving scheme's SPOC",
+    "decision": "Record the receiving meeting's decision",
+    "deselect": "Record deselection at the sending end",
+    "withdraw": "Withdraw the transfer",
+}
+
+
+def step_data(step: str, cleaned: dict[str, object]) -> dict[str, object]:
+    """A step form's data as the service takes it (yes/no as booleans, unanswered as None)."""
+    data = dict(cleaned)
+    for name in ("address_suitable", "accepted"):
+        if name in data:
+            data[name] = {"yes": True, "no": False}.get(str(data[name]))
+    return data

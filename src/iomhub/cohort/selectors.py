@@ -9,14 +9,18 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
+from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, can, decide, people_filter
-from iomhub.cohort.models import ChecklistEntry, Registration
+from iomhub.cohort.models import OPEN_TRANSFER, ChecklistEntry, Registration, Transfer
+from iomhub.rules import regime as rules_regime
+from iomhub.rules.regime import ReviewDue
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
+    from iomhub.cohort.advice import Advice
     from iomhub.cohort.screening import Screening
     from iomhub.people.models import Person
 
@@ -30,7 +34,10 @@ def registrations_for_person(*, user: User, person: Person) -> list[Registration
     section. The caller has already read (and audited) the person; this read is audited too."""
     if not can(user, Action.PERSON_VIEW, person, section=SECTION):
         return None
-    registrations = list(Registration.objects.filter(person=person).select_related("referral").prefetch_related("rag_history", "checklist"))
+    registrations = list(_lifecycle_queryset().filter(person=person))
+    today = clock.today()
+    for r in registrations:
+        r.regime = regime_of(r, today) if r.is_current and r.started_on <= today else None  # type: ignore[attr-defined]
     if registrations:
         audit.record(
             actor=user,
@@ -43,18 +50,19 @@ def registrations_for_person(*, user: User, person: Person) -> list[Registration
     return registrations
 
 
-def registration_get_for_management(*, user: User, registration_id: int | str) -> Registration:
-    """One registration for the coordinator or chair to manage; 404 for missing or not visible."""
+def registration_get_for_management(*, user: User, registration_id: int | str, action: Action = Action.COHORT_MANAGE) -> Registration:
+    """One registration for the coordinator or chair to manage (or ``action``: the RAG level, the
+    chair's decisions); 404 for missing or not visible."""
     try:
-        registration = Registration.objects.select_related("person").get(pk=int(registration_id))
+        registration = _lifecycle_queryset().get(pk=int(registration_id))
     except (Registration.DoesNotExist, ValueError, TypeError, OverflowError):
-        deny(user=user, action=Action.COHORT_MANAGE, reason="no such registration", object_type="registration", not_found=True)
-    decision = decide(user, Action.COHORT_MANAGE)
+        deny(user=user, action=action, reason="no such registration", object_type="registration", not_found=True)
+    decision = decide(user, action)
     visible = decide(user, Action.PERSON_VIEW, registration.person, section=SECTION)
     if not (decision and visible):
         deny(
             user=user,
-            action=Action.COHORT_MANAGE,
+            action=action,
             reason=decision.reason if not decision else visible.reason,
             object_type="registration",
             object_id=registration.pk,
@@ -154,3 +162,283 @@ def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Can
         changes={"purpose": "IOM candidate list", "as_of": as_of, "results": [p.pk for p, _ in rows]},
     )
     return Candidates(available=facts is not None, rows=rows)
+
+
+# ---- the registration's lifecycle: regime, reviews, deregistration, transfers (issue 6) ----------
+
+
+@dataclass(frozen=True)
+class Regime:
+    """What the RAG level implies on ``as_of`` (002 appendix 1, §2, §4; 000 §5.7, §6.4)."""
+
+    as_of: datetime.date
+    rag: str
+    rag_since: datetime.date
+    red_until: datetime.date | None  # a transfer-in's 8 weeks as Red (002 §4)
+    last_home_visit: datetime.date | None
+    timeline_available: bool
+    next_home_visit: datetime.date | None
+    last_review: datetime.date | None
+    review: ReviewDue
+
+    @property
+    def regime_text(self) -> str:
+        return {
+            "red-alert": "Wanted: a wanted alert is published to the partnership; priority intelligence sharing",
+            "red": "At least one home visit every 7 days and a weekly review",
+            "amber": "A home visit at least every 14 days; reviewed at least every three months",
+            "green": "A home visit every month and an exit plan in progress",
+            "prison": "Pre-release planning from 3 months before the release date",
+        }[self.rag]
+
+    @property
+    def home_visit_overdue(self) -> bool:
+        return self.next_home_visit is not None and self.as_of > self.next_home_visit
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.as_of > self.review.due
+
+    @property
+    def red_alert(self) -> bool:
+        return self.rag == "red-alert"
+
+
+def regime_of(registration: Registration, as_of: datetime.date) -> Regime:
+    """The regime of a current registration on ``as_of``: pure rules over what is recorded, with the
+    last home visit from the case timeline when it is there (``cohort.evidence``). Callers have
+    authorised the read of ``registration``."""
+    from iomhub.cohort import evidence
+    from iomhub.rules import regime
+
+    history = list(registration.rag_history.all())
+    rag_since = max((c.changed_on for c in history if c.changed_on <= as_of), default=registration.started_on)
+    rag_since = max(rag_since, registration.started_on)
+    reviews = [r.reviewed_on for r in registration.reviews.all() if r.reviewed_on <= as_of]
+    last_review = max(reviews, default=None)
+    visit = evidence.last_home_visit(person_id=registration.person_id, as_of=as_of)
+    red_until = None
+    if registration.transferred_in_on:
+        red_until = regime.transfer_in_red_until(transferred_in_on=registration.transferred_in_on)
+    rag = regime.effective_rag(assessed_rag=registration.rag, transferred_in_on=registration.transferred_in_on, today=as_of)
+    return Regime(
+        as_of=as_of,
+        rag=rag,
+        rag_since=rag_since,
+        red_until=red_until if red_until and as_of <= red_until else None,
+        last_home_visit=visit,
+        timeline_available=evidence.timeline_available(),
+        next_home_visit=regime.next_home_visit_due(rag=rag, rag_since=rag_since, last_home_visit=visit),
+        last_review=last_review,
+        review=regime.review_due(
+            rag=rag,
+            registered_on=registration.started_on,
+            rag_since=rag_since,
+            last_review=last_review,
+            transferred_in_on=registration.transferred_in_on,
+        ),
+    )
+
+
+def _lifecycle_queryset() -> QuerySet[Registration]:
+    return Registration.objects.select_related("person", "referral").prefetch_related(
+        "rag_history", "reviews", "checklist", "transfers", "deregistration__checklist"
+    )
+
+
+def registration_for_view(*, user: User, registration_id: int | str) -> Registration:
+    """One registration for a user who sees its person's plan section; 404 otherwise. Audited."""
+    try:
+        registration = _lifecycle_queryset().get(pk=int(registration_id))
+    except (Registration.DoesNotExist, ValueError, TypeError, OverflowError):
+        deny(user=user, action=Action.PERSON_VIEW, reason="no such registration", object_type="registration", not_found=True)
+    visible = decide(user, Action.PERSON_VIEW, registration.person, section=SECTION)
+    if not visible:
+        deny(
+            user=user,
+            action=Action.PERSON_VIEW,
+            reason=visible.reason,
+            object_type="registration",
+            object_id=registration.pk,
+            person_id=registration.person_id,
+            not_found=True,
+        )
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="registration",
+        object_id=registration.pk,
+        person_id=registration.person_id,
+        changes={"section": SECTION},
+    )
+    return registration
+
+
+def regime_for(*, user: User, registrations: Sequence[Registration], as_of: datetime.date) -> dict[int, Regime]:
+    """The regime (next home visit, review due, overdue flags) of each current registration whose
+    person the user sees (for the dashboard). Not audited here: the caller lists the people."""
+    visible = set(
+        Registration.objects.filter(pk__in=[r.pk for r in registrations], person__in=_visible_people(user)).values_list("pk", flat=True)
+    )
+    found = _lifecycle_queryset().filter(pk__in=visible, ended_on__isnull=True, started_on__lte=as_of)
+    return {r.pk: regime_of(r, as_of) for r in found}
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    registration: Registration
+    due: datetime.date
+    why: str
+    overdue: bool
+
+
+def reviews_due(
+    *, user: User, registrations: Sequence[Registration] | None = None, as_of: datetime.date, within_days: int = 0
+) -> list[ReviewRow]:
+    """Current registrations (of ``registrations``, or all the user sees) whose review falls due by
+    ``as_of`` + ``within_days``: overdue when the due date has passed (000 §5.7, §6.4; 002 §2).
+    Soonest first; audited as a search listing the people."""
+    if not can(user, Action.PERSON_SEARCH):
+        deny(user=user, action=Action.PERSON_SEARCH, reason="role may not list people", object_type="registration")
+    queryset = Registration.objects.filter(ended_on__isnull=True, started_on__lte=as_of, person__in=_visible_people(user))
+    if registrations is not None:
+        queryset = queryset.filter(pk__in=[r.pk for r in registrations])
+    if not _plan_shared(user):
+        queryset = queryset.none()
+    horizon = as_of + datetime.timedelta(days=within_days)
+    rows = []
+    for registration in _lifecycle_queryset().filter(pk__in=queryset.values("pk")):
+        status = regime_of(registration, as_of)
+        if status.review.due <= horizon:
+            rows.append(ReviewRow(registration, status.review.due, status.review.breakdown[0], status.review_overdue))
+    rows.sort(key=lambda r: (r.due, r.registration.pk))
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="registration",
+        changes={"purpose": "reviews due", "as_of": as_of, "results": [r.registration.person_id for r in rows]},
+    )
+    return rows
+
+
+def _plan_shared(user: User) -> bool:
+    from iomhub.access.policy import sections_for
+
+    return SECTION in sections_for(user)
+
+
+def red_alerts(*, user: User) -> list[Registration]:
+    """Current Red Alert (wanted) registrations of people the user sees: the wanted alert published
+    to the partnership (002 appendix 1). Audited as a search."""
+    if not can(user, Action.PERSON_SEARCH):
+        deny(user=user, action=Action.PERSON_SEARCH, reason="role may not list people", object_type="registration")
+    found: list[Registration] = []
+    if _plan_shared(user):
+        found = list(
+            _lifecycle_queryset()
+            .filter(ended_on__isnull=True, rag="red-alert", person__in=_visible_people(user))
+            .order_by("person__last_name", "person__first_name", "id")
+        )
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="registration",
+        changes={"purpose": "red alerts", "results": [r.person_id for r in found]},
+    )
+    return found
+
+
+def deregistration_advice(*, user: User, registration: Registration, as_of: datetime.date) -> Advice:
+    """Which deregistration rules hold (002 §2), with the evidence, for a registration the user has
+    read (``registration_for_view``). Justice evidence only where that section is shared."""
+    from iomhub.cohort.advice import advise
+
+    shared = can(user, Action.PERSON_VIEW, registration.person, section=Section.JUSTICE)
+    return advise(registration, as_of, justice_shared=shared)
+
+
+def reregistration_reminders(*, user: User, as_of: datetime.date) -> list[tuple[Registration, datetime.date]]:
+    """People deregistered for a custodial sentence of 5 years or more whose case is due back at
+    the referral and review meeting: from 12 months before release until release (002 §2). Pairs of
+    (ended registration, release date), soonest release first; audited as a search."""
+    from iomhub.cohort.advice import long_sentences
+
+    if not can(user, Action.COHORT_MANAGE):
+        deny(user=user, action=Action.COHORT_MANAGE, reason="coordinator or chair", object_type="registration")
+    ended = Registration.objects.filter(deregistration__isnull=False, person__in=_visible_people(user)).select_related(
+        "person", "deregistration"
+    )
+    rows = []
+    for registration in ended:
+        if "custodial-sentence-5-years" not in registration.deregistration.required_by:
+            continue
+        if Registration.objects.filter(person_id=registration.person_id, ended_on__isnull=True).exists():
+            continue
+        sentences = long_sentences(registration.person_id, registration.deregistration.approved_on)
+        for sentence in sentences:
+            release = sentence.effective("release_date")
+            if release and rules_regime.reconsider_reregistration_from(release_date=release) <= as_of < release:
+                rows.append((registration, release))
+                break
+    rows.sort(key=lambda r: (r[1], r[0].pk))
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="registration",
+        changes={"purpose": "re-registration reminders", "as_of": as_of, "results": [r.person_id for r, _ in rows]},
+    )
+    return rows
+
+
+def transfer_list(*, user: User, open_only: bool = True) -> list[Transfer]:
+    """Transfers of people the user sees (the coordinator's page); audited as a search."""
+    if not can(user, Action.COHORT_MANAGE):
+        deny(user=user, action=Action.COHORT_MANAGE, reason="coordinator or chair", object_type="transfer")
+    queryset = Transfer.objects.filter(person__in=_visible_people(user)).select_related("person", "from_team", "to_team")
+    if open_only:
+        queryset = queryset.filter(status__in=OPEN_TRANSFER)
+    found = list(queryset)
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="transfer",
+        changes={"purpose": "transfers", "results": [t.person_id for t in found]},
+    )
+    return found
+
+
+def transfer_get(*, user: User, transfer_id: int | str) -> Transfer:
+    """One transfer whose person the user sees (plan section); 404 otherwise. Audited."""
+    try:
+        transfer = Transfer.objects.select_related("person", "from_team", "to_team", "registration").get(pk=int(transfer_id))
+    except (Transfer.DoesNotExist, ValueError, TypeError, OverflowError):
+        deny(user=user, action=Action.PERSON_VIEW, reason="no such transfer", object_type="transfer", not_found=True)
+    visible = decide(user, Action.PERSON_VIEW, transfer.person, section=SECTION)
+    if not visible:
+        deny(
+            user=user,
+            action=Action.PERSON_VIEW,
+            reason=visible.reason,
+            object_type="transfer",
+            object_id=transfer.pk,
+            person_id=transfer.person_id,
+            not_found=True,
+        )
+    audit.record(actor=user, action=AuditAction.VIEW, object_type="transfer", object_id=transfer.pk, person_id=transfer.person_id)
+    return transfer
+
+
+def transfers_for_person(*, user: User, person: Person) -> list[Transfer]:
+    """A person's transfers, newest first, for a user who has read the person (plan section)."""
+    if not can(user, Action.PERSON_VIEW, person, section=SECTION):
+        deny(user=user, action=Action.PERSON_VIEW, reason="plan not shared", object_type="transfer", person_id=person.pk, not_found=True)
+    found = list(Transfer.objects.filter(person=person).select_related("from_team", "to_team"))
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="transfer",
+        object_id=found[0].pk if found else None,
+        person_id=person.pk,
+        changes={"section": SECTION, "transfers": [t.pk for t in found]},
+    )
+    return found

@@ -19,10 +19,24 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action, decide
-from iomhub.cohort.models import ChecklistEntry, ChecklistItem, RagChange, RagLevel, Registration
+from iomhub.cohort.models import (
+    OPEN_TRANSFER,
+    ChecklistEntry,
+    ChecklistItem,
+    Deregistration,
+    RagChange,
+    RagLevel,
+    Registration,
+    RemovalEntry,
+    RemovalItem,
+    Review,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+)
 
 if TYPE_CHECKING:
-    from iomhub.access.models import User
+    from iomhub.access.models import Team, User
     from iomhub.people.models import Person
     from iomhub.referrals.models import Referral
 
@@ -141,3 +155,635 @@ def checklist_record(
             changes=audit.diff(before, {"done_on": entry.done_on, "done_by": entry.done_by, "not_applicable": entry.not_applicable}),
         )
     return entry
+
+
+# ---- the registration's lifecycle (issue 6 §2, §7, §8, §9) --------------------------------------
+
+TEXT_LIMIT = 5000
+SHORT_LIMIT = 200
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _authorise(user: User, action: Action, person: Person, *, object_type: str, object_id: int | None = None) -> None:
+    """``action`` on a person the user sees (the plan section): refused and audited otherwise."""
+    from iomhub.access.models import Section
+
+    decision = decide(user, action)
+    visible = decide(user, Action.PERSON_VIEW, person, section=Section.PLAN)
+    if not (decision and visible):
+        deny(
+            user=user,
+            action=action,
+            reason=decision.reason if not decision else visible.reason,
+            object_type=object_type,
+            object_id=object_id,
+            person_id=person.pk,
+            not_found=not visible,
+        )
+
+
+def _text(errors: dict[str, list[str]], name: str, value: str | None, label: str, *, required: bool, limit: int) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        errors.setdefault(name, []).append(f"Enter {label}")
+    elif len(value) > limit:
+        errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} must be {limit} characters or fewer")
+    elif "\x00" in value:
+        errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} contains a character that is not allowed")
+    return value
+
+
+def _date(
+    errors: dict[str, list[str]], name: str, value: datetime.date | None, label: str, *, not_before: datetime.date, before_text: str
+) -> None:
+    if value is None:
+        errors.setdefault(name, []).append(f"Enter {label}")
+    elif value > clock.today():
+        errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} must be today or in the past")
+    elif value < not_before:
+        errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} must be on or after {before_text}")
+
+
+def _current(registration: Registration) -> Registration:
+    """The registration re-read under a lock; refused when it has ended."""
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.ended_on is not None:
+        raise ValidationError({"registration": ["This registration has ended"]})
+    return locked
+
+
+def rag_change(
+    *,
+    acting_user: User,
+    registration: Registration,
+    level: str,
+    changed_on: datetime.date | None,
+    reason: str,
+    meeting: str = "",
+    expected_level: str | None = None,
+) -> RagChange:
+    """Change the RAG level (002 appendix 1): who, when, why, at which meeting. ``expected_level`` is
+    the level the user saw; if someone changed it meanwhile the change is refused, not overwritten.
+    A transfer-in stays Red (or Red Alert / Prison) for its first 8 weeks (002 §4)."""
+    from iomhub.rules import regime
+
+    _authorise(acting_user, Action.COHORT_RAG, registration.person, object_type="registration", object_id=registration.pk)
+    errors: dict[str, list[str]] = {}
+    if level not in RagLevel.values:
+        errors["level"] = ["Select the RAG level"]
+    reason = _text(errors, "reason", reason, "why the level changed", required=True, limit=TEXT_LIMIT)
+    meeting = _text(errors, "meeting", meeting, "the meeting", required=False, limit=SHORT_LIMIT)
+    with transaction.atomic():
+        current = _current(registration)
+        history = list(current.rag_history.all())
+        last = history[-1].changed_on if history else current.started_on
+        _date(errors, "changed_on", changed_on, "the date of the change", not_before=last, before_text=f"the last change ({last:%d %B %Y})")
+        if expected_level is not None and expected_level != current.rag:
+            errors["level"] = [
+                f"Someone changed the RAG level to {current.get_rag_display()} while you were editing: nothing was saved, check and try again"
+            ]
+        elif level == current.rag:
+            errors.setdefault("level", []).append(f"The RAG level is already {current.get_rag_display()}")
+        if current.transferred_in_on and changed_on and level in (RagLevel.AMBER, RagLevel.GREEN):
+            red_until = regime.transfer_in_red_until(transferred_in_on=current.transferred_in_on)
+            if changed_on <= red_until:
+                errors.setdefault("level", []).append(
+                    f"A transfer in is managed as Red for its first 8 weeks, until {red_until:%d %B %Y} (002 §4)"
+                )
+        if errors:
+            raise ValidationError(errors)
+        assert changed_on is not None
+        before = current.rag
+        current.rag = level
+        current.save(update_fields=["rag"])
+        change = RagChange.objects.create(
+            registration=current,
+            level=level,
+            changed_on=changed_on,
+            reason=reason,
+            meeting=meeting,
+            decided_by=acting_user,
+            decided_by_name=_name(acting_user),
+        )
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CHANGE,
+            object_type="registration",
+            object_id=current.pk,
+            person_id=current.person_id,
+            changes={
+                **audit.diff({"rag": before}, {"rag": level}),
+                "changed_on": changed_on,
+                "meeting": meeting,
+                "wanted_alert_published": level == RagLevel.RED_ALERT,
+            },
+            reason=reason,
+        )
+    registration.rag = level
+    return change
+
+
+def registration_circumstances(*, acting_user: User, registration: Registration, mappa_level: int | None, other_forum: str) -> Registration:
+    """Record the MAPPA level and any other forum managing the risk (002 §2 deregistration facts)."""
+    _authorise(acting_user, Action.COHORT_MANAGE, registration.person, object_type="registration", object_id=registration.pk)
+    errors: dict[str, list[str]] = {}
+    if mappa_level is not None and mappa_level not in (1, 2, 3):
+        errors["mappa_level"] = ["MAPPA level must be 1, 2 or 3"]
+    other_forum = _text(errors, "other_forum", other_forum, "the other forum", required=False, limit=SHORT_LIMIT)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _current(registration)
+        before = {"mappa_level": current.mappa_level, "other_forum": current.other_forum}
+        current.mappa_level = mappa_level
+        current.other_forum = other_forum
+        current.save(update_fields=["mappa_level", "other_forum"])
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CHANGE,
+            object_type="registration",
+            object_id=current.pk,
+            person_id=current.person_id,
+            changes=audit.diff(before, {"mappa_level": mappa_level, "other_forum": other_forum}),
+        )
+    return current
+
+
+def review_record(
+    *,
+    acting_user: User,
+    registration: Registration,
+    reviewed_on: datetime.date | None,
+    outcome: str,
+    notes: str,
+    meeting: str = "",
+) -> Review:
+    """Record a review (000 §5.7, §6.4; 002 §2): retain or drop, with the justification."""
+    _authorise(acting_user, Action.COHORT_MANAGE, registration.person, object_type="registration-review", object_id=registration.pk)
+    errors: dict[str, list[str]] = {}
+    if outcome not in Review.Outcome.values:
+        errors["outcome"] = ["Select retain or drop"]
+    notes = _text(errors, "notes", notes, "the justification", required=True, limit=TEXT_LIMIT)
+    meeting = _text(errors, "meeting", meeting, "the meeting", required=False, limit=SHORT_LIMIT)
+    _date(
+        errors,
+        "reviewed_on",
+        reviewed_on,
+        "the date of the review",
+        not_before=registration.started_on,
+        before_text=f"the registration date ({registration.started_on:%d %B %Y})",
+    )
+    with transaction.atomic():
+        current = _current(registration)
+        if reviewed_on and current.reviews.filter(reviewed_on=reviewed_on).exists():
+            errors.setdefault("reviewed_on", []).append("A review is already recorded on this date")
+        if errors:
+            raise ValidationError(errors)
+        assert reviewed_on is not None
+        review = Review.objects.create(
+            registration=current,
+            reviewed_on=reviewed_on,
+            meeting=meeting,
+            outcome=outcome,
+            notes=notes,
+            reviewed_by=acting_user,
+            reviewed_by_name=_name(acting_user),
+        )
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            object_type="registration-review",
+            object_id=review.pk,
+            person_id=current.person_id,
+            changes=audit.diff({}, {"reviewed_on": reviewed_on, "outcome": outcome, "meeting": meeting}),
+        )
+    return review
+
+
+def deregister(
+    *,
+    acting_user: User,
+    registration: Registration,
+    approved_on: datetime.date | None,
+    reasons: str,
+    exit_plan: str,
+    supported_by: str,
+    meeting: str = "",
+    exceptional: bool = False,
+) -> Deregistration:
+    """The chair approves removal from IOM (002 §2, appendix 2): reasons, an exit plan and who keeps
+    supporting the person. Before six months on the scheme (000 §5.7) only when a rule requires it
+    or, exceptionally, for another reason given. The registration ends; it is never deleted. The
+    removal checklist starts, every item outstanding."""
+    from iomhub.access.models import Section
+    from iomhub.cohort import advice as advice_module
+
+    _authorise(acting_user, Action.COHORT_DECIDE, registration.person, object_type="registration", object_id=registration.pk)
+    errors: dict[str, list[str]] = {}
+    reasons = _text(errors, "reasons", reasons, "the reasons for removal", required=True, limit=TEXT_LIMIT)
+    exit_plan = _text(errors, "exit_plan", exit_plan, "the exit plan", required=True, limit=TEXT_LIMIT)
+    supported_by = _text(errors, "supported_by", supported_by, "who keeps supporting the person", required=True, limit=SHORT_LIMIT)
+    meeting = _text(errors, "meeting", meeting, "the meeting", required=False, limit=SHORT_LIMIT)
+    _date(
+        errors,
+        "approved_on",
+        approved_on,
+        "the date removal was approved",
+        not_before=registration.started_on,
+        before_text=f"the registration date ({registration.started_on:%d %B %Y})",
+    )
+    with transaction.atomic():
+        current = _current(registration)
+        as_of = approved_on if approved_on and not errors.get("approved_on") else clock.today()
+        shared = decide(acting_user, Action.PERSON_VIEW, current.person, section=Section.JUSTICE).allowed
+        found = advice_module.advise(current, as_of, justice_shared=shared)
+        if approved_on and "approved_on" not in errors and approved_on < found.earliest and not found.required and not exceptional:
+            errors["approved_on"] = [
+                f"Nobody leaves before six months on the scheme ({found.earliest:%d %B %Y}) unless deregistration is required "
+                "(000 §5.7): tick the exceptional box and give the reason"
+            ]
+        if errors:
+            raise ValidationError(errors)
+        assert approved_on is not None
+        record = Deregistration.objects.create(
+            registration=current,
+            approved_on=approved_on,
+            meeting=meeting,
+            reasons=reasons,
+            exit_plan=exit_plan,
+            supported_by=supported_by,
+            required_by=found.required,
+            suggested_by=found.suggested,
+            exceptional=exceptional and not found.required and approved_on < found.earliest,
+            approved_by=acting_user,
+            approved_by_name=_name(acting_user),
+        )
+        RemovalEntry.objects.bulk_create([RemovalEntry(deregistration=record, item=item) for item in RemovalItem.values])
+        before = {"ended_on": None, "end_reason": current.end_reason}
+        current.ended_on = approved_on
+        current.end_reason = f"Deregistered: {reasons}"
+        current.save(update_fields=["ended_on", "end_reason"])
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CHANGE,
+            object_type="registration",
+            object_id=current.pk,
+            person_id=current.person_id,
+            changes={
+                **audit.diff(before, {"ended_on": approved_on, "end_reason": current.end_reason}),
+                "deregistration": record.pk,
+                "required_by": found.required,
+                "suggested_by": found.suggested,
+                "supported_by": supported_by,
+            },
+            reason=reasons,
+        )
+    registration.ended_on = approved_on
+    return record
+
+
+def removal_record(
+    *,
+    acting_user: User,
+    registration: Registration,
+    item: str,
+    done_on: datetime.date | None,
+    done_by: str,
+    not_applicable: bool = False,
+) -> RemovalEntry:
+    """Record one action of the removal checklist (002 appendix 2): date and by whom."""
+    _authorise(acting_user, Action.COHORT_MANAGE, registration.person, object_type="removal-checklist", object_id=registration.pk)
+    record = Deregistration.objects.filter(registration=registration).first()
+    errors: dict[str, list[str]] = {}
+    if record is None:
+        raise ValidationError({"registration": ["This registration has not been deregistered"]})
+    if item not in RemovalItem.values:
+        errors["item"] = ["Select a removal action"]
+    done_by = _text(errors, "done_by", done_by, "who did it", required=not not_applicable, limit=SHORT_LIMIT)
+    if not not_applicable:
+        _date(
+            errors, "done_on", done_on, "the date it was done", not_before=record.approved_on, before_text="the date removal was approved"
+        )
+    elif item != RemovalItem.SOCIAL_SERVICES:
+        errors["not_applicable"] = ["Only notifying social services may be marked as not applicable"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        entry = RemovalEntry.objects.select_for_update().get(deregistration=record, item=item)
+        before = {"done_on": entry.done_on, "done_by": entry.done_by, "not_applicable": entry.not_applicable}
+        entry.done_on = None if not_applicable else done_on
+        entry.done_by = done_by
+        entry.not_applicable = not_applicable
+        entry.recorded_by = acting_user
+        entry.recorded_at = timezone.now()
+        entry.save()
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CHANGE,
+            object_type="removal-checklist",
+            object_id=entry.pk,
+            person_id=registration.person_id,
+            changes=audit.diff(before, {"done_on": entry.done_on, "done_by": entry.done_by, "not_applicable": entry.not_applicable}),
+        )
+    return entry
+
+
+# ---- transfers (002 §4) -------------------------------------------------------------------------
+
+PACK_FIELDS = {
+    "proposed_address": "the proposed address",
+    "index_offence": "the index offence",
+    "offending_history": "the offending history",
+    "risk_factors": "the current risk factors",
+    "safeguarding": "the safeguarding concerns (or 'None known')",
+}
+TRANSFER_STEPS = ("home-visit", "spoc", "decision", "deselect", "withdraw")
+
+
+def _transfer_snapshot(t: Transfer) -> dict[str, Any]:
+    names = (
+        "kind",
+        "status",
+        "registration_id",
+        "from_team_id",
+        "to_team_id",
+        "other_area",
+        "home_visit_on",
+        "address_suitable",
+        "spoc_name",
+        "decided_on",
+        "decision_meeting",
+        "deselected_on",
+    )
+    return {name: getattr(t, name) for name in names}
+
+
+def transfer_propose(
+    *,
+    acting_user: User,
+    person: Person,
+    kind: str,
+    to_team: Team | None = None,
+    other_area: str = "",
+    pack: dict[str, str],
+) -> Transfer:
+    """Start a transfer with its information pack (002 §4): the address, index offence and history,
+    the current risk factors and safeguarding concerns. Internal: to another local team; out: to
+    another area (the person is on IOM here); in: from another area (the person is not)."""
+    _authorise(acting_user, Action.COHORT_MANAGE, person, object_type="transfer")
+    errors: dict[str, list[str]] = {}
+    if kind not in TransferKind.values:
+        raise ValidationError({"kind": ["Select the kind of transfer"]})
+    unknown = sorted(set(pack) - set(PACK_FIELDS))
+    if unknown:
+        raise ValidationError({name: ["Unknown field"] for name in unknown})
+    cleaned = {name: _text(errors, name, pack.get(name), label, required=True, limit=TEXT_LIMIT) for name, label in PACK_FIELDS.items()}
+    other_area = _text(errors, "other_area", other_area, "the other area", required=kind != TransferKind.INTERNAL, limit=SHORT_LIMIT)
+    with transaction.atomic():
+        from iomhub.people.models import Person as PersonModel
+
+        PersonModel.objects.select_for_update().filter(pk=person.pk).first()
+        registration = Registration.objects.filter(person=person, ended_on__isnull=True).first()
+        from_team = None
+        if kind == TransferKind.EXTERNAL_IN:
+            if registration is not None:
+                errors.setdefault("kind", []).append("This person is already on IOM here: a transfer in is for someone from another area")
+        elif registration is None:
+            errors.setdefault("kind", []).append("This person is not on IOM here, so there is nothing to transfer")
+        if kind == TransferKind.INTERNAL:
+            other_area = ""
+            from_team = person.managing_team
+            if from_team is None:
+                errors.setdefault("to_team", []).append("Set the person's managing team first: an internal transfer moves between teams")
+            elif to_team is None:
+                errors.setdefault("to_team", []).append("Select the receiving team")
+            elif to_team.pk == from_team.pk:
+                errors.setdefault("to_team", []).append("The receiving team must be another team")
+        elif kind == TransferKind.EXTERNAL_OUT:
+            to_team = None
+            from_team = person.managing_team
+        if Transfer.objects.filter(person=person, status__in=OPEN_TRANSFER).exists():
+            errors.setdefault("kind", []).append("A transfer of this person is already under way")
+        if errors:
+            raise ValidationError(errors)
+        transfer = Transfer.objects.create(
+            person=person,
+            kind=kind,
+            registration=registration if kind != TransferKind.EXTERNAL_IN else None,
+            from_team=from_team,
+            to_team=to_team,
+            other_area=other_area,
+            proposed_on=clock.today(),
+            created_by=acting_user,
+            **cleaned,
+        )
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            object_type="transfer",
+            object_id=transfer.pk,
+            person_id=person.pk,
+            changes=audit.diff({}, _transfer_snapshot(transfer)),
+        )
+    return transfer
+
+
+def transfer_step(*, acting_user: User, transfer: Transfer, step: str, data: dict[str, Any]) -> Transfer:
+    """One step of a transfer (002 §4), in order:
+
+    - ``home-visit``: the joint police and probation visit to assess the address (visited_on,
+      police_officer, probation_officer, address_suitable, notes);
+    - ``spoc``: the receiving scheme's named SPOC (spoc_name, spoc_contact);
+    - ``decision``: the receiving meeting accepts or not (accepted, decided_on, meeting, notes):
+      the chair for a case coming here (internal, in), the coordinator recording the other area's
+      decision for a case going out;
+    - ``deselect``: deselection at the sending end, the day the case moves (deselected_on): the
+      case is then at the receiving end only;
+    - ``withdraw``: the transfer does not go ahead (reason).
+    """
+    if step not in TRANSFER_STEPS:
+        raise ValidationError({"step": [f"Step must be one of {', '.join(TRANSFER_STEPS)}"]})
+    decides = step == "decision" and transfer.kind != TransferKind.EXTERNAL_OUT
+    _authorise(
+        acting_user,
+        Action.COHORT_DECIDE if decides else Action.COHORT_MANAGE,
+        transfer.person,
+        object_type="transfer",
+        object_id=transfer.pk,
+    )
+    with transaction.atomic():
+        current = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        before = _transfer_snapshot(current)
+        if not current.is_open:
+            raise ValidationError({"step": [f"This transfer is {current.get_status_display().lower()}: no further steps"]})
+        handler = {
+            "home-visit": _home_visit,
+            "spoc": _spoc,
+            "decision": _decision,
+            "deselect": _deselect,
+            "withdraw": _withdraw,
+        }[step]
+        handler(acting_user, current, dict(data))
+        current.save()
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CHANGE,
+            object_type="transfer",
+            object_id=current.pk,
+            person_id=current.person_id,
+            changes={**audit.diff(before, _transfer_snapshot(current)), "step": step},
+        )
+    return current
+
+
+def _unknown(data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError({name: ["Unknown field"] for name in unknown})
+
+
+def _home_visit(user: User, t: Transfer, data: dict[str, Any]) -> None:
+    _unknown(data, {"visited_on", "police_officer", "probation_officer", "address_suitable", "notes"})
+    errors: dict[str, list[str]] = {}
+    if t.status != TransferStatus.PROPOSED:
+        errors["step"] = ["The address is assessed before the receiving meeting decides"]
+    _date(errors, "visited_on", data.get("visited_on"), "the date of the home visit", not_before=t.proposed_on, before_text="the proposal")
+    police = _text(
+        errors, "police_officer", data.get("police_officer"), "the police officer on the visit", required=True, limit=SHORT_LIMIT
+    )
+    probation = _text(
+        errors, "probation_officer", data.get("probation_officer"), "the probation officer on the visit", required=True, limit=SHORT_LIMIT
+    )
+    notes = _text(errors, "notes", data.get("notes"), "notes", required=False, limit=TEXT_LIMIT)
+    suitable = data.get("address_suitable")
+    if not isinstance(suitable, bool):
+        errors["address_suitable"] = ["Say whether the address is suitable"]
+    if errors:
+        raise ValidationError(errors)
+    t.home_visit_on = data["visited_on"]
+    t.home_visit_police, t.home_visit_probation, t.home_visit_notes = police, probation, notes
+    t.address_suitable = suitable
+
+
+def _spoc(user: User, t: Transfer, data: dict[str, Any]) -> None:
+    _unknown(data, {"spoc_name", "spoc_contact"})
+    errors: dict[str, list[str]] = {}
+    t.spoc_name = _text(errors, "spoc_name", data.get("spoc_name"), "the SPOC's name", required=True, limit=SHORT_LIMIT)
+    t.spoc_contact = _text(errors, "spoc_contact", data.get("spoc_contact"), "the SPOC's contact details", required=True, limit=SHORT_LIMIT)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _decision(user: User, t: Transfer, data: dict[str, Any]) -> None:
+    _unknown(data, {"accepted", "decided_on", "meeting", "notes"})
+    errors: dict[str, list[str]] = {}
+    accepted = data.get("accepted")
+    if not isinstance(accepted, bool):
+        errors["accepted"] = ["Say whether the receiving meeting accepted the case"]
+    if t.status != TransferStatus.PROPOSED:
+        errors["step"] = ["The receiving meeting has already decided"]
+    _date(errors, "decided_on", data.get("decided_on"), "the date of the decision", not_before=t.proposed_on, before_text="the proposal")
+    meeting = _text(errors, "meeting", data.get("meeting"), "the receiving meeting", required=True, limit=SHORT_LIMIT)
+    notes = _text(errors, "notes", data.get("notes"), "notes", required=accepted is False, limit=TEXT_LIMIT)
+    if accepted is True:
+        if t.home_visit_on is None:
+            errors.setdefault("accepted", []).append("Record the joint home visit to assess the address first (002 §4)")
+        elif t.address_suitable is not True:
+            errors.setdefault("accepted", []).append("The address was assessed as not suitable: the transfer cannot be accepted")
+        elif data.get("decided_on") and data["decided_on"] < t.home_visit_on:
+            errors.setdefault("decided_on", []).append("The decision must be on or after the home visit")
+        if not t.spoc_name:
+            errors.setdefault("accepted", []).append("Name the receiving scheme's SPOC first (002 §4)")
+    if errors:
+        raise ValidationError(errors)
+    t.decided_on, t.decision_meeting, t.decision_notes = data["decided_on"], meeting, notes
+    t.decided_by_name = _name(user)
+    t.status = TransferStatus.ACCEPTED if accepted else TransferStatus.REJECTED
+    if not accepted:
+        t.closed_reason = notes
+
+
+def _deselect(user: User, t: Transfer, data: dict[str, Any]) -> None:
+    """The case moves, in one transaction: it is never in two places or none."""
+    _unknown(data, {"deselected_on"})
+    errors: dict[str, list[str]] = {}
+    if t.status != TransferStatus.ACCEPTED:
+        raise ValidationError({"step": ["The receiving meeting must accept the transfer before the sending end deselects"]})
+    assert t.decided_on is not None
+    deselected_on = data.get("deselected_on")
+    _date(errors, "deselected_on", deselected_on, "the date of deselection", not_before=t.decided_on, before_text="the acceptance")
+    if errors:
+        raise ValidationError(errors)
+    assert deselected_on is not None
+    t.deselected_on = deselected_on
+    t.deselected_by_name = _name(user)
+    t.status = TransferStatus.COMPLETED
+    if t.kind == TransferKind.INTERNAL:
+        from iomhub.people import services as people_services
+
+        assert t.registration_id is not None
+        registration = Registration.objects.select_for_update().get(pk=t.registration_id)
+        person = registration.person
+        if registration.ended_on is not None:
+            raise ValidationError({"step": ["The registration has ended: the case is no longer here to transfer"]})
+        if person.managing_team_id != t.from_team_id:
+            raise ValidationError({"step": ["The person's managing team has changed since the transfer was proposed"]})
+        people_services.person_update(acting_user=user, person=person, changes={"managing_team": t.to_team})
+    elif t.kind == TransferKind.EXTERNAL_OUT:
+        assert t.registration_id is not None
+        registration = Registration.objects.select_for_update().get(pk=t.registration_id)
+        if registration.ended_on is not None:
+            raise ValidationError({"step": ["The registration has already ended"]})
+        registration.ended_on = deselected_on
+        registration.end_reason = f"Transferred out to {t.other_area}"
+        registration.save(update_fields=["ended_on", "end_reason"])
+        audit.record(
+            actor=user,
+            action=AuditAction.CHANGE,
+            object_type="registration",
+            object_id=registration.pk,
+            person_id=registration.person_id,
+            changes=audit.diff({"ended_on": None}, {"ended_on": deselected_on, "end_reason": registration.end_reason}),
+        )
+    else:
+        if Registration.objects.select_for_update().filter(person_id=t.person_id, ended_on__isnull=True).exists():
+            raise ValidationError({"step": ["This person is already on IOM here: the case cannot be in two places"]})
+        registration = Registration.objects.create(
+            person_id=t.person_id, started_on=deselected_on, rag=RagLevel.RED, transferred_in_on=deselected_on
+        )
+        RagChange.objects.create(
+            registration=registration,
+            level=RagLevel.RED,
+            changed_on=deselected_on,
+            reason=f"Transfer in from {t.other_area}: managed as Red for the first 8 weeks (002 §4)",
+            meeting=t.decision_meeting,
+            decided_by=user,
+            decided_by_name=_name(user),
+        )
+        ChecklistEntry.objects.bulk_create([ChecklistEntry(registration=registration, item=item) for item in ChecklistItem.values])
+        t.registration = registration
+        audit.record(
+            actor=user,
+            action=AuditAction.CREATE,
+            object_type="registration",
+            object_id=registration.pk,
+            person_id=registration.person_id,
+            changes=audit.diff({}, _snapshot(registration)),
+        )
+        if t.to_team_id is not None and registration.person.managing_team_id != t.to_team_id:
+            from iomhub.people import services as people_services
+
+            people_services.person_update(acting_user=user, person=registration.person, changes={"managing_team": t.to_team})
+
+
+def _withdraw(user: User, t: Transfer, data: dict[str, Any]) -> None:
+    _unknown(data, {"reason"})
+    errors: dict[str, list[str]] = {}
+    reason = _text(errors, "reason", data.get("reason"), "why the transfer is withdrawn", required=True, limit=TEXT_LIMIT)
+    if errors:
+        raise ValidationError(errors)
+    t.status = TransferStatus.WITHDRAWN
+    t.closed_reason = reason

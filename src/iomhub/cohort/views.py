@@ -3,21 +3,41 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
 from iomhub.access.models import Section
-from iomhub.access.policy import Action
+from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
 from iomhub.cohort import selectors, services
-from iomhub.cohort.forms import AsOfForm, ChecklistForm
+from iomhub.cohort.forms import (
+    STEP_FORMS,
+    STEP_TITLES,
+    AsOfForm,
+    ChecklistForm,
+    CircumstancesForm,
+    DeregistrationForm,
+    RagChangeForm,
+    RemovalForm,
+    ReviewForm,
+    TransferForm,
+    step_data,
+)
 from iomhub.people import selectors as people_selectors
+from iomhub.web.forms import GovukForm
 from iomhub.web.http import AuthedRequest
+
+if TYPE_CHECKING:
+    from iomhub.cohort.models import Transfer
+    from iomhub.people.models import Person
 
 
 @guarded(Action.COHORT_MANAGE, personal_data=True)
@@ -87,3 +107,251 @@ def candidates(request: AuthedRequest) -> HttpResponse:
     form, as_of = _as_of(request)
     found = None if form.errors else selectors.candidate_list(user=request.user, as_of=as_of)
     return render(request, "cohort/candidates.html", {"form": form, "as_of": as_of, "found": found})
+
+
+# ---- the registration's lifecycle (issue 6 §2, §7, §8, §9) --------------------------------------
+
+
+def _apply(form: GovukForm, call: Callable[[], object]) -> bool:
+    """Run a service call; its ValidationError messages land on the form's fields. True if saved."""
+    try:
+        call()
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+        return False
+    return True
+
+
+def _form_page(request: AuthedRequest, form: GovukForm, *, title: str, person: Person, back: str, **extra: Any) -> HttpResponse:
+    return render(request, "cohort/form.html", {"form": form, "title": title, "person": person, "back": back, **extra})
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True)
+@require_http_methods(["GET"])
+def registration(request: AuthedRequest, registration_id: int) -> HttpResponse:
+    """A registration: RAG history and regime, reviews, deregistration rules and transfers."""
+    found = selectors.registration_for_view(user=request.user, registration_id=registration_id)
+    today = clock.today()
+    ctx: dict[str, Any] = {
+        "registration": found,
+        "person": found.person,
+        "regime": selectors.regime_of(found, today) if found.is_current and found.started_on <= today else None,
+        "advice": selectors.deregistration_advice(user=request.user, registration=found, as_of=today) if found.is_current else None,
+        "deregistration": getattr(found, "deregistration", None),
+        "may_rag": can(request.user, Action.COHORT_RAG),
+        "may_manage": can(request.user, Action.COHORT_MANAGE),
+        "may_decide": can(request.user, Action.COHORT_DECIDE),
+        "today": today,
+    }
+    return render(request, "cohort/registration.html", ctx)
+
+
+@guarded(Action.COHORT_RAG, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def rag(request: AuthedRequest, registration_id: int) -> HttpResponse:
+    found = selectors.registration_get_for_management(user=request.user, registration_id=registration_id, action=Action.COHORT_RAG)
+    form = RagChangeForm(request.POST or None, initial={"expected_level": found.rag, "changed_on": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: services.rag_change(
+                acting_user=request.user,
+                registration=found,
+                level=data["level"],
+                changed_on=data["changed_on"],
+                reason=data["reason"],
+                meeting=data["meeting"],
+                expected_level=data["expected_level"] or None,
+            ),
+        ):
+            messages.success(request, f"RAG level changed to {found.get_rag_display()}")
+            return redirect("cohort:registration", registration_id=found.pk)
+    return _form_page(
+        request,
+        form,
+        title="Change the RAG level",
+        person=found.person,
+        back=reverse("cohort:registration", args=[found.pk]),
+        caption=f"Now {found.get_rag_display()}",
+    )
+
+
+@guarded(Action.COHORT_MANAGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def review(request: AuthedRequest, registration_id: int) -> HttpResponse:
+    found = selectors.registration_get_for_management(user=request.user, registration_id=registration_id)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: services.review_record(
+                acting_user=request.user,
+                registration=found,
+                reviewed_on=data["reviewed_on"],
+                outcome=data["outcome"],
+                notes=data["notes"],
+                meeting=data["meeting"],
+            ),
+        ):
+            messages.success(request, "Review recorded")
+            return redirect("cohort:registration", registration_id=found.pk)
+    return _form_page(request, form, title="Record a review", person=found.person, back=reverse("cohort:registration", args=[found.pk]))
+
+
+@guarded(Action.COHORT_MANAGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def circumstances(request: AuthedRequest, registration_id: int) -> HttpResponse:
+    found = selectors.registration_get_for_management(user=request.user, registration_id=registration_id)
+    form = CircumstancesForm(request.POST or None, initial={"mappa_level": str(found.mappa_level or ""), "other_forum": found.other_forum})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: services.registration_circumstances(
+                acting_user=request.user, registration=found, mappa_level=data["mappa_level"], other_forum=data["other_forum"]
+            ),
+        ):
+            messages.success(request, "MAPPA level and other forum recorded")
+            return redirect("cohort:registration", registration_id=found.pk)
+    return _form_page(
+        request, form, title="MAPPA level and other forums", person=found.person, back=reverse("cohort:registration", args=[found.pk])
+    )
+
+
+@guarded(Action.COHORT_DECIDE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def deregister(request: AuthedRequest, registration_id: int) -> HttpResponse:
+    found = selectors.registration_get_for_management(user=request.user, registration_id=registration_id, action=Action.COHORT_DECIDE)
+    form = DeregistrationForm(request.POST or None, initial={"approved_on": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: services.deregister(
+                acting_user=request.user,
+                registration=found,
+                approved_on=data["approved_on"],
+                reasons=data["reasons"],
+                exit_plan=data["exit_plan"],
+                supported_by=data["supported_by"],
+                meeting=data["meeting"],
+                exceptional=data["exceptional"],
+            ),
+        ):
+            messages.success(request, "Removed from IOM: record the removal checklist as each action is done")
+            return redirect("cohort:registration", registration_id=found.pk)
+    advice = selectors.deregistration_advice(user=request.user, registration=found, as_of=clock.today()) if found.is_current else None
+    return _form_page(
+        request,
+        form,
+        title="Remove from IOM",
+        person=found.person,
+        back=reverse("cohort:registration", args=[found.pk]),
+        advice=advice,
+        closed=not found.is_current,
+    )
+
+
+@guarded(Action.COHORT_MANAGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def removal(request: AuthedRequest, registration_id: int) -> HttpResponse:
+    found = selectors.registration_get_for_management(user=request.user, registration_id=registration_id)
+    form = RemovalForm(request.POST or None, initial={"item": request.GET.get("item", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: services.removal_record(
+                acting_user=request.user,
+                registration=found,
+                item=data["item"],
+                done_on=data["done_on"],
+                done_by=data["done_by"],
+                not_applicable=data["not_applicable"],
+            ),
+        ):
+            messages.success(request, "Removal action recorded")
+            return redirect("cohort:registration", registration_id=found.pk)
+    return _form_page(
+        request, form, title="Record a removal action", person=found.person, back=reverse("cohort:registration", args=[found.pk])
+    )
+
+
+@guarded(Action.PERSON_SEARCH, personal_data=True)
+@require_http_methods(["GET"])
+def red_alerts(request: AuthedRequest) -> HttpResponse:
+    """The wanted alerts published to the partnership (002 appendix 1: Red Alert)."""
+    return render(request, "cohort/red_alerts.html", {"registrations": selectors.red_alerts(user=request.user)})
+
+
+@guarded(Action.COHORT_MANAGE, personal_data=True)
+@require_http_methods(["GET"])
+def transfers(request: AuthedRequest) -> HttpResponse:
+    show_all = request.GET.get("all") == "1"
+    found = selectors.transfer_list(user=request.user, open_only=not show_all)
+    return render(request, "cohort/transfers.html", {"transfers": found, "show_all": show_all})
+
+
+@guarded(Action.COHORT_MANAGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def transfer_new(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = people_selectors.person_get_for(user=request.user, person_id=person_id, section=Section.PLAN)
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        pack = {name: data[name] for name in services.PACK_FIELDS}
+        created: list[Transfer] = []
+
+        def call() -> None:
+            created.append(
+                services.transfer_propose(
+                    acting_user=request.user,
+                    person=person,
+                    kind=data["kind"],
+                    to_team=data["to_team"],
+                    other_area=data["other_area"],
+                    pack=pack,
+                )
+            )
+
+        if _apply(form, call):
+            messages.success(request, "Transfer proposed: record the joint home visit next")
+            return redirect("cohort:transfer", transfer_id=created[0].pk)
+    return _form_page(request, form, title="Propose a transfer", person=person, back=reverse("people:summary", args=[person.pk]))
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True)
+@require_http_methods(["GET"])
+def transfer(request: AuthedRequest, transfer_id: int) -> HttpResponse:
+    found = selectors.transfer_get(user=request.user, transfer_id=transfer_id)
+    return render(
+        request,
+        "cohort/transfer.html",
+        {
+            "transfer": found,
+            "person": found.person,
+            "may_manage": can(request.user, Action.COHORT_MANAGE),
+            "may_decide": can(request.user, Action.COHORT_DECIDE)
+            or (found.kind == "external-out" and can(request.user, Action.COHORT_MANAGE)),
+        },
+    )
+
+
+@guarded(Action.COHORT_MANAGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def transfer_step(request: AuthedRequest, transfer_id: int, transfer_step: str) -> HttpResponse:
+    step = transfer_step
+    if step not in STEP_FORMS:
+        raise Http404("No such step")
+    found = selectors.transfer_get(user=request.user, transfer_id=transfer_id)
+    form = STEP_FORMS[step](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = step_data(step, form.cleaned_data)
+        if _apply(form, lambda: services.transfer_step(acting_user=request.user, transfer=found, step=step, data=data)):
+            messages.success(request, "Transfer updated")
+            return redirect("cohort:transfer", transfer_id=found.pk)
+    return _form_page(request, form, title=STEP_TITLES[step], person=found.person, back=reverse("cohort:transfer", args=[found.pk]))

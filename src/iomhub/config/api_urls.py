@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from iomhub.access import api as access_api
 from iomhub.access.routes import public
+from iomhub.cohort import api as cohort_api
 from iomhub.justice import api as justice_api
 from iomhub.people import api as people_api
 from iomhub.referrals import api as referrals_api
@@ -31,6 +32,14 @@ urlpatterns = [
     path("referrals", referrals_api.ReferralsView.as_view(), name="api-referrals"),
     path("referrals/<int:referral_id>", referrals_api.ReferralView.as_view(), name="api-referral"),
     path("referrals/<int:referral_id>/decision", referrals_api.ReferralDecisionView.as_view(), name="api-referral-decision"),
+    path("registrations/<int:registration_id>", cohort_api.RegistrationView.as_view(), name="api-registration"),
+    path("registrations/<int:registration_id>/rag", cohort_api.RagView.as_view(), name="api-registration-rag"),
+    path("registrations/<int:registration_id>/reviews", cohort_api.ReviewsView.as_view(), name="api-registration-reviews"),
+    path("registrations/<int:registration_id>/deregistration", cohort_api.DeregistrationView.as_view(), name="api-deregistration"),
+    path("registrations/<int:registration_id>/removal", cohort_api.RemovalChecklistView.as_view(), name="api-removal"),
+    path("people/<int:person_id>/transfers", cohort_api.PersonTransfersView.as_view(), name="api-person-transfers"),
+    path("transfers/<int:transfer_id>", cohort_api.TransferView.as_view(), name="api-transfer"),
+    path("red-alerts", cohort_api.RedAlertsView.as_view(), name="api-red-alerts"),
     path("organisations", access_api.OrganisationsView.as_view(), name="api-organisations"),
     path("organisations/<int:organisation_id>", access_api.OrganisationView.as_view(), name="api-organisation"),
     path("users", access_api.UsersView.as_view(), name="api-users"),

@@ -72,12 +72,15 @@ def review_due(
     rag_since: datetime.date,
     last_review: datetime.date | None = None,
     next_meeting: datetime.date | None = None,
+    transferred_in_on: datetime.date | None = None,
 ) -> ReviewDue:
     """When the case is next due for review.
 
     Red: weekly, and at every meeting (002 appendix 1, §2). Amber: at least every three months
     (002 §2). Everyone: first at six months on the scheme, then every three months (000 §5.7, §6.4).
-    The earliest applicable date wins.
+    A transfer-in is managed as Red for its first 8 weeks "and then reviewed" (002 §4): a review is
+    due the day after the Red period ends unless one has been held since. The earliest applicable
+    date wins.
     """
     _rag(rag)
     require_date("registered_on", registered_on)
@@ -98,6 +101,10 @@ def review_due(
             candidates.append((require_date("next_meeting", next_meeting), "Red: reviewed at every meeting (002 §2)"))
     elif rag == "amber":
         candidates.append((add_months(since, 3), "Amber: reviewed at least every three months (002 §2)"))
+    if transferred_in_on is not None:
+        after_red = transfer_in_red_until(transferred_in_on=transferred_in_on) + datetime.timedelta(days=1)
+        if last_review is None or last_review < after_red:
+            candidates.append((after_red, "transfer in: reviewed after 8 weeks as Red (002 §4)"))
     due, why = min(candidates)
     return ReviewDue(due=due, breakdown=(why,))
 
@@ -105,6 +112,12 @@ def review_due(
 def earliest_deregistration(*, registered_on: datetime.date) -> datetime.date:
     """Nobody leaves before six months on the scheme unless deregistration is required (000 §5.7)."""
     return add_months(require_date("registered_on", registered_on), MINIMUM_ON_SCHEME_MONTHS)
+
+
+def reconsider_reregistration_from(*, release_date: datetime.date) -> datetime.date:
+    """Deregistered for 5 years or more of custody: the case is brought back to the referral and
+    review meeting 12 months before release to consider re-registration (002 §2)."""
+    return add_months(require_date("release_date", release_date), -12)
 
 
 def transfer_in_red_until(*, transferred_in_on: datetime.date) -> datetime.date:

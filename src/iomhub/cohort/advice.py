@@ -1,0 +1,167 @@
+"""Which deregistration rules of 002 §2 hold for a registration on a date, with the evidence.
+
+Required: a custodial sentence of 5 years or more (the justice record), MAPPA level 3 (recorded on the
+registration). Suggested: no intelligence for 3 months, negative drug tests, good attendance, assessed
+risk fallen (the case timeline, through ``cohort.evidence``; "not known" while it is not there), and
+risk managed in another forum (recorded on the registration). The rules themselves are
+``iomhub.rules.regime.deregistration``. Callers authorise and audit; this module only gathers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from iomhub.cohort import evidence
+from iomhub.rules import regime
+
+if TYPE_CHECKING:
+    from iomhub.cohort.models import Registration
+    from iomhub.justice.models import Sentence
+
+LABELS = {
+    "custodial-sentence-5-years": "Custodial sentence of 5 years or more",
+    "mappa-level-3": "Subject to MAPPA level 3",
+    "no-intelligence-3-months": "No police intelligence for 3 months",
+    "drug-tests-negative": "Drug tests negative",
+    "good-attendance": "Full or good attendance at appointments",
+    "risk-fallen": "Assessed risk has fallen",
+    "managed-elsewhere": "Risk managed in another forum",
+}
+REQUIRED = ("custodial-sentence-5-years", "mappa-level-3")
+SUGGESTED = ("no-intelligence-3-months", "drug-tests-negative", "good-attendance", "risk-fallen", "managed-elsewhere")
+NOT_KNOWN = "Not known: the case timeline does not record this yet"
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    code: str
+    holds: bool | None  # None: not known
+    evidence: str
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+    @property
+    def required(self) -> bool:
+        return self.code in REQUIRED
+
+
+@dataclass(frozen=True)
+class Advice:
+    as_of: datetime.date
+    rows: list[RuleRow]
+    earliest: datetime.date  # six months on the scheme (000 §5.7) unless required
+    justice_shared: bool
+    reconsider_from: datetime.date | None = None  # 12 months before release from a long sentence
+    release_on: datetime.date | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def required(self) -> list[str]:
+        return [r.code for r in self.rows if r.required and r.holds]
+
+    @property
+    def suggested(self) -> list[str]:
+        return [r.code for r in self.rows if not r.required and r.holds]
+
+
+def _years(s: Sentence) -> float:
+    years = s.years + s.months / 12 + (s.weeks * 7 + s.days) / 365.25
+    return max(years, float(regime.DEREGISTER_SENTENCE_YEARS)) if s.five_years_or_more else years
+
+
+def long_sentences(person_id: int, as_of: datetime.date) -> list[Sentence]:
+    """Custodial sentences of 5 years or more being served on ``as_of`` (not yet released)."""
+    from iomhub.justice.models import Sentence
+
+    found = Sentence.objects.filter(person_id=person_id, sentenced_on__lte=as_of).filter(
+        Q(effective_release_date__isnull=True) | Q(effective_release_date__gt=as_of)
+    )
+    return [s for s in found if s.five_years_or_more]
+
+
+def advise(registration: Registration, as_of: datetime.date, *, justice_shared: bool) -> Advice:
+    facts = evidence.deregistration_facts(person_id=registration.person_id, since=registration.started_on, as_of=as_of)
+    sentences = long_sentences(registration.person_id, as_of) if justice_shared else []
+    kwargs: dict[str, object] = {}
+    if sentences:
+        kwargs["custodial_sentence_years"] = max(_years(s) for s in sentences)
+    if facts.intelligence_known:
+        kwargs["last_intelligence_on"] = facts.last_intelligence_on
+        kwargs["registered_on"] = registration.started_on
+    if facts.drug_test_results is not None:
+        kwargs["drug_test_results"] = tuple(facts.drug_test_results)
+    attendance_known = facts.appointments_due is not None and facts.appointments_kept is not None
+    if attendance_known:
+        kwargs["appointments_kept"] = facts.appointments_kept
+        kwargs["appointments_due"] = facts.appointments_due
+    advice = regime.deregistration(
+        today=as_of,
+        mappa_level=registration.mappa_level,
+        risk_fallen=bool(facts.risk_fallen),
+        managed_in_another_forum=bool(registration.other_forum),
+        **kwargs,  # type: ignore[arg-type]
+    )
+    why = dict(zip(advice.required + advice.suggested, advice.breakdown, strict=True))
+    held = set(why)
+
+    def row(code: str, known: bool, otherwise: str) -> RuleRow:
+        if code in held:
+            return RuleRow(code, True, why[code])
+        return RuleRow(code, False if known else None, otherwise if known else NOT_KNOWN)
+
+    releases = [d for d in (s.effective("release_date") for s in sentences) if d is not None]
+    release = min(releases, default=None)
+    rows = [
+        row(
+            "custodial-sentence-5-years",
+            justice_shared,
+            "No custodial sentence of 5 years or more being served"
+            if justice_shared
+            else "Not shown: the justice record is not shared with you",
+        ),
+        row(
+            "mappa-level-3",
+            True,
+            f"MAPPA level {registration.mappa_level} recorded"
+            if registration.mappa_level
+            else "No MAPPA level recorded on the registration",
+        ),
+        row(
+            "no-intelligence-3-months",
+            facts.intelligence_known,
+            f"Intelligence recorded on {facts.last_intelligence_on:%d %b %Y}, within 3 months"
+            if facts.last_intelligence_on
+            else "Less than 3 months on the scheme",
+        ),
+        row(
+            "drug-tests-negative",
+            facts.drug_test_results is not None,
+            "No drug tests recorded" if not facts.drug_test_results else "At least one recent drug test was positive",
+        ),
+        row(
+            "good-attendance",
+            attendance_known,
+            f"{facts.appointments_kept} of {facts.appointments_due} appointments kept" if facts.appointments_due else "No appointments due",
+        ),
+        row("risk-fallen", facts.risk_fallen is not None, facts.risk_evidence or "Assessed risk has not fallen"),
+        row("managed-elsewhere", True, "No other forum recorded on the registration"),
+    ]
+    if facts.risk_fallen and facts.risk_evidence:
+        rows[5] = RuleRow("risk-fallen", True, facts.risk_evidence)
+    if registration.other_forum:
+        rows[6] = RuleRow("managed-elsewhere", True, f"Risk managed by {registration.other_forum} (002 §2)")
+    return Advice(
+        as_of=as_of,
+        rows=rows,
+        earliest=regime.earliest_deregistration(registered_on=registration.started_on),
+        justice_shared=justice_shared,
+        reconsider_from=regime.reconsider_reregistration_from(release_date=release) if release else None,
+        release_on=release,
+        sentences=sentences,
+    )
