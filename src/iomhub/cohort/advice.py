@@ -110,10 +110,10 @@ def advise(registration: Registration, as_of: datetime.date, *, justice_shared: 
     why = dict(zip(advice.required + advice.suggested, advice.breakdown, strict=True))
     held = set(why)
 
-    def row(code: str, known: bool, otherwise: str) -> RuleRow:
+    def row(code: str, known: bool, otherwise: str, unknown: str = NOT_KNOWN) -> RuleRow:
         if code in held:
             return RuleRow(code, True, why[code])
-        return RuleRow(code, False if known else None, otherwise if known else NOT_KNOWN)
+        return RuleRow(code, False if known else None, otherwise if known else unknown)
 
     releases = [d for d in (s.effective("release_date") for s in sentences) if d is not None]
     release = min(releases, default=None)
@@ -121,9 +121,8 @@ def advise(registration: Registration, as_of: datetime.date, *, justice_shared: 
         row(
             "custodial-sentence-5-years",
             justice_shared,
-            "No custodial sentence of 5 years or more being served"
-            if justice_shared
-            else "Not shown: the justice record is not shared with you",
+            "No custodial sentence of 5 years or more being served",
+            "Not shown: the justice record is not shared with you",
         ),
         row(
             "mappa-level-3",

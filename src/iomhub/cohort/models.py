@@ -64,6 +64,12 @@ class Registration(models.Model):
     def is_current(self) -> bool:
         return self.ended_on is None
 
+    @property
+    def latest_change(self) -> RagChange | None:
+        """The last step of the RAG history (uses the prefetched history when there is one)."""
+        history = list(self.rag_history.all())
+        return history[-1] if history else None
+
 
 class RagChange(models.Model):
     """One step in a registration's RAG history (the initial classification is the first)."""

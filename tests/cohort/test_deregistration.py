@@ -1,0 +1,311 @@
+"""Deregistration (002 §2): required on a custodial sentence of 5 years or more (reconsider 12 months
+before release) and on MAPPA level 3; suggested when its evidence holds; removal needs the chair's
+approval, reasons, an exit plan naming who keeps supporting the person, and the removal checklist.
+The registration ends and is never deleted."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+import types
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from iomhub import clock
+from iomhub.access.models import Role
+from iomhub.cohort import selectors, services
+from iomhub.cohort.evidence import CaseworkFacts
+from iomhub.cohort.models import Deregistration, Registration, RemovalEntry
+from iomhub.justice.models import Sentence
+from tests.access.support import events_since, last_event_id
+from tests.cohort.support import register
+
+START = datetime.date(2026, 1, 5)
+EARLIEST = datetime.date(2026, 7, 5)
+
+
+@pytest.fixture
+def registration(partnership):
+    with clock.frozen(START):
+        return register(partnership, started_on=START, rag="amber")
+
+
+def advice(partnership, registration, as_of, role=Role.CHAIR):
+    registration = selectors._lifecycle_queryset().get(pk=registration.pk)
+    return selectors.deregistration_advice(user=partnership.users[role], registration=registration, as_of=as_of)
+
+
+def holds(found):
+    return {row.code: row.holds for row in found.rows}
+
+
+def sentence(person, *, years, months=0, sentenced_on=datetime.date(2026, 3, 2), release=datetime.date(2030, 9, 1)):
+    return Sentence.objects.create(
+        person=person,
+        sentenced_on=sentenced_on,
+        offence_committed_on=sentenced_on - datetime.timedelta(days=30),
+        years=years,
+        months=months,
+        effective_release_date=release,
+        release_date=release,
+    )
+
+
+def deregister(partnership, registration, role=Role.CHAIR, **kwargs):
+    args = {
+        "approved_on": EARLIEST,
+        "reasons": "Risk has fallen and no intelligence",
+        "exit_plan": "Probation supervision continues; treatment kept up",
+        "supported_by": "PO Sam Taylor, probation",
+        "meeting": "July meeting",
+    }
+    args.update(kwargs)
+    return services.deregister(acting_user=partnership.users[role], registration=registration, **args)
+
+
+# ---- the rules and their evidence ---------------------------------------------------------------
+
+
+def test_a_five_year_sentence_requires_deregistration_and_four_years_eleven_months_does_not(partnership, registration):
+    as_of = datetime.date(2026, 3, 10)
+    sentence(partnership.ordinary, years=4, months=11)
+    assert holds(advice(partnership, registration, as_of))["custodial-sentence-5-years"] is False
+    sentence(partnership.ordinary, years=5)
+    found = advice(partnership, registration, as_of)
+    assert found.required == ["custodial-sentence-5-years"]
+    assert found.release_on == datetime.date(2030, 9, 1) and found.reconsider_from == datetime.date(2029, 9, 1)
+
+
+def test_a_long_sentence_already_served_does_not_count(partnership, registration):
+    sentence(partnership.ordinary, years=6, sentenced_on=datetime.date(2019, 1, 1), release=datetime.date(2026, 2, 1))
+    assert holds(advice(partnership, registration, datetime.date(2026, 3, 10)))["custodial-sentence-5-years"] is False
+
+
+def test_justice_evidence_is_shown_only_where_the_justice_section_is_shared(partnership, registration):
+    sentence(partnership.housing_case, years=5)
+    case = register(partnership, partnership.housing_case, started_on=START, rag="amber")
+    found = advice(partnership, case, datetime.date(2026, 3, 10), role="housing-worker")
+    row = next(r for r in found.rows if r.code == "custodial-sentence-5-years")
+    assert row.holds is None and "not shared" in row.evidence
+
+
+def test_mappa_level_3_requires_it_and_another_forum_suggests_it(partnership, registration):
+    as_of = datetime.date(2026, 3, 10)
+    assert holds(advice(partnership, registration, as_of))["mappa-level-3"] is False
+    services.registration_circumstances(
+        acting_user=partnership.users[Role.COORDINATOR], registration=registration, mappa_level=2, other_forum="MAPPA level 2 panel"
+    )
+    found = advice(partnership, registration, as_of)
+    assert found.required == [] and found.suggested == ["managed-elsewhere"]
+    services.registration_circumstances(
+        acting_user=partnership.users[Role.COORDINATOR], registration=registration, mappa_level=3, other_forum=""
+    )
+    found = advice(partnership, registration, as_of)
+    assert found.required == ["mappa-level-3"] and found.suggested == []
+
+
+def test_without_the_case_timeline_the_timeline_suggestions_are_not_known(partnership, registration):
+    rows = holds(advice(partnership, registration, datetime.date(2026, 9, 1)))
+    for code in ("no-intelligence-3-months", "drug-tests-negative", "good-attendance", "risk-fallen"):
+        assert rows[code] is None, code
+
+
+@pytest.fixture
+def timeline(monkeypatch):
+    """The other side of the casework contract (``cohort.evidence``): a stand-in for
+    ``iomhub.casework.selectors`` answering with the facts a test sets."""
+    facts: dict[str, object] = {}
+    module = types.ModuleType("iomhub.casework.selectors")
+    module.last_home_visit = lambda *, person_id, as_of: facts.get("visit")  # type: ignore[attr-defined]
+    module.deregistration_facts = lambda *, person_id, since, as_of: facts.get("facts")  # type: ignore[attr-defined]
+    import iomhub.casework
+
+    monkeypatch.setitem(sys.modules, "iomhub.casework.selectors", module)
+    monkeypatch.setattr(iomhub.casework, "selectors", module, raising=False)
+    return facts
+
+
+@pytest.mark.parametrize(
+    "facts, expected",
+    [
+        (CaseworkFacts(intelligence_known=True, last_intelligence_on=datetime.date(2026, 6, 2)), {"no-intelligence-3-months": True}),
+        (CaseworkFacts(intelligence_known=True, last_intelligence_on=datetime.date(2026, 6, 3)), {"no-intelligence-3-months": False}),
+        (CaseworkFacts(drug_test_results=[False, False, False]), {"drug-tests-negative": True}),
+        (CaseworkFacts(drug_test_results=[False, True]), {"drug-tests-negative": False}),
+        (CaseworkFacts(drug_test_results=[]), {"drug-tests-negative": False}),
+        (CaseworkFacts(appointments_kept=8, appointments_due=10), {"good-attendance": True}),
+        (CaseworkFacts(appointments_kept=7, appointments_due=10), {"good-attendance": False}),
+        (CaseworkFacts(risk_fallen=True, risk_evidence="Accommodation now green"), {"risk-fallen": True}),
+        (CaseworkFacts(risk_fallen=False), {"risk-fallen": False}),
+    ],
+    ids=["quiet 3 months", "intelligence 1 day inside", "negative", "a positive", "no tests", "80%", "70%", "fallen", "not fallen"],
+)
+def test_each_suggestion_appears_only_when_its_evidence_holds(partnership, registration, timeline, facts, expected):
+    timeline["facts"] = facts
+    found = advice(partnership, registration, datetime.date(2026, 9, 2))
+    rows = holds(found)
+    for code, value in expected.items():
+        assert rows[code] is value, code
+    assert set(found.suggested) == {c for c, v in expected.items() if v}
+
+
+def test_the_last_home_visit_comes_from_the_timeline(partnership, registration, timeline):
+    timeline["visit"] = datetime.date(2026, 2, 20)
+    regime = selectors.regime_of(selectors._lifecycle_queryset().get(pk=registration.pk), datetime.date(2026, 3, 6))
+    assert regime.next_home_visit == datetime.date(2026, 3, 6) and not regime.home_visit_overdue
+    assert selectors.regime_of(registration, datetime.date(2026, 3, 7)).home_visit_overdue
+
+
+# ---- removal ------------------------------------------------------------------------------------
+
+
+def test_the_chair_removes_the_case_which_ends_and_is_kept_with_its_checklist(partnership, registration):
+    with clock.frozen(EARLIEST):
+        since = last_event_id()
+        record = deregister(partnership, registration)
+    registration = Registration.objects.get(pk=registration.pk)
+    assert registration.ended_on == EARLIEST and registration.end_reason.startswith("Deregistered")
+    assert record.supported_by == "PO Sam Taylor, probation" and record.approved_by == partnership.users[Role.CHAIR]
+    assert sorted(e.item for e in record.checklist.all()) == ["offender-notified", "pnc-marker", "police-markers", "social-services"]
+    assert all(e.outstanding for e in record.checklist.all())
+    [event] = events_since(since, action="change", object_type="registration")
+    assert (
+        event.changes["ended_on"] == {"before": None, "after": "2026-07-05"} and event.changes["supported_by"] == "PO Sam Taylor, probation"
+    )
+    with clock.frozen(EARLIEST), pytest.raises(ValidationError):
+        deregister(partnership, registration)
+    assert Deregistration.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.PARTNER_WORKER])
+def test_only_the_chair_removes(partnership, registration, role):
+    with clock.frozen(EARLIEST):
+        since = last_event_id()
+        with pytest.raises((PermissionDenied, Http404)):
+            deregister(partnership, registration, role)
+    assert Registration.objects.get(pk=registration.pk).ended_on is None
+    assert events_since(since, action="denied")
+
+
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"reasons": ""}, "reasons"),
+        ({"exit_plan": " "}, "exit_plan"),
+        ({"supported_by": ""}, "supported_by"),
+        ({"approved_on": None}, "approved_on"),
+        ({"approved_on": EARLIEST + datetime.timedelta(days=1)}, "approved_on"),
+    ],
+    ids=["reasons", "exit plan", "who supports", "no date", "future"],
+)
+def test_removal_needs_reasons_an_exit_plan_and_a_supporter(partnership, registration, kwargs, field):
+    with clock.frozen(EARLIEST), pytest.raises(ValidationError) as raised:
+        deregister(partnership, registration, **kwargs)
+    assert field in raised.value.message_dict
+    assert Registration.objects.get(pk=registration.pk).ended_on is None and not RemovalEntry.objects.exists()
+
+
+def test_not_before_six_months_unless_required_or_exceptional(partnership, registration):
+    day_before = EARLIEST - datetime.timedelta(days=1)
+    with clock.frozen(day_before):
+        with pytest.raises(ValidationError) as raised:
+            deregister(partnership, registration, approved_on=day_before)
+        assert "six months" in raised.value.message_dict["approved_on"][0]
+        record = deregister(partnership, registration, approved_on=day_before, exceptional=True, reasons="Died on 1 July")
+    assert record.exceptional
+
+
+def test_a_required_removal_may_come_before_six_months(partnership, registration):
+    sentence(partnership.ordinary, years=6)
+    with clock.frozen(datetime.date(2026, 3, 10)):
+        record = deregister(partnership, registration, approved_on=datetime.date(2026, 3, 10), reasons="Sentenced to 6 years")
+    assert record.required_by == ["custodial-sentence-5-years"] and not record.exceptional
+
+
+def test_the_removal_checklist_is_recorded_with_date_and_by_whom(partnership, registration):
+    with clock.frozen(EARLIEST):
+        deregister(partnership, registration)
+        with pytest.raises(ValidationError) as raised:
+            services.removal_record(
+                acting_user=partnership.users[Role.COORDINATOR],
+                registration=registration,
+                item="offender-notified",
+                done_on=None,
+                done_by="",
+            )
+        assert {"done_on", "done_by"} <= set(raised.value.message_dict)
+        since = last_event_id()
+        entry = services.removal_record(
+            acting_user=partnership.users[Role.COORDINATOR],
+            registration=registration,
+            item="offender-notified",
+            done_on=EARLIEST,
+            done_by="PC Lee",
+        )
+        assert events_since(since, action="change", object_type="removal-checklist")
+        services.removal_record(
+            acting_user=partnership.users[Role.COORDINATOR],
+            registration=registration,
+            item="social-services",
+            done_on=None,
+            done_by="",
+            not_applicable=True,
+        )
+        with pytest.raises((PermissionDenied, Http404)):
+            services.removal_record(
+                acting_user=partnership.users[Role.PROBATION_OFFICER],
+                registration=registration,
+                item="pnc-marker",
+                done_on=EARLIEST,
+                done_by="x",
+            )
+    assert entry.done_by == "PC Lee" and not entry.outstanding
+    assert [e.item for e in RemovalEntry.objects.all() if e.outstanding] == ["police-markers", "pnc-marker"]
+
+
+def test_re_registration_is_reconsidered_twelve_months_before_release(partnership, registration):
+    sentence(partnership.ordinary, years=6, release=datetime.date(2029, 3, 1))
+    with clock.frozen(datetime.date(2026, 3, 10)):
+        deregister(partnership, registration, approved_on=datetime.date(2026, 3, 10), reasons="Sentenced to 6 years")
+    coordinator = partnership.users[Role.COORDINATOR]
+    assert selectors.reregistration_reminders(user=coordinator, as_of=datetime.date(2028, 2, 29)) == []
+    [(found, release)] = selectors.reregistration_reminders(user=coordinator, as_of=datetime.date(2028, 3, 1))
+    assert found.pk == registration.pk and release == datetime.date(2029, 3, 1)
+    assert selectors.reregistration_reminders(user=coordinator, as_of=datetime.date(2029, 3, 1)) == []
+
+
+def test_the_pages_show_the_rules_and_remove(client, partnership, registration):
+    client.force_login(partnership.users[Role.CHAIR])
+    with clock.frozen(EARLIEST):
+        page = client.get(f"/cohort/registrations/{registration.pk}/").content.decode()
+        assert "Deregistration rules" in page and "Not known" in page and "Remove from IOM" in page
+        response = client.post(
+            f"/cohort/registrations/{registration.pk}/deregister/",
+            {
+                "approved_on_day": "5",
+                "approved_on_month": "7",
+                "approved_on_year": "2026",
+                "reasons": "",
+                "exit_plan": "",
+                "supported_by": "",
+            },
+        )
+        assert response.status_code == 200 and "Enter the reasons for removal" in response.content.decode()
+        response = client.post(
+            f"/cohort/registrations/{registration.pk}/deregister/",
+            {
+                "approved_on_day": "5",
+                "approved_on_month": "7",
+                "approved_on_year": "2026",
+                "reasons": "Risk fallen",
+                "exit_plan": "Probation continue",
+                "supported_by": "PO Taylor",
+            },
+        )
+        assert response.status_code == 302
+        page = client.get(f"/cohort/registrations/{registration.pk}/").content.decode()
+    assert "Removal from IOM" in page and "PO Taylor" in page and "Outstanding" in page
+    client.force_login(partnership.users[Role.COORDINATOR])
+    assert client.get(f"/cohort/registrations/{registration.pk}/deregister/").status_code == 403
