@@ -309,3 +309,15 @@ def test_the_pages_show_the_rules_and_remove(client, partnership, registration):
     assert "Removal from IOM" in page and "PO Taylor" in page and "Outstanding" in page
     client.force_login(partnership.users[Role.COORDINATOR])
     assert client.get(f"/cohort/registrations/{registration.pk}/deregister/").status_code == 403
+
+
+def test_the_coordinators_page_lists_outstanding_removal_actions_and_re_registration_reminders(client, partnership, registration):
+    sentence(partnership.ordinary, years=6, release=datetime.date(2027, 1, 1))
+    with clock.frozen(datetime.date(2026, 3, 10)):
+        deregister(partnership, registration, approved_on=datetime.date(2026, 3, 10), reasons="Sentenced to 6 years")
+        client.force_login(partnership.users[Role.COORDINATOR])
+        page = client.get("/cohort/").content.decode()
+    assert "Removal checklist outstanding" in page and "PNC updated with removal of marker" in page
+    assert "release 1 Jan 2027" in page  # within 12 months of release on 10 March 2026
+    with pytest.raises(PermissionDenied):
+        selectors.outstanding_removals(user=partnership.users[Role.POLICE_IOM_OFFICER])

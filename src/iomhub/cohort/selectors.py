@@ -99,6 +99,35 @@ def outstanding_checklist(*, user: User) -> Sequence[Registration]:
     return registrations
 
 
+def outstanding_removals(*, user: User) -> Sequence[Registration]:
+    """Ended registrations of people the user sees whose removal checklist (002 appendix 2) is not
+    complete, with ``outstanding`` set to the items still to do. Audited with the people listed."""
+    from iomhub.cohort.models import RemovalEntry
+
+    decision = decide(user, Action.COHORT_MANAGE)
+    if not decision:
+        deny(user=user, action=Action.COHORT_MANAGE, reason=decision.reason, object_type="registration")
+    outstanding = RemovalEntry.objects.filter(done_on__isnull=True, not_applicable=False)
+    registrations = list(
+        Registration.objects.filter(deregistration__checklist__in=outstanding, person__in=_visible_people(user))
+        .distinct()
+        .select_related("person", "deregistration")
+        .order_by("ended_on", "id")
+    )
+    by_record: dict[int, list[RemovalEntry]] = {}
+    for entry in outstanding.filter(deregistration__registration__in=registrations):
+        by_record.setdefault(entry.deregistration_id, []).append(entry)
+    for registration in registrations:
+        registration.outstanding = by_record.get(registration.deregistration.pk, [])  # type: ignore[attr-defined]
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="registration",
+        changes={"purpose": "outstanding removal checklist", "results": [r.person_id for r in registrations]},
+    )
+    return registrations
+
+
 def _visible_people(user: User) -> QuerySet[Person]:
     from iomhub.people.models import Person
 

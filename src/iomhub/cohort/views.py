@@ -44,7 +44,9 @@ if TYPE_CHECKING:
 @require_http_methods(["GET"])
 def outstanding(request: AuthedRequest) -> HttpResponse:
     registrations = selectors.outstanding_checklist(user=request.user)
-    return render(request, "cohort/outstanding.html", {"registrations": registrations})
+    removals = selectors.outstanding_removals(user=request.user)
+    reminders = selectors.reregistration_reminders(user=request.user, as_of=clock.today())
+    return render(request, "cohort/outstanding.html", {"registrations": registrations, "removals": removals, "reminders": reminders})
 
 
 @guarded(Action.COHORT_MANAGE, personal_data=True)
