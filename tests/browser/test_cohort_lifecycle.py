@@ -65,6 +65,7 @@ def test_every_lifecycle_page_passes_axe(session, partnership, width):
         (f"/cohort/registrations/{r}/deregister/", None),
         (f"/cohort/registrations/{r}/deregister/", submit),
         (f"/cohort/registrations/{leaver.pk}/removal/", submit),
+        ("/cohort/", None),
         ("/cohort/red-alerts/", None),
         ("/cohort/transfers/", None),
         (f"/cohort/transfers/{t}/", None),
