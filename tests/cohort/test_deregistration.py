@@ -321,3 +321,11 @@ def test_the_coordinators_page_lists_outstanding_removal_actions_and_re_registra
     assert "release 1 Jan 2027" in page  # within 12 months of release on 10 March 2026
     with pytest.raises(PermissionDenied):
         selectors.outstanding_removals(user=partnership.users[Role.POLICE_IOM_OFFICER])
+
+
+def test_the_adapter_accepts_a_timeline_function_taking_only_the_person(partnership, registration, timeline, monkeypatch):
+    import iomhub.casework
+
+    monkeypatch.setattr(iomhub.casework.selectors, "last_home_visit", lambda person_id: datetime.datetime(2026, 2, 20, 10, 30))
+    regime = selectors.regime_of(selectors._lifecycle_queryset().get(pk=registration.pk), datetime.date(2026, 3, 6))
+    assert regime.last_home_visit == datetime.date(2026, 2, 20)

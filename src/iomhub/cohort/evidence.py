@@ -17,6 +17,7 @@ deregistration page says the evidence is not available rather than guessing.
 from __future__ import annotations
 
 import datetime
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,12 +45,23 @@ def _load(name: str) -> Callable[..., Any] | None:
     return found if callable(found) else None
 
 
+def _call(function: Callable[..., Any], **given: Any) -> Any:
+    """Call ``function`` with the keyword arguments it accepts (the contract names them; a version
+    that takes fewer, e.g. only ``person_id``, still works)."""
+    parameters = inspect.signature(function).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return function(**given)
+    return function(**{name: value for name, value in given.items() if name in parameters})
+
+
 def last_home_visit(*, person_id: int, as_of: datetime.date) -> datetime.date | None:
     """The last home visit on or before ``as_of``; None when none or the timeline is not there."""
     load = _load("last_home_visit")
     if load is None:
         return None
-    found = load(person_id=person_id, as_of=as_of)
+    found = _call(load, person_id=person_id, as_of=as_of)
+    if isinstance(found, datetime.datetime):
+        return found.date()
     return found if isinstance(found, datetime.date) else None
 
 
@@ -61,7 +73,7 @@ def deregistration_facts(*, person_id: int, since: datetime.date, as_of: datetim
     load = _load("deregistration_facts")
     if load is None:
         return CaseworkFacts()
-    found = load(person_id=person_id, since=since, as_of=as_of)
+    found = _call(load, person_id=person_id, since=since, as_of=as_of)
     if isinstance(found, CaseworkFacts) or found is None:
         return found or CaseworkFacts()
     # Any object or mapping with the same names will do (casework need not import cohort).
