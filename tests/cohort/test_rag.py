@@ -176,3 +176,23 @@ def test_the_rag_page_changes_the_level(client, partnership, registration):
     assert Registration.objects.get(pk=registration.pk).rag == "red"
     client.force_login(partnership.users[Role.PROBATION_OFFICER])
     assert client.get(url).status_code == 403
+
+
+def test_prison_shows_pre_release_planning_from_three_months_before_release(client, partnership, registration):
+    from iomhub.justice.models import Sentence
+
+    change(partnership, registration, level="prison", changed_on=datetime.date(2026, 2, 1), reason="Remanded")
+    Sentence.objects.create(
+        person=partnership.ordinary,
+        sentenced_on=datetime.date(2026, 2, 20),
+        offence_committed_on=datetime.date(2026, 1, 10),
+        months=10,
+        effective_release_date=datetime.date(2026, 6, 2),
+    )
+    client.force_login(partnership.users[Role.PROBATION_OFFICER])
+    page = client.get(f"/cohort/registrations/{registration.pk}/").content.decode()
+    assert "Release 2 June 2026: plan from 2 March 2026" in page and ">Now<" in page
+    with clock.frozen(datetime.date(2026, 3, 1)):
+        assert ">Now<" not in client.get(f"/cohort/registrations/{registration.pk}/").content.decode()
+    # A partner without the justice section sees the registration but not the release date.
+    assert selectors.next_release_for(user=partnership.users["housing-worker"], person=partnership.ordinary, as_of=TODAY) is None

@@ -44,3 +44,9 @@ def test_reconsider_re_registration_twelve_months_before_release(release, recons
 def test_reconsider_needs_a_date():
     with pytest.raises(ValueError, match="release_date"):
         reconsider_reregistration_from(release_date="2031-06-30")  # type: ignore[arg-type]
+
+
+def test_pre_release_planning_starts_three_months_before_release():
+    from iomhub.rules.regime import pre_release_planning_from
+
+    assert pre_release_planning_from(release_date=D(2026, 5, 31)) == D(2026, 2, 28)

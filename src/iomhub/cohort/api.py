@@ -124,6 +124,8 @@ class RegimeSerializer(serializers.Serializer[Any]):
     review_due = serializers.DateField(source="review.due")
     review_overdue = serializers.BooleanField()
     red_alert = serializers.BooleanField()
+    release_on = serializers.DateField(allow_null=True, help_text="Prison: next release, where the justice record is shared with you")
+    pre_release_from = serializers.DateField(allow_null=True, help_text="Prison: pre-release planning starts (3 months before)")
 
 
 class RuleSerializer(serializers.Serializer[Any]):
@@ -243,7 +245,13 @@ def _detail(request: Request, registration: Registration) -> dict[str, Any]:
     return RegistrationDetailSerializer(
         {
             "registration": registration,
-            "regime": selectors.regime_of(registration, today) if current else None,
+            "regime": selectors.regime_of(
+                registration,
+                today,
+                release_on=selectors.next_release_for(user=request.user, person=registration.person, as_of=today),  # type: ignore[arg-type]
+            )
+            if current
+            else None,
             "deregistration_rules": advice,
             "deregistration": getattr(registration, "deregistration", None),
         }

@@ -37,7 +37,9 @@ def registrations_for_person(*, user: User, person: Person) -> list[Registration
     registrations = list(_lifecycle_queryset().filter(person=person))
     today = clock.today()
     for r in registrations:
-        r.regime = regime_of(r, today) if r.is_current and r.started_on <= today else None  # type: ignore[attr-defined]
+        current = r.is_current and r.started_on <= today
+        release = next_release_for(user=user, person=person, as_of=today) if current and r.rag == "prison" else None
+        r.regime = regime_of(r, today, release_on=release) if current else None  # type: ignore[attr-defined]
     if registrations:
         audit.record(
             actor=user,
@@ -209,6 +211,12 @@ class Regime:
     next_home_visit: datetime.date | None
     last_review: datetime.date | None
     review: ReviewDue
+    release_on: datetime.date | None = None  # Prison: the next release date, where the justice record is shared
+    pre_release_from: datetime.date | None = None
+
+    @property
+    def pre_release_due(self) -> bool:
+        return self.pre_release_from is not None and self.as_of >= self.pre_release_from
 
     @property
     def regime_text(self) -> str:
@@ -233,10 +241,11 @@ class Regime:
         return self.rag == "red-alert"
 
 
-def regime_of(registration: Registration, as_of: datetime.date) -> Regime:
+def regime_of(registration: Registration, as_of: datetime.date, *, release_on: datetime.date | None = None) -> Regime:
     """The regime of a current registration on ``as_of``: pure rules over what is recorded, with the
     last home visit from the case timeline when it is there (``cohort.evidence``). Callers have
-    authorised the read of ``registration``."""
+    authorised the read of ``registration``; ``release_on`` (see ``next_release_for``) only where
+    the user may see the justice record."""
     from iomhub.cohort import evidence
     from iomhub.rules import regime
 
@@ -266,7 +275,25 @@ def regime_of(registration: Registration, as_of: datetime.date) -> Regime:
             last_review=last_review,
             transferred_in_on=registration.transferred_in_on,
         ),
+        release_on=release_on if rag == "prison" else None,
+        pre_release_from=regime.pre_release_planning_from(release_date=release_on) if release_on and rag == "prison" else None,
     )
+
+
+def next_release_for(*, user: User, person: Person, as_of: datetime.date) -> datetime.date | None:
+    """The person's next release date from custody (the justice record's effective date), or None
+    when there is none or the justice section is not shared with ``user``."""
+    from iomhub.justice.models import Sentence
+
+    if not can(user, Action.PERSON_VIEW, person, section=Section.JUSTICE):
+        return None
+    found: datetime.date | None = (
+        Sentence.objects.filter(person=person, sentenced_on__lte=as_of, effective_release_date__gt=as_of)
+        .order_by("effective_release_date")
+        .values_list("effective_release_date", flat=True)
+        .first()
+    )
+    return found
 
 
 def _lifecycle_queryset() -> QuerySet[Registration]:

@@ -139,7 +139,11 @@ def registration(request: AuthedRequest, registration_id: int) -> HttpResponse:
     ctx: dict[str, Any] = {
         "registration": found,
         "person": found.person,
-        "regime": selectors.regime_of(found, today) if found.is_current and found.started_on <= today else None,
+        "regime": selectors.regime_of(
+            found, today, release_on=selectors.next_release_for(user=request.user, person=found.person, as_of=today)
+        )
+        if found.is_current and found.started_on <= today
+        else None,
         "advice": selectors.deregistration_advice(user=request.user, registration=found, as_of=today) if found.is_current else None,
         "deregistration": getattr(found, "deregistration", None),
         "may_rag": can(request.user, Action.COHORT_RAG),

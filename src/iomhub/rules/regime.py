@@ -114,6 +114,11 @@ def earliest_deregistration(*, registered_on: datetime.date) -> datetime.date:
     return add_months(require_date("registered_on", registered_on), MINIMUM_ON_SCHEME_MONTHS)
 
 
+def pre_release_planning_from(*, release_date: datetime.date) -> datetime.date:
+    """Prison: the pre-release plan starts 3 months before release (002 appendix 1)."""
+    return add_months(require_date("release_date", release_date), -3)
+
+
 def reconsider_reregistration_from(*, release_date: datetime.date) -> datetime.date:
     """Deregistered for 5 years or more of custody: the case is brought back to the referral and
     review meeting 12 months before release to consider re-registration (002 §2)."""
