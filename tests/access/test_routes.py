@@ -54,6 +54,8 @@ EXPECTED: dict[str, RouteRule] = {
     "people/<int:person_id>/markers/new/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/export.json": page(Action.PERSON_EXPORT, personal=True),
     "people/<int:person_id>/break-glass/": page(Action.PERSON_BREAK_GLASS, personal=True),
+    "people/<int:person_id>/merge/": page(Action.PERSON_MERGE, personal=True),
+    "people/<int:person_id>/merges/": page(Action.PERSON_MERGE, personal=True),
     "people/<int:person_id>/justice/": page(Action.PERSON_VIEW, personal=True),
     "people/<int:person_id>/justice/<slug:kind>/new/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/justice/warrants/<int:warrant_id>/executed/": page(Action.PERSON_CHANGE, personal=True),
@@ -273,6 +275,8 @@ EXERCISES: dict[str, Exercise] = {
         Role.CHAIR, "restricted", (("post", {"reason": "Urgent safeguarding concern raised by the duty officer"}, "break-glass"),)
     ),
     "people/<int:person_id>/<slug:tab>/": Exercise("housing-worker", "housing_case", (_get("view"),)),
+    "people/<int:person_id>/merge/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "people/<int:person_id>/merges/": Exercise(Role.IG_LEAD, "ordinary", (_get("view"),)),
     "people/<int:person_id>/justice/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
     "people/<int:person_id>/justice/<slug:kind>/new/": Exercise(
         Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"), ("post", ARREST_FORM, "create"))

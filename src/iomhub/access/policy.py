@@ -22,6 +22,8 @@ access, confidentiality, information exchange"):
 - The cohort's administration (the adoption checklist, outstanding items, the candidate list) is
   the coordinator's and the chair's (002 §2: the coordinator keeps the record sheet). So are
   reviews and the steps of a transfer (002 §4).
+- Merging a duplicate record into the one kept, and undoing a merge, is for the coordinator and the
+  information governance lead, each only for people they see without breaking glass (issue 5 §2).
 - A registration's RAG level is recorded by the coordinator or chair from the meeting, or by a
   police IOM officer (who publishes the Red Alert wanted notice, 002 appendix 1). Deregistration
   and accepting a transfer at the receiving meeting are the chair's decisions (002 §2, §4).
@@ -68,6 +70,7 @@ class Action(StrEnum):
     COHORT_MANAGE = "cohort.manage"
     COHORT_RAG = "cohort.rag"
     COHORT_DECIDE = "cohort.decide"
+    PERSON_MERGE = "person.merge"
 
 
 CORE_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.SUBSTANCE_MISUSE, Role.COORDINATOR, Role.CHAIR})
@@ -78,6 +81,10 @@ USER_VIEW_ROLES = frozenset({Role.IG_LEAD, Role.SYSTEM_ADMIN, Role.COORDINATOR})
 REFERRER_ROLES = CORE_ROLES | {Role.PARTNER_WORKER}
 REFERRAL_OVERSIGHT_ROLES = frozenset({Role.COORDINATOR, Role.CHAIR})
 RAG_ROLES = REFERRAL_OVERSIGHT_ROLES | {Role.POLICE_IOM_OFFICER}
+# Merging a duplicate record, and undoing a merge (issue 5 §2): the coordinator keeps the
+# partnership's records (002 §2) and the information governance lead answers for their accuracy
+# (subject access, audit). Nobody else: a wrong merge shows one person's history on another's record.
+MERGE_ROLES = frozenset({Role.COORDINATOR, Role.IG_LEAD})
 REFERRAL_ACTIONS = frozenset({"referral.create", "referral.view", "referral.decide"})
 
 
@@ -161,6 +168,12 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
         return Decision(user.has_role(Role.CHAIR), "the chair decides")
     if action in REFERRAL_ACTIONS:
         return _decide_referral(user, action, obj)
+    if action is Action.PERSON_MERGE:
+        if not roles & MERGE_ROLES:
+            return Decision(False, "only a coordinator or information governance lead merges records")
+        if obj is None:
+            return Decision(True, "coordinator or information governance lead")
+        return Decision(_sees_person_normally(user, obj), "coordinator or information governance lead who sees the person")
     if obj is None:
         return Decision(False, f"{action} needs a person")
     person: Person = obj

@@ -114,3 +114,63 @@ class ContactNumberForm(GovukForm):
 class MarkerForm(GovukForm):
     kind = forms.ChoiceField(label="Warning or marker", choices=Marker.Kind.choices, widget=forms.RadioSelect)
     note = forms.CharField(label="Details (optional)", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MergeChooseForm(GovukForm):
+    """Which record is this duplicate to be merged into? (issue 5 §2)"""
+
+    into = forms.ChoiceField(
+        label="Which record is the same person?",
+        widget=forms.RadioSelect,
+    )
+    record_number = forms.IntegerField(
+        label="Record number of the record to keep (if it is not listed)",
+        help_text="The number at the end of the record's web address, for example 1234 in /people/1234/",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Record number must be a whole number, like 1234", "min_value": "Record number must be 1 or more"},
+    )
+
+    def __init__(self, *args: Any, matches: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        into = self.fields["into"]
+        assert isinstance(into, forms.ChoiceField)
+        into.choices = [*matches, ("other", "Another record (enter its record number)")]
+        self.fields["into"].error_messages["required"] = "Select the record to keep, or enter its record number"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("into") == "other" and not data.get("record_number") and "record_number" not in self.errors:
+            self.add_error("record_number", "Enter the record number of the record to keep")
+        return data
+
+    @property
+    def chosen(self) -> int:
+        into = self.cleaned_data["into"]
+        return int(self.cleaned_data["record_number"] if into == "other" else into)
+
+
+class MergeReasonForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are these two records the same person?",
+        help_text="For example, the same PNC history, or confirmed by the custody record. This is kept with the merge and in the audit log.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Enter why these two records are the same person"
+
+
+class UndoMergeReasonForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is this merge being undone?",
+        help_text="This is kept with the merge and in the audit log.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Enter why this merge is being undone"

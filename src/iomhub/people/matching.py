@@ -364,7 +364,8 @@ def _candidate_people(candidate: Identity) -> list[Person]:
         q |= Q(date_of_birth__in=dates)
         alias_people = Alias.objects.filter(date_of_birth__in=dates).values_list("person_id", flat=True)
         q |= Q(pk__in=list(alias_people[:500]))
-    return list(Person.objects.filter(q).prefetch_related("aliases")[:2000])
+    # A duplicate merged into another record is not offered: its names are an alias of that record.
+    return list(Person.objects.filter(q, merged_into__isnull=True).prefetch_related("aliases")[:2000])
 
 
 def find_matches(candidate: Identity, *, exclude: Iterable[int] = ()) -> list[PossibleMatch]:

@@ -86,6 +86,9 @@ class Person(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A duplicate merged into another record is kept (never deleted) and points at the record kept;
+    # its records have moved there (see ``PersonMerge``, which can put them back).
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+")
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -194,3 +197,41 @@ class Marker(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class PersonMerge(models.Model):
+    """One duplicate record merged into the record kept (issue 5 §2), with exactly what moved, so
+    that undoing it puts every row back. ``moved`` is ``{"app_label.model.field": [row ids]}``;
+    ``duplicate_identity`` the duplicate's names, date of birth and identifiers at the merge;
+    ``identifiers_copied`` the identifiers the kept record lacked and took from the duplicate."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    duplicate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_absorbed")
+    reason = models.TextField()
+    merged_at = models.DateTimeField(default=timezone.now)
+    merged_by = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="+")
+    moved = models.JSONField(default=dict)
+    duplicate_identity = models.JSONField(default=dict)
+    identifiers_copied = models.JSONField(default=dict)
+    alias = models.ForeignKey(Alias, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey("access.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["duplicate"], condition=models.Q(undone_at__isnull=True), name="one_live_merge_per_duplicate"),
+            models.CheckConstraint(condition=~models.Q(kept=models.F("duplicate")), name="merge_not_into_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Person {self.duplicate_id} merged into {self.kept_id}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.undone_at is None
+
+    @property
+    def rows_moved(self) -> int:
+        return sum(len(ids) for ids in self.moved.values())

@@ -26,7 +26,8 @@ SEARCH_LIMIT = 50
 
 
 def people_visible_to(user: User) -> QuerySet[Person]:
-    return Person.objects.filter(people_filter(user))
+    """The people ``user`` sees, less duplicates merged into another record (their records moved)."""
+    return Person.objects.filter(people_filter(user), merged_into__isnull=True)
 
 
 def person_get_for(*, user: User, person_id: int | str, section: str = Section.IDENTITY, audit_read: bool = True) -> Person:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from iomhub.people import views
+from iomhub.people import merge_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:person_id>/markers/new/", views.child_new, {"kind": "markers"}, name="marker-new"),
     path("<int:person_id>/export.json", views.export, name="export"),
     path("<int:person_id>/break-glass/", views.break_glass, name="break-glass"),
+    path("<int:person_id>/merge/", merge_views.merge, name="merge"),
+    path("<int:person_id>/merges/", merge_views.merges, name="merges"),
     path("<int:person_id>/justice/", include("iomhub.justice.urls")),  # the Justice tab (issue 4)
     path("<int:person_id>/<slug:tab>/", views.tab, name="tab"),
 ]

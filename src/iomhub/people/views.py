@@ -100,6 +100,7 @@ def _person_context(request: AuthedRequest, person: Person, active: str) -> dict
         "can_edit_contact": can(request.user, Action.PERSON_CHANGE, person, section=Section.CONTACT),
         "can_edit_markers": can(request.user, Action.PERSON_CHANGE, person, section=Section.MARKERS),
         "can_export": can(request.user, Action.PERSON_EXPORT, person),
+        "can_merge": can(request.user, Action.PERSON_MERGE, person),
     }
 
 
@@ -178,6 +179,12 @@ def summary(request: AuthedRequest, person_id: int) -> HttpResponse:
         if can(request.user, Action.PERSON_SEARCH) and request.user.has_role("chair"):
             return render(request, "people/not_found.html", {"person_id": person_id, "may_break_glass": True}, status=404)
         raise
+    if person.merged_into_id is not None:
+        from iomhub.people.merging import final_record
+
+        kept = final_record(person)
+        messages.info(request, f"{person.full_name} (record {person.pk}) was merged into this record: its records are here.")
+        return redirect("people:summary", person_id=kept.pk)
     ctx = _person_context(request, person, "summary")
     ctx.update(
         aliases=list(person.aliases.all()),
