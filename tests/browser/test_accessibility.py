@@ -42,6 +42,10 @@ def _pages(p):
         ("ig-lead", "/audit/", None),
         ("ig-lead", f"/audit/?person={person}", None),
         ("ig-lead", "/users/", None),
+        ("ig-lead", f"/people/{housing_case}/merge/", None),
+        ("ig-lead", f"/people/{housing_case}/merge/", submit),
+        ("ig-lead", f"/people/{housing_case}/merge/?into={person}", None),  # refused: both have the police involved
+        ("ig-lead", f"/people/{person}/merges/", None),
         ("performance-lead", "/", None),
     ]
 

@@ -119,6 +119,12 @@ def test_the_same_flow_through_the_api(client, partnership):
     registration = Registration.objects.get(pk=decided.json()["registration_id"])
     assert registration.domestic_abuse and registration.rag == "amber"
     assert client.get(f"/api/v1/referrals/{body['id']}/decision").json()[0]["chair_name"]
+    # The registration, its flags and its initial RAG are read back through the API too.
+    read = client.get(f"/api/v1/registrations/{registration.pk}")
+    assert read.status_code == 200, read.json()
+    detail = read.json()["registration"]
+    assert detail["rag"] == "amber" and detail["domestic_abuse"] is True and detail["person"] == registration.person_id
+    assert [step["level"] for step in detail["rag_history"]] == ["amber"]
 
 
 def test_submitting_an_incomplete_referral_names_every_missing_answer_and_keeps_it_a_draft(client, partnership):
