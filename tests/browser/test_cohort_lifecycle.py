@@ -108,3 +108,67 @@ def test_police_publish_a_red_alert_and_the_chair_removes_a_case(session, partne
     page.wait_for_load_state()
     session.assert_accessible("registration after removal")
     assert "POM Jo Bloggs" in page.content() and "Outstanding" in page.content()
+
+
+def _date(page, prefix: str, day: datetime.date) -> None:
+    page.fill(f"[name='{prefix}_day']", str(day.day))
+    page.fill(f"[name='{prefix}_month']", str(day.month))
+    page.fill(f"[name='{prefix}_year']", str(day.year))
+
+
+def test_the_coordinator_reviews_and_walks_a_transfer_the_chair_accepts(session, partnership):
+    ordinary, *_ = _data(partnership)
+    from iomhub.cohort.models import Transfer
+
+    Transfer.objects.update(status="withdrawn", closed_reason="Test set-up")
+    today = clock.today()
+    page = session.page
+    session.sign_in("iom-coordinator", PASSWORD)
+    session.go(f"/cohort/registrations/{ordinary.pk}/")
+    assert "Remove from IOM" not in page.content()  # the chair's decision
+    page.click("a:has-text('Record a review')")
+    _date(page, "reviewed_on", today)
+    page.check("input[name='outcome'][value='retain']")
+    page.fill("[name='notes']", "Engaging well with treatment")
+    page.click("button:has-text('Save')")
+    page.wait_for_load_state()
+    assert "Engaging well with treatment" in page.content()
+    page.click("a:has-text('Propose a transfer')")
+    page.check("input[name='kind'][value='internal']")
+    page.select_option("[name='to_team']", label="Hastings IOM")
+    for name, value in PACK.items():
+        page.fill(f"[name='{name}']", value)
+    page.click("button:has-text('Save')")
+    page.wait_for_load_state()
+    transfer_url = page.url.removeprefix(session.base)
+    page.click("a:has-text('Record the joint home visit')")
+    _date(page, "visited_on", today)
+    page.fill("[name='police_officer']", "PC Lee")
+    page.fill("[name='probation_officer']", "PO Taylor")
+    page.check("input[name='address_suitable'][value='yes']")
+    page.click("button:has-text('Save')")
+    page.wait_for_load_state()
+    page.click("a:has-text('Record the named SPOC')")
+    page.fill("[name='spoc_name']", "DC Ali Khan")
+    page.fill("[name='spoc_contact']", "01424 000000")
+    page.click("button:has-text('Save')")
+    page.wait_for_load_state()
+    assert "the receiving meeting's decision" not in page.content()
+    assert session.go(transfer_url + "decision/").status == 403
+    session.sign_out()
+    session.sign_in("chair", PASSWORD)
+    session.go(transfer_url)
+    page.click("a:has-text('Record the receiving meeting')")
+    page.check("input[name='accepted'][value='yes']")
+    _date(page, "decided_on", today)
+    page.fill("[name='meeting']", "Hastings IOM meeting")
+    page.click("button:has-text('Save')")
+    page.wait_for_load_state()
+    page.click("a:has-text('Record deselection')")
+    _date(page, "deselected_on", today)
+    page.click("button:has-text('Save')")
+    page.wait_for_load_state()
+    session.assert_accessible("completed transfer")
+    assert "Completed" in page.content()
+    session.go(f"/people/{partnership.ordinary.pk}/")
+    assert "Hastings IOM" in page.content()

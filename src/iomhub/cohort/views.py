@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
+from iomhub.access.errors import deny
 from iomhub.access.models import Section
-from iomhub.access.policy import Action, can
+from iomhub.access.policy import Action, can, decide
 from iomhub.access.routes import guarded
 from iomhub.cohort import selectors, services
 from iomhub.cohort.forms import (
@@ -31,6 +32,7 @@ from iomhub.cohort.forms import (
     TransferForm,
     step_data,
 )
+from iomhub.cohort.models import TransferKind
 from iomhub.people import selectors as people_selectors
 from iomhub.web.forms import GovukForm
 from iomhub.web.http import AuthedRequest
@@ -354,6 +356,17 @@ def transfer_step(request: AuthedRequest, transfer_id: int, transfer_step: str) 
     if step not in STEP_FORMS:
         raise Http404("No such step")
     found = selectors.transfer_get(user=request.user, transfer_id=transfer_id)
+    if step == "decision" and found.kind != TransferKind.EXTERNAL_OUT:
+        decision = decide(request.user, Action.COHORT_DECIDE)
+        if not decision:  # the receiving meeting's decision on a case coming here is the chair's (002 §4)
+            deny(
+                user=request.user,
+                action=Action.COHORT_DECIDE,
+                reason=decision.reason,
+                object_type="transfer",
+                object_id=found.pk,
+                person_id=found.person_id,
+            )
     form = STEP_FORMS[step](request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = step_data(step, form.cleaned_data)
