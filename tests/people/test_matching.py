@@ -66,6 +66,33 @@ SAME_PERSON: list[tuple[str, Identity, str]] = [
         Identity("Shane", "Doyle", D(1990, 9, 9), aliases=(NameRecord("William", "O'Sullivan-Hart", D(1988, 3, 7)),)),
         "entered alias",
     ),
+    # The same identifier typed in another format (spaces, lower case, no leading zeros).
+    (
+        "PNC ID without leading zeros, lower case",
+        matching.identity_from(first_name="Zed", last_name="Nobody", date_of_birth=None, identifiers={"pnc_id": "2012/52494q"}),
+        "same PNC ID",
+    ),
+    (
+        "PNC ID typed with spaces",
+        matching.identity_from(first_name="Zed", last_name="Nobody", date_of_birth=None, identifiers={"pnc_id": "2012 0052494 Q"}),
+        "same PNC ID",
+    ),
+    (
+        "NI number in lower case with spaces",
+        matching.identity_from(first_name="Zed", last_name="Nobody", date_of_birth=None, identifiers={"ni_number": "ab 12 34 56 c"}),
+        "same National Insurance",
+    ),
+    (
+        "prison number in lower case",
+        matching.identity_from(first_name="Zed", last_name="Nobody", date_of_birth=None, identifiers={"prison_number": "a1234bc"}),
+        "same prison number",
+    ),
+    ("double-barrelled surname the other way round", Identity("William", "Hart-O'Sullivan", D(1988, 3, 7)), "double-barrelled"),
+    ("double-barrelled surname run together", Identity("William", "OSullivanHart", D(1988, 3, 7)), "same surname"),
+    ("written abbreviation Wm", Identity("Wm", "O'Sullivan-Hart", D(1988, 3, 7)), "common form of William"),
+    ("middle name added", Identity("William", "O'Sullivan-Hart", D(1988, 3, 7), middle_names="James"), "same date of birth"),
+    ("nickname, surname typo and transposed date together", Identity("Billy", "O'Sulivan-Hart", D(1988, 7, 3)), "day and month swapped"),
+    ("one digit of the decade mistyped", Identity("William", "O'Sullivan-Hart", D(1998, 3, 7)), "differs by one digit"),
 ]
 
 DIFFERENT_PEOPLE: list[tuple[str, Identity]] = [

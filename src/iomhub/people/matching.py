@@ -50,21 +50,22 @@ IDENTIFIER_LABELS: dict[str, str] = {
 
 # Common English given-name short forms, after the public nickname list maintained by Carlton
 # Northern (github.com/carltonnorthern/nicknames, Apache-2.0), cut down to names common in the
-# offender population of England and Wales. Each group is one set of equivalent names.
+# offender population of England and Wales, with the written abbreviations older records use (Wm, Jas,
+# Thos, Jos). Each group is one set of equivalent names.
 _NICKNAME_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("william", "will", "bill", "billy", "liam", "willie", "willy"),
+    ("william", "will", "bill", "billy", "liam", "willie", "willy", "wm"),
     ("robert", "rob", "robbie", "bob", "bobby", "bert"),
     ("richard", "rich", "richie", "rick", "ricky", "dick"),
     ("michael", "mike", "mick", "micky", "mickey", "mikey"),
-    ("james", "jim", "jimmy", "jamie", "jimbo"),
+    ("james", "jim", "jimmy", "jamie", "jimbo", "jas"),
     ("john", "jack", "johnny", "jonny"),
     ("jonathan", "jon", "jonny", "jono"),
-    ("thomas", "tom", "tommy"),
+    ("thomas", "tom", "tommy", "thos"),
     ("christopher", "chris", "kit", "christy"),
     ("anthony", "tony", "ant"),
     ("daniel", "dan", "danny"),
     ("david", "dave", "davey", "davy"),
-    ("joseph", "joe", "joey"),
+    ("joseph", "joe", "joey", "jos"),
     ("edward", "ed", "eddie", "eddy", "ted", "teddy", "ned"),
     ("stephen", "steven", "steve", "stevie"),
     ("matthew", "matt", "matty"),
