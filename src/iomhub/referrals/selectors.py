@@ -16,6 +16,7 @@ from iomhub.referrals.models import Referral
 if TYPE_CHECKING:
     from iomhub.access.models import User
     from iomhub.people.models import Person
+    from iomhub.referrals.ogrs import OgrsDerivation
 
 
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
@@ -77,3 +78,30 @@ def referral_get_for(*, user: User, referral_id: int | str, audit_read: bool = T
     if audit_read:
         audit.record(actor=user, action=AuditAction.VIEW, object_type="referral", object_id=referral.pk, person_id=referral.person_id)
     return referral
+
+
+def ogrs3_for_referral(*, user: User, referral: Referral) -> OgrsDerivation | None:
+    """OGRS3 computed from the referred person's justice record (``referrals.ogrs``), for a user
+    who has read the referral and may see that person's justice section; None otherwise (no
+    person linked yet, or the justice record is not shared with the user). Audited as a view."""
+    import datetime
+
+    from iomhub import clock
+    from iomhub.access.models import Section
+    from iomhub.referrals.ogrs import derive
+
+    person = referral.person
+    if person is None or not decide(user, Action.PERSON_VIEW, person, section=Section.JUSTICE):
+        return None
+    as_of = referral.referral_date or (referral.submitted_at.date() if referral.submitted_at else clock.today())
+    assert isinstance(as_of, datetime.date)
+    derivation = derive(person, as_of)
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="ogrs3",
+        object_id=referral.pk,
+        person_id=person.pk,
+        changes={"section": Section.JUSTICE, "as_of": as_of, "computed": derivation.computed},
+    )
+    return derivation

@@ -329,6 +329,20 @@ def referral_update(*, acting_user: User, referral: Referral, answers: dict[str,
     return current
 
 
+def _computed_ogrs(acting_user: User, referral: Referral) -> int | None:
+    """The two-year OGRS3 percentage from the referred person's justice record (``referrals.ogrs``),
+    where the person is linked, the submitter may see their justice section, and the inputs are
+    there; else None (the score stays as entered, or empty)."""
+    from iomhub.access.models import Section
+    from iomhub.referrals.ogrs import derive
+
+    person = referral.person
+    if person is None or not decide(acting_user, Action.PERSON_VIEW, person, section=Section.JUSTICE):
+        return None
+    derivation = derive(person, referral.referral_date or clock.today())
+    return derivation.result.two_year_percent if derivation.result is not None else None
+
+
 def referral_submit(*, acting_user: User, referral: Referral) -> Referral:
     """Submit a complete draft for the referral meeting; refuse (naming each answer) if incomplete."""
     _authorise(acting_user, Action.REFERRAL_CREATE, referral)
@@ -339,10 +353,15 @@ def referral_submit(*, acting_user: User, referral: Referral) -> Referral:
         missing = missing_answers(current)
         if missing:
             raise ValidationError(missing)
+        before = {"status": current.status, "ogrs_score": current.ogrs_score, "ogrs_source": current.ogrs_source}
         current.status = Referral.Status.SUBMITTED
         current.submitted_at = timezone.now()
         if current.ogrs_score is not None and not current.ogrs_source:
             current.ogrs_source = Referral.OgrsSource.ENTERED
+        elif current.ogrs_score is None:
+            computed = _computed_ogrs(acting_user, current)
+            if computed is not None:
+                current.ogrs_score, current.ogrs_source = computed, Referral.OgrsSource.COMPUTED
         current.save()
         audit.record(
             actor=acting_user,
@@ -350,7 +369,10 @@ def referral_submit(*, acting_user: User, referral: Referral) -> Referral:
             object_type="referral",
             object_id=current.pk,
             person_id=current.person_id,
-            changes=audit.diff({"status": Referral.Status.DRAFT}, {"status": current.status}),
+            changes=audit.diff(
+                before,
+                {"status": current.status, "ogrs_score": current.ogrs_score, "ogrs_source": current.ogrs_source},
+            ),
         )
     return current
 

@@ -263,6 +263,7 @@ def referral_detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
             "decisions": list(referral.decisions.select_related("chair")),
             "editable": editable,
             "may_decide": may_decide,
+            "ogrs": selectors.ogrs3_for_referral(user=request.user, referral=referral),
         },
     )
 

@@ -1,0 +1,105 @@
+"""OGRS3 for a referral, computed by ``iomhub.rules.ogrs3`` where the justice record holds its inputs
+(issue 5 §1: "OGRS score (computed by iomhub.rules.ogrs3 where the inputs are known, or entered)";
+002 §4 asks every referral to weigh it).
+
+The inputs (reference/instruments.md §3, after Hansard 22 January 2009) and where they come from:
+
+- sex: the person's record (male or female; OGRS3 has no other coefficients);
+- sanctions: the convictions and cautions on the justice record (``CourtOutcome``) up to the day,
+  the current one included; the latest is the *current* sanction, the earliest the *first*;
+- offence group: the OGRS3 group of the current sanction's offences (from the Home Office offence
+  catalogue; the first offence that has one);
+- start of follow-up: the release date of a custodial sentence passed on or after the current
+  conviction (if the person has been released), else the date of the current sanction;
+- ages: whole years from the date of birth to each of those dates.
+
+Where an input is missing the score is not computed and the reason is given, so the referrer can
+enter a score from OASys instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from iomhub.rules import ogrs3 as rules_ogrs3
+from iomhub.rules._dates import whole_years_between
+
+if TYPE_CHECKING:
+    from iomhub.people.models import Person
+
+
+@dataclass(frozen=True)
+class OgrsDerivation:
+    """The OGRS3 result (or None) and how each input was found, or why it could not be."""
+
+    result: rules_ogrs3.Ogrs3Result | None
+    inputs: tuple[str, ...] = ()
+    missing: str = ""
+
+    @property
+    def computed(self) -> bool:
+        return self.result is not None
+
+
+def derive(person: Person, as_of: datetime.date) -> OgrsDerivation:
+    """OGRS3 from ``person``'s record and justice record as on ``as_of``. Callers have authorised
+    the read of the person's justice section."""
+    from iomhub.justice.models import CourtOutcome, Disposal, Sentence
+
+    if person.sex not in ("male", "female"):
+        return OgrsDerivation(None, missing="The person's sex is not recorded as male or female, which OGRS3 needs.")
+    sanctions = list(
+        CourtOutcome.objects.filter(person=person, decided_on__lte=as_of).order_by("decided_on", "id").prefetch_related("offences__code")
+    )
+    if not sanctions:
+        return OgrsDerivation(None, missing="No conviction or caution is recorded on the justice record.")
+    first, current = sanctions[0], sanctions[-1]
+    groups = [o.code.ogrs3_group for o in sorted(current.offences.all(), key=lambda o: o.pk) if o.code.ogrs3_group]
+    if not groups:
+        return OgrsDerivation(
+            None, missing=f"The current conviction or caution ({current.decided_on:%-d %B %Y}) has no offence with an OGRS3 offence group."
+        )
+    followup, followup_why = current.decided_on, f"the date of the current sanction, {current.decided_on:%-d %B %Y}"
+    if current.disposal == Disposal.CUSTODY:
+        released = (
+            Sentence.objects.filter(person=person, sentenced_on__gte=current.decided_on, release_date__isnull=False)
+            .order_by("sentenced_on", "id")
+            .first()
+        )
+        release = released.effective("release_date") if released is not None else None
+        if isinstance(release, datetime.date) and release <= as_of:
+            followup, followup_why = release, f"release from custody on {release:%-d %B %Y}"
+        else:
+            return OgrsDerivation(
+                None, missing="The person has not yet been released from the custodial sentence of the current conviction."
+            )
+    dob = person.date_of_birth
+    ages = {
+        "followup": whole_years_between(dob, followup),
+        "current": whole_years_between(dob, current.decided_on),
+        "first": whole_years_between(dob, first.decided_on),
+    }
+    try:
+        result = rules_ogrs3.ogrs3(
+            sex=person.sex,
+            age_at_start_of_followup=ages["followup"],
+            age_at_current_conviction=ages["current"],
+            age_at_first_sanction=ages["first"],
+            total_sanctions=len(sanctions),
+            offence_group=groups[0],
+        )
+    except ValueError as exc:
+        return OgrsDerivation(None, missing=f"The justice record does not give valid OGRS3 inputs: {exc}.")
+    return OgrsDerivation(
+        result,
+        inputs=(
+            f"Sex: {person.sex} (person's record)",
+            f"Sanctions: {len(sanctions)} convictions or cautions on the justice record, the current one included",
+            f"Current sanction: {current.get_disposal_display().lower()} on {current.decided_on:%-d %B %Y}, aged {ages['current']}",
+            f"First sanction: {first.decided_on:%-d %B %Y}, aged {ages['first']}",
+            f"Offence group: {groups[0]} (the current sanction's offence, from the offence catalogue)",
+            f"Start of follow-up: {followup_why}, aged {ages['followup']}",
+        ),
+    )
