@@ -329,3 +329,31 @@ def test_the_adapter_accepts_a_timeline_function_taking_only_the_person(partners
     monkeypatch.setattr(iomhub.casework.selectors, "last_home_visit", lambda person_id: datetime.datetime(2026, 2, 20, 10, 30))
     regime = selectors.regime_of(selectors._lifecycle_queryset().get(pk=registration.pk), datetime.date(2026, 3, 6))
     assert regime.last_home_visit == datetime.date(2026, 2, 20)
+
+
+def test_a_required_deregistration_cannot_be_reviewed_as_retain_and_is_listed(client, partnership, registration):
+    as_of = datetime.date(2026, 3, 10)
+    with clock.frozen(as_of):
+        services.registration_circumstances(
+            acting_user=partnership.users[Role.COORDINATOR], registration=registration, mappa_level=3, other_forum=""
+        )
+        with pytest.raises(ValidationError) as raised:
+            services.review_record(
+                acting_user=partnership.users[Role.COORDINATOR],
+                registration=registration,
+                reviewed_on=as_of,
+                outcome="retain",
+                notes="Fine",
+            )
+        assert "MAPPA level 3" in raised.value.message_dict["outcome"][0]
+        services.review_record(
+            acting_user=partnership.users[Role.COORDINATOR], registration=registration, reviewed_on=as_of, outcome="drop", notes="MAPPA 3"
+        )
+        [(found, codes)] = selectors.deregistrations_required(user=partnership.users[Role.COORDINATOR], as_of=as_of)
+        assert found.pk == registration.pk and codes == ["mappa-level-3"]
+        client.force_login(partnership.users[Role.COORDINATOR])
+        assert "Deregistration required" in client.get("/cohort/").content.decode()
+    services.registration_circumstances(
+        acting_user=partnership.users[Role.COORDINATOR], registration=registration, mappa_level=2, other_forum=""
+    )
+    assert selectors.deregistrations_required(user=partnership.users[Role.COORDINATOR], as_of=as_of) == []

@@ -377,6 +377,33 @@ def reviews_due(
     return rows
 
 
+def deregistrations_required(
+    *, user: User, registrations: Sequence[Registration] | None = None, as_of: datetime.date
+) -> list[tuple[Registration, list[str]]]:
+    """Current registrations (of ``registrations``, or all the user sees) that a rule requires to be
+    deregistered on ``as_of`` (a custodial sentence of 5 years or more; MAPPA level 3; 002 §2), with
+    the rule codes. For coordinators and chairs (the dashboard); audited as a search."""
+    from iomhub.cohort.advice import advise
+
+    if not can(user, Action.COHORT_MANAGE):
+        deny(user=user, action=Action.COHORT_MANAGE, reason="coordinator or chair", object_type="registration")
+    queryset = _lifecycle_queryset().filter(ended_on__isnull=True, started_on__lte=as_of, person__in=_visible_people(user))
+    if registrations is not None:
+        queryset = queryset.filter(pk__in=[r.pk for r in registrations])
+    rows = []
+    for registration in queryset:
+        required = advise(registration, as_of, justice_shared=True).required
+        if required:
+            rows.append((registration, required))
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="registration",
+        changes={"purpose": "deregistration required", "as_of": as_of, "results": [r.person_id for r, _ in rows]},
+    )
+    return rows
+
+
 def _plan_shared(user: User) -> bool:
     from iomhub.access.policy import sections_for
 

@@ -340,6 +340,16 @@ def review_record(
         current = _current(registration)
         if reviewed_on and current.reviews.filter(reviewed_on=reviewed_on).exists():
             errors.setdefault("reviewed_on", []).append("A review is already recorded on this date")
+        if outcome == Review.Outcome.RETAIN and reviewed_on and "reviewed_on" not in errors:
+            from iomhub.cohort.advice import LABELS, advise
+
+            # Coordinators and chairs see the whole record, so the rule may use the justice record.
+            required = advise(current, reviewed_on, justice_shared=True).required
+            if required:
+                errors.setdefault("outcome", []).append(
+                    f"Deregistration is required ({'; '.join(LABELS[c] for c in required)}, 002 §2): "
+                    "record 'drop' and bring the case to the chair for removal"
+                )
         if errors:
             raise ValidationError(errors)
         assert reviewed_on is not None

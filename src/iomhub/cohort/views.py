@@ -48,7 +48,12 @@ def outstanding(request: AuthedRequest) -> HttpResponse:
     registrations = selectors.outstanding_checklist(user=request.user)
     removals = selectors.outstanding_removals(user=request.user)
     reminders = selectors.reregistration_reminders(user=request.user, as_of=clock.today())
-    return render(request, "cohort/outstanding.html", {"registrations": registrations, "removals": removals, "reminders": reminders})
+    required = selectors.deregistrations_required(user=request.user, as_of=clock.today())
+    return render(
+        request,
+        "cohort/outstanding.html",
+        {"registrations": registrations, "removals": removals, "reminders": reminders, "required": required},
+    )
 
 
 @guarded(Action.COHORT_MANAGE, personal_data=True)
