@@ -94,3 +94,13 @@ def test_roles_that_may_not_merge_do_not_see_the_link_and_are_refused_the_pages(
         assert client.post(url, {"reason": "Same"}).status_code == 403
     assert not PersonMerge.objects.exists()
     assert AuditEvent.objects.filter(actor=user, action="denied").exists()
+
+
+def test_the_api_says_which_record_a_merged_duplicate_went_into(client, partnership, duplicate):
+    from iomhub.people import merging
+
+    kept = partnership.ordinary
+    merging.person_merge(acting_user=partnership.users[Role.COORDINATOR], duplicate=duplicate, kept=kept, reason="Same")
+    client.force_login(partnership.users[Role.POLICE_IOM_OFFICER])
+    assert client.get(f"/api/v1/people/{duplicate.pk}").json()["merged_into"] == kept.pk
+    assert client.get(f"/api/v1/people/{kept.pk}").json()["merged_into"] is None

@@ -67,8 +67,9 @@ class PersonDetailSerializer(StrictModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "version", "sections", *IDENTITY_FIELDS, *EQUALITY_FIELDS, "email", "restriction",
-                  "aliases", "addresses", "contact_numbers", "markers"]  # fmt: skip
-        read_only_fields = ["id", "version", "restriction"]
+                  "aliases", "addresses", "contact_numbers", "markers", "merged_into"]  # fmt: skip
+        read_only_fields = ["id", "version", "restriction", "merged_into"]
+        extra_kwargs = {"merged_into": {"help_text": "Set when this record was merged into another (its records are there)"}}
 
     def _allowed(self) -> frozenset[str]:
         user = self.context.get("user")
