@@ -20,6 +20,7 @@ from iomhub.people.api import StrictSerializer
 
 class SentenceSerializer(serializers.ModelSerializer[Sentence]):
     effective = serializers.SerializerMethodField(help_text="The dates in force: the prison's where entered, else the calculated ones")
+    conditions = serializers.SerializerMethodField(help_text="Licence conditions and post-sentence supervision requirements, or null")
 
     class Meta:
         model = Sentence
@@ -51,7 +52,23 @@ class SentenceSerializer(serializers.ModelSerializer[Sentence]):
             "override_hdced",
             "override_reason",
             "effective",
+            "conditions",
         ]
+
+    def get_conditions(self, obj: Sentence) -> dict[str, Any] | None:
+        """The licence conditions and supervision requirements (002 §5), or null if none recorded."""
+        c = obj.recorded_conditions
+        if c is None:
+            return None
+        return {
+            "set_on": c.set_on.isoformat(),
+            "licence_standard": list(c.licence_standard),
+            "licence_additional": list(c.licence_additional),
+            "additional_wording": c.additional_wording,
+            "pss_requirements": list(c.pss_requirements),
+            "drug_test_criteria_met": c.drug_test_criteria_met,
+            "version": c.version,
+        }
 
     def get_effective(self, obj: Sentence) -> dict[str, Any]:
         return {k: (v.isoformat() if v else None) for k, v in obj.effective_dates.items()}

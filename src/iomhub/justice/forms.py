@@ -8,7 +8,18 @@ from typing import Any
 
 from django import forms
 
-from iomhub.justice.models import ArrestOutcome, CustodyEpisode, Disposal, PssBreach, Recall, Requirement, Warrant
+from iomhub.justice.models import (
+    AdditionalCondition,
+    ArrestOutcome,
+    CustodyEpisode,
+    Disposal,
+    LicenceCondition,
+    PssBreach,
+    PssRequirement,
+    Recall,
+    Requirement,
+    Warrant,
+)
 from iomhub.web.forms import GovukDateField, GovukForm
 
 
@@ -145,3 +156,43 @@ class PssBreachForm(GovukForm):
     committal_days = _count("Days of committal (only for committal)", maximum=10_000)
     unpaid_work_hours = _count("Hours of unpaid work (only for that order)", maximum=10_000)
     curfew_days = _count("Days of curfew (only for that order)", maximum=10_000)
+
+
+class ConditionsForm(GovukForm):
+    """Licence conditions and post-sentence supervision requirements (002 §5), as checkboxes."""
+
+    set_on = GovukDateField(label="Date the governor set the conditions", help_text="For example, 14 3 2026")
+    licence_standard = forms.MultipleChoiceField(
+        label="Standard licence conditions",
+        help_text="Given to everyone released on licence: select all of them",
+        choices=LicenceCondition.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    licence_additional = forms.MultipleChoiceField(
+        label="Additional licence conditions (optional)",
+        choices=AdditionalCondition.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    additional_wording = forms.CharField(
+        label="Wording of the additional licence conditions (optional)",
+        help_text="As the licence gives it, for example: not to enter Northbridge town centre as shown on the map",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+    pss_requirements = forms.MultipleChoiceField(
+        label="Post-sentence supervision requirements (optional)",
+        help_text="Only for a sentence with post-sentence supervision (002 §5)",
+        choices=PssRequirement.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    drug_test_criteria_met = forms.BooleanField(
+        label=(
+            "For drug testing: the person has a propensity to misuse Class A or B drugs, and that misuse caused or contributed "
+            "to an offence, or is likely to cause or contribute to further offences"
+        ),
+        required=False,
+    )

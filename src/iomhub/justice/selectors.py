@@ -20,7 +20,18 @@ from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, can, decide, people_filter
 from iomhub.justice import prompts as rules_prompts
-from iomhub.justice.models import Arrest, CourtOutcome, CustodyEpisode, Disposal, Offence, PssBreach, Recall, Sentence, Warrant
+from iomhub.justice.models import (
+    Arrest,
+    CourtOutcome,
+    CustodyEpisode,
+    Disposal,
+    Offence,
+    PssBreach,
+    Recall,
+    Sentence,
+    SupervisionConditions,
+    Warrant,
+)
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
 
@@ -54,7 +65,7 @@ def _load(person: Person) -> JusticeRecord:
         outcomes=list(CourtOutcome.objects.filter(person=person).prefetch_related("offences__code")),
         warrants=list(Warrant.objects.filter(person=person)),
         custody=list(CustodyEpisode.objects.filter(person=person)),
-        sentences=list(Sentence.objects.filter(person=person).select_related("offence__code", "overridden_by")),
+        sentences=list(Sentence.objects.filter(person=person).select_related("offence__code", "overridden_by", "conditions")),
         recalls=list(Recall.objects.filter(person=person).select_related("sentence")),
         breaches=list(PssBreach.objects.filter(person=person).select_related("sentence")),
     )
@@ -89,6 +100,11 @@ def sentence_for(*, person: Person, sentence_id: int | str) -> Sentence:
         from django.http import Http404
 
         raise Http404("No such sentence") from None
+
+
+def conditions_for(*, sentence: Sentence) -> SupervisionConditions | None:
+    """The conditions recorded for ``sentence`` (the caller has authorised the person), if any."""
+    return SupervisionConditions.objects.filter(sentence=sentence).first()
 
 
 def warrant_for(*, person: Person, warrant_id: int | str) -> Warrant:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.justice import forms, selectors, services
-from iomhub.justice.models import Offence
+from iomhub.justice.models import LicenceCondition, Offence
 from iomhub.people.models import Person
 from iomhub.web.forms import GovukForm
 from iomhub.web.http import AuthedRequest
@@ -153,6 +153,8 @@ SENTENCE_STEPS = {
 @guarded(Action.PERSON_CHANGE, personal_data=True)
 @require_http_methods(["GET", "POST"])
 def sentence_step(request: AuthedRequest, person_id: int, sentence_id: int, action: str) -> HttpResponse:
+    if action == "conditions":
+        return _conditions(request, person_id, sentence_id)
     if action not in SENTENCE_STEPS:
         raise Http404("No such page")
     form_class, title, done = SENTENCE_STEPS[action]
@@ -178,3 +180,48 @@ def sentence_step(request: AuthedRequest, person_id: int, sentence_id: int, acti
             messages.success(request, done)
             return redirect("people:justice:record", person_id=person.pk)
     return _render_form(request, person, form, title)
+
+
+def _conditions(request: AuthedRequest, person_id: int, sentence_id: int) -> HttpResponse:
+    """Licence conditions and supervision requirements of one sentence (issue 4 §4): the form
+    starts from what is recorded; the version guards against two people editing at once."""
+    person = selectors.person_for_change(user=request.user, person_id=person_id)
+    sentence = selectors.sentence_for(person=person, sentence_id=sentence_id)
+    current = selectors.conditions_for(sentence=sentence)
+    initial = (
+        {
+            "set_on": current.set_on,
+            "licence_standard": current.licence_standard,
+            "licence_additional": current.licence_additional,
+            "additional_wording": current.additional_wording,
+            "pss_requirements": current.pss_requirements,
+            "drug_test_criteria_met": current.drug_test_criteria_met,
+        }
+        if current
+        else {"licence_standard": list(LicenceCondition.values)}
+    )
+    version = current.version if current else 0
+    form = forms.ConditionsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            expected = int(request.POST.get("version", ""))
+        except ValueError:
+            expected = None
+        try:
+            services.conditions_set(acting_user=request.user, sentence=sentence, expected_version=expected, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Licence and supervision conditions saved")
+            return redirect("people:justice:record", person_id=person.pk)
+    return render(
+        request,
+        "justice/conditions.html",
+        {
+            "form": form,
+            "title": f"Licence and supervision conditions for {person.full_name}",
+            "person": person,
+            "sentence": sentence,
+            "version": version,
+        },
+    )
