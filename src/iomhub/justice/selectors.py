@@ -25,6 +25,7 @@ from iomhub.justice.models import (
     CourtOutcome,
     CustodyEpisode,
     Disposal,
+    NeighbourhoodCrime,
     Offence,
     PssBreach,
     Recall,
@@ -34,12 +35,15 @@ from iomhub.justice.models import (
 )
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
+from iomhub.rules.offending import OTHER, OffendingChart, offending_by_quarter
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
     from iomhub.cohort.screening import JusticeFacts
 
 SECTION = Section.JUSTICE
+CHART_CATEGORIES = (*NeighbourhoodCrime.values, OTHER)
+CHART_LABELS = {**{c.value: str(c.label) for c in NeighbourhoodCrime}, OTHER: "Other offences"}
 
 
 @dataclass
@@ -54,6 +58,7 @@ class JusticeRecord:
     recalls: list[Recall] = field(default_factory=list)
     breaches: list[PssBreach] = field(default_factory=list)
     prompts: list[rules_prompts.Prompt] = field(default_factory=list)
+    registrations: list[tuple[datetime.date, datetime.date | None]] = field(default_factory=list)
     may_change: bool = False
 
 
@@ -70,7 +75,33 @@ def _load(person: Person) -> JusticeRecord:
         breaches=list(PssBreach.objects.filter(person=person).select_related("sentence")),
     )
     record.prompts = person_prompts(record, clock.today())
+    from iomhub.cohort.models import Registration  # the cohort app reads the justice record too
+
+    record.registrations = list(Registration.objects.filter(person=person).order_by("started_on").values_list("started_on", "ended_on"))
     return record
+
+
+def custody_periods(record: JusticeRecord) -> list[tuple[datetime.date, datetime.date | None]]:
+    """Recorded custody episodes, and the custodial part of each sentence (from the sentence date to
+    the day before the release date in force; open while that release is ahead)."""
+    periods: list[tuple[datetime.date, datetime.date | None]] = [(e.started_on, e.ended_on) for e in record.custody]
+    for s in record.sentences:
+        release = s.effective("release_date")
+        if release is not None and release > s.sentenced_on:
+            periods.append((s.sentenced_on, release - datetime.timedelta(days=1)))
+    return periods
+
+
+def offending_chart(record: JusticeRecord, today: datetime.date) -> OffendingChart:
+    """Offences by neighbourhood-crime category per quarter, custody and IOM registration periods
+    (issue 4 §7), from the record already read (and audited) by ``justice_record_for``."""
+    return offending_by_quarter(
+        offences=[(o.committed_on, o.code.neighbourhood_crime or OTHER) for o in record.offences],
+        categories=CHART_CATEGORIES,
+        today=today,
+        custody=custody_periods(record),
+        registrations=record.registrations,
+    )
 
 
 def justice_record_for(*, user: User, person_id: int | str) -> JusticeRecord:

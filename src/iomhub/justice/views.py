@@ -13,9 +13,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from iomhub import clock
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
-from iomhub.justice import forms, selectors, services
+from iomhub.justice import chart, forms, selectors, services
 from iomhub.justice.models import LicenceCondition, Offence
 from iomhub.people.models import Person
 from iomhub.web.forms import GovukForm
@@ -43,7 +44,14 @@ def record(request: AuthedRequest, person_id: int) -> HttpResponse:
 
     justice = selectors.justice_record_for(user=request.user, person_id=person_id)
     ctx = _person_context(request, justice.person, "justice")
-    ctx.update(record=justice, timeline=_timeline(justice))
+    offending = selectors.offending_chart(justice, clock.today())
+    ctx.update(
+        record=justice,
+        timeline=_timeline(justice),
+        offending=offending,
+        chart=chart.draw(offending, selectors.CHART_LABELS, name=justice.person.display_name),
+        chart_labels=[selectors.CHART_LABELS[c] for c in offending.categories],
+    )
     return render(request, "justice/record.html", ctx)
 
 
