@@ -11,6 +11,7 @@ import datetime
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from faker import Faker
@@ -243,9 +244,9 @@ def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.d
     rng = random.Random(seed + 4)
     codes = {c.code: c for c in OffenceCode.objects.filter(code__in=set(DEMO_OFFENCE_CODES))}
     if not codes:
-        return {"arrests": 0, "sentences": 0, "warrants": 0}
+        return {"arrests": 0, "sentences": 0, "warrants": 0, "conditions": 0}
     outcomes = [o.value for o in ArrestOutcome]
-    counts = {"arrests": 0, "sentences": 0, "warrants": 0}
+    counts = {"arrests": 0, "sentences": 0, "warrants": 0, "conditions": 0}
     last_supported = datetime.date(2026, 9, 30)  # the rules calculate sentences imposed before 1 October 2026
     people = Person.objects.order_by("pk").values_list("pk", "date_of_birth")
     for start in range(0, people.count(), batch_size):
@@ -319,11 +320,54 @@ def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.d
             batch_size=batch_size,
         )
         Sentence.objects.bulk_create(sentences, batch_size=batch_size)
+        counts["conditions"] += _demo_conditions(sentences, random.Random(seed + 5 + start), today, batch_size)
         Warrant.objects.bulk_create(warrants, batch_size=batch_size)
         counts["arrests"] += len(made)
         counts["sentences"] += len(sentences)
         counts["warrants"] += len(warrants)
     return counts
+
+
+def _demo_conditions(sentences: list[Any], rng: random.Random, today: datetime.date, batch_size: int) -> int:
+    """Licence conditions and supervision requirements (002 §5) for most sentences released on
+    licence: set by the governor two weeks before release; all standard conditions, now and then an
+    additional one or the drug conditions; the usual first 8 supervision requirements where the
+    sentence has post-sentence supervision. Its own random stream: the other demo data is unchanged."""
+    from iomhub.justice.models import LicenceCondition, PssRequirement, SupervisionConditions
+
+    made: list[SupervisionConditions] = []
+    extras = [("curfew", "Curfew from 7pm to 7am at the approved address"), ("exclusion", "Not to enter Northbridge town centre")]
+    for s in sentences:
+        if s.pk is None or s.release_type != "CRD" or s.release_date is None or rng.random() > 0.7:
+            continue
+        set_on = max(s.sentenced_on, s.release_date - datetime.timedelta(days=14))
+        if set_on > today:
+            continue
+        additional: list[str] = []
+        wording = ""
+        if rng.random() < 0.3:
+            code, wording = rng.choice(extras)
+            additional.append(code)
+        drugs = rng.random() < 0.35
+        if drugs:
+            additional += ["drug-testing", "drug-appointments"]
+        pss: list[str] = []
+        if s.tused is not None:
+            pss = list(PssRequirement.values)[:8] + (["drug-testing", "drug-appointments"] if drugs else [])
+        made.append(
+            SupervisionConditions(
+                person_id=s.person_id,
+                sentence_id=s.pk,
+                set_on=set_on,
+                licence_standard=list(LicenceCondition.values),
+                licence_additional=additional,
+                additional_wording=wording,
+                pss_requirements=pss,
+                drug_test_criteria_met=drugs,
+            )
+        )
+    SupervisionConditions.objects.bulk_create(made, batch_size=batch_size)
+    return len(made)
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@ the same records from the same seed."""
 
 from __future__ import annotations
 
+import datetime
+
 from iomhub.demo import load_demo
 from iomhub.justice.models import Arrest, Offence, Sentence, Warrant
 from iomhub.people.models import Person
@@ -32,6 +34,10 @@ def test_the_demo_gives_a_realistic_share_of_people_a_justice_record(db):
 def test_the_same_seed_gives_the_same_justice_records(db):
     load_demo(people=150)
     first = sorted(Arrest.objects.values_list("arrested_on", "outcome"))
+    from iomhub.justice.models import SupervisionConditions
+
+    conditions = sorted(SupervisionConditions.objects.values_list("set_on", "licence_additional", "pss_requirements"))
+    SupervisionConditions.objects.all().delete()
     Offence.objects.all().delete()
     Arrest.objects.all().delete()
     Sentence.objects.all().delete()
@@ -40,3 +46,20 @@ def test_the_same_seed_gives_the_same_justice_records(db):
 
     build_justice(seed=2026)
     assert sorted(Arrest.objects.values_list("arrested_on", "outcome")) == first
+    assert sorted(SupervisionConditions.objects.values_list("set_on", "licence_additional", "pss_requirements")) == conditions
+
+
+def test_the_demo_gives_people_released_on_licence_their_conditions(db):
+    from iomhub.justice.models import LicenceCondition, SupervisionConditions
+
+    load_demo(people=400)
+    conditions = list(SupervisionConditions.objects.select_related("sentence"))
+    licensed = Sentence.objects.filter(release_type="CRD").count()
+    assert 0.3 * licensed < len(conditions) <= licensed
+    assert any(c.pss_requirements for c in conditions) and any("drug-appointments" in c.licence_additional for c in conditions)
+    for c in conditions:
+        assert c.person_id == c.sentence.person_id
+        assert set(c.licence_standard) == set(LicenceCondition.values)  # given to everyone on licence (002 §5)
+        assert not c.pss_requirements or c.sentence.tused is not None
+        assert c.drug_test_criteria_met == ("drug-testing" in c.licence_additional)
+        assert c.sentence.sentenced_on <= c.set_on <= datetime.date(2026, 11, 1)

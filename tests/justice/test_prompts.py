@@ -103,3 +103,63 @@ def test_caseload_prompts_are_refused_to_the_performance_lead(partnership):
 
     with pytest.raises(PermissionDenied):
         selectors.caseload_prompts(user=partnership.users[Role.PERFORMANCE_LEAD])
+
+
+def _long_sentence(officer, person):
+    return factories.sentence(
+        user=officer, person=person, years=0, months=60, sentenced_on=D(2026, 8, 3), offence_committed_on=D(2026, 5, 1)
+    )
+
+
+def _short_sentence(officer, person):
+    return factories.sentence(user=officer, person=person, months=10, sentenced_on=D(2026, 6, 1), offence_committed_on=D(2026, 5, 1))
+
+
+def _recall(officer, person):
+    sentence = factories.sentence(user=officer, person=person, months=10, sentenced_on=D(2025, 6, 2), offence_committed_on=D(2025, 5, 1))
+    day = sentence.release_date + datetime.timedelta(days=20)
+    from django.utils import timezone
+
+    with clock.frozen(day):
+        services.recall_record(
+            acting_user=officer,
+            sentence=sentence,
+            kind="standard",
+            recalled_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 30))),
+            reason="Failed to reside at the approved address",
+        )
+    return day
+
+
+def _warrant(officer, person):
+    with clock.frozen(D(2026, 8, 20)):
+        services.warrant_record(acting_user=officer, person=person, kind="fail-to-appear", issued_on=D(2026, 8, 20))
+    return D(2026, 8, 20)
+
+
+# (prompt, how to make the record, its first day from what was made)
+FIRST_DAYS = {
+    "pre-release-plan": (_short_sentence, lambda s: prompts.add_months(s.release_date, -3)),
+    "live-list": (_short_sentence, lambda s: s.release_date - datetime.timedelta(weeks=12)),
+    "deregister": (_long_sentence, lambda s: s.sentenced_on),
+    "reconsider": (_long_sentence, lambda s: prompts.add_months(s.release_date, -12)),
+    "recall": (_recall, lambda day: day),
+    "warrant": (_warrant, lambda day: day),
+}
+
+
+@pytest.mark.parametrize("code", list(FIRST_DAYS))
+def test_each_prompt_appears_on_the_tab_and_caseload_on_its_day_and_not_the_day_before(client, partnership, person, officer, code):
+    """Issue 4 done-when, through the record as stored: the Justice tab and the caseload prompts
+    with the clock on the day before the prompt's first day, and on that day."""
+    make, first_day_of = FIRST_DAYS[code]
+    with clock.frozen(D(2026, 9, 1)):
+        made = make(officer, person)
+    first = first_day_of(made)
+    client.force_login(officer)
+    for day, shown in ((first - datetime.timedelta(days=1), False), (first, True)):
+        with clock.frozen(day):
+            page = client.get(f"/people/{person.pk}/justice/").content.decode()
+            assert (f'data-prompt="{code}"' in page) is shown, (code, day)
+            found = {(c.prompt.code, c.person_id) for c in selectors.caseload_prompts(user=officer)}
+            assert ((code, person.pk) in found) is shown, (code, day, found)

@@ -192,8 +192,12 @@ def caseload_prompts(*, user: User, as_of: datetime.date | None = None) -> list[
         deny(user=user, action=Action.PERSON_VIEW, reason="role may not see justice records")
     visible = Person.objects.filter(people_filter(user)).values("pk")
     horizon = rules_prompts.add_months(today, rules_prompts.RECONSIDER_MONTHS)
-    sentences = Sentence.objects.filter(person__in=visible).filter(
-        Q(effective_release_date__gte=today, effective_release_date__lte=horizon) | Q(effective_release_date__gte=today, years__gte=5)
+    # Long sentences (deregister) however they were entered - 5 years, 60 months, 260 weeks: a superset
+    # here, decided exactly by ``Sentence.five_years_or_more`` below.
+    maybe_long = Q(years__gte=4) | Q(months__gte=48) | Q(weeks__gte=208) | Q(days__gte=1460) | Q(length_days__gte=1460)
+    sentences = Sentence.objects.filter(person__in=visible, sentenced_on__lte=today).filter(
+        Q(effective_release_date__gte=today, effective_release_date__lte=horizon)
+        | (Q(effective_release_date__gte=today) | Q(effective_release_date__isnull=True)) & maybe_long
     )
     recalls = Recall.objects.filter(person__in=visible, recalled_at__date__lte=today).select_related("sentence")
     warrants = Warrant.objects.filter(person__in=visible, issued_on__lte=today).filter(
