@@ -90,6 +90,9 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/people/<int:person_id>/justice": api(Action.PERSON_VIEW, personal=True),
     "api/v1/people/<int:person_id>/justice/sentences": api(Action.PERSON_VIEW, personal=True),
     "api/v1/people/<int:person_id>/justice/overrides": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/people/<int:person_id>/justice/recalls": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/people/<int:person_id>/justice/breaches": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/people/<int:person_id>/justice/conditions": api(Action.PERSON_VIEW, personal=True),
     "api/v1/referrals": api(Action.REFERRAL_VIEW, personal=True),
     "api/v1/referrals/<int:referral_id>": api(Action.REFERRAL_VIEW, personal=True),
     "api/v1/referrals/<int:referral_id>/decision": api(Action.REFERRAL_VIEW, personal=True),
@@ -288,6 +291,9 @@ EXERCISES: dict[str, Exercise] = {
     "api/v1/people/<int:person_id>/justice": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
     "api/v1/people/<int:person_id>/justice/sentences": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
     "api/v1/people/<int:person_id>/justice/overrides": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
+    "api/v1/people/<int:person_id>/justice/recalls": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
+    "api/v1/people/<int:person_id>/justice/breaches": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
+    "api/v1/people/<int:person_id>/justice/conditions": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
     "api/v1/people": Exercise(
         Role.POLICE_IOM_OFFICER, "ordinary", (_get("search", {"q": "Jordan"}), ("post_json", NEW_PERSON_JSON, "create"))
     ),

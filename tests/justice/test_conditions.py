@@ -201,3 +201,26 @@ def test_someone_without_change_rights_cannot_open_the_conditions_page(client, p
     response = client.get(f"/people/{person.pk}/justice/sentences/{pss_sentence.pk}/conditions/")
     assert response.status_code in (403, 404)
     assert not SupervisionConditions.objects.exists()
+
+
+def test_conditions_through_the_api_are_set_varied_refused_by_field_and_guarded_by_version(client, pss_sentence, person, officer, today):
+    client.force_login(officer)
+    url = f"/api/v1/people/{person.pk}/justice/conditions"
+    body = {
+        "sentence": pss_sentence.pk,
+        "set_on": "2026-06-01",
+        "licence_standard": STANDARD,
+        "pss_requirements": PSS_FIRST_8,
+        "version": 0,
+    }
+    made = client.post(url, body, content_type="application/json")
+    assert made.status_code == 200, made.content
+    assert made.json()["conditions"]["version"] == 1 and made.json()["conditions"]["pss_requirements"] == PSS_FIRST_8
+    stale = client.post(url, {**body, "pss_requirements": []}, content_type="application/json")
+    assert stale.status_code == 409
+    refused = client.post(url, {**body, "version": 1, "licence_additional": ["drug-testing"]}, content_type="application/json")
+    assert refused.status_code == 400 and "propensity to misuse" in refused.json()["drug_test_criteria_met"][0]
+    unknown = client.post(url, {**body, "version": 1, "pss_requirements": ["exclusion"]}, content_type="application/json")
+    assert unknown.status_code == 400 and "pss_requirements" in unknown.json()
+    assert SupervisionConditions.objects.get().version == 1
+    assert [s["id"] for s in client.get(url).json()] == [pss_sentence.pk]

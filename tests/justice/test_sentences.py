@@ -394,3 +394,71 @@ def test_every_rules_fixture_recorded_through_the_api_shows_each_date_in_its_pla
     assert f"Release ({rtype})" in page
     assert ("Sentence expiry (SED)" if etype == "SED" else "Sentence and licence expiry (SLED)") in page
     assert AuditEvent.objects.filter(object_type="sentence", action="create", object_id=str(made["id"]), actor=officer).exists()
+
+
+def test_a_wrong_recall_length_through_the_api_is_refused_by_field_and_a_legal_one_recorded(client, partnership, person, officer, today):
+    sentence = factories.sentence(user=officer, person=person, months=10, sentenced_on=D(2025, 6, 2), offence_committed_on=D(2025, 5, 1))
+    day = sentence.release_date + datetime.timedelta(days=5)
+    client.force_login(officer)
+    url = f"/api/v1/people/{person.pk}/justice/recalls"
+    body = {
+        "sentence": sentence.pk,
+        "kind": "fixed-term",
+        "recalled_at": f"{day.isoformat()}T14:30:00+01:00",
+        "recall_days": 28,
+        "reason": "Failed to reside",
+    }
+    refused = client.post(url, body, content_type="application/json")
+    assert refused.status_code == 400
+    assert "a fixed-term recall is 14 days, not 28" in refused.json()["recall_days"][0]
+    assert not Recall.objects.exists()
+    made = client.post(url, {**body, "recall_days": 14, "returned_to_custody_on": day.isoformat()}, content_type="application/json")
+    assert made.status_code == 201, made.content
+    assert made.json()["recall_days"] == 14
+    assert made.json()["release_date"] == (day + datetime.timedelta(days=13)).isoformat()
+    assert [r["id"] for r in client.get(url).json()] == [made.json()["id"]]
+    assert AuditEvent.objects.filter(object_type="recall", action="create", actor=officer).count() == 1
+
+
+@pytest.mark.parametrize(
+    "amounts, field, message",
+    [
+        ({"outcome": "fine", "fine_pounds": 1001}, "fine_pounds", "between £1 and £1,000"),
+        ({"outcome": "committal", "committal_days": 15}, "committal_days", "between 1 and 14 days"),
+        ({"outcome": "sdo-unpaid-work", "unpaid_work_hours": 61}, "unpaid_work_hours", "between 20 and 60 hours"),
+        ({"outcome": "sdo-curfew", "curfew_days": 19}, "curfew_days", "at least 20 days"),
+    ],
+)
+def test_breach_outcomes_outside_the_limits_through_the_api_are_refused_with_the_limit(
+    client, pss_sentence, person, officer, today, amounts, field, message
+):
+    client.force_login(officer)
+    url = f"/api/v1/people/{person.pk}/justice/breaches"
+    refused = client.post(url, {"sentence": pss_sentence.pk, "heard_on": "2026-09-01", **amounts}, content_type="application/json")
+    assert refused.status_code == 400
+    assert message in refused.json()[field][0]
+    assert not PssBreach.objects.exists()
+    made = client.post(
+        url, {"sentence": pss_sentence.pk, "heard_on": "2026-09-01", "outcome": "no-action"}, content_type="application/json"
+    )
+    assert made.status_code == 201 and [b["id"] for b in client.get(url).json()] == [made.json()["id"]]
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"committal_days": 15}, "between 1 and 14 days"),
+        ({"unpaid_work_hours": 19}, "between 20 and 60 hours"),
+    ],
+)
+def test_breach_outcomes_outside_the_limits_on_the_page_are_field_errors(client, pss_sentence, person, officer, today, values, message):
+    outcome = "committal" if "committal_days" in values else "sdo-unpaid-work"
+    client.force_login(officer)
+    response = client.post(
+        f"/people/{person.pk}/justice/sentences/{pss_sentence.pk}/breach/",
+        {"heard_on_day": "1", "heard_on_month": "9", "heard_on_year": "2026", "outcome": outcome, **{k: str(v) for k, v in values.items()}},
+    )
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[next(iter(values))][0]
+    assert message in response.content.decode()
+    assert not PssBreach.objects.exists()

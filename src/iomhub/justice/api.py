@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.justice import selectors, services
-from iomhub.justice.models import Sentence
+from iomhub.justice.models import AdditionalCondition, LicenceCondition, PssBreach, PssRequirement, Recall, Sentence
 from iomhub.people.api import StrictSerializer
 
 
@@ -220,3 +220,167 @@ class SentenceOverridesView(APIView):
         except ValidationError as exc:
             _raise(exc)
         return Response(SentenceSerializer(sentence).data)
+
+
+class RecallSerializer(serializers.ModelSerializer[Recall]):
+    class Meta:
+        model = Recall
+        fields = [
+            "id",
+            "sentence",
+            "kind",
+            "recalled_at",
+            "report_due_at",
+            "returned_to_custody_on",
+            "recall_days",
+            "release_date",
+            "reason",
+            "breakdown",
+        ]
+
+
+class RecallWriteSerializer(StrictSerializer):
+    sentence = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The id of one of this person's sentences")
+    kind = serializers.ChoiceField(choices=Recall.Kind.choices)
+    recalled_at = serializers.DateTimeField(help_text="When the recall was decided; the recall report is due 24 hours later")
+    returned_to_custody_on = serializers.DateField(required=False, allow_null=True, default=None)
+    recall_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=1000, help_text="Fixed-term only: 14 or 28 (002 §5)"
+    )
+    reason = serializers.CharField(max_length=2000)
+
+    def validate_recalled_at(self, value: Any) -> Any:
+        if not 1900 <= value.year <= 2100:
+            raise DrfValidationError("Enter a date between 1900 and 2100")
+        return value
+
+
+class PssBreachSerializer(serializers.ModelSerializer[PssBreach]):
+    class Meta:
+        model = PssBreach
+        fields = ["id", "sentence", "heard_on", "outcome", "fine_pounds", "committal_days", "unpaid_work_hours", "curfew_days"]
+
+
+class PssBreachWriteSerializer(StrictSerializer):
+    sentence = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The id of one of this person's sentences")
+    heard_on = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=PssBreach.Outcome.choices)
+    fine_pounds = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=10_000_000)
+    committal_days = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=10_000)
+    unpaid_work_hours = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=10_000)
+    curfew_days = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=10_000)
+
+
+class ConditionsWriteSerializer(StrictSerializer):
+    sentence = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The id of one of this person's sentences")
+    set_on = serializers.DateField(help_text="The date the governor set (or last varied) the conditions")
+    licence_standard = serializers.ListField(child=serializers.ChoiceField(choices=LicenceCondition.choices), required=False, default=list)
+    licence_additional = serializers.ListField(
+        child=serializers.ChoiceField(choices=AdditionalCondition.choices), required=False, default=list
+    )
+    additional_wording = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    pss_requirements = serializers.ListField(child=serializers.ChoiceField(choices=PssRequirement.choices), required=False, default=list)
+    drug_test_criteria_met = serializers.BooleanField(required=False, default=False)
+    version = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=2**31 - 1, help_text="The version you read (0: none yet)"
+    )
+
+
+def _sentence_step(request: Request, person_id: int, body_class: type[StrictSerializer]) -> tuple[Sentence, dict[str, Any]]:
+    person = selectors.person_for_change(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+    body = body_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    data = dict(body.validated_data)
+    return selectors.sentence_for(person=person, sentence_id=data.pop("sentence")), data
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True, api=True)
+class RecallsView(APIView):
+    @extend_schema(
+        operation_id="justice_recalls_list",
+        summary="A person's recalls to custody",
+        responses={200: RecallSerializer(many=True), **REFUSALS},
+    )
+    def get(self, request: Request, person_id: int) -> Response:
+        record = selectors.justice_record_for(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+        return Response(RecallSerializer(record.recalls, many=True).data)
+
+    @extend_schema(
+        operation_id="justice_recalls_create",
+        summary="Record a recall (fixed-term 14 or 28 days, never beyond the licence; report due in 24 hours)",
+        request=RecallWriteSerializer,
+        responses={201: RecallSerializer, 400: OpenApiResponse(description="Field-level errors"), **REFUSALS},
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        from django.core.exceptions import ValidationError
+
+        sentence, data = _sentence_step(request, person_id, RecallWriteSerializer)
+        try:
+            recall = services.recall_record(acting_user=request.user, sentence=sentence, **data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _raise(exc)
+        return Response(RecallSerializer(recall).data, status=status.HTTP_201_CREATED)
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True, api=True)
+class BreachesView(APIView):
+    @extend_schema(
+        operation_id="justice_breaches_list",
+        summary="A person's breaches of post-sentence supervision",
+        responses={200: PssBreachSerializer(many=True), **REFUSALS},
+    )
+    def get(self, request: Request, person_id: int) -> Response:
+        record = selectors.justice_record_for(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+        return Response(PssBreachSerializer(record.breaches, many=True).data)
+
+    @extend_schema(
+        operation_id="justice_breaches_create",
+        summary="Record the magistrates' court's decision on a breach of supervision (limits of 002 §5)",
+        request=PssBreachWriteSerializer,
+        responses={201: PssBreachSerializer, 400: OpenApiResponse(description="Field-level errors"), **REFUSALS},
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        from django.core.exceptions import ValidationError
+
+        sentence, data = _sentence_step(request, person_id, PssBreachWriteSerializer)
+        try:
+            breach = services.pss_breach_record(acting_user=request.user, sentence=sentence, **data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _raise(exc)
+        return Response(PssBreachSerializer(breach).data, status=status.HTTP_201_CREATED)
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True, api=True)
+class ConditionsView(APIView):
+    @extend_schema(
+        operation_id="justice_conditions_list",
+        summary="Sentences with their licence conditions and supervision requirements recorded",
+        responses={200: SentenceSerializer(many=True), **REFUSALS},
+    )
+    def get(self, request: Request, person_id: int) -> Response:
+        record = selectors.justice_record_for(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+        return Response(SentenceSerializer([s for s in record.sentences if s.recorded_conditions], many=True).data)
+
+    @extend_schema(
+        operation_id="justice_conditions_set",
+        summary="Record or vary a sentence's licence conditions and supervision requirements (002 §5)",
+        request=ConditionsWriteSerializer,
+        responses={
+            200: SentenceSerializer,
+            400: OpenApiResponse(description="Field-level errors"),
+            409: OpenApiResponse(description="Someone else changed the conditions since the version you read"),
+            **REFUSALS,
+        },
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        from django.core.exceptions import ValidationError
+
+        sentence, data = _sentence_step(request, person_id, ConditionsWriteSerializer)
+        data["expected_version"] = data.pop("version")
+        try:
+            services.conditions_set(acting_user=request.user, sentence=sentence, **data)  # type: ignore[arg-type]
+        except services.StaleConditions as exc:
+            return Response({"non_field_errors": exc.messages}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as exc:
+            _raise(exc)
+        return Response(SentenceSerializer(selectors.sentence_for(person=sentence.person, sentence_id=sentence.pk)).data)

@@ -691,7 +691,12 @@ def pss_breach_record(
         elif needed == "curfew_days":
             if value < PSS_CURFEW_MINIMUM_DAYS:
                 errors[needed] = [f"A supervision default order curfew must be at least {PSS_CURFEW_MINIMUM_DAYS} days (002 §5)"]
-            elif tused is not None and isinstance(heard_on, datetime.date) and heard_on + datetime.timedelta(days=value - 1) > tused:
+            elif (
+                tused is not None
+                and "heard_on" not in errors
+                and isinstance(heard_on, datetime.date)
+                and heard_on + datetime.timedelta(days=value - 1) > tused
+            ):
                 errors[needed] = [f"The curfew cannot run beyond the end of post-sentence supervision ({tused:%-d %B %Y}, 002 §5)"]
     if errors:
         raise ValidationError(errors)
