@@ -123,6 +123,15 @@ def sections_for(user: User) -> frozenset[str]:
     return frozenset(sections)
 
 
+def sees_intelligence(user: User) -> bool:
+    """Intelligence notes on the case timeline are for the police by default (issue 6 §5): police IOM
+    officers, and partner workers of a police organisation whose agreement shares the timeline."""
+    if user.has_role(Role.POLICE_IOM_OFFICER):
+        return True
+    org = user.organisation
+    return bool(org is not None and org.kind == "police" and Section.TIMELINE in partner_sections(user))
+
+
 def has_person_access(user: User) -> bool:
     return bool(user.role_codes & CORE_ROLES or user.has_role(Role.IG_LEAD) or partner_sections(user))
 

@@ -1,11 +1,14 @@
-"""Which agencies are involved in a person's case (002 §3: every involved agency is recorded).
+"""Managing a case (issue 6): the agencies involved and their named contacts, the lead worker and
+coordinator, safeguarding and parental status, pathway needs assessments, the risk management plan
+and the timeline of contacts and events.
 
-The access policy reads this: a partner worker sees a person only while their organisation is
-involved.
+The access policy reads ``AgencyInvolvement``: a partner worker sees a person only while their
+organisation is involved (002 §3: every involved agency is recorded).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -26,3 +29,257 @@ class AgencyInvolvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in case of person {self.person_id}"
+
+
+class AgencyContact(models.Model):
+    """A named contact at an involved agency (issue 6 §1)."""
+
+    involvement = models.ForeignKey(AgencyInvolvement, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParentalStatus(models.TextChoices):
+    """The NDTMS parental status categories (000 §7.2.1 names NDTMS)."""
+
+    ALL_CHILDREN_LIVE_WITH = "all-live-with", "Parent: all the children live with them"
+    SOME_CHILDREN_LIVE_WITH = "some-live-with", "Parent: some of the children live with them"
+    NO_CHILDREN_LIVE_WITH = "none-live-with", "Parent: none of the children live with them"
+    NOT_A_PARENT = "not-a-parent", "Not a parent"
+    DECLINED = "declined", "Declined to answer"
+
+
+class LivesWithChildren(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    DECLINED = "declined", "Declined to answer"
+
+
+class Safeguarding(models.TextChoices):
+    NONE_KNOWN = "none-known", "No safeguarding concerns known"
+    CONCERN = "concern", "Concern raised, being assessed"
+    EARLY_HELP = "early-help", "Early help or CAF in place"
+    CHILD_IN_NEED = "child-in-need", "Child in need plan"
+    CHILD_PROTECTION = "child-protection", "Child protection plan"
+    LOOKED_AFTER = "looked-after", "Child looked after by the local authority"
+
+
+class CaseRecord(models.Model):
+    """One per person: who is on the case and the mandatory safeguarding fields (000 §7.2)."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="case_record")
+    lead_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases_led")
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases_coordinated"
+    )
+    parental_status = models.CharField(max_length=20, choices=ParentalStatus.choices, blank=True)
+    lives_with_children = models.CharField(
+        "Lives in a household with children", max_length=10, choices=LivesWithChildren.choices, blank=True
+    )
+    safeguarding = models.CharField(max_length=20, choices=Safeguarding.choices, blank=True)
+    safeguarding_notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    SAFEGUARDING_FIELDS = ("parental_status", "lives_with_children", "safeguarding")
+
+    def __str__(self) -> str:
+        return f"Case of person {self.person_id}"
+
+    @property
+    def safeguarding_complete(self) -> bool:
+        return all(getattr(self, name) for name in self.SAFEGUARDING_FIELDS)
+
+
+class CaseChange(models.Model):
+    """History of who is on the case and of the safeguarding fields: who, when, why."""
+
+    case = models.ForeignKey(CaseRecord, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=40)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} -> {self.new_value}"
+
+
+class PathwayRag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+RAG_SCORE = {PathwayRag.RED: 3, PathwayRag.AMBER: 2, PathwayRag.GREEN: 1}
+
+
+class PathwayAssessment(models.Model):
+    """A needs assessment across the nine pathways of the referral form; repeated over time."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="pathway_assessments")
+    assessed_on = models.DateField()
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_by_name = models.CharField(max_length=200)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-assessed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Pathway assessment of {self.assessed_on}"
+
+
+class PathwayNeed(models.Model):
+    assessment = models.ForeignKey(PathwayAssessment, on_delete=models.CASCADE, related_name="needs")
+    pathway = models.CharField(max_length=20)  # iomhub.referrals.models.Pathway
+    rag = models.CharField("RAG rating", max_length=10, choices=PathwayRag.choices)
+    needs = models.TextField(blank=True)
+    actions = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "pathway"], name="one_rating_per_pathway")]
+
+    def __str__(self) -> str:
+        return f"{self.pathway}: {self.rag}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    CARRIED_OVER = "carried-over", "Carried over"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.CARRIED_OVER)
+
+
+class PlanAction(models.Model):
+    """An action of the risk management plan (002 §2, 000 §5.6)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="plan_actions")
+    description = models.TextField()
+    pathway = models.CharField(max_length=20, blank=True)
+    need = models.ForeignKey(PathwayNeed, on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_actions")
+    sentence_plan = models.BooleanField("Part of the sentence plan", default=False)
+    agency = models.ForeignKey("access.Organisation", on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_actions")
+    owner_name = models.CharField("Person responsible", max_length=200)
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class PlanActionChange(models.Model):
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="history")
+    status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    due_on = models.DateField()
+    note = models.TextField(blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.status} on {self.changed_at:%Y-%m-%d}"
+
+
+class EntryKind(models.TextChoices):
+    HOME_VISIT = "home-visit", "Home visit"
+    OFFICE = "office-appointment", "Office appointment"
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    LETTER = "letter", "Letter"
+    PRISON_VISIT = "prison-visit", "Prison visit"
+    JOINT_VISIT = "joint-visit", "Joint visit"
+    INTELLIGENCE = "intelligence", "Intelligence note"
+    DRUG_TEST = "drug-test", "Drug test"
+    ASSESSMENT = "assessment", "Assessment"
+    INTERVENTION = "intervention", "Intervention"
+    REFERRAL = "referral", "Referral to another service"
+    OUTREACH = "outreach", "Outreach attempt"
+
+
+class EntryOutcome(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    ATTENDED = "attended", "Attended"
+    NO_REPLY = "no-reply", "No reply"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed-to-attend", "Failed to attend"
+    REARRANGED = "rearranged", "Rearranged"
+    DONE = "done", "Done"
+
+
+# Which outcomes each kind may have (issue 6 §5); kinds not named take "done" (or "booked" ahead).
+KIND_OUTCOMES: dict[str, tuple[str, ...]] = {
+    EntryKind.HOME_VISIT: (EntryOutcome.BOOKED, EntryOutcome.ATTENDED, EntryOutcome.NO_REPLY, EntryOutcome.REFUSED),
+    EntryKind.OFFICE: (EntryOutcome.BOOKED, EntryOutcome.ATTENDED, EntryOutcome.FAILED, EntryOutcome.REARRANGED),
+    EntryKind.PRISON_VISIT: (EntryOutcome.BOOKED, EntryOutcome.ATTENDED, EntryOutcome.REFUSED),
+    EntryKind.JOINT_VISIT: (EntryOutcome.BOOKED, EntryOutcome.ATTENDED, EntryOutcome.NO_REPLY, EntryOutcome.REFUSED),
+    EntryKind.OUTREACH: (EntryOutcome.ATTENDED, EntryOutcome.NO_REPLY, EntryOutcome.REFUSED),
+}
+APPOINTMENT_KINDS = (EntryKind.HOME_VISIT, EntryKind.OFFICE, EntryKind.PRISON_VISIT, EntryKind.JOINT_VISIT)
+
+
+class DrugResult(models.TextChoices):
+    NEGATIVE = "negative", "Negative"
+    POSITIVE = "positive", "Positive"
+    REFUSED = "refused", "Refused the test"
+
+
+class Substance(models.TextChoices):
+    OPIATES = "opiates", "Opiates"
+    COCAINE = "cocaine", "Cocaine (including crack)"
+    AMPHETAMINES = "amphetamines", "Amphetamines"
+    BENZODIAZEPINES = "benzodiazepines", "Benzodiazepines"
+    CANNABIS = "cannabis", "Cannabis"
+    METHADONE = "methadone", "Methadone"
+    BUPRENORPHINE = "buprenorphine", "Buprenorphine"
+    SPICE = "spice", "Synthetic cannabinoids (spice)"
+    ALCOHOL = "alcohol", "Alcohol"
+
+
+class TimelineEntry(models.Model):
+    """A contact or event on the case, or an appointment booked ahead (issue 6 §5, 000 §6.5)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="timeline_entries")
+    kind = models.CharField(max_length=30, choices=EntryKind.choices)
+    outcome = models.CharField(max_length=20, choices=EntryOutcome.choices, default=EntryOutcome.DONE)
+    occurred_on = models.DateField("Date")
+    summary = models.TextField(blank=True)
+    organisation = models.ForeignKey("access.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    substances_tested = models.JSONField(default=list, blank=True)
+    drug_result = models.CharField(max_length=10, choices=DrugResult.choices, blank=True)
+    positive_for = models.JSONField(default=list, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by_name = models.CharField(max_length=200)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["person", "kind", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on}"

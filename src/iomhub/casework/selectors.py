@@ -1,0 +1,258 @@
+"""Every read of a case goes through here: authorised by the one policy and audited.
+
+For the caseload dashboard and the RAG regime (no audit per call; they read only people the user
+sees, through ``people_filter``):
+- ``last_home_visit(person_id=, as_of=)`` — the last attended home visit (the contract in
+  ``iomhub.cohort.evidence``), and ``deregistration_facts(person_id=, since=, as_of=)``;
+- ``people_led_by(user)``, ``people_without_lead(user)``;
+- ``overdue_actions(user, as_of)`` and ``actions_due(user, as_of, within_days)`` — an owner sees
+  their own; the coordinator and chair see every visible person's;
+- ``appointments_ahead(user, as_of, within_days)``;
+- ``safeguarding_completeness(user)`` — the 000 §7.2.1 measure over registered people.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from iomhub import clock
+from iomhub.access.models import Role, Section
+from iomhub.access.policy import Action, can, people_filter, sees_intelligence
+from iomhub.casework.models import (
+    OPEN_STATUSES,
+    RAG_SCORE,
+    AgencyInvolvement,
+    CaseChange,
+    CaseRecord,
+    DrugResult,
+    EntryKind,
+    EntryOutcome,
+    PathwayAssessment,
+    PlanAction,
+    TimelineEntry,
+)
+from iomhub.people.models import Person
+from iomhub.people.selectors import person_get_for
+from iomhub.rules.casework import Completeness, first_and_latest_change
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+
+COORDINATING_ROLES = frozenset({Role.COORDINATOR, Role.CHAIR})
+
+
+@dataclass
+class CaseView:
+    person: Person
+    record: CaseRecord | None
+    involvements: list[AgencyInvolvement] = field(default_factory=list)
+    history: list[CaseChange] = field(default_factory=list)
+    may_manage: bool = False
+    may_change: bool = False
+
+    @property
+    def version(self) -> int:
+        return self.record.version if self.record else 1
+
+
+def case_for(*, user: User, person_id: int | str) -> CaseView:
+    """Who is on the case, the agencies with their contacts, safeguarding, and the history
+    (section ``plan``; refused and audited like any other section)."""
+    person = person_get_for(user=user, person_id=person_id, section=Section.PLAN)
+    record = CaseRecord.objects.select_related("lead_worker", "coordinator").filter(person=person).first()
+    return CaseView(
+        person=person,
+        record=record,
+        involvements=list(
+            AgencyInvolvement.objects.filter(person=person)
+            .select_related("organisation")
+            .prefetch_related("contacts")
+            .order_by("ended_on", "organisation__name")
+        ),
+        history=list(CaseChange.objects.filter(case=record).select_related("changed_by")) if record else [],
+        may_manage=can(user, Action.PERSON_CHANGE, person, section=Section.PLAN) and can(user, Action.COHORT_MANAGE),
+        may_change=can(user, Action.PERSON_CHANGE, person, section=Section.PLAN),
+    )
+
+
+def plan_for(*, user: User, person_id: int | str) -> list[PlanAction]:
+    person = person_get_for(user=user, person_id=person_id, section=Section.PLAN)
+    return list(PlanAction.objects.filter(person=person).select_related("agency", "owner", "need").prefetch_related("history__changed_by"))
+
+
+def plan_action_for(*, person: Person, action_id: int | str) -> PlanAction:
+    """One of ``person``'s plan actions (the caller has authorised the person); 404 otherwise."""
+    try:
+        return PlanAction.objects.select_related("person", "agency").get(pk=int(action_id), person=person)
+    except (PlanAction.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No such action") from None
+
+
+@dataclass(frozen=True)
+class PathwayChange:
+    pathway: str
+    first: int
+    latest: int
+    change: int
+
+
+def assessments_for(*, user: User, person_id: int | str) -> tuple[Person, list[PathwayAssessment], list[PathwayChange]]:
+    """The pathway needs assessments, newest first, and each pathway's first-to-latest change."""
+    person = person_get_for(user=user, person_id=person_id, section=Section.ASSESSMENTS)
+    assessments = list(PathwayAssessment.objects.filter(person=person).prefetch_related("needs"))
+    return person, assessments, pathway_changes(assessments)
+
+
+def pathway_changes(assessments: list[PathwayAssessment]) -> list[PathwayChange]:
+    by_pathway: dict[str, list[tuple[datetime.date, int]]] = {}
+    for a in assessments:
+        for n in a.needs.all():
+            by_pathway.setdefault(n.pathway, []).append((a.assessed_on, RAG_SCORE[n.rag]))  # type: ignore[index]
+    changes = []
+    for pathway, ratings in by_pathway.items():
+        found = first_and_latest_change(ratings)
+        if found:
+            changes.append(PathwayChange(pathway, *found))
+    return changes
+
+
+def timeline_for(
+    *,
+    user: User,
+    person_id: int | str,
+    kinds: list[str] | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> tuple[Person, list[TimelineEntry]]:
+    """The timeline, newest first, filtered; intelligence notes only for those who see intelligence."""
+    person = person_get_for(user=user, person_id=person_id, section=Section.TIMELINE)
+    entries = _visible_entries(user, TimelineEntry.objects.filter(person=person))
+    if kinds:
+        entries = entries.filter(kind__in=kinds)
+    if since:
+        entries = entries.filter(occurred_on__gte=since)
+    if until:
+        entries = entries.filter(occurred_on__lte=until)
+    return person, list(entries.select_related("organisation"))
+
+
+def _visible_entries(user: User, entries: QuerySet[TimelineEntry]) -> QuerySet[TimelineEntry]:
+    return entries if sees_intelligence(user) else entries.exclude(kind=EntryKind.INTELLIGENCE)
+
+
+def timeline_entry_for(*, user: User, person: Person, entry_id: int | str) -> TimelineEntry:
+    try:
+        return _visible_entries(user, TimelineEntry.objects.filter(person=person)).get(pk=int(entry_id))
+    except (TimelineEntry.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No such entry") from None
+
+
+# ---------------------------------------------------------------- for the dashboard and the regime
+
+
+def last_home_visit(*, person_id: int, as_of: datetime.date | None = None) -> datetime.date | None:
+    """The last home visit that took place (attended, alone or as a joint visit) on or before
+    ``as_of``; None when there has been none."""
+    found = (
+        TimelineEntry.objects.filter(
+            person_id=person_id,
+            kind__in=[EntryKind.HOME_VISIT, EntryKind.JOINT_VISIT],
+            outcome=EntryOutcome.ATTENDED,
+            occurred_on__lte=as_of or clock.today(),
+        )
+        .order_by("-occurred_on")
+        .values_list("occurred_on", flat=True)
+        .first()
+    )
+    return found
+
+
+def deregistration_facts(*, person_id: int, since: datetime.date, as_of: datetime.date) -> dict[str, Any]:
+    """The timeline's evidence for 002 §2's suggestions (the ``CaseworkFacts`` names of
+    ``iomhub.cohort.evidence``)."""
+    entries = TimelineEntry.objects.filter(person_id=person_id, occurred_on__gte=since, occurred_on__lte=as_of)
+    last_intel = entries.filter(kind=EntryKind.INTELLIGENCE).order_by("-occurred_on").values_list("occurred_on", flat=True).first()
+    tests = list(
+        entries.filter(kind=EntryKind.DRUG_TEST)
+        .exclude(outcome=EntryOutcome.BOOKED)
+        .order_by("occurred_on")
+        .values_list("drug_result", flat=True)
+    )
+    appointments = entries.filter(kind__in=[EntryKind.OFFICE, EntryKind.HOME_VISIT]).exclude(
+        outcome__in=[EntryOutcome.BOOKED, EntryOutcome.REARRANGED]
+    )
+    return {
+        "intelligence_known": True,
+        "last_intelligence_on": last_intel,
+        "drug_test_results": [r != DrugResult.NEGATIVE for r in tests],
+        "appointments_kept": appointments.filter(outcome=EntryOutcome.ATTENDED).count(),
+        "appointments_due": appointments.count(),
+    }
+
+
+def _registered() -> Exists:
+    """Has an open registration (a reverse-join filter on ``ended_on__isnull`` would also match
+    people with no registration at all)."""
+    from iomhub.cohort.models import Registration
+
+    return Exists(Registration.objects.filter(person=OuterRef("pk"), ended_on__isnull=True))
+
+
+def people_led_by(user: User) -> QuerySet[Person]:
+    return Person.objects.filter(people_filter(user), case_record__lead_worker=user)
+
+
+def people_without_lead(user: User) -> QuerySet[Person]:
+    """Registered people (open registration) the user sees who have no lead worker."""
+    return Person.objects.filter(people_filter(user), _registered()).exclude(case_record__lead_worker__isnull=False)
+
+
+def _actions_for(user: User) -> QuerySet[PlanAction]:
+    actions = PlanAction.objects.filter(person__in=Person.objects.filter(people_filter(user)), status__in=OPEN_STATUSES)
+    if user.role_codes & COORDINATING_ROLES:
+        return actions
+    return actions.filter(owner=user)
+
+
+def overdue_actions(user: User, as_of: datetime.date | None = None) -> QuerySet[PlanAction]:
+    """Open or carried-over actions past their due date: the owner's own, or every visible one for
+    the coordinator and chair."""
+    return _actions_for(user).filter(due_on__lt=as_of or clock.today()).select_related("person", "agency")
+
+
+def actions_due(user: User, as_of: datetime.date | None = None, within_days: int = 14) -> QuerySet[PlanAction]:
+    today = as_of or clock.today()
+    return _actions_for(user).filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=within_days)).select_related("person")
+
+
+def appointments_ahead(user: User, as_of: datetime.date | None = None, within_days: int = 14) -> QuerySet[TimelineEntry]:
+    today = as_of or clock.today()
+    return _visible_entries(
+        user,
+        TimelineEntry.objects.filter(
+            person__in=Person.objects.filter(people_filter(user)),
+            outcome=EntryOutcome.BOOKED,
+            occurred_on__gte=today,
+            occurred_on__lte=today + datetime.timedelta(days=within_days),
+        ),
+    ).select_related("person")
+
+
+def safeguarding_completeness(user: User | None = None, person_ids: list[int] | None = None) -> Completeness:
+    """How many registered people (open registration) have parental status and safeguarding
+    completed (000 §7.2.1: mandatory, 100% completeness). ``user`` limits it to people they see;
+    ``person_ids`` to a given set (e.g. a team's caseload). Counts only: no identities."""
+    people = Person.objects.filter(_registered())
+    if user is not None:
+        people = people.filter(people_filter(user))
+    if person_ids is not None:
+        people = people.filter(pk__in=person_ids)
+    complete = Q()
+    for name in CaseRecord.SAFEGUARDING_FIELDS:
+        complete &= ~Q(**{f"case_record__{name}": ""}) & Q(**{f"case_record__{name}__isnull": False})
+    return Completeness(total=people.count(), complete=people.filter(complete).count())
