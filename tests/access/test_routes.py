@@ -60,6 +60,18 @@ EXPECTED: dict[str, RouteRule] = {
     "people/<int:person_id>/justice/<slug:kind>/new/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/justice/warrants/<int:warrant_id>/executed/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/justice/sentences/<int:sentence_id>/<slug:action>/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/plan/": page(Action.PERSON_VIEW, personal=True),
+    "people/<int:person_id>/plan/people/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/plan/safeguarding/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/plan/agencies/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/plan/agencies/<int:involvement_id>/contacts/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/plan/actions/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/plan/actions/<int:action_id>/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/assessments/": page(Action.PERSON_VIEW, personal=True),
+    "people/<int:person_id>/assessments/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/timeline/": page(Action.PERSON_VIEW, personal=True),
+    "people/<int:person_id>/timeline/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/timeline/<int:entry_id>/outcome/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/<slug:tab>/": page(Action.PERSON_VIEW, personal=True),
     "referrals/": page(Action.REFERRAL_VIEW, personal=True),
     "referrals/new/": page(Action.REFERRAL_CREATE, personal=True),
@@ -169,7 +181,34 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         "step": "referrer",
         **justice_values(person),
         **cohort_values(partnership, person, registration),
+        **casework_values(partnership, person),
     }
+
+
+def casework_values(partnership: Any, person: Any) -> dict[str, Any]:
+    """A plan action and an appointment booked on the timeline of ``person`` (made once per person)."""
+    from iomhub.casework.models import AgencyInvolvement, PlanAction, TimelineEntry
+
+    coordinator = partnership.users[Role.COORDINATOR]
+    action = PlanAction.objects.filter(person=person).first() or PlanAction.objects.create(
+        person=person,
+        description="Attend housing options",
+        agency=partnership.police,
+        owner_name="PC Lee",
+        due_on=datetime.date(2026, 2, 2),
+        created_by=coordinator,
+    )
+    entry = TimelineEntry.objects.filter(person=person).first() or TimelineEntry.objects.create(
+        person=person,
+        kind="office-appointment",
+        outcome="booked",
+        occurred_on=datetime.date(2026, 1, 5),
+        recorded_by=coordinator,
+        recorded_by_name="Coordinator",
+    )
+    involvement = AgencyInvolvement.objects.filter(person=person).first()
+    assert involvement is not None
+    return {"action_id": action.pk, "entry_id": entry.pk, "involvement_id": involvement.pk}
 
 
 def cohort_values(partnership: Any, person: Any, registration: Any) -> dict[str, Any]:
@@ -278,6 +317,46 @@ EXERCISES: dict[str, Exercise] = {
         Role.CHAIR, "restricted", (("post", {"reason": "Urgent safeguarding concern raised by the duty officer"}, "break-glass"),)
     ),
     "people/<int:person_id>/<slug:tab>/": Exercise("housing-worker", "housing_case", (_get("view"),)),
+    "people/<int:person_id>/plan/": Exercise("housing-worker", "housing_case", (_get("view"),)),
+    "people/<int:person_id>/plan/people/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "people/<int:person_id>/plan/safeguarding/": Exercise(
+        "housing-worker",
+        "housing_case",
+        (
+            _get("view"),
+            (
+                "post",
+                {"parental_status": "not-a-parent", "lives_with_children": "no", "safeguarding": "none-known", "version": "1"},
+                "change",
+            ),
+        ),
+    ),
+    "people/<int:person_id>/plan/agencies/new/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "people/<int:person_id>/plan/agencies/<int:involvement_id>/contacts/new/": Exercise(
+        Role.COORDINATOR, "ordinary", (_get("view"), ("post", {"name": "Sam Lee", "phone": "01234 567890"}, "create"))
+    ),
+    "people/<int:person_id>/plan/actions/new/": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
+    "people/<int:person_id>/plan/actions/<int:action_id>/": Exercise(
+        Role.PROBATION_OFFICER, "ordinary", (_get("view"), ("post", {"status": "done", "version": "1"}, "change"))
+    ),
+    "people/<int:person_id>/assessments/": Exercise(Role.SUBSTANCE_MISUSE, "ordinary", (_get("view"),)),
+    "people/<int:person_id>/assessments/new/": Exercise(Role.SUBSTANCE_MISUSE, "ordinary", (_get("view"),)),
+    "people/<int:person_id>/timeline/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view", {"kind": "phone"}),)),
+    "people/<int:person_id>/timeline/new/": Exercise(
+        Role.POLICE_IOM_OFFICER,
+        "ordinary",
+        (
+            _get("view"),
+            (
+                "post",
+                {"kind": "phone", "outcome": "done", "occurred_on_day": "5", "occurred_on_month": "1", "occurred_on_year": "2026"},
+                "create",
+            ),
+        ),
+    ),
+    "people/<int:person_id>/timeline/<int:entry_id>/outcome/": Exercise(
+        Role.PROBATION_OFFICER, "ordinary", (_get("view"), ("post", {"outcome": "attended"}, "change"))
+    ),
     "people/<int:person_id>/merge/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
     "people/<int:person_id>/merges/": Exercise(Role.IG_LEAD, "ordinary", (_get("view"),)),
     "people/<int:person_id>/justice/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),

@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:person_id>/merge/", merge_views.merge, name="merge"),
     path("<int:person_id>/merges/", merge_views.merges, name="merges"),
     path("<int:person_id>/justice/", include("iomhub.justice.urls")),  # the Justice tab (issue 4)
+    path("<int:person_id>/", include("iomhub.casework.urls")),  # Timeline, Plan, Assessments tabs (issue 6)
     path("<int:person_id>/<slug:tab>/", views.tab, name="tab"),
 ]

@@ -44,9 +44,6 @@ TABS: list[tuple[str, str, str]] = [
 TAB_SECTIONS = {slug: section for slug, _, section in TABS}
 # Which issue brings each placeholder tab to life; the page says so until it lands.
 NOT_YET = {
-    "timeline": "The case timeline (contacts, visits, appointments, drug tests, intelligence) arrives with case management.",
-    "plan": "The risk management plan and pathway needs arrive with case management.",
-    "assessments": "Assessments (AUDIT, AUDIT-C, DASH, OGRS3) arrive with case management.",
     "documents": "Documents are not yet available.",
 }
 

@@ -1,0 +1,148 @@
+"""The case's forms (GOV.UK pattern). The services validate again; these only parse what was typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from iomhub.access.models import Organisation, User
+from iomhub.casework.models import (
+    ActionStatus,
+    DrugResult,
+    EntryKind,
+    EntryOutcome,
+    LivesWithChildren,
+    ParentalStatus,
+    PathwayRag,
+    Safeguarding,
+    Substance,
+)
+from iomhub.casework.services import COORDINATOR_ROLES, LEAD_ROLES
+from iomhub.referrals.models import Pathway
+from iomhub.web.forms import GovukDateField, GovukForm
+
+
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        org = f", {obj.organisation}" if obj.organisation_id else ""
+        return f"{obj.get_full_name() or obj.get_username()}{org}"
+
+
+def _staff(roles: frozenset[str]) -> Any:
+    return (
+        User.objects.filter(is_active=True, role_assignments__role__in=roles)
+        .distinct()
+        .select_related("organisation")
+        .order_by("last_name", "username")
+    )
+
+
+class CasePeopleForm(GovukForm):
+    lead_worker = UserChoiceField(label="Lead worker (optional)", queryset=User.objects.none(), required=False)
+    coordinator = UserChoiceField(label="Case coordinator (optional)", queryset=User.objects.none(), required=False)
+    reason = forms.CharField(label="Reason for the change", max_length=200, help_text="For example, allocated at the IOM meeting")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_worker"].queryset = _staff(LEAD_ROLES)  # type: ignore[attr-defined]
+        self.fields["coordinator"].queryset = _staff(COORDINATOR_ROLES)  # type: ignore[attr-defined]
+
+
+class SafeguardingForm(GovukForm):
+    parental_status = forms.ChoiceField(label="Parental status", choices=ParentalStatus.choices, widget=forms.RadioSelect)
+    lives_with_children = forms.ChoiceField(
+        label="Lives in a household with children", choices=LivesWithChildren.choices, widget=forms.RadioSelect
+    )
+    safeguarding = forms.ChoiceField(label="Safeguarding", choices=Safeguarding.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(
+        label="Safeguarding notes (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Needed when there is a concern or plan: what it is and who leads it",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AgencyForm(GovukForm):
+    organisation = forms.ModelChoiceField(label="Agency", queryset=Organisation.objects.filter(active=True))
+    role_in_case = forms.CharField(label="Role in the case (optional)", max_length=100, required=False)
+
+
+class AgencyContactForm(GovukForm):
+    name = forms.CharField(label="Name", max_length=200)
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+    phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False)
+    email = forms.CharField(label="Email address (optional)", max_length=254, required=False, widget=forms.EmailInput)
+
+
+class _PathwayAssessmentBase(GovukForm):
+    assessed_on = GovukDateField(label="Date of the assessment")
+
+    def ratings(self) -> dict[str, dict[str, str]]:
+        data = self.cleaned_data
+        return {p.value: {k: data.get(f"{p.value}-{k}", "") for k in ("rag", "needs", "actions")} for p in Pathway}
+
+
+def _pathway_fields() -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {}
+    for pathway in Pathway:
+        fields[f"{pathway.value}-rag"] = forms.ChoiceField(
+            label=f"{pathway.label}: RAG rating", choices=PathwayRag.choices, widget=forms.RadioSelect
+        )
+        for part in ("needs", "actions"):
+            fields[f"{pathway.value}-{part}"] = forms.CharField(
+                label=f"{pathway.label}: {part} (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+            )
+    return fields
+
+
+PathwayAssessmentForm: type[_PathwayAssessmentBase] = type("PathwayAssessmentForm", (_PathwayAssessmentBase,), _pathway_fields())
+
+
+class PlanActionForm(GovukForm):
+    description = forms.CharField(label="Action", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    pathway = forms.ChoiceField(label="Pathway (optional)", choices=[("", "Not linked to a pathway"), *Pathway.choices], required=False)
+    agency = forms.ModelChoiceField(label="Agency responsible", queryset=Organisation.objects.filter(active=True))
+    owner_name = forms.CharField(label="Person responsible", max_length=200)
+    due_on = GovukDateField(label="Due date")
+    sentence_plan = forms.BooleanField(label="Part of the sentence plan", required=False)
+
+
+class PlanActionStatusForm(GovukForm):
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect)
+    due_on = GovukDateField(label="New due date (when carried over)", required=False)
+    note = forms.CharField(
+        label="Note (needed when carried over or cancelled)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TimelineEntryForm(GovukForm):
+    kind = forms.ChoiceField(label="What kind of contact or event", choices=EntryKind.choices, widget=forms.Select)
+    outcome = forms.ChoiceField(label="Outcome", choices=EntryOutcome.choices, widget=forms.Select)
+    occurred_on = GovukDateField(label="Date", help_text="For an appointment booked ahead, the date it is booked for")
+    summary = forms.CharField(label="Summary (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    drug_result = forms.ChoiceField(
+        label="Drug test result (drug tests only)", choices=[("", "Not a drug test"), *DrugResult.choices], required=False
+    )
+    substances_tested = forms.MultipleChoiceField(
+        label="Substances tested for (drug tests only)", choices=Substance.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    positive_for = forms.MultipleChoiceField(
+        label="Positive for (drug tests only)", choices=Substance.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, intelligence: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not intelligence:
+            self.fields["kind"].choices = [c for c in EntryKind.choices if c[0] != EntryKind.INTELLIGENCE]  # type: ignore[attr-defined]
+
+
+class AppointmentOutcomeForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="What happened", choices=[c for c in EntryOutcome.choices if c[0] != EntryOutcome.BOOKED], widget=forms.RadioSelect
+    )
+    summary = forms.CharField(label="Summary (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,295 @@
+"""The person's Timeline, Plan and Assessments tabs and the pages that change them. Thin: parse,
+call a selector or service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from iomhub import clock
+from iomhub.access.errors import deny
+from iomhub.access.models import Section
+from iomhub.access.policy import Action, can, decide, sees_intelligence
+from iomhub.access.routes import guarded
+from iomhub.casework import forms, selectors, services
+from iomhub.casework.models import AgencyInvolvement, CaseRecord, EntryKind, EntryOutcome
+from iomhub.justice.views import apply_errors
+from iomhub.people.models import Person
+from iomhub.people.selectors import person_get_for
+from iomhub.referrals.models import Pathway
+from iomhub.web.forms import GovukForm
+from iomhub.web.http import AuthedRequest
+
+PATHWAY_LABELS = dict(Pathway.choices)
+
+
+def _context(request: AuthedRequest, person: Person, tab: str) -> dict[str, Any]:
+    from iomhub.people.views import _person_context
+
+    return _person_context(request, person, tab)
+
+
+def _person_for_change(request: AuthedRequest, person_id: int, section: str, *, manage: bool = False) -> Person:
+    """The person, if the user may change ``section`` (and manage the case); refused (audited)
+    before any form is shown."""
+    person = person_get_for(user=request.user, person_id=person_id, audit_read=False)
+    decision = decide(request.user, Action.PERSON_CHANGE, person, section=section)
+    if decision and manage:
+        decision = decide(request.user, Action.COHORT_MANAGE)
+    if not decision:
+        deny(
+            user=request.user,
+            action=Action.PERSON_CHANGE,
+            reason=decision.reason,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+        )
+    return person_get_for(user=request.user, person_id=person_id, section=section)
+
+
+def _form_page(request: AuthedRequest, person: Person, form: GovukForm, title: str, back: str, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "casework/form.html",
+        {"form": form, "title": f"{title} for {person.full_name}", "person": person, "back": back},
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------- the Plan tab
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True)
+@require_http_methods(["GET"])
+def plan(request: AuthedRequest, person_id: int) -> HttpResponse:
+    case = selectors.case_for(user=request.user, person_id=person_id)
+    actions = selectors.plan_for(user=request.user, person_id=person_id)
+    ctx = _context(request, case.person, "plan")
+    today = clock.today()
+    ctx.update(case=case, actions=actions, today=today, pathway_labels=PATHWAY_LABELS)
+    return render(request, "casework/plan.html", ctx)
+
+
+def _version(request: AuthedRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def case_people(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id, Section.PLAN, manage=True)
+    record = CaseRecord.objects.filter(person=person).first() or CaseRecord(person=person)  # not stored until saved
+    initial = {"lead_worker": record.lead_worker_id, "coordinator": record.coordinator_id, "version": record.version}
+    form = forms.CasePeopleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_people_set(
+                acting_user=request.user,
+                person=person,
+                lead_worker=form.cleaned_data["lead_worker"],
+                coordinator=form.cleaned_data["coordinator"],
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "People on the case updated")
+            return redirect("people:casework:plan", person_id=person.pk)
+    return _form_page(request, person, form, "People on the case", "plan")
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def safeguarding(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id, Section.PLAN)
+    record = CaseRecord.objects.filter(person=person).first() or CaseRecord(person=person)  # not stored until saved
+    initial = {
+        "parental_status": record.parental_status,
+        "lives_with_children": record.lives_with_children,
+        "safeguarding": record.safeguarding,
+        "notes": record.safeguarding_notes,
+        "version": record.version,
+    }
+    form = forms.SafeguardingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.safeguarding_set(acting_user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Safeguarding and parental status saved")
+            return redirect("people:casework:plan", person_id=person.pk)
+    return _form_page(request, person, form, "Safeguarding and parental status", "plan")
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def agency_new(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id, Section.PLAN, manage=True)
+    form = forms.AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_involve(acting_user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Agency added to the case")
+            return redirect("people:casework:plan", person_id=person.pk)
+    return _form_page(request, person, form, "Add an agency", "plan")
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def contact_new(request: AuthedRequest, person_id: int, involvement_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id, Section.PLAN, manage=True)
+    involvement = AgencyInvolvement.objects.filter(pk=involvement_id, person=person).select_related("organisation", "person").first()
+    if involvement is None:
+        raise Http404("No such agency")
+    form = forms.AgencyContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_contact_add(acting_user=request.user, involvement=involvement, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Contact added")
+            return redirect("people:casework:plan", person_id=person.pk)
+    return _form_page(request, person, form, f"Add a contact at {involvement.organisation}", "plan")
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def action_new(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id, Section.PLAN)
+    form = forms.PlanActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_action_add(acting_user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Action added to the plan")
+            return redirect("people:casework:plan", person_id=person.pk)
+    return _form_page(request, person, form, "Add an action to the plan", "plan")
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def action_update(request: AuthedRequest, person_id: int, action_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id, Section.PLAN)
+    action = selectors.plan_action_for(person=person, action_id=action_id)
+    form = forms.PlanActionStatusForm(request.POST or None, initial={"status": action.status, "version": action.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_action_update(acting_user=request.user, action=action, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Action updated")
+            return redirect("people:casework:plan", person_id=person.pk)
+    return _form_page(request, person, form, f"Update the action \u201c{action}\u201d", "plan")
+
+
+# ---------------------------------------------------------------- the Assessments tab
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True)
+@require_http_methods(["GET"])
+def assessments(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person, found, changes = selectors.assessments_for(user=request.user, person_id=person_id)
+    ctx = _context(request, person, "assessments")
+    ctx.update(
+        assessments=found,
+        changes=changes,
+        pathway_labels=PATHWAY_LABELS,
+        rag_labels={3: "Red", 2: "Amber", 1: "Green"},
+        may_change=can(request.user, Action.PERSON_CHANGE, person, section=Section.ASSESSMENTS),
+    )
+    return render(request, "casework/assessments.html", ctx)
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def assessment_new(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id, Section.ASSESSMENTS)
+    form = forms.PathwayAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pathway_assessment_record(
+                acting_user=request.user, person=person, assessed_on=form.cleaned_data["assessed_on"], ratings=form.ratings()
+            )
+        except ValidationError as exc:
+            apply_errors(form, _flatten(exc))
+        else:
+            messages.success(request, "Pathway assessment recorded")
+            return redirect("people:casework:assessments", person_id=person.pk)
+    return _form_page(request, person, form, "Assess needs on the pathways", "assessments")
+
+
+def _flatten(exc: ValidationError) -> ValidationError:
+    """``health.rag`` from the service is ``health-rag`` on the form."""
+    return ValidationError({k.replace(".", "-"): v for k, v in exc.message_dict.items()}) if hasattr(exc, "error_dict") else exc
+
+
+# ---------------------------------------------------------------- the Timeline tab
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True)
+@require_http_methods(["GET"])
+def timeline(request: AuthedRequest, person_id: int) -> HttpResponse:
+    kinds = [k for k in request.GET.getlist("kind") if k in EntryKind.values]
+    person, entries = selectors.timeline_for(user=request.user, person_id=person_id, kinds=kinds or None)
+    ctx = _context(request, person, "timeline")
+    intelligence = sees_intelligence(request.user)
+    ctx.update(
+        entries=entries,
+        kinds=[(v, label, v in kinds) for v, label in EntryKind.choices if intelligence or v != EntryKind.INTELLIGENCE],
+        filtered=bool(kinds),
+        today=clock.today(),
+        booked=EntryOutcome.BOOKED,
+        may_change=can(request.user, Action.PERSON_CHANGE, person, section=Section.TIMELINE),
+    )
+    return render(request, "casework/timeline.html", ctx)
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def entry_new(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id, Section.TIMELINE)
+    form = forms.TimelineEntryForm(request.POST or None, intelligence=sees_intelligence(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.timeline_record(acting_user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Added to the timeline")
+            return redirect("people:casework:timeline", person_id=person.pk)
+    return _form_page(request, person, form, "Add to the timeline", "timeline")
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def entry_outcome(request: AuthedRequest, person_id: int, entry_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id, Section.TIMELINE)
+    entry = selectors.timeline_entry_for(user=request.user, person=person, entry_id=entry_id)
+    form = forms.AppointmentOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_outcome(acting_user=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Outcome recorded")
+            return redirect("people:casework:timeline", person_id=person.pk)
+    return _form_page(request, person, form, f"What happened at the {entry.get_kind_display().lower()}", "timeline")
