@@ -32,6 +32,10 @@ def _pages(p):
         ("police-iom-officer", f"/people/{person}/addresses/new/", submit),
         ("police-iom-officer", f"/people/{person}/phones/new/", submit),
         ("police-iom-officer", f"/people/{person}/markers/new/", submit),
+        ("police-iom-officer", f"/people/{person}/timeline/new/", submit),
+        ("police-iom-officer", f"/people/{person}/plan/actions/new/", submit),
+        ("police-iom-officer", f"/people/{person}/plan/safeguarding/", submit),
+        ("police-iom-officer", f"/people/{person}/assessments/new/", submit),
         ("police-iom-officer", "/organisations/", None),
         ("police-iom-officer", "/account/api-tokens/", None),
         ("police-iom-officer", "/people/999999/", None),  # 404
@@ -39,6 +43,8 @@ def _pages(p):
         ("housing-worker", f"/people/{housing_case}/justice/", None),  # 403
         ("chair", f"/people/{restricted}/", None),  # 404 with break glass
         ("chair", f"/people/{restricted}/break-glass/", submit),
+        ("chair", f"/people/{person}/plan/people/", submit),
+        ("chair", f"/people/{person}/plan/agencies/new/", submit),
         ("ig-lead", "/audit/", None),
         ("ig-lead", f"/audit/?person={person}", None),
         ("ig-lead", "/users/", None),
