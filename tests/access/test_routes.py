@@ -99,6 +99,13 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/people": api(Action.PERSON_SEARCH, personal=True),
     "api/v1/people/<int:person_id>": api(Action.PERSON_VIEW, personal=True),
     "api/v1/people/<int:person_id>/export": api(Action.PERSON_EXPORT, personal=True),
+    "api/v1/people/<int:person_id>/case": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/people/<int:person_id>/case/people": api(Action.PERSON_CHANGE, personal=True),
+    "api/v1/people/<int:person_id>/case/safeguarding": api(Action.PERSON_CHANGE, personal=True),
+    "api/v1/people/<int:person_id>/plan-actions": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/people/<int:person_id>/plan-actions/<int:action_id>": api(Action.PERSON_CHANGE, personal=True),
+    "api/v1/people/<int:person_id>/pathway-assessments": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/people/<int:person_id>/timeline": api(Action.PERSON_VIEW, personal=True),
     "api/v1/people/<int:person_id>/justice": api(Action.PERSON_VIEW, personal=True),
     "api/v1/people/<int:person_id>/justice/sentences": api(Action.PERSON_VIEW, personal=True),
     "api/v1/people/<int:person_id>/justice/overrides": api(Action.PERSON_VIEW, personal=True),
@@ -366,6 +373,35 @@ EXERCISES: dict[str, Exercise] = {
     "people/<int:person_id>/justice/warrants/<int:warrant_id>/executed/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
     "people/<int:person_id>/justice/sentences/<int:sentence_id>/<slug:action>/": Exercise(
         Role.PROBATION_OFFICER, "ordinary", (_get("view"),)
+    ),
+    "api/v1/people/<int:person_id>/case": Exercise("housing-worker", "housing_case", (_get("view"),)),
+    "api/v1/people/<int:person_id>/case/people": Exercise(
+        Role.COORDINATOR,
+        "ordinary",
+        (("post_json", {"version": 1, "lead_worker": None, "coordinator": None, "reason": "Meeting"}, "view"),),
+    ),
+    "api/v1/people/<int:person_id>/case/safeguarding": Exercise(
+        "housing-worker",
+        "housing_case",
+        (
+            (
+                "post_json",
+                {"version": 1, "parental_status": "not-a-parent", "lives_with_children": "no", "safeguarding": "none-known"},
+                "change",
+            ),
+        ),
+    ),
+    "api/v1/people/<int:person_id>/plan-actions": Exercise(
+        Role.PROBATION_OFFICER,
+        "ordinary",
+        (_get("view"),),
+    ),
+    "api/v1/people/<int:person_id>/plan-actions/<int:action_id>": Exercise(
+        Role.PROBATION_OFFICER, "ordinary", (("post_json", {"version": 1, "status": "done"}, "change"),)
+    ),
+    "api/v1/people/<int:person_id>/pathway-assessments": Exercise(Role.SUBSTANCE_MISUSE, "ordinary", (_get("view"),)),
+    "api/v1/people/<int:person_id>/timeline": Exercise(
+        Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"), ("post_json", {"kind": "phone", "occurred_on": "2026-01-05"}, "create"))
     ),
     "api/v1/people/<int:person_id>/justice": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
     "api/v1/people/<int:person_id>/justice/sentences": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),

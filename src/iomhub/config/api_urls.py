@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from iomhub.access import api as access_api
 from iomhub.access.routes import public
+from iomhub.casework import api as casework_api
 from iomhub.cohort import api as cohort_api
 from iomhub.justice import api as justice_api
 from iomhub.people import api as people_api
@@ -32,6 +33,13 @@ urlpatterns = [
     path("people/<int:person_id>/justice/recalls", justice_api.RecallsView.as_view(), name="api-justice-recalls"),
     path("people/<int:person_id>/justice/breaches", justice_api.BreachesView.as_view(), name="api-justice-breaches"),
     path("people/<int:person_id>/justice/conditions", justice_api.ConditionsView.as_view(), name="api-justice-conditions"),
+    path("people/<int:person_id>/case", casework_api.CaseView.as_view(), name="api-case"),
+    path("people/<int:person_id>/case/people", casework_api.CasePeopleView.as_view(), name="api-case-people"),
+    path("people/<int:person_id>/case/safeguarding", casework_api.SafeguardingView.as_view(), name="api-case-safeguarding"),
+    path("people/<int:person_id>/plan-actions", casework_api.PlanActionsView.as_view(), name="api-plan-actions"),
+    path("people/<int:person_id>/plan-actions/<int:action_id>", casework_api.PlanActionView.as_view(), name="api-plan-action"),
+    path("people/<int:person_id>/pathway-assessments", casework_api.AssessmentsView.as_view(), name="api-pathway-assessments"),
+    path("people/<int:person_id>/timeline", casework_api.TimelineView.as_view(), name="api-timeline"),
     path("referrals", referrals_api.ReferralsView.as_view(), name="api-referrals"),
     path("referrals/<int:referral_id>", referrals_api.ReferralView.as_view(), name="api-referral"),
     path("referrals/<int:referral_id>/decision", referrals_api.ReferralDecisionView.as_view(), name="api-referral-decision"),
