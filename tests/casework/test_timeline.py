@@ -119,3 +119,17 @@ def test_filters_and_partner_sections(registered, today):
         selectors.timeline_for(user=p.users["housing-worker"], person_id=p.housing_case.pk)
     with pytest.raises(PermissionDenied):
         _record(p, "housing-worker", person=p.housing_case, kind="phone", occurred_on=today)
+
+
+def test_deregistration_facts_for_the_cohort_adapter(registered, today):
+    p = registered
+    since = D(2026, 1, 5)
+    assert evidence.deregistration_facts(person_id=p.ordinary.pk, since=since, as_of=today) == evidence.CaseworkFacts()  # nothing known
+    _record(p, kind="office-appointment", outcome="attended", occurred_on=D(2026, 5, 1))
+    _record(p, kind="office-appointment", outcome="failed-to-attend", occurred_on=D(2026, 5, 8))
+    _record(p, kind="office-appointment", outcome="rearranged", occurred_on=D(2026, 5, 9))
+    _record(p, kind="intelligence", occurred_on=D(2026, 2, 1), summary="Seen dealing")
+    facts = evidence.deregistration_facts(person_id=p.ordinary.pk, since=since, as_of=today)
+    assert facts.intelligence_known and facts.last_intelligence_on == D(2026, 2, 1)
+    assert (facts.appointments_kept, facts.appointments_due) == (1, 2)
+    assert facts.drug_test_results is None

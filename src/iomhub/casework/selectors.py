@@ -176,6 +176,8 @@ def deregistration_facts(*, person_id: int, since: datetime.date, as_of: datetim
     """The timeline's evidence for 002 §2's suggestions (the ``CaseworkFacts`` names of
     ``iomhub.cohort.evidence``)."""
     entries = TimelineEntry.objects.filter(person_id=person_id, occurred_on__gte=since, occurred_on__lte=as_of)
+    if not entries.exists():
+        return {}  # an empty timeline is no evidence either way: every suggestion stays "not known"
     last_intel = entries.filter(kind=EntryKind.INTELLIGENCE).order_by("-occurred_on").values_list("occurred_on", flat=True).first()
     tests = list(
         entries.filter(kind=EntryKind.DRUG_TEST)
@@ -186,12 +188,13 @@ def deregistration_facts(*, person_id: int, since: datetime.date, as_of: datetim
     appointments = entries.filter(kind__in=[EntryKind.OFFICE, EntryKind.HOME_VISIT]).exclude(
         outcome__in=[EntryOutcome.BOOKED, EntryOutcome.REARRANGED]
     )
+    due = appointments.count()
     return {
         "intelligence_known": True,
         "last_intelligence_on": last_intel,
-        "drug_test_results": [r != DrugResult.NEGATIVE for r in tests],
-        "appointments_kept": appointments.filter(outcome=EntryOutcome.ATTENDED).count(),
-        "appointments_due": appointments.count(),
+        "drug_test_results": [r != DrugResult.NEGATIVE for r in tests] if tests else None,
+        "appointments_kept": appointments.filter(outcome=EntryOutcome.ATTENDED).count() if due else None,
+        "appointments_due": due or None,
     }
 
 
