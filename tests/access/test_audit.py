@@ -258,6 +258,11 @@ def test_no_route_edits_or_deletes_the_audit_log(client, partnership):
         "action": "override",
         "sentence_id": 1,
         "warrant_id": 1,
+        "involvement_id": 1,  # casework routes (issue 6): nothing need exist
+        "action_id": 1,
+        "entry_id": 1,
+        "transfer_id": 1,  # cohort transfer routes
+        "transfer_step": "spoc",
     }
     event_id = max(before)
     for route in all_routes():
