@@ -232,6 +232,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "APPEND_COMPONENTS": {"securitySchemes": {"ApiToken": {"type": "http", "scheme": "bearer", "description": "Per-user API token"}}},
     "SECURITY": [{"ApiToken": []}],
+    # Casework's choice sets (issue 6) by name, so they do not collide with other apps' "kind"/"outcome"/"status".
+    "ENUM_NAME_OVERRIDES": {
+        "TimelineKindEnum": "iomhub.casework.models.EntryKind.choices",
+        "TimelineOutcomeEnum": "iomhub.casework.models.EntryOutcome.choices",
+        "SubstanceEnum": "iomhub.casework.models.Substance.choices",
+        "PathwayRagEnum": "iomhub.casework.models.PathwayRag.choices",
+        "PlanActionStatusEnum": "iomhub.casework.models.ActionStatus.choices",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "iomhub.access.api_errors.document_common_responses",
