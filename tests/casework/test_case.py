@@ -146,3 +146,21 @@ def test_safeguarding_mandatory_and_completeness(registered):
     with pytest.raises(StaleEdit):
         _safeguard(p, p.users[Role.PROBATION_OFFICER], version=1, safeguarding="concern", notes="Concern raised by school")
     assert CaseRecord.objects.get(person=p.housing_case).safeguarding == "none-known"
+
+
+def test_release_after_allocation_flags_the_lead_worker(registered, today):
+    p = registered
+    _set(p)  # police lead while not supervised
+    coordinator = p.users[Role.COORDINATOR]
+    assert selectors.lead_worker_problems(coordinator) == []
+    Sentence.objects.create(
+        person=p.ordinary,
+        sentenced_on=datetime.date(2025, 6, 1),
+        offence_committed_on=datetime.date(2025, 5, 1),
+        release_date=today + datetime.timedelta(days=10),
+        expiry_date=today + datetime.timedelta(days=100),
+    )
+    assert selectors.lead_worker_problems(coordinator) == []  # still in custody
+    found = selectors.lead_worker_problems(coordinator, as_of=today + datetime.timedelta(days=10))
+    assert [person for person, _ in found] == [p.ordinary]
+    assert "probation officer" in found[0][1]

@@ -8,7 +8,8 @@ sees, through ``people_filter``):
 - ``overdue_actions(user, as_of)`` and ``actions_due(user, as_of, within_days)`` — an owner sees
   their own; the coordinator and chair see every visible person's;
 - ``appointments_ahead(user, as_of, within_days)``;
-- ``safeguarding_completeness(user)`` — the 000 §7.2.1 measure over registered people.
+- ``safeguarding_completeness(user)`` — the 000 §7.2.1 measure over registered people;
+- ``lead_worker_problems(user, as_of)`` — supervised people whose lead is not a probation officer.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from iomhub.casework.models import (
 )
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
-from iomhub.rules.casework import Completeness, first_and_latest_change
+from iomhub.rules.casework import Completeness, first_and_latest_change, lead_worker_problem
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -259,3 +260,23 @@ def safeguarding_completeness(user: User | None = None, person_ids: list[int] | 
     for name in CaseRecord.SAFEGUARDING_FIELDS:
         complete &= ~Q(**{f"case_record__{name}": ""}) & Q(**{f"case_record__{name}__isnull": False})
     return Completeness(total=people.count(), complete=people.filter(complete).count())
+
+
+def lead_worker_problems(user: User, as_of: datetime.date | None = None) -> list[tuple[Person, str]]:
+    """Registered people the user sees whose lead worker no longer fits the rule: on licence or
+    supervision now (e.g. released since allocation) but led by someone who is not a probation
+    officer (002 §3, §5). For the coordinator's dashboard."""
+    from iomhub.casework.services import is_supervised
+
+    today = as_of or clock.today()
+    found = []
+    led = (
+        Person.objects.filter(people_filter(user), _registered(), case_record__lead_worker__isnull=False)
+        .exclude(case_record__lead_worker__role_assignments__role=Role.PROBATION_OFFICER)
+        .select_related("case_record__lead_worker")
+    )
+    for person in led:
+        if is_supervised(person, today):
+            problem = lead_worker_problem(supervised=True, lead_is_probation_officer=False)
+            found.append((person, problem))
+    return found
