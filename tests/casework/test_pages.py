@@ -99,3 +99,18 @@ def test_partner_without_timeline_section_is_refused_and_tab_hidden(client, regi
     assert client.get(f"/people/{registered.housing_case.pk}/timeline/").status_code == 403
     page = client.get(f"/people/{registered.housing_case.pk}/plan/").content.decode()
     assert f"/people/{registered.housing_case.pk}/timeline/" not in page
+
+
+def test_plan_action_linked_to_a_need_through_the_page(client, registered, today):
+    p = registered
+    ratings = {pw.value: {"rag": "green"} for pw in Pathway} | {"finance": {"rag": "red", "needs": "Rent arrears"}}
+    assessment = services.pathway_assessment_record(
+        acting_user=p.users[Role.PROBATION_OFFICER], person=p.ordinary, assessed_on=today, ratings=ratings
+    )
+    need = assessment.needs.get(pathway="finance")
+    client.force_login(p.users[Role.PROBATION_OFFICER])
+    url = f"/people/{p.ordinary.pk}/plan/actions/new/"
+    assert "Rent arrears" in client.get(url).content.decode()
+    data = {"description": "Debt advice", "agency": p.probation.pk, "owner_name": "PO Sam", "need": need.pk} | _date("due_on", today)
+    assert client.post(url, data).status_code == 302
+    assert PlanAction.objects.get().pathway == "finance"

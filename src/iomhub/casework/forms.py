@@ -14,6 +14,7 @@ from iomhub.casework.models import (
     EntryOutcome,
     LivesWithChildren,
     ParentalStatus,
+    PathwayNeed,
     PathwayRag,
     Safeguarding,
     Substance,
@@ -36,6 +37,12 @@ def _staff(roles: frozenset[str]) -> Any:
         .select_related("organisation")
         .order_by("last_name", "username")
     )
+
+
+class NeedChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        pathway = dict(Pathway.choices).get(obj.pathway, obj.pathway)
+        return f"{pathway} ({obj.get_rag_display()}, {obj.assessment.assessed_on:%-d %b %Y}): {obj.needs[:60]}"
 
 
 class CasePeopleForm(GovukForm):
@@ -109,6 +116,14 @@ class PlanActionForm(GovukForm):
     owner_name = forms.CharField(label="Person responsible", max_length=200)
     due_on = GovukDateField(label="Due date")
     sentence_plan = forms.BooleanField(label="Part of the sentence plan", required=False)
+    need = NeedChoiceField(label="Pathway need it meets (optional)", queryset=PathwayNeed.objects.none(), required=False)
+
+    def __init__(self, *args: Any, person: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        needs = PathwayNeed.objects.filter(assessment__person=person, rag__in=[PathwayRag.RED, PathwayRag.AMBER]).select_related(
+            "assessment"
+        )
+        self.fields["need"].queryset = needs  # type: ignore[attr-defined]
 
 
 class PlanActionStatusForm(GovukForm):

@@ -168,7 +168,7 @@ def contact_new(request: AuthedRequest, person_id: int, involvement_id: int) -> 
 @require_http_methods(["GET", "POST"])
 def action_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.PLAN)
-    form = forms.PlanActionForm(request.POST or None)
+    form = forms.PlanActionForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_action_add(acting_user=request.user, person=person, **form.cleaned_data)
