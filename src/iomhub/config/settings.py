@@ -239,6 +239,12 @@ SPECTACULAR_SETTINGS = {
         "SubstanceEnum": "iomhub.casework.models.Substance.choices",
         "PathwayRagEnum": "iomhub.casework.models.PathwayRag.choices",
         "PlanActionStatusEnum": "iomhub.casework.models.ActionStatus.choices",
+        "RagLevelEnum": "iomhub.cohort.models.RagLevel.choices",
+        "TransferKindEnum": "iomhub.cohort.models.TransferKind.choices",
+        "ReviewOutcomeEnum": "iomhub.cohort.models.ReviewOutcome.choices",
+        "RecallKindEnum": "iomhub.justice.models.RecallKind.choices",
+        "BreachOutcomeEnum": "iomhub.justice.models.BreachOutcome.choices",
+        "ReferralDecisionOutcomeEnum": "iomhub.referrals.models.DecisionOutcome.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
