@@ -300,5 +300,6 @@ class Transfer(models.Model):
             return self.other_area
         return str(self.to_team) if self.to_team_id else "this partnership"
 
+
 # Importable names for the API schema's ENUM_NAME_OVERRIDES (nested classes cannot be imported by path).
 ReviewOutcome = Review.Outcome

@@ -414,6 +414,7 @@ class SupervisionConditions(models.Model):
     def all_standard(self) -> bool:
         return set(self.licence_standard) == set(LicenceCondition.values)
 
+
 # Importable names for the API schema's ENUM_NAME_OVERRIDES (nested classes cannot be imported by path).
 RecallKind = Recall.Kind
 BreachOutcome = PssBreach.Outcome

@@ -151,5 +151,6 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.meeting_date})"
 
+
 # Importable names for the API schema's ENUM_NAME_OVERRIDES (nested classes cannot be imported by path).
 DecisionOutcome = Decision.Outcome
