@@ -90,9 +90,10 @@ class RagChange(models.Model):
         return f"{self.get_level_display()} from {self.changed_on}"
 
 
-class ChecklistEntry(models.Model):
-    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="checklist")
-    item = models.CharField(max_length=20, choices=ChecklistItem.choices)
+class ChecklistTick(models.Model):
+    """One item of a checklist (adoption's administration, or removal): done on a date by someone,
+    or marked not applicable. Shared by the adoption and removal checklists."""
+
     done_on = models.DateField(null=True, blank=True)
     done_by = models.CharField("By whom", max_length=200, blank=True)
     not_applicable = models.BooleanField(default=False)
@@ -100,15 +101,26 @@ class ChecklistEntry(models.Model):
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["registration", "item"], name="one_checklist_entry_per_item")]
 
     def __str__(self) -> str:
-        return self.get_item_display()
+        return self.get_item_display()  # type: ignore[attr-defined, no-any-return]
 
     @property
     def outstanding(self) -> bool:
         return self.done_on is None and not self.not_applicable
+
+    def state(self) -> dict[str, object]:
+        return {"done_on": self.done_on, "done_by": self.done_by, "not_applicable": self.not_applicable}
+
+
+class ChecklistEntry(ChecklistTick):
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="checklist")
+    item = models.CharField(max_length=20, choices=ChecklistItem.choices)
+
+    class Meta(ChecklistTick.Meta):
+        constraints = [models.UniqueConstraint(fields=["registration", "item"], name="one_checklist_entry_per_item")]
 
 
 class Review(models.Model):
@@ -166,25 +178,12 @@ class Deregistration(models.Model):
         return f"Deregistration approved {self.approved_on}"
 
 
-class RemovalEntry(models.Model):
+class RemovalEntry(ChecklistTick):
     deregistration = models.ForeignKey(Deregistration, on_delete=models.PROTECT, related_name="checklist")
     item = models.CharField(max_length=20, choices=RemovalItem.choices)
-    done_on = models.DateField(null=True, blank=True)
-    done_by = models.CharField("By whom", max_length=200, blank=True)
-    not_applicable = models.BooleanField(default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(ChecklistTick.Meta):
         constraints = [models.UniqueConstraint(fields=["deregistration", "item"], name="one_removal_entry_per_item")]
-
-    def __str__(self) -> str:
-        return self.get_item_display()
-
-    @property
-    def outstanding(self) -> bool:
-        return self.done_on is None and not self.not_applicable
 
 
 class TransferKind(models.TextChoices):

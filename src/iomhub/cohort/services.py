@@ -8,7 +8,7 @@ flags (neighbourhood crime, 003; domestic abuse; PPO, 000 §5.7) and the adminis
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +23,7 @@ from iomhub.cohort.models import (
     OPEN_TRANSFER,
     ChecklistEntry,
     ChecklistItem,
+    ChecklistTick,
     Deregistration,
     RagChange,
     RagLevel,
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from iomhub.access.models import Team, User
     from iomhub.people.models import Person
     from iomhub.referrals.models import Referral
+
+_Tick = TypeVar("_Tick", bound=ChecklistTick)
 
 
 def _snapshot(registration: Registration) -> dict[str, Any]:
@@ -139,21 +142,37 @@ def checklist_record(
         raise ValidationError(errors)
     with transaction.atomic():
         entry = ChecklistEntry.objects.select_for_update().get(registration=registration, item=item)
-        before = {"done_on": entry.done_on, "done_by": entry.done_by, "not_applicable": entry.not_applicable}
-        entry.done_on = None if not_applicable else done_on
-        entry.done_by = done_by
-        entry.not_applicable = not_applicable
-        entry.recorded_by = acting_user
-        entry.recorded_at = timezone.now()
-        entry.save()
-        audit.record(
-            actor=acting_user,
-            action=AuditAction.CHANGE,
+        return _tick(
+            entry,
+            acting_user=acting_user,
+            done_on=done_on,
+            done_by=done_by,
+            not_applicable=not_applicable,
             object_type="registration-checklist",
-            object_id=entry.pk,
             person_id=registration.person_id,
-            changes=audit.diff(before, {"done_on": entry.done_on, "done_by": entry.done_by, "not_applicable": entry.not_applicable}),
         )
+
+
+def _tick(
+    entry: _Tick, *, acting_user: User, done_on: datetime.date | None, done_by: str, not_applicable: bool, object_type: str, person_id: int
+) -> _Tick:
+    """Record one checklist item (adoption or removal) as done or not applicable, audited with its
+    before and after. The caller has validated the input and locked the row."""
+    before = entry.state()
+    entry.done_on = None if not_applicable else done_on
+    entry.done_by = done_by
+    entry.not_applicable = not_applicable
+    entry.recorded_by = acting_user
+    entry.recorded_at = timezone.now()
+    entry.save()
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CHANGE,
+        object_type=object_type,
+        object_id=entry.pk,
+        person_id=person_id,
+        changes=audit.diff(before, entry.state()),
+    )
     return entry
 
 
@@ -483,22 +502,15 @@ def removal_record(
         raise ValidationError(errors)
     with transaction.atomic():
         entry = RemovalEntry.objects.select_for_update().get(deregistration=record, item=item)
-        before = {"done_on": entry.done_on, "done_by": entry.done_by, "not_applicable": entry.not_applicable}
-        entry.done_on = None if not_applicable else done_on
-        entry.done_by = done_by
-        entry.not_applicable = not_applicable
-        entry.recorded_by = acting_user
-        entry.recorded_at = timezone.now()
-        entry.save()
-        audit.record(
-            actor=acting_user,
-            action=AuditAction.CHANGE,
+        return _tick(
+            entry,
+            acting_user=acting_user,
+            done_on=done_on,
+            done_by=done_by,
+            not_applicable=not_applicable,
             object_type="removal-checklist",
-            object_id=entry.pk,
             person_id=registration.person_id,
-            changes=audit.diff(before, {"done_on": entry.done_on, "done_by": entry.done_by, "not_applicable": entry.not_applicable}),
         )
-    return entry
 
 
 # ---- transfers (002 §4) -------------------------------------------------------------------------
