@@ -90,6 +90,7 @@ EXPECTED: dict[str, RouteRule] = {
     "cohort/registrations/<int:registration_id>/deregister/": page(Action.COHORT_DECIDE, personal=True),
     "cohort/registrations/<int:registration_id>/removal/": page(Action.COHORT_MANAGE, personal=True),
     "cohort/red-alerts/": page(Action.PERSON_SEARCH, personal=True),
+    "caseload/": page(Action.PERSON_SEARCH, personal=True),
     "cohort/transfers/": page(Action.COHORT_MANAGE, personal=True),
     "cohort/transfers/<int:transfer_id>/": page(Action.PERSON_VIEW, personal=True),
     "cohort/transfers/<int:transfer_id>/<slug:transfer_step>/": page(Action.COHORT_MANAGE, personal=True),
@@ -488,6 +489,7 @@ EXERCISES: dict[str, Exercise] = {
     ),
     "cohort/registrations/<int:registration_id>/removal/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
     "cohort/red-alerts/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("search"),)),
+    "caseload/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
     "cohort/transfers/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
     "cohort/transfers/<int:transfer_id>/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
     "cohort/transfers/<int:transfer_id>/<slug:transfer_step>/": Exercise(
@@ -540,9 +542,10 @@ EXERCISES: dict[str, Exercise] = {
 # Any partner agency may refer (002 §4): these work for the housing worker too, and show them only
 # their own organisation's referrals, so nothing about someone else's case.
 REFERRER_ROUTES = {("referrals/", "get"), ("referrals/new/", "post"), ("api/v1/referrals", "get"), ("api/v1/referrals", "post_json")}
-# The Red Alert (wanted) list is published to the whole partnership (002 appendix 1): a partner sees
-# it, listing only people their agency is involved in.
-PARTNER_LIST_ROUTES = {("cohort/red-alerts/", "get"), ("api/v1/red-alerts", "get")}
+# The Red Alert (wanted) list is published to the whole partnership (002 appendix 1), and a partner
+# worker has a caseload of the plan actions they own: a partner sees these lists, each listing only
+# people their agency is involved in.
+PARTNER_LIST_ROUTES = {("cohort/red-alerts/", "get"), ("api/v1/red-alerts", "get"), ("caseload/", "get")}
 
 PERSONAL = sorted(route for route, rule in EXPECTED.items() if rule.personal_data)
 

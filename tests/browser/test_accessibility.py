@@ -37,6 +37,8 @@ def _pages(p):
         ("police-iom-officer", f"/people/{person}/plan/safeguarding/", submit),
         ("police-iom-officer", f"/people/{person}/assessments/new/", submit),
         ("police-iom-officer", "/organisations/", None),
+        ("police-iom-officer", "/caseload/", None),
+        ("chair", "/caseload/", None),
         ("police-iom-officer", "/account/api-tokens/", None),
         ("police-iom-officer", "/people/999999/", None),  # 404
         ("housing-worker", f"/people/{housing_case}/", None),

@@ -290,3 +290,12 @@ def entry_outcome(request: AuthedRequest, person_id: int, entry_id: int) -> Http
             messages.success(request, "Outcome recorded")
             return redirect("people:casework:timeline", person_id=person.pk)
     return _form_page(request, person, form, f"What happened at the {entry.get_kind_display().lower()}", "timeline")
+
+
+@guarded(Action.PERSON_SEARCH, personal_data=True)
+@require_http_methods(["GET"])
+def caseload(request: AuthedRequest) -> HttpResponse:
+    """My caseload (a worker) or the team dashboard (coordinator, chair): issue 6 §6."""
+    from iomhub.casework.dashboard import caseload as build
+
+    return render(request, "casework/caseload.html", {"caseload": build(user=request.user)})

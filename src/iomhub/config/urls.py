@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from iomhub.casework import views as casework_views
 from iomhub.web import views as web_views
 
 urlpatterns = [
@@ -9,5 +10,6 @@ urlpatterns = [
     path("people/", include("iomhub.people.urls")),
     path("referrals/", include("iomhub.referrals.urls")),
     path("cohort/", include("iomhub.cohort.urls")),
+    path("caseload/", casework_views.caseload, name="caseload"),
     path("api/v1/", include("iomhub.config.api_urls")),
 ]

@@ -14,6 +14,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         candidates = [
             ("Home", "/", Action.SERVICE_USE),
+            ("Caseload", "/caseload/", Action.PERSON_SEARCH),
             ("People", "/people/", Action.PERSON_SEARCH),
             ("Referrals", "/referrals/", Action.REFERRAL_VIEW),
             ("Cohort", "/cohort/", Action.COHORT_MANAGE),

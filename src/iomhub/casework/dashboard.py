@@ -1,0 +1,104 @@
+"""My caseload and the team dashboard (issue 6 §6): for a worker, the people they lead with their
+RAG level, the next home visit due under the regime and whether it is overdue, their plan actions
+overdue and due, reviews due and releases in the next 12 weeks; for the coordinator and chair the
+same for everyone they see, plus people without a lead worker and lead workers who no longer fit
+the rule.
+
+Everything is read through the selectors that already apply the access policy: the regime and
+reviews from ``iomhub.cohort.selectors`` (002 appendix 1, §2; 000 §5.7, §6.4), plan actions and
+lead workers from ``iomhub.casework.selectors``, release prompts from
+``iomhub.justice.selectors.caseload_prompts`` (seed 002 §2: the live list 12 weeks before release).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from iomhub import clock
+from iomhub.access import audit
+from iomhub.access.models import AuditAction
+from iomhub.access.policy import people_filter
+from iomhub.casework import selectors as casework
+from iomhub.casework.models import PlanAction
+from iomhub.cohort import selectors as cohort
+from iomhub.cohort.models import Registration
+from iomhub.justice import selectors as justice
+from iomhub.justice.prompts import Prompt
+from iomhub.people.models import Person
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+
+RELEASE_PROMPTS = frozenset({"live-list"})  # release within 12 weeks (justice.prompts)
+ACTIONS_DUE_DAYS = 14
+REVIEWS_AHEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    registration: Registration
+    regime: cohort.Regime | None
+
+    @property
+    def person(self) -> Person:
+        return self.registration.person
+
+
+@dataclass(frozen=True)
+class Caseload:
+    as_of: datetime.date
+    team: bool
+    cases: list[CaseRow]
+    overdue_actions: list[PlanAction]
+    actions_due: list[PlanAction]
+    reviews: list[cohort.ReviewRow]
+    releases: list[tuple[Person, Prompt]]
+    without_lead: list[Person]
+    lead_problems: list[tuple[Person, str]]
+
+    @property
+    def visits_overdue(self) -> list[CaseRow]:
+        return [c for c in self.cases if c.regime is not None and c.regime.home_visit_overdue]
+
+
+def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
+    """The dashboard of ``user`` on ``as_of``: their own cases, or the whole team's for the
+    coordinator and chair. Audited as one search listing the people shown."""
+    today = as_of or clock.today()
+    team = bool(user.role_codes & casework.COORDINATING_ROLES)
+    people = Person.objects.filter(people_filter(user), registrations__ended_on__isnull=True) if team else casework.people_led_by(user)
+    registrations = list(
+        Registration.objects.filter(person__in=people.values("pk"), ended_on__isnull=True, started_on__lte=today)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    regimes = cohort.regime_for(user=user, registrations=registrations, as_of=today) if registrations else {}
+    cases = [CaseRow(r, regimes.get(r.pk)) for r in registrations]
+    person_ids = {r.person_id for r in registrations}
+    reviews = (
+        cohort.reviews_due(user=user, registrations=registrations, as_of=today, within_days=REVIEWS_AHEAD_DAYS) if registrations else []
+    )
+    people_by_id = {r.person_id: r.person for r in registrations}
+    releases = []
+    if person_ids and justice.can_see_justice_at_all(user):
+        releases = [
+            (people_by_id[p.person_id], p.prompt)
+            for p in justice.caseload_prompts(user=user, as_of=today)
+            if p.person_id in person_ids and p.prompt.code in RELEASE_PROMPTS
+        ]
+    result = Caseload(
+        as_of=today,
+        team=team,
+        cases=cases,
+        overdue_actions=list(casework.overdue_actions(user, today).order_by("due_on", "pk")),
+        actions_due=list(casework.actions_due(user, today, ACTIONS_DUE_DAYS).order_by("due_on", "pk")),
+        reviews=reviews,
+        releases=releases,
+        without_lead=list(casework.people_without_lead(user).order_by("last_name", "first_name")) if team else [],
+        lead_problems=casework.lead_worker_problems(user, today) if team else [],
+    )
+    shown = person_ids | {a.person_id for a in result.overdue_actions + result.actions_due} | {p.pk for p in result.without_lead}
+    audit.record(actor=user, action=AuditAction.SEARCH, object_type="caseload", changes={"as_of": today, "people": sorted(shown)})
+    return result
