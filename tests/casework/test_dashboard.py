@@ -98,9 +98,7 @@ def test_a_plan_action_is_due_until_its_date_and_overdue_the_day_after(partnersh
     assert [a.pk for a in on_the_day.actions_due] == [action.pk] and on_the_day.overdue_actions == []
     day_after = caseload(user=officer, as_of=due + datetime.timedelta(days=1))
     assert [a.pk for a in day_after.overdue_actions] == [action.pk] and day_after.actions_due == []
-    assert [a.pk for a in caseload(user=p.users[Role.COORDINATOR], as_of=due + datetime.timedelta(days=1)).overdue_actions] == [
-        action.pk
-    ]
+    assert [a.pk for a in caseload(user=p.users[Role.COORDINATOR], as_of=due + datetime.timedelta(days=1)).overdue_actions] == [action.pk]
     assert caseload(user=p.users[Role.POLICE_IOM_OFFICER], as_of=due + datetime.timedelta(days=1)).overdue_actions == []
 
 
