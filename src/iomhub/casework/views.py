@@ -18,11 +18,10 @@ from iomhub.access.policy import Action, can, decide, sees_intelligence
 from iomhub.access.routes import guarded
 from iomhub.casework import forms, selectors, services
 from iomhub.casework.models import AgencyInvolvement, CaseRecord, EntryKind, EntryOutcome
-from iomhub.justice.views import apply_errors
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
 from iomhub.referrals.models import Pathway
-from iomhub.web.forms import GovukForm
+from iomhub.web.forms import GovukForm, apply_errors, saved
 from iomhub.web.http import AuthedRequest
 
 PATHWAY_LABELS = dict(Pathway.choices)
@@ -118,14 +117,13 @@ def safeguarding(request: AuthedRequest, person_id: int) -> HttpResponse:
         "version": record.version,
     }
     form = forms.SafeguardingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.safeguarding_set(acting_user=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Safeguarding and parental status saved")
-            return redirect("people:casework:plan", person_id=person.pk)
+    if saved(
+        request,
+        form,
+        lambda data: services.safeguarding_set(acting_user=request.user, person=person, **data),
+        "Safeguarding and parental status saved",
+    ):
+        return redirect("people:casework:plan", person_id=person.pk)
     return _form_page(request, person, form, "Safeguarding and parental status", "plan")
 
 
@@ -134,14 +132,10 @@ def safeguarding(request: AuthedRequest, person_id: int) -> HttpResponse:
 def agency_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.PLAN, manage=True)
     form = forms.AgencyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agency_involve(acting_user=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Agency added to the case")
-            return redirect("people:casework:plan", person_id=person.pk)
+    if saved(
+        request, form, lambda data: services.agency_involve(acting_user=request.user, person=person, **data), "Agency added to the case"
+    ):
+        return redirect("people:casework:plan", person_id=person.pk)
     return _form_page(request, person, form, "Add an agency", "plan")
 
 
@@ -153,14 +147,10 @@ def contact_new(request: AuthedRequest, person_id: int, involvement_id: int) -> 
     if involvement is None:
         raise Http404("No such agency")
     form = forms.AgencyContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agency_contact_add(acting_user=request.user, involvement=involvement, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Contact added")
-            return redirect("people:casework:plan", person_id=person.pk)
+    if saved(
+        request, form, lambda data: services.agency_contact_add(acting_user=request.user, involvement=involvement, **data), "Contact added"
+    ):
+        return redirect("people:casework:plan", person_id=person.pk)
     return _form_page(request, person, form, f"Add a contact at {involvement.organisation}", "plan")
 
 
@@ -169,14 +159,10 @@ def contact_new(request: AuthedRequest, person_id: int, involvement_id: int) -> 
 def action_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.PLAN)
     form = forms.PlanActionForm(request.POST or None, person=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_action_add(acting_user=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Action added to the plan")
-            return redirect("people:casework:plan", person_id=person.pk)
+    if saved(
+        request, form, lambda data: services.plan_action_add(acting_user=request.user, person=person, **data), "Action added to the plan"
+    ):
+        return redirect("people:casework:plan", person_id=person.pk)
     return _form_page(request, person, form, "Add an action to the plan", "plan")
 
 
@@ -186,14 +172,8 @@ def action_update(request: AuthedRequest, person_id: int, action_id: int) -> Htt
     person = _person_for_change(request, person_id, Section.PLAN)
     action = selectors.plan_action_for(person=person, action_id=action_id)
     form = forms.PlanActionStatusForm(request.POST or None, initial={"status": action.status, "version": action.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_action_update(acting_user=request.user, action=action, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Action updated")
-            return redirect("people:casework:plan", person_id=person.pk)
+    if saved(request, form, lambda data: services.plan_action_update(acting_user=request.user, action=action, **data), "Action updated"):
+        return redirect("people:casework:plan", person_id=person.pk)
     return _form_page(request, person, form, f"Update the action \u201c{action}\u201d", "plan")
 
 
@@ -264,14 +244,10 @@ def timeline(request: AuthedRequest, person_id: int) -> HttpResponse:
 def entry_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.TIMELINE)
     form = forms.TimelineEntryForm(request.POST or None, intelligence=sees_intelligence(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.timeline_record(acting_user=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Added to the timeline")
-            return redirect("people:casework:timeline", person_id=person.pk)
+    if saved(
+        request, form, lambda data: services.timeline_record(acting_user=request.user, person=person, **data), "Added to the timeline"
+    ):
+        return redirect("people:casework:timeline", person_id=person.pk)
     return _form_page(request, person, form, "Add to the timeline", "timeline")
 
 
@@ -281,14 +257,8 @@ def entry_outcome(request: AuthedRequest, person_id: int, entry_id: int) -> Http
     person = _person_for_change(request, person_id, Section.TIMELINE)
     entry = selectors.timeline_entry_for(user=request.user, person=person, entry_id=entry_id)
     form = forms.AppointmentOutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appointment_outcome(acting_user=request.user, entry=entry, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Outcome recorded")
-            return redirect("people:casework:timeline", person_id=person.pk)
+    if saved(request, form, lambda data: services.appointment_outcome(acting_user=request.user, entry=entry, **data), "Outcome recorded"):
+        return redirect("people:casework:timeline", person_id=person.pk)
     return _form_page(request, person, form, f"What happened at the {entry.get_kind_display().lower()}", "timeline")
 
 

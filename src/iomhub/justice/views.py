@@ -19,22 +19,14 @@ from iomhub.access.routes import guarded
 from iomhub.justice import chart, forms, selectors, services
 from iomhub.justice.models import LicenceCondition, Offence
 from iomhub.people.models import Person
+from iomhub.web import forms as forms_helpers
 from iomhub.web.forms import GovukForm
 from iomhub.web.http import AuthedRequest
 
 
 def apply_errors(form: Any, exc: ValidationError) -> None:
-    """Service errors onto the form: by field where the form has it, else on the whole form."""
-    aliases = {"recalled_at": "recalled_on"}
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            name = aliases.get(name, name)
-            target = name if name in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+    """Service errors onto the form; a recall's ``recalled_at`` is entered as ``recalled_on``."""
+    forms_helpers.apply_errors(form, exc, aliases={"recalled_at": "recalled_on"})
 
 
 @guarded(Action.PERSON_VIEW, personal_data=True)

@@ -8,12 +8,15 @@ gets GOV.UK labels, hints, inline error messages and error summaries without per
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest
 
 from iomhub import clock
 
@@ -138,3 +141,31 @@ class GovukForm(forms.Form):
                 widget.attrs["aria-describedby"] = " ".join(described)
                 if not isinstance(widget, GovukDateWidget):
                     widget.attrs["class"] = widget.attrs.get("class", "") + " govuk-input--error"
+
+
+def apply_errors(form: Any, exc: ValidationError, *, aliases: Mapping[str, str] | None = None) -> None:
+    """A service's ValidationError onto the form: by field where the form has it (``aliases`` maps a
+    service field to a form field), else on the whole form, so the GOV.UK error summary names it."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            name = (aliases or {}).get(name, name)
+            target = name if name in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def saved(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], object], done: str) -> bool:
+    """The POST half of a form page: with a valid form, call ``save`` (a service) with the cleaned
+    data; its errors go onto the form and nothing is saved; on success flash ``done``. True when saved."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False
+    messages.success(request, done)
+    return True
