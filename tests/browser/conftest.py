@@ -66,12 +66,20 @@ class Session:
         self.go("/sign-in/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
-        self.page.click("button:has-text('Sign in')")
-        self.page.wait_for_load_state()
+        self.follow("button:has-text('Sign in')")
 
     def sign_out(self) -> None:
-        self.page.click("button:has-text('Sign out')")
-        self.page.wait_for_load_state()
+        self.follow("button:has-text('Sign out')")
+
+    def follow(self, selector: str) -> None:
+        """Click a link or submit button and wait until the page it leads to has loaded.
+
+        A bare click returns as soon as the click is dispatched, and `wait_for_load_state()` then
+        sees the *old* page already loaded, so the next read can race the navigation (seen on CI:
+        an error summary looked for before the re-rendered form arrived). Waiting for the
+        navigation itself removes the race."""
+        with self.page.expect_navigation():
+            self.page.click(selector)
 
     def assert_accessible(self, label: str = "") -> None:
         """axe finds no violations, and the page raised no console errors or failed requests."""

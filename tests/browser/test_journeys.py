@@ -19,20 +19,20 @@ def test_an_officer_finds_a_person_by_name_and_by_pnc_and_moves_through_the_reco
     page = session.page
     assert page.locator("h1").inner_text().startswith("Welcome")
 
-    page.click("a.govuk-service-navigation__link:has-text('People')")
+    session.follow("a.govuk-service-navigation__link:has-text('People')")
     page.fill("#id_q", "  EXAMPLE   jordan ")
-    page.click("button:has-text('Search')")
+    session.follow("button:has-text('Search')")
     assert page.locator("#results-heading").inner_text() == "1 person found"
 
     page.fill("#id_q", " " + person.pnc_id.lower().replace("/", " / ") + " ")
-    page.click("button:has-text('Search')")
-    page.click(f"a:has-text('{person.display_name}')")
+    session.follow("button:has-text('Search')")
+    session.follow(f"a:has-text('{person.display_name}')")
     assert page.url.endswith(f"/people/{person.pk}/")
     assert person.pnc_id in page.locator(".moj-identity-bar").inner_text()
     current = page.locator(".moj-sub-navigation__link[aria-current='page']")
     assert current.inner_text() == "Summary"
 
-    page.click(".moj-sub-navigation__link:has-text('Justice')")
+    session.follow(".moj-sub-navigation__link:has-text('Justice')")
     assert page.locator("h1").inner_text() == "Justice"
     assert page.locator(".moj-sub-navigation__link[aria-current='page']").inner_text() == "Justice"
     assert AuditEvent.objects.filter(actor__username="police-iom-officer", action="view", person_id=person.pk).count() >= 2
@@ -49,7 +49,7 @@ def test_adding_a_person_shows_the_error_summary_then_creates_them(session, part
     page.fill("#id_date_of_birth_year", "1990")
     page.check("#id_sex_0")
     page.fill("#id_pnc_id", "2012/0052494A")
-    page.click("button:has-text('Save')")
+    session.follow("button:has-text('Save')")
 
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
@@ -62,15 +62,15 @@ def test_adding_a_person_shows_the_error_summary_then_creates_them(session, part
 
     page.fill("#id_date_of_birth_day", "28")
     page.fill("#id_pnc_id", "2012/52494q")
-    page.click("button:has-text('Save')")
+    session.follow("button:has-text('Save')")
     created = Person.objects.get(last_name="Testcase")
     assert page.url.endswith(f"/people/{created.pk}/")
     assert created.pnc_id == "2012/0052494Q"
     assert "Morgan Testcase added" in page.locator(".govuk-notification-banner").inner_text()
 
-    page.click("a:has-text('Change details')")
+    session.follow("a:has-text('Change details')")
     page.fill("#id_middle_names", "Lee")
-    page.click("button:has-text('Save')")
+    session.follow("button:has-text('Save')")
     assert "Morgan Lee Testcase" in page.locator("h1").inner_text()
     change = AuditEvent.objects.get(action="change", person_id=created.pk)
     assert change.changes == {"middle_names": {"before": "", "after": "Lee"}}
@@ -101,12 +101,12 @@ def test_a_chair_breaks_glass_with_a_reason_and_information_governance_sees_it(s
     page = session.page
     response = session.go(f"/people/{restricted.pk}/")
     assert response.status == 404
-    page.click("a:has-text('Request emergency access')")
+    session.follow("a:has-text('Request emergency access')")
     page.fill("#id_reason", "Too short")
-    page.click("button:has-text('Open the record')")
+    session.follow("button:has-text('Open the record')")
     assert "Why do you need to see this record" in page.locator(".govuk-error-summary").inner_text()
     page.fill("#id_reason", "Urgent safeguarding concern raised by the custody sergeant tonight")
-    page.click("button:has-text('Open the record')")
+    session.follow("button:has-text('Open the record')")
     assert restricted.last_name.upper() in page.locator(".moj-identity-bar").inner_text()
     session.sign_out()
 

@@ -70,7 +70,6 @@ def test_the_conditions_page_and_its_errors_are_axe_clean(session, partnership, 
     session.go(f"/people/{person.pk}/justice/sentences/{sentence.pk}/conditions/")
     session.assert_accessible(f"conditions page ({screen})")
     session.page.uncheck("input[name='licence_standard'][value='travel']")
-    session.page.click("button:has-text('Save conditions')")
-    session.page.wait_for_load_state()
+    session.follow("button:has-text('Save conditions')")
     assert "select all of them" in session.page.content()
     session.assert_accessible(f"conditions page with errors ({screen})")
