@@ -198,3 +198,41 @@ def test_probabilities_stay_in_range_and_two_years_is_at_least_one(sex, age, car
     )
     assert 0 < result.one_year < result.two_year < 1
     assert 1 <= result.one_year_percent <= result.two_year_percent <= 99
+
+
+def _band_from_the_reference(percent: int) -> str:
+    """instruments.md §3: Low < 50, Medium 50-74, High 75-89, Very high 90+ (two-year percentage)."""
+    return "low" if percent < 50 else "medium" if percent < 75 else "high" if percent < 90 else "very-high"
+
+
+def test_the_band_follows_the_two_year_percentage_at_every_edge():
+    seen: dict[int, str] = {}
+    for sex in ("male", "female"):
+        for age in range(10, 80, 3):
+            for sanctions in (1, 2, 5, 10, 20, 40, 80):
+                for group in OFFENCE_GROUPS:
+                    result = ogrs3(
+                        sex=sex,
+                        age_at_start_of_followup=age,
+                        age_at_current_conviction=age,
+                        age_at_first_sanction=age if sanctions == 1 else max(10, age - 8),
+                        total_sanctions=sanctions,
+                        offence_group=group,
+                    )
+                    assert result.band == _band_from_the_reference(result.two_year_percent), result
+                    seen[result.two_year_percent] = result.band
+    assert {49, 50, 74, 75, 89, 90} <= set(seen), "the grid must reach both sides of every band edge"
+    assert [seen[p] for p in (49, 50, 74, 75, 89, 90)] == ["low", "medium", "medium", "high", "high", "very-high"]
+
+
+def test_percentages_are_clamped_to_99_however_long_the_record():
+    result = ogrs3(
+        sex="male",
+        age_at_start_of_followup=13,
+        age_at_current_conviction=13,
+        age_at_first_sanction=13,
+        total_sanctions=1000,
+        offence_group="soliciting-prostitution",
+    )
+    assert result.two_year > 0.995  # would round to 100
+    assert result.two_year_percent == 99 and result.band == "very-high"

@@ -274,6 +274,27 @@ def test_fixed_term_recall_matches_the_fixture(fixture, under_12, returned, sled
     assert fixed_term_recall(sentence_under_12_months=under_12, returned_to_custody_on=returned, sled=sled).release_date == release
 
 
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"sentence_under_12_months": "yes"}, "sentence_under_12_months must be True or False, not 'yes'"),
+        ({"sentence_under_12_months": 1}, "sentence_under_12_months must be True or False, not 1"),
+        ({"returned_to_custody_on": "2026-06-02"}, "returned_to_custody_on must be a date"),
+        ({"sled": None}, "sled must be a date"),
+        ({"returned_to_custody_on": D(2027, 3, 16)}, r"returned_to_custody_on \(2027-03-16\) is after the sled \(2027-03-15\)"),
+    ],
+)
+def test_an_impossible_fixed_term_recall_is_refused_naming_the_input(change, message):
+    base = dict(sentence_under_12_months=False, returned_to_custody_on=D(2026, 6, 2), sled=D(2027, 3, 15))
+    with pytest.raises(ValueError, match=message):
+        fixed_term_recall(**{**base, **change})
+
+
+def test_a_recall_on_the_last_day_of_licence_is_released_that_day():
+    result = fixed_term_recall(sentence_under_12_months=True, returned_to_custody_on=D(2027, 3, 15), sled=D(2027, 3, 15))
+    assert (result.recall_days, result.release_date) == (14, D(2027, 3, 15))
+
+
 def test_fixed_term_recall_never_ends_after_the_sled():
     result = fixed_term_recall(sentence_under_12_months=False, returned_to_custody_on=D(2026, 6, 2), sled=D(2026, 6, 10))
     assert (result.recall_days, result.release_date) == (28, D(2026, 6, 10))
@@ -361,7 +382,7 @@ def test_invalid_or_unsupported_sentences_are_refused(change, message):
     st.integers(0, 30),
 )
 def test_licence_plus_supervision_is_exactly_12_months_from_release_where_pss_applies(sentenced, years, months, days):
-    assume(years or months or days > 1)
+    assume(years or months or days > 1)  # more than 1 day and (at most 1y 11m 30d) under 2 years
     result = sentence_dates(
         sentenced_on=sentenced,
         offence_committed_on=sentenced,
@@ -372,9 +393,13 @@ def test_licence_plus_supervision_is_exactly_12_months_from_release_where_pss_ap
         sds40_excluded=True,
     )
     assert result.release_date <= result.expiry_date
-    if result.tused is not None:
-        assert result.tused == add_months(result.release_date, 12)
-        assert result.expiry_date <= result.tused
+    # Every such sentence (offence from 1 February 2015, adult at release) has PSS (002 §5) ...
+    assert result.tused is not None
+    # ... ending 12 calendar months after release, counted here without the code's add_months:
+    release, tused = result.release_date, result.tused
+    assert (tused.year - release.year) * 12 + tused.month - release.month == 12
+    assert tused.day == release.day or (release.day > tused.day and (tused + dt.timedelta(days=1)).day == 1)  # month end
+    assert result.expiry_date <= tused
 
 
 @pytest.mark.parametrize(
