@@ -142,3 +142,38 @@ def test_invalid_screening_input_is_refused(kwargs, message):
 def test_adding_an_arrest_never_lowers_the_count(dates, extra):
     before = arrests_in_rolling_year(arrest_dates=dates, as_of=AS_OF)
     assert arrests_in_rolling_year(arrest_dates=[*dates, extra], as_of=AS_OF) in (before, before + 1)
+
+
+@pytest.mark.parametrize(
+    "resident, outside, eligible",
+    [(True, False, True), (False, True, False), (None, False, True)],
+    ids=["inside the area", "outside the area: notify their area", "not known: no route, not evidence"],
+)
+def test_residence_outside_is_an_exclusion_and_not_known_is_not_evidence_000_5_7(resident, outside, eligible):
+    result = screen(as_of=AS_OF, date_of_birth=ADULT, arrest_dates=[D(2026, 1, 1)] * 6, resident_in_area=resident)
+    assert ("outside-area" in result.codes) is outside
+    assert result.eligible is eligible
+
+
+def test_residence_must_be_true_false_or_none():
+    with pytest.raises(ValueError, match="resident_in_area"):
+        screen(as_of=AS_OF, date_of_birth=ADULT, resident_in_area="no")  # type: ignore[arg-type]
+
+
+def test_a_priority_group_is_a_criterion_with_the_groups_as_evidence_002_appendix_2():
+    result = screen(as_of=AS_OF, date_of_birth=ADULT, priority_groups=["Gangs", "Domestic violence perpetrators", "Gangs"])
+    [criterion] = result.criteria
+    assert criterion.code == "priority-group"
+    assert criterion.evidence == "referred in the priority groups: Gangs; Domestic violence perpetrators (002 appendix 2)"
+    assert result.eligible
+    assert not screen(as_of=AS_OF, date_of_birth=ADULT, priority_groups=()).eligible
+
+
+def test_a_priority_group_does_not_override_mappa_3():
+    result = screen(as_of=AS_OF, date_of_birth=ADULT, priority_groups=["Gangs"], mappa_level=3)
+    assert result.codes == ("priority-group", "mappa-3") and not result.eligible
+
+
+def test_a_blank_priority_group_is_refused():
+    with pytest.raises(ValueError, match="priority_groups"):
+        screen(as_of=AS_OF, date_of_birth=ADULT, priority_groups=[" "])

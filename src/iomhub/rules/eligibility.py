@@ -8,6 +8,8 @@ Sources:
   crime and theft from the person.
 - Seed 002 §4: under-18s go to the youth route (YOT discussion); MAPPA level 3 is not IOM managed;
   MAPPA level 2 may be dually managed.
+- Seed 002 appendix 2 (referral form, "Priority Groups", each Y/N): a referral that places the person
+  in a priority group is a criterion met (issue 5 §3 lists "priority groups" among the criteria).
 "Rolling twelve months" means arrests after (as_of minus 12 calendar months) and on or before as_of.
 """
 
@@ -62,7 +64,8 @@ def screen(
     ppo: bool = False,
     community_order_non_compliance: bool = False,
     mappa_level: int | None = None,
-    resident_in_area: bool = True,
+    resident_in_area: bool | None = True,
+    priority_groups: Sequence[str] = (),
 ) -> ScreeningResult:
     """Screen one person on one date.
 
@@ -71,6 +74,9 @@ def screen(
     "short custody" means serving one of under 12 calendar months on ``as_of`` (custody or licence:
     from the sentence date to its last day), as 000 §5.7 puts it: "serving a short term (under
     12months) custodial sentence".
+    ``resident_in_area`` is None when it is not known (no current address, no fixed abode, no area
+    configured): not known is not evidence, so only False gives the outside-area route (000 §5.7).
+    ``priority_groups`` are the labels of the priority groups a referral answered Y (002 appendix 2).
     Eligible when at least one criterion is met and no exclusion applies (under 18 -> youth route,
     MAPPA 3, outside the area). MAPPA 2 is a note (dual management), not an exclusion.
     """
@@ -111,6 +117,14 @@ def screen(
         criteria.append(Criterion("ppo", "prolific and other priority offender (000 §6.4)"))
     if community_order_non_compliance:
         criteria.append(Criterion("community-order-non-compliance", "high risk of non-compliance with a community order (000 §5.7)"))
+    groups = []
+    for i, group in enumerate(priority_groups):
+        if not isinstance(group, str) or not group.strip():
+            raise ValueError(f"priority_groups[{i}] must be a non-empty string, not {group!r}")
+        if group not in groups:
+            groups.append(group)
+    if groups:
+        criteria.append(Criterion("priority-group", "referred in the priority groups: " + "; ".join(groups) + " (002 appendix 2)"))
 
     age = whole_years_between(date_of_birth, as_of)
     if age < 18:
@@ -119,7 +133,9 @@ def screen(
         routes.append(Criterion("mappa-3", "MAPPA level 3: managed by MAPPA, not IOM (002 §2)"))
     elif mappa_level == 2:
         routes.append(Criterion("mappa-2-dual", "MAPPA level 2: dual management with MAPPA (002 §4)"))
-    if not resident_in_area:
+    if resident_in_area is not None and not isinstance(resident_in_area, bool):
+        raise ValueError(f"resident_in_area must be True, False or None (not known), not {resident_in_area!r}")
+    if resident_in_area is False:
         routes.append(Criterion("outside-area", "lives outside the area: notify their home area (000 §5.7)"))
 
     excluded = [r.code for r in routes if r.code in ("under-18", "mappa-3", "outside-area")]
