@@ -466,7 +466,7 @@ EXERCISES: dict[str, Exercise] = {
         ),
     ),
     "cohort/registrations/<int:registration_id>/circumstances/": Exercise(
-        Role.COORDINATOR, "ordinary", (_get("view"), ("post", {"mappa_level": "2", "other_forum": "MAPPA level 2 panel"}, "change"))
+        Role.COORDINATOR, "ordinary", (_get("view"), ("post", {"other_forum": "MAPPA level 2 panel"}, "change"))
     ),
     "cohort/registrations/<int:registration_id>/deregister/": Exercise(
         Role.CHAIR,

@@ -18,6 +18,7 @@ from iomhub.access.models import Role
 from iomhub.cohort import selectors, services
 from iomhub.cohort.evidence import CaseworkFacts
 from iomhub.cohort.models import Deregistration, Registration, RemovalEntry
+from iomhub.justice import services as justice_services
 from iomhub.justice.models import Sentence
 from tests.access.support import events_since, last_event_id
 from tests.cohort.support import register
@@ -51,6 +52,18 @@ def sentence(person, *, years, months=0, sentenced_on=datetime.date(2026, 3, 2),
         effective_release_date=release,
         release_date=release,
     )
+
+
+def mappa(partnership, registration, level, from_date=datetime.date(2026, 3, 1)):
+    """The person's MAPPA level, recorded on the justice record (the one record of it, ADR 0008)."""
+    with clock.frozen(max(from_date, clock.today())):
+        return justice_services.mappa_record(
+            acting_user=partnership.users[Role.COORDINATOR],
+            person=registration.person,
+            level=level,
+            category="2" if level else "",
+            from_date=from_date,
+        )
 
 
 def deregister(partnership, registration, role=Role.CHAIR, **kwargs):
@@ -94,16 +107,30 @@ def test_justice_evidence_is_shown_only_where_the_justice_section_is_shared(part
 def test_mappa_level_3_requires_it_and_another_forum_suggests_it(partnership, registration):
     as_of = datetime.date(2026, 3, 10)
     assert holds(advice(partnership, registration, as_of))["mappa-level-3"] is False
+    mappa(partnership, registration, 2)
     services.registration_circumstances(
-        acting_user=partnership.users[Role.COORDINATOR], registration=registration, mappa_level=2, other_forum="MAPPA level 2 panel"
+        acting_user=partnership.users[Role.COORDINATOR], registration=registration, other_forum="MAPPA level 2 panel"
     )
     found = advice(partnership, registration, as_of)
     assert found.required == [] and found.suggested == ["managed-elsewhere"]
-    services.registration_circumstances(
-        acting_user=partnership.users[Role.COORDINATOR], registration=registration, mappa_level=3, other_forum=""
-    )
+    assert found.mappa is not None and found.mappa.level == 2
+    mappa(partnership, registration, 3, from_date=datetime.date(2026, 3, 5))
+    services.registration_circumstances(acting_user=partnership.users[Role.COORDINATOR], registration=registration, other_forum="")
     found = advice(partnership, registration, as_of)
     assert found.required == ["mappa-level-3"] and found.suggested == []
+    assert "MAPPA level 3 requires deregistration" in next(r.evidence for r in found.rows if r.code == "mappa-level-3")
+    # Before the level-3 record's date, level 2 was in force.
+    assert advice(partnership, registration, datetime.date(2026, 3, 4)).required == []
+
+
+def test_the_mappa_level_is_the_persons_on_the_justice_record_and_hidden_without_that_section(partnership):
+    case = register(partnership, partnership.housing_case, started_on=START, rag="amber")
+    mappa(partnership, case, 3)
+    as_of = datetime.date(2026, 3, 10)
+    assert advice(partnership, case, as_of).required == ["mappa-level-3"]  # the chair sees the justice record
+    hidden = advice(partnership, case, as_of, role="housing-worker")  # the plan, but not the justice section
+    row = next(r for r in hidden.rows if r.code == "mappa-level-3")
+    assert row.holds is None and "not shared" in row.evidence and hidden.mappa is None
 
 
 def test_without_the_case_timeline_the_timeline_suggestions_are_not_known(partnership, registration):
@@ -334,9 +361,7 @@ def test_the_adapter_accepts_a_timeline_function_taking_only_the_person(partners
 def test_a_required_deregistration_cannot_be_reviewed_as_retain_and_is_listed(client, partnership, registration):
     as_of = datetime.date(2026, 3, 10)
     with clock.frozen(as_of):
-        services.registration_circumstances(
-            acting_user=partnership.users[Role.COORDINATOR], registration=registration, mappa_level=3, other_forum=""
-        )
+        mappa(partnership, registration, 3)
         with pytest.raises(ValidationError) as raised:
             services.review_record(
                 acting_user=partnership.users[Role.COORDINATOR],
@@ -353,7 +378,5 @@ def test_a_required_deregistration_cannot_be_reviewed_as_retain_and_is_listed(cl
         assert found.pk == registration.pk and codes == ["mappa-level-3"]
         client.force_login(partnership.users[Role.COORDINATOR])
         assert "Deregistration required" in client.get("/cohort/").content.decode()
-    services.registration_circumstances(
-        acting_user=partnership.users[Role.COORDINATOR], registration=registration, mappa_level=2, other_forum=""
-    )
+    mappa(partnership, registration, 2, from_date=as_of)
     assert selectors.deregistrations_required(user=partnership.users[Role.COORDINATOR], as_of=as_of) == []

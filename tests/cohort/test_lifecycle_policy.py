@@ -58,16 +58,14 @@ def test_a_user_without_the_person_may_not_act_even_with_the_role(partnership):
 
 
 @pytest.mark.parametrize("role", [Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.PARTNER_WORKER])
-def test_only_the_coordinator_and_chair_record_mappa_and_other_forums(partnership, role):
+def test_only_the_coordinator_and_chair_record_other_forums(partnership, role):
     with clock.frozen(datetime.date(2026, 3, 2)):
         registration = register(partnership, started_on=datetime.date(2026, 1, 5))
         with pytest.raises((PermissionDenied, Http404)):
-            services.registration_circumstances(
-                acting_user=partnership.users[role], registration=registration, mappa_level=3, other_forum=""
-            )
+            services.registration_circumstances(acting_user=partnership.users[role], registration=registration, other_forum="MARAC")
         with pytest.raises(ValidationError) as raised:
             services.registration_circumstances(
-                acting_user=partnership.users[Role.COORDINATOR], registration=registration, mappa_level=4, other_forum="x" * 201
+                acting_user=partnership.users[Role.COORDINATOR], registration=registration, other_forum="x" * 201
             )
-    assert {"mappa_level", "other_forum"} <= set(raised.value.message_dict)
-    assert Registration.objects.get(pk=registration.pk).mappa_level is None
+    assert set(raised.value.message_dict) == {"other_forum"}
+    assert Registration.objects.get(pk=registration.pk).other_forum == ""

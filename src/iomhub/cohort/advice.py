@@ -1,7 +1,8 @@
 """Which deregistration rules of 002 §2 hold for a registration on a date, with the evidence.
 
-Required: a custodial sentence of 5 years or more (the justice record), MAPPA level 3 (recorded on the
-registration). Suggested: no intelligence for 3 months, negative drug tests, good attendance, assessed
+Required: a custodial sentence of 5 years or more (the justice record), MAPPA level 3 (the person's
+MAPPA record on the justice record, ``justice.MappaManagement``: the one record of it, also read by
+eligibility screening, ADR 0008). Suggested: no intelligence for 3 months, negative drug tests, good attendance, assessed
 risk fallen (the case timeline, through ``cohort.evidence``; "not known" while it is not there), and
 risk managed in another forum (recorded on the registration). The rules themselves are
 ``iomhub.rules.regime.deregistration``. Callers authorise and audit; this module only gathers.
@@ -20,7 +21,7 @@ from iomhub.rules import regime
 
 if TYPE_CHECKING:
     from iomhub.cohort.models import Registration
-    from iomhub.justice.models import Sentence
+    from iomhub.justice.models import MappaManagement, Sentence
 
 LABELS = {
     "custodial-sentence-5-years": "Custodial sentence of 5 years or more",
@@ -60,6 +61,7 @@ class Advice:
     reconsider_from: datetime.date | None = None  # 12 months before release from a long sentence
     release_on: datetime.date | None = None
     sentences: list[Sentence] = field(default_factory=list)
+    mappa: MappaManagement | None = None  # the MAPPA record in force (None: none, or not shared)
 
     @property
     def required(self) -> list[str]:
@@ -88,6 +90,8 @@ def long_sentences(person_id: int, as_of: datetime.date) -> list[Sentence]:
 def advise(registration: Registration, as_of: datetime.date, *, justice_shared: bool) -> Advice:
     facts = evidence.deregistration_facts(person_id=registration.person_id, since=registration.started_on, as_of=as_of)
     sentences = long_sentences(registration.person_id, as_of) if justice_shared else []
+    mappa = _mappa(registration.person_id, as_of) if justice_shared else None
+    mappa_level = mappa.level if mappa is not None else None
     kwargs: dict[str, object] = {}
     if sentences:
         kwargs["custodial_sentence_years"] = max(_years(s) for s in sentences)
@@ -102,7 +106,7 @@ def advise(registration: Registration, as_of: datetime.date, *, justice_shared: 
         kwargs["appointments_due"] = facts.appointments_due
     advice = regime.deregistration(
         today=as_of,
-        mappa_level=registration.mappa_level,
+        mappa_level=mappa_level,
         risk_fallen=bool(facts.risk_fallen),
         managed_in_another_forum=bool(registration.other_forum),
         **kwargs,  # type: ignore[arg-type]
@@ -126,10 +130,9 @@ def advise(registration: Registration, as_of: datetime.date, *, justice_shared: 
         ),
         row(
             "mappa-level-3",
-            True,
-            f"MAPPA level {registration.mappa_level} recorded"
-            if registration.mappa_level
-            else "No MAPPA level recorded on the registration",
+            justice_shared,
+            _mappa_evidence(mappa),
+            "Not shown: the justice record is not shared with you",
         ),
         row(
             "no-intelligence-3-months",
@@ -163,4 +166,19 @@ def advise(registration: Registration, as_of: datetime.date, *, justice_shared: 
         reconsider_from=regime.reconsider_reregistration_from(release_date=release) if release else None,
         release_on=release,
         sentences=sentences,
+        mappa=mappa,
     )
+
+
+def _mappa(person_id: int, as_of: datetime.date) -> MappaManagement | None:
+    from iomhub.justice.selectors import mappa_levels
+
+    return mappa_levels(person_ids=[person_id], as_of=as_of).get(person_id)
+
+
+def _mappa_evidence(mappa: MappaManagement | None) -> str:
+    if mappa is None:
+        return "No MAPPA level recorded on the justice record"
+    if mappa.level is None:
+        return f"MAPPA management ended on {mappa.from_date:%d %b %Y}"
+    return f"MAPPA level {mappa.level} from {mappa.from_date:%d %b %Y}, recorded by {mappa.recorded_by_name}"

@@ -164,7 +164,6 @@ class RegistrationSerializer(serializers.ModelSerializer[Registration]):
             "ppo",
             "strand",
             "transferred_in_on",
-            "mappa_level",
             "other_forum",
             "rag_history",
             "reviews",

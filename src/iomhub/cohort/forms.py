@@ -39,14 +39,6 @@ class ReviewForm(GovukForm):
 
 
 class CircumstancesForm(GovukForm):
-    mappa_level = forms.TypedChoiceField(
-        label="MAPPA level",
-        choices=[("", "Not managed under MAPPA"), ("1", "Level 1"), ("2", "Level 2"), ("3", "Level 3")],
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
     other_forum = forms.CharField(
         label="Risk managed in another forum (optional)",
         max_length=200,

@@ -42,10 +42,8 @@ class Registration(models.Model):
     strand = models.CharField(max_length=100, blank=True, help_text="Local strand, e.g. fixed, flex or free")
     # Set when the case came in from another area: Red for its first 8 weeks, then reviewed (002 §4).
     transferred_in_on = models.DateField(null=True, blank=True)
-    # Facts the deregistration rules need that no other record holds (002 §2).
-    mappa_level = models.PositiveSmallIntegerField(
-        "MAPPA level", null=True, blank=True, choices=[(1, "Level 1"), (2, "Level 2"), (3, "Level 3")]
-    )
+    # A fact the deregistration rules need that no other record holds (002 §2). The MAPPA level is
+    # the person's, on the justice record (``justice.MappaManagement``, ADR 0008).
     other_forum = models.CharField(
         "Risk managed in another forum", max_length=200, blank=True, help_text="For example, MAPPA level 2 panel or MARAC"
     )

@@ -305,28 +305,26 @@ def rag_change(
     return change
 
 
-def registration_circumstances(*, acting_user: User, registration: Registration, mappa_level: int | None, other_forum: str) -> Registration:
-    """Record the MAPPA level and any other forum managing the risk (002 §2 deregistration facts)."""
+def registration_circumstances(*, acting_user: User, registration: Registration, other_forum: str) -> Registration:
+    """Record any other forum managing the risk (002 §2 deregistration facts). The MAPPA level is the
+    person's, on the justice record (``justice.services.mappa_record``, ADR 0008), not here."""
     _authorise(acting_user, Action.COHORT_MANAGE, registration.person, object_type="registration", object_id=registration.pk)
     errors: dict[str, list[str]] = {}
-    if mappa_level is not None and mappa_level not in (1, 2, 3):
-        errors["mappa_level"] = ["MAPPA level must be 1, 2 or 3"]
     other_forum = _text(errors, "other_forum", other_forum, "the other forum", required=False, limit=SHORT_LIMIT)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         current = _current(registration)
-        before = {"mappa_level": current.mappa_level, "other_forum": current.other_forum}
-        current.mappa_level = mappa_level
+        before = {"other_forum": current.other_forum}
         current.other_forum = other_forum
-        current.save(update_fields=["mappa_level", "other_forum"])
+        current.save(update_fields=["other_forum"])
         audit.record(
             actor=acting_user,
             action=AuditAction.CHANGE,
             object_type="registration",
             object_id=current.pk,
             person_id=current.person_id,
-            changes=audit.diff(before, {"mappa_level": mappa_level, "other_forum": other_forum}),
+            changes=audit.diff(before, {"other_forum": other_forum}),
         )
     return current
 

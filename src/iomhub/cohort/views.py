@@ -219,19 +219,17 @@ def review(request: AuthedRequest, registration_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def circumstances(request: AuthedRequest, registration_id: int) -> HttpResponse:
     found = selectors.registration_get_for_management(user=request.user, registration_id=registration_id)
-    form = CircumstancesForm(request.POST or None, initial={"mappa_level": str(found.mappa_level or ""), "other_forum": found.other_forum})
+    form = CircumstancesForm(request.POST or None, initial={"other_forum": found.other_forum})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _apply(
             form,
-            lambda: services.registration_circumstances(
-                acting_user=request.user, registration=found, mappa_level=data["mappa_level"], other_forum=data["other_forum"]
-            ),
+            lambda: services.registration_circumstances(acting_user=request.user, registration=found, other_forum=data["other_forum"]),
         ):
-            messages.success(request, "MAPPA level and other forum recorded")
+            messages.success(request, "Other forum recorded")
             return redirect("cohort:registration", registration_id=found.pk)
     return _form_page(
-        request, form, title="MAPPA level and other forums", person=found.person, back=reverse("cohort:registration", args=[found.pk])
+        request, form, title="Risk managed in another forum", person=found.person, back=reverse("cohort:registration", args=[found.pk])
     )
 
 

@@ -14,6 +14,7 @@ from iomhub.justice.models import (
     CustodyEpisode,
     Disposal,
     LicenceCondition,
+    MappaCategory,
     PssBreach,
     PssRequirement,
     Recall,
@@ -83,6 +84,23 @@ class WarrantForm(GovukForm):
     kind = forms.ChoiceField(label="Kind of warrant", choices=Warrant.Kind.choices, widget=forms.RadioSelect)
     issued_on = GovukDateField(label="Date issued")
     issued_by = forms.CharField(label="Issuing court or force (optional)", max_length=200, required=False)
+
+
+class MappaForm(GovukForm):
+    level = forms.TypedChoiceField(
+        label="MAPPA level",
+        choices=[("1", "Level 1"), ("2", "Level 2"), ("3", "Level 3"), ("ended", "No longer managed under MAPPA")],
+        coerce=lambda v: None if v == "ended" else int(v),
+        widget=forms.RadioSelect,
+        help_text="Level 2 may be managed with IOM; level 3 is not managed by IOM",
+    )
+    category = forms.ChoiceField(
+        label="MAPPA category (if managed under MAPPA)", choices=MappaCategory.choices, required=False, widget=forms.RadioSelect
+    )
+    from_date = GovukDateField(label="Date the level applies from", help_text="For example, 3 11 2026")
+    source = forms.CharField(
+        label="Where it was decided (optional)", max_length=200, required=False, help_text="For example, MAPPA level 2 meeting"
+    )
 
 
 class WarrantExecutedForm(GovukForm):

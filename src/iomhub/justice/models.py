@@ -418,3 +418,45 @@ class SupervisionConditions(models.Model):
 # Importable names for the API schema's ENUM_NAME_OVERRIDES (nested classes cannot be imported by path).
 RecallKind = Recall.Kind
 BreachOutcome = PssBreach.Outcome
+
+
+class MappaCategory(models.TextChoices):
+    """The MAPPA categories (000 §6.6.1: "violent offenders and registered sex offenders")."""
+
+    SEXUAL = "1", "Category 1: registered sexual offender"
+    VIOLENT = "2", "Category 2: violent offender"
+    OTHER_DANGEROUS = "3", "Category 3: other dangerous offender"
+
+
+MAPPA_LEVELS = [(1, "Level 1"), (2, "Level 2"), (3, "Level 3")]
+
+
+class MappaManagement(models.Model):
+    """A person's MAPPA management level from a date: the one record of it (ADR 0008). Seed 002 §4
+    "MAPPA Cases": level 1 may be managed by IOM, level 2 may be dually managed (MAPPA holds the
+    overarching responsibility), and 002 §2 requires deregistration at level 3 (not IOM-managed).
+
+    The level on a day is the latest record from on or before that day; a record with no level says
+    MAPPA management ended then. Rows are never edited: a change is a new row. Read by eligibility
+    screening (``justice.selectors.screening_facts``) and the deregistration rules (``cohort.advice``).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mappa_records")
+    level = models.PositiveSmallIntegerField("MAPPA level", null=True, blank=True, choices=MAPPA_LEVELS)
+    category = models.CharField("MAPPA category", max_length=1, choices=MappaCategory.choices, blank=True)
+    from_date = models.DateField("From")
+    source = models.CharField("Decided at", max_length=200, blank=True, help_text="For example, the MAPPA meeting")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by_name = models.CharField(max_length=200)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["from_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__isnull=True) | models.Q(level__in=[1, 2, 3]), name="mappa_level_1_to_3_or_ended"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"MAPPA level {self.level} from {self.from_date}" if self.level else f"MAPPA management ended {self.from_date}"

@@ -25,6 +25,7 @@ from iomhub.justice.models import (
     CourtOutcome,
     CustodyEpisode,
     Disposal,
+    MappaManagement,
     NeighbourhoodCrime,
     Offence,
     PssBreach,
@@ -57,6 +58,7 @@ class JusticeRecord:
     sentences: list[Sentence] = field(default_factory=list)
     recalls: list[Recall] = field(default_factory=list)
     breaches: list[PssBreach] = field(default_factory=list)
+    mappa: list[MappaManagement] = field(default_factory=list)  # oldest first
     prompts: list[rules_prompts.Prompt] = field(default_factory=list)
     registrations: list[tuple[datetime.date, datetime.date | None]] = field(default_factory=list)
     may_change: bool = False
@@ -73,12 +75,28 @@ def _load(person: Person) -> JusticeRecord:
         sentences=list(Sentence.objects.filter(person=person).select_related("offence__code", "overridden_by", "conditions")),
         recalls=list(Recall.objects.filter(person=person).select_related("sentence")),
         breaches=list(PssBreach.objects.filter(person=person).select_related("sentence")),
+        mappa=list(MappaManagement.objects.filter(person=person)),
     )
     record.prompts = person_prompts(record, clock.today())
     from iomhub.cohort.models import Registration  # the cohort app reads the justice record too
 
     record.registrations = list(Registration.objects.filter(person=person).order_by("started_on").values_list("started_on", "ended_on"))
     return record
+
+
+def current_mappa(record: JusticeRecord, as_of: datetime.date) -> MappaManagement | None:
+    """The MAPPA record in force on ``as_of`` from the record already read (None: never recorded)."""
+    return next((m for m in reversed(record.mappa) if m.from_date <= as_of), None)
+
+
+def mappa_levels(*, person_ids: list[int], as_of: datetime.date) -> dict[int, MappaManagement]:
+    """The MAPPA record in force on ``as_of`` for each person that has one (its ``level`` is None
+    when MAPPA management had ended): the one source of a person's MAPPA level, read by screening
+    and the deregistration rules. One query. The caller authorises and audits its own read."""
+    found: dict[int, MappaManagement] = {}
+    for m in MappaManagement.objects.filter(person_id__in=person_ids, from_date__lte=as_of).order_by("person_id", "from_date", "id"):
+        found[m.person_id] = m
+    return found
 
 
 def custody_periods(record: JusticeRecord) -> list[tuple[datetime.date, datetime.date | None]]:
@@ -229,8 +247,8 @@ def can_see_justice_at_all(user: User) -> bool:
 
 def screening_facts(*, person_ids: list[int] | None, as_of: datetime.date) -> dict[int, JusticeFacts]:
     """The facts eligibility screening needs (the contract in ``iomhub.cohort.screening``): arrests,
-    offences with their neighbourhood-crime category, custodial sentences and community-order
-    non-compliance (a breach warrant). ``person_ids=None``: everyone with an arrest, offence or
+    offences with their neighbourhood-crime category, custodial sentences, community-order
+    non-compliance (a breach warrant) and the MAPPA level in force (``MappaManagement``). ``person_ids=None``: everyone with an arrest, offence or
     sentence in the twelve months up to ``as_of``. The caller authorises and audits its own read."""
     from iomhub.cohort.screening import JusticeFacts
 
@@ -266,13 +284,15 @@ def screening_facts(*, person_ids: list[int] | None, as_of: datetime.date) -> di
             "person_id", flat=True
         )
     )
-    people = set(arrests) | set(offences) | set(custodial) | (breached & on_order)
+    mappa = {pid: m.level for pid, m in mappa_levels(person_ids=wanted, as_of=as_of).items()}
+    people = set(arrests) | set(offences) | set(custodial) | (breached & on_order) | {pid for pid, level in mappa.items() if level}
     return {
         pid: JusticeFacts(
             arrest_dates=tuple(sorted(arrests[pid])),
             offences=tuple(sorted(offences[pid])),
             custodial_sentences=tuple(sorted(custodial[pid])),
             community_order_non_compliance=pid in breached and pid in on_order,
+            mappa_level=mappa.get(pid),
         )
         for pid in sorted(people)
     }

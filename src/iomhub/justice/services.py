@@ -13,6 +13,8 @@ Rules and their sources:
   to £1,000 (level 3), commit to custody for up to 14 days, or make a supervision default order of
   20-60 hours' unpaid work or an electronically monitored curfew of at least 20 days; no sanction
   except committal may run beyond the end of post-sentence supervision.
+- MAPPA level (002 §4 "MAPPA Cases", 002 §2): one record per change, from a date, with the category
+  when managed (000 §6.6.1), who recorded it and where it was decided; never edited.
 - Licence conditions and post-sentence supervision requirements (002 §5): the standard licence
   conditions are given to everyone on licence; additional conditions to some, with their wording;
   supervision requirements come only from the list of 002 §5 (additional conditions are not
@@ -44,6 +46,8 @@ from iomhub.justice.models import (
     CustodyEpisode,
     Disposal,
     LicenceCondition,
+    MappaCategory,
+    MappaManagement,
     Offence,
     OffenceCode,
     PssBreach,
@@ -286,6 +290,60 @@ def warrant_execute(*, acting_user: User, warrant: Warrant, executed_on: datetim
         current.save(update_fields=["executed_on"])
         _record(acting_user, "warrant", current, person, {"executed_on": None}, {"executed_on": executed_on})
     return current
+
+
+def mappa_record(
+    *,
+    acting_user: User,
+    person: Person,
+    level: int | None,
+    category: str = "",
+    from_date: datetime.date,
+    source: str = "",
+) -> MappaManagement:
+    """Record the person's MAPPA management level from ``from_date`` (``level`` None: MAPPA
+    management ended). The one record of MAPPA level that screening and deregistration read."""
+    authorise_change(acting_user, person)
+    errors: dict[str, list[str]] = {}
+    if level is not None and (isinstance(level, bool) or level not in (1, 2, 3)):
+        errors["level"] = ["Select MAPPA level 1, 2 or 3, or that MAPPA management has ended"]
+    category = str(category or "")
+    if level is not None and category not in MappaCategory.values:
+        errors["category"] = ["Select the MAPPA category"]
+    elif level is None and category:
+        errors["category"] = ["Leave the category empty when MAPPA management has ended"]
+    _check_date(errors, "from_date", from_date, "date the level applies from", person)
+    source = _check_text(errors, "source", source, "meeting or source", required=False)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        previous = MappaManagement.objects.filter(person=person, from_date__lte=from_date).order_by("from_date", "id").last()
+        if previous is None and level is None:
+            raise ValidationError({"level": ["No MAPPA level is recorded before this date, so there is nothing to end"]})
+        record = MappaManagement.objects.create(
+            person=person,
+            level=level,
+            category=category,
+            from_date=from_date,
+            source=source,
+            recorded_by=acting_user,
+            recorded_by_name=acting_user.get_full_name() or acting_user.get_username(),
+        )
+        before = {"level": previous.level, "category": previous.category} if previous is not None else {}
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            object_type="mappa-level",
+            object_id=record.pk,
+            person_id=person.pk,
+            changes={
+                "section": Section.JUSTICE,
+                **audit.diff(before or {"level": None, "category": ""}, {"level": level, "category": category}),
+                "from_date": from_date,
+                "source": source,
+            },
+        )
+    return record
 
 
 def custody_episode_record(

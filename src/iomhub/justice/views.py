@@ -43,6 +43,7 @@ def record(request: AuthedRequest, person_id: int) -> HttpResponse:
         offending=offending,
         chart=chart.draw(offending, selectors.CHART_LABELS, name=justice.person.display_name),
         chart_labels=[selectors.CHART_LABELS[c] for c in offending.categories],
+        mappa_now=selectors.current_mappa(justice, clock.today()),
     )
     return render(request, "justice/record.html", ctx)
 
@@ -75,6 +76,10 @@ def _timeline(justice: selectors.JusticeRecord) -> list[dict[str, Any]]:
         items.append(
             {"on": w.issued_on, "title": w.get_kind_display(), "by": w.issued_by, "text": "Executed" if w.executed_on else "Outstanding"}
         )
+    for m in justice.mappa:
+        title = f"MAPPA level {m.level}" if m.level else "MAPPA management ended"
+        text = "; ".join(p for p in (m.get_category_display(), m.source) if p)
+        items.append({"on": m.from_date, "title": title, "by": m.recorded_by_name, "text": text})
     for r in justice.recalls:
         items.append({"on": r.recalled_at.date(), "title": r.get_kind_display(), "by": "", "text": r.reason})
     for b in justice.breaches:
@@ -99,6 +104,7 @@ EVENT_PAGES: dict[str, EventPage] = {
     "warrants": EventPage(forms.WarrantForm, services.warrant_record, "Record a warrant", "Warrant recorded"),
     "custody": EventPage(forms.CustodyEpisodeForm, services.custody_episode_record, "Record a period in custody", "Custody recorded"),
     "sentences": EventPage(forms.SentenceForm, services.sentence_record, "Record a custodial sentence", "Sentence recorded"),
+    "mappa": EventPage(forms.MappaForm, services.mappa_record, "Record a MAPPA level", "MAPPA level recorded"),
 }
 
 
