@@ -121,3 +121,13 @@ def test_a_partner_without_the_justice_section_sees_no_derivation_and_stores_non
     # The coordinator, who sees the justice record, is shown it computed.
     client.force_login(partnership.users[Role.COORDINATOR])
     assert "OGRS3 from the justice record" in client.get(f"/referrals/{referral.pk}/").content.decode()
+
+
+def test_derive_many_gives_what_derive_gives_for_each_person_in_a_fixed_number_of_queries(partnership, history, django_assert_num_queries):
+    from iomhub.referrals.ogrs import derive, derive_many
+
+    people = [history, partnership.housing_case]
+    with django_assert_num_queries(4):  # sanctions, their offences, the offence codes, released sentences
+        many = derive_many(people, TODAY)
+    assert many[history.pk] == derive(history, TODAY) and many[history.pk].result == expected()
+    assert many[partnership.housing_case.pk].missing == derive(partnership.housing_case, TODAY).missing

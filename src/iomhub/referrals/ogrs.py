@@ -20,6 +20,8 @@ enter a score from OASys instead.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ from iomhub.rules import ogrs3 as rules_ogrs3
 from iomhub.rules._dates import whole_years_between
 
 if TYPE_CHECKING:
+    from iomhub.justice.models import CourtOutcome, Sentence
     from iomhub.people.models import Person
 
 
@@ -46,13 +49,36 @@ class OgrsDerivation:
 def derive(person: Person, as_of: datetime.date) -> OgrsDerivation:
     """OGRS3 from ``person``'s record and justice record as on ``as_of``. Callers have authorised
     the read of the person's justice section."""
-    from iomhub.justice.models import CourtOutcome, Disposal, Sentence
+    return derive_many([person], as_of)[person.pk]
+
+
+def derive_many(people: Sequence[Person], as_of: datetime.date) -> dict[int, OgrsDerivation]:
+    """OGRS3 for each of ``people`` as on ``as_of``, as :func:`derive` gives it for one, with the
+    justice record read in bulk (a few queries however many people: the candidate list screens a
+    whole area). Callers have authorised the read of the people's justice section."""
+    from iomhub.justice.models import CourtOutcome, Sentence
+
+    ids = [p.pk for p in people]
+    sanctions: dict[int, list[CourtOutcome]] = defaultdict(list)
+    for outcome in (
+        CourtOutcome.objects.filter(person_id__in=ids, decided_on__lte=as_of)
+        .order_by("person_id", "decided_on", "id")
+        .prefetch_related("offences__code")
+    ):
+        sanctions[outcome.person_id].append(outcome)
+    released: dict[int, list[Sentence]] = defaultdict(list)
+    for sentence in Sentence.objects.filter(person_id__in=ids, release_date__isnull=False).order_by("person_id", "sentenced_on", "id"):
+        released[sentence.person_id].append(sentence)
+    return {p.pk: _derive(p, as_of, sanctions[p.pk], released[p.pk]) for p in people}
+
+
+def _derive(person: Person, as_of: datetime.date, sanctions: list[CourtOutcome], released_sentences: list[Sentence]) -> OgrsDerivation:
+    """One person's OGRS3 from their sanctions up to ``as_of`` (oldest first) and their sentences with
+    a release date (in sentence order)."""
+    from iomhub.justice.models import Disposal
 
     if person.sex not in ("male", "female"):
         return OgrsDerivation(None, missing="The person's sex is not recorded as male or female, which OGRS3 needs.")
-    sanctions = list(
-        CourtOutcome.objects.filter(person=person, decided_on__lte=as_of).order_by("decided_on", "id").prefetch_related("offences__code")
-    )
     if not sanctions:
         return OgrsDerivation(None, missing="No conviction or caution is recorded on the justice record.")
     first, current = sanctions[0], sanctions[-1]
@@ -63,11 +89,7 @@ def derive(person: Person, as_of: datetime.date) -> OgrsDerivation:
         )
     followup, followup_why = current.decided_on, f"the date of the current sanction, {current.decided_on:%-d %B %Y}"
     if current.disposal == Disposal.CUSTODY:
-        released = (
-            Sentence.objects.filter(person=person, sentenced_on__gte=current.decided_on, release_date__isnull=False)
-            .order_by("sentenced_on", "id")
-            .first()
-        )
+        released = next((s for s in released_sentences if s.sentenced_on >= current.decided_on), None)
         release = released.effective("release_date") if released is not None else None
         if isinstance(release, datetime.date) and release <= as_of:
             followup, followup_why = release, f"release from custody on {release:%-d %B %Y}"
