@@ -74,6 +74,10 @@ class Team(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     area = models.CharField(max_length=200, blank=True)
+    # The postcode areas ("SO") and districts ("SO14") the team covers, comma-separated and
+    # normalised by ``iomhub.rules.area.parse_coverage``; all teams together are the partnership's
+    # area, which decides residence for eligibility (000 §5.7; ADR 0008). Set by the IOM coordinator.
+    postcodes = models.CharField("Postcode areas and districts covered", max_length=1000, blank=True)
 
     class Meta:
         ordering = ["name"]

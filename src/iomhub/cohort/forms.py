@@ -38,6 +38,17 @@ class ReviewForm(GovukForm):
     meeting = forms.CharField(label="At which meeting (optional)", max_length=200, required=False, help_text=MEETING_HELP)
 
 
+class TeamPostcodesForm(GovukForm):
+    postcodes = forms.CharField(
+        label="Postcode areas and districts the team covers",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Separate them with commas, for example SO14, SO15, BH. People whose current address is in none of "
+        "the teams' postcodes live outside the area (000 §5.7).",
+    )
+
+
 class CircumstancesForm(GovukForm):
     other_forum = forms.CharField(
         label="Risk managed in another forum (optional)",

@@ -19,7 +19,7 @@ from iomhub.rules import regime as rules_regime
 from iomhub.rules.regime import ReviewDue
 
 if TYPE_CHECKING:
-    from iomhub.access.models import User
+    from iomhub.access.models import Team, User
     from iomhub.cohort.advice import Advice
     from iomhub.cohort.screening import Screening
     from iomhub.people.models import Person
@@ -151,16 +151,44 @@ def screening_for_person(*, user: User, person: Person, as_of: datetime.date) ->
             object_id=person.pk,
             person_id=person.pk,
         )
-    [screening] = screen_people([person], as_of)
+    [screening] = screen_people([person], as_of, user=user)
     audit.record(
         actor=user,
         action=AuditAction.VIEW,
         object_type="screening",
         object_id=person.pk,
         person_id=person.pk,
-        changes={"section": Section.JUSTICE, "as_of": as_of, "criteria": list(screening.result.codes)},
+        changes={
+            "section": Section.JUSTICE,
+            "as_of": as_of,
+            "criteria": list(screening.result.codes),
+            "residence": screening.residence,
+            "ogrs3_two_year_percent": screening.ogrs3_percent,
+        },
     )
     return screening
+
+
+def area_teams(*, user: User) -> list[Team]:
+    """The local teams with the postcode areas and districts each covers (the partnership's area,
+    000 §5.7): the coordinator's and chair's to see and set. No personal data."""
+    from iomhub.access.models import Team
+
+    decision = decide(user, Action.COHORT_MANAGE)
+    if not decision:
+        deny(user=user, action=Action.COHORT_MANAGE, reason=decision.reason, object_type="team")
+    return list(Team.objects.order_by("name"))
+
+
+def area_team(*, user: User, team_id: int | str) -> Team:
+    """One local team for its coverage to be set; 404 when there is no such team."""
+    from django.http import Http404
+
+    teams = {t.pk: t for t in area_teams(user=user)}
+    try:
+        return teams[int(team_id)]
+    except (KeyError, ValueError, TypeError, OverflowError):
+        raise Http404("No such team") from None
 
 
 @dataclass(frozen=True)
@@ -171,7 +199,8 @@ class Candidates:
 
 def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Candidates:
     """People not on IOM who meet the entry criteria on ``as_of``, strongest evidence first
-    (issue 5 §4), among the people the user may see. Audited as a search."""
+    (issue 5 §4: arrests in the year, the latest arrest, then OGRS3), among the people the user may
+    see. Facts in bulk (``screen_people``: a fixed number of queries). Audited as a search."""
     from iomhub.cohort.screening import justice_facts, rank_key, screen_people
     from iomhub.people.models import Person
 
@@ -184,7 +213,7 @@ def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Can
         registered = Registration.objects.filter(ended_on__isnull=True).values("person_id")
         people = list(Person.objects.filter(people_filter(user), pk__in=list(facts)).exclude(pk__in=registered))
         by_id = {p.pk: p for p in people}
-        eligible = [s for s in screen_people(people, as_of) if s.result.eligible]
+        eligible = [s for s in screen_people(people, as_of, user=user) if s.result.eligible]
         rows = [(by_id[s.person_id], s) for s in sorted(eligible, key=rank_key)[:limit]]
     audit.record(
         actor=user,

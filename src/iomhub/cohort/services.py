@@ -17,7 +17,7 @@ from django.utils import timezone
 from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.errors import deny
-from iomhub.access.models import AuditAction
+from iomhub.access.models import AuditAction, Team
 from iomhub.access.policy import Action, decide
 from iomhub.cohort.models import (
     OPEN_TRANSFER,
@@ -37,7 +37,7 @@ from iomhub.cohort.models import (
 )
 
 if TYPE_CHECKING:
-    from iomhub.access.models import Team, User
+    from iomhub.access.models import User
     from iomhub.people.models import Person
     from iomhub.referrals.models import Referral
 
@@ -325,6 +325,37 @@ def registration_circumstances(*, acting_user: User, registration: Registration,
             object_id=current.pk,
             person_id=current.person_id,
             changes=audit.diff(before, {"other_forum": other_forum}),
+        )
+    return current
+
+
+def team_postcodes_set(*, acting_user: User, team: Team, postcodes: str) -> Team:
+    """The postcode areas and districts a local team covers (the partnership's area is all of them:
+    residence for eligibility, 000 §5.7). The coordinator's or chair's; audited with before/after."""
+    from iomhub.rules.area import parse_coverage
+
+    decision = decide(acting_user, Action.COHORT_MANAGE)
+    if not decision:
+        deny(user=acting_user, action=Action.COHORT_MANAGE, reason=decision.reason, object_type="team", object_id=team.pk)
+    errors: dict[str, list[str]] = {}
+    text = _text(errors, "postcodes", postcodes, "the postcode areas and districts", required=False, limit=1000)
+    try:
+        normalised = ", ".join(parse_coverage(text))
+    except ValueError as exc:
+        errors.setdefault("postcodes", []).append(f"{exc}")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Team.objects.select_for_update().get(pk=team.pk)
+        before = {"postcodes": current.postcodes}
+        current.postcodes = normalised
+        current.save(update_fields=["postcodes"])
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CHANGE,
+            object_type="team",
+            object_id=current.pk,
+            changes=audit.diff(before, {"postcodes": normalised}),
         )
     return current
 

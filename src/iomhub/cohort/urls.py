@@ -18,5 +18,7 @@ urlpatterns = [
     path("transfers/<int:transfer_id>/<slug:transfer_step>/", views.transfer_step, name="transfer-step"),
     path("people/<int:person_id>/transfers/new/", views.transfer_new, name="transfer-new"),
     path("candidates/", views.candidates, name="candidates"),
+    path("area/", views.area, name="area"),
+    path("area/teams/<int:team_id>/", views.area_team, name="area-team"),
     path("people/<int:person_id>/screening/", views.screening, name="screening"),
 ]

@@ -29,6 +29,7 @@ from iomhub.cohort.forms import (
     RagChangeForm,
     RemovalForm,
     ReviewForm,
+    TeamPostcodesForm,
     TransferForm,
     step_data,
 )
@@ -230,6 +231,32 @@ def circumstances(request: AuthedRequest, registration_id: int) -> HttpResponse:
             return redirect("cohort:registration", registration_id=found.pk)
     return _form_page(
         request, form, title="Risk managed in another forum", person=found.person, back=reverse("cohort:registration", args=[found.pk])
+    )
+
+
+@guarded(Action.COHORT_MANAGE)
+@require_http_methods(["GET"])
+def area(request: AuthedRequest) -> HttpResponse:
+    """The partnership's area: the postcode areas and districts each local team covers."""
+    return render(request, "cohort/area.html", {"teams": selectors.area_teams(user=request.user)})
+
+
+@guarded(Action.COHORT_MANAGE)
+@require_http_methods(["GET", "POST"])
+def area_team(request: AuthedRequest, team_id: int) -> HttpResponse:
+    team = selectors.area_team(user=request.user, team_id=team_id)
+    form = TeamPostcodesForm(request.POST or None, initial={"postcodes": team.postcodes})
+
+    def save() -> object:
+        return services.team_postcodes_set(acting_user=request.user, team=team, postcodes=form.cleaned_data["postcodes"])
+
+    if request.method == "POST" and form.is_valid() and _apply(form, save):
+        messages.success(request, f"Postcodes covered by {team.name} saved")
+        return redirect("cohort:area")
+    return render(
+        request,
+        "cohort/area_team.html",
+        {"form": form, "team": team, "title": f"Postcodes covered by {team.name}", "back": reverse("cohort:area")},
     )
 
 
