@@ -34,6 +34,13 @@ from iomhub.rules import identifiers
 
 DEMO_PASSWORD = "iomhub-demo-2026"  # noqa: S105 - demo mode only; the command refuses to run in production
 TEAMS = [("North Wessex IOM", "Northbridge"), ("Central Wessex IOM", "Wessex City"), ("South Wessex IOM", "Southhaven")]
+# The postcode districts each local team covers: together, the partnership's area (000 §5.7).
+TEAM_POSTCODES = {
+    "North Wessex IOM": "RG21, RG22, RG23, RG24, SP10, SP11",
+    "Central Wessex IOM": "SO14, SO15, SO16, SO17, SO18, SO19",
+    "South Wessex IOM": "BH1, BH2, BH8, BH9, PO1, PO2",
+}
+AREA_SHARE = 0.88  # of demo addresses in the area; the rest are elsewhere in the UK
 ORGANISATIONS: list[tuple[str, str]] = [
     ("Wessex Police", OrganisationKind.POLICE),
     ("Probation Service Wessex", OrganisationKind.PROBATION),
@@ -104,6 +111,10 @@ def _pnc(year: int, serial: int) -> str:
 
 def build_partnership() -> tuple[list[Team], dict[str, Organisation], list[User]]:
     teams = [Team.objects.get_or_create(name=name, defaults={"area": area})[0] for name, area in TEAMS]
+    for team in teams:
+        if not team.postcodes:
+            team.postcodes = TEAM_POSTCODES[team.name]
+            team.save(update_fields=["postcodes"])
     orgs = {name: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in ORGANISATIONS}
     for org in orgs.values():
         if org.kind in SHARING:
@@ -135,6 +146,17 @@ def _batches(total: int, size: int) -> Iterator[range]:
         yield range(start, min(total, start + size))
 
 
+def _mostly_in_area(postcodes: list[str], rng: random.Random) -> list[str]:
+    """The same number of postcodes (so the people's own random stream is unchanged), most moved into
+    a district the local teams cover by swapping the outward code; the rest stay elsewhere."""
+    districts = [d.strip() for covered in TEAM_POSTCODES.values() for d in covered.split(",")]
+    moved = []
+    for postcode in postcodes:
+        inward = postcode.split(" ")[1]
+        moved.append(f"{rng.choice(districts)} {inward}" if rng.random() < AREA_SHARE else postcode)
+    return moved
+
+
 def build_people(*, count: int, seed: int = 2026, teams: list[Team], orgs: dict[str, Organisation], batch_size: int = 5000) -> int:
     rng = random.Random(seed)
     fake = Faker("en_GB")
@@ -150,6 +172,7 @@ def build_people(*, count: int, seed: int = 2026, teams: list[Team], orgs: dict[
             postcodes.append(identifiers.normalise_postcode(fake.postcode()))
         except ValueError:
             continue
+    postcodes = _mostly_in_area(postcodes, random.Random(seed + 7))
     police, probation = orgs["Wessex Police"], orgs["Probation Service Wessex"]
     partners = [
         orgs[n] for n in ("Wessex City Council Housing", "DWP Wessex Jobcentres", "Wessex Mental Health Trust", "Second Chance Trust")
@@ -370,11 +393,44 @@ def _demo_conditions(sentences: list[Any], rng: random.Random, today: datetime.d
     return len(made)
 
 
+def build_mappa(*, seed: int = 2026, today: datetime.date = datetime.date(2026, 11, 1), batch_size: int = 5000) -> int:
+    """MAPPA levels (002 §4) for some of the people with an arrest: about 3% at level 1, 5% at
+    level 2 and 2% at level 3, recorded by the demo probation officer from a date in the last two years.
+    Its own random stream: the other demo data is unchanged."""
+    from iomhub.justice.models import Arrest, MappaCategory, MappaManagement
+
+    rng = random.Random(seed + 9)
+    officer = User.objects.filter(username="probation.officer").first()
+    name = (officer.get_full_name() or officer.get_username()) if officer is not None else "Demo MAPPA coordinator"
+    arrested = Arrest.objects.order_by("person_id").values_list("person_id", flat=True).distinct()
+    made: list[MappaManagement] = []
+    for pk in arrested:
+        draw = rng.random()
+        level = 1 if draw < 0.03 else 2 if draw < 0.08 else 3 if draw < 0.10 else None
+        if level is None:
+            continue
+        made.append(
+            MappaManagement(
+                person_id=pk,
+                level=level,
+                category=rng.choice([MappaCategory.SEXUAL, MappaCategory.VIOLENT, MappaCategory.VIOLENT, MappaCategory.OTHER_DANGEROUS]),
+                from_date=today - datetime.timedelta(days=rng.randrange(1, 730)),
+                source=f"MAPPA level {level} meeting",
+                recorded_by=officer,
+                recorded_by_name=name,
+            )
+        )
+    MappaManagement.objects.bulk_create(made, batch_size=batch_size)
+    return len(made)
+
+
 @transaction.atomic
 def load_demo(*, people: int, seed: int = 2026) -> dict[str, int]:
     teams, orgs, users = build_partnership()
     made = build_people(count=people, seed=seed, teams=teams, orgs=orgs) if people else 0
     justice = build_justice(seed=seed) if people else {}
+    if people:
+        justice["mappa"] = build_mappa(seed=seed)
     audit.record(
         actor=None,
         username="demo-loader",

@@ -36,6 +36,8 @@ def _pages(p):
         ("police-iom-officer", f"/people/{person}/plan/actions/new/", submit),
         ("police-iom-officer", f"/people/{person}/plan/safeguarding/", submit),
         ("police-iom-officer", f"/people/{person}/assessments/new/", submit),
+        ("police-iom-officer", f"/people/{person}/justice/mappa/new/", None),
+        ("police-iom-officer", f"/people/{person}/justice/mappa/new/", submit),
         ("police-iom-officer", "/organisations/", None),
         ("police-iom-officer", "/caseload/", None),
         ("chair", "/caseload/", None),
@@ -46,6 +48,9 @@ def _pages(p):
         ("chair", f"/people/{restricted}/", None),  # 404 with break glass
         ("chair", f"/people/{restricted}/break-glass/", submit),
         ("chair", f"/people/{person}/plan/people/", submit),
+        ("chair", f"/cohort/people/{person}/screening/", None),
+        ("chair", "/cohort/area/", None),
+        ("chair", f"/cohort/area/teams/{p.team.pk}/", None),
         ("chair", f"/people/{person}/plan/agencies/new/", submit),
         ("ig-lead", "/audit/", None),
         ("ig-lead", f"/audit/?person={person}", None),

@@ -1,7 +1,8 @@
 """Issue 5 done-when: "Candidate list on the demo data lists exactly the unregistered people meeting
 the criteria". The demo partnership is loaded; the list the coordinator sees is compared with the
 rules (``iomhub.rules.eligibility.screen``) applied independently to every person's raw justice
-rows, less the people on IOM now and the people the coordinator may not see."""
+rows (arrests, offences, sentences, warrants, MAPPA records, current addresses against the teams'
+postcodes), less the people on IOM now and the people the coordinator may not see."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from collections import defaultdict
 import pytest
 
 from iomhub import clock
-from iomhub.access.models import User
+from iomhub.access.models import Team, User
 from iomhub.cohort.models import Registration
 from iomhub.cohort.selectors import candidate_list
 from iomhub.demo import load_demo
-from iomhub.justice.models import Arrest, CourtOutcome, Disposal, Offence, Sentence, Warrant
-from iomhub.people.models import Person
-from iomhub.rules import eligibility
+from iomhub.justice.models import Arrest, CourtOutcome, Disposal, MappaManagement, Offence, Sentence, Warrant
+from iomhub.people.models import Address, Person
+from iomhub.rules import area, eligibility
 from iomhub.rules._dates import add_months
 
 AS_OF = datetime.date(2026, 11, 1)  # the demo's justice records are built up to this day
@@ -44,6 +45,16 @@ def expected_candidates(as_of: datetime.date) -> set[int]:
     on_order = set(CourtOutcome.objects.filter(disposal__in=[Disposal.COMMUNITY, Disposal.SUSPENDED]).values_list("person_id", flat=True))
     on_iom = set(Registration.objects.filter(ended_on__isnull=True).values_list("person_id", flat=True))
     ppo = set(Registration.objects.filter(ended_on__isnull=True, ppo=True).values_list("person_id", flat=True))
+    mappa: dict[int, int | None] = {}
+    for pid, level in MappaManagement.objects.filter(from_date__lte=as_of).order_by("from_date", "id").values_list("person_id", "level"):
+        mappa[pid] = level
+    coverage = [entry for t in Team.objects.all() for entry in area.parse_coverage(t.postcodes)]
+    address: dict[int, tuple[datetime.date, str]] = {}
+    for pid, since, until, postcode in Address.objects.values_list("person_id", "from_date", "to_date", "postcode"):
+        if (since is None or since <= as_of) and (until is None or until >= as_of):
+            since = since or datetime.date.min
+            if pid not in address or since > address[pid][0]:
+                address[pid] = (since, postcode)
     found = set()
     for person in Person.objects.filter(restriction="", merged_into__isnull=True):
         if person.pk in on_iom or person.date_of_birth > as_of:
@@ -56,6 +67,8 @@ def expected_candidates(as_of: datetime.date) -> set[int]:
             custodial_sentences=custody[person.pk],
             ppo=person.pk in ppo,
             community_order_non_compliance=person.pk in breached and person.pk in on_order,
+            mappa_level=mappa.get(person.pk),
+            resident_in_area=area.resident_in_area(coverage=coverage, postcode=address[person.pk][1]) if person.pk in address else None,
         )
         if result.eligible:
             found.add(person.pk)
@@ -81,6 +94,29 @@ def test_the_candidate_list_on_the_demo_is_exactly_the_unregistered_people_meeti
     assert listed.available
     assert {person.pk for person, _ in listed.rows} == expected
     assert all(s.result.eligible for _, s in listed.rows)
-    # Ranked by evidence: arrests in the year never increase down the list.
-    counts = [s.arrests_in_year for _, s in listed.rows]
-    assert counts == sorted(counts, reverse=True)
+    # Ranked by evidence: arrests in the year, then the latest arrest, then OGRS3 (issue 5 §4).
+    keys = [(s.arrests_in_year, s.last_arrest or datetime.date.min, s.facts.ogrs3_two_year or 0.0) for _, s in listed.rows]
+    assert keys == sorted(keys, reverse=True)
+    # The demo exercises the routes: people meeting a criterion but living outside the area or
+    # MAPPA level 3 are left off; MAPPA level 2 (dual management) stays on, with its note.
+    excluded = meeting_a_criterion_but_excluded(AS_OF)
+    assert excluded["outside-area"] and excluded["mappa-3"], excluded
+    assert not (excluded["outside-area"] | excluded["mappa-3"]) & {p.pk for p, _ in listed.rows}
+    assert any("mappa-2-dual" in s.result.codes for _, s in listed.rows)
+    assert all(s.facts.resident_in_area is True for _, s in listed.rows)
+
+
+def meeting_a_criterion_but_excluded(as_of: datetime.date) -> dict[str, set[int]]:
+    """Demo people (not on IOM) with a criterion met whose route keeps them off the list."""
+    coordinator = User.objects.get(username="coordinator")
+    from iomhub.cohort.screening import screen_people
+
+    on_iom = Registration.objects.filter(ended_on__isnull=True).values("person_id")
+    people = list(Person.objects.filter(restriction="", merged_into__isnull=True).exclude(pk__in=on_iom))
+    out: dict[str, set[int]] = {"outside-area": set(), "mappa-3": set()}
+    for s in screen_people(people, as_of, user=coordinator):
+        if s.result.criteria:
+            for code in out:
+                if code in s.result.codes:
+                    out[code].add(s.person_id)
+    return out

@@ -3,35 +3,47 @@
 The rules are ``iomhub.rules.eligibility.screen`` (000 §5.7: six or more arrests in a rolling twelve
 months, PPO, short custody, high risk of non-compliance with a community order, residents only;
 003: neighbourhood crime; 002 §4: under 18 → youth route, MAPPA 3 not IOM-managed, MAPPA 2 dual
-management). This module gathers the facts those rules need and screens.
+management; 002 appendix 2: priority groups). This module gathers the facts those rules need and
+screens, in bulk (a fixed number of queries however many people: the candidate list screens the area).
 
-Where the facts come from:
+Where the facts come from (ADR 0008):
 - date of birth: the person's record;
 - PPO: the person's current IOM registration flag;
-- MAPPA level: the justice record if it says, else level 1 when a submitted referral ticked the
-  "MAPPA 1" priority group;
 - arrests, offences with their neighbourhood-crime category, custodial sentences, community-order
-  compliance, MAPPA level and residence: **the justice record (issue 4, ``iomhub.justice``)**.
+  compliance and the **MAPPA level**: the justice record, through ``justice.selectors.screening_facts``
+  (the MAPPA level is the person's ``justice.MappaManagement`` record in force, the one record of it,
+  also read by the deregistration rules); while none is recorded, level 1 when a submitted referral
+  the reader may see ticked the "MAPPA 1" priority group;
+- **priority groups**: the groups answered Y on the submitted referrals the reader may see (referred
+  on or before the day screened);
+- **residence**: the postcode of the person's current address on the day, against the postcode areas
+  and districts the local teams cover (``access.Team.postcodes``, set by the coordinator), by
+  ``iomhub.rules.area``; not known (no area set, no current address, no fixed abode, no postcode, or
+  the reader does not see addresses) is not evidence and never counts as outside;
+- **OGRS3** (for ranking candidates, issue 5 §4): ``iomhub.referrals.ogrs.derive_many``, the same
+  derivation a referral shows, from the justice record.
 
-JUSTICE ADAPTER (to be wired when ``iomhub.justice`` lands): the justice app provides
+JUSTICE ADAPTER: the justice app provides
 ``iomhub.justice.selectors.screening_facts(*, person_ids: list[int] | None, as_of: date) -> dict[int, JusticeFacts]``
 returning, for each person id, the :class:`JusticeFacts` below (people with no justice record may be
 left out); ``person_ids=None`` asks for everyone with any arrest, offence or sentence in the twelve
-months up to ``as_of`` (the candidate list). Until that function exists, ``justice_facts`` answers None, the pages say that the
-justice record is not available, and screening uses only the facts above.
+months up to ``as_of`` (the candidate list). If that function is missing, ``justice_facts`` answers
+None, the pages say that the justice record is not available, and screening uses only the facts above.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from iomhub.rules import eligibility
 
 if TYPE_CHECKING:
-    from iomhub.people.models import Person
+    from iomhub.access.models import User
+    from iomhub.people.models import Address, Person
+    from iomhub.referrals.ogrs import OgrsDerivation
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,8 @@ class JusticeFacts:
     custodial_sentences: Sequence[tuple[datetime.date, int]] = ()  # (sentence date, length in days)
     community_order_non_compliance: bool = False
     mappa_level: int | None = None
-    resident_in_area: bool = True
+    # Filled here from IOM Hub's own records when the justice record does not say (it does not):
+    resident_in_area: bool | None = None  # None: not known
     ogrs3_two_year: float | None = None  # probability 0-1, for ranking candidates
 
 
@@ -74,6 +87,12 @@ class Screening:
     result: eligibility.ScreeningResult
     justice_available: bool
     facts: JusticeFacts = field(default_factory=JusticeFacts)
+    residence: str = ""  # how residence was decided, or why it is not known
+    ogrs3: OgrsDerivation | None = None
+
+    @property
+    def ogrs3_percent(self) -> int | None:
+        return self.ogrs3.result.two_year_percent if self.ogrs3 is not None and self.ogrs3.result is not None else None
 
     @property
     def arrests_in_year(self) -> int:
@@ -85,40 +104,166 @@ class Screening:
         return max(past) if past else None
 
 
-def _own_facts(people: Sequence[Person]) -> dict[int, tuple[bool, int | None]]:
-    """(PPO, MAPPA level) from IOM Hub's own records: the current registration and referrals."""
+@dataclass(frozen=True)
+class OwnFacts:
+    """What IOM Hub's own records say about one person on the day screened."""
+
+    ppo: bool = False
+    referral_mappa: int | None = None  # 1 when a submitted referral ticked "MAPPA 1"
+    priority_groups: tuple[str, ...] = ()  # the labels of the groups answered Y
+    resident_in_area: bool | None = None
+    residence: str = ""
+
+
+def area_coverage() -> dict[str, list[str]]:
+    """The partnership's area: each postcode area or district a local team covers, with the teams."""
+    from iomhub.access.models import Team
+    from iomhub.rules.area import parse_coverage
+
+    covered: dict[str, list[str]] = {}
+    for name, postcodes in Team.objects.exclude(postcodes="").order_by("name").values_list("name", "postcodes"):
+        try:
+            entries = parse_coverage(postcodes)
+        except ValueError:
+            continue  # stored through the service, so always valid; a bad row is not evidence
+        for entry in entries:
+            covered.setdefault(entry, []).append(name)
+    return covered
+
+
+def _current_addresses(ids: list[int], as_of: datetime.date) -> dict[int, Address]:
+    """Each person's address on ``as_of`` (moved in on or before it, or undated, and not yet left);
+    where several are current, the one moved into last."""
+    from django.db.models import F, Q
+
+    from iomhub.people.models import Address
+
+    found: dict[int, Address] = {}
+    current = (
+        Address.objects.filter(person_id__in=ids)
+        .filter(Q(from_date__isnull=True) | Q(from_date__lte=as_of))
+        .filter(Q(to_date__isnull=True) | Q(to_date__gte=as_of))
+        .order_by("person_id", F("from_date").asc(nulls_first=True), "id")
+    )
+    for address in current:
+        found[address.person_id] = address
+    return found
+
+
+def _residence(address: Address | None, covered: dict[str, list[str]]) -> tuple[bool | None, str]:
+    from iomhub.rules.area import covering_entry, resident_in_area
+
+    if not covered:
+        return None, "Not known: the postcodes the local teams cover are not set"
+    if address is None:
+        return None, "Not known: no current address recorded"
+    if address.no_fixed_abode:
+        return None, "Not known: no fixed abode"
+    resident = resident_in_area(coverage=covered, postcode=address.postcode)
+    if resident is None:
+        return None, "Not known: the current address has no postcode"
+    if resident:
+        entry = covering_entry(covered, address.postcode) or ""
+        return True, f"Lives in the area: current address {address.postcode} ({entry}, {', '.join(covered[entry])})"
+    return False, f"Lives outside the area: current address {address.postcode} is in none of the postcodes the local teams cover"
+
+
+def _own_facts(people: Sequence[Person], as_of: datetime.date, user: User | None) -> dict[int, OwnFacts]:
+    """PPO, MAPPA 1 and priority groups from submitted referrals, and residence, from IOM Hub's own
+    records. With ``user``, only the referrals that user may see count, and residence only when the
+    user sees addresses (the contact section); without (internal use), everything."""
+    from django.db.models import Q
+
+    from iomhub.access.models import Section
+    from iomhub.access.policy import Action, can, sections_for
     from iomhub.cohort.models import Registration
-    from iomhub.referrals.models import Referral
+    from iomhub.referrals.models import PriorityGroup, Referral
 
     ids = [p.pk for p in people]
     ppo = set(Registration.objects.filter(person_id__in=ids, ended_on__isnull=True, ppo=True).values_list("person_id", flat=True))
-    referred = Referral.objects.filter(person_id__in=ids).exclude(status=Referral.Status.DRAFT).values_list("person_id", "priority_groups")
-    mappa_1 = {pk for pk, groups in referred if (groups or {}).get("mappa-1") is True}
-    return {pk: (pk in ppo, 1 if pk in mappa_1 else None) for pk in ids}
+    groups: dict[int, set[str]] = {}
+    submitted = (
+        Referral.objects.filter(person_id__in=ids)
+        .exclude(status=Referral.Status.DRAFT)
+        .filter(Q(submitted_at__isnull=True) | Q(submitted_at__date__lte=as_of))
+        .select_related("person")
+    )
+    for referral in submitted:
+        if user is not None and not can(user, Action.REFERRAL_VIEW, referral):
+            continue
+        pid = referral.person_id
+        if pid is None:
+            continue
+        ticked = {g for g, yes in (referral.priority_groups or {}).items() if yes is True and g in PriorityGroup.values}
+        groups.setdefault(pid, set()).update(ticked)
+    sees_addresses = user is None or Section.CONTACT in sections_for(user)
+    covered = area_coverage() if sees_addresses else {}
+    addresses = _current_addresses(ids, as_of) if sees_addresses else {}
+    labels = dict(PriorityGroup.choices)
+    facts = {}
+    for pk in ids:
+        ticked = groups.get(pk, set())
+        if sees_addresses:
+            resident, residence = _residence(addresses.get(pk), covered)
+        else:
+            resident, residence = None, "Not known: addresses are not shared with you"
+        facts[pk] = OwnFacts(
+            ppo=pk in ppo,
+            referral_mappa=1 if PriorityGroup.MAPPA_1 in ticked else None,
+            priority_groups=tuple(str(labels[g]) for g in PriorityGroup.values if g in ticked),
+            resident_in_area=resident,
+            residence=residence,
+        )
+    return facts
 
 
-def screen_people(people: Sequence[Person], as_of: datetime.date) -> list[Screening]:
-    """Screen each person on ``as_of`` (pure rules, facts gathered in bulk: a few queries in all)."""
+def screen_people(people: Sequence[Person], as_of: datetime.date, *, user: User | None = None) -> list[Screening]:
+    """Screen each person on ``as_of`` (pure rules, facts gathered in bulk: a few queries in all).
+    ``user`` limits the referrals and addresses read to what that user may see (see ``_own_facts``);
+    the caller has authorised the people and their justice section, and audits."""
+    from iomhub.referrals.ogrs import derive_many
+
     facts = justice_facts([p.pk for p in people], as_of)
-    own = _own_facts(people)
+    own = _own_facts(people, as_of, user)
+    ogrs = derive_many(people, as_of) if facts is not None else {}
     results = []
     for person in people:
         if person.date_of_birth > as_of:
             continue  # not born yet on that date: nothing to screen
         found = (facts or {}).get(person.pk, JusticeFacts())
-        ppo, referral_mappa = own[person.pk]
+        mine = own[person.pk]
+        derivation = ogrs.get(person.pk)
+        found = replace(
+            found,
+            mappa_level=found.mappa_level if found.mappa_level is not None else mine.referral_mappa,
+            resident_in_area=found.resident_in_area if found.resident_in_area is not None else mine.resident_in_area,
+            ogrs3_two_year=found.ogrs3_two_year
+            if found.ogrs3_two_year is not None
+            else (derivation.result.two_year if derivation is not None and derivation.result is not None else None),
+        )
         result = eligibility.screen(
             as_of=as_of,
             date_of_birth=person.date_of_birth,
             arrest_dates=found.arrest_dates,
             offences=found.offences,
             custodial_sentences=found.custodial_sentences,
-            ppo=ppo,
+            ppo=mine.ppo,
             community_order_non_compliance=found.community_order_non_compliance,
-            mappa_level=found.mappa_level if found.mappa_level is not None else referral_mappa,
+            mappa_level=found.mappa_level,
             resident_in_area=found.resident_in_area,
+            priority_groups=mine.priority_groups,
         )
-        results.append(Screening(person_id=person.pk, as_of=as_of, result=result, justice_available=facts is not None, facts=found))
+        results.append(
+            Screening(
+                person_id=person.pk,
+                as_of=as_of,
+                result=result,
+                justice_available=facts is not None,
+                facts=found,
+                residence=mine.residence,
+                ogrs3=derivation,
+            )
+        )
     return results
 
 
