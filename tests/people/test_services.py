@@ -13,7 +13,7 @@ from iomhub import clock
 from iomhub.access.models import AuditEvent
 from iomhub.people import services
 from iomhub.people.models import Address, Alias, ContactNumber, Marker, Person
-from iomhub.people.services import NewPerson, StaleEdit, person_create, person_export, person_update
+from iomhub.people.services import NewPerson, PossibleDuplicates, StaleEdit, person_create, person_export, person_update
 
 BASE = {"first_name": "Riley", "last_name": "Servicetest", "date_of_birth": datetime.date(1991, 4, 12), "sex": "female"}
 
@@ -58,6 +58,7 @@ def test_identifiers_are_stored_in_their_canonical_form(officer):
 
 
 def test_a_new_person_with_children_is_stored_whole_and_audited_once(officer):
+    """Audited once as a create, and its duplicate check once as a search."""
     before = stored()
     person = person_create(
         acting_user=officer,
@@ -69,7 +70,8 @@ def test_a_new_person_with_children_is_stored_whole_and_audited_once(officer):
             markers=[{"kind": "violence", "note": "Threatened staff"}],
         ),
     )
-    assert stored() == tuple(b + 1 for b in before)
+    assert stored() == (*(b + 1 for b in before[:-1]), before[-1] + 2)
+    assert AuditEvent.objects.get(action="search", changes__purpose="duplicate check: add a person").actor == officer
     event = AuditEvent.objects.get(action="create", object_type="person", person_id=person.pk)
     assert event.actor == officer
     assert event.changes["last_name"] == {"before": None, "after": "Servicetest"}
@@ -256,3 +258,16 @@ def test_roles_that_may_not_export_are_refused_and_audited(partnership, username
         person_export(acting_user=user, person=partnership.housing_case)
     assert not AuditEvent.objects.filter(action="export").exists()
     assert AuditEvent.objects.filter(action="denied", actor=user, person_id=partnership.housing_case.pk).exists()
+
+
+def test_every_caller_of_person_create_meets_the_duplicate_check(officer):
+    """Issue 5 §2: the check lives in the service, so no caller (page, API, adoption, a future import)
+    can store the same person twice by leaving it out; confirming a new person is explicit."""
+    first = person_create(acting_user=officer, new=NewPerson(fields=dict(BASE)))
+    before = stored()
+    with pytest.raises(PossibleDuplicates) as exc:
+        person_create(acting_user=officer, new=NewPerson(fields={**BASE, "first_name": BASE["first_name"].upper()}))
+    assert exc.value.found.ids == [first.pk]
+    assert stored()[:-1] == before[:-1]  # nobody stored; only the search is audited
+    confirmed = person_create(acting_user=officer, new=NewPerson(fields=dict(BASE)), confirmed_new=True)
+    assert confirmed.pk != first.pk

@@ -15,7 +15,7 @@ from iomhub.access.api_fields import StrictBooleanField, StrictIntegerField, Str
 from iomhub.access.errors import deny
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
-from iomhub.people import matching, selectors, services
+from iomhub.people import selectors, services
 from iomhub.people.models import Person
 from iomhub.people.serializers import (
     AddressSerializer,
@@ -132,26 +132,7 @@ class PeopleView(APIView):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         data.pop("version", None)
-        if not data.pop("confirm_new", False):
-            # Duplicate detection on entry (issue 5 §2): offer the possible matches before adding.
-            found = matching.possible_duplicates(
-                user=request.user,  # type: ignore[arg-type]
-                candidate=matching.identity_from(
-                    first_name=data.get("first_name", ""),
-                    last_name=data.get("last_name", ""),
-                    date_of_birth=data.get("date_of_birth"),
-                    identifiers=data,
-                    aliases=data.get("aliases", []),
-                ),
-                purpose="add a person (API)",
-            )
-            if found:
-                body_409 = {
-                    "detail": "This person may already be on IOM Hub. Use one of these records, or send again with confirm_new true.",
-                    "matches": PossibleMatchSerializer(found.matches, many=True).data,
-                    "hidden": found.hidden,
-                }
-                return Response(body_409, status=status.HTTP_409_CONFLICT)
+        confirmed_new = bool(data.pop("confirm_new", False))
         new = services.NewPerson(
             fields={k: v for k, v in data.items() if k in WRITABLE},
             aliases=[dict(a) for a in data.get("aliases", [])],
@@ -159,7 +140,16 @@ class PeopleView(APIView):
             contact_numbers=[dict(c) for c in data.get("contact_numbers", [])],
             markers=[dict(m) for m in data.get("markers", [])],
         )
-        person = services.person_create(acting_user=request.user, new=new)  # type: ignore[arg-type]
+        try:
+            # Duplicate detection on entry (issue 5 §2): the possible matches come back before anyone is added.
+            person = services.person_create(acting_user=request.user, new=new, confirmed_new=confirmed_new, purpose="add a person (API)")  # type: ignore[arg-type]
+        except services.PossibleDuplicates as exc:
+            body_409 = {
+                "detail": "This person may already be on IOM Hub. Use one of these records, or send again with confirm_new true.",
+                "matches": PossibleMatchSerializer(exc.found.matches, many=True).data,
+                "hidden": exc.found.hidden,
+            }
+            return Response(body_409, status=status.HTTP_409_CONFLICT)
         return Response(PersonDetailSerializer(person, context={"user": request.user}).data, status=status.HTTP_201_CREATED)
 
 

@@ -20,6 +20,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, decide
+from iomhub.people import matching
 from iomhub.people.models import Address, Alias, ContactNumber, Marker, Person
 from iomhub.people.validators import IDENTIFIER_NORMALISERS
 from iomhub.rules.identifiers import normalise_postcode
@@ -55,6 +56,16 @@ EDITABLE_FIELDS = tuple(FIELD_SECTIONS)
 
 class StaleEdit(ValidationError):
     pass
+
+
+class PossibleDuplicates(ValidationError):
+    """The new person may already be on IOM Hub (issue 5 §2, ADR 0004): nobody is stored. The
+    caller shows ``found`` (the matches this user may see, with their reasons, and how many are
+    hidden) and asks for an existing record or a confirmed new one."""
+
+    def __init__(self, found: matching.MatchResult) -> None:
+        super().__init__({"duplicate": ["This person may already be on IOM Hub: use their record, or confirm that they are new"]})
+        self.found = found
 
 
 def _normalise_identifiers(data: dict[str, Any]) -> None:
@@ -100,7 +111,12 @@ def _clean_child(model: type[Any], data: dict[str, Any], prefix: str, exclude: l
     return obj
 
 
-def person_create(*, acting_user: User, new: NewPerson) -> Person:
+def person_create(*, acting_user: User, new: NewPerson, confirmed_new: bool = False, purpose: str = "add a person") -> Person:
+    """Add a person: authorise, validate, check for duplicates, save with their children, audit.
+
+    Every new record passes the duplicate check here, whoever calls (page, API, adoption, import):
+    unless the user has seen the possible matches and ``confirmed_new``, any match raises
+    :class:`PossibleDuplicates` and nothing is stored. The check is audited as a search (``purpose``)."""
     if not decide(acting_user, Action.PERSON_CREATE):
         deny(user=acting_user, action=Action.PERSON_CREATE, reason="role may not create people")
     data = {k: v for k, v in new.fields.items() if k in EDITABLE_FIELDS}
@@ -125,6 +141,18 @@ def person_create(*, acting_user: User, new: NewPerson) -> Person:
         children.append(_clean_child(ContactNumber, c, f"contact_numbers[{i}]", ["person"]))
     for i, m in enumerate(new.markers):
         children.append(_clean_child(Marker, m, f"markers[{i}]", ["person"]))
+    if not confirmed_new:
+        candidate = matching.identity_from(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            middle_names=person.middle_names,
+            date_of_birth=person.date_of_birth,
+            identifiers=data,
+            aliases=new.aliases,
+        )
+        found = matching.possible_duplicates(user=acting_user, candidate=candidate, purpose=purpose)
+        if found:
+            raise PossibleDuplicates(found)
     with transaction.atomic():
         person.search_names = " ".join(
             n.lower()

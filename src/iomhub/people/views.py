@@ -17,7 +17,7 @@ from iomhub.access.models import Section
 from iomhub.access.policy import Action, can, decide, sections_for
 from iomhub.access.routes import guarded
 from iomhub.access.services import break_glass_open
-from iomhub.people import matching, selectors, services
+from iomhub.people import selectors, services
 from iomhub.people.forms import (
     AddressForm,
     AliasForm,
@@ -130,23 +130,6 @@ def create(request: AuthedRequest) -> HttpResponse:
             existing = selectors.person_get_for(user=request.user, person_id=choice)
             messages.success(request, f"You chose the existing record for {existing.full_name}. No new record was added.")
             return redirect("people:summary", person_id=existing.pk)
-        if choice != "new":
-            found = matching.possible_duplicates(
-                user=request.user,
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                date_of_birth=form.cleaned_data["date_of_birth"],
-                identifiers=form.cleaned_data,
-            )
-            if found:
-                replay = [
-                    (k, v) for k, values in request.POST.lists() if k not in ("csrfmiddlewaretoken", "duplicate_choice") for v in values
-                ]
-                return render(
-                    request,
-                    "people/possible_matches.html",
-                    {"found": found, "replay": replay, "choice_error": "duplicate_choice" in request.POST},
-                )
         data = dict(form.cleaned_data)
         address = {k: data.pop(k) for k in ("address_line_1", "town", "postcode")}
         phone = {"kind": data.pop("phone_kind") or "O", "number": data.pop("phone")}
@@ -158,7 +141,14 @@ def create(request: AuthedRequest) -> HttpResponse:
             contact_numbers=[phone] if phone["number"] else [],
         )
         try:
-            person = services.person_create(acting_user=request.user, new=new)
+            person = services.person_create(acting_user=request.user, new=new, confirmed_new=choice == "new")
+        except services.PossibleDuplicates as exc:
+            replay = [(k, v) for k, values in request.POST.lists() if k not in ("csrfmiddlewaretoken", "duplicate_choice") for v in values]
+            return render(
+                request,
+                "people/possible_matches.html",
+                {"found": exc.found, "replay": replay, "choice_error": "duplicate_choice" in request.POST},
+            )
         except ValidationError as exc:
             _apply_model_errors(form, exc)
         else:

@@ -487,27 +487,29 @@ def _person_for_adoption(acting_user: User, referral: Referral, adoption: Adopti
     """The person being adopted: the linked record, the one the chair chose, or a new record
     (only when the chair has seen the possible duplicates and confirmed, ADR 0004)."""
     from iomhub.casework.models import AgencyInvolvement
-    from iomhub.people import matching, selectors, services
+    from iomhub.people import selectors, services
 
     if referral.person is not None:
         person = referral.person
     elif adoption.person_id is not None:
         person = selectors.person_get_for(user=acting_user, person_id=adoption.person_id)
     else:
-        candidate = identity_of_referral(referral)
-        if not adoption.confirm_new_person:
-            found = matching.possible_duplicates(user=acting_user, candidate=candidate, purpose=f"adopt referral {referral.pk}")
-            if found:
-                raise ValidationError(
-                    {"person": ["This person may already be on IOM Hub: choose their record, or confirm that they are new"]}
-                )
         fields = {
             k: getattr(referral, k)
             for k in ("first_name", "last_name", "date_of_birth", "pnc_id", "ni_number", "urn", "email")
             if getattr(referral, k) not in (None, "")
         }
         try:
-            person = services.person_create(acting_user=acting_user, new=services.NewPerson(fields=fields))
+            person = services.person_create(
+                acting_user=acting_user,
+                new=services.NewPerson(fields=fields),
+                confirmed_new=adoption.confirm_new_person,
+                purpose=f"adopt referral {referral.pk}",
+            )
+        except services.PossibleDuplicates as exc:
+            raise ValidationError(
+                {"person": ["This person may already be on IOM Hub: choose their record, or confirm that they are new"]}
+            ) from exc
         except ValidationError as exc:
             raise ValidationError({"person": [f"The referral's identity cannot be recorded: {'; '.join(exc.messages)}"]}) from exc
     # The referring agency is involved in the case (002 §3: every involved agency is recorded).
