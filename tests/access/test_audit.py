@@ -263,6 +263,7 @@ def test_no_route_edits_or_deletes_the_audit_log(client, partnership):
         "entry_id": 1,
         "transfer_id": 1,  # cohort transfer routes
         "transfer_step": "spoc",
+        "team_id": 1,  # the area's team pages
     }
     event_id = max(before)
     for route in all_routes():

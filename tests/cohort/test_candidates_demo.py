@@ -99,24 +99,27 @@ def test_the_candidate_list_on_the_demo_is_exactly_the_unregistered_people_meeti
     assert keys == sorted(keys, reverse=True)
     # The demo exercises the routes: people meeting a criterion but living outside the area or
     # MAPPA level 3 are left off; MAPPA level 2 (dual management) stays on, with its note.
-    excluded = meeting_a_criterion_but_excluded(AS_OF)
-    assert excluded["outside-area"] and excluded["mappa-3"], excluded
-    assert not (excluded["outside-area"] | excluded["mappa-3"]) & {p.pk for p, _ in listed.rows}
-    assert any("mappa-2-dual" in s.result.codes for _, s in listed.rows)
+    routes = meeting_a_criterion_with_a_route(AS_OF)
+    listed_ids = {p.pk for p, _ in listed.rows}
+    assert routes["outside-area"] and routes["mappa-3"], routes
+    assert not (routes["outside-area"] | routes["mappa-3"]) & listed_ids
+    assert routes["mappa-2-dual"] <= listed_ids
+    assert set(MappaManagement.objects.values_list("level", flat=True)) >= {1, 2, 3}
     assert all(s.facts.resident_in_area is True for _, s in listed.rows)
 
 
-def meeting_a_criterion_but_excluded(as_of: datetime.date) -> dict[str, set[int]]:
-    """Demo people (not on IOM) with a criterion met whose route keeps them off the list."""
+def meeting_a_criterion_with_a_route(as_of: datetime.date) -> dict[str, set[int]]:
+    """Demo people (not on IOM) with a criterion met and a route: outside the area or MAPPA 3 (kept
+    off the list) or, eligible otherwise, MAPPA 2 (kept on it: dual management)."""
     coordinator = User.objects.get(username="coordinator")
     from iomhub.cohort.screening import screen_people
 
     on_iom = Registration.objects.filter(ended_on__isnull=True).values("person_id")
     people = list(Person.objects.filter(restriction="", merged_into__isnull=True).exclude(pk__in=on_iom))
-    out: dict[str, set[int]] = {"outside-area": set(), "mappa-3": set()}
+    out: dict[str, set[int]] = {"outside-area": set(), "mappa-3": set(), "mappa-2-dual": set()}
     for s in screen_people(people, as_of, user=coordinator):
         if s.result.criteria:
             for code in out:
-                if code in s.result.codes:
+                if code in s.result.codes and (code != "mappa-2-dual" or s.result.eligible):
                     out[code].add(s.person_id)
     return out
