@@ -431,11 +431,14 @@ def load_demo(*, people: int, seed: int = 2026) -> dict[str, int]:
     justice = build_justice(seed=seed) if people else {}
     if people:
         justice["mappa"] = build_mappa(seed=seed)
+    from iomhub.demo_cohort import build_cohort
+
+    cohort = build_cohort(seed=seed) if people else {}  # the IOM cohort and its cases, as of today
     audit.record(
         actor=None,
         username="demo-loader",
         action=AuditAction.CREATE,
         object_type="demo-data",
-        changes={"people": made, "seed": seed, **justice},
+        changes={"people": made, "seed": seed, **justice, **cohort},
     )
-    return {"people": made, "users": len(users), "teams": len(teams), "organisations": len(orgs)}
+    return {"people": made, "users": len(users), "teams": len(teams), "organisations": len(orgs), **cohort}
