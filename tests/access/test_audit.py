@@ -264,6 +264,7 @@ def test_no_route_edits_or_deletes_the_audit_log(client, partnership):
         "transfer_id": 1,  # cohort transfer routes
         "transfer_step": "spoc",
         "team_id": 1,  # the area's team pages
+        "meeting_id": 1,  # the meeting pages
     }
     event_id = max(before)
     for route in all_routes():

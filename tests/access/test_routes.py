@@ -97,6 +97,11 @@ EXPECTED: dict[str, RouteRule] = {
     "cohort/transfers/<int:transfer_id>/": page(Action.PERSON_VIEW, personal=True),
     "cohort/transfers/<int:transfer_id>/<slug:transfer_step>/": page(Action.COHORT_MANAGE, personal=True),
     "cohort/people/<int:person_id>/transfers/new/": page(Action.COHORT_MANAGE, personal=True),
+    "meetings/": page(Action.COHORT_MANAGE),
+    "meetings/new/": page(Action.COHORT_MANAGE),
+    "meetings/<int:meeting_id>/": page(Action.COHORT_MANAGE, personal=True),
+    "meetings/<int:meeting_id>/attendees/new/": page(Action.COHORT_MANAGE),
+    "meetings/<int:meeting_id>/circulated/": page(Action.COHORT_MANAGE),
     "api/v1/schema": PUBLIC,
     "api/v1/docs": PUBLIC,
     "api/v1/people": api(Action.PERSON_SEARCH, personal=True),
@@ -190,10 +195,23 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         "registration_id": registration.pk,
         "step": "referrer",
         "team_id": partnership.team.pk,
+        "meeting_id": meeting_values(partnership),
         **justice_values(person),
         **cohort_values(partnership, person, registration),
         **casework_values(partnership, person),
     }
+
+
+def meeting_values(partnership: Any) -> int:
+    """A meeting of the partnership's team (made once)."""
+    from iomhub.meetings.models import Meeting
+
+    meeting, _ = Meeting.objects.get_or_create(
+        team=partnership.team,
+        held_on=datetime.date(2026, 2, 5),
+        defaults={"location": "Northbridge police station", "created_by": partnership.users[Role.COORDINATOR]},
+    )
+    return meeting.pk
 
 
 def casework_values(partnership: Any, person: Any) -> dict[str, Any]:
@@ -493,6 +511,7 @@ EXERCISES: dict[str, Exercise] = {
     "cohort/registrations/<int:registration_id>/removal/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
     "cohort/red-alerts/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("search"),)),
     "caseload/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
+    "meetings/<int:meeting_id>/": Exercise(Role.CHAIR, "ordinary", (_get("view"),)),
     "cohort/transfers/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
     "cohort/transfers/<int:transfer_id>/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
     "cohort/transfers/<int:transfer_id>/<slug:transfer_step>/": Exercise(

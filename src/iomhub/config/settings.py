@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "iomhub.referrals",
     "iomhub.cohort",
     "iomhub.justice",
+    "iomhub.meetings",
     "iomhub.web",
 ]
 

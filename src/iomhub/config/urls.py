@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("iomhub.people.urls")),
     path("referrals/", include("iomhub.referrals.urls")),
     path("cohort/", include("iomhub.cohort.urls")),
+    path("meetings/", include("iomhub.meetings.urls")),
     path("caseload/", casework_views.caseload, name="caseload"),
     path("api/v1/", include("iomhub.config.api_urls")),
 ]

@@ -18,6 +18,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
             ("People", "/people/", Action.PERSON_SEARCH),
             ("Referrals", "/referrals/", Action.REFERRAL_VIEW),
             ("Cohort", "/cohort/", Action.COHORT_MANAGE),
+            ("Meetings", "/meetings/", Action.COHORT_MANAGE),
             ("Organisations", "/organisations/", Action.ORGANISATION_VIEW),
             ("Users", "/users/", Action.USER_VIEW),
             ("Audit", "/audit/", Action.AUDIT_VIEW),

@@ -1,0 +1,131 @@
+"""The agenda of a referral and operational meeting, worked out on the meeting's date from the
+records themselves (seed 002 §"Purpose of the Referral and Operational Meeting"):
+
+1. new referrals, presented by the referring agency, to adopt or reject with an initial RAG;
+2. every Red and Red Alert case, discussed and RAG reviewed at each meeting;
+3. Amber cases at least every three months, and every other review due by the meeting (the
+   six-month minimum, then three-monthly: 000 §5.7, §6.4) - from ``cohort.selectors.reviews_due``;
+4. prison releases (pre-release plan 3 months before, back on the live list 12 weeks before),
+   recalls, outstanding warrants and long sentences - the prompts of ``justice.selectors.caseload_prompts``;
+5. deregistrations a rule requires (5-year sentence, MAPPA 3) and people due to be reconsidered
+   12 months before release (002 §2);
+6. transfers in awaiting this meeting's decision (002 §4: "the case must be heard at the next IOM
+   operational meeting").
+
+The meeting is one local team's: it covers the people that team manages, and people with no
+managing team yet (so nobody falls off every agenda). Every part is read through the selectors that
+apply the access policy and audit their own searches; the agenda itself is audited as one view
+listing everyone on it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from iomhub.access import audit
+from iomhub.access.models import AuditAction
+from iomhub.cohort import selectors as cohort
+from iomhub.cohort.models import RagLevel, Registration, Transfer, TransferStatus
+from iomhub.justice import selectors as justice
+from iomhub.justice.prompts import Prompt
+from iomhub.meetings.models import Meeting
+from iomhub.people.models import Person
+from iomhub.referrals.models import Referral
+from iomhub.referrals.selectors import referral_list
+from iomhub.rules import meetings as rules
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+
+RED = (RagLevel.RED_ALERT, RagLevel.RED)
+
+
+@dataclass(frozen=True)
+class Agenda:
+    meeting: Meeting
+    referrals: list[Referral]
+    red: list[tuple[Registration, cohort.Regime | None]]
+    reviews: list[cohort.ReviewRow]
+    prompts: list[tuple[Person, Prompt]]
+    deregistration_required: list[tuple[Registration, list[str]]]
+    reregistration: list[tuple[Registration, datetime.date]]
+    transfers_in: list[Transfer]
+    circulate_by: rules.Deadline
+    written_update_due: rules.Deadline
+
+    @property
+    def as_of(self) -> datetime.date:
+        return self.meeting.held_on
+
+    @property
+    def people(self) -> set[int]:
+        ids = {r.person_id for r in self.referrals if r.person_id is not None}
+        ids |= {r.person_id for r, _ in self.red} | {row.registration.person_id for row in self.reviews}
+        ids |= {p.pk for p, _ in self.prompts} | {r.person_id for r, _ in self.deregistration_required}
+        ids |= {r.person_id for r, _ in self.reregistration} | {t.person_id for t in self.transfers_in}
+        return ids
+
+
+def _in_team(meeting: Meeting) -> Q:
+    return Q(managing_team=meeting.team_id) | Q(managing_team__isnull=True)
+
+
+def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
+    """The agenda of ``meeting`` as ``user`` may see it (the coordinator or chair, who agree it: 002 §2)."""
+    day = meeting.held_on
+    team_people = Person.objects.filter(_in_team(meeting))
+    current = list(
+        Registration.objects.filter(ended_on__isnull=True, started_on__lte=day, person__in=team_people.values("pk"))
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    red_cases = [r for r in current if r.rag in RED]
+    regimes = cohort.regime_for(user=user, registrations=red_cases, as_of=day) if red_cases else {}
+    visible_red = [(r, regimes.get(r.pk)) for r in red_cases if r.pk in regimes]
+    reviews = (
+        [row for row in cohort.reviews_due(user=user, registrations=current, as_of=day) if row.registration.rag not in RED]
+        if current
+        else []
+    )
+
+    team_ids = set(team_people.values_list("pk", flat=True))
+    people = {p.pk: p for p in Person.objects.filter(pk__in={r.person_id for r in current})}
+    prompts: list[tuple[Person, Prompt]] = []
+    if justice.can_see_justice_at_all(user):
+        found = [p for p in justice.caseload_prompts(user=user, as_of=day) if p.person_id in team_ids]
+        missing = {p.person_id for p in found} - set(people)
+        people |= {p.pk: p for p in Person.objects.filter(pk__in=missing)}
+        prompts = [(people[p.person_id], p.prompt) for p in found]
+
+    referrals = [
+        r
+        for r in referral_list(user=user, status=Referral.Status.SUBMITTED)
+        if r.person is None or r.person.managing_team_id in (None, meeting.team_id)
+    ]
+    required = cohort.deregistrations_required(user=user, registrations=current, as_of=day) if current else []
+    reregistration = [(r, release) for r, release in cohort.reregistration_reminders(user=user, as_of=day) if r.person_id in team_ids]
+    transfers_in = [t for t in cohort.transfer_list(user=user) if t.status == TransferStatus.PROPOSED and t.to_team_id == meeting.team_id]
+    agenda = Agenda(
+        meeting=meeting,
+        referrals=referrals,
+        red=visible_red,
+        reviews=reviews,
+        prompts=prompts,
+        deregistration_required=required,
+        reregistration=reregistration,
+        transfers_in=transfers_in,
+        circulate_by=rules.circulate_plans_by(held_on=day),
+        written_update_due=rules.written_update_due(held_on=day),
+    )
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="meeting-agenda",
+        object_id=meeting.pk,
+        changes={"as_of": day, "people": sorted(agenda.people)},
+    )
+    return agenda

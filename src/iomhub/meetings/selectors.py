@@ -1,0 +1,35 @@
+"""Reads of meetings. A meeting names staff, not the people managed, so listing meetings is not a
+read of personal data; the agenda is (``meetings.agenda``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, QuerySet
+
+from iomhub.access.errors import deny
+from iomhub.access.policy import Action, decide
+from iomhub.meetings.models import Meeting
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+
+
+def _may_see(user: User) -> None:
+    decision = decide(user, Action.COHORT_MANAGE)
+    if not decision:
+        deny(user=user, action=Action.COHORT_MANAGE, reason=decision.reason, object_type="meeting")
+
+
+def meeting_list(*, user: User) -> QuerySet[Meeting]:
+    _may_see(user)
+    return Meeting.objects.select_related("team", "chair").annotate(attendee_count=Count("attendees"))
+
+
+def meeting_get(*, user: User, meeting_id: int | str) -> Meeting:
+    """One meeting; the same 404 for a missing one as for any other record."""
+    _may_see(user)
+    try:
+        return Meeting.objects.select_related("team", "chair").get(pk=int(meeting_id))
+    except (Meeting.DoesNotExist, ValueError, TypeError, OverflowError):
+        deny(user=user, action=Action.COHORT_MANAGE, reason="no such meeting", object_type="meeting", object_id=meeting_id, not_found=True)
