@@ -3,22 +3,26 @@
 For the caseload dashboard and the RAG regime (no audit per call; they read only people the user
 sees, through ``people_filter``):
 - ``last_home_visit(person_id=, as_of=)`` — the last attended home visit (the contract in
-  ``iomhub.cohort.evidence``), and ``deregistration_facts(person_id=, since=, as_of=)``;
+  ``iomhub.cohort.evidence``), and ``deregistration_facts(person_id=, since=, as_of=)``; each is
+  the one-person case of its bulk read, ``last_home_visits`` and ``deregistration_facts_many``
+  (one query however many people: the dashboard, reviews due and the agenda);
 - ``people_led_by(user)``, ``people_without_lead(user)``;
 - ``overdue_actions(user, as_of)`` and ``actions_due(user, as_of, within_days)`` — an owner sees
   their own; the coordinator and chair see every visible person's;
 - ``appointments_ahead(user, as_of, within_days)``;
 - ``safeguarding_completeness(user)`` — the 000 §7.2.1 measure over registered people;
-- ``lead_worker_problems(user, as_of)`` — supervised people whose lead is not a probation officer.
+- ``lead_worker_problems(user, as_of)`` — supervised people whose lead is not a probation officer
+  (their sentences read at once, ``services.supervised_people``).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from iomhub import clock
@@ -158,43 +162,68 @@ def timeline_entry_for(*, user: User, person: Person, entry_id: int | str) -> Ti
 
 def last_home_visit(*, person_id: int, as_of: datetime.date | None = None) -> datetime.date | None:
     """The last home visit that took place (attended, alone or as a joint visit) on or before
-    ``as_of``; None when there has been none."""
+    ``as_of``; None when there has been none. The one-person case of ``last_home_visits``."""
+    return last_home_visits(person_ids=[person_id], as_of=as_of).get(person_id)
+
+
+def last_home_visits(*, person_ids: Sequence[int], as_of: datetime.date | None = None) -> dict[int, datetime.date]:
+    """The last home visit of each of ``person_ids`` (as ``last_home_visit``), for those who have had
+    one: one query, the latest date grouped by person."""
     found = (
         TimelineEntry.objects.filter(
-            person_id=person_id,
+            person_id__in=list(person_ids),
             kind__in=[EntryKind.HOME_VISIT, EntryKind.JOINT_VISIT],
             outcome=EntryOutcome.ATTENDED,
             occurred_on__lte=as_of or clock.today(),
         )
-        .order_by("-occurred_on")
-        .values_list("occurred_on", flat=True)
-        .first()
+        .order_by()
+        .values("person_id")
+        .annotate(last=Max("occurred_on"))
+        .values_list("person_id", "last")
     )
-    return found
+    return dict(found)
 
 
 def deregistration_facts(*, person_id: int, since: datetime.date, as_of: datetime.date) -> dict[str, Any]:
     """The timeline's evidence for 002 §2's suggestions (the ``CaseworkFacts`` names of
-    ``iomhub.cohort.evidence``)."""
-    entries = TimelineEntry.objects.filter(person_id=person_id, occurred_on__gte=since, occurred_on__lte=as_of)
-    if not entries.exists():
+    ``iomhub.cohort.evidence``). The one-person case of ``deregistration_facts_many``."""
+    return deregistration_facts_many(since={person_id: since}, as_of=as_of)[person_id]
+
+
+def deregistration_facts_many(*, since: Mapping[int, datetime.date], as_of: datetime.date) -> dict[int, dict[str, Any]]:
+    """``deregistration_facts`` for each person id of ``since`` (person id to the start of their
+    registration), from ``since`` to ``as_of``: the timelines read in one query."""
+    entries: dict[int, list[tuple[str, str, datetime.date, str]]] = {pid: [] for pid in since}
+    if since:
+        rows = (
+            TimelineEntry.objects.filter(person_id__in=list(since), occurred_on__gte=min(since.values()), occurred_on__lte=as_of)
+            .order_by("person_id", "occurred_on", "pk")
+            .values_list("person_id", "kind", "outcome", "occurred_on", "drug_result")
+        )
+        for pid, kind, outcome, occurred_on, drug_result in rows:
+            if occurred_on >= since[pid]:
+                entries[pid].append((kind, outcome, occurred_on, drug_result))
+    return {pid: _deregistration_facts(found) for pid, found in entries.items()}
+
+
+def _deregistration_facts(entries: list[tuple[str, str, datetime.date, str]]) -> dict[str, Any]:
+    """The facts from one person's timeline entries over the registration, oldest first, as
+    (kind, outcome, occurred on, drug result)."""
+    if not entries:
         return {}  # an empty timeline is no evidence either way: every suggestion stays "not known"
-    last_intel = entries.filter(kind=EntryKind.INTELLIGENCE).order_by("-occurred_on").values_list("occurred_on", flat=True).first()
-    tests = list(
-        entries.filter(kind=EntryKind.DRUG_TEST)
-        .exclude(outcome=EntryOutcome.BOOKED)
-        .order_by("occurred_on")
-        .values_list("drug_result", flat=True)
-    )
-    appointments = entries.filter(kind__in=[EntryKind.OFFICE, EntryKind.HOME_VISIT]).exclude(
-        outcome__in=[EntryOutcome.BOOKED, EntryOutcome.REARRANGED]
-    )
-    due = appointments.count()
+    last_intel = max((on for kind, _, on, _ in entries if kind == EntryKind.INTELLIGENCE), default=None)
+    tests = [result for kind, outcome, _, result in entries if kind == EntryKind.DRUG_TEST and outcome != EntryOutcome.BOOKED]
+    appointments = [
+        outcome
+        for kind, outcome, _, _ in entries
+        if kind in (EntryKind.OFFICE, EntryKind.HOME_VISIT) and outcome not in (EntryOutcome.BOOKED, EntryOutcome.REARRANGED)
+    ]
+    due = len(appointments)
     return {
         "intelligence_known": True,
         "last_intelligence_on": last_intel,
         "drug_test_results": [r != DrugResult.NEGATIVE for r in tests] if tests else None,
-        "appointments_kept": appointments.filter(outcome=EntryOutcome.ATTENDED).count() if due else None,
+        "appointments_kept": sum(1 for o in appointments if o == EntryOutcome.ATTENDED) if due else None,
         "appointments_due": due or None,
     }
 
@@ -266,17 +295,18 @@ def lead_worker_problems(user: User, as_of: datetime.date | None = None) -> list
     """Registered people the user sees whose lead worker no longer fits the rule: on licence or
     supervision now (e.g. released since allocation) but led by someone who is not a probation
     officer (002 §3, §5). For the coordinator's dashboard."""
-    from iomhub.casework.services import is_supervised
+    from iomhub.casework.services import supervised_people
 
     today = as_of or clock.today()
     found = []
-    led = (
+    led = list(
         Person.objects.filter(people_filter(user), _registered(), case_record__lead_worker__isnull=False)
         .exclude(case_record__lead_worker__role_assignments__role=Role.PROBATION_OFFICER)
         .select_related("case_record__lead_worker")
     )
+    supervised = supervised_people([p.pk for p in led], today)
     for person in led:
-        if is_supervised(person, today):
+        if person.pk in supervised:
             problem = lead_worker_problem(supervised=True, lead_is_probation_officer=False)
             found.append((person, problem))
     return found

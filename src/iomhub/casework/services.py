@@ -137,13 +137,22 @@ def case_record_get_or_create(person: Person) -> CaseRecord:
 
 def is_supervised(person: Person, today: datetime.date | None = None) -> bool:
     """On licence or supervision now, from the justice record's sentences (002 §5)."""
+    return person.pk in supervised_people([person.pk], today)
+
+
+def supervised_people(person_ids: Sequence[int], today: datetime.date | None = None) -> set[int]:
+    """Which of ``person_ids`` are on licence or supervision now (002 §5): every sentence of them in
+    one query, the rule applied per person. The one implementation (``is_supervised`` is its
+    one-person case)."""
     from iomhub.justice.models import Sentence
 
-    dates = [
-        SentenceDates(release=s.effective("release_date"), expiry=s.effective("expiry_date"), supervision_end=s.effective("tused"))
-        for s in Sentence.objects.filter(person=person)
-    ]
-    return on_licence_or_supervision(dates, today or clock.today())
+    dates: dict[int, list[SentenceDates]] = {}
+    for s in Sentence.objects.filter(person_id__in=list(person_ids)):
+        dates.setdefault(s.person_id, []).append(
+            SentenceDates(release=s.effective("release_date"), expiry=s.effective("expiry_date"), supervision_end=s.effective("tused"))
+        )
+    day = today or clock.today()
+    return {pid for pid, found in dates.items() if on_licence_or_supervision(found, day)}
 
 
 def _registered(person: Person) -> bool:
