@@ -11,10 +11,9 @@ risk managed in another forum (recorded on the registration). The rules themselv
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-from django.db.models import Q
 
 from iomhub.cohort import evidence
 from iomhub.rules import regime
@@ -79,18 +78,68 @@ def _years(s: Sentence) -> float:
 
 def long_sentences(person_id: int, as_of: datetime.date) -> list[Sentence]:
     """Custodial sentences of 5 years or more being served on ``as_of`` (not yet released)."""
+    return long_sentences_many([(person_id, as_of)])[(person_id, as_of)]
+
+
+def long_sentences_many(wanted: Iterable[tuple[int, datetime.date]]) -> dict[tuple[int, datetime.date], list[Sentence]]:
+    """``long_sentences`` for each (person id, day) of ``wanted`` (e.g. every person on one day, or
+    each deregistration on the day it was approved), the sentences read in one query."""
     from iomhub.justice.models import Sentence
 
-    found = Sentence.objects.filter(person_id=person_id, sentenced_on__lte=as_of).filter(
-        Q(effective_release_date__isnull=True) | Q(effective_release_date__gt=as_of)
-    )
-    return [s for s in found if s.five_years_or_more]
+    found: dict[tuple[int, datetime.date], list[Sentence]] = {key: [] for key in wanted}
+    if not found:
+        return found
+    days: dict[int, list[datetime.date]] = {}
+    for pid, day in found:
+        days.setdefault(pid, []).append(day)
+    for s in Sentence.objects.filter(person_id__in=list(days), sentenced_on__lte=max(day for _, day in found)):
+        if not s.five_years_or_more:
+            continue
+        for day in days[s.person_id]:
+            if s.sentenced_on <= day and (s.effective_release_date is None or s.effective_release_date > day):
+                found[(s.person_id, day)].append(s)
+    return found
 
 
 def advise(registration: Registration, as_of: datetime.date, *, justice_shared: bool) -> Advice:
-    facts = evidence.deregistration_facts(person_id=registration.person_id, since=registration.started_on, as_of=as_of)
-    sentences = long_sentences(registration.person_id, as_of) if justice_shared else []
-    mappa = _mappa(registration.person_id, as_of) if justice_shared else None
+    return advise_many([registration], as_of, justice_shared=justice_shared)[registration.pk]
+
+
+def advise_many(registrations: Sequence[Registration], as_of: datetime.date, *, justice_shared: bool) -> dict[int, Advice]:
+    """``advise`` for each of ``registrations`` (by id), the timeline and the justice record read in
+    bulk: a fixed number of queries however many registrations."""
+    from iomhub.justice.selectors import mappa_levels
+
+    ids = sorted({r.person_id for r in registrations})
+    facts: dict[int, evidence.CaseworkFacts] = {}
+    pending = list(registrations)
+    while pending:  # one round per registration of the same person (almost always one round)
+        batch: dict[int, Registration] = {}
+        rest = []
+        for r in pending:
+            if r.person_id in batch:
+                rest.append(r)
+            else:
+                batch[r.person_id] = r
+        found = evidence.deregistration_facts_many(since={pid: r.started_on for pid, r in batch.items()}, as_of=as_of)
+        facts.update({r.pk: found[pid] for pid, r in batch.items()})
+        pending = rest
+    sentences = long_sentences_many((pid, as_of) for pid in ids) if justice_shared else {}
+    mappa = mappa_levels(person_ids=ids, as_of=as_of) if justice_shared else {}
+    return {
+        r.pk: _advise(r, as_of, justice_shared, facts[r.pk], sentences.get((r.person_id, as_of), []), mappa.get(r.person_id))
+        for r in registrations
+    }
+
+
+def _advise(
+    registration: Registration,
+    as_of: datetime.date,
+    justice_shared: bool,
+    facts: evidence.CaseworkFacts,
+    sentences: list[Sentence],
+    mappa: MappaManagement | None,
+) -> Advice:
     mappa_level = mappa.level if mappa is not None else None
     kwargs: dict[str, object] = {}
     if sentences:
@@ -168,12 +217,6 @@ def advise(registration: Registration, as_of: datetime.date, *, justice_shared: 
         sentences=sentences,
         mappa=mappa,
     )
-
-
-def _mappa(person_id: int, as_of: datetime.date) -> MappaManagement | None:
-    from iomhub.justice.selectors import mappa_levels
-
-    return mappa_levels(person_ids=[person_id], as_of=as_of).get(person_id)
 
 
 def _mappa_evidence(mappa: MappaManagement | None) -> str:
