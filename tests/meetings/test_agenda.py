@@ -103,6 +103,17 @@ def test_a_prison_release_joins_the_agenda_12_weeks_before_release_not_the_day_b
     assert "live-list" in codes(live_list_from)
 
 
+def test_warrants_come_to_the_agenda_for_people_on_iom_only(partnership):
+    p = partnership
+    _register(p, p.ordinary, "amber")
+    police = p.users[Role.POLICE_IOM_OFFICER]
+    with clock.frozen(D(2026, 2, 2)):
+        for person in (p.ordinary, p.housing_case):  # the second is not on IOM
+            justice.warrant_record(acting_user=police, person=person, kind="arrest", issued_on=D(2026, 2, 2))
+    prompts = [(person.pk, prompt.code) for person, prompt in _on_agenda(p, D(2026, 2, 5)).prompts]
+    assert prompts == [(p.ordinary.pk, "warrant")]
+
+
 def test_a_transfer_in_waits_for_this_teams_meeting(partnership):
     p = partnership
     incoming = PersonFactory(first_name="Ira", last_name="Incoming")

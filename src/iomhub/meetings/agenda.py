@@ -5,8 +5,8 @@ records themselves (seed 002 §"Purpose of the Referral and Operational Meeting"
 2. every Red and Red Alert case, discussed and RAG reviewed at each meeting;
 3. Amber cases at least every three months, and every other review due by the meeting (the
    six-month minimum, then three-monthly: 000 §5.7, §6.4) - from ``cohort.selectors.reviews_due``;
-4. prison releases (pre-release plan 3 months before, back on the live list 12 weeks before),
-   recalls, outstanding warrants and long sentences - the prompts of ``justice.selectors.caseload_prompts``;
+4. for the people on IOM, prison releases (pre-release plan 3 months before, back on the live list
+   12 weeks before), recalls and outstanding warrants - the prompts of ``justice.selectors.caseload_prompts``;
 5. deregistrations a rule requires (5-year sentence, MAPPA 3) and people due to be reconsidered
    12 months before release (002 §2);
 6. transfers in awaiting this meeting's decision (002 §4: "the case must be heard at the next IOM
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from iomhub.access.models import User
 
 RED = (RagLevel.RED_ALERT, RagLevel.RED)
+# Long sentences (deregister, reconsider 12 months before release) are item 5, decided by the cohort's
+# own rules for the people on IOM (which also know MAPPA level 3); item 4 keeps the other prompts.
+SECTION_5_PROMPTS = frozenset({"deregister", "reconsider"})
 
 
 @dataclass(frozen=True)
@@ -92,14 +95,14 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
         else []
     )
 
-    team_ids = set(team_people.values_list("pk", flat=True))
-    people = {p.pk: p for p in Person.objects.filter(pk__in={r.person_id for r in current})}
+    people = {r.person_id: r.person for r in current}
     prompts: list[tuple[Person, Prompt]] = []
     if justice.can_see_justice_at_all(user):
-        found = [p for p in justice.caseload_prompts(user=user, as_of=day) if p.person_id in team_ids]
-        missing = {p.person_id for p in found} - set(people)
-        people |= {p.pk: p for p in Person.objects.filter(pk__in=missing)}
-        prompts = [(people[p.person_id], p.prompt) for p in found]
+        prompts = [
+            (people[p.person_id], p.prompt)
+            for p in justice.caseload_prompts(user=user, as_of=day)
+            if p.person_id in people and p.prompt.code not in SECTION_5_PROMPTS
+        ]
 
     referrals = [
         r
@@ -107,6 +110,7 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
         if r.person is None or r.person.managing_team_id in (None, meeting.team_id)
     ]
     required = cohort.deregistrations_required(user=user, registrations=current, as_of=day) if current else []
+    team_ids = set(team_people.filter(registrations__isnull=False).values_list("pk", flat=True))
     reregistration = [(r, release) for r, release in cohort.reregistration_reminders(user=user, as_of=day) if r.person_id in team_ids]
     transfers_in = [t for t in cohort.transfer_list(user=user) if t.status == TransferStatus.PROPOSED and t.to_team_id == meeting.team_id]
     agenda = Agenda(
