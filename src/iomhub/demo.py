@@ -393,6 +393,79 @@ def _demo_conditions(sentences: list[Any], rng: random.Random, today: datetime.d
     return len(made)
 
 
+DEMO_DISPOSALS = ["community-order"] * 3 + ["fine"] * 2 + ["suspended"] * 2 + ["conditional-discharge", "caution"]
+
+
+def build_sanctions(*, seed: int = 2026, today: datetime.date = datetime.date(2026, 11, 1), batch_size: int = 5000) -> int:
+    """Court outcomes, so the demo's justice records have convictions and cautions (and OGRS3 can be
+    computed for a referral or a candidate, 002 §4): a conviction some weeks after each charge, a
+    caution on the day for each caution, a custody outcome for every sentence (linked to it), and for
+    most people who were arrested an earlier history of sanctions from their mid-teens. Its own random
+    stream, so the people, arrests and sentences are the same with or without it. Returns the count."""
+    from iomhub.justice.models import ArrestOutcome, CourtOutcome, Offence, OffenceCode, Sentence
+
+    rng = random.Random(seed + 6)
+    codes = {c.code: c for c in OffenceCode.objects.filter(code__in=set(DEMO_OFFENCE_CODES))}
+    if not codes:
+        return 0
+    outcomes: list[CourtOutcome] = []
+    linked: list[tuple[int, Offence]] = []  # (index into outcomes, its offence: saved, or made here)
+    charged = Offence.objects.filter(arrest__outcome__in=[ArrestOutcome.CHARGE, ArrestOutcome.CAUTION]).order_by("pk")
+    for offence in charged.select_related("arrest").only("pk", "person_id", "arrest__arrested_on", "arrest__outcome"):
+        arrest = offence.arrest
+        assert arrest is not None
+        if arrest.outcome == ArrestOutcome.CAUTION:
+            decided, disposal, court = arrest.arrested_on, rng.choice(["caution", "conditional-caution"]), ""
+        else:
+            decided, disposal, court = (
+                arrest.arrested_on + datetime.timedelta(days=rng.randrange(30, 120)),
+                rng.choice(DEMO_DISPOSALS),
+                "Wessex Magistrates' Court",
+            )
+            if decided > today:
+                continue  # still awaiting court
+        outcomes.append(CourtOutcome(person_id=offence.person_id, decided_on=decided, court=court, disposal=disposal))
+        linked.append((len(outcomes) - 1, offence))
+    arrested = set(charged.values_list("person_id", flat=True)) | set(Offence.objects.values_list("person_id", flat=True))
+    dobs = dict(Person.objects.filter(pk__in=arrested).values_list("pk", "date_of_birth"))
+    three_years_ago = today - datetime.timedelta(days=3 * 365)
+    for pk in sorted(arrested):
+        if rng.random() >= 0.7:
+            continue
+        earliest = dobs[pk] + datetime.timedelta(days=15 * 366)
+        span = (three_years_ago - earliest).days
+        if span <= 0:
+            continue
+        for _ in range(rng.choice((1, 1, 2, 3, 4, 6, 9, 12))):
+            decided = earliest + datetime.timedelta(days=rng.randrange(span))
+            disposal = rng.choice(DEMO_DISPOSALS)
+            court = "" if disposal == "caution" else "Wessex Magistrates' Court"
+            outcomes.append(CourtOutcome(person_id=pk, decided_on=decided, court=court, disposal=disposal))
+            code = codes[rng.choice(DEMO_OFFENCE_CODES)]
+            linked.append(
+                (len(outcomes) - 1, Offence(person_id=pk, code=code, committed_on=decided - datetime.timedelta(days=rng.randrange(1, 60))))
+            )
+    sentences = list(
+        Sentence.objects.filter(court_outcome__isnull=True).order_by("pk").only("pk", "person_id", "sentenced_on", "offence_committed_on")
+    )
+    for sentence in sentences:
+        outcomes.append(
+            CourtOutcome(person_id=sentence.person_id, decided_on=sentence.sentenced_on, court="Wessex Crown Court", disposal="custody")
+        )
+        code = codes[rng.choice(DEMO_OFFENCE_CODES)]
+        linked.append((len(outcomes) - 1, Offence(person_id=sentence.person_id, code=code, committed_on=sentence.offence_committed_on)))
+    with transaction.atomic():
+        Offence.objects.bulk_create([o for _, o in linked if o.pk is None], batch_size=batch_size)
+        CourtOutcome.objects.bulk_create(outcomes, batch_size=batch_size)
+        through = CourtOutcome.offences.through
+        through.objects.bulk_create([through(courtoutcome_id=outcomes[i].pk, offence_id=o.pk) for i, o in linked], batch_size=batch_size)
+        custody = outcomes[len(outcomes) - len(sentences) :]
+        for sentence, outcome, (_, offence) in zip(sentences, custody, linked[len(linked) - len(sentences) :], strict=True):
+            sentence.court_outcome, sentence.offence = outcome, offence
+        Sentence.objects.bulk_update(sentences, ["court_outcome", "offence"], batch_size=batch_size)
+    return len(outcomes)
+
+
 def build_mappa(*, seed: int = 2026, today: datetime.date = datetime.date(2026, 11, 1), batch_size: int = 5000) -> int:
     """MAPPA levels (002 §4) for some of the people with an arrest: about 3% at level 1, 5% at
     level 2 and 2% at level 3, recorded by the demo probation officer from a date in the last two years.
@@ -431,6 +504,7 @@ def load_demo(*, people: int, seed: int = 2026) -> dict[str, int]:
     justice = build_justice(seed=seed) if people else {}
     if people:
         justice["mappa"] = build_mappa(seed=seed)
+        justice["court_outcomes"] = build_sanctions(seed=seed)
     from iomhub.demo_cohort import build_cohort
 
     cohort = build_cohort(seed=seed) if people else {}  # the IOM cohort and its cases, as of today

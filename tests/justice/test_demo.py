@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from iomhub.demo import load_demo
-from iomhub.justice.models import Arrest, Offence, Sentence, Warrant
+from iomhub.justice.models import Arrest, CourtOutcome, Offence, Sentence, Warrant
 from iomhub.people.models import Person
 from iomhub.rules.sentence import sentence_dates
 
@@ -38,6 +38,8 @@ def test_the_same_seed_gives_the_same_justice_records(db):
 
     conditions = sorted(SupervisionConditions.objects.values_list("set_on", "licence_additional", "pss_requirements"))
     SupervisionConditions.objects.all().delete()
+    Sentence.objects.all().delete()
+    CourtOutcome.objects.all().delete()
     Offence.objects.all().delete()
     Arrest.objects.all().delete()
     Sentence.objects.all().delete()
@@ -63,3 +65,24 @@ def test_the_demo_gives_people_released_on_licence_their_conditions(db):
         assert not c.pss_requirements or c.sentence.tused is not None
         assert c.drug_test_criteria_met == ("drug-testing" in c.licence_additional)
         assert c.sentence.sentenced_on <= c.set_on <= datetime.date(2026, 11, 1)
+
+
+def test_the_demo_gives_people_convictions_and_cautions_so_ogrs3_can_be_computed(db):
+    from iomhub.referrals.ogrs import derive_many
+    from iomhub.rules._dates import whole_years_between
+
+    load_demo(people=400)
+    loaded_on = datetime.date(2026, 11, 1)
+    outcomes = list(CourtOutcome.objects.select_related("person").prefetch_related("offences"))
+    assert outcomes
+    for o in outcomes:
+        assert o.decided_on <= loaded_on
+        assert whole_years_between(o.person.date_of_birth, o.decided_on) >= 10  # the age of criminal responsibility
+        assert o.offences.count() == 1 and all(f.committed_on <= o.decided_on for f in o.offences.all())
+    for s in Sentence.objects.select_related("court_outcome", "offence"):
+        assert s.court_outcome is not None and s.court_outcome.disposal == "custody" and s.court_outcome.decided_on == s.sentenced_on
+        assert s.offence is not None and s.offence.committed_on == s.offence_committed_on
+    convicted = Person.objects.filter(court_outcomes__isnull=False).distinct()
+    scored = [d for d in derive_many(list(convicted), loaded_on).values() if d.result is not None]
+    assert len(scored) > 0.6 * convicted.count(), "most people with a sanction get an OGRS3 score"
+    assert {d.result.band for d in scored} >= {"low", "medium", "high"}
