@@ -34,7 +34,7 @@ None, the pages say that the justice record is not available, and screening uses
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -217,13 +217,17 @@ def _own_facts(people: Sequence[Person], as_of: datetime.date, user: User | None
     return facts
 
 
-def screen_people(people: Sequence[Person], as_of: datetime.date, *, user: User | None = None) -> list[Screening]:
+def screen_people(
+    people: Sequence[Person], as_of: datetime.date, *, user: User | None = None, read: Mapping[int, JusticeFacts] | None = None
+) -> list[Screening]:
     """Screen each person on ``as_of`` (pure rules, facts gathered in bulk: a few queries in all).
     ``user`` limits the referrals and addresses read to what that user may see (see ``_own_facts``);
-    the caller has authorised the people and their justice section, and audits."""
+    ``read``: the justice facts already read on ``as_of`` (``justice_facts``) for at least these
+    people, so they are not read twice (the candidate list). The caller has authorised the people
+    and their justice section, and audits."""
     from iomhub.referrals.ogrs import derive_many
 
-    facts = justice_facts([p.pk for p in people], as_of)
+    facts = read if read is not None else justice_facts([p.pk for p in people], as_of)
     own = _own_facts(people, as_of, user)
     ogrs = derive_many(people, as_of) if facts is not None else {}
     results = []

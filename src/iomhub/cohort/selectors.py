@@ -213,7 +213,7 @@ def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Can
         registered = Registration.objects.filter(ended_on__isnull=True).values("person_id")
         people = list(Person.objects.filter(people_filter(user), pk__in=list(facts)).exclude(pk__in=registered))
         by_id = {p.pk: p for p in people}
-        eligible = [s for s in screen_people(people, as_of, user=user) if s.result.eligible]
+        eligible = [s for s in screen_people(people, as_of, user=user, read=facts) if s.result.eligible]
         rows = [(by_id[s.person_id], s) for s in sorted(eligible, key=rank_key)[:limit]]
     audit.record(
         actor=user,
@@ -353,6 +353,12 @@ def _lifecycle_queryset() -> QuerySet[Registration]:
     )
 
 
+def _regime_queryset() -> QuerySet[Registration]:
+    """What ``regimes_of`` and ``advise_many`` read of a registration (the dashboard, reviews due,
+    the agenda): the person, the RAG history and the reviews."""
+    return Registration.objects.select_related("person").prefetch_related("rag_history", "reviews")
+
+
 def registration_for_view(*, user: User, registration_id: int | str) -> Registration:
     """One registration for a user who sees its person's plan section; 404 otherwise. Audited."""
     try:
@@ -389,11 +395,11 @@ def regime_for(*, user: User, registrations: Sequence[Registration], as_of: date
 
 def _current_visible(user: User, registrations: Sequence[Registration] | None, as_of: datetime.date) -> list[Registration]:
     """The registrations current on ``as_of`` (of ``registrations``, or all) whose person ``user``
-    sees, with their lifecycle prefetched: a fixed number of queries. A given list is matched by id
+    sees, with what the regime and the rules read prefetched: a fixed number of queries. A given list is matched by id
     first and its people checked against the policy's filter among those ids only (a filter on both
     a long id list and the visible-people subquery made SQLite probe every pair: 26 s at 100,000
     people)."""
-    queryset = _lifecycle_queryset().filter(ended_on__isnull=True, started_on__lte=as_of)
+    queryset = _regime_queryset().filter(ended_on__isnull=True, started_on__lte=as_of)
     if registrations is None:
         return list(queryset.filter(person__in=_visible_people(user)))
     found = list(queryset.filter(pk__in=[r.pk for r in registrations]))
