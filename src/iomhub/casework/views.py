@@ -52,8 +52,8 @@ def _person_for_change(request: AuthedRequest, person_id: int, section: str, *, 
 def _form_page(request: AuthedRequest, person: Person, form: GovukForm, title: str, back: str, status: int = 200) -> HttpResponse:
     return render(
         request,
-        "casework/form.html",
-        {"form": form, "title": f"{title} for {person.full_name}", "person": person, "back": back},
+        "web/form_page.html",
+        {"form": form, "title": f"{title} for {person.full_name}", "person": person, "back": f"/people/{person.pk}/{back}/"},
         status=status,
     )
 

@@ -255,8 +255,8 @@ def area_team(request: AuthedRequest, team_id: int) -> HttpResponse:
         return redirect("cohort:area")
     return render(
         request,
-        "cohort/area_team.html",
-        {"form": form, "team": team, "title": f"Postcodes covered by {team.name}", "back": reverse("cohort:area")},
+        "web/form_page.html",
+        {"form": form, "title": f"Postcodes covered by {team.name}", "caption": "The partnership's area", "back": reverse("cohort:area")},
     )
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
@@ -109,7 +110,13 @@ EVENT_PAGES: dict[str, EventPage] = {
 
 
 def _render_form(request: AuthedRequest, person: Person, form: GovukForm, title: str, status: int = 200) -> HttpResponse:
-    return render(request, "justice/form.html", {"form": form, "title": f"{title} for {person.full_name}", "person": person}, status=status)
+    back = reverse("people:justice:record", args=[person.pk])
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": f"{title} for {person.full_name}", "person": person, "back": back},
+        status=status,
+    )
 
 
 @guarded(Action.PERSON_CHANGE, personal_data=True)

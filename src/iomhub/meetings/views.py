@@ -19,7 +19,7 @@ from iomhub.web.http import AuthedRequest
 
 
 def _form_page(request: AuthedRequest, form: GovukForm, title: str, back: str) -> HttpResponse:
-    return render(request, "meetings/form.html", {"form": form, "title": title, "back": back})
+    return render(request, "web/form_page.html", {"form": form, "title": title, "back": back})
 
 
 @guarded(Action.COHORT_MANAGE)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iomhub.access.errors import deny
@@ -117,6 +118,10 @@ def search(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _summary(person: Person) -> str:
+    return reverse("people:summary", args=[person.pk])
+
+
 @guarded(Action.PERSON_CREATE, personal_data=True)
 @require_http_methods(["GET", "POST"])
 def create(request: AuthedRequest) -> HttpResponse:
@@ -154,7 +159,7 @@ def create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"{person.full_name} added")
             return redirect("people:summary", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "title": "Add a person"})
+    return render(request, "web/form_page.html", {"form": form, "title": "Add a person", "back": reverse("people:search")})
 
 
 @guarded(Action.PERSON_VIEW, personal_data=True)
@@ -230,8 +235,8 @@ def edit(request: AuthedRequest, person_id: int) -> HttpResponse:
             return redirect("people:summary", person_id=person.pk)
     return render(
         request,
-        "people/form.html",
-        {"form": form, "title": f"Change details of {person.full_name}", "person": person, "version": person.version},
+        "web/form_page.html",
+        {"form": form, "title": f"Change details of {person.full_name}", "back": _summary(person), "version": person.version},
     )
 
 
@@ -260,7 +265,7 @@ def child_new(request: AuthedRequest, person_id: int, kind: str) -> HttpResponse
         else:
             messages.success(request, done)
             return redirect("people:summary", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "title": f"{title} for {person.full_name}", "person": person})
+    return render(request, "web/form_page.html", {"form": form, "title": f"{title} for {person.full_name}", "back": _summary(person)})
 
 
 @guarded(Action.PERSON_EXPORT, personal_data=True)
