@@ -50,6 +50,19 @@ def test_the_migration_loaded_every_row(db):
     assert set(OffenceCode.objects.values_list("code", flat=True)) == {r.code for r in catalogue.default_rows()}
 
 
+def test_sync_is_bulk_and_idempotent(db, django_assert_max_num_queries):
+    OffenceCode.objects.all().delete()
+    with django_assert_max_num_queries(8):
+        assert catalogue.sync(OffenceCode) == {"added": len(catalogue.default_rows()), "updated": 0, "kept": 0}
+    with django_assert_max_num_queries(3):
+        assert catalogue.sync(OffenceCode) == {"added": 0, "updated": 0, "kept": 0}
+    OffenceCode.objects.filter(code__in=["28E", "34B"]).update(ogrs3_group="", description="changed", catalogue_version="old")
+    with django_assert_max_num_queries(6):
+        assert catalogue.sync(OffenceCode) == {"added": 0, "updated": 2, "kept": 0}
+    assert OffenceCode.objects.get(code="28E").ogrs3_group == "burglary-domestic"
+    assert set(OffenceCode.objects.values_list("catalogue_version", flat=True)) == {catalogue.CATALOGUE_VERSION}
+
+
 def test_the_catalogue_survives_a_flush_of_the_database(transactional_db):
     """Transactional tests (and an operator's ``flush``) empty every table; the catalogue is put back
     by the post-migrate hook, so a justice record can always be written afterwards."""

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from django.db import transaction
+
 from iomhub.rules.costs import CostTable
 from iomhub.rules.eligibility import NEIGHBOURHOOD_CRIME
 from iomhub.rules.ogrs3 import OFFENCE_GROUPS
@@ -76,29 +78,34 @@ def default_rows() -> list[CatalogueRow]:
     return parse_catalogue(text.splitlines())
 
 
-def sync(model: Any, rows: list[CatalogueRow] | None = None, *, version: str = CATALOGUE_VERSION, using: str = "default") -> dict[str, int]:
+MAPPED_FIELDS = ("description", "neighbourhood_crime", "ogrs3_group", "cost_category", "source")
+
+
+def sync(
+    model: Any, rows: list[CatalogueRow] | None = None, *, version: str = CATALOGUE_VERSION, using: str = "default", batch_size: int = 500
+) -> dict[str, int]:
     """Bring the ``OffenceCode`` table (``model``, so migrations can pass their historical model) in
-    line with ``rows``: new codes added, changed ones updated. Codes dropped from the file stay (old
-    offences point at them) and are counted as ``kept``."""
+    line with ``rows`` in a fixed number of queries: new codes added and changed ones updated in
+    bulk, in one transaction; rows already in line are left alone (a second run changes nothing).
+    ``catalogue_version`` is the version that last added or changed the row. Codes dropped from the
+    file stay (old offences point at them) and are counted as ``kept``."""
     rows = default_rows() if rows is None else rows
     manager = model.objects.db_manager(using)
     existing = {o.code: o for o in manager.all()}
-    added = updated = 0
+    added: list[Any] = []
+    changed: list[Any] = []
     for row in rows:
-        values = {
-            "description": row.description,
-            "neighbourhood_crime": row.neighbourhood_crime,
-            "ogrs3_group": row.ogrs3_group,
-            "cost_category": row.cost_category,
-            "source": row.source,
-            "catalogue_version": version,
-        }
+        values = {f: getattr(row, f) for f in MAPPED_FIELDS}
         current = existing.get(row.code)
         if current is None:
-            manager.create(code=row.code, **values)
-            added += 1
-        elif any(getattr(current, k) != v for k, v in values.items() if k != "catalogue_version"):
-            manager.filter(pk=current.pk).update(**values)
-            updated += 1
+            added.append(model(code=row.code, catalogue_version=version, **values))
+        elif any(getattr(current, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(current, f, v)
+            current.catalogue_version = version
+            changed.append(current)
+    with transaction.atomic(using=using):
+        manager.bulk_create(added, batch_size=batch_size)
+        manager.bulk_update(changed, [*MAPPED_FIELDS, "catalogue_version"], batch_size=batch_size)
     kept = len(set(existing) - {r.code for r in rows})
-    return {"added": added, "updated": updated, "kept": kept}
+    return {"added": len(added), "updated": len(changed), "kept": kept}
