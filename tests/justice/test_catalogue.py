@@ -3,6 +3,10 @@ unknown codes refused by name and never mapped to a guess."""
 
 from __future__ import annotations
 
+import csv
+import io
+from importlib import resources
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -15,14 +19,88 @@ from iomhub.rules.ogrs3 import OFFENCE_GROUPS
 
 HEADER = "code,description,neighbourhood_crime,ogrs3_group,cost_category,source\n"
 
+# Every code of the ONS crime hierarchy (ONSdigital/dp-hierarchy-builder
+# cmd/hierarchy-transformer/output/crime/hierarchy.cypher @ 8a4c6668): 136 nodes, the node
+# "1/4.1/4.10/4.2" (Homicide) catalogued as its four classes.
+_ONS_CODES = """
+80 802 79 38 24 67 27 61A 95 86 814 33 54 61 26 59 76 33A 60 99 83 15 69 96 21 22B 88A 20A 20B 22A
+72 71 88E 88C 17B 17A 73 88D 23 70 19G 19C 19E 19H 19D 19F 58C 58D 58A 58B 58J 56A 56B 3A 105B 13
+8M 8Q 3B 105A 106 14 11A 104 36 1 4.1 4.10 4.2 4.4 4.9 37.1 4.6 4.7 8P 8N 4.3 2 4.8 5D 5E 8S 8L 8R
+49 41 42 49A 40 47 35 43 28C 29A 28F 28A 29 28H 28D 28E 28G 28B 45 44 39 31A 30C 31 30A 30D 30B 48
+37.2 46 126 34A 34B 92A 92D 92E 92C 66 62A 9A 9B 10B 10D 90 81 10A 10C 53C 53D 53E 53B 53F 55 52 51
+"""
+ONS_HIERARCHY_CODES = _ONS_CODES.split()
+
+# The hierarchy's neighbourhood-crime groups (003; instruments.md §5.2): domestic burglary, robbery
+# of personal property, theft from / of a vehicle and vehicle interference, theft from the person.
+NEIGHBOURHOOD_CODES = {
+    **dict.fromkeys(["28A", "28B", "28C", "28D", "28E", "28F", "28G", "28H", "29", "29A"], "burglary"),
+    "34B": "robbery",
+    **dict.fromkeys(["45", "48", "37.2", "126"], "vehicle"),
+    "39": "theft-from-person",
+}
+
 
 def test_every_row_of_the_shipped_catalogue_has_a_source_and_valid_categories():
     rows = catalogue.default_rows()
-    assert len(rows) >= 30
     for row in rows:
         assert row.source
         assert row.ogrs3_group in ("", *OFFENCE_GROUPS)
         assert row.neighbourhood_crime in ("", *NEIGHBOURHOOD_CRIME)
+
+
+def test_the_catalogue_holds_every_code_of_the_ons_hierarchy_once():
+    assert len(ONS_HIERARCHY_CODES) == len(set(ONS_HIERARCHY_CODES)) == 139
+    rows = catalogue.default_rows()
+    assert [r.code for r in rows] == ONS_HIERARCHY_CODES
+    assert catalogue.CATALOGUE_VERSION == "2026.2"
+
+
+def test_the_shipped_file_has_no_duplicate_codes():
+    text = resources.files("iomhub.justice").joinpath("offence_codes.csv").read_text(encoding="utf-8")
+    codes = [catalogue.normalise_code(r["code"]) for r in csv.DictReader(io.StringIO(text))]
+    assert len(codes) == len(set(codes))
+
+
+def test_exactly_the_neighbourhood_crime_groups_are_neighbourhood_crime():
+    mapped = {r.code: r.neighbourhood_crime for r in catalogue.default_rows() if r.neighbourhood_crime}
+    assert mapped == NEIGHBOURHOOD_CODES
+
+
+def test_every_mapping_names_its_sources():
+    for row in catalogue.default_rows():
+        assert "ONS crime hierarchy" in row.source, row.code
+        assert "OGRS3" in row.source, row.code
+        if row.neighbourhood_crime:
+            assert "§5.2" in row.source, row.code
+
+
+@pytest.mark.parametrize(
+    "code, description, neighbourhood, group, cost",
+    [
+        ("28E", "Burglary residential", "burglary", "burglary-domestic", "domestic-burglary"),
+        ("28A", "Burglary in a dwelling(outcome only)", "burglary", "burglary-domestic", "domestic-burglary"),
+        ("34B", "Robbery of personal property", "robbery", "robbery", "robbery"),
+        ("45", "Theft from vehicle", "vehicle", "theft-from-vehicle", "theft-from-vehicle"),
+        ("39", "Theft from the person", "theft-from-person", "theft-non-motor", "theft-from-person"),
+        ("126", "Interfering with a motor vehicle", "vehicle", "other-motoring", ""),  # MoJ class 126: 0.2622
+        ("49A", "Making off without payment", "", "theft-non-motor", ""),
+        ("802", "Dangerous driving", "", "other-motoring", ""),
+        ("80", "Absconding from lawful custody", "", "absconding-bail", ""),
+        ("21", "Sexual activity involving a child under 13", "", "sexual-against-child", "other-sexual-offences"),
+        ("19G", "Rape of a male child under 16", "", "", "rape"),  # class 019 mixes adult and child weights
+        ("1", "Homicide", "", "violence", "homicide"),
+        ("4.1", "Homicide", "", "", "homicide"),  # class 004 mixes violence and motoring weights
+        ("37.1", "Causing death by aggravated vehicle taking", "", "taking-driving-away", ""),
+        ("92C", "Other drug offences", "", "", ""),  # class 092 splits supply from import/production
+        ("10D", "Possession of article with blade or point", "", "", ""),  # no class 010 in the MoJ file
+        ("9A", "Public fear, alarm or distress", "", "", ""),  # class 009's weight is criminal damage's
+        ("62A", "Violent disorder", "", "", ""),  # class 062's weight does not fit violent disorder
+    ],
+)
+def test_spot_checks_against_the_sources(code, description, neighbourhood, group, cost):
+    row = next(r for r in catalogue.default_rows() if r.code == code)
+    assert (row.description, row.neighbourhood_crime, row.ogrs3_group, row.cost_category) == (description, neighbourhood, group, cost)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +181,7 @@ def test_known_codes_are_found_whatever_the_case_and_spacing(db, typed):
     assert offence_codes_lookup([typed])[0].code == catalogue.normalise_code(typed)
 
 
-@pytest.mark.parametrize("unknown", ["028/01", "999", "28Z", "burglary"])
+@pytest.mark.parametrize("unknown", ["028/01", "999", "28Z", "burglary", "1/4.1/4.10/4.2", "10"])
 def test_an_unknown_code_is_reported_never_mapped(db, unknown):
     with pytest.raises(ValidationError) as caught:
         offence_codes_lookup(["28E", unknown])

@@ -1,12 +1,28 @@
 """The offence catalogue: Home Office offence classification codes as versioned data.
 
-``offence_codes.csv`` holds one row per code with its description, neighbourhood-crime category
-(seed 003; instruments.md §5.2), OGRS3 offence group (instruments.md §3.3; the MoJ
-offence-code-mapping.csv weights) and Home Office unit-cost-of-crime category (instruments.md §4),
-and the source of each mapping. Only codes whose mapping could be sourced are included; where the
-source splits a code between groups by sub-code the group is left empty (as the MoJ service's
-``NEED_DETAILS_OF_EXACT_OFFENCE``). A code that is not in the catalogue is refused with a message
-naming it - never mapped to a guess.
+``offence_codes.csv`` holds one row per notifiable offence code of the Home Office Counting Rules
+(HOCR) with its title, neighbourhood-crime category (seed 003; instruments.md §5.2), OGRS3 offence
+group (instruments.md §3.3) and Home Office unit-cost-of-crime category (instruments.md §4), and the
+source of each mapping. Version 2026.2 is every code of the ONS crime hierarchy
+(``ONSdigital/dp-hierarchy-builder``, ``cmd/hierarchy-transformer/output/crime/hierarchy.cypher`` at
+commit 8a4c66685543366df978623e719e35e0b9f50fed): 136 nodes, 139 codes, the node
+``1/4.1/4.10/4.2`` "Homicide" being catalogued as its four classes. Codes and titles are the
+hierarchy's; the 38 rows of version 2026.1 keep their wording.
+
+- ``neighbourhood_crime``: only where the hierarchy's group is domestic burglary, robbery of
+  personal property, theft from or of a vehicle, vehicle interference or theft from the person.
+- ``ogrs3_group``: the MoJ ``offence-code-mapping.csv`` (``ministryofjustice/hmpps-arns-risk-actuarial-api``,
+  ``src/main/resources/offencegroupparameters/offence-code-mapping.csv`` at commit
+  4d7aede8822a3a92114ffe2b870702f34368cff9) weight of the code's class (its number: 28E is class
+  028), where every sub-code of that class carries the same weight. Where the class mixes weights
+  by sub-code, is 999/empty or is missing, the group is left empty (as the MoJ service's
+  ``NEED_DETAILS_OF_EXACT_OFFENCE``); so it is for a later HOCR code that reuses a class number
+  whose weight does not fit it (9A, 9B, 33A, 62A).
+- ``cost_category``: the RR99 category of ``iomhub.rules.costs`` named like the hierarchy's group,
+  empty where that is not clear (deaths by driving, non-assault violence without injury, drugs,
+  weapons, public order, fraud, other theft, miscellaneous).
+
+A code that is not in the catalogue is refused with a message naming it - never mapped to a guess.
 """
 
 from __future__ import annotations
@@ -22,7 +38,7 @@ from iomhub.rules.costs import CostTable
 from iomhub.rules.eligibility import NEIGHBOURHOOD_CRIME
 from iomhub.rules.ogrs3 import OFFENCE_GROUPS
 
-CATALOGUE_VERSION = "2026.1"
+CATALOGUE_VERSION = "2026.2"
 COLUMNS = ("code", "description", "neighbourhood_crime", "ogrs3_group", "cost_category", "source")
 
 
