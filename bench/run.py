@@ -4,7 +4,8 @@ Builds a fresh database (SQLite under var/bench by default, or DATABASE_URL), lo
 demo partnership with BENCH_PEOPLE people (default 20,000; 100,000 for the national figure), then
 times the hot paths through the real stack (Django test client: middleware, policy, audit,
 templates): person search by name, by identifier and by date of birth, the person page, the API
-read. Prints a table and writes var/bench/results.json. Figures, not pass/fail: tests stay
+read, and the pages that read the whole IOM cohort (team dashboard, caseload, candidate list,
+meeting agenda). Prints a table and writes var/bench/results.json. Figures, not pass/fail: tests stay
 deterministic and never time anything.
 """
 
@@ -58,6 +59,27 @@ def timed(label: str, fn, repeats: int = REPEATS) -> dict[str, float | str]:
     }
 
 
+def cohort_pages(ok) -> list[dict[str, float | str]]:
+    """The pages that read the whole IOM cohort: the coordinator's team dashboard, a worker's
+    caseload, the candidate list (screens everyone with a justice event in the year) and a meeting
+    agenda. Slower pages, fewer repeats (BENCH_COHORT_REPEATS)."""
+    from iomhub import clock
+    from iomhub.meetings.models import Meeting
+
+    repeats = int(os.environ.get("BENCH_COHORT_REPEATS", "5"))
+    coordinator = User.objects.get(username="coordinator")
+    meeting = Meeting.objects.create(team=coordinator.team, held_on=clock.today(), location="Bench", created_by=coordinator)
+    as_coordinator, as_worker = Client(), Client()
+    as_coordinator.force_login(coordinator)
+    as_worker.force_login(User.objects.get(username="probation.officer"))
+    return [
+        timed("team dashboard (coordinator)", lambda i: ok(as_coordinator.get("/caseload/")), repeats),
+        timed("my caseload (probation officer)", lambda i: ok(as_worker.get("/caseload/")), repeats),
+        timed("candidate list", lambda i: ok(as_coordinator.get("/cohort/candidates/")), repeats),
+        timed("meeting agenda", lambda i: ok(as_coordinator.get(f"/meetings/{meeting.pk}/")), repeats),
+    ]
+
+
 def main() -> int:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -85,6 +107,7 @@ def main() -> int:
         timed("person summary page", lambda i: ok(client.get(f"/people/{sample[i % len(sample)]['id']}/"))),
         timed("API: read a person", lambda i: ok(client.get(f"/api/v1/people/{sample[i % len(sample)]['id']}"))),
         timed("API: search by surname", lambda i: ok(client.get("/api/v1/people", {"q": sample[i % len(sample)]["last_name"]}))),
+        *cohort_pages(ok),
     ]
     report = {
         "people": PEOPLE,
