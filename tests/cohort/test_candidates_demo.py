@@ -123,3 +123,23 @@ def meeting_a_criterion_with_a_route(as_of: datetime.date) -> dict[str, set[int]
                 if code in s.result.codes and (code != "mappa-2-dual" or s.result.eligible):
                     out[code].add(s.person_id)
     return out
+
+
+@pytest.mark.django_db
+def test_a_short_list_is_the_head_of_the_full_ranking_with_ogrs3_derived_only_where_it_could_count():
+    """OGRS3 is derived only for people whose arrests and latest arrest could reach the top
+    ``limit`` (``screening.top_candidates``): the short list must be exactly the head of the list
+    ranked with everyone's OGRS3, ties at the cut-off included."""
+    from iomhub.cohort.screening import rank_key, screen_people, with_ogrs3
+
+    load_demo(people=300)
+    coordinator = User.objects.get(username="coordinator")
+    with clock.frozen(AS_OF):
+        everyone = candidate_list(user=coordinator, as_of=AS_OF)
+        people = {p.pk: p for p, _ in everyone.rows}
+        full = sorted(with_ogrs3(screen_people(list(people.values()), AS_OF, user=coordinator, ogrs3=False), people), key=rank_key)
+        assert any(s.ogrs3 is not None and s.ogrs3.result is not None for s in full), "the demo gives candidates an OGRS3"
+        for limit in (1, 3, 7, len(full) // 2):
+            short = candidate_list(user=coordinator, as_of=AS_OF, limit=limit)
+            assert [s.person_id for _, s in short.rows] == [s.person_id for s in full[:limit]]
+            assert [s.ogrs3_percent for _, s in short.rows] == [s.ogrs3_percent for s in full[:limit]]

@@ -218,32 +218,34 @@ def _own_facts(people: Sequence[Person], as_of: datetime.date, user: User | None
 
 
 def screen_people(
-    people: Sequence[Person], as_of: datetime.date, *, user: User | None = None, read: Mapping[int, JusticeFacts] | None = None
+    people: Sequence[Person],
+    as_of: datetime.date,
+    *,
+    user: User | None = None,
+    read: Mapping[int, JusticeFacts] | None = None,
+    eligible_only: bool = False,
+    ogrs3: bool = True,
 ) -> list[Screening]:
     """Screen each person on ``as_of`` (pure rules, facts gathered in bulk: a few queries in all).
     ``user`` limits the referrals and addresses read to what that user may see (see ``_own_facts``);
     ``read``: the justice facts already read on ``as_of`` (``justice_facts``) for at least these
-    people, so they are not read twice (the candidate list). The caller has authorised the people
-    and their justice section, and audits."""
-    from iomhub.referrals.ogrs import derive_many
-
+    people, so they are not read twice (the candidate list). ``eligible_only``: return only those who
+    meet the criteria. ``ogrs3=False`` leaves OGRS3 (which decides no criterion, only ranks and
+    informs) for the caller to add with :func:`with_ogrs3` where it is needed: the candidate list
+    screens a whole area and needs it only near the top (:func:`top_candidates`). The caller has
+    authorised the people and their justice section, and audits."""
     facts = read if read is not None else justice_facts([p.pk for p in people], as_of)
     own = _own_facts(people, as_of, user)
-    ogrs = derive_many(people, as_of) if facts is not None else {}
     results = []
     for person in people:
         if person.date_of_birth > as_of:
             continue  # not born yet on that date: nothing to screen
         found = (facts or {}).get(person.pk, JusticeFacts())
         mine = own[person.pk]
-        derivation = ogrs.get(person.pk)
         found = replace(
             found,
             mappa_level=found.mappa_level if found.mappa_level is not None else mine.referral_mappa,
             resident_in_area=found.resident_in_area if found.resident_in_area is not None else mine.resident_in_area,
-            ogrs3_two_year=found.ogrs3_two_year
-            if found.ogrs3_two_year is not None
-            else (derivation.result.two_year if derivation is not None and derivation.result is not None else None),
         )
         result = eligibility.screen(
             as_of=as_of,
@@ -257,26 +259,64 @@ def screen_people(
             resident_in_area=found.resident_in_area,
             priority_groups=mine.priority_groups,
         )
-        results.append(
-            Screening(
-                person_id=person.pk,
-                as_of=as_of,
-                result=result,
-                justice_available=facts is not None,
-                facts=found,
-                residence=mine.residence,
-                ogrs3=derivation,
+        if result.eligible or not eligible_only:
+            results.append(
+                Screening(
+                    person_id=person.pk,
+                    as_of=as_of,
+                    result=result,
+                    justice_available=facts is not None,
+                    facts=found,
+                    residence=mine.residence,
+                )
             )
-        )
+    if ogrs3 and facts is not None:
+        results = with_ogrs3(results, {p.pk: p for p in people})
     return results
 
 
+def with_ogrs3(screenings: Sequence[Screening], people: Mapping[int, Person]) -> list[Screening]:
+    """The screenings with each person's OGRS3 on their date (``referrals.ogrs.derive_many``: the
+    justice record read in bulk), unless the facts already carried a score."""
+    from iomhub.referrals.ogrs import derive_many
+
+    if not screenings:
+        return []
+    as_of = screenings[0].as_of
+    ogrs = derive_many([people[s.person_id] for s in screenings], as_of)
+    results = []
+    for screening in screenings:
+        derivation = ogrs.get(screening.person_id)
+        found = screening.facts
+        if found.ogrs3_two_year is None and derivation is not None and derivation.result is not None:
+            found = replace(found, ogrs3_two_year=derivation.result.two_year)
+        results.append(replace(screening, facts=found, ogrs3=derivation))
+    return results
+
+
+def top_candidates(screenings: Sequence[Screening], people: Mapping[int, Person], *, limit: int) -> list[Screening]:
+    """The first ``limit`` screenings by :func:`rank_key`, with OGRS3. OGRS3 is the third key, so
+    it is derived only for those whose arrests and latest arrest (the first two) place them ahead
+    of the cut-off or level with it - exactly the order ranking everyone would give."""
+
+    def evidence(screening: Screening) -> tuple[float, ...]:
+        return rank_key(screening)[:2]
+
+    by_evidence = sorted(screenings, key=evidence)
+    if len(by_evidence) > limit > 0:
+        cut = evidence(by_evidence[limit - 1])
+        by_evidence = [s for s in by_evidence if evidence(s) <= cut]
+    return sorted(with_ogrs3(by_evidence, people), key=rank_key)[:limit]
+
+
 def rank_key(screening: Screening) -> tuple[float, ...]:
-    """Candidates by evidence: more arrests in the year, then the most recent arrest, then OGRS3."""
+    """Candidates by evidence: more arrests in the year, then the most recent arrest, then OGRS3,
+    then more criteria met; the record's id last, so the order never depends on how rows came back."""
     last = screening.last_arrest
     return (
         -screening.arrests_in_year,
         -(last.toordinal() if last else 0),
         -(screening.facts.ogrs3_two_year or 0.0),
         -len(screening.result.criteria),
+        screening.person_id,
     )

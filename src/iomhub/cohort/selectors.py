@@ -201,7 +201,7 @@ def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Can
     """People not on IOM who meet the entry criteria on ``as_of``, strongest evidence first
     (issue 5 §4: arrests in the year, the latest arrest, then OGRS3), among the people the user may
     see. Facts in bulk (``screen_people``: a fixed number of queries). Audited as a search."""
-    from iomhub.cohort.screening import justice_facts, rank_key, screen_people
+    from iomhub.cohort.screening import justice_facts, screen_people, top_candidates
     from iomhub.people.models import Person
 
     decision = decide(user, Action.COHORT_MANAGE)
@@ -213,8 +213,8 @@ def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Can
         registered = Registration.objects.filter(ended_on__isnull=True).values("person_id")
         people = list(Person.objects.filter(people_filter(user), pk__in=list(facts)).exclude(pk__in=registered))
         by_id = {p.pk: p for p in people}
-        eligible = [s for s in screen_people(people, as_of, user=user, read=facts) if s.result.eligible]
-        rows = [(by_id[s.person_id], s) for s in sorted(eligible, key=rank_key)[:limit]]
+        eligible = screen_people(people, as_of, user=user, read=facts, eligible_only=True, ogrs3=False)
+        rows = [(by_id[s.person_id], s) for s in top_candidates(eligible, by_id, limit=limit)]
     audit.record(
         actor=user,
         action=AuditAction.SEARCH,
