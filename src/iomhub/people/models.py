@@ -88,11 +88,19 @@ class Person(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     # A duplicate merged into another record is kept (never deleted) and points at the record kept;
     # its records have moved there (see ``PersonMerge``, which can put them back).
-    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+")
+    # Indexed only where set (see Meta): almost every record has none, and a full index on the NULLs
+    # led SQLite's planner to scan it for "not merged" instead of using the identifier indexes.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
-        indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["date_of_birth"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["merged_into"], name="person_merged_into_set", condition=models.Q(merged_into__isnull=False)),
+        ]
         verbose_name_plural = "people"
 
     def __str__(self) -> str:
