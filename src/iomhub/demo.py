@@ -426,7 +426,7 @@ def build_sanctions(*, seed: int = 2026, today: datetime.date = datetime.date(20
                 continue  # still awaiting court
         outcomes.append(CourtOutcome(person_id=offence.person_id, decided_on=decided, court=court, disposal=disposal))
         linked.append((len(outcomes) - 1, offence))
-    arrested = set(charged.values_list("person_id", flat=True)) | set(Offence.objects.values_list("person_id", flat=True))
+    arrested = set(Offence.objects.values_list("person_id", flat=True))  # everyone with an offence so far
     dobs = dict(Person.objects.filter(pk__in=arrested).values_list("pk", "date_of_birth"))
     three_years_ago = today - datetime.timedelta(days=3 * 365)
     for pk in sorted(arrested):

@@ -89,7 +89,6 @@ LEAD_SHARES = {"police": 0.45, "probation": 0.35, "substance": 0.2}
 DEMO_LEADS = {"police": "police.officer", "probation": "probation.officer", "substance": "substance.worker"}
 LEAD_ORGS = {"police": "Wessex Police", "probation": "Probation Service Wessex", "substance": "Wessex Drug and Alcohol Service"}
 LEAD_ROLES = {"police": Role.POLICE_IOM_OFFICER, "probation": Role.PROBATION_OFFICER, "substance": Role.SUBSTANCE_MISUSE}
-VISIT_DAYS = {RagLevel.RED: 7, RagLevel.AMBER: 14, RagLevel.GREEN: 30}
 TIMELINE_DAYS = 120  # how far back the timeline of a long registration goes
 OTHER_AREAS = ["Dorset IOM", "Thames Valley IOM", "Avon and Somerset IOM", "Hampshire IOM"]
 
@@ -510,14 +509,22 @@ def _levels(case: _Case, rng: random.Random, today: datetime.date) -> None:
     case.levels = [(start, level, "Initial classification at adoption")]
 
 
+def _visit_interval(level: str, today: datetime.date) -> int | None:
+    """Days from one home visit to the next under the RAG regime (``iomhub.rules.regime``), or None
+    where the level has no home-visit regime (Red Alert, Prison)."""
+    due = regime.next_home_visit_due(rag=level, rag_since=today, last_home_visit=None)
+    return None if due is None else (due - today).days
+
+
 def _make_worth_showing(cases: list[_Case], staff: _Staff, rng: random.Random, today: datetime.date) -> None:
     """Which home visits are overdue (about a third of Red and Amber, some Green), making sure every
     demo lead worker has a Red or Amber case with a visit overdue to act on."""
     for case in cases:
-        days = VISIT_DAYS.get(case.effective(today))  # type: ignore[call-overload]
+        level = case.effective(today)
+        days = _visit_interval(level, today)
         if days is None or (today - case.started_on).days <= days + 1:
             continue
-        case.overdue = rng.random() < (0.15 if days == 30 else 0.33)
+        case.overdue = rng.random() < (0.15 if level == RagLevel.GREEN else 0.33)
     for kind in DEMO_LEADS:
         mine = [c for c in cases if c.lead == staff.demo(kind) and c.custody is None and c.wanted_on is None]
         old = [c for c in mine if (today - c.started_on).days > 20]
@@ -1151,7 +1158,7 @@ def _timelines(
         assert case.lead is not None and case.police is not None
         start = max(case.started_on, today - datetime.timedelta(days=TIMELINE_DAYS))
         level = case.effective(today)
-        interval = VISIT_DAYS.get(level)  # type: ignore[call-overload]
+        interval = _visit_interval(level, today)
         if interval is not None:
             age = (today - case.started_on).days
             if case.overdue:

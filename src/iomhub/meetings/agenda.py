@@ -77,6 +77,11 @@ def _in_team(meeting: Meeting) -> Q:
     return Q(managing_team=meeting.team_id) | Q(managing_team__isnull=True)
 
 
+def _of_team(person: Person | None, meeting: Meeting) -> bool:
+    """``_in_team`` for a person already read (``None``: a referral of someone not yet on IOM Hub)."""
+    return person is None or person.managing_team_id in (None, meeting.team_id)
+
+
 def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
     """The agenda of ``meeting`` as ``user`` may see it (the coordinator or chair, who agree it: 002 §2)."""
     day = meeting.held_on
@@ -104,14 +109,9 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
             if p.person_id in people and p.prompt.code not in SECTION_5_PROMPTS
         ]
 
-    referrals = [
-        r
-        for r in referral_list(user=user, status=Referral.Status.SUBMITTED)
-        if r.person is None or r.person.managing_team_id in (None, meeting.team_id)
-    ]
+    referrals = [r for r in referral_list(user=user, status=Referral.Status.SUBMITTED) if _of_team(r.person, meeting)]
     required = cohort.deregistrations_required(user=user, registrations=current, as_of=day) if current else []
-    team_ids = set(team_people.filter(registrations__isnull=False).values_list("pk", flat=True))
-    reregistration = [(r, release) for r, release in cohort.reregistration_reminders(user=user, as_of=day) if r.person_id in team_ids]
+    reregistration = [(r, release) for r, release in cohort.reregistration_reminders(user=user, as_of=day) if _of_team(r.person, meeting)]
     transfers_in = [t for t in cohort.transfer_list(user=user) if t.status == TransferStatus.PROPOSED and t.to_team_id == meeting.team_id]
     agenda = Agenda(
         meeting=meeting,
