@@ -329,7 +329,7 @@ def mappa_record(
             recorded_by=acting_user,
             recorded_by_name=acting_user.get_full_name() or acting_user.get_username(),
         )
-        before = {"level": previous.level, "category": previous.category} if previous is not None else {}
+        before = {"level": previous.level, "category": previous.category} if previous is not None else {"level": None, "category": ""}
         audit.record(
             actor=acting_user,
             action=AuditAction.CREATE,
@@ -338,7 +338,7 @@ def mappa_record(
             person_id=person.pk,
             changes={
                 "section": Section.JUSTICE,
-                **audit.diff(before or {"level": None, "category": ""}, {"level": level, "category": category}),
+                **audit.diff(before, {"level": level, "category": category}),
                 "from_date": from_date,
                 "source": source,
             },
