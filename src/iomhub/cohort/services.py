@@ -35,6 +35,7 @@ from iomhub.cohort.models import (
     TransferKind,
     TransferStatus,
 )
+from iomhub.validation import clean_text
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -204,17 +205,6 @@ def _authorise(user: User, action: Action, person: Person, *, object_type: str, 
         )
 
 
-def _text(errors: dict[str, list[str]], name: str, value: str | None, label: str, *, required: bool, limit: int) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors.setdefault(name, []).append(f"Enter {label}")
-    elif len(value) > limit:
-        errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} must be {limit} characters or fewer")
-    elif "\x00" in value:
-        errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} contains a character that is not allowed")
-    return value
-
-
 def _date(
     errors: dict[str, list[str]], name: str, value: datetime.date | None, label: str, *, not_before: datetime.date, before_text: str
 ) -> None:
@@ -253,8 +243,8 @@ def rag_change(
     errors: dict[str, list[str]] = {}
     if level not in RagLevel.values:
         errors["level"] = ["Select the RAG level"]
-    reason = _text(errors, "reason", reason, "why the level changed", required=True, limit=TEXT_LIMIT)
-    meeting = _text(errors, "meeting", meeting, "the meeting", required=False, limit=SHORT_LIMIT)
+    reason = clean_text(errors, "reason", reason, "why the level changed", required=True, limit=TEXT_LIMIT)
+    meeting = clean_text(errors, "meeting", meeting, "the meeting", required=False, limit=SHORT_LIMIT)
     with transaction.atomic():
         current = _current(registration)
         history = list(current.rag_history.all())
@@ -310,7 +300,7 @@ def registration_circumstances(*, acting_user: User, registration: Registration,
     person's, on the justice record (``justice.services.mappa_record``, ADR 0008), not here."""
     _authorise(acting_user, Action.COHORT_MANAGE, registration.person, object_type="registration", object_id=registration.pk)
     errors: dict[str, list[str]] = {}
-    other_forum = _text(errors, "other_forum", other_forum, "the other forum", required=False, limit=SHORT_LIMIT)
+    other_forum = clean_text(errors, "other_forum", other_forum, "the other forum", required=False, limit=SHORT_LIMIT)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -338,7 +328,7 @@ def team_postcodes_set(*, acting_user: User, team: Team, postcodes: str) -> Team
     if not decision:
         deny(user=acting_user, action=Action.COHORT_MANAGE, reason=decision.reason, object_type="team", object_id=team.pk)
     errors: dict[str, list[str]] = {}
-    text = _text(errors, "postcodes", postcodes, "the postcode areas and districts", required=False, limit=1000)
+    text = clean_text(errors, "postcodes", postcodes, "the postcode areas and districts", required=False, limit=1000)
     try:
         normalised = ", ".join(parse_coverage(text))
     except ValueError as exc:
@@ -374,8 +364,8 @@ def review_record(
     errors: dict[str, list[str]] = {}
     if outcome not in Review.Outcome.values:
         errors["outcome"] = ["Select retain or drop"]
-    notes = _text(errors, "notes", notes, "the justification", required=True, limit=TEXT_LIMIT)
-    meeting = _text(errors, "meeting", meeting, "the meeting", required=False, limit=SHORT_LIMIT)
+    notes = clean_text(errors, "notes", notes, "the justification", required=True, limit=TEXT_LIMIT)
+    meeting = clean_text(errors, "meeting", meeting, "the meeting", required=False, limit=SHORT_LIMIT)
     _date(
         errors,
         "reviewed_on",
@@ -441,10 +431,10 @@ def deregister(
 
     _authorise(acting_user, Action.COHORT_DECIDE, registration.person, object_type="registration", object_id=registration.pk)
     errors: dict[str, list[str]] = {}
-    reasons = _text(errors, "reasons", reasons, "the reasons for removal", required=True, limit=TEXT_LIMIT)
-    exit_plan = _text(errors, "exit_plan", exit_plan, "the exit plan", required=True, limit=TEXT_LIMIT)
-    supported_by = _text(errors, "supported_by", supported_by, "who keeps supporting the person", required=True, limit=SHORT_LIMIT)
-    meeting = _text(errors, "meeting", meeting, "the meeting", required=False, limit=SHORT_LIMIT)
+    reasons = clean_text(errors, "reasons", reasons, "the reasons for removal", required=True, limit=TEXT_LIMIT)
+    exit_plan = clean_text(errors, "exit_plan", exit_plan, "the exit plan", required=True, limit=TEXT_LIMIT)
+    supported_by = clean_text(errors, "supported_by", supported_by, "who keeps supporting the person", required=True, limit=SHORT_LIMIT)
+    meeting = clean_text(errors, "meeting", meeting, "the meeting", required=False, limit=SHORT_LIMIT)
     _date(
         errors,
         "approved_on",
@@ -520,7 +510,7 @@ def removal_record(
         raise ValidationError({"registration": ["This registration has not been deregistered"]})
     if item not in RemovalItem.values:
         errors["item"] = ["Select a removal action"]
-    done_by = _text(errors, "done_by", done_by, "who did it", required=not not_applicable, limit=SHORT_LIMIT)
+    done_by = clean_text(errors, "done_by", done_by, "who did it", required=not not_applicable, limit=SHORT_LIMIT)
     if not not_applicable:
         _date(
             errors, "done_on", done_on, "the date it was done", not_before=record.approved_on, before_text="the date removal was approved"
@@ -591,8 +581,10 @@ def transfer_propose(
     unknown = sorted(set(pack) - set(PACK_FIELDS))
     if unknown:
         raise ValidationError({name: ["Unknown field"] for name in unknown})
-    cleaned = {name: _text(errors, name, pack.get(name), label, required=True, limit=TEXT_LIMIT) for name, label in PACK_FIELDS.items()}
-    other_area = _text(errors, "other_area", other_area, "the other area", required=kind != TransferKind.INTERNAL, limit=SHORT_LIMIT)
+    cleaned = {
+        name: clean_text(errors, name, pack.get(name), label, required=True, limit=TEXT_LIMIT) for name, label in PACK_FIELDS.items()
+    }
+    other_area = clean_text(errors, "other_area", other_area, "the other area", required=kind != TransferKind.INTERNAL, limit=SHORT_LIMIT)
     with transaction.atomic():
         from iomhub.people.models import Person as PersonModel
 
@@ -702,13 +694,13 @@ def _home_visit(user: User, t: Transfer, data: dict[str, Any]) -> None:
     if t.status != TransferStatus.PROPOSED:
         errors["step"] = ["The address is assessed before the receiving meeting decides"]
     _date(errors, "visited_on", data.get("visited_on"), "the date of the home visit", not_before=t.proposed_on, before_text="the proposal")
-    police = _text(
+    police = clean_text(
         errors, "police_officer", data.get("police_officer"), "the police officer on the visit", required=True, limit=SHORT_LIMIT
     )
-    probation = _text(
+    probation = clean_text(
         errors, "probation_officer", data.get("probation_officer"), "the probation officer on the visit", required=True, limit=SHORT_LIMIT
     )
-    notes = _text(errors, "notes", data.get("notes"), "notes", required=False, limit=TEXT_LIMIT)
+    notes = clean_text(errors, "notes", data.get("notes"), "notes", required=False, limit=TEXT_LIMIT)
     suitable = data.get("address_suitable")
     if not isinstance(suitable, bool):
         errors["address_suitable"] = ["Say whether the address is suitable"]
@@ -722,8 +714,10 @@ def _home_visit(user: User, t: Transfer, data: dict[str, Any]) -> None:
 def _spoc(user: User, t: Transfer, data: dict[str, Any]) -> None:
     _unknown(data, {"spoc_name", "spoc_contact"})
     errors: dict[str, list[str]] = {}
-    t.spoc_name = _text(errors, "spoc_name", data.get("spoc_name"), "the SPOC's name", required=True, limit=SHORT_LIMIT)
-    t.spoc_contact = _text(errors, "spoc_contact", data.get("spoc_contact"), "the SPOC's contact details", required=True, limit=SHORT_LIMIT)
+    t.spoc_name = clean_text(errors, "spoc_name", data.get("spoc_name"), "the SPOC's name", required=True, limit=SHORT_LIMIT)
+    t.spoc_contact = clean_text(
+        errors, "spoc_contact", data.get("spoc_contact"), "the SPOC's contact details", required=True, limit=SHORT_LIMIT
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -737,8 +731,8 @@ def _decision(user: User, t: Transfer, data: dict[str, Any]) -> None:
     if t.status != TransferStatus.PROPOSED:
         errors["step"] = ["The receiving meeting has already decided"]
     _date(errors, "decided_on", data.get("decided_on"), "the date of the decision", not_before=t.proposed_on, before_text="the proposal")
-    meeting = _text(errors, "meeting", data.get("meeting"), "the receiving meeting", required=True, limit=SHORT_LIMIT)
-    notes = _text(errors, "notes", data.get("notes"), "notes", required=accepted is False, limit=TEXT_LIMIT)
+    meeting = clean_text(errors, "meeting", data.get("meeting"), "the receiving meeting", required=True, limit=SHORT_LIMIT)
+    notes = clean_text(errors, "notes", data.get("notes"), "notes", required=accepted is False, limit=TEXT_LIMIT)
     if accepted is True:
         if t.home_visit_on is None:
             errors.setdefault("accepted", []).append("Record the joint home visit to assess the address first (002 §4)")
@@ -833,7 +827,7 @@ def _deselect(user: User, t: Transfer, data: dict[str, Any]) -> None:
 def _withdraw(user: User, t: Transfer, data: dict[str, Any]) -> None:
     _unknown(data, {"reason"})
     errors: dict[str, list[str]] = {}
-    reason = _text(errors, "reason", data.get("reason"), "why the transfer is withdrawn", required=True, limit=TEXT_LIMIT)
+    reason = clean_text(errors, "reason", data.get("reason"), "why the transfer is withdrawn", required=True, limit=TEXT_LIMIT)
     if errors:
         raise ValidationError(errors)
     t.status = TransferStatus.WITHDRAWN

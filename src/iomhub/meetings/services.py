@@ -15,9 +15,9 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Role, Team
 from iomhub.access.policy import Action, decide
-from iomhub.cohort.services import _text
 from iomhub.meetings.models import Attendee, Meeting, MeetingKind
 from iomhub.rules.meetings import circulated_late
+from iomhub.validation import clean_text
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -44,7 +44,7 @@ def meeting_arrange(
     Inspector, Senior Probation Officer or someone of equivalent authority)."""
     _may_manage(acting_user)
     errors: dict[str, list[str]] = {}
-    location = _text(errors, "location", location, "where the meeting is held", required=True, limit=200)
+    location = clean_text(errors, "location", location, "where the meeting is held", required=True, limit=200)
     if kind not in MeetingKind.values:
         errors["kind"] = ["Select the kind of meeting"]
     if held_on is None:
@@ -75,8 +75,8 @@ def attendee_add(*, acting_user: User, meeting: Meeting, name: str, organisation
     meeting (002 §2 and §"Confidentiality"): nobody is recorded without it."""
     _may_manage(acting_user, meeting.pk)
     errors: dict[str, list[str]] = {}
-    name = _text(errors, "name", name, "the attendee's name", required=True, limit=200)
-    organisation = _text(errors, "organisation", organisation, "the attendee's organisation", required=True, limit=200)
+    name = clean_text(errors, "name", name, "the attendee's name", required=True, limit=200)
+    organisation = clean_text(errors, "organisation", organisation, "the attendee's organisation", required=True, limit=200)
     if confidentiality_signed is not True:
         errors["confidentiality_signed"] = ["Every attendee must sign the confidentiality statement before the meeting (002 §2)"]
     if errors:
