@@ -16,7 +16,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from iomhub.rules._dates import add_months
-from iomhub.rules.sentence import fixed_term_recall, sentence_dates
+from iomhub.rules.sentence import fixed_term_recall, sentence_dates, sentence_end
 
 D = dt.date
 DOB_1990 = D(1990, 1, 1)
@@ -382,7 +382,11 @@ def test_invalid_or_unsupported_sentences_are_refused(change, message):
     st.integers(0, 30),
 )
 def test_licence_plus_supervision_is_exactly_12_months_from_release_where_pss_applies(sentenced, years, months, days):
-    assume(years or months or days > 1)  # more than 1 day and (at most 1y 11m 30d) under 2 years
+    assume(years or months or days > 1)  # more than 1 day ...
+    # ... and under 2 years, the term converted to days as PSI 5.5 does (``sentence_end``, checked
+    # against the published fixtures): 1y 11m 28d from 1 March 2015 is 731 days, a full 2 years.
+    end = sentence_end(sentence_date=sentenced, years=years, months=months, days=days)
+    assume(end < sentence_end(sentence_date=sentenced, years=2))
     result = sentence_dates(
         sentenced_on=sentenced,
         offence_committed_on=sentenced,
