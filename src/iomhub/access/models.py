@@ -39,8 +39,10 @@ class Section(models.TextChoices):
     JUSTICE = "justice", "Justice"
     PLAN = "plan", "Plan"
     ASSESSMENTS = "assessments", "Assessments"
-    HEALTH = "health", "Health and treatment"
+    HEALTH = "health", "Health and substance misuse"
+    SAFEGUARDING = "safeguarding", "Safeguarding and domestic abuse"
     TIMELINE = "timeline", "Timeline"
+    INTELLIGENCE = "intelligence", "Police intelligence"
     DOCUMENTS = "documents", "Documents"
 
 

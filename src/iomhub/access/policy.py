@@ -34,6 +34,7 @@ access, confidentiality, information exchange"):
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -75,7 +76,8 @@ class Action(StrEnum):
 
 CORE_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.SUBSTANCE_MISUSE, Role.COORDINATOR, Role.CHAIR})
 ALL_SECTIONS = frozenset(Section)
-PARTNER_CHANGEABLE = frozenset({Section.CONTACT, Section.PLAN, Section.HEALTH, Section.ASSESSMENTS, Section.TIMELINE})
+CORE_SECTIONS = ALL_SECTIONS - {Section.INTELLIGENCE}
+PARTNER_CHANGEABLE = frozenset({Section.CONTACT, Section.PLAN, Section.HEALTH, Section.SAFEGUARDING, Section.ASSESSMENTS, Section.TIMELINE})
 EXPORT_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.COORDINATOR, Role.CHAIR, Role.IG_LEAD})
 USER_VIEW_ROLES = frozenset({Role.IG_LEAD, Role.SYSTEM_ADMIN, Role.COORDINATOR})
 REFERRER_ROLES = CORE_ROLES | {Role.PARTNER_WORKER}
@@ -102,21 +104,42 @@ def _active(user: User | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def agreement_in_force(agreement: SharingAgreement | None, today: datetime.date | None = None) -> bool:
+    """An agreement shares only while it is in force: one past its review date shares nothing until the
+    information governance lead reviews it (issue 9 §2; 000 §5.10.2)."""
+    if agreement is None:
+        return False
+    today = today or timezone.localdate()
+    return agreement.review_by is None or agreement.review_by >= today
+
+
 def partner_sections(user: User) -> frozenset[str]:
+    """The sections a partner worker's organisation's agreement in force shares. Police intelligence
+    is shared only with a police organisation, whatever an agreement says (issue 6 §5)."""
     if not user.has_role(Role.PARTNER_WORKER) or user.organisation_id is None:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_partner_sections", None)
     if cached is None:
-        agreement = SharingAgreement.objects.filter(organisation_id=user.organisation_id).first()
-        cached = frozenset(s for s in (agreement.sections if agreement else []) if s in ALL_SECTIONS)
+        agreement = SharingAgreement.objects.filter(organisation_id=user.organisation_id).select_related("organisation").first()
+        shared = set(agreement.sections if agreement and agreement_in_force(agreement) else []) & ALL_SECTIONS
+        if agreement is not None and agreement.organisation.kind != "police":
+            shared.discard(Section.INTELLIGENCE)
+        cached = frozenset(shared)
         user._partner_sections = cached  # type: ignore[attr-defined]
     return cached
 
 
 def sections_for(user: User) -> frozenset[str]:
-    """The sections of a visible person's record this user may read."""
-    if user.role_codes & CORE_ROLES:
+    """The sections of a visible person's record this user may read: the sharing table, in one place.
+
+    Police IOM officers read every section; the rest of the core IOM team every section but police
+    intelligence; partner workers their agreement's; information governance leads identities only;
+    everyone else nothing.
+    """
+    if user.has_role(Role.POLICE_IOM_OFFICER):
         return ALL_SECTIONS
+    if user.role_codes & CORE_ROLES:
+        return CORE_SECTIONS
     sections: set[str] = set(partner_sections(user))
     if user.has_role(Role.IG_LEAD):
         sections.add(Section.IDENTITY)
@@ -124,12 +147,8 @@ def sections_for(user: User) -> frozenset[str]:
 
 
 def sees_intelligence(user: User) -> bool:
-    """Intelligence notes on the case timeline are for the police by default (issue 6 §5): police IOM
-    officers, and partner workers of a police organisation whose agreement shares the timeline."""
-    if user.has_role(Role.POLICE_IOM_OFFICER):
-        return True
-    org = user.organisation
-    return bool(org is not None and org.kind == "police" and Section.TIMELINE in partner_sections(user))
+    """Intelligence notes on the case timeline are for the police (issue 6 §5)."""
+    return Section.INTELLIGENCE in sections_for(user)
 
 
 def has_person_access(user: User) -> bool:
@@ -196,7 +215,7 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
         glass = True
     else:
         return Decision(False, "person not visible to this user")
-    sections = ALL_SECTIONS if glass else sections_for(user)
+    sections = sections_for(user)
     if wanted not in sections:
         return Decision(False, f"section {wanted} not shared with this user", glass)
     if action is Action.PERSON_VIEW:
