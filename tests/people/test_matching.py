@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from iomhub.access.models import AuditEvent, Role
-from iomhub.people import matching
+from iomhub.people import matching, services
 from iomhub.people.matching import Identity, NameRecord, compare, date_variants
 from iomhub.people.models import Alias, Person, Restriction
 from tests.factories import PersonFactory, pnc
@@ -208,7 +208,7 @@ def test_the_database_check_finds_the_person_on_record(partnership, on_record, f
     found = _check(partnership.users[Role.POLICE_IOM_OFFICER], **fields)
     assert [m.person.pk for m in found.matches] == [on_record.pk]
     assert any(reason in r for r in found.matches[0].reasons), found.matches[0].reasons
-    assert found.hidden == 0
+    assert found.hidden_ids == ()
 
 
 def test_the_check_is_audited_with_the_people_shown(partnership, on_record):
@@ -219,14 +219,31 @@ def test_the_check_is_audited_with_the_people_shown(partnership, on_record):
     assert event.changes["purpose"].startswith("duplicate check")
 
 
-def test_people_the_user_may_not_see_are_counted_but_not_shown(partnership, on_record):
+def test_people_the_user_may_not_see_are_neither_shown_nor_counted_but_flagged(partnership, on_record):
+    """Issue 9 finding 3: the answer must not reveal that a restricted record exists (ADR 0003)."""
     Person.objects.filter(pk=on_record.pk).update(restriction=Restriction.MAPPA)
-    found = _check(
-        partnership.users[Role.POLICE_IOM_OFFICER], first_name="William", last_name="O'Sullivan-Hart", date_of_birth=D(1988, 3, 7)
+    officer = partnership.users[Role.POLICE_IOM_OFFICER]
+    found = _check(officer, first_name="William", last_name="O'Sullivan-Hart", date_of_birth=D(1988, 3, 7))
+    nobody = _check(officer, first_name="Morgan", last_name="Freshman", date_of_birth=D(1991, 4, 3))
+    assert found.matches == () and not found
+    assert bool(found) == bool(nobody)
+    assert "hidden" not in AuditEvent.objects.filter(actor=officer, action="search").latest("id").changes
+    # Adding the person goes ahead as it would for nobody similar, and the restricted record is
+    # flagged for whoever may see it.
+    new = services.NewPerson(
+        fields={"first_name": "William", "last_name": "O'Sullivan-Hart", "date_of_birth": D(1988, 3, 7), "sex": "male"}
     )
-    assert found.matches == ()
-    assert found.hidden == 1
-    assert bool(found)  # the user is still stopped and told to ask
+    added = services.person_create(acting_user=officer, new=new)
+    flag = AuditEvent.objects.get(object_type="possible-duplicate", person_id=on_record.pk)
+    assert flag.object_id == str(added.pk) and flag.actor == officer
+
+
+def test_the_api_answer_is_the_same_whether_or_not_a_restricted_match_exists(client, partnership, on_record):
+    Person.objects.filter(pk=on_record.pk).update(restriction=Restriction.MAPPA)
+    client.force_login(partnership.users[Role.PROBATION_OFFICER])
+    response = client.post("/api/v1/people", JSON, content_type="application/json")
+    assert response.status_code == 201
+    assert "hidden" not in response.json()
 
 
 def test_a_partner_sees_only_matches_in_their_cases(partnership):
@@ -235,7 +252,7 @@ def test_a_partner_sees_only_matches_in_their_cases(partnership):
     same_dob = _check(housing, first_name="Casey", last_name="Sample", date_of_birth=D(1985, 1, 2))
     assert [m.person.pk for m in same_dob.matches] == [partnership.housing_case.pk]
     other = _check(housing, first_name="Jordan", last_name="Example", date_of_birth=D(1990, 5, 17))
-    assert other.matches == () and other.hidden == 1
+    assert other.matches == () and not other
 
 
 def test_nobody_similar_means_no_matches(partnership, on_record):
@@ -313,7 +330,7 @@ def test_the_api_answers_409_with_the_matches_unless_confirmed(client, partnersh
     body = response.json()
     assert [m["id"] for m in body["matches"]] == [on_record.pk]
     assert any("common form" in r for r in body["matches"][0]["reasons"])
-    assert body["hidden"] == 0
+    assert "hidden" not in body
     assert Person.objects.count() == before
     response = client.post("/api/v1/people", {**JSON, "confirm_new": True}, content_type="application/json")
     assert response.status_code == 201

@@ -76,7 +76,6 @@ class PossibleMatchSerializer(serializers.Serializer[Any]):
 class PossibleMatchesResponse(serializers.Serializer[Any]):
     detail = serializers.CharField()
     matches = PossibleMatchSerializer(many=True)
-    hidden = serializers.IntegerField(help_text="Possible matches that you may not see")
 
 
 class PersonListResponse(serializers.Serializer[Any]):
@@ -147,7 +146,6 @@ class PeopleView(APIView):
             body_409 = {
                 "detail": "This person may already be on IOM Hub. Use one of these records, or send again with confirm_new true.",
                 "matches": PossibleMatchSerializer(exc.found.matches, many=True).data,
-                "hidden": exc.found.hidden,
             }
             return Response(body_409, status=status.HTTP_409_CONFLICT)
         return Response(PersonDetailSerializer(person, context={"user": request.user}).data, status=status.HTTP_201_CREATED)

@@ -333,10 +333,13 @@ class PossibleMatch:
 @dataclass(frozen=True)
 class MatchResult:
     matches: tuple[PossibleMatch, ...]  # the ones this user may see, strongest first
-    hidden: int  # possible matches this user may not see
+    # Possible matches this user may not see. Never shown, counted or answered to the user: that a
+    # restricted record exists must not leak (ADR 0003 "404, not 403"; issue 9 finding 3). The
+    # service flags each to the people who keep the records instead (``person_create``).
+    hidden_ids: tuple[int, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.matches) or self.hidden > 0
+        return bool(self.matches)
 
     @property
     def ids(self) -> list[int]:
@@ -423,19 +426,21 @@ def possible_duplicates(
     limit: int = 10,
     purpose: str = "add a person",
 ) -> MatchResult:
-    """The possible matches ``user`` may see (with reasons, strongest first), and how many others
-    exist that they may not see. Audited as a search, with the ids shown, like any search of people.
-    Give either ``candidate`` or the fields it is made from."""
+    """The possible matches ``user`` may see (with reasons, strongest first); the others, which the
+    user may not see, only as ``hidden_ids`` for the service to flag (never to be shown). Audited as
+    a search, with the ids shown, like any search of people. Give either ``candidate`` or the fields
+    it is made from."""
     if candidate is None:
         candidate = identity_from(first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, identifiers=identifiers)
     every = find_matches(candidate)
     visible_ids = set(Person.objects.filter(people_filter(user), pk__in=[m.person.pk for m in every]).values_list("pk", flat=True))
     shown = [m for m in every if m.person.pk in visible_ids and can(user, Action.PERSON_VIEW, m.person, section=Section.IDENTITY)]
-    result = MatchResult(matches=tuple(shown[:limit]), hidden=len(every) - len(shown))
+    shown_ids = {m.person.pk for m in shown}
+    result = MatchResult(matches=tuple(shown[:limit]), hidden_ids=tuple(m.person.pk for m in every if m.person.pk not in shown_ids))
     audit.record(
         actor=user,
         action=AuditAction.SEARCH,
         object_type="person",
-        changes={"purpose": f"duplicate check: {purpose}", "results": result.ids, "hidden": result.hidden},
+        changes={"purpose": f"duplicate check: {purpose}", "results": result.ids},
     )
     return result

@@ -141,18 +141,17 @@ def person_create(*, acting_user: User, new: NewPerson, confirmed_new: bool = Fa
         children.append(_clean_child(ContactNumber, c, f"contact_numbers[{i}]", ["person"]))
     for i, m in enumerate(new.markers):
         children.append(_clean_child(Marker, m, f"markers[{i}]", ["person"]))
-    if not confirmed_new:
-        candidate = matching.identity_from(
-            first_name=person.first_name,
-            last_name=person.last_name,
-            middle_names=person.middle_names,
-            date_of_birth=person.date_of_birth,
-            identifiers=data,
-            aliases=new.aliases,
-        )
-        found = matching.possible_duplicates(user=acting_user, candidate=candidate, purpose=purpose)
-        if found:
-            raise PossibleDuplicates(found)
+    candidate = matching.identity_from(
+        first_name=person.first_name,
+        last_name=person.last_name,
+        middle_names=person.middle_names,
+        date_of_birth=person.date_of_birth,
+        identifiers=data,
+        aliases=new.aliases,
+    )
+    found = matching.possible_duplicates(user=acting_user, candidate=candidate, purpose=purpose)
+    if found and not confirmed_new:
+        raise PossibleDuplicates(found)
     with transaction.atomic():
         person.search_names = " ".join(
             n.lower()
@@ -172,6 +171,17 @@ def person_create(*, acting_user: User, new: NewPerson, confirmed_new: bool = Fa
             person_id=person.pk,
             changes=audit.diff({}, _snapshot(person)),
         )
+        # A possible match the user may not see is never revealed to them (issue 9 finding 3); it is
+        # flagged against that record instead, for whoever may see it to check and merge.
+        for hidden_id in found.hidden_ids:
+            audit.record(
+                actor=acting_user,
+                action=AuditAction.CREATE,
+                object_type="possible-duplicate",
+                object_id=person.pk,
+                person_id=hidden_id,
+                reason="A new record may duplicate this one; its creator may not see this record. Check and merge if so.",
+            )
     return person
 
 
