@@ -101,7 +101,7 @@ def test_justice_evidence_is_shown_only_where_the_justice_section_is_shared(part
     case = register(partnership, partnership.housing_case, started_on=START, rag="amber")
     found = advice(partnership, case, datetime.date(2026, 3, 10), role="housing-worker")
     row = next(r for r in found.rows if r.code == "custodial-sentence-5-years")
-    assert row.holds is None and "not shared" in row.evidence
+    assert row.holds is None and row.withheld and row.evidence == "Not shared with you"
 
 
 def test_mappa_level_3_requires_it_and_another_forum_suggests_it(partnership, registration):
@@ -130,7 +130,7 @@ def test_the_mappa_level_is_the_persons_on_the_justice_record_and_hidden_without
     assert advice(partnership, case, as_of).required == ["mappa-level-3"]  # the chair sees the justice record
     hidden = advice(partnership, case, as_of, role="housing-worker")  # the plan, but not the justice section
     row = next(r for r in hidden.rows if r.code == "mappa-level-3")
-    assert row.holds is None and "not shared" in row.evidence and hidden.mappa is None
+    assert row.holds is None and row.withheld and hidden.mappa is None
 
 
 def test_without_the_case_timeline_the_timeline_suggestions_are_not_known(partnership, registration):
@@ -171,7 +171,7 @@ def timeline(monkeypatch):
 )
 def test_each_suggestion_appears_only_when_its_evidence_holds(partnership, registration, timeline, facts, expected):
     timeline["facts"] = facts
-    found = advice(partnership, registration, datetime.date(2026, 9, 2))
+    found = advice(partnership, registration, datetime.date(2026, 9, 2), role=Role.POLICE_IOM_OFFICER)
     rows = holds(found)
     for code, value in expected.items():
         assert rows[code] is value, code
@@ -380,3 +380,42 @@ def test_a_required_deregistration_cannot_be_reviewed_as_retain_and_is_listed(cl
         assert "Deregistration required" in client.get("/cohort/").content.decode()
     mappa(partnership, registration, 2, from_date=as_of)
     assert selectors.deregistrations_required(user=partnership.users[Role.COORDINATOR], as_of=as_of) == []
+
+
+def test_the_advice_shows_each_timeline_fact_only_to_readers_of_every_section_it_comes_from(partnership, registration):
+    """Issue 9 finding 1: intelligence and drug-test results reached probation, coordinators, chairs
+    and partners through the deregistration evidence, though the timeline hid them."""
+    from iomhub.casework import services as casework
+
+    police = partnership.users[Role.POLICE_IOM_OFFICER]
+    as_of = datetime.date(2026, 9, 2)
+    with clock.frozen(datetime.date(2026, 8, 20)):
+        casework.timeline_record(
+            acting_user=police, person=registration.person, kind="intelligence", occurred_on=datetime.date(2026, 8, 19), summary="Seen"
+        )
+        casework.timeline_record(
+            acting_user=police,
+            person=registration.person,
+            kind="drug-test",
+            outcome="done",
+            occurred_on=datetime.date(2026, 8, 18),
+            substances_tested=["opiates"],
+            drug_result="positive",
+            positive_for=["opiates"],
+        )
+    seen = {r.code: r for r in advice(partnership, registration, as_of, role=Role.POLICE_IOM_OFFICER).rows}
+    assert seen["no-intelligence-3-months"].holds is False and "19 Aug 2026" in seen["no-intelligence-3-months"].evidence
+    assert seen["drug-tests-negative"].holds is False and "positive" in seen["drug-tests-negative"].evidence
+    for role in (Role.PROBATION_OFFICER, Role.SUBSTANCE_MISUSE, Role.COORDINATOR, Role.CHAIR):
+        rows = {r.code: r for r in advice(partnership, registration, as_of, role=role).rows}
+        assert rows["no-intelligence-3-months"].withheld and "Aug" not in rows["no-intelligence-3-months"].evidence, role
+        assert rows["drug-tests-negative"].holds is False, role  # the core team sees health and the timeline
+    # The registration page says the same, and no date of the intelligence note appears on it.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(partnership.users[Role.PROBATION_OFFICER])
+    with clock.frozen(as_of):
+        page = client.get(f"/cohort/registrations/{registration.pk}/").content.decode()
+    assert "19 Aug 2026" not in page and "19 August 2026" not in page
+    assert "Not shared" in page

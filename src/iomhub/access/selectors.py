@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -53,7 +54,9 @@ def person_viewers_export(*, user: User, person_id: int) -> list[dict[str, Any]]
     if not can(user, Action.AUDIT_EXPORT):
         deny(user=user, action=Action.AUDIT_EXPORT, reason="information governance only", person_id=person_id)
     rows = (
-        AuditEvent.objects.filter(person_id=person_id, action__in=[AuditAction.VIEW, AuditAction.BREAK_GLASS, AuditAction.EXPORT])
+        AuditEvent.objects.filter(
+            person_id=person_id, action__in=[AuditAction.VIEW, AuditAction.BREAK_GLASS, AuditAction.EXPORT, AuditAction.LISTED]
+        )
         .order_by("occurred_at", "id")
         .values("occurred_at", "actor_username", "action", "reason", "ip_address", "route")
     )
@@ -79,3 +82,37 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     if not can(user, Action.ORGANISATION_VIEW):
         deny(user=user, action=Action.ORGANISATION_VIEW, reason="no role")
     return Organisation.objects.all()
+
+
+def audit_rows(*, user: User, events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """The events of one page of the audit log with ``shown_changes``: the before/after values the
+    reader may see, projected like the record itself (issue 9 finding 5): a field's values only
+    where its section is shared with the reader; nothing at all about a restricted person the reader
+    is not named on. Metadata (purpose, ids listed) is shown as it is."""
+    from iomhub.access.models import PersonAccessGrant
+    from iomhub.access.policy import sections_for
+    from iomhub.access.projection import NOTHING, audit_changes, lens_of_sections
+    from iomhub.people.models import Person
+
+    rows = list(events)
+    person_ids = {e.person_id for e in rows if e.person_id is not None}
+    restricted = set(Person.objects.filter(pk__in=person_ids).exclude(restriction="").values_list("pk", flat=True))
+    granted = set(PersonAccessGrant.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True))
+    lens = lens_of_sections(sections_for(user))
+    for event in rows:
+        hidden = event.person_id in restricted and event.person_id not in granted
+        event.restricted = hidden  # type: ignore[attr-defined]
+        changes = event.changes if isinstance(event.changes, dict) else {}
+        shown = audit_changes(NOTHING if hidden else lens, object_type=event.object_type, changes=changes)
+        event.shown_changes = [(key, _change_text(value)) for key, value in shown.items()]  # type: ignore[attr-defined]
+    return rows
+
+
+def _change_text(value: Any) -> str:
+    if isinstance(value, dict) and set(value) == {"before", "after"}:
+        return f"{_or_empty(value['before'])} → {_or_empty(value['after'])}"
+    return str(value)
+
+
+def _or_empty(value: Any) -> str:
+    return "(empty)" if value in (None, "", []) else str(value)

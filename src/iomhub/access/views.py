@@ -201,3 +201,4 @@ def api_tokens(request: AuthedRequest) -> HttpResponse:
         _, secret = services.api_token_issue(acting_user=request.user, name=form.cleaned_data["name"])
     tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
     return render(request, "access/api_tokens.html", {"form": form, "secret": secret, "tokens": tokens})
+    page.object_list = selectors.audit_rows(user=request.user, events=page.object_list)

@@ -8,16 +8,25 @@ organisation is involved (002 §3: every involved agency is recorded).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from iomhub.access.models import Section
+
 
 class AgencyInvolvement(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="involvements")
     organisation = models.ForeignKey("access.Organisation", on_delete=models.PROTECT, related_name="involvements")
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
+    # Why the agency's involvement ended (ended by hand, deregistration, transfer out); its partner
+    # workers lose the person the moment it ends (issue 9 §3).
+    end_reason = models.CharField(max_length=500, blank=True)
     role_in_case = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -33,6 +42,9 @@ class AgencyInvolvement(models.Model):
 
 class AgencyContact(models.Model):
     """A named contact at an involved agency (issue 6 §1)."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
 
     involvement = models.ForeignKey(AgencyInvolvement, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
@@ -76,6 +88,15 @@ class Safeguarding(models.TextChoices):
 class CaseRecord(models.Model):
     """One per person: who is on the case and the mandatory safeguarding fields (000 §7.2)."""
 
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {
+        "*": Section.PLAN,
+        "parental_status": Section.SAFEGUARDING,
+        "lives_with_children": Section.SAFEGUARDING,
+        "safeguarding": Section.SAFEGUARDING,
+        "safeguarding_notes": Section.SAFEGUARDING,
+    }
+
     person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="case_record")
     lead_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases_led")
     coordinator = models.ForeignKey(
@@ -102,6 +123,9 @@ class CaseRecord(models.Model):
 
 class CaseChange(models.Model):
     """History of who is on the case and of the safeguarding fields: who, when, why."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
 
     case = models.ForeignKey(CaseRecord, on_delete=models.CASCADE, related_name="changes")
     field = models.CharField(max_length=40)
@@ -130,6 +154,9 @@ RAG_SCORE = {PathwayRag.RED: 3, PathwayRag.AMBER: 2, PathwayRag.GREEN: 1}
 class PathwayAssessment(models.Model):
     """A needs assessment across the nine pathways of the referral form; repeated over time."""
 
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.ASSESSMENTS}
+
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="pathway_assessments")
     assessed_on = models.DateField()
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -144,6 +171,8 @@ class PathwayAssessment(models.Model):
 
 
 class PathwayNeed(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.ASSESSMENTS}
     assessment = models.ForeignKey(PathwayAssessment, on_delete=models.CASCADE, related_name="needs")
     pathway = models.CharField(max_length=20)  # iomhub.referrals.models.Pathway
     rag = models.CharField("RAG rating", max_length=10, choices=PathwayRag.choices)
@@ -170,6 +199,9 @@ OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.CARRIED_OVER)
 class PlanAction(models.Model):
     """An action of the risk management plan (002 §2, 000 §5.6)."""
 
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
+
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="plan_actions")
     description = models.TextField()
     pathway = models.CharField(max_length=20, blank=True)
@@ -192,6 +224,8 @@ class PlanAction(models.Model):
 
 
 class PlanActionChange(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="history")
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
     due_on = models.DateField()
@@ -263,6 +297,14 @@ class Substance(models.TextChoices):
 
 class TimelineEntry(models.Model):
     """A contact or event on the case, or an appointment booked ahead (issue 6 §5, 000 §6.5)."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {
+        "*": Section.TIMELINE,
+        "substances_tested": Section.HEALTH,
+        "drug_result": Section.HEALTH,
+        "positive_for": Section.HEALTH,
+    }
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="timeline_entries")
     kind = models.CharField(max_length=30, choices=EntryKind.choices)

@@ -5,16 +5,23 @@ MAPPA record on the justice record, ``justice.MappaManagement``: the one record 
 eligibility screening, ADR 0008). Suggested: no intelligence for 3 months, negative drug tests, good attendance, assessed
 risk fallen (the case timeline, through ``cohort.evidence``; "not known" while it is not there), and
 risk managed in another forum (recorded on the registration). The rules themselves are
-``iomhub.rules.regime.deregistration``. Callers authorise and audit; this module only gathers.
+``iomhub.rules.regime.deregistration``. Callers authorise and audit; this module gathers, and
+projects the answer through the reader's sections (issue 9 finding 1, ``access.projection``): each
+rule's evidence carries the sections it was worked out from (a sentence is justice, "intelligence
+recorded on ..." police intelligence, drug-test results health, appointments kept the timeline),
+and a rule whose sections the reader does not see all of reads "Not shared with you", the same
+whatever the record holds.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from iomhub.access.models import Section
+from iomhub.access.projection import WITHHELD, Lens
 from iomhub.cohort import evidence
 from iomhub.rules import regime
 
@@ -34,13 +41,24 @@ LABELS = {
 REQUIRED = ("custodial-sentence-5-years", "mappa-level-3")
 SUGGESTED = ("no-intelligence-3-months", "drug-tests-negative", "good-attendance", "risk-fallen", "managed-elsewhere")
 NOT_KNOWN = "Not known: the case timeline does not record this yet"
+# The sections each rule's evidence is worked out from (the derived fact carries them all).
+RULE_SECTIONS: dict[str, frozenset[str]] = {
+    "custodial-sentence-5-years": frozenset({Section.JUSTICE}),
+    "mappa-level-3": frozenset({Section.JUSTICE}),
+    "no-intelligence-3-months": frozenset({Section.INTELLIGENCE}),
+    "drug-tests-negative": frozenset({Section.TIMELINE, Section.HEALTH}),
+    "good-attendance": frozenset({Section.TIMELINE}),
+    "risk-fallen": frozenset({Section.ASSESSMENTS}),
+    "managed-elsewhere": frozenset({Section.PLAN}),
+}
 
 
 @dataclass(frozen=True)
 class RuleRow:
     code: str
-    holds: bool | None  # None: not known
+    holds: bool | None  # None: not known (or withheld)
     evidence: str
+    withheld: bool = False  # the reader does not see every section the evidence comes from
 
     @property
     def label(self) -> str:
@@ -57,6 +75,7 @@ class Advice:
     rows: list[RuleRow]
     earliest: datetime.date  # six months on the scheme (000 §5.7) unless required
     justice_shared: bool
+    lens: Lens | None = None  # whose view this is (None: the whole record, for services)
     reconsider_from: datetime.date | None = None  # 12 months before release from a long sentence
     release_on: datetime.date | None = None
     sentences: list[Sentence] = field(default_factory=list)
@@ -101,14 +120,18 @@ def long_sentences_many(wanted: Iterable[tuple[int, datetime.date]]) -> dict[tup
     return found
 
 
-def advise(registration: Registration, as_of: datetime.date, *, justice_shared: bool) -> Advice:
-    return advise_many([registration], as_of, justice_shared=justice_shared)[registration.pk]
+def advise(registration: Registration, as_of: datetime.date, *, lens: Lens | None = None) -> Advice:
+    return advise_many([registration], as_of, lens=lens)[registration.pk]
 
 
-def advise_many(registrations: Sequence[Registration], as_of: datetime.date, *, justice_shared: bool) -> dict[int, Advice]:
+def advise_many(registrations: Sequence[Registration], as_of: datetime.date, *, lens: Lens | None = None) -> dict[int, Advice]:
     """``advise`` for each of ``registrations`` (by id), the timeline and the justice record read in
-    bulk: a fixed number of queries however many registrations."""
+    bulk: a fixed number of queries however many registrations. ``lens``: the reader's view (rules
+    whose sections it does not see are withheld; the justice record is not even read); None for the
+    whole record (a service deciding, not a reader)."""
     from iomhub.justice.selectors import mappa_levels
+
+    justice_shared = lens is None or lens.sees(Section.JUSTICE)
 
     ids = sorted({r.person_id for r in registrations})
     facts: dict[int, evidence.CaseworkFacts] = {}
@@ -127,9 +150,30 @@ def advise_many(registrations: Sequence[Registration], as_of: datetime.date, *, 
     sentences = long_sentences_many((pid, as_of) for pid in ids) if justice_shared else {}
     mappa = mappa_levels(person_ids=ids, as_of=as_of) if justice_shared else {}
     return {
-        r.pk: _advise(r, as_of, justice_shared, facts[r.pk], sentences.get((r.person_id, as_of), []), mappa.get(r.person_id))
+        r.pk: _project(
+            _advise(r, as_of, justice_shared, facts[r.pk], sentences.get((r.person_id, as_of), []), mappa.get(r.person_id)), lens
+        )
         for r in registrations
     }
+
+
+def _project(advice: Advice, lens: Lens | None) -> Advice:
+    """``advice`` as ``lens`` may read it: each rule whose sections are not all shared is withheld
+    (the same text whatever it held), and the release and MAPPA facts go with the justice record."""
+    if lens is None:
+        return advice
+    rows = [row if lens.sees(*RULE_SECTIONS[row.code]) else RuleRow(row.code, None, WITHHELD, withheld=True) for row in advice.rows]
+    justice = lens.sees(Section.JUSTICE)
+    return replace(
+        advice,
+        rows=rows,
+        lens=lens,
+        justice_shared=justice,
+        reconsider_from=advice.reconsider_from if justice else None,
+        release_on=advice.release_on if justice else None,
+        sentences=advice.sentences if justice else [],
+        mappa=advice.mappa if justice else None,
+    )
 
 
 def _advise(

@@ -117,9 +117,10 @@ class RegimeSerializer(serializers.Serializer[Any]):
     rag_since = serializers.DateField()
     regime = serializers.CharField(source="regime_text")
     red_until = serializers.DateField(allow_null=True)
-    last_home_visit = serializers.DateField(allow_null=True, help_text="Null when none or not known")
-    next_home_visit = serializers.DateField(allow_null=True)
+    last_home_visit = serializers.DateField(allow_null=True, help_text="Null when none, not known or the timeline is not shared with you")
+    next_home_visit = serializers.DateField(allow_null=True, help_text="Null when no regime or the timeline is not shared with you")
     home_visit_overdue = serializers.BooleanField()
+    timeline_shared = serializers.BooleanField(help_text="False: the home visits are withheld (the case timeline is not shared with you)")
     last_review = serializers.DateField(allow_null=True)
     review_due = serializers.DateField(source="review.due")
     review_overdue = serializers.BooleanField()
@@ -132,8 +133,9 @@ class RuleSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField(source="label")
     requires = serializers.BooleanField(source="required", help_text="True: requires deregistration; false: suggests it")
-    holds = serializers.BooleanField(allow_null=True, help_text="Null: not known")
+    holds = serializers.BooleanField(allow_null=True, help_text="Null: not known, or withheld")
     evidence = serializers.CharField()
+    withheld = serializers.BooleanField(help_text="True: the evidence comes from a section not shared with you")
 
 
 class AdviceSerializer(serializers.Serializer[Any]):
@@ -201,6 +203,13 @@ class DeregistrationWriteSerializer(StrictSerializer):
     supported_by = StrictCharField(max_length=200, help_text="Who keeps supporting the person (name and agency)")
     meeting = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     exceptional = StrictBooleanField(required=False, default=False)
+    continuing = serializers.ListField(
+        child=StrictIntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text="Organisation ids the exit plan names to keep supporting the person; every other agency involved stops seeing them",
+    )
 
 
 class RemovalWriteSerializer(StrictSerializer):
@@ -244,13 +253,7 @@ def _detail(request: Request, registration: Registration) -> dict[str, Any]:
     return RegistrationDetailSerializer(
         {
             "registration": registration,
-            "regime": selectors.regime_of(
-                registration,
-                today,
-                release_on=selectors.next_release_for(user=request.user, person=registration.person, as_of=today),  # type: ignore[arg-type]
-            )
-            if current
-            else None,
+            "regime": selectors.regime_seen_by(user=request.user, registration=registration, as_of=today) if current else None,  # type: ignore[arg-type]
             "deregistration_rules": advice,
             "deregistration": getattr(registration, "deregistration", None),
         }

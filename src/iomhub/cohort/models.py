@@ -4,9 +4,13 @@ edited away: re-registration after deregistration is a new row (issue 5 §6, his
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from iomhub.access.models import Section
 
 
 class RagLevel(models.TextChoices):
@@ -30,6 +34,8 @@ class ChecklistItem(models.TextChoices):
 
 
 class Registration(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="registrations")
     referral = models.OneToOneField("referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="registration")
     started_on = models.DateField()
@@ -71,6 +77,9 @@ class Registration(models.Model):
 
 class RagChange(models.Model):
     """One step in a registration's RAG history (the initial classification is the first)."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="rag_history")
     level = models.CharField(max_length=10, choices=RagLevel.choices)
@@ -114,6 +123,8 @@ class ChecklistTick(models.Model):
 
 
 class ChecklistEntry(ChecklistTick):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="checklist")
     item = models.CharField(max_length=20, choices=ChecklistItem.choices)
 
@@ -124,6 +135,9 @@ class ChecklistEntry(ChecklistTick):
 class Review(models.Model):
     """A review of a registration at a meeting: retain or drop, with the justification (002 appendix
     2, "Review: Date, Retain/Drop, Justification"; 000 §5.7, §6.4; 002 §2)."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
 
     class Outcome(models.TextChoices):
         RETAIN = "retain", "Retain on IOM"
@@ -159,6 +173,9 @@ class Deregistration(models.Model):
     """The chair's approval of removal from IOM (002 §2, appendix 2): reasons, the exit plan and who
     keeps supporting the person. It ends the registration, which is never deleted."""
 
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
+
     registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="deregistration")
     approved_on = models.DateField()
     meeting = models.CharField("At which meeting", max_length=200, blank=True)
@@ -177,6 +194,8 @@ class Deregistration(models.Model):
 
 
 class RemovalEntry(ChecklistTick):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
     deregistration = models.ForeignKey(Deregistration, on_delete=models.PROTECT, related_name="checklist")
     item = models.CharField(max_length=20, choices=RemovalItem.choices)
 
@@ -210,6 +229,16 @@ class Transfer(models.Model):
     person's managing team changes; out: the registration ends; in: a registration starts on the
     day the sending area deselected). So it is never in two places or none.
     """
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {
+        "*": Section.PLAN,
+        "proposed_address": Section.CONTACT,
+        "index_offence": Section.JUSTICE,
+        "offending_history": Section.JUSTICE,
+        "safeguarding": Section.SAFEGUARDING,
+        "risk_factors": Section.SAFEGUARDING,
+    }
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="transfers")
     kind = models.CharField(max_length=12, choices=TransferKind.choices)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
@@ -13,7 +13,8 @@ from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
-from iomhub.access.policy import Action, can, decide, people_filter
+from iomhub.access.policy import Action, can, decide, people_filter, sections_for
+from iomhub.access.projection import Lens, lens_for, lens_of_sections
 from iomhub.cohort.models import OPEN_TRANSFER, ChecklistEntry, Registration, Transfer
 from iomhub.rules import regime as rules_regime
 from iomhub.rules.regime import ReviewDue
@@ -32,18 +33,18 @@ SECTION = Section.PLAN
 def registrations_for_person(*, user: User, person: Person) -> list[Registration] | None:
     """A visible person's registrations, newest first, or None when the user may not see this
     section. The caller has already read (and audited) the person; this read is audited too."""
-    if not can(user, Action.PERSON_VIEW, person, section=SECTION):
+    decision = decide(user, Action.PERSON_VIEW, person, section=SECTION)
+    if not decision:
         return None
     registrations = list(_lifecycle_queryset().filter(person=person))
     today = clock.today()
     for r in registrations:
         current = r.is_current and r.started_on <= today
-        release = next_release_for(user=user, person=person, as_of=today) if current and r.rag == "prison" else None
-        r.regime = regime_of(r, today, release_on=release) if current else None  # type: ignore[attr-defined]
+        r.regime = regime_seen_by(user=user, registration=r, as_of=today) if current else None  # type: ignore[attr-defined]
     if registrations:
-        audit.record(
+        audit.record_read(
             actor=user,
-            action=AuditAction.VIEW,
+            decision=decision,
             object_type="registration",
             object_id=registrations[0].pk,
             person_id=person.pk,
@@ -71,9 +72,7 @@ def registration_get_for_management(*, user: User, registration_id: int | str, a
             person_id=registration.person_id,
             not_found=not visible,
         )
-    audit.record(
-        actor=user, action=AuditAction.VIEW, object_type="registration", object_id=registration.pk, person_id=registration.person_id
-    )
+    audit.record_read(actor=user, decision=visible, object_type="registration", object_id=registration.pk, person_id=registration.person_id)
     return registration
 
 
@@ -92,9 +91,9 @@ def outstanding_checklist(*, user: User) -> Sequence[Registration]:
         .prefetch_related(Prefetch("checklist", queryset=outstanding, to_attr="outstanding"))
         .order_by("started_on", "id")
     )
-    audit.record(
+    audit.record_shown(
         actor=user,
-        action=AuditAction.SEARCH,
+        person_ids=[r.person_id for r in registrations],
         object_type="registration",
         changes={"purpose": "outstanding administration", "results": [r.person_id for r in registrations]},
     )
@@ -121,9 +120,9 @@ def outstanding_removals(*, user: User) -> Sequence[Registration]:
         by_record.setdefault(entry.deregistration_id, []).append(entry)
     for registration in registrations:
         registration.outstanding = by_record.get(registration.deregistration.pk, [])  # type: ignore[attr-defined]
-    audit.record(
+    audit.record_shown(
         actor=user,
-        action=AuditAction.SEARCH,
+        person_ids=[r.person_id for r in registrations],
         object_type="registration",
         changes={"purpose": "outstanding removal checklist", "results": [r.person_id for r in registrations]},
     )
@@ -152,9 +151,9 @@ def screening_for_person(*, user: User, person: Person, as_of: datetime.date) ->
             person_id=person.pk,
         )
     [screening] = screen_people([person], as_of, user=user)
-    audit.record(
+    audit.record_read(
         actor=user,
-        action=AuditAction.VIEW,
+        decision=decision,
         object_type="screening",
         object_id=person.pk,
         person_id=person.pk,
@@ -215,9 +214,9 @@ def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Can
         by_id = {p.pk: p for p in people}
         eligible = screen_people(people, as_of, user=user, read=facts, eligible_only=True, ogrs3=False)
         rows = [(by_id[s.person_id], s) for s in top_candidates(eligible, by_id, limit=limit)]
-    audit.record(
+    audit.record_shown(
         actor=user,
-        action=AuditAction.SEARCH,
+        person_ids=[p.pk for p, _ in rows],
         object_type="person",
         changes={"purpose": "IOM candidate list", "as_of": as_of, "results": [p.pk for p, _ in rows]},
     )
@@ -242,6 +241,9 @@ class Regime:
     review: ReviewDue
     release_on: datetime.date | None = None  # Prison: the next release date, where the justice record is shared
     pre_release_from: datetime.date | None = None
+    # The home visits come from the case timeline: where the reader does not see it, the last visit
+    # and the next one due (worked out from it) are withheld, not guessed (issue 9 finding 1).
+    timeline_shared: bool = True
 
     @property
     def pre_release_due(self) -> bool:
@@ -270,26 +272,46 @@ class Regime:
         return self.rag == "red-alert"
 
 
-def regime_of(registration: Registration, as_of: datetime.date, *, release_on: datetime.date | None = None) -> Regime:
+def regime_seen_by(*, user: User, registration: Registration, as_of: datetime.date) -> Regime:
+    """The regime of a current registration the user has read, as their view of the person allows:
+    the release date only with the justice record (``next_release_for``), the home visits only with
+    the timeline."""
+    release = next_release_for(user=user, person=registration.person, as_of=as_of) if registration.rag == "prison" else None
+    return regime_of(registration, as_of, release_on=release, lens=lens_for(user, registration.person))
+
+
+def regime_of(
+    registration: Registration, as_of: datetime.date, *, release_on: datetime.date | None = None, lens: Lens | None = None
+) -> Regime:
     """The regime of a current registration on ``as_of``: pure rules over what is recorded, with the
     last home visit from the case timeline when it is there (``cohort.evidence``). Callers have
     authorised the read of ``registration``; ``release_on`` (see ``next_release_for``) only where
     the user may see the justice record. The one-registration case of ``regimes_of``."""
-    return regimes_of([registration], as_of, release_on={registration.pk: release_on})[registration.pk]
+    return regimes_of([registration], as_of, release_on={registration.pk: release_on}, lens=lens)[registration.pk]
 
 
 def regimes_of(
-    registrations: Sequence[Registration], as_of: datetime.date, *, release_on: Mapping[int, datetime.date | None] | None = None
+    registrations: Sequence[Registration],
+    as_of: datetime.date,
+    *,
+    release_on: Mapping[int, datetime.date | None] | None = None,
+    lens: Lens | None = None,
 ) -> dict[int, Regime]:
     """``regime_of`` for each of ``registrations`` (by id), the last home visits read in one query
     (their RAG history and reviews prefetched by the caller, as ``_lifecycle_queryset`` does).
-    ``release_on``: registration id to its next release date, where the user may see it."""
+    ``release_on``: registration id to its next release date, where the user may see it. ``lens``:
+    the reader's view (without the timeline, no home visits are read or shown); None for all."""
     from iomhub.cohort import evidence
 
-    visits = evidence.last_home_visits(person_ids=sorted({r.person_id for r in registrations}), as_of=as_of)
+    shared = lens is None or lens.sees(Section.TIMELINE)
+    person_ids = sorted({r.person_id for r in registrations})
+    visits = evidence.last_home_visits(person_ids=person_ids, as_of=as_of) if shared else {}
     available = evidence.timeline_available()
     releases = release_on or {}
-    return {r.pk: _regime(r, as_of, visits.get(r.person_id), available, releases.get(r.pk)) for r in registrations}
+    found = {r.pk: _regime(r, as_of, visits.get(r.person_id), available, releases.get(r.pk)) for r in registrations}
+    if shared:
+        return found
+    return {pk: replace(r, last_home_visit=None, next_home_visit=None, timeline_shared=False) for pk, r in found.items()}
 
 
 def _regime(
@@ -333,16 +355,26 @@ def _regime(
 
 def next_release_for(*, user: User, person: Person, as_of: datetime.date) -> datetime.date | None:
     """The person's next release date from custody (the justice record's effective date), or None
-    when there is none or the justice section is not shared with ``user``."""
+    when there is none or the justice section is not shared with ``user``. A read of the justice
+    section, audited as one (as break-glass when the chair sees the person only so)."""
     from iomhub.justice.models import Sentence
 
-    if not can(user, Action.PERSON_VIEW, person, section=Section.JUSTICE):
+    decision = decide(user, Action.PERSON_VIEW, person, section=Section.JUSTICE)
+    if not decision:
         return None
     found: datetime.date | None = (
         Sentence.objects.filter(person=person, sentenced_on__lte=as_of, effective_release_date__gt=as_of)
         .order_by("effective_release_date")
         .values_list("effective_release_date", flat=True)
         .first()
+    )
+    audit.record_read(
+        actor=user,
+        decision=decision,
+        object_type="release-date",
+        object_id=person.pk,
+        person_id=person.pk,
+        changes={"section": Section.JUSTICE, "as_of": as_of, "next_release": found},
     )
     return found
 
@@ -376,9 +408,9 @@ def registration_for_view(*, user: User, registration_id: int | str) -> Registra
             person_id=registration.person_id,
             not_found=True,
         )
-    audit.record(
+    audit.record_read(
         actor=user,
-        action=AuditAction.VIEW,
+        decision=visible,
         object_type="registration",
         object_id=registration.pk,
         person_id=registration.person_id,
@@ -389,8 +421,9 @@ def registration_for_view(*, user: User, registration_id: int | str) -> Registra
 
 def regime_for(*, user: User, registrations: Sequence[Registration], as_of: datetime.date) -> dict[int, Regime]:
     """The regime (next home visit, review due, overdue flags) of each current registration whose
-    person the user sees (for the dashboard). Not audited here: the caller lists the people."""
-    return regimes_of(_current_visible(user, registrations, as_of), as_of)
+    person the user sees (for the dashboard), as their sections allow. Not audited here: the caller
+    lists the people."""
+    return regimes_of(_current_visible(user, registrations, as_of), as_of, lens=lens_of_sections(sections_for(user)))
 
 
 def _current_visible(user: User, registrations: Sequence[Registration] | None, as_of: datetime.date) -> list[Registration]:
@@ -451,6 +484,8 @@ def reviews_due(
 def deregistrations_required(
     *, user: User, registrations: Sequence[Registration] | None = None, as_of: datetime.date
 ) -> list[tuple[Registration, list[str]]]:
+    # Audited against each person listed when it lists the whole cohort (the coordinator's page);
+    # a caller that passes ``registrations`` (the agenda) audits the people it shows itself.
     """Current registrations (of ``registrations``, or all the user sees) that a rule requires to be
     deregistered on ``as_of`` (a custodial sentence of 5 years or more; MAPPA level 3; 002 §2), with
     the rule codes. For coordinators and chairs (the dashboard); audited as a search."""
@@ -459,15 +494,15 @@ def deregistrations_required(
     if not can(user, Action.COHORT_MANAGE):
         deny(user=user, action=Action.COHORT_MANAGE, reason="coordinator or chair", object_type="registration")
     found = _current_visible(user, registrations, as_of)
-    advice = advise_many(found, as_of, justice_shared=True)
+    advice = advise_many(found, as_of, lens=lens_of_sections(sections_for(user)))
     rows = []
     for registration in found:
         required = advice[registration.pk].required
         if required:
             rows.append((registration, required))
-    audit.record(
+    audit.record_shown(
         actor=user,
-        action=AuditAction.SEARCH,
+        person_ids=[r.person_id for r, _ in rows] if registrations is None else [],
         object_type="registration",
         changes={"purpose": "deregistration required", "as_of": as_of, "results": [r.person_id for r, _ in rows]},
     )
@@ -492,9 +527,9 @@ def red_alerts(*, user: User) -> list[Registration]:
             .filter(ended_on__isnull=True, rag="red-alert", person__in=_visible_people(user))
             .order_by("person__last_name", "person__first_name", "id")
         )
-    audit.record(
+    audit.record_shown(
         actor=user,
-        action=AuditAction.SEARCH,
+        person_ids=[r.person_id for r in found],
         object_type="registration",
         changes={"purpose": "red alerts", "results": [r.person_id for r in found]},
     )
@@ -503,17 +538,18 @@ def red_alerts(*, user: User) -> list[Registration]:
 
 def deregistration_advice(*, user: User, registration: Registration, as_of: datetime.date) -> Advice:
     """Which deregistration rules hold (002 §2), with the evidence, for a registration the user has
-    read (``registration_for_view``). Justice evidence only where that section is shared."""
+    read (``registration_for_view``), projected through the user's view of the person: each rule's
+    evidence only where every section it comes from is shared (issue 9 finding 1)."""
     from iomhub.cohort.advice import advise
 
-    shared = can(user, Action.PERSON_VIEW, registration.person, section=Section.JUSTICE)
-    return advise(registration, as_of, justice_shared=shared)
+    return advise(registration, as_of, lens=lens_for(user, registration.person))
 
 
-def reregistration_reminders(*, user: User, as_of: datetime.date) -> list[tuple[Registration, datetime.date]]:
+def reregistration_reminders(*, user: User, as_of: datetime.date, listed: bool = True) -> list[tuple[Registration, datetime.date]]:
     """People deregistered for a custodial sentence of 5 years or more whose case is due back at
     the referral and review meeting: from 12 months before release until release (002 §2). Pairs of
-    (ended registration, release date), soonest release first; audited as a search."""
+    (ended registration, release date), soonest release first; audited as a search, and against
+    each person listed unless the caller (the agenda) shows a part of the list and audits that."""
     from iomhub.cohort.advice import long_sentences_many
 
     if not can(user, Action.COHORT_MANAGE):
@@ -537,26 +573,27 @@ def reregistration_reminders(*, user: User, as_of: datetime.date) -> list[tuple[
                 rows.append((registration, release))
                 break
     rows.sort(key=lambda r: (r[1], r[0].pk))
-    audit.record(
+    audit.record_shown(
         actor=user,
-        action=AuditAction.SEARCH,
+        person_ids=[r.person_id for r, _ in rows] if listed else [],
         object_type="registration",
         changes={"purpose": "re-registration reminders", "as_of": as_of, "results": [r.person_id for r, _ in rows]},
     )
     return rows
 
 
-def transfer_list(*, user: User, open_only: bool = True) -> list[Transfer]:
-    """Transfers of people the user sees (the coordinator's page); audited as a search."""
+def transfer_list(*, user: User, open_only: bool = True, listed: bool = True) -> list[Transfer]:
+    """Transfers of people the user sees (the coordinator's page); audited as a search, and against
+    each person listed unless the caller (the agenda) shows a part of the list and audits that."""
     if not can(user, Action.COHORT_MANAGE):
         deny(user=user, action=Action.COHORT_MANAGE, reason="coordinator or chair", object_type="transfer")
     queryset = Transfer.objects.filter(person__in=_visible_people(user)).select_related("person", "from_team", "to_team")
     if open_only:
         queryset = queryset.filter(status__in=OPEN_TRANSFER)
     found = list(queryset)
-    audit.record(
+    audit.record_shown(
         actor=user,
-        action=AuditAction.SEARCH,
+        person_ids=[t.person_id for t in found] if listed else [],
         object_type="transfer",
         changes={"purpose": "transfers", "results": [t.person_id for t in found]},
     )
@@ -580,18 +617,19 @@ def transfer_get(*, user: User, transfer_id: int | str) -> Transfer:
             person_id=transfer.person_id,
             not_found=True,
         )
-    audit.record(actor=user, action=AuditAction.VIEW, object_type="transfer", object_id=transfer.pk, person_id=transfer.person_id)
+    audit.record_read(actor=user, decision=visible, object_type="transfer", object_id=transfer.pk, person_id=transfer.person_id)
     return transfer
 
 
 def transfers_for_person(*, user: User, person: Person) -> list[Transfer]:
     """A person's transfers, newest first, for a user who has read the person (plan section)."""
-    if not can(user, Action.PERSON_VIEW, person, section=SECTION):
+    decision = decide(user, Action.PERSON_VIEW, person, section=SECTION)
+    if not decision:
         deny(user=user, action=Action.PERSON_VIEW, reason="plan not shared", object_type="transfer", person_id=person.pk, not_found=True)
     found = list(Transfer.objects.filter(person=person).select_related("from_team", "to_team"))
-    audit.record(
+    audit.record_read(
         actor=user,
-        action=AuditAction.VIEW,
+        decision=decision,
         object_type="transfer",
         object_id=found[0].pk if found else None,
         person_id=person.pk,

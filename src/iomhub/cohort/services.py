@@ -19,6 +19,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Team
 from iomhub.access.policy import Action, decide
+from iomhub.access.projection import lens_for
 from iomhub.cohort.models import (
     OPEN_TRANSFER,
     ChecklistEntry,
@@ -38,6 +39,8 @@ from iomhub.cohort.models import (
 from iomhub.validation import clean_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from iomhub.access.models import User
     from iomhub.people.models import Person
     from iomhub.referrals.models import Referral
@@ -64,9 +67,7 @@ def registration_open(
     reason: str = "",
 ) -> Registration:
     """Put ``person`` on the scheme from ``started_on``: the chair decides (002 §2)."""
-    decision = decide(acting_user, Action.REFERRAL_DECIDE, None)
-    if not decision:
-        deny(user=acting_user, action=Action.REFERRAL_DECIDE, reason=decision.reason, object_type="registration", person_id=person.pk)
+    _authorise(acting_user, Action.REFERRAL_DECIDE, person, object_type="registration")
     if rag not in RagLevel.values:
         raise ValidationError({"rag": ["Select the initial RAG classification"]})
     with transaction.atomic():
@@ -111,17 +112,9 @@ def checklist_record(
     done_by: str,
     not_applicable: bool = False,
 ) -> ChecklistEntry:
-    """Record that one administration item was done (date and by whom) or does not apply."""
-    decision = decide(acting_user, Action.COHORT_MANAGE)
-    if not decision:
-        deny(
-            user=acting_user,
-            action=Action.COHORT_MANAGE,
-            reason=decision.reason,
-            object_type="registration",
-            object_id=registration.pk,
-            person_id=registration.person_id,
-        )
+    """Record that one administration item was done (date and by whom) or does not apply. The
+    person must be one the user may change, like its twin ``removal_record``."""
+    _authorise(acting_user, Action.COHORT_MANAGE, registration.person, object_type="registration-checklist", object_id=registration.pk)
     errors: dict[str, list[str]] = {}
     if item not in ChecklistItem.values:
         errors["item"] = ["Select an administration item"]
@@ -188,16 +181,19 @@ def _name(user: User) -> str:
 
 
 def _authorise(user: User, action: Action, person: Person, *, object_type: str, object_id: int | None = None) -> None:
-    """``action`` on a person the user sees (the plan section): refused and audited otherwise."""
+    """``action`` on a person whose plan section the user may change: refused and audited otherwise
+    (404 when the person is not visible at all). A change, not a view: a chair who sees the person
+    only by breaking glass reads and never writes (ADR 0003, 0012), so ``PERSON_CHANGE`` decides."""
     from iomhub.access.models import Section
 
     decision = decide(user, action)
-    visible = decide(user, Action.PERSON_VIEW, person, section=Section.PLAN)
-    if not (decision and visible):
+    changeable = decide(user, Action.PERSON_CHANGE, person, section=Section.PLAN)
+    if not (decision and changeable):
+        visible = decide(user, Action.PERSON_VIEW, person, section=Section.PLAN)
         deny(
             user=user,
             action=action,
-            reason=decision.reason if not decision else visible.reason,
+            reason=decision.reason if not decision else changeable.reason,
             object_type=object_type,
             object_id=object_id,
             person_id=person.pk,
@@ -382,7 +378,7 @@ def review_record(
             from iomhub.cohort.advice import LABELS, advise
 
             # Coordinators and chairs see the whole record, so the rule may use the justice record.
-            required = advise(current, reviewed_on, justice_shared=True).required
+            required = advise(current, reviewed_on).required
             if required:
                 errors.setdefault("outcome", []).append(
                     f"Deregistration is required ({'; '.join(LABELS[c] for c in required)}, 002 §2): "
@@ -421,12 +417,14 @@ def deregister(
     supported_by: str,
     meeting: str = "",
     exceptional: bool = False,
+    continuing: Sequence[int] = (),
 ) -> Deregistration:
     """The chair approves removal from IOM (002 §2, appendix 2): reasons, an exit plan and who keeps
     supporting the person. Before six months on the scheme (000 §5.7) only when a rule requires it
     or, exceptionally, for another reason given. The registration ends; it is never deleted. The
-    removal checklist starts, every item outstanding."""
-    from iomhub.access.models import Section
+    removal checklist starts, every item outstanding. Every agency still involved stops seeing the
+    person that day, except the organisations in ``continuing`` that the exit plan names to keep
+    supporting them (issue 9 §3; ADR 0012)."""
     from iomhub.cohort import advice as advice_module
 
     _authorise(acting_user, Action.COHORT_DECIDE, registration.person, object_type="registration", object_id=registration.pk)
@@ -446,8 +444,8 @@ def deregister(
     with transaction.atomic():
         current = _current(registration)
         as_of = approved_on if approved_on and not errors.get("approved_on") else clock.today()
-        shared = decide(acting_user, Action.PERSON_VIEW, current.person, section=Section.JUSTICE).allowed
-        found = advice_module.advise(current, as_of, justice_shared=shared)
+        # The rules as the chair sees them: what they decide on is what is recorded (issue 9 finding 1).
+        found = advice_module.advise(current, as_of, lens=lens_for(acting_user, current.person))
         if approved_on and "approved_on" not in errors and approved_on < found.earliest and not found.required and not exceptional:
             errors["approved_on"] = [
                 f"Nobody leaves before six months on the scheme ({found.earliest:%d %B %Y}) unless deregistration is required "
@@ -474,6 +472,15 @@ def deregister(
         current.ended_on = approved_on
         current.end_reason = f"Deregistered: {reasons}"
         current.save(update_fields=["ended_on", "end_reason"])
+        from iomhub.casework.services import involvements_end_on_exit
+
+        ended = involvements_end_on_exit(
+            acting_user=acting_user,
+            person=current.person,
+            ended_on=approved_on,
+            reason=f"Deregistered from IOM on {approved_on:%d %B %Y}; not named in the exit plan",
+            continuing=continuing,
+        )
         audit.record(
             actor=acting_user,
             action=AuditAction.CHANGE,
@@ -482,6 +489,7 @@ def deregister(
             person_id=current.person_id,
             changes={
                 **audit.diff(before, {"ended_on": approved_on, "end_reason": current.end_reason}),
+                "agencies_ended": sorted(i.organisation.name for i in ended),
                 "deregistration": record.pk,
                 "required_by": found.required,
                 "suggested_by": found.suggested,
@@ -785,6 +793,15 @@ def _deselect(user: User, t: Transfer, data: dict[str, Any]) -> None:
         registration.ended_on = deselected_on
         registration.end_reason = f"Transferred out to {t.other_area}"
         registration.save(update_fields=["ended_on", "end_reason"])
+        from iomhub.casework.services import involvements_end_on_exit
+
+        # The case has left the area: no agency here keeps it (002 §4; issue 9 §3).
+        involvements_end_on_exit(
+            acting_user=user,
+            person=registration.person,
+            ended_on=deselected_on,
+            reason=f"Transferred out to {t.other_area} on {deselected_on:%d %B %Y}",
+        )
         audit.record(
             actor=user,
             action=AuditAction.CHANGE,

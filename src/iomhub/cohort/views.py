@@ -107,6 +107,9 @@ def screening(request: AuthedRequest, person_id: int) -> HttpResponse:
             form.add_error("as_of", "Screen as at must be on or after the person's date of birth")
         else:
             result = selectors.screening_for_person(user=request.user, person=person, as_of=as_of)
+    if result is None:
+        # The error page still shows who the person is: that read is audited like any other (issue 9 finding 16).
+        people_selectors.person_get_for(user=request.user, person_id=person.pk, section=Section.JUSTICE)
     return render(request, "cohort/screening.html", {"person": person, "form": form, "as_of": as_of, "screening": result})
 
 
@@ -147,9 +150,7 @@ def registration(request: AuthedRequest, registration_id: int) -> HttpResponse:
     ctx: dict[str, Any] = {
         "registration": found,
         "person": found.person,
-        "regime": selectors.regime_of(
-            found, today, release_on=selectors.next_release_for(user=request.user, person=found.person, as_of=today)
-        )
+        "regime": selectors.regime_seen_by(user=request.user, registration=found, as_of=today)
         if found.is_current and found.started_on <= today
         else None,
         "advice": selectors.deregistration_advice(user=request.user, registration=found, as_of=today) if found.is_current else None,
@@ -264,7 +265,10 @@ def area_team(request: AuthedRequest, team_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def deregister(request: AuthedRequest, registration_id: int) -> HttpResponse:
     found = selectors.registration_get_for_management(user=request.user, registration_id=registration_id, action=Action.COHORT_DECIDE)
-    form = DeregistrationForm(request.POST or None, initial={"approved_on": clock.today()})
+    from iomhub.casework.selectors import agencies_involved
+
+    agencies = [(i.organisation_id, i.organisation.name) for i in agencies_involved(person=found.person)]
+    form = DeregistrationForm(request.POST or None, agencies=agencies, initial={"approved_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _apply(
@@ -278,6 +282,7 @@ def deregister(request: AuthedRequest, registration_id: int) -> HttpResponse:
                 supported_by=data["supported_by"],
                 meeting=data["meeting"],
                 exceptional=data["exceptional"],
+                continuing=data.get("continuing", []),
             ),
         ):
             messages.success(request, "Removed from IOM: record the removal checklist as each action is done")

@@ -10,11 +10,12 @@ IOM follows a person "irrespective of their position within the criminal justice
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 
+from iomhub.access.models import Section
 from iomhub.people.models import Person
 
 
@@ -58,6 +59,8 @@ class ArrestOutcome(models.TextChoices):
 
 
 class Arrest(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="arrests")
     arrested_on = models.DateField()
     custody_suite = models.CharField(max_length=200)
@@ -74,6 +77,9 @@ class Arrest(models.Model):
 
 class Offence(models.Model):
     """One offence, with its Home Office code; linked to the arrest it came from, if any."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="offences")
     code = models.ForeignKey(OffenceCode, on_delete=models.PROTECT, related_name="+")
@@ -113,6 +119,8 @@ class Requirement(models.TextChoices):
 
 
 class CourtOutcome(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="court_outcomes")
     decided_on = models.DateField(help_text="Date of conviction, or of the caution")
     court = models.CharField(max_length=200, blank=True)
@@ -133,6 +141,9 @@ class CourtOutcome(models.Model):
 
 
 class Warrant(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
+
     class Kind(models.TextChoices):
         ARREST = "arrest", "Warrant for arrest"
         FAIL_TO_APPEAR = "fail-to-appear", "Failed to appear (bail warrant)"
@@ -154,6 +165,9 @@ class Warrant(models.Model):
 
 
 class CustodyEpisode(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
+
     class Kind(models.TextChoices):
         REMAND = "remand", "Remand"
         SENTENCED = "sentenced", "Sentenced"
@@ -181,9 +195,30 @@ DATE_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+class SentenceType(models.TextChoices):
+    """The determinate sentences ``iomhub.rules.sentence`` calculates (its ``SENTENCE_TYPES``)."""
+
+    SDS = "SDS", "Standard determinate sentence (SDS)"
+    SDS_PLUS = "SDS+", "SDS+ (serious offence, CJA 2003 s.244ZA)"
+    S250 = "S250", "Detention under section 250 or 91 (under 18)"
+    S250_PLUS = "S250+", "Detention under section 250 or 91, within s.244ZA"
+
+
+class ProgressionModelExclusion(models.TextChoices):
+    """Exclusions from the Sentencing Act 2026 progression model (``iomhub.rules.sentence.PM_EXCLUSIONS``)."""
+
+    NONE = "", "None"
+    SA2026_SCHEDULE = "sa2026-schedule", "Offence on the Sentencing Act 2026 excluded-offences schedule (enter the prison's dates)"
+    SCHEDULE_13_PART_3 = "schedule-13-part-3", "Schedule 13 Part 3 offence (sentences before 1 October 2026)"
+    WOULD_BE_SDS_PLUS = "would-be-sds-plus", "Would be SDS+ if sentenced today (sentences before 1 October 2026)"
+
+
 class Sentence(models.Model):
-    """A standard determinate custodial sentence; dates from ``iomhub.rules.sentence`` unless the
-    prison's own calculation has been entered as an override (the prison's calculation wins)."""
+    """A determinate custodial sentence; dates from ``iomhub.rules.sentence`` unless the prison's
+    own calculation has been entered as an override (the prison's calculation wins)."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sentences")
     court_outcome = models.ForeignKey(CourtOutcome, on_delete=models.PROTECT, null=True, blank=True, related_name="sentences")
@@ -197,8 +232,11 @@ class Sentence(models.Model):
     days = models.PositiveIntegerField(default=0)
     remand_days = models.PositiveIntegerField(default=0)
     tagged_bail_days = models.PositiveIntegerField(default=0)
+    unlawfully_at_large_days = models.PositiveIntegerField(default=0)
+    sentence_type = models.CharField(max_length=5, choices=SentenceType.choices, default=SentenceType.SDS)
     sds40_excluded = models.BooleanField(default=False)
     hdc_excluded = models.BooleanField(default=False)
+    progression_model_exclusion = models.CharField(max_length=20, choices=ProgressionModelExclusion.choices, blank=True, default="")
     # Computed by iomhub.rules.sentence when the sentence is recorded (blank when not supported).
     length_days = models.PositiveIntegerField(null=True, blank=True)
     release_type = models.CharField(max_length=4, blank=True)
@@ -272,13 +310,25 @@ class Sentence(models.Model):
 
 
 class Recall(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
+
     class Kind(models.TextChoices):
         FIXED_TERM = "fixed-term", "Fixed-term recall"
+        STANDARD = "standard", "Standard recall"
+
+    class Type(models.TextChoices):
+        """The recall type, as the prison records it (the reference §2.2: an input, never guessed)."""
+
+        FTR56 = "FTR56", "56-day fixed-term recall (FTR56): adults"
+        FTR14 = "FTR14", "14-day fixed-term recall (FTR14): young offender, sentence under 12 months"
+        FTR28 = "FTR28", "28-day fixed-term recall (FTR28): young offender, sentence of 12 months or more"
         STANDARD = "standard", "Standard recall"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="recalls")
     sentence = models.ForeignKey(Sentence, on_delete=models.PROTECT, related_name="recalls")
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    recall_type = models.CharField(max_length=8, choices=Type.choices, blank=True, help_text="Blank on recalls recorded before issue 10")
     recalled_at = models.DateTimeField(help_text="When the recall was decided: the recall report is due 24 hours later")
     report_due_at = models.DateTimeField()
     returned_to_custody_on = models.DateField(null=True, blank=True)
@@ -297,6 +347,9 @@ class Recall(models.Model):
 
 class PssBreach(models.Model):
     """A breach of post-sentence supervision dealt with by the magistrates' court (002 §5)."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
 
     class Outcome(models.TextChoices):
         NOT_PROVED = "not-proved", "Breach not proved"
@@ -381,6 +434,9 @@ class SupervisionConditions(models.Model):
     governor of the releasing prison set them (002 §5). Changed only through
     ``services.conditions_set`` (optimistic locking on ``version``; every change audited)."""
 
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="supervision_conditions")
     sentence = models.OneToOneField(Sentence, on_delete=models.PROTECT, related_name="conditions")
     set_on = models.DateField(help_text="The date the governor set (or last varied) the conditions")
@@ -417,6 +473,7 @@ class SupervisionConditions(models.Model):
 
 # Importable names for the API schema's ENUM_NAME_OVERRIDES (nested classes cannot be imported by path).
 RecallKind = Recall.Kind
+RecallType = Recall.Type
 BreachOutcome = PssBreach.Outcome
 
 
@@ -440,6 +497,9 @@ class MappaManagement(models.Model):
     MAPPA management ended then. Rows are never edited: a change is a new row. Read by eligibility
     screening (``justice.selectors.screening_facts``) and the deregistration rules (``cohort.advice``).
     """
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mappa_records")
     level = models.PositiveSmallIntegerField("MAPPA level", null=True, blank=True, choices=MAPPA_LEVELS)

@@ -7,12 +7,14 @@ M/H/W/O, NI number, warnings); 000 §5.6 (equality monitoring, optional).
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from iomhub import clock
+from iomhub.access.models import Section
 from iomhub.people import validators as v
 
 
@@ -55,6 +57,15 @@ class Restriction(models.TextChoices):
 
 
 class Person(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {
+        "*": Section.IDENTITY,
+        "email": Section.CONTACT,
+        "ethnicity": Section.EQUALITY,
+        "disability": Section.EQUALITY,
+        "religion": Section.EQUALITY,
+        "sexual_orientation": Section.EQUALITY,
+    }
     first_name = models.CharField(max_length=100)
     middle_names = models.CharField(max_length=200, blank=True)
     last_name = models.CharField(max_length=100)
@@ -124,6 +135,8 @@ class Person(models.Model):
 
 
 class Alias(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.IDENTITY}
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100)
@@ -137,6 +150,8 @@ class Alias(models.Model):
 
 
 class Address(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.CONTACT}
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
     line_1 = models.CharField(max_length=200)
     line_2 = models.CharField(max_length=200, blank=True)
@@ -170,6 +185,9 @@ class Address(models.Model):
 
 
 class ContactNumber(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.CONTACT}
+
     class Kind(models.TextChoices):
         MOBILE = "M", "Mobile"
         HOME = "H", "Home"
@@ -186,6 +204,9 @@ class ContactNumber(models.Model):
 
 class Marker(models.Model):
     """A warning or marker (e.g. violence, weapons) that anyone visiting should know."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.MARKERS}
 
     class Kind(models.TextChoices):
         VIOLENCE = "violence", "Violence"
@@ -212,6 +233,9 @@ class PersonMerge(models.Model):
     that undoing it puts every row back. ``moved`` is ``{"app_label.model.field": [row ids]}``;
     ``duplicate_identity`` the duplicate's names, date of birth and identifiers at the merge;
     ``identifiers_copied`` the identifiers the kept record lacked and took from the duplicate."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.IDENTITY}
 
     kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
     duplicate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_absorbed")

@@ -28,30 +28,31 @@ from iomhub.rules.identifiers import normalise_postcode
 if TYPE_CHECKING:
     from iomhub.access.models import User
 
-# Which section of the record each editable field belongs to (for the policy and the audit).
-FIELD_SECTIONS: dict[str, str] = {
-    "first_name": Section.IDENTITY,
-    "middle_names": Section.IDENTITY,
-    "last_name": Section.IDENTITY,
-    "date_of_birth": Section.IDENTITY,
-    "sex": Section.IDENTITY,
-    "gender_identity": Section.IDENTITY,
-    "pnc_id": Section.IDENTITY,
-    "cro_number": Section.IDENTITY,
-    "urn": Section.IDENTITY,
-    "ni_number": Section.IDENTITY,
-    "prison_number": Section.IDENTITY,
-    "crn": Section.IDENTITY,
-    "nhs_number": Section.IDENTITY,
-    "ethnicity": Section.EQUALITY,
-    "disability": Section.EQUALITY,
-    "religion": Section.EQUALITY,
-    "sexual_orientation": Section.EQUALITY,
-    "email": Section.CONTACT,
-    "restriction": Section.IDENTITY,
-    "managing_team": Section.IDENTITY,
-}
-EDITABLE_FIELDS = tuple(FIELD_SECTIONS)
+# The fields a person's record can be changed in, each with its section as the model declares it
+# (``Person.SECTIONS``, the one declaration the policy, the audit and the projection read).
+EDITABLE_FIELDS = (
+    "first_name",
+    "middle_names",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "gender_identity",
+    "pnc_id",
+    "cro_number",
+    "urn",
+    "ni_number",
+    "prison_number",
+    "crn",
+    "nhs_number",
+    "ethnicity",
+    "disability",
+    "religion",
+    "sexual_orientation",
+    "email",
+    "restriction",
+    "managing_team",
+)
+FIELD_SECTIONS: dict[str, str] = {name: Person.SECTIONS.get(name, Person.SECTIONS["*"]) for name in EDITABLE_FIELDS}
 
 
 class StaleEdit(ValidationError):

@@ -7,9 +7,13 @@ IOM Hub); the person is linked when the referral is made from their record or wh
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from iomhub.access.models import Section
 
 
 class Pathway(models.TextChoices):
@@ -61,6 +65,30 @@ SCREENING_QUESTIONS: tuple[tuple[str, str], ...] = (
 
 
 class Referral(models.Model):
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {
+        "*": Section.PLAN,
+        "first_name": Section.IDENTITY,
+        "last_name": Section.IDENTITY,
+        "date_of_birth": Section.IDENTITY,
+        "urn": Section.IDENTITY,
+        "pnc_id": Section.IDENTITY,
+        "ni_number": Section.IDENTITY,
+        "address": Section.CONTACT,
+        "postcode": Section.CONTACT,
+        "contact_numbers": Section.CONTACT,
+        "email": Section.CONTACT,
+        "warnings": Section.MARKERS,
+        "ogrs_score": Section.JUSTICE,
+        "ogrs_source": Section.JUSTICE,
+        "licence_expiry": Section.JUSTICE,
+        "sentence_expiry": Section.JUSTICE,
+        "index_offences": Section.JUSTICE,
+        "offending_history": Section.JUSTICE,
+        "screening": Section.JUSTICE,
+        "pathways": Section.ASSESSMENTS,
+    }
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
@@ -131,6 +159,9 @@ class Referral(models.Model):
 
 class Decision(models.Model):
     """The referral meeting's decision on one referral, recorded by its chair (002 §2)."""
+
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
 
     class Outcome(models.TextChoices):
         ADOPT = "adopt", "Adopt onto IOM"

@@ -27,6 +27,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action, decide
+from iomhub.access.projection import lens_for, section_of
 from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, Referral, RiskLevel
 from iomhub.rules import identifiers
 
@@ -261,20 +262,31 @@ def _authorise(acting_user: User, action: Action, referral: Referral | None) -> 
         )
 
 
-def _prefill_from_person(person: Person) -> dict[str, Any]:
-    address = person.addresses.filter(to_date__isnull=True).first()
-    return {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "date_of_birth": person.date_of_birth,
-        "urn": person.urn,
-        "pnc_id": person.pnc_id,
-        "ni_number": person.ni_number,
-        "email": person.email,
-        "address": ", ".join(p for p in (address.line_1, address.line_2, address.town) if p) if address else "",
-        "postcode": address.postcode if address else "",
-        "contact_numbers": ", ".join(f"{c.number} ({c.kind})" for c in person.contact_numbers.all()),
-    }
+def prefill_from_person(*, user: User, person: Person) -> dict[str, Any]:
+    """The referral's identity and contact answers from a person on record, as ``user``'s view of
+    them allows (issue 9 finding 2): each answer only where the section of the field it comes from
+    (``Person.SECTIONS``, ``Address.SECTIONS``, ``ContactNumber.SECTIONS``) is shared with the
+    referrer. Audited as a read of the person naming the answers filled in."""
+    from iomhub.people.models import Address, ContactNumber
+
+    lens = lens_for(user, person)
+    found: dict[str, Any] = lens.fields(person, ("first_name", "last_name", "date_of_birth", "urn", "pnc_id", "ni_number", "email"))
+    if lens.sees(section_of(Address, "line_1")):
+        address = person.addresses.filter(to_date__isnull=True).first()
+        found["address"] = ", ".join(p for p in (address.line_1, address.line_2, address.town) if p) if address else ""
+        found["postcode"] = address.postcode if address else ""
+    if lens.sees(section_of(ContactNumber, "number")):
+        found["contact_numbers"] = ", ".join(f"{c.number} ({c.kind})" for c in person.contact_numbers.all())
+    if found:
+        audit.record(
+            actor=user,
+            action=AuditAction.VIEW,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+            changes={"purpose": "prefill a referral", "fields": sorted(found)},
+        )
+    return found
 
 
 def referral_start(*, acting_user: User, answers: dict[str, Any], person: Person | None = None) -> Referral:
@@ -283,7 +295,7 @@ def referral_start(*, acting_user: User, answers: dict[str, Any], person: Person
     _authorise(acting_user, Action.REFERRAL_CREATE, None)
     if acting_user.organisation_id is None:
         raise ValidationError("Only a member of a partner organisation may refer")
-    prefill = _prefill_from_person(person) if person is not None else {}
+    prefill = prefill_from_person(user=acting_user, person=person) if person is not None else {}
     cleaned = clean_answers({**prefill, **{k: v for k, v in answers.items() if v not in (None, "") or k not in prefill}})
     if cleaned.get("referral_date") is None:
         cleaned["referral_date"] = clock.today()

@@ -92,7 +92,7 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
     if person_id:
         person = people_selectors.person_get_for(user=request.user, person_id=person_id)
     title, form_class = STEPS["person"]
-    initial = services._prefill_from_person(person) if person is not None else {}
+    initial = services.prefill_from_person(user=request.user, person=person) if person is not None and request.method == "GET" else {}
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

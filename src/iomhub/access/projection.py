@@ -1,0 +1,144 @@
+"""The one projection: what a reader sees of a person's record, field by field and fact by fact.
+
+Issue 9 §1 (000 §5.10.2 "levels of access, confidentiality, information exchange"; ADR 0010):
+
+- **Every field of every record belongs to a section**, declared once beside the data: a model's
+  ``SECTIONS`` mapping (field name to section, ``"*"`` for every field not named). A model that
+  declares nothing is not shown to anyone through the projection (default deny).
+- **A fact derived from records carries the sections of everything it was computed from**
+  (:class:`Derived`): "3 of 5 appointments kept" is timeline; "intelligence recorded on 3 March" is
+  police intelligence; "a custodial sentence of 5 years or more" is justice; the next home visit
+  due, worked out from the last one, is timeline.
+- **A :class:`Lens` is one reader's view of one person**: the sections the access policy
+  (``policy.sections_for``) gives them, or nothing when they may not see the person. Pages, the
+  API, exports and the audit viewer ask the lens, and nothing else filters fields.
+
+A value the lens withholds is not replaced by a different value (which would itself say something):
+it is absent, and pages say "Not shared with you" for every withheld fact alike, whatever the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from django.apps import apps
+
+from iomhub.access.models import Section
+from iomhub.access.policy import Action, decide, sections_for
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+    from iomhub.people.models import Person
+
+T = TypeVar("T")
+WITHHELD = "Not shared with you"
+# Keys of an audit event's ``changes`` that describe the event rather than the person (why, which
+# records by id, how many): shown to whoever may read the audit log.
+AUDIT_METADATA_KEYS = frozenset(
+    {"purpose", "results", "section", "fields", "as_of", "rows", "registrations", "transfers", "format", "count", "listed"}
+)
+
+
+@dataclass(frozen=True)
+class Derived(Generic[T]):
+    """A fact worked out from records, with the sections of everything it was computed from."""
+
+    value: T
+    sections: frozenset[str]
+
+
+def derived(value: T, *sections: str) -> Derived[T]:
+    return Derived(value, frozenset(sections))
+
+
+def section_of(model: type, field: str) -> str | None:
+    """The section ``field`` of ``model`` belongs to, from the model's ``SECTIONS``; None when the
+    model declares none (nobody sees it through the projection)."""
+    declared: Mapping[str, str] | None = getattr(model, "SECTIONS", None)
+    if declared is None:
+        return None
+    return declared.get(field, declared.get("*"))
+
+
+def sections_of(model: type, fields: Iterable[str]) -> frozenset[str | None]:
+    return frozenset(section_of(model, f) for f in fields)
+
+
+@dataclass(frozen=True)
+class Lens:
+    """The sections of one person's record one reader may see (empty: none of it)."""
+
+    sections: frozenset[str]
+    break_glass: bool = False
+
+    def sees(self, *sections: str | None) -> bool:
+        """Every one of ``sections`` is shared with the reader (a fact from several sections needs
+        them all; an undeclared section, None, is never seen)."""
+        return all(s is not None and s in self.sections for s in sections)
+
+    def show(self, fact: Derived[T]) -> T | None:
+        """The fact's value where every section it comes from is shared, else None."""
+        return fact.value if self.sees(*fact.sections) else None
+
+    def field(self, instance: Any, name: str) -> Any:
+        """One field of a record, or None where its section is not shared."""
+        return getattr(instance, name) if self.sees(section_of(type(instance), name)) else None
+
+    def fields(self, instance: Any, names: Iterable[str]) -> dict[str, Any]:
+        """The named fields of a record whose sections are shared (the others left out)."""
+        model = type(instance)
+        return {n: getattr(instance, n) for n in names if self.sees(section_of(model, n))}
+
+
+NOTHING = Lens(frozenset())
+
+
+def lens_for(user: User, person: Person) -> Lens:
+    """What ``user`` may see of ``person``: the policy's sections when the person is visible to
+    them (under break-glass too, read-only), else nothing."""
+    decision = decide(user, Action.PERSON_VIEW, person, section=Section.IDENTITY)
+    if not decision:
+        return NOTHING
+    return Lens(sections_for(user), decision.break_glass)
+
+
+def lens_of_sections(sections: Iterable[str]) -> Lens:
+    """A lens from a set of sections (a reader's ``sections_for``, where the person's visibility has
+    already been decided, e.g. lists filtered by ``people_filter``)."""
+    return Lens(frozenset(sections))
+
+
+# ---- the audit log: before/after values projected like the record (issue 9 finding 5) -----------
+
+
+def _audited_models() -> dict[str, type]:
+    """Models that declare their sections, by the ``object_type`` their audit events carry (the
+    model's ``AUDIT_TYPE``, else its model name)."""
+    found: dict[str, type] = {}
+    for model in apps.get_models():
+        if getattr(model, "SECTIONS", None) is None:
+            continue
+        found[getattr(model, "AUDIT_TYPE", model._meta.model_name)] = model
+        for alias in getattr(model, "AUDIT_ALIASES", ()):
+            found[alias] = model
+    return found
+
+
+def audit_changes(lens: Lens, *, object_type: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """An audit event's ``changes`` as ``lens`` may read them: metadata keys as they are; each
+    recorded field's before/after value only where the field's section is shared (the model of
+    ``object_type``, else the section the event names), else :data:`WITHHELD`."""
+    model = _audited_models().get(object_type)
+    event_section = changes.get("section") if isinstance(changes.get("section"), str) else None
+    shown: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key in AUDIT_METADATA_KEYS:
+            shown[key] = value
+            continue
+        section = section_of(model, key) if model is not None else event_section
+        if section is None and model is not None:
+            section = event_section
+        shown[key] = value if lens.sees(section) else WITHHELD
+    return shown
