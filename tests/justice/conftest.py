@@ -9,7 +9,7 @@ import pytest
 from iomhub import clock
 from iomhub.access.models import Role
 
-TODAY = datetime.date(2026, 9, 1)  # before 1 October 2026, from when the rules refuse new sentences
+TODAY = datetime.date(2026, 9, 1)  # before the progression model (1 October 2026); some tests move the clock on
 
 
 @pytest.fixture

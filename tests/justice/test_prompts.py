@@ -124,7 +124,7 @@ def _recall(officer, person):
         services.recall_record(
             acting_user=officer,
             sentence=sentence,
-            kind="standard",
+            recall_type="standard",
             recalled_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 30))),
             reason="Failed to reside at the approved address",
         )

@@ -101,10 +101,29 @@ def test_bad_sentence_input_is_refused_by_field_and_stores_nothing(partnership, 
 
 
 def test_a_sentence_the_rules_do_not_support_is_kept_without_dates_for_the_prison_to_fill(partnership, person, officer):
+    # An offence on the Sentencing Act 2026 excluded-offences schedule: the schedule is not known (ADR 0011).
+    with clock.frozen(D(2026, 11, 2)):
+        sentence = factories.sentence(
+            user=officer,
+            person=person,
+            sentenced_on=D(2026, 11, 2),
+            offence_committed_on=D(2026, 10, 1),
+            progression_model_exclusion="sa2026-schedule",
+        )
+    assert sentence.release_date is None
+    assert "excluded-offences schedule" in sentence.calculation_note
+    assert "enter the prison's dates" in sentence.calculation_note
+
+
+def test_a_sentence_passed_after_1_october_2026_gets_its_dates_at_one_third(partnership, person, officer):
+    # Issue 10: these were refused ("sentences imposed from 2026-10-01: not supported"). 10 months from
+    # 2 November 2026 is 304 days (to 1 September 2027); one third is 102 days: release 11 February 2027 (SA 2026 s.23).
     with clock.frozen(D(2026, 11, 2)):
         sentence = factories.sentence(user=officer, person=person, sentenced_on=D(2026, 11, 2), offence_committed_on=D(2026, 10, 1))
-    assert sentence.release_date is None
-    assert "enter the prison's dates" in sentence.calculation_note
+    assert (sentence.release_type, sentence.release_date, sentence.expiry_date) == ("CRD", D(2027, 2, 11), D(2027, 9, 1))
+    assert (sentence.tused, sentence.hdced, sentence.calculation_note) == (None, None, "")
+    assert sentence.effective_release_date == D(2027, 2, 11)
+    assert any("Sentencing Act 2026 s.23" in line for line in sentence.breakdown)
 
 
 def test_bad_sentence_input_on_the_page_shows_field_errors(client, partnership, person, today):
@@ -193,38 +212,59 @@ def _at(day, hour=10):
 
 
 @pytest.mark.parametrize(
-    "months, legal, wrong",
+    "months, sentence_type, after, wrong, message, right, days",
     [
-        (10, 14, 28),  # under 12 months: 14 days (002 §5)
-        (11, 14, 15),
-        (12, 28, 14),  # 12 months or more: 28 days
-        (18, 28, 27),
+        # Recalled before 31 March 2026: 14 days under 12 months, 28 otherwise (002 §5).
+        (10, "SDS", 3, "FTR28", "so a 14- or 28-day recall is FTR14, not FTR28", "FTR14", 14),
+        (12, "SDS", 3, "FTR14", "so a 14- or 28-day recall is FTR28, not FTR14", "FTR28", 28),
+        # Recalled from 31 March 2026: adults serve 56 days (Sentencing Act 2026 s.32, CJA 2003 s.255BA) ...
+        (18, "SDS", 100, "FTR28", "Adults recalled from 31 March 2026 serve 56 days", "FTR56", 56),
+        # ... young offenders (s.250 detention) still 14 or 28 (s.255B(1A)).
+        (18, "S250", 100, "FTR56", "FTR56 is for adults", "FTR28", 28),
     ],
 )
-def test_fixed_term_recall_of_the_wrong_length_is_refused(partnership, person, officer, today, months, legal, wrong):
+def test_a_recall_type_that_cannot_apply_is_refused_and_the_right_one_recorded(
+    partnership, person, officer, today, months, sentence_type, after, wrong, message, right, days
+):
     sentence = factories.sentence(
-        user=officer, person=person, months=months, sentenced_on=D(2025, 6, 2), offence_committed_on=D(2025, 5, 1)
+        user=officer,
+        person=person,
+        months=months,
+        sentenced_on=D(2025, 6, 2),
+        offence_committed_on=D(2025, 5, 1),
+        sentence_type=sentence_type,
     )
-    recalled = _at(sentence.release_date + datetime.timedelta(days=3))
+    recalled = _at(sentence.release_date + datetime.timedelta(days=after))
+    assert (recalled.date() >= D(2026, 3, 31)) is (after == 100)
     with pytest.raises(ValidationError) as caught:
         services.recall_record(
-            acting_user=officer, sentence=sentence, kind="fixed-term", recalled_at=recalled, reason="Missed appointments", recall_days=wrong
+            acting_user=officer, sentence=sentence, recall_type=wrong, recalled_at=recalled, reason="Missed appointments"
         )
-    assert f"fixed-term recall is {legal} days, not {wrong}" in caught.value.message_dict["recall_days"][0]
+    assert message in caught.value.message_dict["recall_type"][0]
     assert not Recall.objects.exists()
     recall = services.recall_record(
         acting_user=officer,
         sentence=sentence,
-        kind="fixed-term",
+        recall_type=right,
         recalled_at=recalled,
         reason="Missed appointments",
-        recall_days=legal,
         returned_to_custody_on=recalled.date(),
     )
-    assert recall.recall_days == legal
-    assert recall.release_date == min(recalled.date() + datetime.timedelta(days=legal - 1), sentence.expiry_date)
+    assert (recall.kind, recall.recall_type, recall.recall_days) == ("fixed-term", right, days)
+    assert recall.release_date == min(recalled.date() + datetime.timedelta(days=days - 1), sentence.expiry_date)
+    assert any(right in line for line in recall.breakdown)
     assert recall.report_due_at == recalled + datetime.timedelta(hours=24)
     assert AuditEvent.objects.filter(object_type="recall", action="create", person_id=person.pk).count() == 1
+
+
+def test_a_recall_without_its_type_is_refused_not_guessed(partnership, person, officer, today):
+    sentence = factories.sentence(user=officer, person=person, months=10, sentenced_on=D(2025, 6, 2), offence_committed_on=D(2025, 5, 1))
+    recalled = _at(sentence.release_date + datetime.timedelta(days=3))
+    for kind in ("fixed-term", None):
+        with pytest.raises(ValidationError) as caught:
+            services.recall_record(acting_user=officer, sentence=sentence, kind=kind, recalled_at=recalled, reason="Missed appointments")
+        assert "Select the recall type" in caught.value.message_dict["recall_type"][0]
+    assert not Recall.objects.exists()
 
 
 def test_a_fixed_term_recall_is_never_released_after_the_licence_ends(partnership, person, officer, today):
@@ -233,7 +273,7 @@ def test_a_fixed_term_recall_is_never_released_after_the_licence_ends(partnershi
     recall = services.recall_record(
         acting_user=officer,
         sentence=sentence,
-        kind="fixed-term",
+        recall_type="FTR14",
         recalled_at=_at(near_end),
         reason="Arrested",
         returned_to_custody_on=near_end,
@@ -256,29 +296,28 @@ def test_a_recall_outside_the_licence_is_refused(partnership, person, officer, t
         else sentence.expiry_date + datetime.timedelta(days=1)
     )
     with pytest.raises(ValidationError) as caught:
-        services.recall_record(acting_user=officer, sentence=sentence, kind="standard", recalled_at=_at(day), reason="x")
+        services.recall_record(acting_user=officer, sentence=sentence, recall_type="standard", recalled_at=_at(day), reason="x")
     assert message in caught.value.message_dict[field][0]
     assert not Recall.objects.exists()
 
 
-def test_a_wrong_recall_length_on_the_page_is_a_field_error(client, partnership, person, officer, today):
+def test_a_wrong_recall_type_on_the_page_is_a_field_error(client, partnership, person, officer, today):
     sentence = factories.sentence(user=officer, person=person, months=10, sentenced_on=D(2025, 6, 2), offence_committed_on=D(2025, 5, 1))
     day = sentence.release_date + datetime.timedelta(days=5)
     client.force_login(officer)
     response = client.post(
         f"/people/{person.pk}/justice/sentences/{sentence.pk}/recall/",
         {
-            "kind": "fixed-term",
+            "recall_type": "FTR28",
             "recalled_on_day": str(day.day),
             "recalled_on_month": str(day.month),
             "recalled_on_year": str(day.year),
             "recalled_time": "14:30",
-            "recall_days": "28",
             "reason": "Failed to reside",
         },
     )
     assert response.status_code == 200
-    assert "a fixed-term recall is 14 days, not 28" in response.context["form"].errors["recall_days"][0]
+    assert "recall is FTR14, not FTR28" in response.context["form"].errors["recall_type"][0]
     assert not Recall.objects.exists()
 
 
@@ -396,25 +435,27 @@ def test_every_rules_fixture_recorded_through_the_api_shows_each_date_in_its_pla
     assert AuditEvent.objects.filter(object_type="sentence", action="create", object_id=str(made["id"]), actor=officer).exists()
 
 
-def test_a_wrong_recall_length_through_the_api_is_refused_by_field_and_a_legal_one_recorded(client, partnership, person, officer, today):
+def test_a_wrong_recall_type_through_the_api_is_refused_by_field_and_a_legal_one_recorded(client, partnership, person, officer, today):
     sentence = factories.sentence(user=officer, person=person, months=10, sentenced_on=D(2025, 6, 2), offence_committed_on=D(2025, 5, 1))
     day = sentence.release_date + datetime.timedelta(days=5)
     client.force_login(officer)
     url = f"/api/v1/people/{person.pk}/justice/recalls"
     body = {
         "sentence": sentence.pk,
-        "kind": "fixed-term",
+        "recall_type": "FTR28",
         "recalled_at": f"{day.isoformat()}T14:30:00+01:00",
-        "recall_days": 28,
         "reason": "Failed to reside",
     }
     refused = client.post(url, body, content_type="application/json")
     assert refused.status_code == 400
-    assert "a fixed-term recall is 14 days, not 28" in refused.json()["recall_days"][0]
+    assert "recall is FTR14, not FTR28" in refused.json()["recall_type"][0]
     assert not Recall.objects.exists()
-    made = client.post(url, {**body, "recall_days": 14, "returned_to_custody_on": day.isoformat()}, content_type="application/json")
+    # The fields of the API before issue 10 ("kind", "recall_days") are refused by name, not guessed from.
+    old = client.post(url, {**body, "kind": "fixed-term", "recall_days": 14}, content_type="application/json")
+    assert (old.status_code, old.json()) == (400, {"kind": ["Unknown field"], "recall_days": ["Unknown field"]})
+    made = client.post(url, {**body, "recall_type": "FTR14", "returned_to_custody_on": day.isoformat()}, content_type="application/json")
     assert made.status_code == 201, made.content
-    assert made.json()["recall_days"] == 14
+    assert (made.json()["recall_days"], made.json()["recall_type"], made.json()["kind"]) == (14, "FTR14", "fixed-term")
     assert made.json()["release_date"] == (day + datetime.timedelta(days=13)).isoformat()
     assert [r["id"] for r in client.get(url).json()] == [made.json()["id"]]
     assert AuditEvent.objects.filter(object_type="recall", action="create", actor=officer).count() == 1

@@ -264,39 +264,40 @@ def test_matches_the_calculate_release_dates_fixture(fixture, inputs, rtype, rel
 
 
 @pytest.mark.parametrize(
-    "fixture, under_12, returned, sled, release",
+    "fixture, recall_type, returned, sled, release",
     [
-        ("custom-examples/crs-2145-ac2", True, D(2024, 12, 27), D(2025, 5, 19), D(2025, 1, 9)),
-        ("custom-examples/crs-2367-ac-8", False, D(2026, 6, 2), D(2027, 3, 15), D(2026, 6, 29)),
+        ("custom-examples/crs-2145-ac2", "FTR14", D(2024, 12, 27), D(2025, 5, 19), D(2025, 1, 9)),
+        ("custom-examples/crs-2367-ac-8", "FTR28", D(2026, 6, 2), D(2027, 3, 15), D(2026, 6, 29)),
     ],
 )
-def test_fixed_term_recall_matches_the_fixture(fixture, under_12, returned, sled, release):
-    assert fixed_term_recall(sentence_under_12_months=under_12, returned_to_custody_on=returned, sled=sled).release_date == release
+def test_fixed_term_recall_matches_the_fixture(fixture, recall_type, returned, sled, release):
+    result = fixed_term_recall(recall_type=recall_type, returned_to_custody_on=returned, sled=sled, sentence_length_days=300)
+    assert result.release_date == release
 
 
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"sentence_under_12_months": "yes"}, "sentence_under_12_months must be True or False, not 'yes'"),
-        ({"sentence_under_12_months": 1}, "sentence_under_12_months must be True or False, not 1"),
+        ({"recall_type": "28"}, "recall_type must be one of FTR14, FTR28, FTR56, not '28'"),
         ({"returned_to_custody_on": "2026-06-02"}, "returned_to_custody_on must be a date"),
         ({"sled": None}, "sled must be a date"),
+        ({"sentence_length_days": "730"}, "sentence_length_days must be a whole number"),
         ({"returned_to_custody_on": D(2027, 3, 16)}, r"returned_to_custody_on \(2027-03-16\) is after the sled \(2027-03-15\)"),
     ],
 )
 def test_an_impossible_fixed_term_recall_is_refused_naming_the_input(change, message):
-    base = dict(sentence_under_12_months=False, returned_to_custody_on=D(2026, 6, 2), sled=D(2027, 3, 15))
+    base = dict(recall_type="FTR28", returned_to_custody_on=D(2026, 6, 2), sled=D(2027, 3, 15), sentence_length_days=730)
     with pytest.raises(ValueError, match=message):
         fixed_term_recall(**{**base, **change})
 
 
 def test_a_recall_on_the_last_day_of_licence_is_released_that_day():
-    result = fixed_term_recall(sentence_under_12_months=True, returned_to_custody_on=D(2027, 3, 15), sled=D(2027, 3, 15))
-    assert (result.recall_days, result.release_date) == (14, D(2027, 3, 15))
+    result = fixed_term_recall(recall_type="FTR56", returned_to_custody_on=D(2027, 3, 15), sled=D(2027, 3, 15), sentence_length_days=300)
+    assert (result.recall_days, result.release_date) == (56, D(2027, 3, 15))
 
 
 def test_fixed_term_recall_never_ends_after_the_sled():
-    result = fixed_term_recall(sentence_under_12_months=False, returned_to_custody_on=D(2026, 6, 2), sled=D(2026, 6, 10))
+    result = fixed_term_recall(recall_type="FTR28", returned_to_custody_on=D(2026, 6, 2), sled=D(2026, 6, 10), sentence_length_days=730)
     assert (result.recall_days, result.release_date) == (28, D(2026, 6, 10))
     assert "capped" in result.breakdown[-1]
 
@@ -360,7 +361,7 @@ def test_remand_never_puts_release_before_sentence():
     "change, message",
     [
         ({"sentence_type": "EDS"}, "not supported — enter the prison's dates"),
-        ({"sentenced_on": D(2026, 10, 1), "offence_committed_on": D(2026, 9, 1)}, "not supported — enter the prison's dates"),
+        ({"sentence_type": "DTO"}, "not supported — enter the prison's dates"),
         ({"offence_committed_on": D(2025, 2, 1)}, r"offence_committed_on \(2025-02-01\) is after sentenced_on"),
         ({"months": 0}, "the sentence length is missing"),
         ({"months": -1}, "months must be 0 or more"),

@@ -14,7 +14,16 @@ from rest_framework.views import APIView
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.justice import selectors, services
-from iomhub.justice.models import AdditionalCondition, LicenceCondition, PssBreach, PssRequirement, Recall, Sentence
+from iomhub.justice.models import (
+    AdditionalCondition,
+    LicenceCondition,
+    ProgressionModelExclusion,
+    PssBreach,
+    PssRequirement,
+    Recall,
+    Sentence,
+    SentenceType,
+)
 from iomhub.people.api import StrictSerializer
 
 
@@ -34,9 +43,12 @@ class SentenceSerializer(serializers.ModelSerializer[Sentence]):
             "days",
             "remand_days",
             "tagged_bail_days",
+            "unlawfully_at_large_days",
             "prison",
+            "sentence_type",
             "sds40_excluded",
             "hdc_excluded",
+            "progression_model_exclusion",
             "length_days",
             "release_type",
             "release_date",
@@ -83,9 +95,14 @@ class SentenceWriteSerializer(StrictSerializer):
     days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
     remand_days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
     tagged_bail_days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
+    unlawfully_at_large_days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
     prison = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    sentence_type = serializers.ChoiceField(choices=SentenceType.choices, default=SentenceType.SDS)
     sds40_excluded = serializers.BooleanField(default=False)
     hdc_excluded = serializers.BooleanField(default=False)
+    progression_model_exclusion = serializers.ChoiceField(
+        choices=ProgressionModelExclusion.choices, default="", allow_blank=True, help_text="Sentencing Act 2026 progression model"
+    )
 
 
 class OverrideWriteSerializer(StrictSerializer):
@@ -130,6 +147,7 @@ def _record_json(record: selectors.JusticeRecord) -> dict[str, Any]:
                 "id": r.pk,
                 "sentence": r.sentence_id,
                 "kind": r.kind,
+                "recall_type": r.recall_type,
                 "recalled_at": r.recalled_at,
                 "recall_days": r.recall_days,
                 "release_date": r.release_date,
@@ -229,6 +247,7 @@ class RecallSerializer(serializers.ModelSerializer[Recall]):
             "id",
             "sentence",
             "kind",
+            "recall_type",
             "recalled_at",
             "report_due_at",
             "returned_to_custody_on",
@@ -241,12 +260,12 @@ class RecallSerializer(serializers.ModelSerializer[Recall]):
 
 class RecallWriteSerializer(StrictSerializer):
     sentence = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The id of one of this person's sentences")
-    kind = serializers.ChoiceField(choices=Recall.Kind.choices)
+    recall_type = serializers.ChoiceField(
+        choices=Recall.Type.choices,
+        help_text="As the prison recorded it: FTR56 (adults from 31 March 2026), FTR14/FTR28 (young offenders), or standard",
+    )
     recalled_at = serializers.DateTimeField(help_text="When the recall was decided; the recall report is due 24 hours later")
     returned_to_custody_on = serializers.DateField(required=False, allow_null=True, default=None)
-    recall_days = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=0, max_value=1000, help_text="Fixed-term only: 14 or 28 (002 §5)"
-    )
     reason = serializers.CharField(max_length=2000)
 
     def validate_recalled_at(self, value: Any) -> Any:
@@ -307,7 +326,7 @@ class RecallsView(APIView):
 
     @extend_schema(
         operation_id="justice_recalls_create",
-        summary="Record a recall (fixed-term 14 or 28 days, never beyond the licence; report due in 24 hours)",
+        summary="Record a recall of the recorded type (FTR56, FTR14, FTR28 or standard; never beyond the licence; report due in 24 hours)",
         request=RecallWriteSerializer,
         responses={201: RecallSerializer, 400: OpenApiResponse(description="Field-level errors"), **REFUSALS},
     )

@@ -15,10 +15,12 @@ from iomhub.justice.models import (
     Disposal,
     LicenceCondition,
     MappaCategory,
+    ProgressionModelExclusion,
     PssBreach,
     PssRequirement,
     Recall,
     Requirement,
+    SentenceType,
     Warrant,
 )
 from iomhub.web.forms import GovukDateField, GovukForm
@@ -123,15 +125,36 @@ class SentenceForm(GovukForm):
     days = _count("Days")
     remand_days = _count("Days on remand", help_text="Days in custody on remand that count towards the sentence")
     tagged_bail_days = _count("Days of tagged bail credit", help_text="Credit for a qualifying curfew on bail")
+    unlawfully_at_large_days = _count(
+        "Days unlawfully at large", help_text="Days unlawfully at large (for example escaped) that move release and expiry later"
+    )
     prison = forms.CharField(label="Prison (optional)", max_length=200, required=False)
+    sentence_type = forms.ChoiceField(
+        label="Type of sentence",
+        choices=SentenceType.choices,
+        initial=SentenceType.SDS,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Standard determinate (SDS) unless the court passed an SDS+ or detention under section 250 or 91",
+    )
     sds40_excluded = forms.BooleanField(label="Offence excluded from release at 40 per cent (SDS40)", required=False)
     hdc_excluded = forms.BooleanField(label="Statutory exclusion from home detention curfew", required=False)
+    progression_model_exclusion = forms.ChoiceField(
+        label="Exclusion from the progression model (Sentencing Act 2026)",
+        choices=ProgressionModelExclusion.choices,
+        required=False,
+        initial="",
+        widget=forms.RadioSelect,
+        help_text="From 1 October 2026 most sentences are released at one third (SDS) or one half (SDS+)",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in ("years", "months", "weeks", "days", "remand_days", "tagged_bail_days"):
+        for name in ("years", "months", "weeks", "days", "remand_days", "tagged_bail_days", "unlawfully_at_large_days"):
             if data.get(name) is None and name not in self.errors:
                 data[name] = 0
+        if not data.get("sentence_type") and "sentence_type" not in self.errors:
+            data["sentence_type"] = SentenceType.SDS
         return data
 
 
@@ -149,15 +172,17 @@ class SentenceOverrideForm(GovukForm):
 
 
 class RecallForm(GovukForm):
-    kind = forms.ChoiceField(label="Kind of recall", choices=Recall.Kind.choices, widget=forms.RadioSelect)
+    recall_type = forms.ChoiceField(
+        label="Recall type",
+        choices=Recall.Type.choices,
+        widget=forms.RadioSelect,
+        help_text="As the prison recorded it. Adults recalled from 31 March 2026 serve 56 days (FTR56) unless it is a standard recall.",
+    )
     recalled_on = GovukDateField(label="Date of the recall decision")
     recalled_time = forms.TimeField(
         label="Time of the recall decision", help_text="24-hour clock, for example 14:30", input_formats=["%H:%M"]
     )
     returned_to_custody_on = GovukDateField(label="Date returned to custody (optional)", required=False)
-    recall_days = _count(
-        "Length of fixed-term recall in days (optional)", help_text="14 or 28: leave empty to use the legal length", maximum=1000
-    )
     reason = forms.CharField(label="Reason for recall", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def recalled_at(self) -> datetime.datetime:

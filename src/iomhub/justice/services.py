@@ -5,10 +5,13 @@ justice section, raises ``ValidationError`` with field-level messages for bad in
 nothing), writes in a transaction and audits with before/after values.
 
 Rules and their sources:
-- Sentence dates: ``iomhub.rules.sentence`` (002 §5; CJA 2003 s.243A/244/256AA; instruments.md §6);
-  the prison's own calculation, entered as an override with a reason, wins.
-- Fixed-term recall: 14 days for sentences under 12 months, 28 otherwise, never beyond the sentence
-  end (002 §5; instruments.md §6.1-6.2); the recall report is due 24 hours after the recall decision.
+- Sentence dates: ``iomhub.rules.sentence`` (002 §5; CJA 2003 s.243A/244/256AA; instruments.md §6;
+  the Sentencing Act 2026 progression model, reference/release-dates-2026.md); the prison's own
+  calculation, entered as an override with a reason, wins; sentences the rules refuse keep a note.
+- Recall: the recall type is asked for, never guessed (reference/release-dates-2026.md §2.2): FTR56
+  (56 days) for adults, FTR14/FTR28 for young offenders (s.250/s.91 detention) by sentence length;
+  an adult recall decided before 31 March 2026 may still be FTR14/28. Never released after the
+  licence expiry; the recall report is due 24 hours after the recall decision.
 - Breach of post-sentence supervision (002 §5): the magistrates' court may take no action, fine up
   to £1,000 (level 3), commit to custody for up to 14 days, or make a supervision default order of
   20-60 hours' unpaid work or an electronically monitored curfew of at least 20 days; no sanction
@@ -50,11 +53,13 @@ from iomhub.justice.models import (
     MappaManagement,
     Offence,
     OffenceCode,
+    ProgressionModelExclusion,
     PssBreach,
     PssRequirement,
     Recall,
     Requirement,
     Sentence,
+    SentenceType,
     SupervisionConditions,
     Warrant,
 )
@@ -380,6 +385,11 @@ _RULE_FIELDS = (
     ("date_of_birth", "offence_committed_on"),
     ("remand_days", "remand_days"),
     ("tagged_bail_days", "tagged_bail_days"),
+    ("unlawfully_at_large_days", "unlawfully_at_large_days"),
+    ("progression_model_exclusion", "progression_model_exclusion"),
+    ("offence on the Sentencing Act 2026", "progression_model_exclusion"),
+    ("a sentence imposed from", "sentence_type"),
+    ("sentence_type", "sentence_type"),
     ("sentence length", "years"),
     ("years", "years"),
     ("months", "months"),
@@ -413,8 +423,11 @@ def compute_dates(sentence: Sentence, date_of_birth: datetime.date) -> None:
             days=sentence.days,
             remand_days=sentence.remand_days,
             tagged_bail_days=sentence.tagged_bail_days,
+            unlawfully_at_large_days=sentence.unlawfully_at_large_days,
+            sentence_type=sentence.sentence_type,
             sds40_excluded=sentence.sds40_excluded,
             hdc_excluded=sentence.hdc_excluded,
+            progression_model_exclusion=sentence.progression_model_exclusion,
         )
     except ValueError as exc:
         message = str(exc)
@@ -446,8 +459,11 @@ SENTENCE_INPUTS = (
     "days",
     "remand_days",
     "tagged_bail_days",
+    "unlawfully_at_large_days",
+    "sentence_type",
     "sds40_excluded",
     "hdc_excluded",
+    "progression_model_exclusion",
 )
 SENTENCE_AUDITED = (*SENTENCE_INPUTS, "release_type", "release_date", "expiry_type", "expiry_date", "tused", "hdced")
 
@@ -468,13 +484,16 @@ def sentence_record(
     days: int = 0,
     remand_days: int = 0,
     tagged_bail_days: int = 0,
+    unlawfully_at_large_days: int = 0,
     prison: str = "",
+    sentence_type: str = "SDS",
     sds40_excluded: bool = False,
     hdc_excluded: bool = False,
+    progression_model_exclusion: str = "",
     court_outcome: CourtOutcome | None = None,
     offence: Offence | None = None,
 ) -> Sentence:
-    """A standard determinate sentence with its dates computed (issue 4 §3)."""
+    """A determinate sentence with its dates computed (issue 4 §3; issue 10)."""
     authorise_change(acting_user, person)
     errors: dict[str, list[str]] = {}
     _check_date(errors, "sentenced_on", sentenced_on, "date of sentence", person)
@@ -487,11 +506,16 @@ def sentence_record(
         ("days", days),
         ("remand_days", remand_days),
         ("tagged_bail_days", tagged_bail_days),
+        ("unlawfully_at_large_days", unlawfully_at_large_days),
     ):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             errors[name] = ["Enter a whole number, 0 or more"]
         elif value > 36500:
             errors[name] = ["Enter a number no larger than 36500"]
+    if sentence_type not in SentenceType.values:
+        errors["sentence_type"] = ["Select the type of sentence"]
+    if progression_model_exclusion not in ProgressionModelExclusion.values:
+        errors["progression_model_exclusion"] = ["Select an exclusion from the progression model, or none"]
     for name, obj in (("court_outcome", court_outcome), ("offence", offence)):
         if obj is not None and obj.person_id != person.pk:
             errors[name] = ["Select one of this person's records"]
@@ -510,8 +534,11 @@ def sentence_record(
         days=days,
         remand_days=remand_days,
         tagged_bail_days=tagged_bail_days,
+        unlawfully_at_large_days=unlawfully_at_large_days,
+        sentence_type=sentence_type,
         sds40_excluded=sds40_excluded,
         hdc_excluded=hdc_excluded,
+        progression_model_exclusion=progression_model_exclusion,
     )
     compute_dates(sentence, person.date_of_birth)
     sentence.effective_release_date = sentence.effective("release_date")
@@ -583,30 +610,59 @@ def sentence_override(
     return current
 
 
-def _legal_recall_days(sentence: Sentence) -> int:
-    return 14 if sentence.under_12_months else 28
+FTR56_FROM = datetime.date(2026, 3, 31)  # iomhub.rules.sentence.FTR56_COMMENCEMENT (SA 2026 s.32)
+
+
+def _recall_type_errors(sentence: Sentence, recall_type: str, recalled_on: datetime.date | None) -> list[str]:
+    """Whether ``recall_type`` can apply to ``sentence`` (the reference §2.2: CRDS validates the
+    recorded type; RecordARecallDecisionService.kt L269-315 expects FTR56 or standard for adults,
+    FTR14/FTR28 only for s.250/s.91 detention; CJA 2003 s.255B(1A), s.255BA)."""
+    if recall_type not in Recall.Type.values:
+        return ["Select the recall type: FTR56, FTR14, FTR28 or standard"]
+    if recall_type == Recall.Type.STANDARD:
+        return []
+    young = sentence.sentence_type in (SentenceType.S250, SentenceType.S250_PLUS)
+    if recall_type == Recall.Type.FTR56:
+        if young:
+            return [
+                "FTR56 is for adults: a young offender's fixed-term recall is FTR14 (sentence under 12 months) or FTR28 (CJA 2003 s.255B(1A))"
+            ]
+        return []
+    legal = "FTR14" if sentence.under_12_months else "FTR28"
+    if recall_type != legal:
+        term = "less than 12 months" if legal == "FTR14" else "12 months or more"
+        return [f"The sentence is {term}, so a 14- or 28-day recall is {legal}, not {recall_type} (002 §5)"]
+    if not young and recalled_on is not None and recalled_on >= FTR56_FROM:
+        return [
+            "Adults recalled from 31 March 2026 serve 56 days: select FTR56, or standard recall "
+            "(Sentencing Act 2026 s.32, CJA 2003 s.255BA)"
+        ]
+    return []
 
 
 def recall_record(
     *,
     acting_user: User,
     sentence: Sentence,
-    kind: str,
     recalled_at: datetime.datetime,
     reason: str,
+    recall_type: str = "",
     returned_to_custody_on: datetime.date | None = None,
-    recall_days: int | None = None,
+    kind: str | None = None,
 ) -> Recall:
-    """Recall to custody from licence. Fixed-term: 14 days for sentences under 12 months, 28
-    otherwise (002 §5), never released after the sentence and licence expiry date; any other length
-    is refused. The recall report is due 24 hours after the recall decision."""
+    """Recall to custody from licence, of the type the prison recorded (FTR56, FTR14, FTR28 or
+    standard; issue 10): a fixed-term recall is released after its days from the return to custody
+    (``iomhub.rules.sentence.fixed_term_recall``), never after the sentence and licence expiry
+    date; a type that cannot apply to the sentence is refused. The recall report is due 24 hours
+    after the recall decision. ``kind="standard"`` is kept for callers written before issue 10; a
+    fixed-term recall must give its ``recall_type`` (it is not guessed)."""
     from iomhub.rules import sentence as rules
 
+    if not recall_type and kind == Recall.Kind.STANDARD:
+        recall_type = Recall.Type.STANDARD
     person = sentence.person
     authorise_change(acting_user, person)
     errors: dict[str, list[str]] = {}
-    if kind not in Recall.Kind.values:
-        errors["kind"] = ["Select fixed-term or standard recall"]
     reason = " ".join(str(reason or "").split())
     if not reason:
         errors["reason"] = ["Enter the reason for recall"]
@@ -617,6 +673,9 @@ def recall_record(
         recalled_on = None
     else:
         recalled_on = timezone.localdate(recalled_at) if timezone.is_aware(recalled_at) else recalled_at.date()
+    type_errors = _recall_type_errors(sentence, recall_type, recalled_on)
+    if type_errors:
+        errors["recall_type"] = type_errors
     release = sentence.effective("release_date")
     sled = sentence.effective("expiry_date")
     if sentence.release_type == "ARD" and not sentence.override_expiry_date:
@@ -634,33 +693,36 @@ def recall_record(
         errors["returned_to_custody_on"] = ["The return to custody must be on or after the recall"]
     if returned_to_custody_on is not None and sled is not None and returned_to_custody_on > sled:
         errors["returned_to_custody_on"] = [f"The return to custody must be on or before the licence expiry ({sled:%-d %B %Y})"]
-    legal = _legal_recall_days(sentence)
-    if kind == Recall.Kind.FIXED_TERM and recall_days is not None and recall_days != legal:
-        term = "less than 12 months" if legal == 14 else "12 months or more"
-        errors["recall_days"] = [f"The sentence is {term}, so a fixed-term recall is {legal} days, not {recall_days} (002 §5)"]
-    if kind == Recall.Kind.STANDARD and recall_days is not None:
-        errors["recall_days"] = ["A standard recall has no fixed length: leave the number of days empty"]
     if errors:
         raise ValidationError(errors)
     assert isinstance(recalled_at, datetime.datetime) and sled is not None
+    fixed = recall_type != Recall.Type.STANDARD
     recall = Recall(
         person=person,
         sentence=sentence,
-        kind=kind,
+        kind=Recall.Kind.FIXED_TERM if fixed else Recall.Kind.STANDARD,
+        recall_type=recall_type,
         recalled_at=recalled_at,
         report_due_at=recalled_at + datetime.timedelta(hours=RECALL_REPORT_HOURS),
         returned_to_custody_on=returned_to_custody_on,
         reason=reason,
     )
     breakdown = [f"recall report due {RECALL_REPORT_HOURS} hours after the recall decision"]
-    if kind == Recall.Kind.FIXED_TERM:
-        recall.recall_days = legal
+    if fixed:
+        recall.recall_days = rules.RECALL_DAYS[recall_type]
         if returned_to_custody_on is not None:
-            dates = rules.fixed_term_recall(sentence_under_12_months=legal == 14, returned_to_custody_on=returned_to_custody_on, sled=sled)
+            length = sentence.length_days or (sled - sentence.sentenced_on).days + 1
+            dates = rules.fixed_term_recall(
+                recall_type=recall_type,
+                returned_to_custody_on=returned_to_custody_on,
+                sled=sled,
+                sentence_length_days=length,
+                revoked_on=recalled_on,
+            )
             recall.release_date = dates.release_date
             breakdown += list(dates.breakdown)
         else:
-            breakdown.append(f"fixed-term recall of {legal} days from the return to custody (002 §5)")
+            breakdown.append(f"{recall_type}: {recall.recall_days} days from the return to custody, once it is recorded")
     else:
         breakdown.append(
             "standard recall: held until the Parole Board or the Secretary of State releases, at the latest the licence expiry"
@@ -676,7 +738,8 @@ def recall_record(
             {},
             {
                 "sentence": sentence.pk,
-                "kind": kind,
+                "kind": recall.kind,
+                "recall_type": recall_type,
                 "recalled_at": recalled_at.isoformat(),
                 "returned_to_custody_on": returned_to_custody_on,
                 "recall_days": recall.recall_days,
