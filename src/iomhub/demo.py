@@ -255,22 +255,29 @@ DEMO_OFFENCE_CODES = (
     ["28E"] * 4 + ["34B"] * 2 + ["39"] * 2 + ["45"] * 3 + ["48"] * 2 + ["46"] * 4 + ["105A"] * 2 + ["58D"] * 2 + ["54", "83"]
 )
 DEMO_SENTENCE_MONTHS = [1, 2, 3, 4, 6, 6, 8, 10, 12, 18, 24, 36, 60]
+# Sentences passed since the Sentencing Act 2026 progression model began (1 October 2026): released
+# at one third, so most are released within months of the demo's day (issue 10).
+PROGRESSION_MODEL_FROM = datetime.date(2026, 10, 1)
+DEMO_RECENT_SENTENCE_MONTHS = [6, 6, 8, 9, 10, 12, 12, 15, 18, 24, 30]
 
 
 def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.date = datetime.date(2026, 11, 1)) -> dict[str, int]:
     """Arrests (with their offences), sentences with dates from ``iomhub.rules.sentence`` and
     outstanding warrants for a realistic share of the demo people (about 45% arrested in the last
-    three years, 15% sentenced to custody, 2% wanted). Bulk writes; one pass over the people."""
+    three years, 15% sentenced to custody, 2% wanted), and, from a stream of its own (so the rest is
+    unchanged), about 5% of the others sentenced since 1 October 2026 under the progression model.
+    Bulk writes; one pass over the people."""
     from iomhub.justice.models import Arrest, ArrestOutcome, Offence, OffenceCode, Sentence, Warrant
     from iomhub.rules.sentence import sentence_dates
 
     rng = random.Random(seed + 4)
+    recent = random.Random(seed + 7)  # sentences passed from 1 October 2026 (issue 10)
     codes = {c.code: c for c in OffenceCode.objects.filter(code__in=set(DEMO_OFFENCE_CODES))}
     if not codes:
         return {"arrests": 0, "sentences": 0, "warrants": 0, "conditions": 0}
     outcomes = [o.value for o in ArrestOutcome]
     counts = {"arrests": 0, "sentences": 0, "warrants": 0, "conditions": 0}
-    last_supported = datetime.date(2026, 9, 30)  # the rules calculate sentences imposed before 1 October 2026
+    last_supported = datetime.date(2026, 9, 30)  # the first stream's sentences: before the progression model
     people = Person.objects.order_by("pk").values_list("pk", "date_of_birth")
     for start in range(0, people.count(), batch_size):
         arrests: list[Arrest] = []
@@ -279,6 +286,7 @@ def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.d
         warrants: list[Warrant] = []
         for pk, dob in people[start : start + batch_size]:
             adult = dob + datetime.timedelta(days=18 * 366)
+            before = len(sentences)
             if rng.random() < 0.45:
                 for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4, 6, 7))):
                     day = today - datetime.timedelta(days=rng.randrange(1, 3 * 365))
@@ -325,6 +333,35 @@ def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.d
                         effective_release_date=dates.release_date,
                     )
                 )
+            draw = (recent.random(), recent.randrange(0, (today - PROGRESSION_MODEL_FROM).days + 1), recent.randrange(1, 60))
+            if len(sentences) == before and draw[0] < 0.05:
+                sentenced = PROGRESSION_MODEL_FROM + datetime.timedelta(days=draw[1])
+                committed = sentenced - datetime.timedelta(days=draw[2])
+                months = recent.choice(DEMO_RECENT_SENTENCE_MONTHS)
+                remand = recent.choice((0, 0, 14, 30))
+                if committed > adult:
+                    dates = sentence_dates(
+                        sentenced_on=sentenced, offence_committed_on=committed, date_of_birth=dob, months=months, remand_days=remand
+                    )
+                    sentences.append(
+                        Sentence(
+                            person_id=pk,
+                            prison="HMP Wessex",
+                            sentenced_on=sentenced,
+                            offence_committed_on=committed,
+                            months=months,
+                            remand_days=remand,
+                            length_days=dates.length_days,
+                            release_type=dates.release_type,
+                            release_date=dates.release_date,
+                            expiry_type=dates.expiry_type,
+                            expiry_date=dates.expiry_date,
+                            tused=dates.tused,
+                            hdced=dates.hdced,
+                            breakdown=list(dates.breakdown),
+                            effective_release_date=dates.release_date,
+                        )
+                    )
             if rng.random() < 0.02:
                 warrants.append(
                     Warrant(

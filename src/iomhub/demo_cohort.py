@@ -81,6 +81,7 @@ from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, Prio
 from iomhub.rules import regime
 from iomhub.rules._dates import add_months
 from iomhub.rules.casework import SentenceDates, on_licence_or_supervision
+from iomhub.rules.sentence import PROGRESSION_MODEL_COMMENCEMENT as PROGRESSION_MODEL_FROM
 
 COHORT_SHARE = 0.05  # of the people loaded
 COHORT_CAP = 600  # "a few hundred"
@@ -378,7 +379,19 @@ def build_cohort(*, seed: int = 2026, today: datetime.date | None = None, batch_
     dual = {pid for pid, m in mappa_levels(person_ids=pooled, as_of=today).items() if m.level in (2, 3)}  # not for the top-up
     custody_pool = [pid for pid in custody_pool if pid not in dual]
     licensed_pool = [pid for pid in licensed_pool if pid not in dual]
-    top_up: list[int] = []
+    # Issue 10: the demo users' team always has people in custody on a sentence passed under the
+    # progression model (from 1 October 2026) and released within 3 months, so its dates reach the
+    # Justice tab, the release prompts and the meeting's agenda.
+    home = teams[0].pk if teams else None
+    team_of = dict(Person.objects.filter(pk__in=custody_pool).values_list("pk", "managing_team_id"))
+    top_up: list[int] = [
+        pid
+        for pid in custody_pool
+        if serving_now[pid].sentenced_on >= PROGRESSION_MODEL_FROM
+        and serving_now[pid].release <= add_months(today, 3)
+        and team_of.get(pid) == home
+        and pid not in chosen
+    ][:2]
     for pool, share, test in ((custody_pool, 0.15, serving_now.__contains__), (licensed_pool, 0.25, supervised)):
         have = sum(1 for pid in chosen if test(pid))
         extra = [pid for pid in pool if pid not in set(chosen) | set(top_up)]

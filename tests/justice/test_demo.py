@@ -86,3 +86,54 @@ def test_the_demo_gives_people_convictions_and_cautions_so_ogrs3_can_be_computed
     scored = [d for d in derive_many(list(convicted), loaded_on).values() if d.result is not None]
     assert len(scored) > 0.6 * convicted.count(), "most people with a sanction get an OGRS3 score"
     assert {d.result.band for d in scored} >= {"low", "medium", "high"}
+
+
+def test_the_demo_holds_sentences_passed_since_1_october_2026_with_dates_on_the_tab_the_agenda_and_the_prompts(client, db):
+    """Issue 10: sentences passed under the progression model have their dates (never "not
+    supported"), and those dates reach the Justice tab, the release prompts and a meeting's agenda."""
+    from iomhub import clock
+    from iomhub.access.models import User
+    from iomhub.cohort.models import Registration
+    from iomhub.justice.selectors import caseload_prompts
+    from iomhub.meetings.agenda import agenda_for
+    from iomhub.meetings.models import Meeting
+
+    today = datetime.date(2026, 12, 4)
+    with clock.frozen(today):
+        load_demo(people=400)
+    new = list(Sentence.objects.filter(sentenced_on__gte=datetime.date(2026, 10, 1)).select_related("person"))
+    assert len(new) >= 5
+    for s in new:
+        dates = sentence_dates(
+            sentenced_on=s.sentenced_on,
+            offence_committed_on=s.offence_committed_on,
+            date_of_birth=s.person.date_of_birth,
+            months=s.months,
+            remand_days=s.remand_days,
+        )
+        assert dates.progression_model and s.calculation_note == ""
+        assert (s.release_date, s.expiry_date, s.tused, s.hdced) == (dates.release_date, dates.expiry_date, None, None)
+        assert any("Sentencing Act 2026 s.23" in line for line in s.breakdown)
+    on_iom = {r.person_id: r for r in Registration.objects.filter(ended_on__isnull=True).select_related("person")}
+    coordinator = User.objects.get(username="coordinator")
+    coming = [
+        s
+        for s in new
+        if s.person_id in on_iom
+        and today < s.release_date <= datetime.date(2027, 3, 4)
+        and s.person.managing_team_id == coordinator.team_id
+    ]
+    assert coming, "someone on IOM serving a sentence passed since 1 October 2026"
+    s = coming[0]
+    person = s.person
+    chair = User.objects.get(username="chair")
+    with clock.frozen(today):
+        prompts = [p.prompt for p in caseload_prompts(user=chair, as_of=today) if p.person_id == person.pk]
+        assert any(p.code == "pre-release-plan" and p.about == s.release_date for p in prompts)
+        meeting = Meeting.objects.create(team_id=coordinator.team_id, held_on=today, location="Wessex", created_by=coordinator)
+        agenda = agenda_for(user=chair, meeting=meeting)
+        assert any(p.pk == person.pk and prompt.about == s.release_date for p, prompt in agenda.prompts)
+        client.force_login(chair)
+        page = client.get(f"/people/{person.pk}/justice/").content.decode()
+    assert f"{s.release_date.day} {s.release_date:%B %Y}" in page
+    assert "Sentencing Act 2026 s.23" in page
