@@ -388,7 +388,7 @@ def build_cohort(*, seed: int = 2026, today: datetime.date | None = None, batch_
         pid
         for pid in custody_pool
         if serving_now[pid].sentenced_on >= PROGRESSION_MODEL_FROM
-        and serving_now[pid].release <= add_months(today, 3)
+        and (serving_now[pid].release or today) <= add_months(today, 3)
         and team_of.get(pid) == home
         and pid not in chosen
     ][:2]
