@@ -131,11 +131,13 @@ def test_searching_records_the_query_and_what_was_found(client, partnership):
     since = last_event_id()
     response = client.get("/people/", {"q": "jordan"})
     assert response.status_code == 200
-    [event] = events_since(since)
+    event, listed = events_since(since)
     assert event.action == "search"
     assert event.actor == user
     assert event.changes["query"] == "jordan"
     assert event.changes["results"] == [partnership.ordinary.pk]
+    # ... and each person shown, against that person (issue 9 finding 16).
+    assert (listed.action, listed.actor, listed.person_id) == ("listed", user, partnership.ordinary.pk)
 
 
 def test_a_refusal_is_recorded_with_its_reason(client, partnership):
@@ -373,7 +375,7 @@ def test_the_viewers_csv_lists_everyone_who_viewed_a_person(client, partnership)
     client.force_login(partnership.users[Role.COORDINATOR])
     client.get(f"/people/{person.pk}/export.json")
     client.get(f"/people/{partnership.ordinary.pk}/")  # someone else's record: not listed
-    client.get("/people/", {"q": "Casey"})  # a search is not a view of the record
+    client.get("/people/", {"q": "Casey"})  # a search shows the person in its results: listed against them
 
     ig = partnership.users[Role.IG_LEAD]
     client.force_login(ig)
@@ -387,10 +389,11 @@ def test_the_viewers_csv_lists_everyone_who_viewed_a_person(client, partnership)
         ("housing-worker", "view"),
         ("probation-officer", "view"),
         ("iom-coordinator", "export"),
+        ("iom-coordinator", "listed"),
     ]
     assert all(r["ip_address"] == "127.0.0.1" for r in rows)
     [event] = events_since(since)
-    assert (event.action, event.actor, event.person_id, event.changes) == ("export", ig, person.pk, {"rows": 4})
+    assert (event.action, event.actor, event.person_id, event.changes) == ("export", ig, person.pk, {"rows": 5})
 
 
 def test_the_viewers_csv_neutralises_formula_injection(client, partnership):

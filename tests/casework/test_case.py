@@ -107,7 +107,7 @@ def test_agencies_with_named_contacts(registered):
     housing = next(i for i in view.involvements if i.organisation == p.housing)
     assert [c.name for c in housing.contacts.all()] == ["Sam Lee"]
     assert AuditEvent.objects.filter(object_type="agency-contact", person_id=p.ordinary.pk).exists()
-    services.agency_end(acting_user=coordinator, involvement=inv)
+    services.agency_end(acting_user=coordinator, involvement=inv, reason="No longer involved")
     assert AgencyInvolvement.objects.get(pk=inv.pk).ended_on is not None
     with pytest.raises(PermissionDenied):
         services.agency_involve(acting_user=p.users[Role.POLICE_IOM_OFFICER], person=p.ordinary, organisation=OrganisationFactory())

@@ -74,7 +74,7 @@ def test_a_worker_sees_only_the_people_they_lead_and_the_coordinator_sees_the_te
     team = caseload(user=p.users[Role.COORDINATOR], as_of=on)
     assert team.team and {row.person.pk for row in team.cases} == {p.ordinary.pk, p.housing_case.pk}
     assert [person.pk for person in team.without_lead] == [p.housing_case.pk]
-    event = AuditEvent.objects.filter(object_type="caseload", actor=p.users[Role.COORDINATOR]).latest("id")
+    event = AuditEvent.objects.filter(object_type="caseload", action="search", actor=p.users[Role.COORDINATOR]).latest("id")
     assert set(event.changes["people"]) == {p.ordinary.pk, p.housing_case.pk}
 
 

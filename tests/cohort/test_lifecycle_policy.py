@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from iomhub import clock
-from iomhub.access.models import Role
+from iomhub.access.models import PersonAccessGrant, Role
 from iomhub.access.policy import Action, can, may_attempt
 from iomhub.cohort import services
 from iomhub.cohort.models import Registration
@@ -45,6 +45,7 @@ def test_the_lifecycle_actions_by_role(partnership, action, role):
 
 def test_a_user_without_the_person_may_not_act_even_with_the_role(partnership):
     """The coordinator is not granted the restricted person: a 404, nothing leaked, nothing changed."""
+    PersonAccessGrant.objects.create(person=partnership.restricted, user=partnership.users[Role.CHAIR])  # the chair who adopted them
     with clock.frozen(datetime.date(2026, 3, 2)):
         registration = register(partnership, partnership.restricted, started_on=datetime.date(2026, 1, 5))
     with clock.frozen(datetime.date(2026, 3, 2)), pytest.raises(Http404):

@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 from iomhub.access.models import AuditAction, AuditEvent
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from iomhub.access.models import User
+    from iomhub.access.policy import Decision
 
 
 @dataclass(frozen=True)
@@ -87,3 +90,65 @@ def record(
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Field-level before/after for the fields that changed."""
     return {k: {"before": jsonable(before.get(k)), "after": jsonable(after.get(k))} for k in after if before.get(k) != after.get(k)}
+
+
+def record_read(
+    *,
+    actor: User,
+    decision: Decision,
+    object_type: str,
+    object_id: Any = "",
+    person_id: int | None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """A read of a person's record that ``decision`` allowed: audited as a view, or, when the reader
+    sees the person only by breaking glass, as a break-glass read carrying the chair's recorded
+    reason (ADR 0003). Every selector that reads a person audits through here."""
+    glass = bool(getattr(decision, "break_glass", False))
+    return record(
+        actor=actor,
+        action=AuditAction.BREAK_GLASS if glass else AuditAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
+        changes=changes,
+        reason=decision.glass_reason if glass else "",
+    )
+
+
+def record_shown(
+    *,
+    actor: User,
+    person_ids: Iterable[int],
+    object_type: str,
+    object_id: Any = "",
+    changes: dict[str, Any] | None = None,
+    action: AuditAction | str = AuditAction.SEARCH,
+) -> list[AuditEvent]:
+    """A list of people shown to ``actor`` (search results, a caseload, an agenda, the Red Alert
+    list): the search itself, with what was asked and found, and one ``listed`` event against each
+    person shown, so each person's viewers include everyone who saw them in a list (issue 9 §8).
+    One bulk insert, however many people."""
+    ctx = _context.get()
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    common = {
+        "actor": actor_obj,
+        "actor_username": (actor_obj.get_username() if actor_obj else "")[:150],
+        "ip_address": ctx.ip_address,
+        "user_agent": ctx.user_agent[:300],
+        "request_id": ctx.request_id,
+        "route": ctx.route[:200],
+    }
+    summary_changes = jsonable(changes or {})
+    summary_id = str(object_id) if object_id not in (None, "") else ""
+    events = [AuditEvent(action=str(action), object_type=object_type, object_id=summary_id, changes=summary_changes, **common)]
+    purpose = {k: summary_changes[k] for k in ("purpose", "section", "as_of") if k in summary_changes}
+    seen: set[int] = set()
+    for pid in person_ids:
+        if pid is None or pid in seen:
+            continue
+        seen.add(pid)
+        events.append(
+            AuditEvent(action=AuditAction.LISTED, object_type=object_type, object_id=str(pid), person_id=pid, changes=purpose, **common)
+        )
+    return AuditEvent.objects.bulk_create(events)

@@ -126,6 +126,7 @@ class SharingAgreement(models.Model):
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="sharing_agreement")
     sections = models.JSONField(default=list, help_text="Section codes the organisation is entitled to")
+    purpose = models.TextField(blank=True, help_text="Why the organisation needs what it is given (000 §5.10.2)")
     signed_on = models.DateField(null=True, blank=True)
     review_by = models.DateField(null=True, blank=True)
 
@@ -177,6 +178,7 @@ class AuditAction(models.TextChoices):
     SIGN_OUT = "sign-out", "Signed out"
     LOCKED_OUT = "locked-out", "Locked out"
     TOKEN_ISSUED = "token-issued", "API token issued"
+    LISTED = "listed", "Shown in a list"
 
 
 class AuditEvent(models.Model):

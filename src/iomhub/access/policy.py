@@ -72,6 +72,7 @@ class Action(StrEnum):
     COHORT_RAG = "cohort.rag"
     COHORT_DECIDE = "cohort.decide"
     PERSON_MERGE = "person.merge"
+    AGREEMENT_MANAGE = "agreement.manage"
 
 
 CORE_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.SUBSTANCE_MISUSE, Role.COORDINATOR, Role.CHAIR})
@@ -95,6 +96,9 @@ class Decision:
     allowed: bool
     reason: str
     break_glass: bool = False
+    # The chair's recorded reason, when the person is seen only by breaking glass: every read under
+    # it is audited as break-glass with this reason (``audit.record_read``; ADR 0003, 0012).
+    glass_reason: str = ""
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -155,8 +159,9 @@ def has_person_access(user: User) -> bool:
     return bool(user.role_codes & CORE_ROLES or user.has_role(Role.IG_LEAD) or partner_sections(user))
 
 
-def _active_break_glass(user: User, person: Person) -> bool:
-    return BreakGlassAccess.objects.filter(user=user, person=person, expires_at__gt=timezone.now()).exists()
+def active_break_glass(user: User, person: Person) -> BreakGlassAccess | None:
+    """The chair's break-glass access to ``person`` in force now, if any (one at a time)."""
+    return BreakGlassAccess.objects.filter(user=user, person=person, expires_at__gt=timezone.now()).order_by("-expires_at").first()
 
 
 def _sees_person_normally(user: User, person: Person) -> bool:
@@ -184,6 +189,8 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
         return Decision(bool(roles & USER_VIEW_ROLES), "role may list users")
     if action in (Action.AUDIT_VIEW, Action.AUDIT_EXPORT):
         return Decision(user.has_role(Role.IG_LEAD), "information governance only")
+    if action is Action.AGREEMENT_MANAGE:  # sharing agreements are the IG lead's (issue 9 §2)
+        return Decision(user.has_role(Role.IG_LEAD), "information governance only")
     if action is Action.PERSON_SEARCH:
         return Decision(has_person_access(user), "role may search people")
     if action is Action.PERSON_CREATE:
@@ -209,20 +216,21 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
     if action is Action.PERSON_BREAK_GLASS:
         return Decision(user.has_role(Role.CHAIR) and not _sees_person_normally(user, person), "chair may break glass")
 
+    glass_reason = ""
     if _sees_person_normally(user, person):
         glass = False
-    elif user.has_role(Role.CHAIR) and _active_break_glass(user, person):
-        glass = True
+    elif user.has_role(Role.CHAIR) and (access := active_break_glass(user, person)) is not None:
+        glass, glass_reason = True, access.reason
     else:
         return Decision(False, "person not visible to this user")
     sections = sections_for(user)
     if wanted not in sections:
-        return Decision(False, f"section {wanted} not shared with this user", glass)
+        return Decision(False, f"section {wanted} not shared with this user", glass, glass_reason)
     if action is Action.PERSON_VIEW:
-        return Decision(True, "visible", glass)
+        return Decision(True, "visible", glass, glass_reason)
     if action is Action.PERSON_CHANGE:
         if glass:
-            return Decision(False, "break-glass access is read-only", glass)
+            return Decision(False, "break-glass access is read-only", glass, glass_reason)
         if roles & CORE_ROLES:
             return Decision(True, "core IOM team")
         return Decision(wanted in PARTNER_CHANGEABLE, "partner may change shared working sections")
@@ -257,6 +265,19 @@ def _decide_referral(user: User, action: Action, referral: Any) -> Decision:
     if action is Action.REFERRAL_DECIDE:
         return Decision(user.has_role(Role.CHAIR), "the chair records referral decisions")
     return Decision(False, "unknown action")
+
+
+def team_scope(user: User) -> int | None:
+    """The local team whose administration (meetings, the team dashboard) a user works on, or None
+    for someone partnership-wide: a user placed in a team sees and changes that team's meetings and
+    team pages only; one with no team serves the whole partnership (ADR 0012)."""
+    return user.team_id
+
+
+def in_team_scope(user: User, team_id: int | None) -> bool:
+    """Whether a record of ``team_id`` (a meeting) is within the user's team scope."""
+    scope = team_scope(user)
+    return scope is None or team_id == scope
 
 
 def may_attempt(user: User | None, action: Action | str) -> bool:

@@ -11,14 +11,15 @@ from django.utils import timezone
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import ApiToken, AuditAction, BreakGlassAccess
-from iomhub.access.policy import BREAK_GLASS_DURATION, Action, decide
+from iomhub.access.policy import BREAK_GLASS_DURATION, Action, active_break_glass, decide
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
 
 
 def break_glass_open(*, acting_user: User, person_id: int, reason: str) -> BreakGlassAccess:
-    """A chair records why they must read a record they cannot normally see; lasts one hour."""
+    """A chair records why they must read a record they cannot normally see; lasts one hour,
+    read-only. One at a time: a second while one is in force is refused (ADR 0012)."""
     from iomhub.people.models import Person
 
     reason = reason.strip()
@@ -46,6 +47,17 @@ def break_glass_open(*, acting_user: User, person_id: int, reason: str) -> Break
             not_found=True,
         )
     with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()  # two requests at once: one waits, then sees the other's
+        current = active_break_glass(acting_user, person)
+        if current is not None:
+            raise ValidationError(
+                {
+                    "reason": [
+                        f"You already have break-glass access to this record until {timezone.localtime(current.expires_at):%H:%M}: "
+                        "use it, or wait until it ends to give a new reason"
+                    ]
+                }
+            )
         access = BreakGlassAccess.objects.create(
             user=acting_user, person=person, reason=reason, expires_at=timezone.now() + BREAK_GLASS_DURATION
         )

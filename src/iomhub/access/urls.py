@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iomhub.access import views
+from iomhub.access import agreement_views, views
 
 app_name = "access"
 urlpatterns = [
@@ -12,5 +12,7 @@ urlpatterns = [
     path("audit/people/<int:person_id>/viewers.csv", views.audit_viewers_csv, name="audit-viewers"),
     path("users/", views.users, name="users"),
     path("organisations/", views.organisations, name="organisations"),
+    path("sharing-agreements/", agreement_views.agreement_list, name="agreements"),
+    path("sharing-agreements/<int:organisation_id>/", agreement_views.agreement_edit, name="agreement"),
     path("account/api-tokens/", views.api_tokens, name="api-tokens"),
 ]

@@ -98,6 +98,7 @@ def _case_json(case: selectors.CaseView) -> dict[str, Any]:
                 "role_in_case": i.role_in_case,
                 "started_on": i.started_on,
                 "ended_on": i.ended_on,
+                "end_reason": i.end_reason,
                 "contacts": [{"name": c.name, "job_title": c.job_title, "phone": c.phone, "email": c.email} for c in i.contacts.all()],
             }
             for i in case.involvements
@@ -434,3 +435,35 @@ class TimelineView(APIView):
         except ValidationError as exc:
             _raise(exc)
         return Response(TimelineEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class AgencyEndSerializer(StrictSerializer):
+    ended_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Today when left out")
+    reason = StrictCharField(max_length=500, help_text="Why the agency's involvement ends")
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True, api=True)
+class AgencyEndView(APIView):
+    @extend_schema(operation_id="case_agency_read", summary="The case, with the agencies involved", responses={200: dict, **REFUSALS})
+    def get(self, request: Request, person_id: int, involvement_id: int) -> Response:
+        case = selectors.case_for(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+        selectors.involvement_for(person=case.person, involvement_id=involvement_id)
+        return Response(_case_json(case))
+
+    @extend_schema(
+        operation_id="case_agency_end",
+        summary="End an agency's involvement (coordinator or chair): its partner workers stop seeing the person that day",
+        request=AgencyEndSerializer,
+        responses={200: dict, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, person_id: int, involvement_id: int) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        person = _person_for_change_user(user, person_id, Section.PLAN, manage=True)
+        involvement = selectors.involvement_for(person=person, involvement_id=involvement_id)
+        body = AgencyEndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.agency_end(acting_user=user, involvement=involvement, **body.validated_data)
+        except ValidationError as exc:
+            _raise(exc)
+        return Response(_case_json(selectors.case_for(user=user, person_id=person.pk)))

@@ -16,10 +16,11 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from iomhub import clock
 from iomhub.access import audit
-from iomhub.access.models import AuditAction
-from iomhub.access.policy import people_filter
+from iomhub.access.policy import people_filter, team_scope
 from iomhub.casework import selectors as casework
 from iomhub.casework.models import PlanAction
 from iomhub.cohort import selectors as cohort
@@ -63,12 +64,26 @@ class Caseload:
         return [c for c in self.cases if c.regime is not None and c.regime.home_visit_overdue]
 
 
+def _in_team(user: User, prefix: str = "") -> Q:
+    """The people of the user's local team (managed by it, or by no team yet, as on the agenda),
+    or everyone for a partnership-wide user (``policy.team_scope``; ADR 0012)."""
+    scope = team_scope(user)
+    if scope is None:
+        return Q()
+    return Q(**{f"{prefix}managing_team": scope}) | Q(**{f"{prefix}managing_team__isnull": True})
+
+
 def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
-    """The dashboard of ``user`` on ``as_of``: their own cases, or the whole team's for the
-    coordinator and chair. Audited as one search listing the people shown."""
+    """The dashboard of ``user`` on ``as_of``: their own cases, or their local team's for the
+    coordinator and chair (everyone's for one who is partnership-wide). Audited as one search, and
+    against each person shown."""
     today = as_of or clock.today()
     team = bool(user.role_codes & casework.COORDINATING_ROLES)
-    people = Person.objects.filter(people_filter(user), registrations__ended_on__isnull=True) if team else casework.people_led_by(user)
+    people = (
+        Person.objects.filter(people_filter(user), _in_team(user), registrations__ended_on__isnull=True)
+        if team
+        else casework.people_led_by(user)
+    )
     registrations = list(
         Registration.objects.filter(person__in=people.values("pk"), ended_on__isnull=True, started_on__lte=today)
         .select_related("person")
@@ -81,6 +96,12 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
         cohort.reviews_due(user=user, registrations=registrations, as_of=today, within_days=REVIEWS_AHEAD_DAYS) if registrations else []
     )
     people_by_id = {r.person_id: r.person for r in registrations}
+    scope = team_scope(user) if team else None
+    action_scope = _in_team(user, "person__") if team else Q()
+
+    def in_scope(person: Person) -> bool:
+        return scope is None or person.managing_team_id in (None, scope)
+
     releases = []
     if person_ids and justice.can_see_justice_at_all(user):
         releases = [
@@ -92,13 +113,14 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
         as_of=today,
         team=team,
         cases=cases,
-        overdue_actions=list(casework.overdue_actions(user, today).order_by("due_on", "pk")),
-        actions_due=list(casework.actions_due(user, today, ACTIONS_DUE_DAYS).order_by("due_on", "pk")),
+        overdue_actions=list(casework.overdue_actions(user, today).filter(action_scope).order_by("due_on", "pk")),
+        actions_due=list(casework.actions_due(user, today, ACTIONS_DUE_DAYS).filter(action_scope).order_by("due_on", "pk")),
         reviews=reviews,
         releases=releases,
-        without_lead=list(casework.people_without_lead(user).order_by("last_name", "first_name")) if team else [],
-        lead_problems=casework.lead_worker_problems(user, today) if team else [],
+        without_lead=list(casework.people_without_lead(user).filter(_in_team(user)).order_by("last_name", "first_name")) if team else [],
+        lead_problems=[(p, why) for p, why in casework.lead_worker_problems(user, today) if in_scope(p)] if team else [],
     )
     shown = person_ids | {a.person_id for a in result.overdue_actions + result.actions_due} | {p.pk for p in result.without_lead}
-    audit.record(actor=user, action=AuditAction.SEARCH, object_type="caseload", changes={"as_of": today, "people": sorted(shown)})
+    shown |= {p.pk for p, _ in result.lead_problems}
+    audit.record_shown(actor=user, person_ids=sorted(shown), object_type="caseload", changes={"as_of": today, "people": sorted(shown)})
     return result

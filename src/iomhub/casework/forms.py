@@ -78,6 +78,11 @@ class AgencyForm(GovukForm):
     role_in_case = forms.CharField(label="Role in the case (optional)", max_length=100, required=False)
 
 
+class AgencyEndForm(GovukForm):
+    ended_on = GovukDateField(label="Date the involvement ends", help_text="Its partner workers stop seeing the person that day")
+    reason = forms.CharField(label="Why it ends", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class AgencyContactForm(GovukForm):
     name = forms.CharField(label="Name", max_length=200)
     job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)

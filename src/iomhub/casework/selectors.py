@@ -85,6 +85,22 @@ def case_for(*, user: User, person_id: int | str) -> CaseView:
     )
 
 
+def agencies_involved(*, person: Person) -> list[AgencyInvolvement]:
+    """The agencies involved in ``person``'s case now (the caller has authorised the person): the
+    choice of who keeps supporting them under an exit plan."""
+    return list(
+        AgencyInvolvement.objects.filter(person=person, ended_on__isnull=True).select_related("organisation").order_by("organisation__name")
+    )
+
+
+def involvement_for(*, person: Person, involvement_id: int | str) -> AgencyInvolvement:
+    """One of ``person``'s agency involvements (the caller has authorised the person); 404 otherwise."""
+    try:
+        return AgencyInvolvement.objects.select_related("organisation", "person").get(pk=int(involvement_id), person=person)
+    except (AgencyInvolvement.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No such agency") from None
+
+
 def plan_for(*, user: User, person_id: int | str) -> list[PlanAction]:
     person = person_get_for(user=user, person_id=person_id, section=Section.PLAN)
     return list(PlanAction.objects.filter(person=person).select_related("agency", "owner", "need").prefetch_related("history__changed_by"))

@@ -286,21 +286,63 @@ def agency_involve(
     return inv
 
 
-def agency_end(*, acting_user: User, involvement: AgencyInvolvement, ended_on: datetime.date | None = None) -> AgencyInvolvement:
+def agency_end(
+    *, acting_user: User, involvement: AgencyInvolvement, ended_on: datetime.date | None = None, reason: str
+) -> AgencyInvolvement:
+    """End an agency's involvement in the case, with the date and the reason (issue 9 §3): from that
+    day its partner workers no longer see the person (the policy reads open involvements only).
+    The coordinator or chair; audited with before and after."""
     person = involvement.person
     authorise(acting_user, person, section=Section.PLAN, manage=True)
     errors: dict[str, list[str]] = {}
     ended = _date(errors, "ended_on", ended_on or clock.today(), "end date", person)
-    if involvement.ended_on is not None:
-        errors.setdefault("ended_on", []).append("This agency's involvement has already ended")
-    elif not errors and ended < involvement.started_on:
-        errors.setdefault("ended_on", []).append("The end date must be on or after the start date")
-    if errors:
-        raise ValidationError(errors)
-    involvement.ended_on = ended
-    involvement.save(update_fields=["ended_on"])
-    _audit(acting_user, "agency-involvement", involvement, person, Section.PLAN, {"ended_on": None}, {"ended_on": ended})
-    return involvement
+    reason = _text(errors, "reason", reason, "reason the involvement ends", limit=500)
+    with transaction.atomic():
+        current = AgencyInvolvement.objects.select_for_update().get(pk=involvement.pk)
+        if current.ended_on is not None:
+            errors.setdefault("ended_on", []).append("This agency's involvement has already ended")
+        elif "ended_on" not in errors and ended < current.started_on:
+            errors.setdefault("ended_on", []).append(f"The end date must be on or after the start date ({current.started_on:%d %B %Y})")
+        if errors:
+            raise ValidationError(errors)
+        _end(acting_user, current, person, ended, reason)
+    involvement.ended_on, involvement.end_reason = current.ended_on, current.end_reason
+    return current
+
+
+def _end(acting_user: User, involvement: AgencyInvolvement, person: Person, ended: datetime.date, reason: str) -> None:
+    involvement.ended_on = max(ended, involvement.started_on)
+    involvement.end_reason = reason[:500]
+    involvement.save(update_fields=["ended_on", "end_reason"])
+    _audit(
+        acting_user,
+        "agency-involvement",
+        involvement,
+        person,
+        Section.PLAN,
+        {"ended_on": None, "end_reason": ""},
+        {"organisation": involvement.organisation.name, "ended_on": involvement.ended_on, "end_reason": involvement.end_reason},
+    )
+
+
+def involvements_end_on_exit(
+    *, acting_user: User, person: Person, ended_on: datetime.date, reason: str, continuing: Sequence[int] = ()
+) -> list[AgencyInvolvement]:
+    """When a person leaves IOM (deregistration, a completed transfer out), every agency still
+    involved stops seeing them, except those the exit plan names to keep supporting them
+    (``continuing``: organisation ids; ADR 0005, 0012). Called inside the leaving service's
+    transaction, after it has authorised the chair or coordinator; each ending is audited."""
+    authorise(acting_user, person, section=Section.PLAN, manage=True)
+    ended = []
+    for involvement in (
+        AgencyInvolvement.objects.select_for_update()
+        .filter(person=person, ended_on__isnull=True)
+        .exclude(organisation_id__in=list(continuing))
+        .select_related("organisation")
+    ):
+        _end(acting_user, involvement, person, ended_on, reason)
+        ended.append(involvement)
+    return ended
 
 
 def agency_contact_add(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("plan/safeguarding/", views.safeguarding, name="safeguarding"),
     path("plan/agencies/new/", views.agency_new, name="agency-new"),
     path("plan/agencies/<int:involvement_id>/contacts/new/", views.contact_new, name="contact-new"),
+    path("plan/agencies/<int:involvement_id>/end/", views.agency_end, name="agency-end"),
     path("plan/actions/new/", views.action_new, name="action-new"),
     path("plan/actions/<int:action_id>/", views.action_update, name="action-update"),
     path("assessments/", views.assessments, name="assessments"),

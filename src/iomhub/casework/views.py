@@ -156,6 +156,22 @@ def contact_new(request: AuthedRequest, person_id: int, involvement_id: int) -> 
 
 @guarded(Action.PERSON_CHANGE, personal_data=True)
 @require_http_methods(["GET", "POST"])
+def agency_end(request: AuthedRequest, person_id: int, involvement_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id, Section.PLAN, manage=True)
+    involvement = selectors.involvement_for(person=person, involvement_id=involvement_id)
+    form = forms.AgencyEndForm(request.POST or None, initial={"ended_on": clock.today()})
+    if saved(
+        request,
+        form,
+        lambda data: services.agency_end(acting_user=request.user, involvement=involvement, **data),
+        f"{involvement.organisation}'s involvement ended: its partner workers no longer see this person",
+    ):
+        return redirect("people:casework:plan", person_id=person.pk)
+    return _form_page(request, person, form, f"End the involvement of {involvement.organisation}", "plan")
+
+
+@guarded(Action.PERSON_CHANGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
 def action_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.PLAN)
     form = forms.PlanActionForm(request.POST or None, person=person)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 
 from iomhub.access.models import Team
@@ -70,6 +73,20 @@ class DeregistrationForm(GovukForm):
         help_text="Name and agency, for example the responsible officer",
     )
     exceptional = forms.BooleanField(label="Removal before six months on the scheme for another reason (give it above)", required=False)
+    continuing = forms.TypedMultipleChoiceField(
+        label="Agencies that keep supporting the person under the exit plan",
+        help_text="Every other agency involved stops seeing the person on the date removal was approved",
+        coerce=int,
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, agencies: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["continuing"].choices = list(agencies)  # type: ignore[attr-defined]
+        if not agencies:
+            del self.fields["continuing"]
 
 
 class RemovalForm(GovukForm):

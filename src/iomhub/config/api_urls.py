@@ -5,6 +5,7 @@ from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from iomhub.access import agreement_api
 from iomhub.access import api as access_api
 from iomhub.access.routes import public
 from iomhub.casework import api as casework_api
@@ -36,6 +37,11 @@ urlpatterns = [
     path("people/<int:person_id>/case", casework_api.CaseView.as_view(), name="api-case"),
     path("people/<int:person_id>/case/people", casework_api.CasePeopleView.as_view(), name="api-case-people"),
     path("people/<int:person_id>/case/safeguarding", casework_api.SafeguardingView.as_view(), name="api-case-safeguarding"),
+    path(
+        "people/<int:person_id>/case/agencies/<int:involvement_id>/end",
+        casework_api.AgencyEndView.as_view(),
+        name="api-case-agency-end",
+    ),
     path("people/<int:person_id>/plan-actions", casework_api.PlanActionsView.as_view(), name="api-plan-actions"),
     path("people/<int:person_id>/plan-actions/<int:action_id>", casework_api.PlanActionView.as_view(), name="api-plan-action"),
     path("people/<int:person_id>/pathway-assessments", casework_api.AssessmentsView.as_view(), name="api-pathway-assessments"),
@@ -53,6 +59,11 @@ urlpatterns = [
     path("red-alerts", cohort_api.RedAlertsView.as_view(), name="api-red-alerts"),
     path("organisations", access_api.OrganisationsView.as_view(), name="api-organisations"),
     path("organisations/<int:organisation_id>", access_api.OrganisationView.as_view(), name="api-organisation"),
+    path(
+        "organisations/<int:organisation_id>/sharing-agreement",
+        agreement_api.AgreementView.as_view(),
+        name="api-sharing-agreement",
+    ),
     path("users", access_api.UsersView.as_view(), name="api-users"),
     path("users/me", access_api.MeView.as_view(), name="api-me"),
     path("users/<int:user_id>", access_api.UserView.as_view(), name="api-user"),

@@ -111,8 +111,12 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
 
     referrals = [r for r in referral_list(user=user, status=Referral.Status.SUBMITTED) if _of_team(r.person, meeting)]
     required = cohort.deregistrations_required(user=user, registrations=current, as_of=day) if current else []
-    reregistration = [(r, release) for r, release in cohort.reregistration_reminders(user=user, as_of=day) if _of_team(r.person, meeting)]
-    transfers_in = [t for t in cohort.transfer_list(user=user) if t.status == TransferStatus.PROPOSED and t.to_team_id == meeting.team_id]
+    reregistration = [
+        (r, release) for r, release in cohort.reregistration_reminders(user=user, as_of=day, listed=False) if _of_team(r.person, meeting)
+    ]
+    transfers_in = [
+        t for t in cohort.transfer_list(user=user, listed=False) if t.status == TransferStatus.PROPOSED and t.to_team_id == meeting.team_id
+    ]
     agenda = Agenda(
         meeting=meeting,
         referrals=referrals,
@@ -125,9 +129,10 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
         circulate_by=rules.circulate_plans_by(held_on=day),
         written_update_due=rules.written_update_due(held_on=day),
     )
-    audit.record(
+    audit.record_shown(
         actor=user,
         action=AuditAction.VIEW,
+        person_ids=sorted(agenda.people),
         object_type="meeting-agenda",
         object_id=meeting.pk,
         changes={"as_of": day, "people": sorted(agenda.people)},

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from iomhub.access.models import Role, Team, User
+from iomhub.access.policy import team_scope
 from iomhub.casework.forms import UserChoiceField
 from iomhub.meetings.models import MeetingKind
 from iomhub.web.forms import GovukDateField, GovukForm
@@ -19,8 +20,11 @@ class MeetingForm(GovukForm):
     location = forms.CharField(label="Where it is held", max_length=200, help_text="An approved and suitable location (002 §2)")
     chair = UserChoiceField(label="Chair (optional)", queryset=User.objects.none(), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        scope = team_scope(user) if user is not None else None
+        if scope is not None:  # a team's coordinator arranges its meetings only (ADR 0012)
+            self.fields["team"].queryset = Team.objects.filter(pk=scope)  # type: ignore[attr-defined]
         self.fields["chair"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(is_active=True, role_assignments__role=Role.CHAIR).distinct().select_related("organisation")
         )

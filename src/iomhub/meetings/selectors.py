@@ -1,5 +1,7 @@
 """Reads of meetings. A meeting names staff, not the people managed, so listing meetings is not a
-read of personal data; the agenda is (``meetings.agenda``)."""
+read of personal data; the agenda is (``meetings.agenda``). A coordinator or chair placed in a
+local team sees that team's meetings only (``policy.team_scope``; ADR 0012): another team's
+meeting answers 404 like a missing one."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 
 from iomhub.access.errors import deny
-from iomhub.access.policy import Action, decide
+from iomhub.access.policy import Action, decide, team_scope
 from iomhub.meetings.models import Meeting
 
 if TYPE_CHECKING:
@@ -23,13 +25,17 @@ def _may_see(user: User) -> None:
 
 def meeting_list(*, user: User) -> QuerySet[Meeting]:
     _may_see(user)
-    return Meeting.objects.select_related("team", "chair").annotate(attendee_count=Count("attendees"))
+    found = Meeting.objects.select_related("team", "chair").annotate(attendee_count=Count("attendees"))
+    scope = team_scope(user)
+    return found if scope is None else found.filter(team_id=scope)
 
 
 def meeting_get(*, user: User, meeting_id: int | str) -> Meeting:
     """One meeting; the same 404 for a missing one as for any other record."""
     _may_see(user)
     try:
-        return Meeting.objects.select_related("team", "chair").get(pk=int(meeting_id))
+        found = Meeting.objects.select_related("team", "chair")
+        scope = team_scope(user)
+        return (found if scope is None else found.filter(team_id=scope)).get(pk=int(meeting_id))
     except (Meeting.DoesNotExist, ValueError, TypeError, OverflowError):
         deny(user=user, action=Action.COHORT_MANAGE, reason="no such meeting", object_type="meeting", object_id=meeting_id, not_found=True)

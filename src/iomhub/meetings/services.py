@@ -14,7 +14,7 @@ from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Role, Team
-from iomhub.access.policy import Action, decide
+from iomhub.access.policy import Action, decide, in_team_scope
 from iomhub.meetings.models import Attendee, Meeting, MeetingKind
 from iomhub.rules.meetings import circulated_late
 from iomhub.validation import clean_text
@@ -25,10 +25,21 @@ if TYPE_CHECKING:
 HORIZON_DAYS = 366  # a meeting is arranged at most a year ahead, or recorded up to a year after
 
 
-def _may_manage(user: User, object_id: object = "") -> None:
+def _may_manage(user: User, object_id: object = "", *, team_id: int | None = None) -> None:
+    """The coordinator or chair, for a meeting of their own team (or any, partnership-wide; ADR 0012).
+    Another team's meeting is refused as not found, like the selector's 404."""
     decision = decide(user, Action.COHORT_MANAGE)
     if not decision:
         deny(user=user, action=Action.COHORT_MANAGE, reason=decision.reason, object_type="meeting", object_id=object_id)
+    if team_id is not None and not in_team_scope(user, team_id):
+        deny(
+            user=user,
+            action=Action.COHORT_MANAGE,
+            reason="another local team's meeting",
+            object_type="meeting",
+            object_id=object_id,
+            not_found=True,
+        )
 
 
 def meeting_arrange(
@@ -44,6 +55,8 @@ def meeting_arrange(
     Inspector, Senior Probation Officer or someone of equivalent authority)."""
     _may_manage(acting_user)
     errors: dict[str, list[str]] = {}
+    if not in_team_scope(acting_user, team.pk):
+        errors["team"] = [f"You arrange meetings of your own local team only ({acting_user.team}), not {team}"]
     location = clean_text(errors, "location", location, "where the meeting is held", required=True, limit=200)
     if kind not in MeetingKind.values:
         errors["kind"] = ["Select the kind of meeting"]
@@ -73,7 +86,7 @@ def meeting_arrange(
 def attendee_add(*, acting_user: User, meeting: Meeting, name: str, organisation: str, confidentiality_signed: bool) -> Attendee:
     """Record someone at the meeting. Every attendee signs the confidentiality statement at every
     meeting (002 §2 and §"Confidentiality"): nobody is recorded without it."""
-    _may_manage(acting_user, meeting.pk)
+    _may_manage(acting_user, meeting.pk, team_id=meeting.team_id)
     errors: dict[str, list[str]] = {}
     name = clean_text(errors, "name", name, "the attendee's name", required=True, limit=200)
     organisation = clean_text(errors, "organisation", organisation, "the attendee's organisation", required=True, limit=200)
@@ -101,7 +114,7 @@ def attendee_add(*, acting_user: User, meeting: Meeting, name: str, organisation
 def plans_circulated(*, acting_user: User, meeting: Meeting, circulated_on: datetime.date | None) -> Meeting:
     """Record the day the updated plans and actions went to the attendees (002 §2: within 2 working
     days). Not before the meeting, not in the future; a late circulation is kept and shown as late."""
-    _may_manage(acting_user, meeting.pk)
+    _may_manage(acting_user, meeting.pk, team_id=meeting.team_id)
     if circulated_on is None:
         raise ValidationError({"circulated_on": ["Enter the date the plans were circulated"]})
     if circulated_on > clock.today():

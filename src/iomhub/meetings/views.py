@@ -37,7 +37,7 @@ def meetings(request: AuthedRequest) -> HttpResponse:
 @guarded(Action.COHORT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: AuthedRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None, initial={"team": request.user.team_id, "kind": "referral-operational"})
+    form = MeetingForm(request.POST or None, user=request.user, initial={"team": request.user.team_id, "kind": "referral-operational"})
     made: list[Meeting] = []
     if saved(request, form, lambda data: made.append(services.meeting_arrange(acting_user=request.user, **data)), "Meeting arranged"):
         return redirect("meetings:agenda", meeting_id=made[0].pk)

@@ -185,10 +185,15 @@ class PersonView(APIView):
         nested = sorted(k for k in ("aliases", "addresses", "contact_numbers", "markers") if k in data)
         if nested:
             raise ValidationError({k: ["Cannot be changed with PATCH; use the page or a dedicated endpoint"] for k in nested})
+        if not data:  # an empty body is a client's mistake, not a read by another name (issue 9 finding 11)
+            raise ValidationError({"non_field_errors": ["Nothing to change: send at least one field to change"]})
+        read_version = person.version
         try:
             person = services.person_update(acting_user=request.user, person=person, changes=data, expected_version=version)  # type: ignore[arg-type]
         except services.StaleEdit as exc:
             return Response({"version": exc.messages}, status=status.HTTP_409_CONFLICT)
+        if person.version == read_version:  # nothing changed, so no change event: the record sent back is audited as a read
+            person = selectors.person_get_for(user=request.user, person_id=person.pk)  # type: ignore[arg-type]
         return Response(PersonDetailSerializer(person, context={"user": request.user}).data)
 
 

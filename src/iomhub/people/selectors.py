@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from iomhub.access import audit
 from iomhub.access.errors import deny
-from iomhub.access.models import AuditAction, Section
+from iomhub.access.models import Section
 from iomhub.access.policy import Action, decide, people_filter
 from iomhub.people.models import Alias, Person
 from iomhub.people.validators import IDENTIFIER_NORMALISERS
@@ -51,14 +51,7 @@ def person_get_for(*, user: User, person_id: int | str, section: str = Section.I
             user=user, action=Action.PERSON_VIEW, reason=decision.reason, object_type="person", object_id=pk, person_id=pk, not_found=hidden
         )
     if audit_read:
-        audit.record(
-            actor=user,
-            action=AuditAction.BREAK_GLASS if decision.break_glass else AuditAction.VIEW,
-            object_type="person",
-            object_id=pk,
-            person_id=pk,
-            changes={"section": section},
-        )
+        audit.record_read(actor=user, decision=decision, object_type="person", object_id=pk, person_id=pk, changes={"section": section})
     return person
 
 
@@ -130,9 +123,9 @@ def people_search(*, user: User, text: str, limit: int = SEARCH_LIMIT) -> list[P
     if q is None:
         return []
     results = list(people_visible_to(user).filter(q).order_by("last_name", "first_name", "id")[:limit])
-    audit.record(
+    audit.record_shown(
         actor=user,
-        action=AuditAction.SEARCH,
+        person_ids=[p.pk for p in results],
         object_type="person",
         changes={"query": text[:200], "results": [p.pk for p in results]},
     )
