@@ -121,6 +121,7 @@ class World:
     dates: dict[datetime.date, str] = field(default_factory=dict)  # unique date -> section
     used: set[datetime.date] = field(default_factory=set)
     used_day_month: set[tuple[int, int]] = field(default_factory=set)
+    avoid: set[datetime.date] = field(default_factory=set)  # dates the service may derive from others
     ids: dict[str, Any] = field(default_factory=dict)
     users: dict[str, Any] = field(default_factory=dict)  # reader key -> User
     person: Any = None
@@ -145,7 +146,14 @@ class World:
         registered as a marker of ``section`` unless None."""
         d = self.today + datetime.timedelta(days=offset)
         step = 1 if offset >= 0 else -1
-        while d.day < 10 or d.day > 28 or (d.month, d.day) in self.used_day_month or abs((d - self.today).days) < 3:
+        while (
+            d.day < 10
+            or d.day > 28
+            or (d.month, d.day) in self.used_day_month
+            or d in self.dates
+            or d in self.avoid
+            or abs((d - self.today).days) < 3
+        ):
             d += datetime.timedelta(days=step)
         self.used.add(d)
         self.used_day_month.add((d.month, d.day))
@@ -159,11 +167,28 @@ class World:
         from django.db import models
 
         for model in apps.get_models():
-            names = [f.name for f in model._meta.concrete_fields if type(f) is models.DateField]
+            names = [f.name for f in model._meta.concrete_fields if isinstance(f, models.DateField)]
             for name in names:
-                for d in model._default_manager.exclude(**{name: None}).values_list(name, flat=True).distinct():
+                for value in model._default_manager.exclude(**{name: None}).values_list(name, flat=True).distinct():
+                    d = timezone.localdate(value) if isinstance(value, datetime.datetime) else value
                     self.used.add(d)
                     self.used_day_month.add((d.month, d.day))
+
+    def avoid_derived(self, justice: list[datetime.date], cohort: list[datetime.date]) -> None:
+        """Keep out of later picks the dates the service computes from others (prompts 12 weeks, 3, 6
+        and 12 months before a release; a visit due a week on, reviews due 3 and 6 months on), so a
+        derived date never reads as another section's marker."""
+        for d in justice:
+            self.avoid.update({d - datetime.timedelta(weeks=12), *(_add_months(d, m) for m in (-12, -6, -3, 12))})
+        for d in cohort:
+            self.avoid.update({d + datetime.timedelta(days=7), d + datetime.timedelta(weeks=8), _add_months(d, 3), _add_months(d, 6)})
+
+    def snapshot(self) -> tuple[dict[str, str], dict[datetime.date, str], set[datetime.date], set[tuple[int, int]]]:
+        return dict(self.markers), dict(self.dates), set(self.used), set(self.used_day_month)
+
+    def restore(self, saved: tuple[dict[str, str], dict[datetime.date, str], set[datetime.date], set[tuple[int, int]]]) -> None:
+        """Forget what a test added (its database changes are rolled back too)."""
+        self.markers, self.dates, self.used, self.used_day_month = saved
 
     def forbidden_for(self, sections: frozenset[str]) -> dict[str, str]:
         """Every string (lower case) of a section outside ``sections``, with its section."""
@@ -173,6 +198,12 @@ class World:
                 for form in date_forms(d, short=s == "intelligence"):
                     found[form.lower()] = f"{s} (date {d.isoformat()})"
         return found
+
+
+def _add_months(d: datetime.date, months: int) -> datetime.date:
+    month = d.month - 1 + months
+    year, month = d.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(d.day, 28))
 
 
 def local_today() -> datetime.date:
@@ -374,6 +405,7 @@ def build(world: World) -> None:
         returned_to_custody_on=recall_on + datetime.timedelta(days=1),
     )
     w.dates.setdefault(recall_on, "justice")
+    w.reserve_recorded_dates()
     if sentence_a.effective("tused") is not None:
         justice.pss_breach_record(
             acting_user=probation, sentence=sentence_a, heard_on=release_a + datetime.timedelta(days=10), outcome="no-action"
@@ -557,6 +589,16 @@ def build(world: World) -> None:
         action_ids.append(action.pk)
     w.ids["action_id"] = action_ids[0]
 
+    w.reserve_recorded_dates()
+    w.avoid_derived(
+        justice=[d for d, section in w.dates.items() if section == "justice"],
+        cohort=[
+            registration.started_on,
+            *registration.rag_history.values_list("changed_on", flat=True),
+            *registration.reviews.values_list("reviewed_on", flat=True),
+        ],
+    )
+
     # ---- the timeline: every kind of entry, each on its own date with its own note
     def entry(kind: str, offset: int, outcome: str = "", section: str = "timeline", **extra: Any) -> Any:
         return casework.timeline_record(
@@ -590,6 +632,7 @@ def build(world: World) -> None:
     entry("drug-test", -33, substances_tested=["cocaine", "opiates"], drug_result="negative")
     intel = entry("intelligence", -35, section="intelligence")
     w.intelligence_day = intel.occurred_on
+    w.avoid_derived(justice=[], cohort=[d for d, section in w.dates.items() if section == "timeline"])
 
     # ---- a transfer out, under way (plan; its pack copies contact, justice and safeguarding)
     transfer = cohort.transfer_propose(
