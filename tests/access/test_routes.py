@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django.test import Client
 
 from iomhub.access.models import AuditEvent, Role
@@ -43,6 +44,8 @@ EXPECTED: dict[str, RouteRule] = {
     "audit/people/<int:person_id>/viewers.csv": page(Action.AUDIT_EXPORT, personal=True),
     "users/": page(Action.USER_VIEW),
     "organisations/": page(Action.ORGANISATION_VIEW),
+    "sharing-agreements/": page(Action.AGREEMENT_MANAGE),
+    "sharing-agreements/<int:organisation_id>/": page(Action.AGREEMENT_MANAGE),
     "account/api-tokens/": page(Action.TOKEN_MANAGE),
     "people/": page(Action.PERSON_SEARCH, personal=True),
     "people/new/": page(Action.PERSON_CREATE, personal=True),
@@ -65,6 +68,7 @@ EXPECTED: dict[str, RouteRule] = {
     "people/<int:person_id>/plan/safeguarding/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/plan/agencies/new/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/plan/agencies/<int:involvement_id>/contacts/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/plan/agencies/<int:involvement_id>/end/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/plan/actions/new/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/plan/actions/<int:action_id>/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/assessments/": page(Action.PERSON_VIEW, personal=True),
@@ -109,6 +113,7 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/people/<int:person_id>/export": api(Action.PERSON_EXPORT, personal=True),
     "api/v1/people/<int:person_id>/case": api(Action.PERSON_VIEW, personal=True),
     "api/v1/people/<int:person_id>/case/people": api(Action.PERSON_CHANGE, personal=True),
+    "api/v1/people/<int:person_id>/case/agencies/<int:involvement_id>/end": api(Action.PERSON_CHANGE, personal=True),
     "api/v1/people/<int:person_id>/case/safeguarding": api(Action.PERSON_CHANGE, personal=True),
     "api/v1/people/<int:person_id>/plan-actions": api(Action.PERSON_VIEW, personal=True),
     "api/v1/people/<int:person_id>/plan-actions/<int:action_id>": api(Action.PERSON_CHANGE, personal=True),
@@ -133,6 +138,7 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/red-alerts": api(Action.PERSON_SEARCH, personal=True),
     "api/v1/organisations": api(Action.ORGANISATION_VIEW),
     "api/v1/organisations/<int:organisation_id>": api(Action.ORGANISATION_VIEW),
+    "api/v1/organisations/<int:organisation_id>/sharing-agreement": api(Action.AGREEMENT_MANAGE),
     "api/v1/users": api(Action.USER_VIEW),
     "api/v1/users/me": api(Action.SERVICE_USE),
     "api/v1/users/<int:user_id>": api(Action.USER_VIEW),
@@ -307,6 +313,13 @@ ARREST_FORM = {
     "outcome": "charge",
     "offence_codes": "28E",
 }
+_TODAY = timezone.localdate()  # the involvement starts today (the model's default) and ends today
+END_INVOLVEMENT_FORM = {
+    "ended_on_day": str(_TODAY.day),
+    "ended_on_month": str(_TODAY.month),
+    "ended_on_year": str(_TODAY.year),
+    "reason": "The agency no longer works with them",
+}
 NEW_PERSON_JSON = {"first_name": "Morgan", "last_name": "Freshman", "date_of_birth": "1991-04-03", "sex": "female"}
 
 
@@ -364,6 +377,9 @@ EXERCISES: dict[str, Exercise] = {
     "people/<int:person_id>/plan/agencies/<int:involvement_id>/contacts/new/": Exercise(
         Role.COORDINATOR, "ordinary", (_get("view"), ("post", {"name": "Sam Lee", "phone": "01234 567890"}, "create"))
     ),
+    "people/<int:person_id>/plan/agencies/<int:involvement_id>/end/": Exercise(
+        Role.COORDINATOR, "ordinary", (_get("view"), ("post", END_INVOLVEMENT_FORM, "change"))
+    ),
     "people/<int:person_id>/plan/actions/new/": Exercise(Role.PROBATION_OFFICER, "ordinary", (_get("view"),)),
     "people/<int:person_id>/plan/actions/<int:action_id>/": Exercise(
         Role.PROBATION_OFFICER, "ordinary", (_get("view"), ("post", {"status": "done", "version": "1"}, "change"))
@@ -401,6 +417,9 @@ EXERCISES: dict[str, Exercise] = {
         Role.COORDINATOR,
         "ordinary",
         (("post_json", {"version": 1, "lead_worker": None, "coordinator": None, "reason": "Meeting"}, "view"),),
+    ),
+    "api/v1/people/<int:person_id>/case/agencies/<int:involvement_id>/end": Exercise(
+        Role.COORDINATOR, "ordinary", (_get("view"), ("post_json", {"reason": "The agency no longer works with them"}, "change"))
     ),
     "api/v1/people/<int:person_id>/case/safeguarding": Exercise(
         "housing-worker",
