@@ -698,6 +698,20 @@ def add_protected_intelligence(world: World) -> Any:
     )
 
 
+def add_protected_home_visit(world: World) -> Any:
+    """The latest home visit, attended (it moves the last home visit and the appointments kept)."""
+    from iomhub.casework import services as casework
+
+    return casework.timeline_record(
+        acting_user=world.users["police"],
+        person=world.person,
+        kind="home-visit",
+        occurred_on=world.day("timeline", -4),
+        outcome="attended",
+        summary=world.mark("timeline", "protectedvisit"),
+    )
+
+
 def add_protected_drug_test(world: World) -> Any:
     """A positive drug test (its date and note: timeline; its result: health)."""
     from iomhub.casework import services as casework

@@ -11,21 +11,38 @@ pages. Every answer's body is searched (case-insensitively) for the markers, and
 usual written forms, of every section the *sharing table* (``sharing_world.entitled``, written out
 from the agreement rules, not read from the application) does not give the reader.
 
-"Reads the same before and after a protected entry is added": after the first crawl, a protected
-entry is added and the reader crawls again:
+"Reads the same before and after a protected entry is added": after the first crawl, protected
+entries are added one at a time, each the latest of its kind on a date nothing else uses (so any
+"last ..." or "recent ..." fact derived from them moves), and the reader crawls again:
 
-- a new intelligence note (on yet another unique date): for a reader without intelligence, every
-  page and answer must read exactly as before;
-- a positive drug test: for a reader with neither health nor timeline, every page must read as
-  before; for a reader with timeline but not health, the test's existence may show (it is a
-  timeline entry) but no text added to any page may name a drug-test result or substance.
+- a new intelligence note: for a reader without intelligence, every page and answer must read
+  exactly as before (the deregistration evidence "Intelligence recorded on ..." must not move);
+- an attended home visit: for a reader without timeline, likewise (last home visit, next visit
+  due, appointments kept);
+- a positive drug test: for a reader with neither health nor timeline, likewise; for a reader with
+  timeline but not health, the test's existence may show (it is a timeline entry) but no text added
+  to any page may name a drug-test result or substance; a reader with health but not timeline is
+  held only to the marker search (the test's date and note are timeline).
+
+A reader who sees nothing of the person gets all three at once. Comparing whole pages is the
+honest measure: a page of a section the reader is entitled to may change only where entitled data
+changed, and none of these entries is entitled data for these readers.
 
 What legitimately changes between two crawls is normalised away before comparing: CSRF tokens and
 CSP nonces, request ids, and times of day. The audit viewer (``/audit/``) is left out of the
 comparison (the crawl itself is audited, so it always changes), but not out of the marker search.
 
 Every leak found is listed (reader, URL, section, marker) before one assertion fails, so a single
-run lists them all; they are also written to ``/tmp/crawl_leaks.txt``.
+run lists them all; they are also written to ``/tmp/crawl_leaks.txt`` (``CRAWL_LEAKS_FILE``).
+Two checks keep the crawl honest: the police IOM officer (entitled to everything) must find the
+markers (so a marker missing elsewhere is withheld, not unreachable), and every reader entitled
+to identity must reach the person's record (so a reader who was never signed in cannot pass).
+
+Not covered: values that are choices rather than text (ethnicity, disability, RAG and MAPPA
+levels, safeguarding and parental status, marker kinds, drug-test substances outside the diff
+above), since forms list every choice to anyone who may edit; documents (the service has none
+yet); the names of users and organisations (lead worker, involved agencies), which other pages
+list legitimately; break-glass reading; requests other than GET.
 """
 
 from __future__ import annotations
@@ -304,6 +321,12 @@ def _fresh_leak_file() -> None:
     LEAK_FILE.write_text("")
 
 
+def _add_all(world: sw.World) -> None:
+    sw.add_protected_intelligence(world)
+    sw.add_protected_home_visit(world)
+    sw.add_protected_drug_test(world)
+
+
 # ---------------------------------------------------------------- the tests
 
 
@@ -367,26 +390,35 @@ def _check_reader(world: sw.World, key: str) -> None:
     sections = sw.entitled(reader)
     before = crawl_as(world, key)
     problems = grouped(leaks(world, before))
+    if "identity" in sections:  # the crawl is not vacuous: signed in, it reached the person
+        surname = world.ids["surname"].lower()
+        if not any(surname in p.body.lower() for u, p in before.pages.items() if "q=" not in u):
+            problems.append(f"{key}: the crawl never reached the person's record (is the reader signed in?)")
 
-    if "intelligence" not in sections:
-        sw.add_protected_intelligence(world)
+    # The protected entries this reader must not be able to notice, one at a time.
+    steps: list[tuple[str, Any]] = []
+    if not sections:  # sees nothing of the person: all at once, nothing may change
+        steps.append(("an intelligence note, a home visit and a drug test were", _add_all))
+    else:
+        if "intelligence" not in sections:
+            steps.append(("an intelligence note was", sw.add_protected_intelligence))
+        if "timeline" not in sections:
+            steps.append(("a home visit was", sw.add_protected_home_visit))
+        if "health" not in sections:
+            steps.append(("a positive drug test was", sw.add_protected_drug_test))
+    for what, add in steps:
+        add(world)
         after = crawl_as(world, key)
         problems += grouped(leaks(world, after))
         for url, diff in changes(before, after):
-            problems.append(f"{key}: {url} reads differently after an intelligence note was added: {diff[:6]}")
-        before = after
-
-    if "health" not in sections:
-        sw.add_protected_drug_test(world)
-        after = crawl_as(world, key)
-        problems += grouped(leaks(world, after))
-        for url, diff in changes(before, after):
-            if "timeline" not in sections:
-                problems.append(f"{key}: {url} reads differently after a drug test was added: {diff[:6]}")
-            else:
+            if add is sw.add_protected_drug_test and "timeline" in sections:
+                # The test itself is a timeline entry the reader sees; its result is health.
                 added = [line for line in diff if line.startswith("+") and HEALTH_WORDS.search(line)]
                 if added:
                     problems.append(f"{key}: {url} shows a drug test's result: {added[:6]}")
+            else:
+                problems.append(f"{key}: {url} reads differently after {what} added: {diff[:6]}")
+        before = after
 
     problems = list(dict.fromkeys(problems))
     if problems:
