@@ -30,7 +30,9 @@ from iomhub.rules.sentence import (
 D = dt.date
 NOT_COMPARED = "not compared"
 
-# Sentences imposed on or after 1 October 2026 (22 cases; a refused one is in test_refusals below).
+# Sentences imposed on or after 1 October 2026: 18 here, two more whose booking's other sentence sets the
+# expiry (test_the_release_date_of_a_sentence_of_2026_or_2027_in_a_booking), and crs-2817-ac5-1 refused
+# (test_refusals_say_why).
 NEW_SENTENCES = [
     (
         "progression-model/crs-2504-ac1-8a",
@@ -235,22 +237,6 @@ NEW_SENTENCES = [
         "CRD",
         D(2028, 2, 1),
         D(2029, 11, 19),
-        None,
-    ),
-    # SDS+ sentenced before commencement at two thirds (the progression model for SDS+ is not earlier).
-    (
-        "progression-model/sds-plus-sentenced-after-commencement",
-        dict(
-            sentenced_on=D(2026, 9, 2),
-            offence_committed_on=D(2019, 12, 7),
-            date_of_birth=D(1990, 1, 1),
-            years=12,
-            sentence_type="SDS+",
-            sds40_excluded=True,
-        ),
-        "CRD",
-        D(2032, 9, 1),
-        D(2038, 9, 1),
         None,
     ),
 ]
@@ -1209,11 +1195,18 @@ def test_sentences_from_1_october_2026_match_the_fixture(fixture, inputs, rtype,
         assert any("Sentencing Act 2026 s.23" in line for line in result.breakdown)
 
 
-def test_crs_2686_ac1_3_the_40_month_sentence_of_2027_gives_the_release_date():
-    # progression-model/crs-2686-ac1-3: a 40-month SDS of 5 March 2027 concurrent with a 6-year one of
-    # 2024 (whose expiry, 21 July 2030, is the booking's); the release date 13 April 2028 is the new one's.
-    result = sentence_dates(sentenced_on=D(2027, 3, 5), offence_committed_on=D(2027, 3, 5), date_of_birth=D(2000, 1, 1), months=40)
-    assert result.release_date == D(2028, 4, 13)
+@pytest.mark.parametrize(
+    "fixture, inputs, release",
+    [
+        # A 40-month SDS of 5 March 2027 concurrent with a 6-year one of 2024, whose expiry (21 July 2030) is the booking's.
+        ("progression-model/crs-2686-ac1-3", dict(sentenced_on=D(2027, 3, 5), months=40), D(2028, 4, 13)),
+        # An S250+ of 7 years (two thirds) concurrent with an SDS+ of 8 years of 2 January 2027, whose expiry is the booking's.
+        ("progression-model/crs-2506-ac2-4", dict(sentenced_on=D(2026, 12, 5), years=7, sentence_type="S250+"), D(2031, 8, 5)),
+    ],
+)
+def test_the_release_date_of_a_sentence_of_2026_or_2027_in_a_booking(fixture, inputs, release):
+    result = sentence_dates(offence_committed_on=inputs["sentenced_on"], date_of_birth=D(2000, 1, 1), **inputs)
+    assert result.release_date == release
 
 
 @pytest.mark.parametrize("fixture, inputs, rtype, release, expiry, hdced", SERVING_SENTENCES, ids=[c[0] for c in SERVING_SENTENCES])
