@@ -30,6 +30,9 @@ if "DATABASE_URL" not in os.environ:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iomhub.config.settings")
+# A development database of synthetic people: say so (unset, the settings mean production).
+os.environ.setdefault("IOMHUB_ENV", "dev")
+os.environ.setdefault("IOMHUB_DEMO", "1")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
 
 import django  # noqa: E402

@@ -49,6 +49,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"User{n}")
     organisation = factory.SubFactory(OrganisationFactory)
+    # The test settings run in demo mode with synthetic users, like `make run`: they may skip the
+    # second factor. Tests of the second factor make accounts with demo_account=False.
+    demo_account = True
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

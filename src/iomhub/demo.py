@@ -131,11 +131,15 @@ def build_partnership() -> tuple[list[Team], dict[str, Organisation], list[User]
                 "email": f"{demo.username}@example.org",
                 "organisation": orgs[demo.organisation],
                 "team": teams[demo.team] if demo.team is not None else None,
+                "demo_account": True,
             },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        elif not user.demo_account:
+            user.demo_account = True  # made before the flag existed
+            user.save(update_fields=["demo_account"])
         RoleAssignment.objects.get_or_create(user=user, role=demo.role)
         users.append(user)
     return teams, orgs, users

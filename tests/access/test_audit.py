@@ -159,11 +159,12 @@ def test_signing_in_failing_to_and_signing_out_are_recorded(client, partnership)
     events = events_since(since)
     assert [(e.action, e.actor_username, e.outcome) for e in events] == [
         ("sign-in-failed", "chair", "failed"),
+        ("password-ok", "chair", "ok"),
         ("sign-in", "chair", "ok"),
         ("sign-out", "chair", "ok"),
     ]
     assert events[0].actor is None
-    assert events[1].actor == events[2].actor == user
+    assert events[1].actor == events[2].actor == events[3].actor == user
     assert {e.ip_address for e in events} == {"198.51.100.7"}
 
 
@@ -267,6 +268,8 @@ def test_no_route_edits_or_deletes_the_audit_log(client, partnership):
         "transfer_step": "spoc",
         "team_id": 1,  # the area's team pages
         "meeting_id": 1,  # the meeting pages
+        "token_id": 1,  # API tokens and set-up links (ADR 0012)
+        "secret": "no-such-link",
     }
     event_id = max(before)
     for route in all_routes():

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 from iomhub.access.models import AuditEvent, Role
 from iomhub.access.policy import Action
@@ -39,14 +39,17 @@ EXPECTED: dict[str, RouteRule] = {
     "sign-in/": PUBLIC,
     "sign-in/two-factor/": PUBLIC,
     "sign-in/two-factor/set-up/": PUBLIC,
+    "sign-in/set-up-link/<str:secret>/": PUBLIC,
     "sign-out/": PUBLIC,
     "audit/": page(Action.AUDIT_VIEW, personal=True),
     "audit/people/<int:person_id>/viewers.csv": page(Action.AUDIT_EXPORT, personal=True),
     "users/": page(Action.USER_VIEW),
+    "users/<int:user_id>/set-up-link/": page(Action.USER_ENROL),
     "organisations/": page(Action.ORGANISATION_VIEW),
     "sharing-agreements/": page(Action.AGREEMENT_MANAGE),
     "sharing-agreements/<int:organisation_id>/": page(Action.AGREEMENT_MANAGE),
     "account/api-tokens/": page(Action.TOKEN_MANAGE),
+    "account/api-tokens/<int:token_id>/revoke/": page(Action.TOKEN_MANAGE),
     "people/": page(Action.PERSON_SEARCH, personal=True),
     "people/new/": page(Action.PERSON_CREATE, personal=True),
     "people/<int:person_id>/": page(Action.PERSON_VIEW, personal=True),
@@ -142,6 +145,8 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/users": api(Action.USER_VIEW),
     "api/v1/users/me": api(Action.SERVICE_USE),
     "api/v1/users/<int:user_id>": api(Action.USER_VIEW),
+    "api/v1/tokens": api(Action.TOKEN_MANAGE),
+    "api/v1/tokens/<int:token_id>": api(Action.TOKEN_MANAGE),
 }
 
 ROUTES = list(all_routes())
@@ -202,6 +207,8 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         "step": "referrer",
         "team_id": partnership.team.pk,
         "meeting_id": meeting_values(partnership),
+        "token_id": 1,  # API tokens (ADR 0012): nothing need exist
+        "secret": "no-such-link",
         **justice_values(person),
         **cohort_values(partnership, person, registration),
         **casework_values(partnership, person),
@@ -699,7 +706,7 @@ def test_an_api_route_accepts_a_token_and_audits_its_owner(client, partnership, 
     from iomhub.access.services import api_token_issue
 
     user = partnership.users[Role.PROBATION_OFFICER]
-    _, secret = api_token_issue(acting_user=user, name="test feed")
+    _, secret = api_token_issue(acting_user=user, name="test feed", scope="read-write", second_factor_at=timezone.now())
     url = concrete(route, **person_values(partnership, partnership.restricted))
     since = last_event_id()
     response = client.get(url, {"q": "Robin"}, headers={"Authorization": f"Bearer {secret}"})

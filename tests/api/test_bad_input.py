@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import timezone
 
 from iomhub.access.models import AuditEvent
 from iomhub.access.services import api_token_issue
@@ -15,7 +16,9 @@ GOOD = {"first_name": "Riley", "last_name": "Synthetic", "date_of_birth": "1991-
 
 @pytest.fixture
 def api(client, partnership):
-    _, secret = api_token_issue(acting_user=partnership.users["police-iom-officer"], name="tests")
+    _, secret = api_token_issue(
+        acting_user=partnership.users["police-iom-officer"], name="tests", scope="read-write", second_factor_at=timezone.now()
+    )
 
     def post(body, raw=None):
         data = raw if raw is not None else json.dumps(body)

@@ -7,6 +7,7 @@ import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
 from iomhub import clock
 from iomhub.access.models import Role
@@ -41,7 +42,7 @@ def registration(partnership):
 @pytest.fixture
 def api(client, partnership):
     def _as(role):
-        _, secret = api_token_issue(acting_user=partnership.users[role], name="tests")
+        _, secret = api_token_issue(acting_user=partnership.users[role], name="tests", scope="read-write", second_factor_at=timezone.now())
         auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
         class Api:

@@ -38,7 +38,9 @@ class Api:
 @pytest.fixture
 def api_as(client, partnership):
     def _as(username: str) -> Api:
-        _, secret = api_token_issue(acting_user=partnership.users[username], name="tests")
+        _, secret = api_token_issue(
+            acting_user=partnership.users[username], name="tests", scope="read-write", second_factor_at=timezone.now()
+        )
         return Api(client, secret)
 
     return _as
@@ -350,7 +352,9 @@ def test_me_answers_for_anyone_with_a_role(api_as, partnership):
 
 
 def test_a_valid_token_authenticates_and_records_its_use(client, partnership):
-    token, secret = api_token_issue(acting_user=partnership.users["police-iom-officer"], name="cli")
+    token, secret = api_token_issue(
+        acting_user=partnership.users["police-iom-officer"], name="cli", scope="read-write", second_factor_at=timezone.now()
+    )
     assert token.last_used_at is None
     response = client.get("/api/v1/users/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.json()["username"] == "police-iom-officer"
@@ -360,7 +364,9 @@ def test_a_valid_token_authenticates_and_records_its_use(client, partnership):
 
 
 def test_a_revoked_token_is_refused(client, partnership):
-    token, secret = api_token_issue(acting_user=partnership.users["police-iom-officer"], name="cli")
+    token, secret = api_token_issue(
+        acting_user=partnership.users["police-iom-officer"], name="cli", scope="read-write", second_factor_at=timezone.now()
+    )
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     response = client.get("/api/v1/users/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 401
@@ -369,7 +375,7 @@ def test_a_revoked_token_is_refused(client, partnership):
 
 def test_a_token_of_a_deactivated_user_is_refused(client, partnership):
     user = partnership.users["police-iom-officer"]
-    _, secret = api_token_issue(acting_user=user, name="cli")
+    _, secret = api_token_issue(acting_user=user, name="cli", scope="read-write", second_factor_at=timezone.now())
     type(user).objects.filter(pk=user.pk).update(is_active=False)
     assert client.get("/api/v1/users/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
 
@@ -440,7 +446,7 @@ def test_every_operation_answers_a_less_privileged_user_with_a_documented_status
     """Schemathesis exercises the API as a police officer; here every documented operation is called
     as each of the roles that see less, and whatever it answers must be one of its documented codes."""
     document = client.get("/api/v1/schema?format=json").json()
-    _, secret = api_token_issue(acting_user=partnership.users[username], name="tests")
+    _, secret = api_token_issue(acting_user=partnership.users[username], name="tests", scope="read-write", second_factor_at=timezone.now())
     ids = {"person_id": partnership.ordinary.pk, "organisation_id": partnership.police.pk, "user_id": partnership.users["chair"].pk}
     ids = collections.defaultdict(lambda: 1, ids)  # any other record id: the first one, whoever may see it
     seen = set()

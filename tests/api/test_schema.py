@@ -9,6 +9,7 @@ import json
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 
@@ -30,7 +31,9 @@ def test_the_schema_is_valid_openapi_3(client, db):
 
 @pytest.fixture
 def officer_token(partnership):
-    _, secret = api_token_issue(acting_user=partnership.users["police-iom-officer"], name="schemathesis")
+    _, secret = api_token_issue(
+        acting_user=partnership.users["police-iom-officer"], name="schemathesis", scope="read-write", second_factor_at=timezone.now()
+    )
     return secret
 
 

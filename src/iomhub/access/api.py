@@ -1,18 +1,20 @@
-"""Organisations and users over the JSON API (read only)."""
+"""Organisations and users over the JSON API (read only), and the user's own API tokens."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from iomhub.access import selectors
-from iomhub.access.models import Organisation, User
+from iomhub.access import selectors, services
+from iomhub.access.middleware import second_factor_at
+from iomhub.access.models import ApiToken, Organisation, TokenScope, User
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 
@@ -92,3 +94,83 @@ class MeView(APIView):
     @extend_schema(operation_id="users_me", responses={200: UserSerializer})
     def get(self, request: Request) -> Response:
         return Response(UserSerializer(request.user).data)  # type: ignore[arg-type]
+
+
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+
+class ApiTokenCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+    scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ)
+
+
+class ApiTokenIssuedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="The secret: shown this once, never again")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+
+def _me(request: Request) -> User:
+    return cast(User, request.user)  # PolicyGate lets only signed-in users this far
+
+
+def _second_factor_at(request: Request) -> Any:
+    """A request made with a bearer token never counts as a recent second factor."""
+    return second_factor_at(request._request, bearer=isinstance(request.auth, ApiToken))
+
+
+@guarded(Action.TOKEN_MANAGE, api=True)
+class ApiTokensView(APIView):
+    """The signed-in user's own API tokens (ADR 0012)."""
+
+    @extend_schema(operation_id="tokens_list", responses={200: ApiTokenSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        tokens = ApiToken.objects.filter(user=_me(request)).order_by("-created_at")
+        return Response(ApiTokenSerializer(tokens, many=True).data)
+
+    @extend_schema(
+        operation_id="tokens_create",
+        request=ApiTokenCreateSerializer,
+        responses={
+            201: ApiTokenIssuedSerializer,
+            400: OpenApiResponse(description="Invalid name or scope"),
+            403: OpenApiResponse(description="No second factor in the last 15 minutes (a bearer token never counts as one)"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        incoming = ApiTokenCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        token, secret = services.api_token_issue(
+            acting_user=_me(request),
+            name=incoming.validated_data["name"],
+            scope=incoming.validated_data["scope"],
+            second_factor_at=_second_factor_at(request),
+        )
+        data = dict(ApiTokenSerializer(token).data)
+        data["token"] = secret
+        return Response(data, status=201)
+
+
+@guarded(Action.TOKEN_MANAGE, api=True)
+class ApiTokenView(APIView):
+    @extend_schema(operation_id="tokens_read", responses={200: ApiTokenSerializer, 404: OpenApiResponse(description="Not found")})
+    def get(self, request: Request, token_id: int) -> Response:
+        token = ApiToken.objects.filter(user=_me(request), pk=token_id).first()
+        if token is None:
+            raise NotFound("Not found")
+        return Response(ApiTokenSerializer(token).data)
+
+    @extend_schema(
+        operation_id="tokens_revoke",
+        responses={200: ApiTokenSerializer, 404: OpenApiResponse(description="Not found")},
+        description="Revoke one of your tokens at once (the token itself may revoke itself unless it is read-only).",
+    )
+    def delete(self, request: Request, token_id: int) -> Response:
+        token = services.api_token_revoke(acting_user=_me(request), token_id=token_id)
+        return Response(ApiTokenSerializer(token).data)

@@ -1,4 +1,5 @@
-"""API authentication by per-user bearer token."""
+"""API authentication by per-user bearer token: refused once expired or revoked (401), its use
+recorded (ADR 0012). A read-only token's limits are applied by ``PolicyGate``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from iomhub.access.models import ApiToken
+from iomhub.access.services import api_token_used
 
 
 class ApiTokenAuthentication(BaseAuthentication):
@@ -26,10 +28,14 @@ class ApiTokenAuthentication(BaseAuthentication):
             secret = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token") from None
-        token = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True).first()
+        token = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(secret)).first()
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token")
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+            raise exceptions.AuthenticationFailed("Invalid token")
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed("This token has been revoked")
+        if token.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed("This token has expired: create a new one on your account page")
+        api_token_used(token=token)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from iomhub.access.models import AuditAction
+from iomhub.access.models import AuditAction, TokenScope
 from iomhub.web.forms import GovukDateField, GovukForm
 
 
@@ -32,7 +34,7 @@ class OtpForm(GovukForm):
 
 
 class AuditSearchForm(GovukForm):
-    person = forms.IntegerField(label="Person reference (optional)", required=False, min_value=1)
+    person = forms.IntegerField(label="Person reference (optional)", required=False, min_value=1, max_value=2**63 - 1)
     username = forms.CharField(label="Username (optional)", max_length=150, required=False)
     action = forms.ChoiceField(label="Action (optional)", choices=[("", "Any"), *AuditAction.choices], required=False)
     date_from = GovukDateField(label="From date", required=False)
@@ -48,3 +50,28 @@ class AuditSearchForm(GovukForm):
 
 class ApiTokenForm(GovukForm):
     name = forms.CharField(label="Name of the token", help_text="What will use it, for example 'custody feed'", max_length=100)
+    scope = forms.ChoiceField(
+        label="What it may do",
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text="A read-only token is refused on every request that would change something",
+    )
+    code = forms.CharField(
+        label="Security code",
+        help_text="Creating a token needs a code from your authenticator app: enter the 6-digit code it shows now",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
+    )
+
+    def __init__(self, *args: Any, ask_code: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_code:
+            del self.fields["code"]
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise forms.ValidationError("Security code must be 6 digits")
+        return code

@@ -6,6 +6,7 @@ information exchange"; the brief's table names the roles.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from typing import Any
@@ -91,6 +92,9 @@ class Team(models.Model):
 class User(AbstractUser):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    # A synthetic account made by the demo loader: in demo mode (never production) it alone may
+    # sign in without a second factor (ADR 0012).
+    demo_account = models.BooleanField(default=False)
 
     @property
     def role_codes(self) -> frozenset[str]:
@@ -134,19 +138,42 @@ class SharingAgreement(models.Model):
         return f"Sharing agreement: {self.organisation}"
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    READ_WRITE = "read-write", "Read and write"
+
+
+def _token_expiry() -> datetime.datetime:
+    from django.conf import settings
+
+    return timezone.now() + datetime.timedelta(days=settings.IOMHUB_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A per-user API token. Only a SHA-256 digest is kept; the token is shown once when issued."""
+    """A per-user API token. Only a SHA-256 digest is kept; the token is shown once when issued.
+
+    It expires (``IOMHUB_TOKEN_DAYS``, 90 by default), can be revoked, and a read-only token is
+    refused on every method that changes anything (ADR 0012)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    scope = models.CharField(max_length=12, choices=TokenScope.choices, default=TokenScope.READ)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} (iom_{self.prefix}…)"
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope != TokenScope.READ_WRITE
+
+    def usable(self, now: datetime.datetime | None = None) -> bool:
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at
 
     @staticmethod
     def digest_of(token: str) -> str:
@@ -178,6 +205,12 @@ class AuditAction(models.TextChoices):
     SIGN_OUT = "sign-out", "Signed out"
     LOCKED_OUT = "locked-out", "Locked out"
     TOKEN_ISSUED = "token-issued", "API token issued"
+    TOKEN_USED = "token-used", "API token used"
+    TOKEN_REVOKED = "token-revoked", "API token revoked"
+    PASSWORD_OK = "password-ok", "Password accepted"
+    SECOND_FACTOR_OK = "second-factor-ok", "Second factor accepted"
+    SECOND_FACTOR_SET_UP = "second-factor-set-up", "Authenticator app set up"
+    ENROLMENT_LINK = "enrolment-link", "Set-up link issued"
     LISTED = "listed", "Shown in a list"
 
 
@@ -248,3 +281,40 @@ class PersonAccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"User {self.user_id} may see restricted person {self.person_id}"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link an administrator issues so a user can set up their first authenticator app.
+
+    Without one, a password alone never enrols a device (issue 9 §7, ADR 0012). Only a digest is
+    kept; the link is shown once, expires, and is used at most once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Set-up link for user {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class SignInFailure(models.Model):
+    """A failed password, by username and address: what the sign-in limits count (ADR 0012)."""
+
+    username = models.CharField(max_length=150)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    # A good sign-in of the same username from the same address clears the pair's count only; the
+    # username's and the address's counts keep every failure.
+    cleared = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "occurred_at"]),
+            models.Index(fields=["ip_address", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.username} from {self.ip_address}"

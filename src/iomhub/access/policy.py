@@ -63,6 +63,7 @@ class Action(StrEnum):
     AUDIT_EXPORT = "audit.export"
     ORGANISATION_VIEW = "organisation.view"
     USER_VIEW = "user.view"
+    USER_ENROL = "user.enrol"  # issue a one-time link to set up a first authenticator app (ADR 0012)
     TOKEN_MANAGE = "token.manage"  # noqa: S105 - an action name, not a secret
     SERVICE_USE = "service.use"
     REFERRAL_CREATE = "referral.create"
@@ -81,6 +82,7 @@ CORE_SECTIONS = ALL_SECTIONS - {Section.INTELLIGENCE}
 PARTNER_CHANGEABLE = frozenset({Section.CONTACT, Section.PLAN, Section.HEALTH, Section.SAFEGUARDING, Section.ASSESSMENTS, Section.TIMELINE})
 EXPORT_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.COORDINATOR, Role.CHAIR, Role.IG_LEAD})
 USER_VIEW_ROLES = frozenset({Role.IG_LEAD, Role.SYSTEM_ADMIN, Role.COORDINATOR})
+ENROL_ROLES = frozenset({Role.IG_LEAD, Role.SYSTEM_ADMIN})
 REFERRER_ROLES = CORE_ROLES | {Role.PARTNER_WORKER}
 REFERRAL_OVERSIGHT_ROLES = frozenset({Role.COORDINATOR, Role.CHAIR})
 RAG_ROLES = REFERRAL_OVERSIGHT_ROLES | {Role.POLICE_IOM_OFFICER}
@@ -187,6 +189,8 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
         return Decision(bool(roles), "any role" if roles else "no role")
     if action is Action.USER_VIEW:
         return Decision(bool(roles & USER_VIEW_ROLES), "role may list users")
+    if action is Action.USER_ENROL:
+        return Decision(bool(roles & ENROL_ROLES), "system administrator or information governance lead")
     if action in (Action.AUDIT_VIEW, Action.AUDIT_EXPORT):
         return Decision(user.has_role(Role.IG_LEAD), "information governance only")
     if action is Action.AGREEMENT_MANAGE:  # sharing agreements are the IG lead's (issue 9 §2)

@@ -67,4 +67,6 @@ urlpatterns = [
     path("users", access_api.UsersView.as_view(), name="api-users"),
     path("users/me", access_api.MeView.as_view(), name="api-me"),
     path("users/<int:user_id>", access_api.UserView.as_view(), name="api-user"),
+    path("tokens", access_api.ApiTokensView.as_view(), name="api-tokens"),
+    path("tokens/<int:token_id>", access_api.ApiTokenView.as_view(), name="api-token"),
 ]

@@ -1,9 +1,11 @@
 """Settings for IOM Hub, all from the environment.
 
 IOMHUB_ENV chooses the posture:
-- ``dev`` (default): embedded SQLite under var/, demo sign-in without a second factor.
+- ``production`` (the default, when IOMHUB_ENV is unset): fails fast when a secret is missing or
+  DEBUG is on; secure cookies, HSTS, TOTP required for everyone. Safe by default (ADR 0012).
+- ``dev``: embedded SQLite under var/; ``make run`` sets it with IOMHUB_DEMO=1, which lets the
+  synthetic demo users (and only them) sign in without a second factor.
 - ``test``: as dev, but fast password hashing and every outside integration inert.
-- ``production``: fails fast when a secret is missing; secure cookies, HSTS, TOTP required.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent  # src/iomhub
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("IOMHUB_VAR_DIR", PROJECT_DIR / "var"))
 
-ENV = os.environ.get("IOMHUB_ENV", "dev")
+ENV = os.environ.get("IOMHUB_ENV", "production")
 if ENV not in {"dev", "test", "production"}:
     raise ImproperlyConfigured(f"IOMHUB_ENV must be dev, test or production, not {ENV!r}")
 PRODUCTION = ENV == "production"
@@ -35,7 +37,9 @@ def _env_bool(name: str, default: bool) -> bool:
 def _required(name: str) -> str:
     value = os.environ.get(name, "")
     if not value:
-        raise ImproperlyConfigured(f"{name} must be set when IOMHUB_ENV=production")
+        raise ImproperlyConfigured(
+            f"{name} must be set when IOMHUB_ENV=production (the default when IOMHUB_ENV is unset; a development machine sets IOMHUB_ENV=dev)"
+        )
     return value
 
 
@@ -47,8 +51,23 @@ else:
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'iomhub.sqlite3'}")
 
 DEBUG = _env_bool("DEBUG", False)
-# Demo mode lets the synthetic demo users sign in without a second factor. Never in production.
-DEMO_MODE = False if PRODUCTION else _env_bool("IOMHUB_DEMO", True)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must not be on when IOMHUB_ENV=production: it shows settings and personal data in error pages")
+# Demo mode lets the synthetic demo users (``User.demo_account``, set by the demo loader) sign in
+# without a second factor; every other account still needs one. Never in production; off unless
+# asked for (``make run`` asks).
+if PRODUCTION and _env_bool("IOMHUB_DEMO", False):
+    raise ImproperlyConfigured("IOMHUB_DEMO must not be on when IOMHUB_ENV=production")
+DEMO_MODE = False if PRODUCTION else _env_bool("IOMHUB_DEMO", False)
+
+# Forwarded headers (X-Forwarded-For) are believed only from these proxies (addresses or networks,
+# comma-separated); the client is the right-most hop that is not one of them (ADR 0012).
+IOMHUB_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("IOMHUB_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# API tokens: how long a new token lasts, and how recent the second factor must be to create one.
+IOMHUB_TOKEN_DAYS = int(os.environ.get("IOMHUB_TOKEN_DAYS", "90"))
+IOMHUB_STEP_UP_SECONDS = int(os.environ.get("IOMHUB_STEP_UP_SECONDS", str(15 * 60)))
+# One-time links an administrator issues for a user's first authenticator app.
+IOMHUB_ENROLMENT_LINK_HOURS = int(os.environ.get("IOMHUB_ENROLMENT_LINK_HOURS", "72"))
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -65,7 +84,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
     "csp",
     "iomhub.access",
     "iomhub.people",
@@ -90,7 +108,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "iomhub.access.middleware.RequestContextMiddleware",
     "iomhub.access.middleware.SignInRequiredMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "iomhub.access.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "iomhub.config.urls"
@@ -126,10 +144,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -141,14 +156,15 @@ if ENV == "test":
 LOGIN_URL = "access:sign-in"
 LOGIN_REDIRECT_URL = "home"
 
-# Sign-in hardening (issue 2 §7): lockout after repeated failures, idle timeout.
-AXES_FAILURE_LIMIT = int(os.environ.get("IOMHUB_LOCKOUT_FAILURES", "5"))
-AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "iomhub.access.views.locked_out"
-AXES_VERBOSE = False
-AXES_ENABLED = _env_bool("IOMHUB_LOCKOUT", True)
+# Sign-in hardening (issue 2 §7, issue 9 §7; ADR 0012): three limits on failed sign-ins, and an
+# idle timeout. A username from one address is locked after IOMHUB_LOCKOUT_FAILURES failures in
+# 30 minutes (a good sign-in of that pair starts it again); a username from anywhere after
+# IOMHUB_LOCKOUT_USER_FAILURES in 24 hours; an address for every username after
+# IOMHUB_LOCKOUT_ADDRESS_FAILURES in an hour. Good sign-ins never reset the last two.
+IOMHUB_LOCKOUT = _env_bool("IOMHUB_LOCKOUT", True)
+IOMHUB_LOCKOUT_FAILURES = int(os.environ.get("IOMHUB_LOCKOUT_FAILURES", "5"))
+IOMHUB_LOCKOUT_USER_FAILURES = int(os.environ.get("IOMHUB_LOCKOUT_USER_FAILURES", "20"))
+IOMHUB_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("IOMHUB_LOCKOUT_ADDRESS_FAILURES", "50"))
 SESSION_COOKIE_AGE = int(os.environ.get("IOMHUB_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # the cookie age is an idle timeout, renewed by activity
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -218,7 +234,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "iomhub.access.api_errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["iomhub.access.api_parsers.BoundedJSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IOM Hub API",

@@ -22,7 +22,7 @@ from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, decide
 from iomhub.people import matching
 from iomhub.people.models import Address, Alias, ContactNumber, Marker, Person
-from iomhub.people.validators import IDENTIFIER_NORMALISERS
+from iomhub.people.validators import IDENTIFIER_NORMALISERS, name_errors
 from iomhub.rules.identifiers import normalise_postcode
 
 if TYPE_CHECKING:
@@ -82,6 +82,15 @@ def _normalise_identifiers(data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def _refuse_hidden_characters(fields: dict[str, Any], *aliases: dict[str, Any]) -> None:
+    """Names with control or invisible characters are refused, whoever calls (issue 9 §8)."""
+    errors = name_errors(fields)
+    for i, alias in enumerate(aliases):
+        errors.update(name_errors(alias, f"aliases[{i}]."))
+    if errors:
+        raise ValidationError(errors)
+
+
 def _snapshot(person: Person) -> dict[str, Any]:
     return {name: (person.managing_team_id if name == "managing_team" else getattr(person, name)) for name in EDITABLE_FIELDS}
 
@@ -124,6 +133,7 @@ def person_create(*, acting_user: User, new: NewPerson, confirmed_new: bool = Fa
     unknown = set(new.fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: ["Unknown field"] for name in sorted(unknown)})
+    _refuse_hidden_characters(data, *new.aliases)
     _normalise_identifiers(data)
     person = Person(**data)
     person.full_clean(exclude=["managing_team"] if person.managing_team_id is None else None)
@@ -193,6 +203,7 @@ def person_update(*, acting_user: User, person: Person, changes: dict[str, Any],
     for name in changes:
         _authorise_change(acting_user, person, FIELD_SECTIONS[name])
     data = dict(changes)
+    _refuse_hidden_characters(data)
     _normalise_identifiers(data)
     with transaction.atomic():
         current = Person.objects.select_for_update().get(pk=person.pk)
@@ -255,6 +266,7 @@ def _child_add(*, acting_user: User, person: Person, section: str, model: type[A
 
 
 def alias_add(*, acting_user: User, person: Person, first_name: str, last_name: str, date_of_birth: Any = None) -> Alias:
+    _refuse_hidden_characters({"first_name": first_name, "last_name": last_name})
     alias: Alias = _child_add(
         acting_user=acting_user,
         person=person,

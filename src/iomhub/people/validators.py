@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -52,3 +53,31 @@ IDENTIFIER_NORMALISERS: dict[str, Callable[[str], str]] = {
     "crn": identifiers.normalise_crn,
     "nhs_number": identifiers.normalise_nhs_number,
 }
+
+
+# Characters a name may not hold: control characters (Cc), format characters (Cf: zero-width
+# spaces and joiners, bidirectional overrides and isolates, the byte-order mark, soft hyphens),
+# surrogates, private-use and unassigned code points, and line or paragraph separators. A
+# zero-width character hides a record from search; a right-to-left override shows a name reversed.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+NAME_FIELDS = {"first_name": "First name", "middle_names": "Middle names", "last_name": "Last name"}
+
+
+def hidden_character(value: str) -> str | None:
+    """The first character of ``value`` a name may not hold, as ``U+XXXX``, or ``None``."""
+    for char in value:
+        if unicodedata.category(char) in _HIDDEN_CATEGORIES or (char.isspace() and char != " "):
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def name_errors(fields: dict[str, object], prefix: str = "") -> dict[str, list[str]]:
+    """A message for each name in ``fields`` holding a control or invisible character, keyed by the
+    field (with ``prefix``, e.g. ``aliases[0].``), naming it."""
+    errors: dict[str, list[str]] = {}
+    for name, label in NAME_FIELDS.items():
+        value = fields.get(name)
+        found = hidden_character(value) if isinstance(value, str) else None
+        if found:
+            errors[f"{prefix}{name}"] = [f"{label} contains a control or invisible character ({found}): type the name again without it"]
+    return errors
