@@ -503,3 +503,46 @@ def test_breach_outcomes_outside_the_limits_on_the_page_are_field_errors(client,
     assert message in response.context["form"].errors[next(iter(values))][0]
     assert message in response.content.decode()
     assert not PssBreach.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "fixture, body, release, expiry",
+    [
+        # progression-model/crs-2506-ac2-1: SDS+ of 5 years from 4 November 2026, one half.
+        (
+            "crs-2506-ac2-1",
+            {"sentenced_on": "2026-11-04", "offence_committed_on": "2026-11-04", "years": 5, "sentence_type": "SDS+"},
+            "2029-05-04",
+            "2031-11-03",
+        ),
+        # progression-model/crs-2663-ac3-3a: 12 months from 1 October 2026 with 3 days unlawfully at large.
+        (
+            "crs-2663-ac3-3a",
+            {"sentenced_on": "2026-10-01", "offence_committed_on": "2026-10-01", "months": 12, "unlawfully_at_large_days": 3},
+            "2027-02-02",
+            "2027-10-03",
+        ),
+        # progression-model/crs-2649-ac1-5: detention under s.250 keeps SDS40 (and HDC).
+        (
+            "crs-2649-ac1-5",
+            {"sentenced_on": "2026-10-27", "offence_committed_on": "2026-10-27", "months": 36, "sentence_type": "S250"},
+            "2028-01-08",
+            "2029-10-26",
+        ),
+    ],
+)
+def test_the_api_takes_the_sentence_type_and_days_unlawfully_at_large(client, partnership, officer, fixture, body, release, expiry):
+    person = partnership.ordinary
+    person.date_of_birth = D(2000, 1, 1)
+    person.save(update_fields=["date_of_birth"])
+    client.force_login(officer)
+    url = f"/api/v1/people/{person.pk}/justice/sentences"
+    with clock.frozen(D(2026, 12, 4)):
+        refused = client.post(url, {**body, "sentence_type": "EDS"}, content_type="application/json")
+        assert refused.status_code == 400 and "sentence_type" in refused.json()
+        made = client.post(url, body, content_type="application/json")
+    assert made.status_code == 201, made.content
+    got = made.json()
+    assert (got["release_date"], got["expiry_date"], got["tused"]) == (release, expiry, None)
+    assert got["sentence_type"] == body.get("sentence_type", "SDS") and got["calculation_note"] == ""
+    assert any("s.23" in line or "s.250" in line for line in got["breakdown"])
