@@ -5,6 +5,7 @@ outcomes outside the legal limits of 002 §5 are refused by field, storing nothi
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -546,3 +547,45 @@ def test_the_api_takes_the_sentence_type_and_days_unlawfully_at_large(client, pa
     assert (got["release_date"], got["expiry_date"], got["tused"]) == (release, expiry, None)
     assert got["sentence_type"] == body.get("sentence_type", "SDS") and got["calculation_note"] == ""
     assert any("s.23" in line or "s.250" in line for line in got["breakdown"])
+
+
+def test_recomputing_gives_refused_and_serving_sentences_the_new_dates_audited_and_keeps_the_prisons_dates(partnership, person, officer):
+    """Issue 10: sentences stored before the rules changed - one passed on 2 November 2026 and
+    refused ("not supported"), one of June 2026 being served on 1 October 2026 (40 per cent before,
+    now the progression model) - get the dates of the rules in force; the prison's dates stay."""
+    from django.core.management import call_command
+
+    with clock.frozen(D(2026, 12, 4)):
+        refused = factories.sentence(user=officer, person=person, sentenced_on=D(2026, 11, 2), offence_committed_on=D(2026, 10, 1))
+        serving = factories.sentence(user=officer, person=person, sentenced_on=D(2026, 6, 1), offence_committed_on=D(2026, 5, 1), years=3)
+        overridden = factories.sentence(
+            user=officer, person=person, sentenced_on=D(2026, 6, 2), offence_committed_on=D(2026, 5, 1), years=3
+        )
+        services.sentence_override(
+            acting_user=officer, sentence=overridden, reason="The prison's calculation of 3 June", release_date=D(2027, 6, 1)
+        )
+    right = {s.pk: (s.release_date, s.expiry_date, s.breakdown) for s in (refused, serving, overridden)}
+    # As the rules before issue 10 stored them:
+    Sentence.objects.filter(pk=refused.pk).update(
+        release_date=None,
+        expiry_date=None,
+        length_days=None,
+        release_type="",
+        expiry_type="",
+        breakdown=[],
+        calculation_note="sentences imposed from 2026-10-01: not supported — enter the prison's dates",
+        effective_release_date=None,
+    )
+    Sentence.objects.filter(pk__in=[serving.pk, overridden.pk]).update(release_date=D(2027, 11, 2), breakdown=["40 per cent (SDS40)"])
+    Sentence.objects.filter(pk=serving.pk).update(effective_release_date=D(2027, 11, 2))
+    call_command("justice_recompute_dates", stdout=io.StringIO())
+    for s in Sentence.objects.filter(pk__in=right):
+        assert (s.release_date, s.expiry_date, s.breakdown) == right[s.pk]
+        assert s.calculation_note == ""
+    assert Sentence.objects.get(pk=refused.pk).effective_release_date == D(2027, 2, 11)
+    assert Sentence.objects.get(pk=serving.pk).effective_release_date == right[serving.pk][0]
+    assert Sentence.objects.get(pk=overridden.pk).effective_release_date == D(2027, 6, 1)  # the prison's date wins
+    events = AuditEvent.objects.filter(actor_username="release-date-rules", object_type="sentence")
+    assert sorted(int(e.object_id) for e in events) == sorted(right)
+    assert events.get(object_id=str(refused.pk)).changes["release_date"] == {"before": None, "after": "2027-02-11"}
+    assert services.sentences_recompute() == {"changed": 0, "unchanged": 3, "refused": 0}  # idempotent

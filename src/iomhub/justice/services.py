@@ -548,6 +548,56 @@ def sentence_record(
     return sentence
 
 
+COMPUTED_FIELDS = (
+    "length_days",
+    "release_type",
+    "release_date",
+    "expiry_type",
+    "expiry_date",
+    "tused",
+    "hdced",
+    "breakdown",
+    "calculation_note",
+)
+RULES_UPDATE = "release-date-rules"
+
+
+def sentences_recompute(*, batch_size: int = 1000) -> dict[str, int]:
+    """Work out again the calculated dates of every recorded sentence under the rules in force
+    (issue 10: sentences passed from 1 October 2026, stored as "not supported", get their dates;
+    sentences being served on that day move to the progression model's tranches). The prison's
+    dates (overrides) stay in force; each sentence whose calculated dates change is audited with
+    before and after, by the rules update rather than a user. Idempotent: a second run changes
+    nothing. Run by ``python -m iomhub justice_recompute_dates`` after a rules change."""
+    counts = {"changed": 0, "unchanged": 0, "refused": 0}
+    for sentence in Sentence.objects.select_related("person").order_by("pk").iterator(chunk_size=batch_size):
+        before = {name: getattr(sentence, name) for name in COMPUTED_FIELDS}
+        try:
+            compute_dates(sentence, sentence.person.date_of_birth)
+        except ValidationError:
+            counts["refused"] += 1  # inputs the rules now call invalid: left as they were, for a person to look at
+            continue
+        after = {name: getattr(sentence, name) for name in COMPUTED_FIELDS}
+        if after == before:
+            counts["unchanged"] += 1
+            continue
+        sentence.effective_release_date = sentence.effective("release_date")
+        with transaction.atomic():
+            sentence.save(update_fields=[*COMPUTED_FIELDS, "effective_release_date"])
+            audit.record(
+                actor=None,
+                username=RULES_UPDATE,
+                action=AuditAction.CHANGE,
+                object_type="sentence",
+                object_id=sentence.pk,
+                person_id=sentence.person_id,
+                reason="Release-date rules of the Sentencing Act 2026 (issue 10, ADR 0011)",
+                changes={"section": Section.JUSTICE, **audit.diff(before, after)},
+            )
+        counts["changed"] += 1
+    return counts
+
+
 OVERRIDE_FIELDS = tuple(override for _, override in DATE_FIELDS)
 
 
