@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from faker import Faker
 
+from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.models import (
     AuditAction,
@@ -53,15 +54,29 @@ ORGANISATIONS: list[tuple[str, str]] = [
     ("HMP Wessex", OrganisationKind.PRISON),
     ("Second Chance Trust", OrganisationKind.VOLUNTARY),
 ]
+# The agreements differ so a walk in the browser shows the difference (issue 9): housing has the
+# contact details but not the timeline; DWP the timeline but not the contact details.
 SHARING: dict[str, list[str]] = {
     OrganisationKind.HOUSING: [Section.IDENTITY, Section.CONTACT, Section.MARKERS, Section.PLAN],
-    OrganisationKind.DWP: [Section.IDENTITY, Section.CONTACT, Section.PLAN],
+    OrganisationKind.DWP: [Section.IDENTITY, Section.PLAN, Section.TIMELINE],
     OrganisationKind.MENTAL_HEALTH: [Section.IDENTITY, Section.CONTACT, Section.MARKERS, Section.HEALTH, Section.PLAN, Section.ASSESSMENTS],
     OrganisationKind.HEALTH: [Section.IDENTITY, Section.CONTACT, Section.HEALTH, Section.PLAN],
     OrganisationKind.YOT: [Section.IDENTITY, Section.CONTACT, Section.MARKERS, Section.JUSTICE, Section.PLAN],
     OrganisationKind.VOLUNTARY: [Section.IDENTITY, Section.CONTACT, Section.PLAN],
     OrganisationKind.PRISON: [Section.IDENTITY, Section.JUSTICE, Section.PLAN],
 }
+PURPOSE: dict[str, str] = {
+    OrganisationKind.HOUSING: "Housing options, tenancy support and safe addresses for people on IOM",
+    OrganisationKind.DWP: "Benefits, work coaching and appointments kept, to support employment",
+    OrganisationKind.MENTAL_HEALTH: "Assessment and treatment of mental health needs",
+    OrganisationKind.HEALTH: "Primary care and health needs of people on IOM",
+    OrganisationKind.YOT: "Transition of young adults from youth justice to the adult scheme",
+    OrganisationKind.VOLUNTARY: "Mentoring and through-the-gate support",
+    OrganisationKind.PRISON: "Release planning from 12 weeks before release",
+}
+# Days before the demo's load day each agreement was signed, and after it that it is to be reviewed:
+# the IG lead's list shows one due for review and one expired (which then shares nothing).
+REVIEW: dict[str, tuple[int, int]] = {OrganisationKind.VOLUNTARY: (340, 20), OrganisationKind.YOT: (400, -35)}
 
 
 @dataclass(frozen=True)
@@ -118,7 +133,16 @@ def build_partnership() -> tuple[list[Team], dict[str, Organisation], list[User]
     orgs = {name: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in ORGANISATIONS}
     for org in orgs.values():
         if org.kind in SHARING:
-            SharingAgreement.objects.get_or_create(organisation=org, defaults={"sections": SHARING[org.kind]})
+            signed, review = REVIEW.get(org.kind, (200, 165))
+            SharingAgreement.objects.get_or_create(
+                organisation=org,
+                defaults={
+                    "sections": SHARING[org.kind],
+                    "purpose": PURPOSE[org.kind],
+                    "signed_on": clock.today() - datetime.timedelta(days=signed),
+                    "review_by": clock.today() + datetime.timedelta(days=review),
+                },
+            )
     fake = Faker("en_GB")
     fake.seed_instance(2026)
     users = []

@@ -1,4 +1,4 @@
-"""Break-glass (issue 9 §6, findings 4 and 12; ADR 0003, 0012): a chair's glass is read-only in the
+"""Break-glass (issue 9 §6, findings 4 and 12; ADR 0003, 0013): a chair's glass is read-only in the
 services, not only the views; one at a time; and every read under it is audited as break-glass with
 the reason the chair gave. ``next_release_for`` is a read of the justice record and audited as one."""
 

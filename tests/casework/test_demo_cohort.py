@@ -151,7 +151,7 @@ def test_the_probation_officers_caseload_shows_the_overdue_visits_and_actions_th
     for username in ("housing.worker", "dwp.worker"):
         assert caseload(user=User.objects.get(username=username), as_of=TODAY).overdue_actions, username
     coordinator = User.objects.get(username="coordinator")
-    team = caseload(user=coordinator, as_of=TODAY)  # their local team's cases (ADR 0012)
+    team = caseload(user=coordinator, as_of=TODAY)  # their local team's cases (ADR 0013)
     in_team = Q(person__managing_team=coordinator.team) | Q(person__managing_team__isnull=True)
     assert len(team.cases) == Registration.objects.filter(in_team, ended_on__isnull=True).count() > 0
     assert team.lead_problems == [] and team.without_lead == []

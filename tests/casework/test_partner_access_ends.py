@@ -1,4 +1,4 @@
-"""Partner access that ends (issue 9 §3, finding 6; ADR 0012): the coordinator ends an agency's
+"""Partner access that ends (issue 9 §3, finding 6; ADR 0013): the coordinator ends an agency's
 involvement from the case (page and API) with the date and a reason, audited; deregistration ends
 every involvement the exit plan does not keep, and a completed transfer out ends them all. The
 partner worker's next request for the person answers 404."""

@@ -1,4 +1,4 @@
-"""Team scoping for meetings and team pages (issue 9 finding 9, §3; ADR 0012): a coordinator or chair
+"""Team scoping for meetings and team pages (issue 9 finding 9, §3; ADR 0013): a coordinator or chair
 placed in a local team sees and changes that team's meetings only (another team's answers 404, like
 a missing one) and their team dashboard lists their team's people; one with no team is
 partnership-wide."""

@@ -7,7 +7,7 @@ why (the purpose), when it was signed and when it must be reviewed by. The polic
 to change it: the IG lead only, every change audited with its before and after. An agreement past
 its review date shares nothing (``policy.agreement_in_force``) and the list flags it.
 Police intelligence is shared with police organisations only, whatever an agreement says: it is
-refused here with a message rather than silently dropped (ADR 0012).
+refused here with a message rather than silently dropped (ADR 0013).
 """
 
 from __future__ import annotations

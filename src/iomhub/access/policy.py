@@ -99,7 +99,7 @@ class Decision:
     reason: str
     break_glass: bool = False
     # The chair's recorded reason, when the person is seen only by breaking glass: every read under
-    # it is audited as break-glass with this reason (``audit.record_read``; ADR 0003, 0012).
+    # it is audited as break-glass with this reason (``audit.record_read``; ADR 0003, 0013).
     glass_reason: str = ""
 
     def __bool__(self) -> bool:
@@ -274,7 +274,7 @@ def _decide_referral(user: User, action: Action, referral: Any) -> Decision:
 def team_scope(user: User) -> int | None:
     """The local team whose administration (meetings, the team dashboard) a user works on, or None
     for someone partnership-wide: a user placed in a team sees and changes that team's meetings and
-    team pages only; one with no team serves the whole partnership (ADR 0012)."""
+    team pages only; one with no team serves the whole partnership (ADR 0013)."""
     return user.team_id
 
 

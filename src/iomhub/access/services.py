@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def break_glass_open(*, acting_user: User, person_id: int, reason: str) -> BreakGlassAccess:
     """A chair records why they must read a record they cannot normally see; lasts one hour,
-    read-only. One at a time: a second while one is in force is refused (ADR 0012)."""
+    read-only. One at a time: a second while one is in force is refused (ADR 0013)."""
     from iomhub.people.models import Person
 
     reason = reason.strip()

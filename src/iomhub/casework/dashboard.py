@@ -66,7 +66,7 @@ class Caseload:
 
 def _in_team(user: User, prefix: str = "") -> Q:
     """The people of the user's local team (managed by it, or by no team yet, as on the agenda),
-    or everyone for a partnership-wide user (``policy.team_scope``; ADR 0012)."""
+    or everyone for a partnership-wide user (``policy.team_scope``; ADR 0013)."""
     scope = team_scope(user)
     if scope is None:
         return Q()

@@ -330,7 +330,7 @@ def involvements_end_on_exit(
 ) -> list[AgencyInvolvement]:
     """When a person leaves IOM (deregistration, a completed transfer out), every agency still
     involved stops seeing them, except those the exit plan names to keep supporting them
-    (``continuing``: organisation ids; ADR 0005, 0012). Called inside the leaving service's
+    (``continuing``: organisation ids; ADR 0005, 0013). Called inside the leaving service's
     transaction, after it has authorised the chair or coordinator; each ending is audited."""
     authorise(acting_user, person, section=Section.PLAN, manage=True)
     ended = []

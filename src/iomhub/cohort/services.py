@@ -183,7 +183,7 @@ def _name(user: User) -> str:
 def _authorise(user: User, action: Action, person: Person, *, object_type: str, object_id: int | None = None) -> None:
     """``action`` on a person whose plan section the user may change: refused and audited otherwise
     (404 when the person is not visible at all). A change, not a view: a chair who sees the person
-    only by breaking glass reads and never writes (ADR 0003, 0012), so ``PERSON_CHANGE`` decides."""
+    only by breaking glass reads and never writes (ADR 0003, 0013), so ``PERSON_CHANGE`` decides."""
     from iomhub.access.models import Section
 
     decision = decide(user, action)
@@ -424,7 +424,7 @@ def deregister(
     or, exceptionally, for another reason given. The registration ends; it is never deleted. The
     removal checklist starts, every item outstanding. Every agency still involved stops seeing the
     person that day, except the organisations in ``continuing`` that the exit plan names to keep
-    supporting them (issue 9 §3; ADR 0012)."""
+    supporting them (issue 9 §3; ADR 0013)."""
     from iomhub.cohort import advice as advice_module
 
     _authorise(acting_user, Action.COHORT_DECIDE, registration.person, object_type="registration", object_id=registration.pk)

@@ -23,7 +23,7 @@ class MeetingForm(GovukForm):
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = team_scope(user) if user is not None else None
-        if scope is not None:  # a team's coordinator arranges its meetings only (ADR 0012)
+        if scope is not None:  # a team's coordinator arranges its meetings only (ADR 0013)
             self.fields["team"].queryset = Team.objects.filter(pk=scope)  # type: ignore[attr-defined]
         self.fields["chair"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(is_active=True, role_assignments__role=Role.CHAIR).distinct().select_related("organisation")

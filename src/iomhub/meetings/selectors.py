@@ -1,6 +1,6 @@
 """Reads of meetings. A meeting names staff, not the people managed, so listing meetings is not a
 read of personal data; the agenda is (``meetings.agenda``). A coordinator or chair placed in a
-local team sees that team's meetings only (``policy.team_scope``; ADR 0012): another team's
+local team sees that team's meetings only (``policy.team_scope``; ADR 0013): another team's
 meeting answers 404 like a missing one."""
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ HORIZON_DAYS = 366  # a meeting is arranged at most a year ahead, or recorded up
 
 
 def _may_manage(user: User, object_id: object = "", *, team_id: int | None = None) -> None:
-    """The coordinator or chair, for a meeting of their own team (or any, partnership-wide; ADR 0012).
+    """The coordinator or chair, for a meeting of their own team (or any, partnership-wide; ADR 0013).
     Another team's meeting is refused as not found, like the selector's 404."""
     decision = decide(user, Action.COHORT_MANAGE)
     if not decision:
