@@ -42,6 +42,8 @@ def _pages(p):
         ("police-iom-officer", "/caseload/", None),
         ("chair", "/caseload/", None),
         ("police-iom-officer", "/account/api-tokens/", None),
+        ("police-iom-officer", "/account/api-tokens/", submit),  # error state
+        (None, "/sign-in/set-up-link/no-such-link/", None),  # an expired or used set-up link
         ("police-iom-officer", "/people/999999/", None),  # 404
         ("housing-worker", f"/people/{housing_case}/", None),
         ("housing-worker", f"/people/{housing_case}/justice/", None),  # 403
@@ -55,6 +57,7 @@ def _pages(p):
         ("ig-lead", "/audit/", None),
         ("ig-lead", f"/audit/?person={person}", None),
         ("ig-lead", "/users/", None),
+        ("ig-lead", "/users/", "button:has-text('Issue a set-up link') >> nth=0"),  # the link, shown once
         ("ig-lead", f"/people/{housing_case}/merge/", None),
         ("ig-lead", f"/people/{housing_case}/merge/", submit),
         ("ig-lead", f"/people/{housing_case}/merge/?into={person}", None),  # refused: both have the police involved
