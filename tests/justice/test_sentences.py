@@ -227,6 +227,9 @@ def _at(day, hour=10):
 def test_a_recall_type_that_cannot_apply_is_refused_and_the_right_one_recorded(
     partnership, person, officer, today, months, sentence_type, after, wrong, message, right, days
 ):
+    if sentence_type == "S250":
+        person.date_of_birth = D(2008, 1, 1)  # 17 on the offence date
+        person.save(update_fields=["date_of_birth"])
     sentence = factories.sentence(
         user=officer,
         person=person,
@@ -523,7 +526,8 @@ def test_breach_outcomes_outside_the_limits_on_the_page_are_field_errors(client,
             "2027-02-02",
             "2027-10-03",
         ),
-        # progression-model/crs-2649-ac1-5: detention under s.250 keeps SDS40 (and HDC).
+        # progression-model/crs-2649-ac1-5: detention under s.250 keeps SDS40 (and HDC); the fixture's person
+        # is born in 2000, ours in 2009, since we refuse s.250 detention for an offence at 18 or over.
         (
             "crs-2649-ac1-5",
             {"sentenced_on": "2026-10-27", "offence_committed_on": "2026-10-27", "months": 36, "sentence_type": "S250"},
@@ -534,7 +538,7 @@ def test_breach_outcomes_outside_the_limits_on_the_page_are_field_errors(client,
 )
 def test_the_api_takes_the_sentence_type_and_days_unlawfully_at_large(client, partnership, officer, fixture, body, release, expiry):
     person = partnership.ordinary
-    person.date_of_birth = D(2000, 1, 1)
+    person.date_of_birth = D(2009, 1, 1) if body.get("sentence_type") == "S250" else D(2000, 1, 1)  # s.250: under 18
     person.save(update_fields=["date_of_birth"])
     client.force_login(officer)
     url = f"/api/v1/people/{person.pk}/justice/sentences"
@@ -589,3 +593,17 @@ def test_recomputing_gives_refused_and_serving_sentences_the_new_dates_audited_a
     assert sorted(int(e.object_id) for e in events) == sorted(right)
     assert events.get(object_id=str(refused.pk)).changes["release_date"] == {"before": None, "after": "2027-02-11"}
     assert services.sentences_recompute() == {"changed": 0, "unchanged": 3, "refused": 0}  # idempotent
+
+
+def test_detention_under_section_250_is_refused_for_an_offence_at_18_or_over(partnership, person, officer, today):
+    person.date_of_birth = D(2008, 3, 1)
+    person.save(update_fields=["date_of_birth"])
+    with pytest.raises(ValidationError) as caught:
+        factories.sentence(
+            user=officer, person=person, sentence_type="S250", offence_committed_on=D(2026, 3, 1), sentenced_on=D(2026, 4, 1)
+        )
+    assert "this person was 18 on the offence date" in caught.value.message_dict["sentence_type"][0]
+    made = factories.sentence(
+        user=officer, person=person, sentence_type="S250", offence_committed_on=D(2026, 2, 28), sentenced_on=D(2026, 4, 1)
+    )
+    assert made.hdced is not None  # s.250 detention keeps HDC (SA 2026 s.26)

@@ -63,6 +63,7 @@ from iomhub.justice.models import (
     SupervisionConditions,
     Warrant,
 )
+from iomhub.rules._dates import whole_years_between
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -514,6 +515,14 @@ def sentence_record(
             errors[name] = ["Enter a number no larger than 36500"]
     if sentence_type not in SentenceType.values:
         errors["sentence_type"] = ["Select the type of sentence"]
+    elif (
+        sentence_type in (SentenceType.S250, SentenceType.S250_PLUS)
+        and isinstance(offence_committed_on, datetime.date)
+        and person.date_of_birth is not None
+        and whole_years_between(person.date_of_birth, offence_committed_on) >= 18
+    ):
+        age = whole_years_between(person.date_of_birth, offence_committed_on)
+        errors["sentence_type"] = [f"Detention under section 250 or 91 is for people under 18: this person was {age} on the offence date"]
     if progression_model_exclusion not in ProgressionModelExclusion.values:
         errors["progression_model_exclusion"] = ["Select an exclusion from the progression model, or none"]
     for name, obj in (("court_outcome", court_outcome), ("offence", offence)):
