@@ -190,6 +190,8 @@ BAD_JSON = {
     "licence after sentence expiry": ({"licence_expiry": "2028-01-01"}, ["licence_expiry"]),
     "agencies not a list": ({"agencies": "lots"}, ["agencies"]),
     "null character": ({"last_name": "Ref\u0000ton"}, ["last_name"]),
+    "zero-width space in a name": ({"first_name": "Jo\u200brdan"}, ["first_name"]),  # issue 9 finding 17
+    "right-to-left override in a name": ({"last_name": "\u202enotfer"}, ["last_name"]),
 }
 
 

@@ -28,6 +28,7 @@ from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action, decide
 from iomhub.access.projection import lens_for, section_of
+from iomhub.people.validators import name_errors
 from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, Referral, RiskLevel
 from iomhub.rules import identifiers
 
@@ -106,6 +107,8 @@ def clean_answers(data: dict[str, Any]) -> dict[str, Any]:
                 errors[name] = [f"Must be {limit} characters or fewer"]
             else:
                 cleaned[name] = value.strip()
+    for name, messages in name_errors(cleaned).items():  # the person's names, as people services refuse them
+        errors.setdefault(name, []).extend(messages)
     for name, normalise in IDENTIFIER_FIELDS.items():
         if name in data:
             value = data[name] or ""
