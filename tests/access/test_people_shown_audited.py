@@ -100,3 +100,14 @@ def test_screening_with_an_impossible_date_names_the_problem_and_audits_what_it_
         assert "Meets the entry criteria" not in body and "Does not meet the entry criteria" not in body
         if person.first_name in body:  # whatever the page shows of the person is audited against them
             assert events_since(since, action="view", person_id=person.pk), query
+
+
+def test_the_referral_list_is_audited_against_each_person_on_record(client, partnership):
+    from tests.referrals.factories import make_referral
+
+    make_referral(by=partnership.users[Role.POLICE_IOM_OFFICER], person=partnership.ordinary)
+    make_referral(by=partnership.users[Role.POLICE_IOM_OFFICER], last_name="Newcomer")  # nobody on record yet
+    client.force_login(partnership.users[Role.COORDINATOR])
+    since = last_event_id()
+    assert client.get("/referrals/").status_code == 200
+    assert [e.person_id for e in events_since(since, action="listed")] == [partnership.ordinary.pk]

@@ -109,7 +109,7 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
             if p.person_id in people and p.prompt.code not in SECTION_5_PROMPTS
         ]
 
-    referrals = [r for r in referral_list(user=user, status=Referral.Status.SUBMITTED) if _of_team(r.person, meeting)]
+    referrals = [r for r in referral_list(user=user, status=Referral.Status.SUBMITTED, listed=False) if _of_team(r.person, meeting)]
     required = cohort.deregistrations_required(user=user, registrations=current, as_of=day) if current else []
     reregistration = [
         (r, release) for r, release in cohort.reregistration_reminders(user=user, as_of=day, listed=False) if _of_team(r.person, meeting)

@@ -9,7 +9,6 @@ from django.db.models import Q, QuerySet
 
 from iomhub.access import audit
 from iomhub.access.errors import deny
-from iomhub.access.models import AuditAction
 from iomhub.access.policy import REFERRAL_OVERSIGHT_ROLES, Action, decide, people_filter
 from iomhub.referrals.models import Referral
 
@@ -36,16 +35,18 @@ def _visible_people(user: User) -> QuerySet[Person]:
     return Person.objects.filter(people_filter(user)).values("pk")  # type: ignore[return-value]
 
 
-def referral_list(*, user: User, status: str = "") -> list[Referral]:
+def referral_list(*, user: User, status: str = "", listed: bool = True) -> list[Referral]:
+    """The referrals the user sees (up to 500), audited as a search and against each person on
+    record they name, unless the caller (the agenda) shows a part of the list and audits that."""
     if not decide(user, Action.REFERRAL_VIEW):
         deny(user=user, action=Action.REFERRAL_VIEW, reason="role may not see referrals", object_type="referral")
     referrals = referrals_visible_to(user).select_related("referring_organisation", "person")
     if status:
         referrals = referrals.filter(status=status)
     found = list(referrals[:500])
-    audit.record(
+    audit.record_shown(
         actor=user,
-        action=AuditAction.SEARCH,
+        person_ids=[r.person_id for r in found if r.person_id is not None] if listed else [],
         object_type="referral",
         changes={"status": status, "results": [r.pk for r in found]},
     )
@@ -76,7 +77,7 @@ def referral_get_for(*, user: User, referral_id: int | str, audit_read: bool = T
             not_found=True,
         )
     if audit_read:
-        audit.record(actor=user, action=AuditAction.VIEW, object_type="referral", object_id=referral.pk, person_id=referral.person_id)
+        audit.record_read(actor=user, decision=decision, object_type="referral", object_id=referral.pk, person_id=referral.person_id)
     return referral
 
 
@@ -91,14 +92,15 @@ def ogrs3_for_referral(*, user: User, referral: Referral) -> OgrsDerivation | No
     from iomhub.referrals.ogrs import derive
 
     person = referral.person
-    if person is None or not decide(user, Action.PERSON_VIEW, person, section=Section.JUSTICE):
+    decision = decide(user, Action.PERSON_VIEW, person, section=Section.JUSTICE) if person is not None else None
+    if person is None or not decision:
         return None
     as_of = referral.referral_date or (referral.submitted_at.date() if referral.submitted_at else clock.today())
     assert isinstance(as_of, datetime.date)
     derivation = derive(person, as_of)
-    audit.record(
+    audit.record_read(
         actor=user,
-        action=AuditAction.VIEW,
+        decision=decision,
         object_type="ogrs3",
         object_id=referral.pk,
         person_id=person.pk,
