@@ -296,7 +296,7 @@ def agency_end(
     authorise(acting_user, person, section=Section.PLAN, manage=True)
     errors: dict[str, list[str]] = {}
     ended = _date(errors, "ended_on", ended_on or clock.today(), "end date", person)
-    reason = _text(errors, "reason", reason, "reason the involvement ends", limit=500)
+    reason = _text(errors, "reason", reason, "why the involvement ends", limit=500)
     with transaction.atomic():
         current = AgencyInvolvement.objects.select_for_update().get(pk=involvement.pk)
         if current.ended_on is not None:
