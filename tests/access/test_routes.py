@@ -369,7 +369,7 @@ EXERCISES: dict[str, Exercise] = {
     "people/<int:person_id>/plan/": Exercise("housing-worker", "housing_case", (_get("view"),)),
     "people/<int:person_id>/plan/people/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
     "people/<int:person_id>/plan/safeguarding/": Exercise(
-        "housing-worker",
+        Role.PROBATION_OFFICER,
         "housing_case",
         (
             _get("view"),
@@ -429,7 +429,7 @@ EXERCISES: dict[str, Exercise] = {
         Role.COORDINATOR, "ordinary", (_get("view"), ("post_json", {"reason": "The agency no longer works with them"}, "change"))
     ),
     "api/v1/people/<int:person_id>/case/safeguarding": Exercise(
-        "housing-worker",
+        Role.PROBATION_OFFICER,
         "housing_case",
         (
             (

@@ -129,13 +129,18 @@ def test_safeguarding_mandatory_and_completeness(registered):
     p = registered
     assert selectors.safeguarding_completeness().total == 2
     assert selectors.safeguarding_completeness().complete == 0
+    worker = p.users[Role.PROBATION_OFFICER]
     with pytest.raises(ValidationError) as exc:
-        _safeguard(p, p.users["housing-worker"], parental_status="", lives_with_children="maybe")
+        _safeguard(p, worker, parental_status="", lives_with_children="maybe")
     assert set(exc.value.message_dict) == {"parental_status", "lives_with_children"}
     with pytest.raises(ValidationError) as exc:
-        _safeguard(p, p.users["housing-worker"], safeguarding="child-protection")
+        _safeguard(p, worker, safeguarding="child-protection")
     assert "notes" in exc.value.message_dict
-    record = _safeguard(p, p.users["housing-worker"])  # partners with the plan section complete it
+    # Safeguarding is a section of its own (issue 9): a partner whose agreement gives the plan but
+    # not safeguarding may neither record nor read it.
+    with pytest.raises(PermissionDenied):
+        _safeguard(p, p.users["housing-worker"])
+    record = _safeguard(p, worker)
     assert record.safeguarding_complete
     measure = selectors.safeguarding_completeness()
     assert (measure.total, measure.complete, measure.percent) == (2, 1, 50.0)

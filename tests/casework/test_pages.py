@@ -38,7 +38,7 @@ def test_probation_officer_cannot_allocate(client, registered):
 
 
 def test_safeguarding_form_errors_name_fields(client, registered):
-    client.force_login(registered.users["housing-worker"])
+    client.force_login(registered.users[Role.PROBATION_OFFICER])
     response = client.post(f"/people/{registered.housing_case.pk}/plan/safeguarding/", {"version": "1", "safeguarding": "concern"})
     body = response.content.decode()
     assert response.status_code == 200 and "Select parental status" in body

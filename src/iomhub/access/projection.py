@@ -86,6 +86,10 @@ class Lens:
         """One field of a record, or None where its section is not shared."""
         return getattr(instance, name) if self.sees(section_of(type(instance), name)) else None
 
+    def withheld(self, model: type, names: Iterable[str]) -> frozenset[str]:
+        """Which of ``names`` (fields of ``model``) the reader may not see."""
+        return frozenset(n for n in names if not self.sees(section_of(model, n)))
+
     def fields(self, instance: Any, names: Iterable[str]) -> dict[str, Any]:
         """The named fields of a record whose sections are shared (the others left out)."""
         model = type(instance)
@@ -120,7 +124,7 @@ def _audited_models() -> dict[str, type]:
     for model in apps.get_models():
         if getattr(model, "SECTIONS", None) is None:
             continue
-        found[getattr(model, "AUDIT_TYPE", model._meta.model_name)] = model
+        found[str(getattr(model, "AUDIT_TYPE", model._meta.model_name))] = model
         for alias in getattr(model, "AUDIT_ALIASES", ()):
             found[alias] = model
     return found
@@ -142,3 +146,19 @@ def audit_changes(lens: Lens, *, object_type: str, changes: Mapping[str, Any]) -
             section = event_section
         shown[key] = value if lens.sees(section) else WITHHELD
     return shown
+
+
+# The audit actions that are about a person's record (their reason may quote it); the others
+# (sign-in, refusals, break-glass, tokens) are about access, and their reason is for the reviewer.
+RECORD_ACTIONS = frozenset({"view", "search", "create", "change", "export", "listed"})
+
+
+def audit_reason(lens: Lens, *, action: str, object_type: str, changes: Mapping[str, Any], reason: str) -> str:
+    """An audit event's reason as ``lens`` may read it: a change's reason can quote the record (an
+    override's reason, a RAG change's), so it belongs to the section of what was changed."""
+    if not reason or action not in RECORD_ACTIONS:
+        return reason
+    model = _audited_models().get(object_type)
+    section = section_of(model, "*") if model is not None else None
+    section = section or (changes.get("section") if isinstance(changes.get("section"), str) else None)
+    return reason if lens.sees(section) else WITHHELD

@@ -91,7 +91,7 @@ def audit_rows(*, user: User, events: Iterable[AuditEvent]) -> list[AuditEvent]:
     is not named on. Metadata (purpose, ids listed) is shown as it is."""
     from iomhub.access.models import PersonAccessGrant
     from iomhub.access.policy import sections_for
-    from iomhub.access.projection import NOTHING, audit_changes, lens_of_sections
+    from iomhub.access.projection import NOTHING, audit_changes, audit_reason, lens_of_sections
     from iomhub.people.models import Person
 
     rows = list(events)
@@ -103,7 +103,9 @@ def audit_rows(*, user: User, events: Iterable[AuditEvent]) -> list[AuditEvent]:
         hidden = event.person_id in restricted and event.person_id not in granted
         event.restricted = hidden  # type: ignore[attr-defined]
         changes = event.changes if isinstance(event.changes, dict) else {}
-        shown = audit_changes(NOTHING if hidden else lens, object_type=event.object_type, changes=changes)
+        reader = NOTHING if hidden else lens
+        shown = audit_changes(reader, object_type=event.object_type, changes=changes)
+        event.shown_reason = audit_reason(reader, action=event.action, object_type=event.object_type, changes=changes, reason=event.reason)  # type: ignore[attr-defined]
         event.shown_changes = [(key, _change_text(value)) for key, value in shown.items()]  # type: ignore[attr-defined]
     return rows
 

@@ -85,11 +85,20 @@ def _case_json(case: selectors.CaseView) -> dict[str, Any]:
         "version": case.version,
         "lead_worker": {"id": r.lead_worker_id, "name": _name(r.lead_worker)} if r and r.lead_worker else None,
         "coordinator": {"id": r.coordinator_id, "name": _name(r.coordinator)} if r and r.coordinator else None,
-        "parental_status": r.parental_status if r else "",
-        "lives_with_children": r.lives_with_children if r else "",
-        "safeguarding": r.safeguarding if r else "",
-        "safeguarding_notes": r.safeguarding_notes if r else "",
-        "safeguarding_complete": bool(r and r.safeguarding_complete),
+        # Safeguarding and parental status only where that section is shared (issue 9 finding 9):
+        # the keys are left out, not emptied, so a client cannot mistake "withheld" for "not recorded".
+        **(
+            {
+                "parental_status": r.parental_status if r else "",
+                "lives_with_children": r.lives_with_children if r else "",
+                "safeguarding": r.safeguarding if r else "",
+                "safeguarding_notes": r.safeguarding_notes if r else "",
+                "safeguarding_complete": bool(r and r.safeguarding_complete),
+            }
+            if case.safeguarding_shared
+            else {}
+        ),
+        "safeguarding_shared": case.safeguarding_shared,
         "agencies": [
             {
                 "id": i.pk,
@@ -195,7 +204,7 @@ class SafeguardingView(APIView):
     )
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        person = _person_for_change_user(user, person_id, Section.PLAN)
+        person = _person_for_change_user(user, person_id, Section.SAFEGUARDING)
         body = SafeguardingSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -376,6 +385,19 @@ class AssessmentsView(APIView):
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer[TimelineEntry]):
+    health_withheld = serializers.SerializerMethodField(help_text="True: a drug test's substances and results are not shared with you")
+
+    def get_health_withheld(self, obj: TimelineEntry) -> bool:
+        return bool(getattr(obj, "health_withheld", False))
+
+    def to_representation(self, instance: TimelineEntry) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if data.get("health_withheld"):  # left out, not emptied: withheld is not "none found"
+            for name, section in TimelineEntry.SECTIONS.items():
+                if section == Section.HEALTH:
+                    data.pop(name, None)
+        return data
+
     class Meta:
         model = TimelineEntry
         fields = [
@@ -388,6 +410,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer[TimelineEntry]):
             "substances_tested",
             "drug_result",
             "positive_for",
+            "health_withheld",
             "recorded_by_name",
         ]
 

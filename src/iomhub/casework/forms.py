@@ -123,8 +123,14 @@ class PlanActionForm(GovukForm):
     sentence_plan = forms.BooleanField(label="Part of the sentence plan", required=False)
     need = NeedChoiceField(label="Pathway need it meets (optional)", queryset=PathwayNeed.objects.none(), required=False)
 
-    def __init__(self, *args: Any, person: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person: Any = None, needs_shared: bool = False, **kwargs: Any) -> None:
+        """``needs_shared``: the reader sees the assessments section; the needs offered to link an
+        action to are the assessments' own words, so without it the question is not asked
+        (issue 9: a prefilled field or choice is as protected as its section)."""
         super().__init__(*args, **kwargs)
+        if not needs_shared:
+            del self.fields["need"]
+            return
         needs = PathwayNeed.objects.filter(assessment__person=person, rag__in=[PathwayRag.RED, PathwayRag.AMBER]).select_related(
             "assessment"
         )

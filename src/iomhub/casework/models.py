@@ -16,9 +16,15 @@ from django.utils import timezone
 
 from iomhub.access.models import Section
 
+# Organisations whose involvement in a case itself says something about the person's health or
+# substance misuse (a drug treatment service, a mental health trust): their involvement, contacts and
+# role belong to the health section, not the plan (issue 9 finding 9).
+HEALTH_AGENCY_KINDS = frozenset({"health", "mental-health", "treatment"})
+
 
 class AgencyInvolvement(models.Model):
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "agency-involvement"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="involvements")
     organisation = models.ForeignKey("access.Organisation", on_delete=models.PROTECT, related_name="involvements")
@@ -39,11 +45,17 @@ class AgencyInvolvement(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} in case of person {self.person_id}"
 
+    @property
+    def section(self) -> str:
+        """The section this involvement (with its contacts and role) belongs to."""
+        return Section.HEALTH if self.organisation.kind in HEALTH_AGENCY_KINDS else Section.PLAN
+
 
 class AgencyContact(models.Model):
     """A named contact at an involved agency (issue 6 §1)."""
 
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "agency-contact"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
 
     involvement = models.ForeignKey(AgencyInvolvement, on_delete=models.CASCADE, related_name="contacts")
@@ -89,6 +101,7 @@ class CaseRecord(models.Model):
     """One per person: who is on the case and the mandatory safeguarding fields (000 §7.2)."""
 
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "case"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {
         "*": Section.PLAN,
         "parental_status": Section.SAFEGUARDING,
@@ -155,6 +168,7 @@ class PathwayAssessment(models.Model):
     """A needs assessment across the nine pathways of the referral form; repeated over time."""
 
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "pathway-assessment"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.ASSESSMENTS}
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="pathway_assessments")
@@ -200,6 +214,7 @@ class PlanAction(models.Model):
     """An action of the risk management plan (002 §2, 000 §5.6)."""
 
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "plan-action"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="plan_actions")
@@ -299,6 +314,7 @@ class TimelineEntry(models.Model):
     """A contact or event on the case, or an appointment booked ahead (issue 6 §5, 000 §6.5)."""
 
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "timeline-entry"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {
         "*": Section.TIMELINE,
         "substances_tested": Section.HEALTH,

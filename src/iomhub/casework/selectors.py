@@ -28,6 +28,7 @@ from django.http import Http404
 from iomhub import clock
 from iomhub.access.models import Role, Section
 from iomhub.access.policy import Action, can, people_filter, sees_intelligence
+from iomhub.access.projection import Lens, lens_for, section_of
 from iomhub.casework.models import (
     OPEN_STATUSES,
     RAG_SCORE,
@@ -59,6 +60,7 @@ class CaseView:
     history: list[CaseChange] = field(default_factory=list)
     may_manage: bool = False
     may_change: bool = False
+    safeguarding_shared: bool = False
 
     @property
     def version(self) -> int:
@@ -70,16 +72,22 @@ def case_for(*, user: User, person_id: int | str) -> CaseView:
     (section ``plan``; refused and audited like any other section)."""
     person = person_get_for(user=user, person_id=person_id, section=Section.PLAN)
     record = CaseRecord.objects.select_related("lead_worker", "coordinator").filter(person=person).first()
+    lens = lens_for(user, person)
+    involvements = (
+        AgencyInvolvement.objects.filter(person=person)
+        .select_related("organisation")
+        .prefetch_related("contacts")
+        .order_by("ended_on", "organisation__name")
+    )
+    history = CaseChange.objects.filter(case=record).select_related("changed_by") if record else []
     return CaseView(
         person=person,
         record=record,
-        involvements=list(
-            AgencyInvolvement.objects.filter(person=person)
-            .select_related("organisation")
-            .prefetch_related("contacts")
-            .order_by("ended_on", "organisation__name")
-        ),
-        history=list(CaseChange.objects.filter(case=record).select_related("changed_by")) if record else [],
+        # Projected (issue 9 finding 9): a health agency's involvement only with the health section,
+        # safeguarding and its history only with the safeguarding section.
+        involvements=[i for i in involvements if lens.sees(i.section)],
+        history=[h for h in history if lens.sees(section_of(CaseRecord, h.field))],
+        safeguarding_shared=lens.sees(Section.SAFEGUARDING),
         may_manage=can(user, Action.PERSON_CHANGE, person, section=Section.PLAN) and can(user, Action.COHORT_MANAGE),
         may_change=can(user, Action.PERSON_CHANGE, person, section=Section.PLAN),
     )
@@ -159,7 +167,21 @@ def timeline_for(
         entries = entries.filter(occurred_on__gte=since)
     if until:
         entries = entries.filter(occurred_on__lte=until)
-    return person, list(entries.select_related("organisation"))
+    return person, project_entries(lens_for(user, person), list(entries.select_related("organisation")))
+
+
+def project_entries(lens: Lens, entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Timeline entries as ``lens`` may read them: a drug test's substances and results belong to
+    the health section (``TimelineEntry.SECTIONS``), so without it they are cleared on these
+    read-only copies and ``health_withheld`` says so (issue 9 finding 9)."""
+    health = [name for name, section in TimelineEntry.SECTIONS.items() if section == Section.HEALTH]
+    for entry in entries:
+        withheld = not lens.sees(Section.HEALTH) and entry.kind == EntryKind.DRUG_TEST
+        entry.health_withheld = withheld  # type: ignore[attr-defined]
+        if withheld:
+            for name in health:
+                setattr(entry, name, type(getattr(entry, name))())
+    return entries
 
 
 def _visible_entries(user: User, entries: QuerySet[TimelineEntry]) -> QuerySet[TimelineEntry]:

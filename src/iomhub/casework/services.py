@@ -29,6 +29,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Organisation, Role, Section, User
 from iomhub.access.policy import Action, decide, sees_intelligence
+from iomhub.access.projection import lens_for
 from iomhub.casework.models import (
     KIND_OUTCOMES,
     OPEN_STATUSES,
@@ -396,7 +397,7 @@ def safeguarding_set(
     version: int,
 ) -> CaseRecord:
     """Parental status and safeguarding: all three are mandatory (000 §7.2.1)."""
-    authorise(acting_user, person, section=Section.PLAN)
+    authorise(acting_user, person, section=Section.SAFEGUARDING)
     errors: dict[str, list[str]] = {}
     values = {
         "parental_status": _choice(errors, "parental_status", parental_status, ParentalStatus, "parental status"),
@@ -410,7 +411,7 @@ def safeguarding_set(
         errors.setdefault("notes", []).append("Say what the safeguarding concern or plan is, and who leads it")
     if errors:
         raise ValidationError(errors)
-    return _case_update(acting_user=acting_user, person=person, version=version, values=values, reason="", section=Section.PLAN)
+    return _case_update(acting_user=acting_user, person=person, version=version, values=values, reason="", section=Section.SAFEGUARDING)
 
 
 # ---------------------------------------------------------------- pathway needs (issue 6 §3)
@@ -488,7 +489,9 @@ def plan_action_add(
         errors.setdefault("due_on", []).append("The due date must be today or in the future")
     pathway = _choice(errors, "pathway", pathway, Pathway, "pathway", required=False)
     if need is not None:
-        if need.assessment.person_id != person.pk:
+        if not lens_for(acting_user, person).sees(Section.ASSESSMENTS):
+            errors.setdefault("need", []).append("The assessments are not shared with you: leave the need out")
+        elif need.assessment.person_id != person.pk:
             errors.setdefault("need", []).append("That need belongs to another person's assessment")
         elif pathway and pathway != need.pathway:
             errors.setdefault("pathway", []).append("The pathway must be the pathway of the linked need")
@@ -599,6 +602,9 @@ def timeline_record(
     """Record a contact or event, or book an appointment ahead (outcome ``booked``, a future date)."""
     authorise(acting_user, person, section=Section.TIMELINE)
     errors: dict[str, list[str]] = {}
+    if (substances_tested or drug_result or positive_for) and not lens_for(acting_user, person).sees(Section.HEALTH):
+        # Drug-test results are health data (special category): recorded only by those who may read them.
+        errors["drug_result"] = ["Drug-test results are not shared with your organisation: record the test without them"]
     kind = _choice(errors, "kind", kind, EntryKind, "kind of contact or event")
     if kind == EntryKind.INTELLIGENCE and not sees_intelligence(acting_user):
         deny(

@@ -15,6 +15,7 @@ from iomhub import clock
 from iomhub.access.errors import deny
 from iomhub.access.models import Section, User
 from iomhub.access.policy import Action, can, decide, sees_intelligence
+from iomhub.access.projection import lens_for
 from iomhub.access.routes import guarded
 from iomhub.casework import forms, selectors, services
 from iomhub.casework.models import AgencyInvolvement, CaseRecord, EntryKind, EntryOutcome
@@ -107,7 +108,7 @@ def case_people(request: AuthedRequest, person_id: int) -> HttpResponse:
 @guarded(Action.PERSON_CHANGE, personal_data=True)
 @require_http_methods(["GET", "POST"])
 def safeguarding(request: AuthedRequest, person_id: int) -> HttpResponse:
-    person = _person_for_change(request, person_id, Section.PLAN)
+    person = _person_for_change(request, person_id, Section.SAFEGUARDING)
     record = CaseRecord.objects.filter(person=person).first() or CaseRecord(person=person)  # not stored until saved
     initial = {
         "parental_status": record.parental_status,
@@ -174,7 +175,7 @@ def agency_end(request: AuthedRequest, person_id: int, involvement_id: int) -> H
 @require_http_methods(["GET", "POST"])
 def action_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.PLAN)
-    form = forms.PlanActionForm(request.POST or None, person=person)
+    form = forms.PlanActionForm(request.POST or None, person=person, needs_shared=lens_for(request.user, person).sees(Section.ASSESSMENTS))
     if saved(
         request, form, lambda data: services.plan_action_add(acting_user=request.user, person=person, **data), "Action added to the plan"
     ):

@@ -15,6 +15,7 @@ from iomhub import clock
 from iomhub.access.api_fields import StrictBooleanField, StrictCharField, StrictIntegerField
 from iomhub.access.models import Team
 from iomhub.access.policy import Action
+from iomhub.access.projection import NOTHING, lens_for
 from iomhub.access.routes import guarded
 from iomhub.cohort import selectors, services
 from iomhub.cohort.models import (
@@ -77,6 +78,18 @@ class DeregistrationSerializer(serializers.ModelSerializer[Deregistration]):
 
 
 class TransferSerializer(serializers.ModelSerializer[Transfer]):
+    """A transfer and its information pack, projected through the reader's view of the person
+    (``context["lens"]``): the pack's address, offending and safeguarding belong to the contact,
+    justice and safeguarding sections (``Transfer.SECTIONS``), and are left out without them."""
+
+    def to_representation(self, instance: Transfer) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        lens = self.context.get("lens") or NOTHING
+        for name in lens.withheld(Transfer, list(data)):
+            if name not in ("id", "person"):
+                del data[name]
+        return data
+
     class Meta:
         model = Transfer
         fields = [
@@ -377,7 +390,7 @@ class PersonTransfersView(APIView):
     def get(self, request: Request, person_id: int) -> Response:
         person = people_selectors.person_get_for(user=request.user, person_id=person_id, section="plan", audit_read=False)  # type: ignore[arg-type]
         found = selectors.transfers_for_person(user=request.user, person=person)  # type: ignore[arg-type]
-        return Response(TransferSerializer(found, many=True).data)
+        return Response(TransferSerializer(found, many=True, context={"lens": lens_for(request.user, person)}).data)  # type: ignore[arg-type]
 
     @extend_schema(
         operation_id="transfers_propose",
@@ -404,7 +417,7 @@ class PersonTransfersView(APIView):
             other_area=data.pop("other_area"),
             pack=data,
         )
-        return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
+        return Response(TransferSerializer(transfer, context={"lens": lens_for(request.user, person)}).data, status=status.HTTP_201_CREATED)  # type: ignore[arg-type]
 
 
 @guarded(Action.PERSON_VIEW, personal_data=True, api=True)
@@ -412,7 +425,7 @@ class TransferView(APIView):
     @extend_schema(operation_id="transfers_read", summary="A transfer and its steps", responses={200: TransferSerializer, **REFUSALS})
     def get(self, request: Request, transfer_id: int) -> Response:
         transfer = selectors.transfer_get(user=request.user, transfer_id=transfer_id)  # type: ignore[arg-type]
-        return Response(TransferSerializer(transfer).data)
+        return Response(TransferSerializer(transfer, context={"lens": lens_for(request.user, transfer.person)}).data)  # type: ignore[arg-type]
 
     @extend_schema(
         operation_id="transfers_step",
@@ -427,7 +440,7 @@ class TransferView(APIView):
         data = dict(body.validated_data)
         step = data.pop("step")
         updated = services.transfer_step(acting_user=request.user, transfer=transfer, step=step, data=data)  # type: ignore[arg-type]
-        return Response(TransferSerializer(updated).data)
+        return Response(TransferSerializer(updated, context={"lens": lens_for(request.user, updated.person)}).data)  # type: ignore[arg-type]
 
 
 @guarded(Action.PERSON_SEARCH, personal_data=True, api=True)

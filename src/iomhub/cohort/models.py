@@ -124,6 +124,7 @@ class ChecklistTick(models.Model):
 
 class ChecklistEntry(ChecklistTick):
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "registration-checklist"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="checklist")
     item = models.CharField(max_length=20, choices=ChecklistItem.choices)
@@ -137,6 +138,7 @@ class Review(models.Model):
     2, "Review: Date, Retain/Drop, Justification"; 000 §5.7, §6.4; 002 §2)."""
 
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "registration-review"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
 
     class Outcome(models.TextChoices):
@@ -195,6 +197,7 @@ class Deregistration(models.Model):
 
 class RemovalEntry(ChecklistTick):
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "removal-checklist"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
     deregistration = models.ForeignKey(Deregistration, on_delete=models.PROTECT, related_name="checklist")
     item = models.CharField(max_length=20, choices=RemovalItem.choices)

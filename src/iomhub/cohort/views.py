@@ -17,6 +17,7 @@ from iomhub import clock
 from iomhub.access.errors import deny
 from iomhub.access.models import Section
 from iomhub.access.policy import Action, can, decide
+from iomhub.access.projection import lens_for
 from iomhub.access.routes import guarded
 from iomhub.cohort import selectors, services
 from iomhub.cohort.forms import (
@@ -33,13 +34,12 @@ from iomhub.cohort.forms import (
     TransferForm,
     step_data,
 )
-from iomhub.cohort.models import TransferKind
+from iomhub.cohort.models import Transfer, TransferKind
 from iomhub.people import selectors as people_selectors
 from iomhub.web.forms import GovukForm
 from iomhub.web.http import AuthedRequest
 
 if TYPE_CHECKING:
-    from iomhub.cohort.models import Transfer
     from iomhub.people.models import Person
 
 
@@ -377,6 +377,8 @@ def transfer(request: AuthedRequest, transfer_id: int) -> HttpResponse:
         {
             "transfer": found,
             "person": found.person,
+            # The pack's fields of sections the reader does not see (Transfer.SECTIONS; issue 9 finding 13).
+            "withheld": lens_for(request.user, found.person).withheld(Transfer, [f.name for f in Transfer._meta.concrete_fields]),
             "may_manage": can(request.user, Action.COHORT_MANAGE),
             "may_decide": can(request.user, Action.COHORT_DECIDE)
             or (found.kind == "external-out" and can(request.user, Action.COHORT_MANAGE)),

@@ -218,6 +218,7 @@ class Sentence(models.Model):
     own calculation has been entered as an override (the prison's calculation wins)."""
 
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_ALIASES = ("sentence-override", "release-date")  # other object_types of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sentences")
@@ -499,6 +500,7 @@ class MappaManagement(models.Model):
     """
 
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "mappa-level"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mappa_records")

@@ -61,6 +61,7 @@ class Person(models.Model):
     SECTIONS: ClassVar[dict[str, str]] = {
         "*": Section.IDENTITY,
         "email": Section.CONTACT,
+        "gender_identity": Section.EQUALITY,
         "ethnicity": Section.EQUALITY,
         "disability": Section.EQUALITY,
         "religion": Section.EQUALITY,

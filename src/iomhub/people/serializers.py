@@ -7,8 +7,8 @@ from typing import Any
 from rest_framework import serializers
 
 from iomhub.access.api_fields import StrictModelSerializer
-from iomhub.access.models import Section
 from iomhub.access.policy import ALL_SECTIONS, sections_for
+from iomhub.access.projection import lens_of_sections, section_of
 from iomhub.people.models import Address, Alias, ContactNumber, Marker, Person
 
 IDENTITY_FIELDS = [
@@ -16,12 +16,9 @@ IDENTITY_FIELDS = [
     "pnc_id", "cro_number", "urn", "ni_number", "prison_number", "crn", "nhs_number",
 ]  # fmt: skip
 EQUALITY_FIELDS = ["ethnicity", "disability", "religion", "sexual_orientation"]
-SECTION_FIELDS: dict[str, list[str]] = {
-    Section.IDENTITY: [*IDENTITY_FIELDS, "aliases", "restriction"],
-    Section.EQUALITY: EQUALITY_FIELDS,
-    Section.CONTACT: ["email", "addresses", "contact_numbers"],
-    Section.MARKERS: ["markers"],
-}
+# The nested lists of a person and the model whose declared section each belongs to.
+NESTED = {"aliases": Alias, "addresses": Address, "contact_numbers": ContactNumber, "markers": Marker}
+ABOUT_THE_RECORD = frozenset({"id", "version", "sections", "merged_into"})
 
 
 class AliasSerializer(StrictModelSerializer):
@@ -79,10 +76,14 @@ class PersonDetailSerializer(StrictModelSerializer):
         return sorted(s for s in self._allowed() if s in ALL_SECTIONS)
 
     def to_representation(self, instance: Person) -> dict[str, Any]:
+        """Every field whose section (as its model declares it, ``access.projection``) the reader
+        sees; the rest left out."""
         data: dict[str, Any] = super().to_representation(instance)
-        allowed = self._allowed()
-        for section, names in SECTION_FIELDS.items():
-            if section not in allowed:
-                for name in names:
-                    data.pop(name, None)
+        lens = lens_of_sections(self._allowed())
+        for name in list(data):
+            if name in ABOUT_THE_RECORD:
+                continue
+            section = section_of(NESTED[name], "*") if name in NESTED else section_of(Person, name)
+            if not lens.sees(section):
+                del data[name]
         return data

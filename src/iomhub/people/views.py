@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from iomhub.access.errors import deny
 from iomhub.access.models import Section
 from iomhub.access.policy import Action, can, decide, sections_for
+from iomhub.access.projection import lens_for
 from iomhub.access.routes import guarded
 from iomhub.access.services import break_glass_open
 from iomhub.people import selectors, services
@@ -178,12 +179,15 @@ def summary(request: AuthedRequest, person_id: int) -> HttpResponse:
         messages.info(request, f"{person.full_name} (record {person.pk}) was merged into this record: its records are here.")
         return redirect("people:summary", person_id=kept.pk)
     ctx = _person_context(request, person, "summary")
+    lens = lens_for(request.user, person)
     ctx.update(
         aliases=list(person.aliases.all()),
         addresses=list(person.addresses.all()) if Section.CONTACT in ctx["sections"] else None,
         contact_numbers=list(person.contact_numbers.all()) if Section.CONTACT in ctx["sections"] else None,
         markers=list(person.markers.all()) if Section.MARKERS in ctx["sections"] else None,
-        involvements=list(person.involvements.filter(ended_on__isnull=True).select_related("organisation")),
+        involvements=[i for i in person.involvements.filter(ended_on__isnull=True).select_related("organisation") if lens.sees(i.section)]
+        if lens.sees(Section.PLAN)
+        else None,
         **_registration_context(request, person),
     )
     return render(request, "people/summary.html", ctx)

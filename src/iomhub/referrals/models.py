@@ -161,6 +161,7 @@ class Decision(models.Model):
     """The referral meeting's decision on one referral, recorded by its chair (002 §2)."""
 
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    AUDIT_TYPE = "referral-decision"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
 
     class Outcome(models.TextChoices):
