@@ -726,3 +726,73 @@ def add_protected_drug_test(world: World) -> Any:
         drug_result="positive",
         positive_for=["spice"],
     )
+
+
+# Sections whose every change the crawl can make through the services (besides the timeline
+# entries above): a reader without the section must not be able to notice any of them.
+CHANGEABLE = ("identity", "contact", "equality", "markers", "justice", "plan", "assessments", "health", "safeguarding")
+
+
+def change_sections(world: World, sections: set[str] | frozenset[str]) -> None:
+    """One more change in each of ``sections``: new text markers, and new choices (ethnicity, marker
+    kind, MAPPA level 3, safeguarding status) that only a diff of the pages can catch."""
+    from iomhub.access.models import Organisation
+    from iomhub.casework import services as casework
+    from iomhub.casework.models import AgencyInvolvement
+    from iomhub.justice import services as justice
+    from iomhub.people import services as people
+    from iomhub.people.models import Person
+    from iomhub.referrals.models import Pathway
+
+    w = world
+    police, coordinator = w.users["police"], w.users["coordinator"]
+    person = Person.objects.get(pk=w.person.pk)
+    if "identity" in sections:
+        people.alias_add(acting_user=police, person=person, first_name=w.mark("identity", "aliasb"), last_name=w.mark("identity", "aliasc"))
+    if "contact" in sections:
+        people.contact_number_add(acting_user=police, person=person, kind="W", number=w.literal("contact", "0161 496 0857"))
+    if "equality" in sections:
+        person = Person.objects.get(pk=person.pk)
+        people.person_update(acting_user=police, person=person, changes={"ethnicity": "A2", "religion": w.mark("equality", "religionb")})
+    if "markers" in sections:
+        people.marker_add(acting_user=police, person=person, kind="firearms", note=w.mark("markers", "notec"))
+    if "justice" in sections:
+        justice.mappa_record(
+            acting_user=police, person=person, level=3, category="2", from_date=w.day("justice", -8), source=w.mark("justice", "mappab")
+        )
+        justice.warrant_record(
+            acting_user=police, person=person, kind="fail-to-appear", issued_on=w.day("justice", -9), issued_by=w.mark("justice", "issuerb")
+        )
+    if "plan" in sections:
+        casework.plan_action_add(
+            acting_user=coordinator,
+            person=person,
+            description=w.mark("plan", "actionb"),
+            agency=Organisation.objects.get(pk=w.ids["organisation_id"]),
+            owner_name=w.mark("plan", "ownerb"),
+            due_on=w.day(None, 33),
+        )
+    if "assessments" in sections:
+        casework.pathway_assessment_record(
+            acting_user=police,
+            person=person,
+            assessed_on=w.day("assessments", -7),
+            ratings={p: {"rag": "red", "needs": w.mark("assessments", f"needb{p[:4]}"), "actions": ""} for p in Pathway.values},
+        )
+    if "health" in sections:
+        treatment = AgencyInvolvement.objects.get(pk=w.ids["involvement_ids"][-1])
+        casework.agency_contact_add(
+            acting_user=coordinator, involvement=treatment, name=w.mark("health", "contactb"), phone="0161 496 9858"
+        )
+        w.literal("health", "0161 496 9858")
+    if "safeguarding" in sections:
+        record = casework.case_record_get_or_create(person)
+        casework.safeguarding_set(
+            acting_user=coordinator,
+            person=person,
+            parental_status="all-live-with",
+            lives_with_children="yes",
+            safeguarding="child-protection",
+            notes=w.mark("safeguarding", "notesb"),
+            version=record.version,
+        )

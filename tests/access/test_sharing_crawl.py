@@ -85,6 +85,9 @@ SLUGS: dict[str, list[str]] = {
 # Drug-test results and substances, as a page might write them (health).
 HEALTH_WORDS = re.compile(r"positive|negative|benzodiazepine|spice|synthetic cannabinoid", re.IGNORECASE)
 
+# A record's version number (for optimistic locking) moves with any change to the record; it says
+# that something changed, not what, and the forms of sections the reader has need it.
+_VERSION = re.compile(r'"version": \d+|name="version" value="\d+"')
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _NORMALISE = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken" value=""'),
@@ -305,9 +308,10 @@ def changes(before: Crawl, after: Crawl) -> Iterator[tuple[str, list[str]]]:
             diff = [
                 line
                 for line in difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=0)
-                if line[:1] in "+-" and not line.startswith(("+++", "---"))
+                if line[:1] in "+-" and not line.startswith(("+++", "---")) and not _VERSION.search(line)
             ]
-            yield url, diff or [f"status {old.status} -> {new.status}"]
+            if diff or old.status != new.status:
+                yield url, diff or [f"status {old.status} -> {new.status}"]
 
 
 def report(lines: list[str], title: str) -> None:
@@ -325,6 +329,7 @@ def _add_all(world: sw.World) -> None:
     sw.add_protected_intelligence(world)
     sw.add_protected_home_visit(world)
     sw.add_protected_drug_test(world)
+    sw.change_sections(world, set(sw.CHANGEABLE))
 
 
 # ---------------------------------------------------------------- the tests
@@ -398,8 +403,11 @@ def _check_reader(world: sw.World, key: str) -> None:
     # The protected entries this reader must not be able to notice, one at a time.
     steps: list[tuple[str, Any]] = []
     if not sections:  # sees nothing of the person: all at once, nothing may change
-        steps.append(("an intelligence note, a home visit and a drug test were", _add_all))
+        steps.append(("an intelligence note, a home visit, a drug test and a change in every section were", _add_all))
     else:
+        others = set(sw.CHANGEABLE) - sections
+        if others:
+            steps.append((f"a change in each of {', '.join(sorted(others))} was", lambda w: sw.change_sections(w, others)))
         if "intelligence" not in sections:
             steps.append(("an intelligence note was", sw.add_protected_intelligence))
         if "timeline" not in sections:
