@@ -109,6 +109,12 @@ EXPECTED: dict[str, RouteRule] = {
     "meetings/<int:meeting_id>/": page(Action.COHORT_MANAGE, personal=True),
     "meetings/<int:meeting_id>/attendees/new/": page(Action.COHORT_MANAGE),
     "meetings/<int:meeting_id>/circulated/": page(Action.COHORT_MANAGE),
+    "reports/": page(Action.REPORT_VIEW),
+    "reports/quarterly/": page(Action.REPORT_VIEW),
+    "reports/quarterly.csv": page(Action.REPORT_VIEW),
+    "reports/quarterly.xlsx": page(Action.REPORT_VIEW),
+    "reports/quarterly/people/": page(Action.REPORT_DRILL, personal=True),
+    "reports/reoffending/": page(Action.REPORT_VIEW),
     "api/v1/schema": PUBLIC,
     "api/v1/docs": PUBLIC,
     "api/v1/people": api(Action.PERSON_SEARCH, personal=True),
@@ -147,6 +153,9 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/users/<int:user_id>": api(Action.USER_VIEW),
     "api/v1/tokens": api(Action.TOKEN_MANAGE),
     "api/v1/tokens/<int:token_id>": api(Action.TOKEN_MANAGE),
+    "api/v1/reports/overview": api(Action.REPORT_VIEW),
+    "api/v1/reports/quarterly": api(Action.REPORT_VIEW),
+    "api/v1/reports/reoffending": api(Action.REPORT_VIEW),
 }
 
 ROUTES = list(all_routes())
@@ -538,6 +547,7 @@ EXERCISES: dict[str, Exercise] = {
     "cohort/red-alerts/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("search"),)),
     "caseload/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
     "meetings/<int:meeting_id>/": Exercise(Role.CHAIR, "ordinary", (_get("view"),)),
+    "reports/quarterly/people/": Exercise(Role.COORDINATOR, "ordinary", (_get("search", {"quarter": "2026Q1", "figure": "caseload-end"}),)),
     "cohort/transfers/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
     "cohort/transfers/<int:transfer_id>/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
     "cohort/transfers/<int:transfer_id>/<slug:transfer_step>/": Exercise(

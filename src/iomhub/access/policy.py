@@ -74,6 +74,8 @@ class Action(StrEnum):
     COHORT_DECIDE = "cohort.decide"
     PERSON_MERGE = "person.merge"
     AGREEMENT_MANAGE = "agreement.manage"
+    REPORT_VIEW = "report.view"  # aggregate figures, no identities (issue 16; ADR 0014)
+    REPORT_DRILL = "report.drill"  # the people behind a figure, as people_filter allows
 
 
 CORE_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.SUBSTANCE_MISUSE, Role.COORDINATOR, Role.CHAIR})
@@ -90,6 +92,10 @@ RAG_ROLES = REFERRAL_OVERSIGHT_ROLES | {Role.POLICE_IOM_OFFICER}
 # partnership's records (002 §2) and the information governance lead answers for their accuracy
 # (subject access, audit). Nobody else: a wrong merge shows one person's history on another's record.
 MERGE_ROLES = frozenset({Role.COORDINATOR, Role.IG_LEAD})
+# Reports (issue 16): the performance lead, evaluator, coordinator and chair read aggregate figures;
+# only the coordinator and chair (who see people) drill down to the people behind one.
+REPORT_ROLES = frozenset({Role.PERFORMANCE_LEAD, Role.EVALUATOR, Role.COORDINATOR, Role.CHAIR})
+REPORT_DRILL_ROLES = REFERRAL_OVERSIGHT_ROLES
 REFERRAL_ACTIONS = frozenset({"referral.create", "referral.view", "referral.decide"})
 
 
@@ -195,6 +201,10 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
         return Decision(user.has_role(Role.IG_LEAD), "information governance only")
     if action is Action.AGREEMENT_MANAGE:  # sharing agreements are the IG lead's (issue 9 §2)
         return Decision(user.has_role(Role.IG_LEAD), "information governance only")
+    if action is Action.REPORT_VIEW:
+        return Decision(bool(roles & REPORT_ROLES), "performance lead, evaluator, coordinator or chair")
+    if action is Action.REPORT_DRILL:
+        return Decision(bool(roles & REPORT_DRILL_ROLES) and has_person_access(user), "coordinator or chair")
     if action is Action.PERSON_SEARCH:
         return Decision(has_person_access(user), "role may search people")
     if action is Action.PERSON_CREATE:

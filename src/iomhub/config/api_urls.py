@@ -13,6 +13,7 @@ from iomhub.cohort import api as cohort_api
 from iomhub.justice import api as justice_api
 from iomhub.people import api as people_api
 from iomhub.referrals import api as referrals_api
+from iomhub.reporting import api as reporting_api
 
 # The schema and its documentation describe the API, not anyone's data: readable without a token,
 # so integrators can build against it.
@@ -69,4 +70,7 @@ urlpatterns = [
     path("users/<int:user_id>", access_api.UserView.as_view(), name="api-user"),
     path("tokens", access_api.ApiTokensView.as_view(), name="api-tokens"),
     path("tokens/<int:token_id>", access_api.ApiTokenView.as_view(), name="api-token"),
+    path("reports/overview", reporting_api.OverviewView.as_view(), name="api-report-overview"),
+    path("reports/quarterly", reporting_api.QuarterlyView.as_view(), name="api-report-quarterly"),
+    path("reports/reoffending", reporting_api.ReoffendingView.as_view(), name="api-report-reoffending"),
 ]

@@ -22,6 +22,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "can_create": can(user, Action.PERSON_CREATE),
             "can_audit": can(user, Action.AUDIT_VIEW),
             "can_users": can(user, Action.USER_VIEW),
+            "can_report": can(user, Action.REPORT_VIEW),
         },
     )
 

@@ -1,0 +1,64 @@
+"""A report as CSV and XLSX (issue 16 §2): the same rows as the page. A cell whose text starts
+with = + - @ (or a tab or carriage return) is written as text, never as a formula (OWASP CSV
+injection): in CSV with a leading apostrophe, in XLSX as a string cell."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+
+from iomhub.reporting.selectors import Report
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER = ("Table", "Measure", "Value")
+
+
+def safe_text(value: str) -> str:
+    """A text cell that no spreadsheet will run as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def report_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_text(report.title)])
+    writer.writerow([safe_text(f"Period: {report.period}"), safe_text(f"Team: {report.team}")])
+    writer.writerow(HEADER)
+    for table, measure, value in report.as_rows():
+        writer.writerow([safe_text(table), safe_text(measure), value])
+    return out.getvalue()
+
+
+def report_xlsx(report: Report) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Report"
+
+    def text(row: int, column: int, value: str) -> None:
+        cell = sheet.cell(row=row, column=column)
+        cell.value = value
+        cell.data_type = TYPE_STRING  # never a formula, whatever it starts with
+
+    text(1, 1, report.title)
+    text(2, 1, f"Period: {report.period}")
+    text(2, 2, f"Team: {report.team}")
+    for column, name in enumerate(HEADER, start=1):
+        text(3, column, name)
+    for row, (table, measure, value) in enumerate(report.as_rows(), start=4):
+        text(row, 1, table)
+        text(row, 2, measure)
+        sheet.cell(row=row, column=3, value=value)
+    if report.not_supported:
+        notes = book.create_sheet("Not yet supported")
+        for row, (measure, why) in enumerate(report.not_supported, start=1):
+            for column, words in enumerate((measure, why), start=1):
+                cell = notes.cell(row=row, column=column)
+                cell.value = words
+                cell.data_type = TYPE_STRING
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,112 @@
+"""The report pages and downloads (issue 16). Thin: parse, call one selector, render."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from iomhub import clock
+from iomhub.access.policy import Action, can
+from iomhub.access.routes import guarded
+from iomhub.reporting import downloads, selectors
+from iomhub.reporting.params import BadParameter, date_from, report_params, team_id_from
+from iomhub.rules._dates import add_months
+from iomhub.web.http import AuthedRequest
+
+
+def _bad(request: AuthedRequest, error: Exception) -> HttpResponse:
+    return render(request, "reporting/bad_request.html", {"error": str(error)}, status=400)
+
+
+def _common(request: AuthedRequest, team_id: int | None) -> dict[str, object]:
+    return {"teams": selectors.team_choices(), "team_id": team_id, "can_drill": can(request.user, Action.REPORT_DRILL)}
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET"])
+def overview(request: AuthedRequest) -> HttpResponse:
+    try:
+        team_id = team_id_from(request.GET.get("team"))
+        report = selectors.overview(user=request.user, team_id=team_id)
+    except (BadParameter, ValueError) as error:
+        return _bad(request, error)
+    return render(request, "reporting/overview.html", {"report": report, **_common(request, team_id)})
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET"])
+def quarterly(request: AuthedRequest) -> HttpResponse:
+    try:
+        params = report_params(request.GET)
+        report = selectors.quarterly(user=request.user, quarter=params.quarter, team_id=params.team_id)
+    except (BadParameter, ValueError) as error:
+        return _bad(request, error)
+    query = f"quarter={params.quarter}" + (f"&team={params.team_id}" if params.team_id else "")
+    return render(
+        request,
+        "reporting/quarterly.html",
+        {"report": report, "quarter": params.quarter, "query": query, **_common(request, params.team_id)},
+    )
+
+
+def _download(request: AuthedRequest, kind: str) -> HttpResponse:
+    try:
+        params = report_params(request.GET)
+        report = selectors.quarterly(user=request.user, quarter=params.quarter, team_id=params.team_id, export=True)
+    except (BadParameter, ValueError) as error:
+        return _bad(request, error)
+    name = f"iom-quarterly-{params.quarter}" + (f"-team-{params.team_id}" if params.team_id else "")
+    if kind == "csv":
+        response = HttpResponse(downloads.report_csv(report), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            downloads.report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET"])
+def quarterly_csv(request: AuthedRequest) -> HttpResponse:
+    return _download(request, "csv")
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET"])
+def quarterly_xlsx(request: AuthedRequest) -> HttpResponse:
+    return _download(request, "xlsx")
+
+
+@guarded(Action.REPORT_DRILL, personal_data=True)
+@require_http_methods(["GET"])
+def people(request: AuthedRequest) -> HttpResponse:
+    """The people behind one figure of the quarterly report, as the reader may see them."""
+    try:
+        params = report_params(request.GET)
+        report = selectors.quarterly(user=request.user, quarter=params.quarter, team_id=params.team_id)
+        key = request.GET.get("figure", "")
+        figure = report.figure(key)
+        found = selectors.drill_down(user=request.user, report=report, key=key)
+    except KeyError:
+        return _bad(request, BadParameter("figure must be one of the report's figures"))
+    except (BadParameter, ValueError) as error:
+        return _bad(request, error)
+    return render(request, "reporting/people.html", {"report": report, "figure": figure, "people": found, "quarter": params.quarter})
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET"])
+def reoffending(request: AuthedRequest) -> HttpResponse:
+    today = clock.today()
+    try:
+        team_id = team_id_from(request.GET.get("team"))
+        start = date_from("from", request.GET.get("from"), add_months(today, -30))
+        end = date_from("to", request.GET.get("to"), add_months(today, -18) - datetime.timedelta(days=1))
+        report = selectors.proven_reoffending(user=request.user, cohort_from=start, cohort_to=end, team_id=team_id)
+    except (BadParameter, ValueError) as error:
+        return _bad(request, error)
+    return render(request, "reporting/reoffending.html", {"report": report, **_common(request, team_id)})
