@@ -104,6 +104,11 @@ EXPECTED: dict[str, RouteRule] = {
     "cohort/transfers/<int:transfer_id>/": page(Action.PERSON_VIEW, personal=True),
     "cohort/transfers/<int:transfer_id>/<slug:transfer_step>/": page(Action.COHORT_MANAGE, personal=True),
     "cohort/people/<int:person_id>/transfers/new/": page(Action.COHORT_MANAGE, personal=True),
+    "feeds/arrests/": page(Action.COHORT_MANAGE),
+    "feeds/imports/<int:run_id>/": page(Action.COHORT_MANAGE, personal=True),
+    "feeds/imports/<int:run_id>/errors.csv": page(Action.COHORT_MANAGE, personal=True),
+    "feeds/review/": page(Action.COHORT_MANAGE, personal=True),
+    "feeds/review/<int:review_id>/": page(Action.COHORT_MANAGE, personal=True),
     "meetings/": page(Action.COHORT_MANAGE),
     "meetings/new/": page(Action.COHORT_MANAGE),
     "meetings/<int:meeting_id>/": page(Action.COHORT_MANAGE, personal=True),
@@ -221,6 +226,7 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         **justice_values(person),
         **cohort_values(partnership, person, registration),
         **casework_values(partnership, person),
+        **feeds_values(partnership),
     }
 
 
@@ -234,6 +240,30 @@ def meeting_values(partnership: Any) -> int:
         defaults={"location": "Northbridge police station", "created_by": partnership.users[Role.COORDINATOR]},
     )
     return meeting.pk
+
+
+def feeds_values(partnership: Any) -> dict[str, Any]:
+    """An import run by the coordinator and a row of it waiting for review (made once)."""
+    from iomhub.feeds.models import ImportRun, LinkReview
+
+    coordinator = partnership.users[Role.COORDINATOR]
+    run = ImportRun.objects.filter(started_by=coordinator).first() or ImportRun.objects.create(
+        feed="arrests", file_name="overnight.csv", sha256="0" * 64, started_by=coordinator
+    )
+    values = {
+        "pnc_id": "",
+        "family_name": "Routewalk",
+        "given_name": "Rowan",
+        "date_of_birth": "1993-06-04",
+        "arrested_at": "2026-01-04T02:30",
+        "custody_suite": "Northbridge custody suite",
+        "offence_code": "28E",
+        "outcome": "Charged",
+    }
+    review = LinkReview.objects.filter(run=run).first() or LinkReview.objects.create(
+        row_key="r" * 64, run=run, line=2, values=values, candidates=[], why="This person may already be on IOM Hub"
+    )
+    return {"run_id": run.pk, "review_id": review.pk}
 
 
 def casework_values(partnership: Any, person: Any) -> dict[str, Any]:
@@ -545,6 +575,10 @@ EXERCISES: dict[str, Exercise] = {
     ),
     "cohort/registrations/<int:registration_id>/removal/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
     "cohort/red-alerts/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("search"),)),
+    "feeds/imports/<int:run_id>/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "feeds/imports/<int:run_id>/errors.csv": Exercise(Role.COORDINATOR, "ordinary", (_get("export"),)),
+    "feeds/review/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
+    "feeds/review/<int:review_id>/": Exercise(Role.COORDINATOR, "ordinary", (("post", {"decision": "create"}, "change"),)),
     "caseload/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
     "meetings/<int:meeting_id>/": Exercise(Role.CHAIR, "ordinary", (_get("view"),)),
     "reports/quarterly/people/": Exercise(Role.COORDINATOR, "ordinary", (_get("search", {"quarter": "2026Q1", "figure": "caseload-end"}),)),

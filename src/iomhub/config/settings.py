@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "iomhub.cohort",
     "iomhub.justice",
     "iomhub.meetings",
+    "iomhub.feeds",
     "iomhub.reporting",
     "iomhub.web",
 ]

@@ -1,0 +1,134 @@
+"""Bulk feeds from other systems (issue 11): each import run, the natural key that makes a re-run
+change nothing, the link from a feed row to a person with the fields that agreed, and the queue of
+rows whose person is uncertain. ADR 0014.
+
+The arrests themselves live in ``iomhub.justice`` and the people in ``iomhub.people``; both are
+written only through their services. What is here is the feed's own bookkeeping.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from iomhub.access.models import Section
+
+
+class Feed(models.TextChoices):
+    ARRESTS = "arrests", "Custody arrests"
+
+
+class ImportRun(models.Model):
+    """One import of one file: who ran it, what it was (name and SHA-256), and what became of each row."""
+
+    feed = models.CharField(max_length=20, choices=Feed.choices)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    refused = models.TextField(blank=True, help_text="Why the whole file was refused, if it was")
+    rows = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    review = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_feed_display()} import {self.pk} of {self.file_name}"
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "imported": self.imported,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "review": self.review,
+        }
+
+
+class Rejection(models.Model):
+    """A row refused: its line in the file, the column at fault and why, and the row as it came
+    (so the error report can be sent back to whoever keeps the source system)."""
+
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rejections")
+    line = models.PositiveIntegerField()
+    column = models.CharField(max_length=64, blank=True)
+    reason = models.TextField()
+    values = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["line", "id"]
+
+    def __str__(self) -> str:
+        return f"Line {self.line}: {self.reason}"
+
+
+class ArrestLink(models.Model):
+    """The arrest a feed row became, under the feed's natural key: the same person arrested at the
+    same moment in the same custody suite is one arrest, however often the row arrives (the
+    database refuses a second). ``agreed`` names the fields the person was linked on."""
+
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
+
+    class Method(models.TextChoices):
+        PNC = "pnc", "PNC ID"
+        NAME_DOB = "name-dob", "Exact name and date of birth"
+        CREATED = "created", "New person created"
+        REVIEWED = "reviewed", "Decided on review"
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    arrested_at = models.DateTimeField()
+    suite_key = models.CharField(max_length=200, help_text="The custody suite, case and spacing folded")
+    arrest = models.OneToOneField("justice.Arrest", on_delete=models.PROTECT, related_name="feed_link")
+    outcome = models.CharField(max_length=10)
+    offence_code = models.CharField(max_length=10)
+    method = models.CharField(max_length=10, choices=Method.choices)
+    agreed = models.JSONField(default=list)
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="links")
+    line = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "arrested_at", "suite_key"], name="one_feed_arrest_per_person_time_suite"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Arrest {self.arrest_id} from import {self.run_id} line {self.line}"
+
+
+class LinkReview(models.Model):
+    """A row whose person could not be decided with certainty (a possible duplicate): kept whole,
+    with the people it may be, for a coordinator to link or create. Never guessed."""
+
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a decision"
+        DECIDED = "decided", "Decided"
+
+    row_key = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the row's identity and natural key")
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="reviews")
+    line = models.PositiveIntegerField()
+    values = models.JSONField(default=dict)
+    candidates = models.JSONField(default=list, help_text="[{person_id, reasons}] the importer could see")
+    why = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="The person decided on"
+    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run_id", "line"]
+
+    def __str__(self) -> str:
+        return f"Review of import {self.run_id} line {self.line}"

@@ -1,0 +1,78 @@
+"""The coordinator's feed pages: upload, the result with the first rejected rows, the error report
+(formula-safe), the review queue and its decision; another user's run is a 404."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from iomhub.access.models import AuditEvent, Role
+from iomhub.feeds.models import ImportRun, LinkReview
+from iomhub.justice.models import Arrest
+from tests.feeds.conftest import csv_file, row
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, data: bytes, name: str = "overnight.csv"):
+    return client.post("/feeds/arrests/", {"file": SimpleUploadedFile(name, data, content_type="text/csv")})
+
+
+def test_a_coordinator_uploads_a_file_and_sees_the_result_and_the_error_report(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get("/feeds/arrests/").status_code == 200
+    response = upload(client, csv_file(row(), row(custody_suite="@SUM(1+1)", offence_code="99Z")))
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/feeds/imports/{run.pk}/"
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Arrests recorded" in page and "Unknown Home Office offence code 99Z" in page
+    assert AuditEvent.objects.filter(object_type="import-run", action="view", actor=coordinator).exists()
+
+    report = client.get(f"/feeds/imports/{run.pk}/errors.csv")
+    assert report["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(report.content.decode())))
+    assert rows[1][:3] == ["3", "offence_code", rows[1][2]] and rows[1][8] == "'@SUM(1+1)"
+    assert AuditEvent.objects.filter(object_type="import-run", action="export", actor=coordinator).exists()
+
+
+def test_a_refused_file_shows_why(client, coordinator):
+    client.force_login(coordinator)
+    response = upload(client, b"name,date\nx,y\n")
+    page = client.get(response["Location"]).content.decode()
+    assert "The file was not imported" in page and "The file has no pnc_id" in page
+
+
+def test_another_users_import_is_not_found(client, partnership, coordinator):
+    client.force_login(coordinator)
+    upload(client, csv_file(row()))
+    run = ImportRun.objects.get()
+    client.force_login(partnership.users[Role.CHAIR])
+    assert client.get(f"/feeds/imports/{run.pk}/").status_code == 404
+    assert client.get(f"/feeds/imports/{run.pk}/errors.csv").status_code == 404
+    assert AuditEvent.objects.filter(action="denied", object_type="import-run", actor=partnership.users[Role.CHAIR]).count() == 2
+
+
+def test_a_police_officer_may_not_import(client, partnership):
+    client.force_login(partnership.users[Role.POLICE_IOM_OFFICER])
+    assert upload(client, csv_file(row())).status_code == 403
+    assert Arrest.objects.count() == 0
+
+
+def test_the_review_queue_lists_uncertain_rows_and_takes_a_decision(client, partnership, coordinator):
+    client.force_login(coordinator)
+    upload(client, csv_file(row(family_name="Example", given_name="Jordon", date_of_birth="1990-05-17")))
+    review = LinkReview.objects.get()
+    page = client.get("/feeds/review/").content.decode()
+    assert "Jordon Example" in page and f"/people/{partnership.ordinary.pk}/" in page
+    assert AuditEvent.objects.filter(action="listed", person_id=partnership.ordinary.pk, actor=coordinator).exists()
+
+    refused = client.post(f"/feeds/review/{review.pk}/", {"decision": "link:999999"})
+    assert refused.status_code == 400 and "Select one of the people offered" in refused.content.decode()
+    done = client.post(f"/feeds/review/{review.pk}/", {"decision": f"link:{partnership.ordinary.pk}"})
+    assert done.status_code == 302
+    assert Arrest.objects.get().person == partnership.ordinary
+    assert "No rows are waiting for review" in client.get("/feeds/review/").content.decode()
