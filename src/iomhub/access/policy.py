@@ -74,7 +74,7 @@ class Action(StrEnum):
     COHORT_DECIDE = "cohort.decide"
     PERSON_MERGE = "person.merge"
     AGREEMENT_MANAGE = "agreement.manage"
-    REPORT_VIEW = "report.view"  # aggregate figures, no identities (issue 16; ADR 0014)
+    REPORT_VIEW = "report.view"  # aggregate figures, no identities (issue 16; ADR 0015)
     REPORT_DRILL = "report.drill"  # the people behind a figure, as people_filter allows
 
 

@@ -6,7 +6,7 @@ Aggregate figures are counted over the whole partnership (or one local team), wh
 so the same report reads the same for the performance lead and the chair; no figure carries a
 name, identifier or date of birth. Each figure keeps the ids of the people behind it for
 ``drill_down``, which shows only those ``people_filter`` lets the reader see, and only to the
-roles ``Action.REPORT_DRILL`` allows (ADR 0014).
+roles ``Action.REPORT_DRILL`` allows (ADR 0015).
 """
 
 from __future__ import annotations
@@ -282,7 +282,7 @@ def _on_caseload_any(intervals: Sequence[tuple[datetime.date, datetime.date | No
 def _exit_planned(registration: Registration) -> bool:
     """A planned exit: deregistered by the chair on the 002 §2 review, neither required by a rule (a
     long custodial sentence, MAPPA level 3) nor exceptional. Everything else (required, exceptional,
-    transferred out, ended without a deregistration) is unplanned [inferred, ADR 0014]."""
+    transferred out, ended without a deregistration) is unplanned [inferred, ADR 0015]."""
     dereg = getattr(registration, "deregistration", None)
     return dereg is not None and not dereg.required_by and not dereg.exceptional
 
@@ -495,7 +495,7 @@ def reoffending_events(
 ) -> tuple[list[tuple[int, datetime.date]], list[tuple[int, datetime.date, datetime.date]]]:
     """The index events (each person's first registration starting in the period, by its start
     date) and their proven offences (offence date, and the earliest conviction or caution that
-    dealt with it), the inputs of ``iomhub.rules.reoffending`` [index date: inferred, ADR 0014]."""
+    dealt with it), the inputs of ``iomhub.rules.reoffending`` [index date: inferred, ADR 0015]."""
     from iomhub.cohort.models import Registration
     from iomhub.justice.models import CourtOutcome
 

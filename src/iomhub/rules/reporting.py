@@ -4,7 +4,7 @@ proportion's confidence interval and the 20% reduction target. Pure Python.
 Sources: 002 §7 (quarterly measures of success), 000 §9 (quarterly returns, average caseload in
 000 figure 1), 003 §3 ("The MoJ have set a target of a 20% reduction in reoffending"), the
 reference outcomes.md §2.3 (Wilson interval) and §1.3 (the target is reported against a stated
-baseline). The conventions marked [inferred] there are recorded in ADR 0014.
+baseline). The conventions marked [inferred] there are recorded in ADR 0015.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class Quarter:
 
 def on_caseload(*, started_on: datetime.date, ended_on: datetime.date | None, day: datetime.date) -> bool:
     """Whether a registration is on the caseload on ``day``: from its first day up to the day before
-    it ended (the exit day is not a day managed) [inferred, ADR 0014]."""
+    it ended (the exit day is not a day managed) [inferred, ADR 0015]."""
     return started_on <= day and (ended_on is None or day < ended_on)
 
 

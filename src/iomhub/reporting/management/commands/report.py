@@ -1,7 +1,7 @@
 """``python -m iomhub report quarterly --quarter 2026Q3 [--team ID] --format json|csv|xlsx [--output FILE]``.
 
 The same selector as the page, run as a named user (``--as``, or ``IOMHUB_REPORT_USER``) whose role
-may read reports, so the policy applies and the run is audited as an export (ADR 0014).
+may read reports, so the policy applies and the run is audited as an export (ADR 0015).
 """
 
 from __future__ import annotations
