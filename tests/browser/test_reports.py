@@ -1,0 +1,52 @@
+"""The performance lead reads the reports in the browser (issue 16): from the home page to the
+overview, the quarterly report for a quarter and team chosen on the page, and proven reoffending.
+Every page is axe-clean, the figures are the dataset's hand-worked answers, and nobody is named."""
+
+from __future__ import annotations
+
+import pytest
+
+from iomhub.access.models import Role
+from tests.factories import PASSWORD
+from tests.reporting.dataset import EXPECTED_TEAM_A, QUARTER, build
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_performance_lead_reads_the_overview_and_the_quarterly_report(session, partnership):
+    data = build(partnership)
+    page = session.page
+    session.sign_in(Role.PERFORMANCE_LEAD.value, PASSWORD)
+    assert "will appear here" not in page.locator("main").inner_text()
+    session.follow("main h2 a:has-text('Reports')")
+    assert page.url.endswith("/reports/")
+    assert page.locator("table[data-table='rag'] caption").inner_text() == "People managed by RAG level"
+    session.assert_accessible("overview")
+
+    session.follow("nav[aria-label='Reports'] a:has-text('Quarterly report')")
+    page.fill("#quarter", QUARTER)
+    page.select_option("#team", str(data.team_a.pk))
+    session.follow("button:has-text('Show')")
+    assert f"quarter={QUARTER}" in page.url
+    for key in ("caseload-start", "exits-unplanned", "recalls-fixed-term", "safeguarding-percent", "average-caseload"):
+        assert float(page.locator(f"[data-figure='{key}']").inner_text()) == EXPECTED_TEAM_A[key], key
+    assert page.locator("[data-figure] a").count() == 0  # no drill-down links for the performance lead
+    assert "DRR commencements" in page.locator("main").inner_text()
+    text = page.locator("main").inner_text()
+    assert not [s for s in data.identities() if s in text]
+    session.assert_accessible("quarterly report")
+
+    session.follow("nav[aria-label='Reports'] a:has-text('Proven reoffending')")
+    assert "20% reduction target" in page.locator("main").inner_text()
+    session.assert_accessible("proven reoffending")
+
+
+def test_the_chair_follows_a_figure_to_the_people_behind_it(session, partnership):
+    data = build(partnership)
+    page = session.page
+    session.sign_in(Role.CHAIR.value, PASSWORD)
+    session.go(f"/reports/quarterly/?quarter={QUARTER}&team={data.team_a.pk}")
+    session.follow("[data-figure='exits-unplanned'] a")
+    names = page.locator("main ul").inner_text()
+    assert "Esterhazy" in names and "Hollingsworth" in names and "Carrow" not in names
+    session.assert_accessible("drill-down")
