@@ -98,6 +98,14 @@ def test_the_audit_viewer_shows_each_value_only_to_readers_of_its_section(partne
     assert WITHHELD in page
     restricted_page = _client(partnership.users[Role.IG_LEAD]).get(f"/audit/?person={restricted.pk}").content.decode()
     assert "Robyn-Marker" not in restricted_page and "Restricted record" in restricted_page
+    # The reasons for access itself (break-glass, refusals) are the IG lead's to review, restricted or not.
+    from iomhub.access.services import break_glass_open
+
+    break_glass_open(
+        acting_user=partnership.users[Role.CHAIR], person_id=restricted.pk, reason="Urgent-Marker reason from the custody sergeant"
+    )
+    restricted_page = _client(partnership.users[Role.IG_LEAD]).get(f"/audit/?person={restricted.pk}").content.decode()
+    assert "Urgent-Marker reason" in restricted_page and "Robyn-Marker" not in restricted_page
 
 
 def test_drug_test_results_and_health_agencies_are_health_not_timeline_or_plan(partnership):
