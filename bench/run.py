@@ -83,6 +83,63 @@ def cohort_pages(ok) -> list[dict[str, float | str]]:
     ]
 
 
+def import_throughput() -> dict[str, float | int | str]:
+    """The custody arrests import (issue 11): BENCH_IMPORT_ROWS rows (default 2,000), half arrests of
+    people on record (linked by PNC ID), half of new people (the duplicate check, then created), each
+    through the services with its audit; then the same file again (every row unchanged). On
+    PostgreSQL, ``COPY`` of the same rows into a bare table is the floor."""
+    import csv
+    import datetime
+    import io
+
+    from iomhub.feeds.services import arrests_import, feed_system_user
+
+    rows = int(os.environ.get("BENCH_IMPORT_ROWS", "2000"))
+    known = list(Person.objects.filter(restriction="", merged_into__isnull=True).exclude(pnc_id="").order_by("id")[: rows // 2])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["pnc_id", "family_name", "given_name", "date_of_birth", "arrested_at", "custody_suite", "offence_code", "outcome"])
+    start = datetime.datetime(2024, 1, 1, 0, 0, tzinfo=datetime.UTC)
+    for i in range(rows):
+        at = (start + datetime.timedelta(minutes=i)).isoformat(timespec="minutes")
+        suite, code, outcome = ("Northbridge custody suite", "Southport custody")[i % 2], ("28E", "34B", "45")[i % 3], "Charged"
+        if i < len(known):
+            p = known[i]
+            writer.writerow([p.pnc_id, p.last_name, p.first_name, p.date_of_birth.isoformat(), at, suite, code, outcome])
+        else:
+            dob = datetime.date(1960, 1, 1) + datetime.timedelta(days=(i * 37) % 15000)
+            writer.writerow(["", f"Benchfeed{i:07d}", "Quill", dob.isoformat(), at, suite, code, outcome])
+    data = out.getvalue().encode()
+    user = feed_system_user()
+    started = time.perf_counter()
+    first = arrests_import(acting_user=user, data=data, file_name="bench.csv")
+    first_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    second = arrests_import(acting_user=user, data=data, file_name="bench.csv")
+    second_seconds = time.perf_counter() - started
+    result: dict[str, float | int | str] = {
+        "rows": rows,
+        "first_import_seconds": round(first_seconds, 2),
+        "first_import_rows_per_second": round(rows / first_seconds),
+        "first_import_counts": json.dumps(first.counts()),
+        "second_import_seconds": round(second_seconds, 2),
+        "second_import_rows_per_second": round(rows / second_seconds),
+        "second_import_counts": json.dumps(second.counts()),
+    }
+    if django.db.connection.vendor == "postgresql":
+        with django.db.connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE bench_arrests_copy (pnc_id text, family_name text, given_name text, date_of_birth date,"
+                " arrested_at timestamptz, custody_suite text, offence_code text, outcome text)"
+            )
+            started = time.perf_counter()
+            with cursor.connection.cursor().copy("COPY bench_arrests_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                copy.write(data)
+            result["copy_seconds"] = round(time.perf_counter() - started, 3)
+            cursor.execute("DROP TABLE bench_arrests_copy")
+    return result
+
+
 def main() -> int:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -112,12 +169,14 @@ def main() -> int:
         timed("API: search by surname", lambda i: ok(client.get("/api/v1/people", {"q": sample[i % len(sample)]["last_name"]}))),
         *cohort_pages(ok),
     ]
+    feed = import_throughput()
     report = {
         "people": PEOPLE,
         "database": django.db.connection.vendor,
         "demo_load_seconds": round(load_seconds, 1),
         "people_per_second": round(PEOPLE / load_seconds),
         "timings": results,
+        "arrests_import": feed,
     }
     (OUT / "results.json").write_text(json.dumps(report, indent=2))
     print(
@@ -126,6 +185,12 @@ def main() -> int:
     print(f"{'what':<36}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for row in results:
         print(f"{row['what']:<36}{row['p50_ms']:>10}{row['p95_ms']:>10}{row['max_ms']:>10}")
+    print(
+        f"arrests import: {feed['rows']:,} rows in {feed['first_import_seconds']}s ({feed['first_import_rows_per_second']:,} rows/s)"
+        f" {feed['first_import_counts']}; again in {feed['second_import_seconds']}s ({feed['second_import_rows_per_second']:,} rows/s)"
+        f" {feed['second_import_counts']}"
+        + (f"; PostgreSQL COPY of the same rows {feed['copy_seconds']}s" if "copy_seconds" in feed else "")
+    )
     return 0
 
 
