@@ -9,7 +9,7 @@ import pytest
 
 from iomhub.access.models import Role
 from iomhub.cohort.models import Registration
-from iomhub.justice.models import CourtOutcome, Offence, OffenceCode
+from iomhub.justice.models import CourtOutcome, CustodyEpisode, Offence, OffenceCode
 from iomhub.reporting import selectors
 from iomhub.rules import reoffending
 from tests.factories import PersonFactory, TeamFactory
@@ -102,3 +102,25 @@ def test_people_still_in_their_waiting_period_are_not_counted_yet(partnership, t
 def test_a_cohort_ending_before_it_starts_is_refused(partnership, team):
     with pytest.raises(ValueError, match="cohort end"):
         selectors.proven_reoffending(user=partnership.users[Role.CHAIR], cohort_from=D(2024, 6, 1), cohort_to=D(2024, 1, 1))
+
+
+def test_offending_at_liberty_reproduces_the_reference_worked_example(partnership):
+    """outcomes.md §9.2 built in the database (tests/rules/test_liberty.py holds the same events):
+    pooled 10 offences over 610 days at liberty before, 3 over 470 after."""
+    from tests.rules.test_liberty import CUSTODY, OFFENCES, REGISTRATIONS
+
+    team = TeamFactory(name="Worked example team")
+    code = OffenceCode.objects.get(code="28E")
+    people = {key: PersonFactory(first_name=f"Worked{key}", managing_team=team) for key, _ in REGISTRATIONS}
+    for key, start in REGISTRATIONS:
+        Registration.objects.create(person=people[key], started_on=start, rag="amber")
+    for key, received, released in CUSTODY:
+        CustodyEpisode.objects.create(person=people[key], kind="sentenced", prison="HMP Example", started_on=received, ended_on=released)
+    for key, committed in OFFENCES:
+        Offence.objects.create(person=people[key], code=code, committed_on=committed)
+    found = selectors.proven_reoffending(
+        user=partnership.users[Role.EVALUATOR], cohort_from=D(2023, 1, 1), cohort_to=D(2023, 2, 28), team_id=team.pk, as_of=D(2025, 1, 1)
+    ).liberty
+    assert (found.before.offences, found.before.liberty_days, found.after.offences, found.after.liberty_days) == (10, 610, 3, 470)
+    assert found.reduction == pytest.approx(0.611, abs=0.0005)
+    assert found.rate_ratio_ci == pytest.approx((0.11, 1.41), abs=0.005)

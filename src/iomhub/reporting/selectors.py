@@ -27,6 +27,7 @@ from iomhub.access.models import AuditAction, Team
 from iomhub.access.policy import Action, decide, people_filter
 from iomhub.rules import reoffending as reoffending_rules
 from iomhub.rules._dates import add_months
+from iomhub.rules.liberty import LibertyResult, offending_at_liberty
 from iomhub.rules.reporting import Quarter, TargetCheck, against_target, average_caseload, on_caseload, wilson_interval
 
 if TYPE_CHECKING:
@@ -444,6 +445,7 @@ class ReoffendingReport:
     interval: tuple[float, float] | None
     target: TargetCheck
     as_of: datetime.date
+    liberty: LibertyResult
 
     @staticmethod
     def percent(value: float | None) -> str:
@@ -481,6 +483,23 @@ class ReoffendingReport:
             "after_registration": result(self.after),
             "before_registration": result(self.before),
             "rate_95_ci": list(self.interval) if self.interval else None,
+            "at_liberty": {
+                "people": self.liberty.people,
+                "before": {
+                    "offences": self.liberty.before.offences,
+                    "liberty_days": self.liberty.before.liberty_days,
+                    "rate": self.liberty.before.rate,
+                },
+                "after": {
+                    "offences": self.liberty.after.offences,
+                    "liberty_days": self.liberty.after.liberty_days,
+                    "rate": self.liberty.after.rate,
+                },
+                "rate_ratio": self.liberty.rate_ratio,
+                "rate_ratio_95_ci": list(self.liberty.rate_ratio_ci) if self.liberty.rate_ratio_ci else None,
+                "reduction": self.liberty.reduction,
+                "censored": self.liberty.censored,
+            },
             "target": {
                 "reduction": self.target.reduction,
                 "target": self.target.target,
@@ -535,6 +554,7 @@ def proven_reoffending(
     before_index = [(p, add_months(d, -12)) for p, d in index if p in measured]
     before = reoffending_rules.proven_reoffending(index_events=before_index, proven_offences=offences)
     report = ReoffendingReport(
+        liberty=_at_liberty(index, today),
         cohort_from=cohort_from,
         cohort_to=cohort_to,
         team=team.name if team else "All local teams",
@@ -546,3 +566,14 @@ def proven_reoffending(
     )
     _audit(user, "reoffending", {"from": cohort_from, "to": cohort_to, "team": team_id})
     return report
+
+
+def _at_liberty(index: Sequence[tuple[int, datetime.date]], as_of: datetime.date) -> LibertyResult:
+    """Offences recorded on the justice record (by offence date) in the 12 months before and after
+    registration, over the days at liberty (``iomhub.rules.liberty``; ADR 0015)."""
+    from iomhub.justice.models import CustodyEpisode, Offence
+
+    people = sorted({p for p, _ in index})
+    custody = list(CustodyEpisode.objects.filter(person_id__in=people).values_list("person_id", "started_on", "ended_on"))
+    offences = list(Offence.objects.filter(person_id__in=people).values_list("person_id", "committed_on"))
+    return offending_at_liberty(registrations=index, custody=custody, offences=offences, as_of=as_of)
