@@ -124,3 +124,26 @@ def test_offending_at_liberty_reproduces_the_reference_worked_example(partnershi
     assert (found.before.offences, found.before.liberty_days, found.after.offences, found.after.liberty_days) == (10, 610, 3, 470)
     assert found.reduction == pytest.approx(0.611, abs=0.0005)
     assert found.rate_ratio_ci == pytest.approx((0.11, 1.41), abs=0.005)
+
+
+def test_the_cost_of_offending_before_and_after_uses_the_home_office_unit_costs(client, partnership):
+    """Before: two personal robberies (RR99: £11,320 each) = £22,640; after: a theft from a vehicle
+    (£870) and a domestic burglary, whose unit cost is not known and is listed, not guessed."""
+    team = TeamFactory(name="Cost team")
+    person = PersonFactory(first_name="Costed", managing_team=team)
+    Registration.objects.create(person=person, started_on=D(2024, 1, 1), rag="amber")
+    for code, committed in (("34B", D(2023, 3, 1)), ("34B", D(2023, 9, 1)), ("45", D(2024, 2, 1)), ("28E", D(2024, 5, 1))):
+        Offence.objects.create(person=person, code=OffenceCode.objects.get(code=code), committed_on=committed)
+    found = selectors.proven_reoffending(
+        user=partnership.users[Role.PERFORMANCE_LEAD], cohort_from=D(2024, 1, 1), cohort_to=D(2024, 1, 31), team_id=team.pk, as_of=AS_OF
+    )
+    assert (found.cost_before.total_pounds, found.cost_before.counted) == (22640, 2)
+    assert (found.cost_after.total_pounds, found.cost_after.counted, found.cost_after.unknown_categories) == (
+        870,
+        1,
+        ("domestic-burglary",),
+    )
+    client.force_login(partnership.users[Role.PERFORMANCE_LEAD])
+    page = client.get("/reports/reoffending/", {"from": "2024-01-01", "to": "2024-01-31", "team": team.pk}).content.decode()
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric" data-figure="cost-before">£22640</td>' in page
+    assert "No unit cost is known for: Domestic burglary" in page

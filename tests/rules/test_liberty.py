@@ -68,3 +68,20 @@ def test_bad_input_is_refused_by_name():
         offending_at_liberty(registrations=[], custody=[("A", D(2024, 2, 1), D(2024, 1, 1))], offences=[], as_of=D(2026, 1, 1))
     with pytest.raises(ValueError, match="window_days"):
         offending_at_liberty(registrations=[], custody=[], offences=[], as_of=D(2026, 1, 1), window_days=0)
+
+
+def test_offences_by_category_in_each_window():
+    found = offending_at_liberty(
+        registrations=[("A", D(2024, 1, 1))],
+        custody=[],
+        offences=[
+            ("A", D(2023, 6, 1), "robbery"),
+            ("A", D(2023, 7, 1), "robbery"),
+            ("A", D(2024, 3, 1), "theft-from-vehicle"),
+            ("A", D(2024, 4, 1)),
+        ],
+        as_of=D(2026, 1, 1),
+    )
+    assert found.categories_before == (("robbery", 2),)
+    assert found.categories_after == (("theft-from-vehicle", 1),)
+    assert found.after.offences == 2  # the offence without a category still counts

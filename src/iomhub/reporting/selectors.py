@@ -27,6 +27,7 @@ from iomhub.access.models import AuditAction, Team
 from iomhub.access.policy import Action, decide, people_filter
 from iomhub.rules import reoffending as reoffending_rules
 from iomhub.rules._dates import add_months
+from iomhub.rules.costs import CostOfOffending, CostTable
 from iomhub.rules.liberty import LibertyResult, offending_at_liberty
 from iomhub.rules.reporting import Quarter, TargetCheck, against_target, average_caseload, on_caseload, wilson_interval
 
@@ -303,13 +304,12 @@ def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, expor
         Registration.objects.filter(pk__in=[r.pk for r in registrations]).select_related("deregistration").order_by("started_on", "pk")
     )
     person_ids = sorted({r.person_id for r in registrations})
-    earlier = set(Registration.objects.filter(person_id__in=person_ids).values_list("person_id", "started_on"))
     intervals: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
     for r in Registration.objects.filter(person_id__in=person_ids).values_list("person_id", "started_on", "ended_on"):
         intervals[r[0]].append((r[1], r[2]))
 
     started = [r for r in registrations if start <= r.started_on <= end]
-    reregistered = [r.person_id for r in started if any(p == r.person_id and s < r.started_on for p, s in earlier)]
+    reregistered = [r.person_id for r in started if any(s < r.started_on for s, _ in intervals[r.person_id])]
     ended = [r for r in registrations if r.ended_on is not None and start <= r.ended_on <= end]
     at_start = {r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=start)}
     at_end = {r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=end)}
@@ -446,6 +446,8 @@ class ReoffendingReport:
     target: TargetCheck
     as_of: datetime.date
     liberty: LibertyResult
+    cost_before: CostOfOffending
+    cost_after: CostOfOffending
 
     @staticmethod
     def percent(value: float | None) -> str:
@@ -458,6 +460,12 @@ class ReoffendingReport:
     @property
     def after_rate(self) -> str:
         return self.percent(self.after.rate)
+
+    @property
+    def unknown_cost_labels(self) -> list[str]:
+        table = CostTable.default()
+        found = set(self.cost_before.unknown_categories) | set(self.cost_after.unknown_categories)
+        return [table.unit_cost(c).label for c in sorted(found)]
 
     @property
     def interval_text(self) -> str:
@@ -499,6 +507,14 @@ class ReoffendingReport:
                 "rate_ratio_95_ci": list(self.liberty.rate_ratio_ci) if self.liberty.rate_ratio_ci else None,
                 "reduction": self.liberty.reduction,
                 "censored": self.liberty.censored,
+            },
+            "cost_of_offending": {
+                "price_year": "2015/16",
+                "before_pounds": self.cost_before.total_pounds,
+                "after_pounds": self.cost_after.total_pounds,
+                "before_offences_costed": self.cost_before.counted,
+                "after_offences_costed": self.cost_after.counted,
+                "unknown_unit_costs": sorted(set(self.cost_before.unknown_categories) | set(self.cost_after.unknown_categories)),
             },
             "target": {
                 "reduction": self.target.reduction,
@@ -553,8 +569,13 @@ def proven_reoffending(
     measured = {p for p, d in index if reoffending_rules.waiting_period_end(d) < today}
     before_index = [(p, add_months(d, -12)) for p, d in index if p in measured]
     before = reoffending_rules.proven_reoffending(index_events=before_index, proven_offences=offences)
+    liberty = _at_liberty(index, today)
+    costs = CostTable.default()
+    known = set(costs.categories)
     report = ReoffendingReport(
-        liberty=_at_liberty(index, today),
+        liberty=liberty,
+        cost_before=costs.cost_of({c: n for c, n in liberty.categories_before if c in known}),
+        cost_after=costs.cost_of({c: n for c, n in liberty.categories_after if c in known}),
         cohort_from=cohort_from,
         cohort_to=cohort_to,
         team=team.name if team else "All local teams",
@@ -575,5 +596,5 @@ def _at_liberty(index: Sequence[tuple[int, datetime.date]], as_of: datetime.date
 
     people = sorted({p for p, _ in index})
     custody = list(CustodyEpisode.objects.filter(person_id__in=people).values_list("person_id", "started_on", "ended_on"))
-    offences = list(Offence.objects.filter(person_id__in=people).values_list("person_id", "committed_on"))
+    offences = list(Offence.objects.filter(person_id__in=people).values_list("person_id", "committed_on", "code__cost_category"))
     return offending_at_liberty(registrations=index, custody=custody, offences=offences, as_of=as_of)

@@ -13,6 +13,8 @@ Conventions ([inferred] in the reference; ADR 0015):
 - Rates are pooled over the cohort (sum of offences / sum of days at liberty x 365), not averaged
   per person; the rate ratio's 95% interval treats counts as Poisson:
   exp(log RR +/- 1.96 x sqrt(1/O_after + 1/O_before)).
+- Offences may carry a category (the RR99 cost category): the counts by category in each window
+  price the offending with ``iomhub.rules.costs`` (gross, not attributable to IOM).
 - A person with fewer than ``min_liberty_days`` at liberty in a window has no rate of their own
   there ("not measurable") but still adds to the pooled figures.
 """
@@ -53,6 +55,9 @@ class LibertyResult:
     rate_ratio: float | None
     rate_ratio_ci: tuple[float, float] | None
     reduction: float | None  # 1 - rate after / rate before
+    # Offences in each window by category (for the cost of offending), where offences carry one.
+    categories_before: tuple[tuple[str, int], ...] = ()
+    categories_after: tuple[tuple[str, int], ...] = ()
 
     @property
     def raw_change(self) -> float | None:
@@ -78,7 +83,7 @@ def offending_at_liberty(
     *,
     registrations: Iterable[tuple[Hashable, datetime.date]],
     custody: Iterable[tuple[Hashable, datetime.date, datetime.date | None]],
-    offences: Iterable[tuple[Hashable, datetime.date]],
+    offences: Iterable[tuple[Hashable, datetime.date] | tuple[Hashable, datetime.date, str]],
     as_of: datetime.date,
     window_days: int = DAYS_PER_YEAR,
     min_liberty_days: int = 30,
@@ -97,14 +102,18 @@ def offending_at_liberty(
         if released is not None and released < received:
             raise ValueError(f"custody[{i}]: released {released} before received {received}")
         stays[person].append((received, released))
-    dated: dict[Hashable, list[datetime.date]] = defaultdict(list)
-    for i, (person, day) in enumerate(offences):
+    dated: dict[Hashable, list[tuple[datetime.date, str]]] = defaultdict(list)
+    for i, offence in enumerate(offences):
+        if not isinstance(offence, tuple) or len(offence) not in (2, 3):
+            raise ValueError(f"offences[{i}] must be (person, offence date) or (person, offence date, category), not {offence!r}")
+        day = offence[1]
         require_date(f"offences[{i}] date", day)
-        dated[person].append(day)
+        dated[offence[0]].append((day, str(offence[2]) if len(offence) == 3 else ""))
 
     span = datetime.timedelta(days=window_days)
     totals = {"before": [0, 0, 0], "after": [0, 0, 0]}
     short = {"before": 0, "after": 0}
+    categories: dict[str, dict[str, int]] = {"before": defaultdict(int), "after": defaultdict(int)}
     censored = 0
     for person, start in index.items():
         after_end = start + span
@@ -114,7 +123,11 @@ def offending_at_liberty(
         for name, (first, end) in {"before": (start - span, start), "after": (start, after_end)}.items():
             days = (end - first).days
             liberty = days - _overlap(first, end, stays[person])
-            count = sum(1 for d in dated[person] if first <= d < end)
+            inside = [category for d, category in dated[person] if first <= d < end]
+            count = len(inside)
+            for category in inside:
+                if category:
+                    categories[name][category] += 1
             totals[name][0] += count
             totals[name][1] += days
             totals[name][2] += liberty
@@ -138,4 +151,6 @@ def offending_at_liberty(
         rate_ratio=ratio,
         rate_ratio_ci=ci,
         reduction=reduction,
+        categories_before=tuple(sorted(categories["before"].items())),
+        categories_after=tuple(sorted(categories["after"].items())),
     )
