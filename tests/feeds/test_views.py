@@ -76,3 +76,10 @@ def test_the_review_queue_lists_uncertain_rows_and_takes_a_decision(client, part
     assert done.status_code == 302
     assert Arrest.objects.get().person == partnership.ordinary
     assert "No rows are waiting for review" in client.get("/feeds/review/").content.decode()
+
+
+def test_the_home_page_offers_the_import_to_the_coordinator_only(client, partnership, coordinator):
+    client.force_login(coordinator)
+    assert 'href="/feeds/arrests/"' in client.get("/").content.decode()
+    client.force_login(partnership.users[Role.POLICE_IOM_OFFICER])
+    assert 'href="/feeds/arrests/"' not in client.get("/").content.decode()

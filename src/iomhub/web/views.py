@@ -23,6 +23,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "can_audit": can(user, Action.AUDIT_VIEW),
             "can_users": can(user, Action.USER_VIEW),
             "can_report": can(user, Action.REPORT_VIEW),
+            "can_import": can(user, Action.COHORT_MANAGE),
         },
     )
 
