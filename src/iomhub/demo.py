@@ -289,6 +289,32 @@ PROGRESSION_MODEL_FROM = datetime.date(2026, 10, 1)
 DEMO_RECENT_SENTENCE_MONTHS = [6, 6, 8, 9, 10, 12, 12, 15, 18, 24, 30]
 
 
+def _demo_sentence(person_id: int, dob: datetime.date, sentenced: datetime.date, committed: datetime.date, months: int, remand: int) -> Any:
+    """A standard determinate sentence with the dates the rules in force give it (``ValueError``
+    where they refuse it), as the justice app would store it."""
+    from iomhub.justice.models import Sentence
+    from iomhub.rules.sentence import sentence_dates
+
+    dates = sentence_dates(sentenced_on=sentenced, offence_committed_on=committed, date_of_birth=dob, months=months, remand_days=remand)
+    return Sentence(
+        person_id=person_id,
+        prison="HMP Wessex",
+        sentenced_on=sentenced,
+        offence_committed_on=committed,
+        months=months,
+        remand_days=remand,
+        length_days=dates.length_days,
+        release_type=dates.release_type,
+        release_date=dates.release_date,
+        expiry_type=dates.expiry_type,
+        expiry_date=dates.expiry_date,
+        tused=dates.tused,
+        hdced=dates.hdced,
+        breakdown=list(dates.breakdown),
+        effective_release_date=dates.release_date,
+    )
+
+
 def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.date = datetime.date(2026, 11, 1)) -> dict[str, int]:
     """Arrests (with their offences), sentences with dates from ``iomhub.rules.sentence`` and
     outstanding warrants for a realistic share of the demo people (about 45% arrested in the last
@@ -296,7 +322,6 @@ def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.d
     unchanged), about 5% of the others sentenced since 1 October 2026 under the progression model.
     Bulk writes; one pass over the people."""
     from iomhub.justice.models import Arrest, ArrestOutcome, Offence, OffenceCode, Sentence, Warrant
-    from iomhub.rules.sentence import sentence_dates
 
     rng = random.Random(seed + 4)
     recent = random.Random(seed + 7)  # sentences passed from 1 October 2026 (issue 10)
@@ -337,30 +362,9 @@ def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.d
                     continue
                 remand = rng.choice((0, 0, 0, 7, 14, 30)) if months > 2 else 0
                 try:
-                    dates = sentence_dates(
-                        sentenced_on=sentenced, offence_committed_on=committed, date_of_birth=dob, months=months, remand_days=remand
-                    )
+                    sentences.append(_demo_sentence(pk, dob, sentenced, committed, months, remand))
                 except ValueError:
                     continue
-                sentences.append(
-                    Sentence(
-                        person_id=pk,
-                        prison="HMP Wessex",
-                        sentenced_on=sentenced,
-                        offence_committed_on=committed,
-                        months=months,
-                        remand_days=remand,
-                        length_days=dates.length_days,
-                        release_type=dates.release_type,
-                        release_date=dates.release_date,
-                        expiry_type=dates.expiry_type,
-                        expiry_date=dates.expiry_date,
-                        tused=dates.tused,
-                        hdced=dates.hdced,
-                        breakdown=list(dates.breakdown),
-                        effective_release_date=dates.release_date,
-                    )
-                )
             draw = (recent.random(), recent.randrange(0, (today - PROGRESSION_MODEL_FROM).days + 1), recent.randrange(1, 60))
             if len(sentences) == before and draw[0] < 0.05:
                 sentenced = PROGRESSION_MODEL_FROM + datetime.timedelta(days=draw[1])
@@ -368,28 +372,7 @@ def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.d
                 months = recent.choice(DEMO_RECENT_SENTENCE_MONTHS)
                 remand = recent.choice((0, 0, 14, 30))
                 if committed > adult:
-                    dates = sentence_dates(
-                        sentenced_on=sentenced, offence_committed_on=committed, date_of_birth=dob, months=months, remand_days=remand
-                    )
-                    sentences.append(
-                        Sentence(
-                            person_id=pk,
-                            prison="HMP Wessex",
-                            sentenced_on=sentenced,
-                            offence_committed_on=committed,
-                            months=months,
-                            remand_days=remand,
-                            length_days=dates.length_days,
-                            release_type=dates.release_type,
-                            release_date=dates.release_date,
-                            expiry_type=dates.expiry_type,
-                            expiry_date=dates.expiry_date,
-                            tused=dates.tused,
-                            hdced=dates.hdced,
-                            breakdown=list(dates.breakdown),
-                            effective_release_date=dates.release_date,
-                        )
-                    )
+                    sentences.append(_demo_sentence(pk, dob, sentenced, committed, months, remand))
             if rng.random() < 0.02:
                 warrants.append(
                     Warrant(
