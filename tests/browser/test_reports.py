@@ -4,6 +4,9 @@ Every page is axe-clean, the figures are the dataset's hand-worked answers, and 
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 
 from iomhub.access.models import Role
@@ -50,3 +53,20 @@ def test_the_chair_follows_a_figure_to_the_people_behind_it(session, partnership
     names = page.locator("main ul").inner_text()
     assert "Esterhazy" in names and "Hollingsworth" in names and "Carrow" not in names
     session.assert_accessible("drill-down")
+
+
+def test_the_evaluator_reaches_the_reports_from_the_service_navigation(session, partnership):
+    build(partnership)
+    page = session.page
+    session.sign_in(Role.EVALUATOR.value, PASSWORD)
+    assert "Reports show figures only" in page.locator("main").inner_text()
+    session.follow("a.govuk-service-navigation__link:has-text('Reports')")
+    assert page.url.endswith("/reports/")
+    session.follow("nav[aria-label='Reports'] a:has-text('Quarterly report')")
+    session.assert_accessible("quarterly report, evaluator")
+    # A download is an aborted navigation to the browser, so it comes after the page's checks.
+    with page.expect_download() as download:
+        page.click("a:has-text('Spreadsheet (XLSX)')")
+    assert download.value.suggested_filename.startswith("iom-quarterly-")
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert book["Report"].cell(row=3, column=3).value == "Value"

@@ -19,6 +19,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
             ("Referrals", "/referrals/", Action.REFERRAL_VIEW),
             ("Cohort", "/cohort/", Action.COHORT_MANAGE),
             ("Meetings", "/meetings/", Action.COHORT_MANAGE),
+            ("Reports", "/reports/", Action.REPORT_VIEW),
             ("Organisations", "/organisations/", Action.ORGANISATION_VIEW),
             ("Users", "/users/", Action.USER_VIEW),
             ("Audit", "/audit/", Action.AUDIT_VIEW),
