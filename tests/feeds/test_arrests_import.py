@@ -202,3 +202,22 @@ def test_an_import_killed_part_way_and_run_again_ends_exactly_as_a_clean_run(coo
     rerun = arrests_import(acting_user=coordinator, data=data, file_name="arrests.csv", batch_size=5)
     assert rerun.counts() == {"rows": 23, "imported": 13, "unchanged": 10, "rejected": 0, "review": 0}
     assert state() == clean_state
+
+
+def test_xlsx_date_and_date_time_cells_are_read_as_the_dates_they_show(coordinator):
+    import datetime
+
+    data = xlsx_file(row(date_of_birth=datetime.datetime(1994, 3, 8), arrested_at=datetime.datetime(2026, 8, 30, 23, 15)))  # type: ignore[arg-type]
+    run = arrests_import(acting_user=coordinator, data=data, file_name="dates.xlsx")
+    assert run.counts()["imported"] == 1, problems(run)
+    link = ArrestLink.objects.get()
+    assert link.person.date_of_birth == datetime.date(1994, 3, 8)
+    assert link.arrested_at == datetime.datetime(2026, 8, 30, 22, 15, tzinfo=datetime.UTC)  # 23:15 British Summer Time
+
+
+def test_an_xlsx_row_with_an_impossible_date_is_reported_by_its_line(coordinator):
+    run = arrests_import(
+        acting_user=coordinator, data=xlsx_file(row(), row(date_of_birth="1990-02-30", arrested_at="2026-08-01T10:00")), file_name="x.xlsx"
+    )
+    assert problems(run) == [(3, "date_of_birth", "1990-02-30 is not a real date")]
+    assert run.counts()["imported"] == 1

@@ -59,6 +59,7 @@ OUTCOMES = {
 OUTCOME_WORDING = "Charged, No further action, Caution, Released under investigation or Bailed"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MIDNIGHT = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})[T ]00:00(:00)?$")
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -269,6 +270,8 @@ def check_row(raw: RawRow, catalogue: frozenset[str]) -> ArrestRow | RowFaults:
             found.faults.append((column, "Not UTF-8 text: save the file as CSV UTF-8 and import it again"))
             continue
         value = value.strip()
+        if column == "date_of_birth":
+            value = _MIDNIGHT.sub("", value)  # a spreadsheet's date cell reads as midnight on that day
         if not value and column not in MAY_BE_BLANK:
             found.faults.append((column, f"Enter the {column.replace('_', ' ')}"))
             continue
