@@ -36,6 +36,7 @@ def api(action: Action, personal: bool = False) -> RouteRule:
 EXPECTED: dict[str, RouteRule] = {
     "": page(Action.SERVICE_USE),
     "health": PUBLIC,
+    "ready": PUBLIC,
     "sign-in/": PUBLIC,
     "sign-in/two-factor/": PUBLIC,
     "sign-in/two-factor/set-up/": PUBLIC,

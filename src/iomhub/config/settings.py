@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "iomhub.feeds",
     "iomhub.reporting",
     "iomhub.web",
+    "iomhub.operations",
 ]
 
 MIDDLEWARE = [

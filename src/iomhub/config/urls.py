@@ -1,11 +1,13 @@
 from django.urls import include, path
 
 from iomhub.casework import views as casework_views
+from iomhub.operations import views as operations_views
 from iomhub.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("health", web_views.health, name="health"),
+    path("ready", operations_views.ready, name="ready"),
     path("", include("iomhub.access.urls")),
     path("people/", include("iomhub.people.urls")),
     path("referrals/", include("iomhub.referrals.urls")),
