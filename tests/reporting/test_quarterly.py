@@ -107,3 +107,17 @@ def test_drill_down_is_refused_to_those_who_see_no_identities(partnership, data,
     report = selectors.quarterly(user=user, quarter=Quarter.parse(QUARTER))
     with pytest.raises(PermissionDenied):
         selectors.drill_down(user=user, report=report, key="exits")
+
+
+def test_the_overview_trend_by_quarter(partnership, data):
+    """2026Q3 agrees with the quarterly report; 2026Q2 for team A by hand: registrations P1 (10 May)
+    and P8 (1 April) = 2; no exits; managed on 30 June P1, P3, P5, P8 = 4; days managed P1 52 +
+    P3 91 + P5 91 + P8 91 = 325 over 91 days = 3.57 -> 3.6. 2025Q4: P2's first registration ended
+    on 1 December."""
+    report = selectors.overview(user=partnership.users[Role.PERFORMANCE_LEAD], team_id=data.team_a.pk, as_of=AS_OF)
+    rows = {row.quarter: (row.managed_at_end, row.registrations, row.exits, row.average_caseload) for row in report.trend}
+    assert list(rows) == ["2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3"]
+    assert rows["2026Q3"] == (3, 2, 3, 2.6)
+    assert rows["2026Q2"] == (4, 2, 0, 3.6)
+    assert rows["2025Q4"][2] == 1
+    assert rows["2024Q4"] == (0, 0, 0, 0.0)

@@ -91,6 +91,27 @@ class Table:
 
 
 @dataclass(frozen=True)
+class TrendRow:
+    """One quarter of the overview's headline trend (the current quarter up to the day)."""
+
+    quarter: str
+    label: str
+    managed_at_end: int
+    registrations: int
+    exits: int
+    average_caseload: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "quarter": self.quarter,
+            "managed_at_end": self.managed_at_end,
+            "registrations": self.registrations,
+            "exits": self.exits,
+            "average_caseload": self.average_caseload,
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     title: str
     period: str
@@ -98,6 +119,7 @@ class Report:
     tables: tuple[Table, ...]
     notes: tuple[str, ...] = ()
     not_supported: tuple[tuple[str, str], ...] = ()
+    trend: tuple[TrendRow, ...] = ()
 
     def figure(self, key: str) -> Figure:
         for table in self.tables:
@@ -126,6 +148,7 @@ class Report:
             ],
             "notes": list(self.notes),
             "not_yet_supported": [{"measure": m, "why": why} for m, why in self.not_supported],
+            **({"trend": [row.as_json() for row in self.trend]} if self.trend else {}),
         }
 
 
@@ -237,10 +260,46 @@ def overview(*, user: User, team_id: int | None = None, as_of: datetime.date | N
             ),
             Table("referrals", f"Referrals and decisions, {quarter.label}", referrals, unit="Referrals"),
         ),
-        notes=("In custody: a custody episode (remand or sentenced) open on the day.",),
+        notes=(
+            "In custody: a custody episode (remand or sentenced) open on the day.",
+            "Trend: the last eight quarters, the current one up to today; managed at the end of each, registrations and exits in it, and the average caseload per day.",
+        ),
+        trend=_trend(team, today),
     )
     _audit(user, "overview", {"team": team_id, "as_of": today})
     return report
+
+
+TREND_QUARTERS = 8
+
+
+def _trend(team: Team | None, today: datetime.date) -> tuple[TrendRow, ...]:
+    """The headline trend: caseload, registrations and exits for the last ``TREND_QUARTERS``
+    quarters, from one read of the registrations."""
+    quarters = [Quarter.containing(today)]
+    while len(quarters) < TREND_QUARTERS:
+        quarters.append(quarters[-1].previous())
+    quarters.reverse()
+    registrations = _registrations(team, overlapping=(quarters[0].start, today))
+    rows = []
+    for quarter in quarters:
+        end = min(quarter.end, today)
+        spans = [
+            (r.started_on, r.ended_on) for r in registrations if r.started_on <= end and (r.ended_on is None or r.ended_on >= quarter.start)
+        ]
+        rows.append(
+            TrendRow(
+                quarter=str(quarter),
+                label=f"{quarter.start:%b} to {quarter.end:%b %Y}" + (" (to date)" if end < quarter.end else ""),
+                managed_at_end=len(
+                    {r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=end)}
+                ),
+                registrations=sum(1 for r in registrations if quarter.start <= r.started_on <= end),
+                exits=sum(1 for r in registrations if r.ended_on is not None and quarter.start <= r.ended_on <= end),
+                average_caseload=round(average_caseload(spans, start=quarter.start, end=end), 1),
+            )
+        )
+    return tuple(rows)
 
 
 def _overdue(current: Sequence[Registration], today: datetime.date) -> set[int]:
