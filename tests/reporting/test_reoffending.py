@@ -147,3 +147,37 @@ def test_the_cost_of_offending_before_and_after_uses_the_home_office_unit_costs(
     page = client.get("/reports/reoffending/", {"from": "2024-01-01", "to": "2024-01-31", "team": team.pk}).content.decode()
     assert '<td class="govuk-table__cell govuk-table__cell--numeric" data-figure="cost-before">£22640</td>' in page
     assert "No unit cost is known for: Domestic burglary" in page
+
+
+def test_change_in_pathway_needs_from_the_first_to_the_latest_assessment(partnership, team):
+    """R1: accommodation red (Jan 2024) -> amber (Mar 2024) -> green (Jun 2024): first red, latest
+    green, improved; ETE amber then amber: same. R2: accommodation green -> red: worse. R3: one
+    assessment only: not counted. Accommodation: 2 people, red at first 1, at latest 1, improved 1,
+    worse 1; ETE: 1 person, same."""
+    from iomhub.casework.models import PathwayAssessment, PathwayNeed
+
+    people = {p.first_name: p for p in team.people.all()}
+    assessor = partnership.users[Role.PROBATION_OFFICER]
+
+    def assess(key, day, **ratings):
+        made = PathwayAssessment.objects.create(person=people[f"Cohort{key}"], assessed_on=day, assessed_by=assessor, assessed_by_name="PO")
+        for pathway, rag in ratings.items():
+            PathwayNeed.objects.create(assessment=made, pathway=pathway, rag=rag)
+
+    assess("R1", D(2024, 1, 10), accommodation="red", ete="amber")
+    assess("R1", D(2024, 6, 10), accommodation="green", ete="amber")
+    assess("R1", D(2024, 3, 10), accommodation="amber")
+    assess("R2", D(2024, 3, 5), accommodation="green")
+    assess("R2", D(2024, 9, 5), accommodation="red")
+    assess("R3", D(2024, 4, 5), accommodation="red")
+    needs = dict(report(partnership, team).needs)
+    accommodation, ete = needs["Accommodation"], needs["Education, training and employment"]
+    assert (accommodation.people, accommodation.red_first, accommodation.red_latest, accommodation.improved, accommodation.worse) == (
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert (ete.people, ete.same) == (1, 1)
+    assert list(needs) == ["Accommodation", "Education, training and employment"]

@@ -29,6 +29,7 @@ from iomhub.rules import reoffending as reoffending_rules
 from iomhub.rules._dates import add_months
 from iomhub.rules.costs import CostOfOffending, CostTable
 from iomhub.rules.liberty import LibertyResult, offending_at_liberty
+from iomhub.rules.needs import PathwayChange, pathway_changes
 from iomhub.rules.reporting import Quarter, TargetCheck, against_target, average_caseload, on_caseload, wilson_interval
 
 if TYPE_CHECKING:
@@ -507,6 +508,7 @@ class ReoffendingReport:
     liberty: LibertyResult
     cost_before: CostOfOffending
     cost_after: CostOfOffending
+    needs: tuple[tuple[str, PathwayChange], ...] = ()  # (pathway label, change) in the form's order
 
     @staticmethod
     def percent(value: float | None) -> str:
@@ -567,6 +569,18 @@ class ReoffendingReport:
                 "reduction": self.liberty.reduction,
                 "censored": self.liberty.censored,
             },
+            "pathway_change": [
+                {
+                    "pathway": label,
+                    "people": c.people,
+                    "red_first": c.red_first,
+                    "red_latest": c.red_latest,
+                    "improved": c.improved,
+                    "same": c.same,
+                    "worse": c.worse,
+                }
+                for label, c in self.needs
+            ],
             "cost_of_offending": {
                 "price_year": "2015/16",
                 "before_pounds": self.cost_before.total_pounds,
@@ -635,6 +649,7 @@ def proven_reoffending(
         liberty=liberty,
         cost_before=costs.cost_of({c: n for c, n in liberty.categories_before if c in known}),
         cost_after=costs.cost_of({c: n for c, n in liberty.categories_after if c in known}),
+        needs=_needs_change([p for p, _ in index]),
         cohort_from=cohort_from,
         cohort_to=cohort_to,
         team=team.name if team else "All local teams",
@@ -657,3 +672,25 @@ def _at_liberty(index: Sequence[tuple[int, datetime.date]], as_of: datetime.date
     custody = list(CustodyEpisode.objects.filter(person_id__in=people).values_list("person_id", "started_on", "ended_on"))
     offences = list(Offence.objects.filter(person_id__in=people).values_list("person_id", "committed_on", "code__cost_category"))
     return offending_at_liberty(registrations=index, custody=custody, offences=offences, as_of=as_of)
+
+
+def _needs_change(person_ids: Sequence[int]) -> tuple[tuple[str, PathwayChange], ...]:
+    """Each pathway's rating at each person's first and latest assessment (two or more needed),
+    from one query (``iomhub.rules.needs``)."""
+    from iomhub.casework.models import PathwayNeed
+    from iomhub.referrals.models import Pathway
+
+    rows = PathwayNeed.objects.filter(assessment__person_id__in=sorted(set(person_ids))).values_list(
+        "assessment__person_id", "assessment__assessed_on", "assessment_id", "pathway", "rag"
+    )
+    by_person: dict[int, dict[tuple[datetime.date, int], dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    for person_id, assessed_on, assessment_id, pathway, rag in rows:
+        by_person[person_id][(assessed_on, assessment_id)][pathway] = rag
+    pairs = []
+    for assessments in by_person.values():
+        if len(assessments) < 2:
+            continue
+        first, latest = assessments[min(assessments)], assessments[max(assessments)]
+        pairs += [(pathway, first[pathway], latest[pathway]) for pathway in first if pathway in latest]
+    found = pathway_changes(pairs)
+    return tuple((label, found[value]) for value, label in Pathway.choices if value in found)
