@@ -10,7 +10,7 @@ DEMO_ENV := IOMHUB_ENV=dev IOMHUB_DEMO=1
 # The drift checks import the settings: the test posture (no secrets needed, nothing outside).
 CHECK_ENV := DJANGO_SETTINGS_MODULE=iomhub.config.test_settings
 
-.PHONY: run test install install-dev migrate demo lint typecheck check bench browser clean
+.PHONY: run test install install-dev migrate demo lint typecheck check bench browser clean serve-production smoke-production
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,20 @@ run: demo
 	@echo "IOM Hub is starting on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	@echo "Sign in with any demo username above and the demo password."
 	$(DEMO_ENV) $(BIN)/python -m iomhub runserver 127.0.0.1:$(PORT) --noreload
+
+## make serve-production: gunicorn with the production settings, which come from the environment
+## (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS...; docs/operations.md). Migrates and collects the
+## static files first; IOMHUB_BIND (default 127.0.0.1:8000) and WEB_CONCURRENCY choose where and how many.
+serve-production: install
+	IOMHUB_ENV=production $(BIN)/python -m iomhub check --deploy --fail-level ERROR
+	IOMHUB_ENV=production $(BIN)/python -m iomhub migrate --no-input -v 1
+	IOMHUB_ENV=production $(BIN)/python -m iomhub collectstatic --no-input -v 0
+	IOMHUB_ENV=production exec $(BIN)/gunicorn -c python:iomhub.config.gunicorn iomhub.config.wsgi
+
+## make smoke-production: start the production server on 127.0.0.1 against a scratch PostgreSQL
+## database, check /health, /ready, the sign-in page and a static file, then stop it.
+smoke-production: install
+	bash scripts/smoke_production.sh
 
 ## Debian's Chromium for the browser tests (Playwright never downloads a browser here).
 browser:

@@ -184,6 +184,9 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer's probes reach the app directly over HTTP: liveness and readiness answer
+    # them rather than redirect (they carry no personal data).
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
