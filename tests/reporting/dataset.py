@@ -72,7 +72,7 @@ class Dataset:
 #   incomplete P2, P4 = 2
 # referrals submitted in the quarter: P2 (1 Aug), P7 (15 Sep), P9 (5 Jul) = 3 (P10's 30 June is
 #   before; a draft is not a referral); decisions: adopt P2 (10 Aug), P7 (25 Sep) = 2, reject P9
-#   (20 Jul) = 1, defer 0
+#   (20 Jul) = 1, defer 0 (P3's referral of 15 February and its adoption on 20 February are in Q1)
 EXPECTED_TEAM_A: dict[str, int | float] = {
     "caseload-start": 3,
     "caseload-end": 3,
@@ -240,6 +240,7 @@ def build(partnership: Any) -> Dataset:
         referral = make_referral(by=referrer, person=p[key], status=status)
         Referral.objects.filter(pk=referral.pk).update(submitted_at=at(submitted) if status != "draft" else None)
         if decided is not None:
+            Referral.objects.filter(pk=referral.pk).update(status={"adopt": "adopted", "reject": "rejected"}[outcome])
             Decision.objects.create(
                 referral=referral, outcome=outcome, reasons="Meeting", meeting_date=decided, chair=chair, chair_name="Chair"
             )
@@ -249,4 +250,14 @@ def build(partnership: Any) -> Dataset:
     refer("P9", D(2026, 7, 5), decided=D(2026, 7, 20), outcome="reject")
     refer("P10", D(2026, 6, 30))
     refer("P10", D(2026, 8, 20), status="draft")
+    refer("P3", D(2026, 2, 15), decided=D(2026, 2, 20), outcome="adopt")
+    for key, day in (("P3", D(2026, 3, 10)), ("P2", D(2026, 8, 20))):
+        TimelineEntry.objects.create(
+            person=p[key],
+            kind="office-appointment",
+            outcome="attended",
+            occurred_on=day,
+            recorded_by=coordinator,
+            recorded_by_name="PO Shah",
+        )
     return data

@@ -3,6 +3,8 @@ answers are worked out by hand in ``tests/reporting/dataset.py``."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -121,3 +123,26 @@ def test_the_overview_trend_by_quarter(partnership, data):
     assert rows["2026Q2"] == (4, 2, 0, 3.6)
     assert rows["2025Q4"][2] == 1
     assert rows["2024Q4"] == (0, 0, 0, 0.0)
+
+
+def test_the_attrition_funnel_for_people_referred_in_the_period(partnership, data):
+    """Team A, referred 1 January to 30 September 2026: P3 (15 Feb), P10 (30 Jun), P9 (5 Jul), P2
+    (1 Aug), P7 (15 Sep) = 5; adopted P3, P2, P7 = 3; registered by 30 September on or after the
+    referral P3 (1 Mar), P2 (15 Aug; P7 starts 1 October) = 2; engaged (an appointment attended once
+    registered) P3 (10 Mar), P2 (20 Aug) = 2; left P3 (31 Jul, deregistered at review: planned) = 1."""
+    found = selectors.proven_reoffending(
+        user=partnership.users[Role.EVALUATOR],
+        cohort_from=date(2026, 1, 1),
+        cohort_to=date(2026, 9, 30),
+        team_id=data.team_a.pk,
+        as_of=AS_OF,
+    )
+    assert [(s.key, s.people, s.lost) for s in found.attrition] == [
+        ("referred", 5, 0),
+        ("adopted", 3, 2),
+        ("registered", 2, 1),
+        ("engaged", 2, 0),
+        ("left", 1, 1),
+    ]
+    assert found.attrition[1].share_of_first == 0.6
+    assert (found.exits_planned, found.exits_unplanned) == (1, 0)

@@ -27,6 +27,7 @@ from iomhub.access.models import AuditAction, Team
 from iomhub.access.policy import Action, decide, people_filter
 from iomhub.rules import reoffending as reoffending_rules
 from iomhub.rules._dates import add_months
+from iomhub.rules.attrition import Stage, funnel
 from iomhub.rules.costs import CostOfOffending, CostTable
 from iomhub.rules.liberty import LibertyResult, offending_at_liberty
 from iomhub.rules.needs import PathwayChange, pathway_changes
@@ -509,6 +510,9 @@ class ReoffendingReport:
     cost_before: CostOfOffending
     cost_after: CostOfOffending
     needs: tuple[tuple[str, PathwayChange], ...] = ()  # (pathway label, change) in the form's order
+    attrition: tuple[Stage, ...] = ()  # people referred in the period, stage by stage
+    exits_planned: int = 0  # of those who left the scheme
+    exits_unplanned: int = 0
 
     @staticmethod
     def percent(value: float | None) -> str:
@@ -581,6 +585,14 @@ class ReoffendingReport:
                 }
                 for label, c in self.needs
             ],
+            "attrition": {
+                "stages": [
+                    {"stage": st.key, "label": st.label, "people": st.people, "share_of_first": st.share_of_first, "lost": st.lost}
+                    for st in self.attrition
+                ],
+                "exits_planned": self.exits_planned,
+                "exits_unplanned": self.exits_unplanned,
+            },
             "cost_of_offending": {
                 "price_year": "2015/16",
                 "before_pounds": self.cost_before.total_pounds,
@@ -650,6 +662,7 @@ def proven_reoffending(
         cost_before=costs.cost_of({c: n for c, n in liberty.categories_before if c in known}),
         cost_after=costs.cost_of({c: n for c, n in liberty.categories_after if c in known}),
         needs=_needs_change([p for p, _ in index]),
+        **_attrition(team, cohort_from, cohort_to, today),
         cohort_from=cohort_from,
         cohort_to=cohort_to,
         team=team.name if team else "All local teams",
@@ -694,3 +707,53 @@ def _needs_change(person_ids: Sequence[int]) -> tuple[tuple[str, PathwayChange],
         pairs += [(pathway, first[pathway], latest[pathway]) for pathway in first if pathway in latest]
     found = pathway_changes(pairs)
     return tuple((label, found[value]) for value, label in Pathway.choices if value in found)
+
+
+def _attrition(team: Team | None, cohort_from: datetime.date, cohort_to: datetime.date, today: datetime.date) -> dict[str, Any]:
+    """The funnel for the people referred (a submitted referral naming a person) in the period:
+    referred, adopted (the meeting's decision), registered on or after the referral, engaged (an
+    appointment or visit attended once registered) and left the scheme, with its exits planned or
+    unplanned (``iomhub.rules.attrition``; ADR 0015). Who was identified by screening is not kept
+    over time, so the funnel starts at the referral."""
+    from iomhub.casework.models import EntryOutcome, TimelineEntry
+    from iomhub.cohort.models import Registration
+    from iomhub.referrals.models import Referral
+
+    referrals = Referral.objects.exclude(status=Referral.Status.DRAFT).filter(person__isnull=False, submitted_at__isnull=False)
+    if team is not None:
+        referrals = referrals.filter(person__managing_team=team)
+    referred: dict[int, datetime.date] = {}
+    adopted: set[int] = set()
+    for person_id, status, submitted_at in referrals.values_list("person_id", "status", "submitted_at"):
+        day = timezone.localdate(submitted_at)
+        if cohort_from <= day <= cohort_to:
+            referred[person_id] = min(day, referred.get(person_id, day))
+            if status == Referral.Status.ADOPTED:
+                adopted.add(person_id)
+    first_registration: dict[int, Registration] = {}
+    for registration in (
+        Registration.objects.filter(person_id__in=sorted(referred)).select_related("deregistration").order_by("started_on", "pk")
+    ):
+        started = referred[registration.person_id] <= registration.started_on <= today
+        if started and registration.person_id not in first_registration:
+            first_registration[registration.person_id] = registration
+    attended = TimelineEntry.objects.filter(person_id__in=sorted(first_registration), outcome=EntryOutcome.ATTENDED).values_list(
+        "person_id", "occurred_on"
+    )
+    engaged = {p for p, day in attended if first_registration[p].started_on <= day <= today}
+    left = {p: r for p, r in first_registration.items() if r.ended_on is not None and r.ended_on <= today}
+    stages = funnel(
+        [
+            ("referred", "Referred", referred),
+            ("adopted", "Adopted at the meeting", adopted),
+            ("registered", "Registered", first_registration),
+            ("engaged", "Engaged: an appointment or visit attended", engaged),
+            ("left", "Left the scheme", left),
+        ]
+    )
+    reached = engaged & set(left) & adopted
+    return {
+        "attrition": stages,
+        "exits_planned": sum(1 for p in reached if _exit_planned(left[p])),
+        "exits_unplanned": sum(1 for p in reached if not _exit_planned(left[p])),
+    }
