@@ -465,6 +465,7 @@ def build(world: World) -> None:
     # ---- the referral (by the police), submitted, about the person
     answers = {
         "warnings": w.mark("markers", "referralwarnings"),
+        "proposed_rag": "amber",
         "contact": "PC Crawl, 01234 567890",
         "referral_date": w.day(None, -330),
         "justification": w.mark("plan", "referraljustification"),

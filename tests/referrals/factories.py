@@ -16,6 +16,7 @@ def complete_answers() -> dict[str, Any]:
         "first_name": "Dean",
         "last_name": "Referralton",
         "date_of_birth": datetime.date(1994, 8, 21),
+        "sex": "male",
         "urn": "",
         "pnc_id": PNC,
         "ni_number": "",
@@ -35,6 +36,7 @@ def complete_answers() -> dict[str, Any]:
         "agencies": [{"agency": "Southhaven Housing", "person": "Ali Green", "contact": "01234 111222"}],
         "pathways": {p: {"risk": "amber", "needs": f"{p} needs", "actions": f"{p} actions"} for p in Pathway.values},
         "priority_groups": {g: g == PriorityGroup.SERIOUS_ACQUISITIVE for g in PriorityGroup.values},
+        "proposed_rag": "amber",
         "threat_harm_risk": "Medium risk of serious harm to the public; high risk of reoffending.",
         "screening": {key: f"Yes: answer to {key}" for key, _ in SCREENING_QUESTIONS},
     }
@@ -54,7 +56,19 @@ def step_posts() -> dict[str, dict[str, Any]]:
 
     person = {
         k: a[k]
-        for k in ("first_name", "last_name", "urn", "pnc_id", "ni_number", "address", "postcode", "contact_numbers", "email", "warnings")
+        for k in (
+            "first_name",
+            "last_name",
+            "sex",
+            "urn",
+            "pnc_id",
+            "ni_number",
+            "address",
+            "postcode",
+            "contact_numbers",
+            "email",
+            "warnings",
+        )
     }
     return {
         "person": {**person, **date("date_of_birth")},
@@ -70,7 +84,7 @@ def step_posts() -> dict[str, dict[str, Any]]:
         "agencies": {"agency_1": "Southhaven Housing", "person_1": "Ali Green", "contact_1": "01234 111222"},
         "risk": {f"{p}_{k}": v for p, e in a["pathways"].items() for k, v in e.items()},
         "priority": {"priority_groups": [g for g, yes in a["priority_groups"].items() if yes]},
-        "threat": {"threat_harm_risk": a["threat_harm_risk"], **a["screening"]},
+        "threat": {"proposed_rag": a["proposed_rag"], "threat_harm_risk": a["threat_harm_risk"], **a["screening"]},
     }
 
 

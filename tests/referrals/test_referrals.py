@@ -299,7 +299,8 @@ def test_adopting_someone_who_may_already_be_on_record_needs_the_chairs_choice(c
     ],
 )
 def test_a_bad_decision_is_refused_by_field(client, partnership, decision, field):
-    referral = make_referral(by=partnership.users[Role.PROBATION_OFFICER], person=partnership.ordinary)
+    # No proposed RAG on the referral, so adopting needs the chair's (issue 18 §2).
+    referral = make_referral(by=partnership.users[Role.PROBATION_OFFICER], person=partnership.ordinary, proposed_rag="")
     client.force_login(partnership.users[Role.CHAIR])
     response = client.post(f"/api/v1/referrals/{referral.pk}/decision", decision, content_type="application/json")
     assert response.status_code == 400 and field in response.json(), response.json()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from iomhub.cohort.advice import Advice
     from iomhub.cohort.screening import Screening
     from iomhub.people.models import Person
+    from iomhub.referrals.selectors import Standing
 
 # Registration belongs to the plan section of a record: who is on IOM, at what level, with what
 # administration done (partners see it where their agreement shares the plan).
@@ -194,6 +195,8 @@ def area_team(*, user: User, team_id: int | str) -> Team:
 class Candidates:
     available: bool  # False while the justice record is not there to screen against
     rows: list[tuple[Person, Screening]]
+    # Who is already referred (or on IOM), by person id: shown instead of "Refer" (issue 18 §4).
+    standing: dict[int, Standing] = field(default_factory=dict)
 
 
 def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Candidates:
@@ -202,6 +205,7 @@ def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Can
     see. Facts in bulk (``screen_people``: a fixed number of queries). Audited as a search."""
     from iomhub.cohort.screening import justice_facts, screen_people, top_candidates
     from iomhub.people.models import Person
+    from iomhub.referrals.selectors import standing_of
 
     decision = decide(user, Action.COHORT_MANAGE)
     if not decision:
@@ -214,13 +218,19 @@ def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Can
         by_id = {p.pk: p for p in people}
         eligible = screen_people(people, as_of, user=user, read=facts, eligible_only=True, ogrs3=False)
         rows = [(by_id[s.person_id], s) for s in top_candidates(eligible, by_id, limit=limit)]
+    standing = standing_of(user=user, person_ids=[p.pk for p, _ in rows])
     audit.record_shown(
         actor=user,
         person_ids=[p.pk for p, _ in rows],
         object_type="person",
-        changes={"purpose": "IOM candidate list", "as_of": as_of, "results": [p.pk for p, _ in rows]},
+        changes={
+            "purpose": "IOM candidate list",
+            "as_of": as_of,
+            "results": [p.pk for p, _ in rows],
+            "referred": sorted(standing),
+        },
     )
-    return Candidates(available=facts is not None, rows=rows)
+    return Candidates(available=facts is not None, rows=rows, standing=standing)
 
 
 # ---- the registration's lifecycle: regime, reviews, deregistration, transfers (issue 6) ----------

@@ -119,7 +119,8 @@ def candidates(request: AuthedRequest) -> HttpResponse:
     """People not on IOM who meet the entry criteria now: for the coordinator to refer (issue 5 §4)."""
     form, as_of = _as_of(request)
     found = None if form.errors else selectors.candidate_list(user=request.user, as_of=as_of)
-    return render(request, "cohort/candidates.html", {"form": form, "as_of": as_of, "found": found})
+    rows = [(person, s, found.standing.get(person.pk)) for person, s in found.rows] if found else []
+    return render(request, "cohort/candidates.html", {"form": form, "as_of": as_of, "found": found, "rows": rows})
 
 
 # ---- the registration's lifecycle (issue 6 §2, §7, §8, §9) --------------------------------------

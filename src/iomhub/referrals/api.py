@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -19,6 +20,7 @@ from iomhub.access.routes import guarded
 from iomhub.cohort.models import RagLevel
 from iomhub.people import selectors as people_selectors
 from iomhub.people.api import StrictSerializer
+from iomhub.people.models import Sex
 from iomhub.referrals import selectors, services
 from iomhub.referrals.models import Decision, Referral
 from iomhub.referrals.services import ANSWER_FIELDS, TEXT_LIMITS
@@ -34,6 +36,7 @@ class ReferralWriteSerializer(StrictSerializer):
     first_name = _text(100)
     last_name = _text(100)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True)
     urn = _text(30)
     pnc_id = _text(20)
     ni_number = _text(13)
@@ -57,6 +60,12 @@ class ReferralWriteSerializer(StrictSerializer):
     )
     priority_groups = serializers.JSONField(required=False, help_text='{"gangs": true, "mappa-1": false, ...}')
     threat_harm_risk = _text(10000)
+    proposed_rag = serializers.ChoiceField(
+        choices=RagLevel.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The referrer's proposed initial RAG classification (002 appendix 1)",
+    )
     screening = serializers.JSONField(required=False, help_text="The five screening questions' answers, keyed by question")
 
 
@@ -103,13 +112,29 @@ class DecisionWriteSerializer(StrictSerializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     reasons = StrictCharField(max_length=5000)
     meeting_date = serializers.DateField(required=False)
-    rag = serializers.ChoiceField(choices=RagLevel.choices, required=False, help_text="Initial RAG classification (adopt)")
+    rag = serializers.ChoiceField(
+        choices=RagLevel.choices, required=False, help_text="Initial RAG classification (adopt); the referral's proposed one if not given"
+    )
     neighbourhood_crime = StrictBooleanField(required=False)
     domestic_abuse = StrictBooleanField(required=False)
     ppo = StrictBooleanField(required=False)
     strand = StrictCharField(required=False, allow_blank=True, max_length=100)
     person_id = StrictIntegerField(required=False, help_text="Adopt onto this existing record (after the duplicate check)")
     confirm_new_person = StrictBooleanField(required=False, help_text="Add the person from the referral despite possible matches")
+
+
+def already_referred_response(refusal: services.AlreadyReferred) -> Response:
+    """409 Conflict for a second referral (issue 18 §4), linking to what stands where the reader may see it."""
+    body: dict[str, Any] = {"detail": refusal.messages[0], "person": refusal.messages, "person_id": refusal.person_id}
+    if refusal.referral_id is not None:
+        body.update(
+            referral_id=refusal.referral_id,
+            referral_url=reverse("api-referral", args=[refusal.referral_id]),
+            page_url=reverse("referrals:detail", args=[refusal.referral_id]),
+        )
+    if refusal.registration_id is not None:
+        body["registration_id"] = refusal.registration_id
+    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 @guarded(Action.REFERRAL_VIEW, personal_data=True, api=True)
@@ -135,6 +160,10 @@ class ReferralsView(APIView):
             201: ReferralSerializer,
             400: OpenApiResponse(description="Field-level errors; nothing is stored"),
             404: OpenApiResponse(description="person_id names nobody you may see"),
+            409: OpenApiResponse(
+                description="The person already has an open referral or is on IOM now (one referral per person at a time): "
+                "detail, person_id, and referral_id/referral_url where you may see that referral, registration_id if on IOM"
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -147,7 +176,10 @@ class ReferralsView(APIView):
         if "person_id" in data:
             person = people_selectors.person_get_for(user=request.user, person_id=data.pop("person_id"))  # type: ignore[arg-type]
         draft = data.pop("draft", False)
-        referral = services.referral_create(acting_user=request.user, answers=data, person=person, draft=draft)  # type: ignore[arg-type]
+        try:
+            referral = services.referral_create(acting_user=request.user, answers=data, person=person, draft=draft)  # type: ignore[arg-type]
+        except services.AlreadyReferred as exc:
+            return already_referred_response(exc)
         return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 

@@ -12,6 +12,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from iomhub.cohort.models import RagLevel
+from iomhub.people.models import Sex
 from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, Referral, RiskLevel
 from iomhub.web.forms import GovukDateField, GovukForm
 
@@ -27,6 +28,13 @@ class PersonStep(GovukForm):
     first_name = _text("First name", max_length=100)
     last_name = _text("Last name", max_length=100)
     date_of_birth = GovukDateField(label="Date of birth", past=True, required=False, help_text="For example, 27 3 1988")
+    sex = forms.ChoiceField(
+        label="Sex",
+        help_text="Needed to work out the person's OGRS3 score",
+        choices=Sex.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     urn = _text("Police URN (optional)", max_length=30)
     pnc_id = _text("PNC ID (optional)", max_length=20, help_text="For example, 2012/0052494Q")
     ni_number = _text("National Insurance number (optional)", max_length=13, help_text="For example, AB 12 34 56 C")
@@ -91,7 +99,16 @@ def _pathway_fields() -> dict[str, forms.Field]:
 
 
 def _threat_fields() -> dict[str, forms.Field]:
-    found: dict[str, forms.Field] = {"threat_harm_risk": _text("Threat, harm and risk assessment", max_length=10000, rows=5)}
+    found: dict[str, forms.Field] = {
+        "proposed_rag": forms.ChoiceField(
+            label="Proposed initial RAG classification",
+            help_text="The referring agency identifies the initial classification; the referral meeting confirms or changes it",
+            choices=RagLevel.choices,
+            required=False,
+            widget=forms.RadioSelect,
+        ),
+        "threat_harm_risk": _text("Threat, harm and risk assessment", max_length=10000, rows=5),
+    }
     for i, (key, question) in enumerate(SCREENING_QUESTIONS, start=1):
         found[key] = _text(f"Screening question {i}: {question}", max_length=5000, rows=3)
     return found
@@ -131,6 +148,7 @@ PLAIN_FIELDS = {
         "first_name",
         "last_name",
         "date_of_birth",
+        "sex",
         "urn",
         "pnc_id",
         "ni_number",
@@ -142,7 +160,7 @@ PLAIN_FIELDS = {
     ],
     "referrer": ["contact", "referral_date"],
     "justification": ["justification", "ogrs_score", "licence_expiry", "sentence_expiry", "index_offences", "offending_history"],
-    "threat": ["threat_harm_risk"],
+    "threat": ["proposed_rag", "threat_harm_risk"],
 }
 
 

@@ -71,6 +71,7 @@ class Referral(models.Model):
         "first_name": Section.IDENTITY,
         "last_name": Section.IDENTITY,
         "date_of_birth": Section.IDENTITY,
+        "sex": Section.IDENTITY,
         "urn": Section.IDENTITY,
         "pnc_id": Section.IDENTITY,
         "ni_number": Section.IDENTITY,
@@ -107,6 +108,8 @@ class Referral(models.Model):
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    # Asked so that OGRS3 can be computed for the person once adopted (issue 18 §2): people.Sex.
+    sex = models.CharField(max_length=10, blank=True)
     urn = models.CharField("URN", max_length=30, blank=True)
     pnc_id = models.CharField("PNC ID", max_length=13, blank=True)
     address = models.CharField(max_length=300, blank=True)
@@ -130,6 +133,9 @@ class Referral(models.Model):
     sentence_expiry = models.DateField("Sentence expiry date (SED)", null=True, blank=True)
     index_offences = models.TextField(blank=True)
     offending_history = models.TextField(blank=True)
+    # 002 appendix 1: "The referring agency will identify the initial classification" (cohort.RagLevel);
+    # the chair's adoption starts from it (issue 18 §2).
+    proposed_rag = models.CharField("Proposed initial RAG classification", max_length=10, blank=True)
 
     # Scope for multi-agency intervention: [{"agency", "person", "contact"}]
     agencies = models.JSONField(default=list, blank=True)

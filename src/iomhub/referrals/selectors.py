@@ -3,6 +3,8 @@ audited like every read of a person's data."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -107,3 +109,36 @@ def ogrs3_for_referral(*, user: User, referral: Referral) -> OgrsDerivation | No
         changes={"section": Section.JUSTICE, "as_of": as_of, "computed": derivation.computed},
     )
     return derivation
+
+
+OPEN_STATUSES = (Referral.Status.DRAFT, Referral.Status.SUBMITTED, Referral.Status.DEFERRED)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stands with IOM, for the one-referral-at-a-time rule (issue 18 §4)."""
+
+    label: str  # "Referred" or "On IOM"
+    referral_id: int | None = None  # the open referral, only when the reader may see it
+    registration_id: int | None = None
+
+
+def standing_of(*, user: User, person_ids: Iterable[int]) -> dict[int, Standing]:
+    """Which of ``person_ids`` (people the caller has already read through the policy) have a current
+    IOM registration ("On IOM") or an open referral: a draft, submitted or deferred one, not yet
+    adopted or rejected ("Referred"). The referral's id is given only where ``user`` may see that
+    referral (another agency's draft is theirs, ADR 0003). Not audited here: the caller lists or
+    refuses, and audits what it shows."""
+    from iomhub.cohort.models import Registration
+
+    ids = list(person_ids)
+    found: dict[int, Standing] = {}
+    visible = set(referrals_visible_to(user).filter(person_id__in=ids, status__in=OPEN_STATUSES).values_list("pk", flat=True))
+    for pk, person_id in (
+        Referral.objects.filter(person_id__in=ids, status__in=OPEN_STATUSES).order_by("created_at", "pk").values_list("pk", "person_id")
+    ):
+        if person_id not in found or (found[person_id].referral_id is None and pk in visible):
+            found[person_id] = Standing("Referred", pk if pk in visible else None)
+    for pk, person_id in Registration.objects.filter(person_id__in=ids, ended_on__isnull=True).values_list("pk", "person_id"):
+        found[person_id] = Standing("On IOM", found[person_id].referral_id if person_id in found else None, pk)
+    return found

@@ -13,27 +13,28 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
-from iomhub.access.policy import Action, decide
+from iomhub.access.policy import Action, decide, people_filter
 from iomhub.access.projection import lens_for, section_of
 from iomhub.people.validators import name_errors
 from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, Referral, RiskLevel
 from iomhub.rules import identifiers
 
 if TYPE_CHECKING:
-    from iomhub.access.models import User
+    from iomhub.access.models import Organisation, User
     from iomhub.people.models import Person
 
 TEXT_LIMITS: dict[str, int] = {
@@ -60,6 +61,8 @@ ANSWER_FIELDS = (
     *DATE_FIELDS,
     *IDENTIFIER_FIELDS,
     "email",
+    "sex",
+    "proposed_rag",
     "ogrs_score",
     "agencies",
     "pathways",
@@ -74,11 +77,13 @@ REQUIRED: dict[str, str] = {
     "first_name": "Enter the person's first name",
     "last_name": "Enter the person's last name",
     "date_of_birth": "Enter the person's date of birth",
+    "sex": "Select the person's sex, or not known",
     "contact": "Enter your name and contact details",
     "referral_date": "Enter the date of referral",
     "justification": "Enter the evidence of a high risk of re-offending",
     "index_offences": "Enter the index offences",
     "threat_harm_risk": "Enter the threat, harm and risk assessment",
+    "proposed_rag": "Select the proposed initial RAG classification",
 }
 
 
@@ -156,6 +161,21 @@ def clean_answers(data: dict[str, Any]) -> dict[str, Any]:
             errors["ogrs_score"] = ["OGRS score must be a whole number from 0 to 100"]
         else:
             cleaned["ogrs_score"] = value
+    for name, choices, message in (
+        ("sex", _sex_values(), "Select male, female or not known"),
+        ("proposed_rag", _rag_values(), "Select a RAG classification: red alert, red, amber, green or prison"),
+    ):
+        if name in data:
+            value = data[name] or ""
+            if value not in ("", *choices):
+                errors[name] = [message]
+            else:
+                cleaned[name] = value
+    if cleaned.get("contact_numbers"):
+        try:
+            parse_contact_numbers(cleaned["contact_numbers"])
+        except ValueError as exc:
+            errors["contact_numbers"] = [str(exc)]
     if "agencies" in data:
         _clean_agencies(data["agencies"], cleaned, errors)
     if "pathways" in data:
@@ -234,6 +254,46 @@ def _clean_pathways(value: Any, cleaned: dict[str, Any], errors: dict[str, list[
     cleaned["pathways"] = result
 
 
+def _sex_values() -> list[str]:
+    from iomhub.people.models import Sex
+
+    return list(Sex.values)
+
+
+def _rag_values() -> list[str]:
+    from iomhub.cohort.models import RagLevel
+
+    return list(RagLevel.values)
+
+
+_KINDS = {"m": "M", "mobile": "M", "h": "H", "home": "H", "w": "W", "work": "W", "o": "O", "other": "O"}
+_KIND_SUFFIX = re.compile(r"\(\s*(mobile|home|work|other|m|h|w|o)\s*\)\s*$", re.I)
+_KIND_PREFIX = re.compile(r"^(mobile|home|work|other|m|h|w|o)\s*[:\-]\s*", re.I)
+_NUMBER = re.compile(r"\+?[0-9 ()-]{6,20}")
+CONTACT_NUMBERS_FORMAT = "Enter each number followed by (M), (H), (W) or (O), separated by commas, like 07700 900123 (M)"
+
+
+def parse_contact_numbers(text: str) -> list[tuple[str, str]]:
+    """The referral's contact numbers (002 appendix 2: "Specify Mobile (M), Home (H), Work (W) or
+    Other") as (kind, number) pairs, the kinds of ``people.ContactNumber``: "07700 900123 (M),
+    H: 0121 496 0000". A number without a kind is Other. Raises ValueError naming the format if a
+    part is not a phone number, so what the referrer typed is never lost at adoption."""
+    found: list[tuple[str, str]] = []
+    for part in re.split(r"[,;\n]", text or ""):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        kind = "O"
+        if match := _KIND_SUFFIX.search(part):
+            kind, part = _KINDS[match.group(1).lower()], part[: match.start()].strip()
+        elif match := _KIND_PREFIX.match(part):
+            kind, part = _KINDS[match.group(1).lower()], part[match.end() :].strip()
+        if not _NUMBER.fullmatch(part):
+            raise ValueError(CONTACT_NUMBERS_FORMAT)
+        found.append((kind, part))
+    return found
+
+
 def missing_answers(referral: Referral) -> dict[str, list[str]]:
     """Everything a submitted referral must have that this one lacks, named field by field."""
     errors: dict[str, list[str]] = {}
@@ -241,8 +301,12 @@ def missing_answers(referral: Referral) -> dict[str, list[str]]:
         if getattr(referral, name) in (None, ""):
             errors[name] = [message]
     for pathway in Pathway:
-        if not (referral.pathways or {}).get(pathway.value, {}).get("risk"):
+        entry = (referral.pathways or {}).get(pathway.value, {})
+        if not entry.get("risk"):
             errors[f"pathways.{pathway.value}.risk"] = [f"Select a risk level for {pathway.label.lower()}"]
+        elif entry["risk"] in (RiskLevel.RED, RiskLevel.AMBER) and not entry.get("needs"):
+            # The same rule as every needs assessment, since adoption makes these ratings the first one.
+            errors[f"pathways.{pathway.value}.needs"] = [f"Describe the needs for {pathway.label.lower()} (rated {entry['risk']})"]
     for key, question in SCREENING_QUESTIONS:
         if not (referral.screening or {}).get(key):
             errors[f"screening.{key}"] = [f"Answer the screening question: {question}"]
@@ -265,6 +329,83 @@ def _authorise(acting_user: User, action: Action, referral: Referral | None) -> 
         )
 
 
+class AlreadyReferred(ValidationError):
+    """A second referral for someone with an open referral or a current registration (issue 18 §4).
+    ``referral_id`` is the open referral when the referrer may see it (else None: another agency's
+    draft is theirs alone); ``registration_id`` the current registration."""
+
+    def __init__(self, message: str, *, person_id: int | None, referral_id: int | None, registration_id: int | None) -> None:
+        super().__init__({"person": [message]}, code="already-referred")
+        self.person_id, self.referral_id, self.registration_id = person_id, referral_id, registration_id
+
+
+def _refuse_second_referral(acting_user: User, *, referral: Referral | None, person: Person | None, identifiers: dict[str, str]) -> None:
+    """One referral per person at a time: refuse a referral of someone already referred (a draft,
+    submitted or deferred referral not yet decided) or on IOM now. For a person on record the check
+    is by the record; for an identity only typed, by PNC ID or NI number among the referrals and
+    people the referrer may see, so the refusal never reveals a record they may not (ADR 0010).
+    The refusal is audited as a read of the person's standing."""
+    from iomhub.people.models import Person as PersonModel
+    from iomhub.referrals.selectors import OPEN_STATUSES, referrals_visible_to, standing_of
+
+    person_ids: list[int] = []
+    if person is not None:
+        person_ids = [person.pk]
+    else:
+        wanted = {k: v for k, v in identifiers.items() if v}
+        if not wanted:
+            return
+        match = Q()
+        for name, value in wanted.items():
+            match |= Q(**{name: value})
+        others = referrals_visible_to(acting_user).filter(match, status__in=OPEN_STATUSES)
+        if referral is not None:
+            others = others.exclude(pk=referral.pk)
+        if (other := others.order_by("created_at", "pk").first()) is not None:
+            _refused(acting_user, other.person_id, other.pk, None)
+        person_ids = list(
+            PersonModel.objects.filter(people_filter(acting_user), match, merged_into__isnull=True).values_list("pk", flat=True)[:5]
+        )
+    standing = standing_of(user=acting_user, person_ids=person_ids)
+    for person_id, found in standing.items():
+        if referral is not None and found.referral_id == referral.pk and found.registration_id is None:
+            # The referral being submitted is the open one: look for another.
+            rest = Referral.objects.filter(person_id=person_id, status__in=OPEN_STATUSES).exclude(pk=referral.pk)
+            if not rest.exists():
+                continue
+            visible = referrals_visible_to(acting_user).filter(pk__in=rest.values("pk")).order_by("created_at", "pk").first()
+            _refused(acting_user, person_id, visible.pk if visible else None, None)
+        _refused(acting_user, person_id, found.referral_id, found.registration_id)
+
+
+def referral_refusal(*, acting_user: User, person: Person) -> AlreadyReferred | None:
+    """Why ``person`` (read through the policy) cannot be referred now, or None: the question page
+    says so before anything is typed (issue 18 §4)."""
+    try:
+        _refuse_second_referral(acting_user, referral=None, person=person, identifiers={})
+    except AlreadyReferred as exc:
+        return exc
+    return None
+
+
+def _refused(acting_user: User, person_id: int | None, referral_id: int | None, registration_id: int | None) -> None:
+    if registration_id is not None:
+        message = "This person is on IOM now: they cannot be referred again until they leave the scheme"
+    elif referral_id is not None:
+        message = f"This person has already been referred (referral {referral_id}): add to that referral instead of making another"
+    else:
+        message = "This person has already been referred to IOM by another agency: ask the IOM coordinator"
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.VIEW,
+        object_type="referral" if referral_id is not None else "person",
+        object_id=referral_id if referral_id is not None else (person_id or ""),
+        person_id=person_id,
+        changes={"purpose": "refuse a second referral", "referral": referral_id, "registration": registration_id},
+    )
+    raise AlreadyReferred(message, person_id=person_id, referral_id=referral_id, registration_id=registration_id)
+
+
 def prefill_from_person(*, user: User, person: Person) -> dict[str, Any]:
     """The referral's identity and contact answers from a person on record, as ``user``'s view of
     them allows (issue 9 finding 2): each answer only where the section of the field it comes from
@@ -273,7 +414,7 @@ def prefill_from_person(*, user: User, person: Person) -> dict[str, Any]:
     from iomhub.people.models import Address, ContactNumber
 
     lens = lens_for(user, person)
-    found: dict[str, Any] = lens.fields(person, ("first_name", "last_name", "date_of_birth", "urn", "pnc_id", "ni_number", "email"))
+    found: dict[str, Any] = lens.fields(person, ("first_name", "last_name", "date_of_birth", "sex", "urn", "pnc_id", "ni_number", "email"))
     if lens.sees(section_of(Address, "line_1")):
         address = person.addresses.filter(to_date__isnull=True).first()
         found["address"] = ", ".join(p for p in (address.line_1, address.line_2, address.town) if p) if address else ""
@@ -298,6 +439,8 @@ def referral_start(*, acting_user: User, answers: dict[str, Any], person: Person
     _authorise(acting_user, Action.REFERRAL_CREATE, None)
     if acting_user.organisation_id is None:
         raise ValidationError("Only a member of a partner organisation may refer")
+    if person is not None:
+        _refuse_second_referral(acting_user, referral=None, person=person, identifiers={})
     prefill = prefill_from_person(user=acting_user, person=person) if person is not None else {}
     cleaned = clean_answers({**prefill, **{k: v for k, v in answers.items() if v not in (None, "") or k not in prefill}})
     if cleaned.get("referral_date") is None:
@@ -368,6 +511,9 @@ def referral_submit(*, acting_user: User, referral: Referral) -> Referral:
         missing = missing_answers(current)
         if missing:
             raise ValidationError(missing)
+        _refuse_second_referral(
+            acting_user, referral=current, person=current.person, identifiers={"pnc_id": current.pnc_id, "ni_number": current.ni_number}
+        )
         before = {"status": current.status, "ogrs_score": current.ogrs_score, "ogrs_source": current.ogrs_source}
         current.status = Referral.Status.SUBMITTED
         current.submitted_at = timezone.now()
@@ -440,6 +586,10 @@ def referral_decide(
     if outcome == Decision.Outcome.ADOPT:
         from iomhub.cohort.models import RagLevel
 
+        if adoption is not None and not adoption.rag and referral.proposed_rag:
+            # 002 appendix 1: the referring agency identifies the initial classification; the chair
+            # may set another (issue 18 §2).
+            adoption = replace(adoption, rag=referral.proposed_rag)
         if adoption is None or adoption.rag not in RagLevel.values:
             errors["rag"] = ["Select the initial RAG classification"]
         if adoption is not None and len(adoption.strand) > 100:
@@ -464,9 +614,11 @@ def referral_decide(
             Decision.Outcome.REJECT: Referral.Status.REJECTED,
             Decision.Outcome.DEFER: Referral.Status.DEFERRED,
         }[Decision.Outcome(outcome)]
+        on_record = False
         if outcome == Decision.Outcome.ADOPT:
             assert adoption is not None
-            current.person = _person_for_adoption(acting_user, current, adoption)
+            current.person, created = _person_for_adoption(acting_user, current, adoption)
+            on_record = not created
         current.save()
         audit.record(
             actor=acting_user,
@@ -495,54 +647,176 @@ def referral_decide(
                 strand=adoption.strand,
                 reason=f"Initial classification on adoption: {reasons}",
             )
+            decision.not_involved = _carry_referral(  # type: ignore[attr-defined]
+                acting_user, current, current.person, on_record=on_record, decided_on=meeting_date
+            )
     return decision
 
 
-def _person_for_adoption(acting_user: User, referral: Referral, adoption: Adoption) -> Person:
+def _person_for_adoption(acting_user: User, referral: Referral, adoption: Adoption) -> tuple[Person, bool]:
     """The person being adopted: the linked record, the one the chair chose, or a new record
-    (only when the chair has seen the possible duplicates and confirmed, ADR 0004)."""
-    from iomhub.casework.models import AgencyInvolvement
+    (only when the chair has seen the possible duplicates and confirmed, ADR 0004). A new record
+    takes everything the referral says of the person at once (issue 18 §2), through
+    ``people.services.person_create`` so its validation and duplicate check hold."""
     from iomhub.people import selectors, services
 
     if referral.person is not None:
-        person = referral.person
-    elif adoption.person_id is not None:
-        person = selectors.person_get_for(user=acting_user, person_id=adoption.person_id)
-    else:
-        fields = {
-            k: getattr(referral, k)
-            for k in ("first_name", "last_name", "date_of_birth", "pnc_id", "ni_number", "urn", "email")
-            if getattr(referral, k) not in (None, "")
-        }
-        try:
-            person = services.person_create(
-                acting_user=acting_user,
-                new=services.NewPerson(fields=fields),
-                confirmed_new=adoption.confirm_new_person,
-                purpose=f"adopt referral {referral.pk}",
-            )
-        except services.PossibleDuplicates as exc:
-            raise ValidationError(
-                {"person": ["This person may already be on IOM Hub: choose their record, or confirm that they are new"]}
-            ) from exc
-        except ValidationError as exc:
-            raise ValidationError({"person": [f"The referral's identity cannot be recorded: {'; '.join(exc.messages)}"]}) from exc
+        return referral.person, False
+    if adoption.person_id is not None:
+        return selectors.person_get_for(user=acting_user, person_id=adoption.person_id), False
+    fields = {
+        k: getattr(referral, k)
+        for k in ("first_name", "last_name", "date_of_birth", "sex", "pnc_id", "ni_number", "urn", "email")
+        if getattr(referral, k) not in (None, "")
+    }
+    try:
+        created = services.person_create(
+            acting_user=acting_user,
+            new=services.NewPerson(
+                fields=fields,
+                addresses=[_address_of(referral)] if referral.address or referral.postcode else [],
+                contact_numbers=[{"kind": k, "number": n} for k, n in parse_contact_numbers(referral.contact_numbers)],
+                markers=[{"kind": "other", "note": note} for note in _warning_notes(referral)],
+            ),
+            confirmed_new=adoption.confirm_new_person,
+            purpose=f"adopt referral {referral.pk}",
+        )
+    except services.PossibleDuplicates as exc:
+        raise ValidationError(
+            {"person": ["This person may already be on IOM Hub: choose their record, or confirm that they are new"]}
+        ) from exc
+    except (ValidationError, ValueError) as exc:
+        detail = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        raise ValidationError({"person": [f"The referral's identity cannot be recorded: {detail}"]}) from exc
+    return created, True
+
+
+def _address_of(referral: Referral) -> dict[str, Any]:
+    """The referral's one-line address as ``people.Address`` lines: the first part the first line,
+    the last the town, the rest the second line (002 appendix 2 asks for "Address" and "Postcode")."""
+    parts = [p.strip() for p in referral.address.split(",") if p.strip()]
+    line_1 = parts[0] if parts else "Address not given (postcode only)"
+    town = parts[-1] if len(parts) > 1 else ""
+    line_2 = ", ".join(parts[1:-1])
+    return {"line_1": line_1[:200], "line_2": line_2[:200], "town": town[:100], "postcode": referral.postcode}
+
+
+def _warning_notes(referral: Referral) -> list[str]:
+    """The referral's PNC/Niche warnings as marker notes, one a line (a marker's note holds 500)."""
+    notes: list[str] = []
+    for line in referral.warnings.splitlines():
+        line = " ".join(line.split())
+        while line:
+            notes.append(line[:500])
+            line = line[500:]
+    return notes
+
+
+def _carry_referral(acting_user: User, referral: Referral, person: Person, *, on_record: bool, decided_on: datetime.date) -> list[str]:
+    """What the referral said, carried into the adopted person's record and case (issue 18 §2), each
+    through its own service (authorised, validated, audited): for a person already on record, the
+    sex if theirs was not known, the e-mail if none, the address if it is not their current one, the
+    numbers and warnings they do not have; for everyone, the referring agency and the named agencies
+    as involvements with their contacts, and the pathway ratings as the first needs assessment.
+    Returns the agencies named that could not be involved (no active organisation of that name with a
+    sharing agreement in force, ADR 0013), for the chair to see."""
+    from iomhub.casework import services as casework
+    from iomhub.casework.models import AgencyInvolvement
+
+    if on_record:
+        _merge_into_existing(acting_user, referral, person)
     # The referring agency is involved in the case (002 §3: every involved agency is recorded).
-    if not AgencyInvolvement.objects.filter(
-        person=person, organisation_id=referral.referring_organisation_id, ended_on__isnull=True
-    ).exists():
-        involvement = AgencyInvolvement.objects.create(
-            person=person, organisation_id=referral.referring_organisation_id, role_in_case="Referring agency"
+    involved = set(AgencyInvolvement.objects.filter(person=person, ended_on__isnull=True).values_list("organisation_id", flat=True))
+    if referral.referring_organisation_id not in involved:
+        casework.agency_involve(
+            acting_user=acting_user, person=person, organisation=referral.referring_organisation, role_in_case="Referring agency"
         )
-        audit.record(
-            actor=acting_user,
-            action=AuditAction.CREATE,
-            object_type="agencyinvolvement",
-            object_id=involvement.pk,
-            person_id=person.pk,
-            changes=audit.diff({}, {"organisation": referral.referring_organisation_id, "role_in_case": "Referring agency"}),
+    not_involved: list[str] = []
+    for row in referral.agencies or []:
+        organisation = _sharing_organisation(row["agency"])
+        if organisation is None:
+            not_involved.append(row["agency"])
+            continue
+        involvement = AgencyInvolvement.objects.filter(person=person, organisation=organisation, ended_on__isnull=True).first()
+        if involvement is None:
+            involvement = casework.agency_involve(
+                acting_user=acting_user, person=person, organisation=organisation, role_in_case="Named on the referral"
+            )
+        name, phone, email = _contact_of(row)
+        if name and (phone or email) and not involvement.contacts.filter(name__iexact=name).exists():
+            casework.agency_contact_add(acting_user=acting_user, involvement=involvement, name=name, phone=phone, email=email)
+    ratings = {
+        p: {
+            "rag": e.get("risk", ""),
+            # A referral submitted before needs were required for Red and Amber says so, not nothing.
+            "needs": e.get("needs", "") or (f"Not described on referral {referral.pk}" if e.get("risk") in ("red", "amber") else ""),
+            "actions": e.get("actions", ""),
+        }
+        for p, e in (referral.pathways or {}).items()
+    }
+    if set(ratings) == set(Pathway.values) and all(e["rag"] for e in ratings.values()):
+        casework.pathway_assessment_record(
+            acting_user=acting_user, person=person, assessed_on=referral.referral_date or decided_on, ratings=ratings
         )
-    return person
+    return not_involved
+
+
+def _merge_into_existing(acting_user: User, referral: Referral, person: Person) -> None:
+    """A person already on record keeps their own details; the referral adds what they lack."""
+    from iomhub.people import services as people
+
+    changes: dict[str, Any] = {}
+    if referral.sex and referral.sex != "not-known" and person.sex == "not-known":
+        changes["sex"] = referral.sex
+    if referral.email and not person.email:
+        changes["email"] = referral.email
+    if changes:
+        people.person_update(acting_user=acting_user, person=person, changes=changes)
+    if referral.address or referral.postcode:
+        lines = _address_of(referral)
+        current = person.addresses.filter(to_date__isnull=True).first()
+        same = current is not None and (
+            current.line_1.lower() == lines["line_1"].lower() or (lines["postcode"] and current.postcode == lines["postcode"])
+        )
+        if not same:
+            people.address_add(acting_user=acting_user, person=person, from_date=referral.referral_date, **lines)
+    known = {"".join(c for c in n.number if c.isdigit()) for n in person.contact_numbers.all()}
+    for kind, number in parse_contact_numbers(referral.contact_numbers):
+        if "".join(c for c in number if c.isdigit()) not in known:
+            people.contact_number_add(acting_user=acting_user, person=person, kind=kind, number=number)
+    notes = set(person.markers.values_list("note", flat=True))
+    for note in _warning_notes(referral):
+        if note not in notes:
+            people.marker_add(acting_user=acting_user, person=person, kind="other", note=note)
+
+
+def _sharing_organisation(name: str) -> Organisation | None:
+    """The active organisation of that name (case and spacing aside) whose partner workers may be
+    involved: one with a sharing agreement in force, or the police and probation, who are the core
+    team and need none (ADR 0013)."""
+    from iomhub.access.models import Organisation, OrganisationKind, SharingAgreement
+    from iomhub.access.policy import agreement_in_force
+
+    wanted = " ".join(name.split())
+    organisation = Organisation.objects.filter(name__iexact=wanted, active=True).first()
+    if organisation is None:
+        return None
+    if organisation.kind in (OrganisationKind.POLICE, OrganisationKind.PROBATION):
+        return organisation
+    agreement = SharingAgreement.objects.filter(organisation=organisation).first()
+    return organisation if agreement_in_force(agreement, clock.today()) else None
+
+
+_EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{5,18}[0-9]")
+
+
+def _contact_of(row: dict[str, str]) -> tuple[str, str, str]:
+    """The named person at an agency and their phone and e-mail, from the referral's free text."""
+    details = row.get("contact", "")
+    email = m.group(0) if (m := _EMAIL.search(details)) else ""
+    phone = m.group(0).strip() if (m := _PHONE.search(details.replace(email, ""))) else ""
+    return row.get("person", "").strip(), phone, email
 
 
 def identity_of_referral(referral: Referral) -> Any:

@@ -62,6 +62,11 @@ def _draft_for_change(request: AuthedRequest, referral_id: int) -> Referral:
     return referral
 
 
+def _already_referred(request: AuthedRequest, refusal: services.AlreadyReferred, person: Person | None) -> HttpResponse:
+    """One referral per person at a time (issue 18 §4): say why, with a link to what stands."""
+    return render(request, "referrals/already_referred.html", {"refusal": refusal, "person": person}, status=409)
+
+
 @guarded(Action.REFERRAL_VIEW, personal_data=True)
 @require_http_methods(["GET"])
 def referral_list(request: AuthedRequest) -> HttpResponse:
@@ -91,12 +96,16 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
     person_id = request.GET.get("person") or request.POST.get("person")
     if person_id:
         person = people_selectors.person_get_for(user=request.user, person_id=person_id)
+    if person is not None and (refusal := services.referral_refusal(acting_user=request.user, person=person)) is not None:
+        return _already_referred(request, refusal, person)
     title, form_class = STEPS["person"]
     initial = services.prefill_from_person(user=request.user, person=person) if person is not None and request.method == "GET" else {}
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_start(acting_user=request.user, answers=answers_from("person", form.cleaned_data), person=person)
+        except services.AlreadyReferred as exc:
+            return _already_referred(request, exc, person)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -233,6 +242,8 @@ def referral_check(request: AuthedRequest, referral_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.referral_submit(acting_user=request.user, referral=referral)
+        except services.AlreadyReferred as exc:
+            return _already_referred(request, exc, referral.person)
         except ValidationError as exc:
             items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
             for key, messages_ in items:
@@ -294,7 +305,7 @@ def referral_decide(request: AuthedRequest, referral_id: int) -> HttpResponse:
         found = matching.possible_duplicates(
             user=request.user, candidate=services.identity_of_referral(referral), purpose=f"adopt referral {referral.pk}"
         )
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, initial={"rag": referral.proposed_rag})
     person_choice = request.POST.get("person_choice", "")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -313,7 +324,7 @@ def referral_decide(request: AuthedRequest, referral_id: int) -> HttpResponse:
                 form.add_error(None, "Choose the person's existing record, or confirm that they are new to IOM Hub")
         if not form.errors:
             try:
-                services.referral_decide(
+                recorded = services.referral_decide(
                     acting_user=request.user,
                     referral=referral,
                     outcome=data["outcome"],
@@ -325,5 +336,12 @@ def referral_decide(request: AuthedRequest, referral_id: int) -> HttpResponse:
                 _apply_errors(form, exc)
             else:
                 messages.success(request, f"Decision recorded: {Decision.Outcome(data['outcome']).label}")
+                not_involved = getattr(recorded, "not_involved", [])
+                if not_involved:
+                    messages.info(
+                        request,
+                        "Not involved in the case, as no organisation on IOM Hub with a sharing agreement in force has the name: "
+                        + "; ".join(not_involved),
+                    )
                 return redirect("referrals:detail", referral_id=referral.pk)
     return render(request, "referrals/decide.html", {"referral": referral, "form": form, "found": found, "person_choice": person_choice})
