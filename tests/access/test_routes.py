@@ -121,6 +121,7 @@ EXPECTED: dict[str, RouteRule] = {
     "reports/quarterly.xlsx": page(Action.REPORT_VIEW),
     "reports/quarterly/people/": page(Action.REPORT_DRILL, personal=True),
     "reports/reoffending/": page(Action.REPORT_VIEW),
+    "reports/evaluation-extract.zip": page(Action.REPORT_EXTRACT),
     "api/v1/schema": PUBLIC,
     "api/v1/docs": PUBLIC,
     "api/v1/people": api(Action.PERSON_SEARCH, personal=True),

@@ -26,8 +26,8 @@ HREF = re.compile(r'href="([^"#]+)"')
 
 
 def text_of(response) -> str:
-    """A response as text; an XLSX unzipped so its cells are read."""
-    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+    """A response as text; an XLSX or a ZIP unzipped so what it holds is read."""
+    if response["Content-Type"].startswith(("application/vnd.openxmlformats", "application/zip")):
         with zipfile.ZipFile(io.BytesIO(response.content)) as book:
             return " ".join(book.read(name).decode() for name in book.namelist())
     return response.content.decode()
@@ -61,6 +61,7 @@ def test_a_crawl_as_them_finds_no_identity(client, partnership, role):
     reached = {u.split("?")[0] for u, body in pages.items() if body.startswith("200")}
     assert {"/reports/", "/reports/quarterly/", "/reports/quarterly.csv", "/reports/quarterly.xlsx", "/reports/reoffending/"} <= reached
     assert {"/api/v1/reports/overview", "/api/v1/reports/quarterly", "/api/v1/reports/reoffending"} <= reached
+    assert ("/reports/evaluation-extract.zip" in reached) is (role == Role.EVALUATOR)
     assert not any(u.startswith("/reports/quarterly/people/") for u in pages), "the figures must not link to people for them"
     identities = data.identities() + [p.pk and f"/people/{p.pk}/" for p in data.people.values()]
     found = [(url, s) for url, body in pages.items() for s in identities if s in body]

@@ -76,6 +76,7 @@ class Action(StrEnum):
     AGREEMENT_MANAGE = "agreement.manage"
     REPORT_VIEW = "report.view"  # aggregate figures, no identities (issue 16; ADR 0015)
     REPORT_DRILL = "report.drill"  # the people behind a figure, as people_filter allows
+    REPORT_EXTRACT = "report.extract"  # the pseudonymised evaluation extract: the evaluator
 
 
 CORE_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.SUBSTANCE_MISUSE, Role.COORDINATOR, Role.CHAIR})
@@ -205,6 +206,8 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
         return Decision(bool(roles & REPORT_ROLES), "performance lead, evaluator, coordinator or chair")
     if action is Action.REPORT_DRILL:
         return Decision(bool(roles & REPORT_DRILL_ROLES) and has_person_access(user), "coordinator or chair")
+    if action is Action.REPORT_EXTRACT:
+        return Decision(user.has_role(Role.EVALUATOR), "the independent evaluator")
     if action is Action.PERSON_SEARCH:
         return Decision(has_person_access(user), "role may search people")
     if action is Action.PERSON_CREATE:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("quarterly.xlsx", views.quarterly_xlsx, name="quarterly-xlsx"),
     path("quarterly/people/", views.people, name="people"),
     path("reoffending/", views.reoffending, name="reoffending"),
+    path("evaluation-extract.zip", views.evaluation_extract, name="evaluation-extract"),
 ]

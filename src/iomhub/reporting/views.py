@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from iomhub import clock
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
-from iomhub.reporting import downloads, selectors
+from iomhub.reporting import downloads, extract, selectors
 from iomhub.reporting.params import BadParameter, date_from, report_params, team_id_from
 from iomhub.rules._dates import add_months
 from iomhub.web.http import AuthedRequest
@@ -22,7 +22,12 @@ def _bad(request: AuthedRequest, error: Exception) -> HttpResponse:
 
 
 def _common(request: AuthedRequest, team_id: int | None) -> dict[str, object]:
-    return {"teams": selectors.team_choices(), "team_id": team_id, "can_drill": can(request.user, Action.REPORT_DRILL)}
+    return {
+        "teams": selectors.team_choices(),
+        "team_id": team_id,
+        "can_drill": can(request.user, Action.REPORT_DRILL),
+        "can_extract": can(request.user, Action.REPORT_EXTRACT),
+    }
 
 
 @guarded(Action.REPORT_VIEW)
@@ -110,3 +115,12 @@ def reoffending(request: AuthedRequest) -> HttpResponse:
     except (BadParameter, ValueError) as error:
         return _bad(request, error)
     return render(request, "reporting/reoffending.html", {"report": report, **_common(request, team_id)})
+
+
+@guarded(Action.REPORT_EXTRACT)
+@require_http_methods(["GET"])
+def evaluation_extract(request: AuthedRequest) -> HttpResponse:
+    """The pseudonymised evaluation extract as a ZIP of CSV files (the deployment's export key)."""
+    response = HttpResponse(extract.as_zip(extract.evaluation_extract(user=request.user)), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="iom-evaluation-extract-{clock.today():%Y-%m-%d}.zip"'
+    return response

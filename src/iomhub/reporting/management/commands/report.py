@@ -1,4 +1,5 @@
-"""``python -m iomhub report quarterly --quarter 2026Q3 [--team ID] --format json|csv|xlsx [--output FILE]``.
+"""``python -m iomhub report quarterly --quarter 2026Q3 [--team ID] --format json|csv|xlsx [--output FILE]``
+and ``python -m iomhub report evaluation-extract --output DIR [--key KEY]``.
 
 The same selector as the page, run as a named user (``--as``, or ``IOMHUB_REPORT_USER``) whose role
 may read reports, so the policy applies and the run is audited as an export (ADR 0015).
@@ -16,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from iomhub.access.models import User
-from iomhub.reporting import downloads, selectors
+from iomhub.reporting import downloads, extract, selectors
 from iomhub.reporting.params import BadParameter, quarter_from, team_id_from
 
 
@@ -24,8 +25,11 @@ class Command(BaseCommand):
     help = "Make a report from the command line: quarterly"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("report", choices=["quarterly"])
-        parser.add_argument("--quarter", required=True, help="For example 2026Q3")
+        parser.add_argument("report", choices=["quarterly", "evaluation-extract"])
+        parser.add_argument("--quarter", default="", help="For example 2026Q3 (quarterly)")
+        parser.add_argument(
+            "--key", default="", help="The export key of the evaluation extract's pseudonyms (the deployment's when left out)"
+        )
         parser.add_argument("--team", default="", help="A local team's id; all teams when left out")
         parser.add_argument("--format", dest="fmt", choices=["json", "csv", "xlsx"], default="json")
         parser.add_argument("--output", default="", help="A file to write; standard output when left out (not for xlsx)")
@@ -39,6 +43,11 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"], is_active=True).first()
         if user is None:
             raise CommandError(f"--as: no active user {options['username']!r}")
+        if options["report"] == "evaluation-extract":
+            self._extract(user, options["output"], options["key"] or None)
+            return
+        if not options["quarter"]:
+            raise CommandError("--quarter: name the quarter, for example 2026Q3")
         try:
             report = selectors.quarterly(
                 user=user, quarter=quarter_from(options["quarter"]), team_id=team_id_from(options["team"] or None), export=True
@@ -60,3 +69,16 @@ class Command(BaseCommand):
             Path(output).write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
+
+    def _extract(self, user: User, output: str, key: str | None) -> None:
+        if not output:
+            raise CommandError("--output: name the directory the extract's files are written to")
+        try:
+            files = extract.evaluation_extract(user=user, key=key)
+        except PermissionDenied as error:
+            raise CommandError(f"--as: {user.username} may not take the evaluation extract") from error
+        folder = Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        self.stdout.write(f"Wrote {', '.join(files)} to {folder}")
