@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import io
 import zipfile
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -64,7 +65,7 @@ def evaluation_extract(*, user: User, key: str | None = None) -> dict[str, str]:
     ids = sorted({r.person_id for r in registrations})
     names = {pid: pseudonym(secret, pid) for pid in ids}
 
-    def table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
+    def table(header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(header)
