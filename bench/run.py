@@ -80,6 +80,24 @@ def cohort_pages(ok) -> list[dict[str, float | str]]:
         timed("my caseload (probation officer)", lambda i: ok(as_worker.get("/caseload/")), repeats),
         timed("candidate list", lambda i: ok(as_coordinator.get("/cohort/candidates/")), repeats),
         timed("meeting agenda", lambda i: ok(as_coordinator.get(f"/meetings/{meeting.pk}/")), repeats),
+        *report_pages(ok, repeats),
+    ]
+
+
+def report_pages(ok, repeats: int) -> list[dict[str, float | str]]:
+    """The performance reports (issue 16; target under 5 s): the quarterly report page and its XLSX
+    for the last complete quarter, the overview, and proven reoffending, as the performance lead."""
+    from iomhub import clock
+    from iomhub.rules.reporting import Quarter
+
+    quarter = str(Quarter.containing(clock.today()).previous())
+    as_lead = Client()
+    as_lead.force_login(User.objects.get(username="performance.lead"))
+    return [
+        timed("quarterly report (performance lead)", lambda i: ok(as_lead.get("/reports/quarterly/", {"quarter": quarter})), repeats),
+        timed("quarterly report XLSX", lambda i: ok(as_lead.get("/reports/quarterly.xlsx", {"quarter": quarter})), repeats),
+        timed("reports overview", lambda i: ok(as_lead.get("/reports/")), repeats),
+        timed("proven reoffending and outcomes", lambda i: ok(as_lead.get("/reports/reoffending/")), repeats),
     ]
 
 
