@@ -17,13 +17,22 @@ from iomhub.access.models import Role, Team
 from iomhub.casework.models import CaseRecord, TimelineEntry
 from iomhub.cohort.models import Deregistration, Registration
 from iomhub.justice.models import CustodyEpisode, PssBreach, Recall, Sentence, Warrant
-from iomhub.people.models import Person
+from iomhub.people.models import Address, Person
 from iomhub.referrals.models import Decision, Referral
 from tests.factories import PersonFactory, TeamFactory, pnc
 from tests.referrals.factories import make_referral
 
 D = datetime.date
 QUARTER = "2026Q3"
+# Free text and an address in the records behind the figures: no report may show them.
+FREE_TEXT = {
+    "reasons": "Wobbegong reasons for leaving",
+    "exit_plan": "Axolotl exit plan",
+    "recall": "Pangolin licence breach",
+    "justification": "Narwhal justification for referral",
+    "safeguarding": "Okapi safeguarding note",
+    "address": "17 Quokka Lane",
+}
 AS_OF = D(2026, 9, 30)
 
 
@@ -51,7 +60,7 @@ class Dataset:
                 f"{dob.day} {dob:%B %Y}",
                 f"{dob.day} {dob:%b %Y}",
             ]
-        return found
+        return [*found, *FREE_TEXT.values(), "SO14 7ZZ"]
 
 
 # Figures for team A, worked by hand:
@@ -162,8 +171,8 @@ def build(partnership: Any) -> Dataset:
         Deregistration.objects.create(
             registration=registration,
             approved_on=registration.ended_on,
-            reasons="Reviewed",
-            exit_plan="Probation continue",
+            reasons=FREE_TEXT["reasons"],
+            exit_plan=FREE_TEXT["exit_plan"],
             supported_by="Probation",
             required_by=required or [],
             approved_by=chair,
@@ -180,7 +189,7 @@ def build(partnership: Any) -> Dataset:
             kind=kind,
             recalled_at=at(day),
             report_due_at=at(day + datetime.timedelta(days=1)),
-            reason="Licence breach",
+            reason=FREE_TEXT["recall"],
         )
 
     def case(key: str, *, parental: str = "", children: str = "", safeguarding: str = "") -> None:
@@ -200,6 +209,8 @@ def build(partnership: Any) -> Dataset:
         recorded_by_name="PC Lee",
     )
     case("P1", parental="not-a-parent", children="no", safeguarding="none-known")
+    CaseRecord.objects.filter(person=p["P1"]).update(safeguarding_notes=FREE_TEXT["safeguarding"])
+    Address.objects.create(person=p["P1"], line_1=FREE_TEXT["address"], town="Northbridge", postcode="SO14 7ZZ")
     # P2: registered 1 Jan 2025 to 1 Dec 2025 (planned exit), re-registered 15 August 2026 (Amber);
     # in custody 10 to 30 September (released on the quarter's last day); fixed-term recall 1 Sep.
     deregister(register("P2", D(2025, 1, 1), D(2025, 12, 1)))
@@ -237,7 +248,7 @@ def build(partnership: Any) -> Dataset:
     def refer(
         key: str, submitted: datetime.date, *, decided: datetime.date | None = None, outcome: str = "", status: str = "submitted"
     ) -> None:
-        referral = make_referral(by=referrer, person=p[key], status=status)
+        referral = make_referral(by=referrer, person=p[key], status=status, justification=FREE_TEXT["justification"])
         Referral.objects.filter(pk=referral.pk).update(submitted_at=at(submitted) if status != "draft" else None)
         if decided is not None:
             Referral.objects.filter(pk=referral.pk).update(status={"adopt": "adopted", "reject": "rejected"}[outcome])
