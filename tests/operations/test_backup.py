@@ -247,3 +247,18 @@ def test_backup_needs_a_key_and_never_overwrites(records, tmp_path, monkeypatch)
     with pytest.raises(CommandError, match="never overwrites"):
         call_command("backup", str(tmp_path / "b"))
     assert (tmp_path / "b").read_text() == "keep me"
+
+
+def test_restore_refuses_a_database_at_other_migrations(records, key, tmp_path):
+    target = backup_to(tmp_path)
+    empty_the_database()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app, name, applied FROM django_migrations WHERE app = 'people' AND name = '0001_initial'")
+        row = cursor.fetchone()
+        # ``flush`` leaves the migration record alone, so the test puts the row back itself.
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'people' AND name = '0001_initial'")
+    try:
+        _restore_refused(target, r"other migrations.*'people', '0001_initial'")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)", row)
