@@ -106,6 +106,19 @@ EXPECTED_TEAM_A: dict[str, int | float] = {
     "decisions-adopt": 2,
     "decisions-reject": 1,
     "decisions-defer": 0,
+    # drug tests while managed: P1 positive 10 Aug, P1 negative 10 Sep, P3 refused 20 Jul (P3's of
+    # 15 Aug is after leaving) = 3; people tested P1, P3 = 2; with a positive P1 = 1
+    "drug-tests": 3,
+    "drug-tests-positive": 1,
+    "drug-tests-negative": 1,
+    "drug-tests-refused": 1,
+    "people-tested": 2,
+    "people-positive": 1,
+    # office appointments: P2 attended 20 Aug, P1 failed 3 Sep (P3's of 10 March is in Q1)
+    "appointments-kept": 1,
+    "appointments-failed": 1,
+    # no fixed abode on 30 September among P1, P2, P4: P2 (P5 had left)
+    "no-fixed-abode": 1,
 }
 # All teams: team A and P6 (team B, from 1 February, open; a standard recall on 20 July; a case
 # record with every safeguarding field). Average (241 + 92) / 92 = 3.62 -> 3.6.
@@ -119,6 +132,10 @@ EXPECTED_ALL: dict[str, int | float] = {
     "parental-percent": 75.0,
     "safeguarding-complete": 2,
     "safeguarding-percent": 50.0,
+    # P6's negative test of 5 July
+    "drug-tests": 4,
+    "drug-tests-negative": 2,
+    "people-tested": 3,
 }
 # The overview on 30 September for team A: managed P1, P2, P4; neighbourhood crime P1, P4; in
 # custody P1; RAG red P1, amber P2, green P4; home visit overdue: P2 (Amber since 15 August, no
@@ -261,6 +278,21 @@ def build(partnership: Any) -> Dataset:
     refer("P9", D(2026, 7, 5), decided=D(2026, 7, 20), outcome="reject")
     refer("P10", D(2026, 6, 30))
     refer("P10", D(2026, 8, 20), status="draft")
+
+    # Drug tests, office appointments and no fixed abode (the drugs, engagement and accommodation tables).
+    def entry(key: str, kind: str, day: datetime.date, outcome: str = "done", result: str = "") -> None:
+        TimelineEntry.objects.create(
+            person=p[key], kind=kind, outcome=outcome, drug_result=result, occurred_on=day, recorded_by=coordinator, recorded_by_name="DIP"
+        )
+
+    entry("P1", "drug-test", D(2026, 8, 10), result="positive")
+    entry("P1", "drug-test", D(2026, 9, 10), result="negative")
+    entry("P3", "drug-test", D(2026, 7, 20), result="refused")
+    entry("P3", "drug-test", D(2026, 8, 15), result="positive")  # after P3 left: not counted
+    entry("P6", "drug-test", D(2026, 7, 5), result="negative")
+    entry("P1", "office-appointment", D(2026, 9, 3), outcome="failed-to-attend")
+    Address.objects.create(person=p["P2"], line_1="No fixed abode", no_fixed_abode=True, from_date=D(2026, 8, 15))
+    Address.objects.create(person=p["P5"], line_1="No fixed abode", no_fixed_abode=True, from_date=D(2026, 1, 1))  # left 10 September
     refer("P3", D(2026, 2, 15), decided=D(2026, 2, 20), outcome="adopt")
     for key, day in (("P3", D(2026, 3, 10)), ("P2", D(2026, 8, 20))):
         TimelineEntry.objects.create(

@@ -64,7 +64,7 @@ def test_the_overview_counts_by_team(partnership, data):
 def test_the_report_says_which_measures_it_cannot_support(partnership, data):
     report = selectors.quarterly(user=partnership.users[Role.CHAIR], quarter=Quarter.parse(QUARTER))
     measures = " ".join(m for m, _ in report.not_supported)
-    for named in ("Accommodation", "Electronic monitoring", "DRR commencements", "Initial contacts by route"):
+    for named in ("Settled accommodation", "Electronic monitoring", "DRR commencements", "Initial contacts by route"):
         assert named in measures
 
 

@@ -44,12 +44,12 @@ RAG_LABELS = {"red-alert": "Red Alert", "red": "Red", "amber": "Amber", "green":
 # The 002 §7 and 000 §9.4 measures the recorded data cannot support yet, and why (issue 16 §2).
 NOT_YET_SUPPORTED: tuple[tuple[str, str], ...] = (
     (
-        "Accommodation, employment, finance and debt outcomes (002 §7)",
-        "Pathway assessments record a RAG rating and free-text needs, not a coded outcome (settled accommodation, in work, debt managed), so no count can be made without reading free text.",
+        "Settled accommodation, employment, finance and debt outcomes (002 §7)",
+        "Pathway assessments record a RAG rating and free-text needs, not a coded outcome (settled accommodation, in work, debt managed), so no count can be made without reading free text. Only no fixed abode is recorded as data (shown above); the change in pathway ratings is on the outcomes page.",
     ),
     (
-        "Drugs and alcohol, health and mental health outcomes (002 §7)",
-        "Drug-test results and treatment contacts are on the case timeline, but treatment starts, completions and Treatment Outcomes Profile scores are not recorded as data.",
+        "Alcohol, treatment, health and mental health outcomes (002 §7)",
+        "Drug tests are counted above, but treatment starts, completions, AUDIT scores at first and last session and Treatment Outcomes Profile scores are not recorded as data.",
     ),
     (
         "Electronic monitoring (TAG) measures (002 §7)",
@@ -402,6 +402,8 @@ def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, expor
     parental = [p for p in at_end if p in cases and cases[p].parental_status]
     safeguarding = [p for p in at_end if p in cases and cases[p].safeguarding_complete]
     custody_end = _in_custody(at_end, end)
+    tests, appointments = _timeline_figures(person_ids, start, end, managed_then)
+    no_fixed_abode = _no_fixed_abode(at_end, end)
 
     def pct(part: int, whole: int) -> float:
         return round(100 * part / whole, 1) if whole else 0.0
@@ -449,6 +451,33 @@ def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, expor
                 unit="Events",
             ),
             Table(
+                "drugs",
+                "Drugs: drug tests while managed (002 §7)",
+                (
+                    _count("drug-tests", "Drug tests", [p for p, _ in tests]),
+                    _count("drug-tests-positive", "of which positive", [p for p, r in tests if r == "positive"]),
+                    _count("drug-tests-negative", "of which negative", [p for p, r in tests if r == "negative"]),
+                    _count("drug-tests-refused", "of which refused", [p for p, r in tests if r == "refused"]),
+                    _figure("people-tested", "People tested", [p for p, _ in tests]),
+                    _figure("people-positive", "People with a positive test", [p for p, r in tests if r == "positive"]),
+                ),
+                unit="Tests or people",
+            ),
+            Table(
+                "engagement",
+                "Engagement: office appointments while managed",
+                (
+                    _count("appointments-kept", "Office appointments attended", [p for p, o in appointments if o == "attended"]),
+                    _count("appointments-failed", "Office appointments failed", [p for p, o in appointments if o == "failed-to-attend"]),
+                ),
+                unit="Appointments",
+            ),
+            Table(
+                "accommodation",
+                f"Accommodation on {end:%-d %B %Y} (002 §7)",
+                (_figure("no-fixed-abode", "Managed and of no fixed abode", no_fixed_abode),),
+            ),
+            Table(
                 "completeness",
                 f"Parental status and safeguarding completeness on {end:%-d %B %Y} (000 §7.2: must reach 100%)",
                 (
@@ -472,6 +501,38 @@ def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, expor
     )
     _audit(user, f"quarterly {quarter}", {"quarter": str(quarter), "team": team_id}, export=export)
     return report
+
+
+def _timeline_figures(
+    person_ids: Sequence[int], start: datetime.date, end: datetime.date, managed_then: Any
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Drug tests (person, result) and office appointments (person, outcome) dated in the period on
+    a day the person was managed: one query."""
+    from iomhub.casework.models import EntryKind, TimelineEntry
+
+    rows = TimelineEntry.objects.filter(
+        person_id__in=list(person_ids), occurred_on__gte=start, occurred_on__lte=end, kind__in=[EntryKind.DRUG_TEST, EntryKind.OFFICE]
+    ).values_list("person_id", "kind", "drug_result", "outcome", "occurred_on")
+    tests, appointments = [], []
+    for person_id, kind, result, outcome, day in rows:
+        if not managed_then(person_id, day):
+            continue
+        if kind == EntryKind.DRUG_TEST:
+            tests.append((person_id, result))
+        else:
+            appointments.append((person_id, outcome))
+    return tests, appointments
+
+
+def _no_fixed_abode(person_ids: Iterable[int], day: datetime.date) -> set[int]:
+    """Of ``person_ids``, those whose address on ``day`` is recorded as no fixed abode."""
+    from iomhub.people.models import Address
+
+    return set(
+        Address.objects.filter(person_id__in=sorted(set(person_ids)), no_fixed_abode=True)
+        .filter(Q(from_date__isnull=True) | Q(from_date__lte=day), Q(to_date__isnull=True) | Q(to_date__gte=day))
+        .values_list("person_id", flat=True)
+    )
 
 
 # ---- drill-down ------------------------------------------------------------------------------------
