@@ -206,10 +206,6 @@ def _add_months(d: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(d.day, 28))
 
 
-def local_today() -> datetime.date:
-    return timezone.localdate()
-
-
 # ---------------------------------------------------------------- building the person
 
 

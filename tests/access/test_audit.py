@@ -270,6 +270,8 @@ def test_no_route_edits_or_deletes_the_audit_log(client, partnership):
         "meeting_id": 1,  # the meeting pages
         "token_id": 1,  # API tokens and set-up links (ADR 0012)
         "secret": "no-such-link",
+        "run_id": 1,  # feed imports and their review queue (ADR 0014)
+        "review_id": 1,
     }
     event_id = max(before)
     for route in all_routes():

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from iomhub import clock
 from iomhub.access.models import BreakGlassAccess, PersonAccessGrant, Role, Section, SharingAgreement
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def agreement_in_force(agreement: SharingAgreement | None, today: datetime.date 
     information governance lead reviews it (issue 9 §2; 000 §5.10.2)."""
     if agreement is None:
         return False
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return agreement.review_by is None or agreement.review_by >= today
 
 
