@@ -131,3 +131,25 @@ def test_the_command_writes_json_csv_and_xlsx(partnership, data, tmp_path, capsy
 def test_the_command_refuses_bad_arguments_by_name(partnership, args, message):
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("report", "quarterly", *args)
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "named"),
+    [
+        ("/api/v1/reports/reoffending", {"from": "2026-13-01"}, "from must be a date"),
+        ("/api/v1/reports/reoffending", {"from": "2026-06-01", "to": "2026-01-01"}, "cohort end"),
+        ("/api/v1/reports/overview", {"team": "1;DROP TABLE"}, "team must be"),
+        ("/api/v1/reports/quarterly", {"quarter": "<script>"}, "quarter must be"),
+    ],
+)
+def test_the_api_refuses_bad_parameters_by_name(client, partnership, url, query, named):
+    client.force_login(partnership.users[Role.PERFORMANCE_LEAD])
+    response = client.get(url, query)
+    assert response.status_code == 400
+    assert named in response.json()["detail"]
+
+
+def test_hostile_text_in_a_parameter_is_shown_escaped(client, partnership):
+    client.force_login(partnership.users[Role.PERFORMANCE_LEAD])
+    page = client.get("/reports/quarterly/", {"quarter": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
