@@ -262,3 +262,36 @@ def test_restore_refuses_a_database_at_other_migrations(records, key, tmp_path):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)", row)
+
+
+def _sessions(conn) -> int:
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_session")
+        return cursor.fetchone()[0]
+
+
+def test_a_backup_reads_every_table_as_of_one_moment(records):
+    """While the backup's snapshot is open, another connection's committed write is not seen (on
+    SQLite's shared in-memory test database the writer is refused instead): the tables read later
+    agree with those read earlier."""
+    from django.db import OperationalError, connections
+
+    from iomhub.operations.backup import ReadSnapshot
+
+    other = connections.create_connection("default")
+    try:
+        with ReadSnapshot(connection):
+            before = _sessions(connection)
+            try:
+                with other.cursor() as cursor:
+                    cursor.execute(
+                        "INSERT INTO django_session (session_key, session_data, expire_date) VALUES (%s, %s, %s)",
+                        ["snapshot-test", "x", datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)],
+                    )
+                written = True
+            except OperationalError:
+                written = False
+            assert _sessions(connection) == before
+        assert _sessions(connection) == before + written
+    finally:
+        other.close()

@@ -384,7 +384,7 @@ def _applied_migrations(connection: BaseDatabaseWrapper) -> list[list[str]]:
 # -- backup -----------------------------------------------------------------------------------------
 
 
-class _ReadSnapshot:
+class ReadSnapshot:
     """One read transaction around the whole backup, so every table is read as of one moment."""
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
@@ -410,7 +410,7 @@ class _ReadSnapshot:
 
 def backup(out: BinaryIO, *, key: bytes, connection: BaseDatabaseWrapper, created_at: datetime.datetime) -> Manifest:
     """Write an encrypted backup of the whole database to ``out``; returns its manifest."""
-    with _ReadSnapshot(connection):
+    with ReadSnapshot(connection):
         tables = tables_in_order(connection)
         writer = _SealedWriter(out, key, created_at.isoformat())
         head = {
