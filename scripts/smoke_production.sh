@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the production server (issue 13 §1; docs/operations.md, "Serving in production").
 #
-# Starts gunicorn with IOMHUB_ENV=production on 127.0.0.1 against a scratch PostgreSQL database
+# Runs 'make serve-production' (gunicorn, IOMHUB_ENV=production) on 127.0.0.1 against a scratch PostgreSQL database
 # (created and dropped here; PostgreSQL on 127.0.0.1:5432 with trust authentication, started if
 # stopped), then checks /health, /ready, the sign-in page, a static file served by WhiteNoise and
 # the production posture (plain HTTP is redirected to HTTPS), and stops the server whatever happens.
@@ -21,8 +21,9 @@ BASE="http://127.0.0.1:${PORT}"
 SERVER_PID=""
 
 cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID"
+  if [ -n "$SERVER_PID" ]; then
+    # make and gunicorn run in their own process group (setsid below): stop the whole group.
+    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
   psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
@@ -49,15 +50,12 @@ export IOMHUB_BIND="127.0.0.1:${PORT}"
 export WEB_CONCURRENCY=2
 unset DEBUG IOMHUB_DEMO
 
-$BIN/python -m iomhub check --deploy --fail-level ERROR >/dev/null || fail "check --deploy"
-$BIN/python -m iomhub migrate --no-input -v 0 || fail "migrate"
-$BIN/python -m iomhub collectstatic --no-input -v 0 || fail "collectstatic"
-
-$BIN/gunicorn -c python:iomhub.config.gunicorn iomhub.config.wsgi >"$SCRATCH/server.log" 2>&1 &
+# The documented way in: check --deploy, migrate, collectstatic, then gunicorn.
+setsid make --no-print-directory serve-production >"$SCRATCH/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 60); do
+for _ in $(seq 1 240); do
   curl -fsS -o /dev/null "$BASE/health" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || fail "gunicorn exited"
+  kill -0 "$SERVER_PID" 2>/dev/null || fail "make serve-production exited"
   sleep 0.5
 done
 

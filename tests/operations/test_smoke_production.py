@@ -1,6 +1,6 @@
 """The production smoke script passes (issue 13 §1: "tested in CI where possible").
 
-Runs ``scripts/smoke_production.sh`` (gunicorn with the production settings on 127.0.0.1, a
+Runs ``scripts/smoke_production.sh`` (``make serve-production``: gunicorn, production settings, 127.0.0.1, a
 scratch PostgreSQL database it creates and drops, then /health, /ready, the sign-in page and a
 static file) when the suite runs on PostgreSQL; on the SQLite run there is no server to try it on.
 """
