@@ -39,12 +39,13 @@ from iomhub.casework.models import (
     EntryKind,
     EntryOutcome,
     PathwayAssessment,
+    PathwayNeed,
     PlanAction,
     TimelineEntry,
 )
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
-from iomhub.rules.casework import Completeness, first_and_latest_change, lead_worker_problem
+from iomhub.rules.casework import Completeness, assessed_risk_fallen, first_and_latest_change, lead_worker_problem
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -241,7 +242,29 @@ def deregistration_facts_many(*, since: Mapping[int, datetime.date], as_of: date
         for pid, kind, outcome, occurred_on, drug_result in rows:
             if occurred_on >= since[pid]:
                 entries[pid].append((kind, outcome, occurred_on, drug_result))
-    return {pid: _deregistration_facts(found) for pid, found in entries.items()}
+    risk = _risk_fallen_many(since, as_of)
+    return {pid: {**_deregistration_facts(found), **risk.get(pid, {})} for pid, found in entries.items()}
+
+
+def _risk_fallen_many(since: Mapping[int, datetime.date], as_of: datetime.date) -> dict[int, dict[str, Any]]:
+    """ "Assessed risk has fallen" (002 §2) from each person's needs assessments (issue 18 §6): the
+    needs score at registration against the latest (``rules.casework.assessed_risk_fallen``), in one
+    query. A derived fact of the assessments section (``cohort.advice.RULE_SECTIONS``)."""
+    scores: dict[int, dict[int, tuple[datetime.date, int]]] = {}
+    if since:
+        for pid, assessment_id, assessed_on, rag in (
+            PathwayNeed.objects.filter(assessment__person_id__in=list(since), assessment__assessed_on__lte=as_of)
+            .order_by("assessment__assessed_on", "assessment_id")
+            .values_list("assessment__person_id", "assessment_id", "assessment__assessed_on", "rag")
+        ):
+            on, total = scores.setdefault(pid, {}).get(assessment_id, (assessed_on, 0))
+            scores[pid][assessment_id] = (on, total + RAG_SCORE.get(rag, 0))  # type: ignore[call-overload]
+    found: dict[int, dict[str, Any]] = {}
+    for pid, by_assessment in scores.items():
+        result = assessed_risk_fallen(by_assessment.values(), registered_on=since[pid], as_of=as_of)
+        if result is not None:
+            found[pid] = {"risk_fallen": result[0], "risk_evidence": result[1]}
+    return found
 
 
 def _deregistration_facts(entries: list[tuple[str, str, datetime.date, str]]) -> dict[str, Any]:

@@ -71,3 +71,26 @@ def first_and_latest_change(ratings: Iterable[tuple[datetime.date, int]]) -> tup
         return None
     first, latest = ordered[0][1], ordered[-1][1]
     return first, latest, latest - first
+
+
+def assessed_risk_fallen(
+    assessments: Iterable[tuple[datetime.date, int]], *, registered_on: datetime.date, as_of: datetime.date
+) -> tuple[bool, str] | None:
+    """002 §2 suggests deregistration when "assessed risk has fallen": the needs score (the sum over
+    the nine pathways of Red=3, Amber=2, Green=1) of the latest needs assessment on or before
+    ``as_of`` is lower than at registration, which is the latest assessment on or before
+    ``registered_on`` (the referral's ratings become one at adoption), else the first after it.
+    Returns (fallen, why), or None when there are not two assessments to compare."""
+    dated = [a for a in assessments if a[0] <= as_of]  # in the order assessed (ties: as recorded)
+    dated.sort(key=lambda a: a[0])
+    at_start = [i for i, a in enumerate(dated) if a[0] <= registered_on]
+    start = at_start[-1] if at_start else 0
+    if len(dated) - start < 2:
+        return None
+    (first_on, first), (latest_on, last) = dated[start], dated[-1]
+    between = f"{first_on:%-d %B %Y} and {latest_on:%-d %B %Y} needs assessments"
+    if last < first:
+        return True, f"Needs score fell from {first} to {last} between the {between}"
+    if last > first:
+        return False, f"Needs score rose from {first} to {last} between the {between}"
+    return False, f"Needs score stayed at {first} between the {between}"
