@@ -29,3 +29,10 @@ def test_health_and_ready_need_no_sign_in_and_show_no_data(client, partnership):
         response = client.get(url)
         assert response.status_code == 200
         assert b"Jordan" not in response.content
+
+
+@pytest.mark.django_db
+def test_health_is_liveness_and_asks_nothing_of_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/health")
+    assert response.json() == {"status": "ok"}
