@@ -412,6 +412,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer[TimelineEntry]):
             "positive_for",
             "health_withheld",
             "recorded_by_name",
+            "force_number",
         ]
 
 
@@ -426,6 +427,9 @@ class TimelineWriteSerializer(StrictSerializer):
     )
     positive_for = serializers.ListField(
         child=serializers.ChoiceField(choices=Substance.choices), required=False, default=list, max_length=20
+    )
+    force_number = StrictCharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text="The recording officer's force number (002 appendix 2)"
     )
 
 

@@ -147,8 +147,21 @@ class PlanActionStatusForm(GovukForm):
 
 
 class TimelineEntryForm(GovukForm):
-    kind = forms.ChoiceField(label="What kind of contact or event", choices=EntryKind.choices, widget=forms.Select)
-    outcome = forms.ChoiceField(label="Outcome", choices=EntryOutcome.choices, widget=forms.Select)
+    # Nothing chosen in advance (issue 18 §6): a form pre-set to "Home visit / Booked" recorded
+    # whatever the officer forgot to change.
+    kind = forms.ChoiceField(
+        label="What kind of contact or event",
+        choices=[("", "Select the kind of contact or event"), *EntryKind.choices],
+        widget=forms.Select,
+        error_messages={"required": "Select the kind of contact or event"},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        help_text="Leave as it is for a contact that took place: attended, or done",
+        choices=[("", "Took place (attended or done)"), *EntryOutcome.choices],
+        required=False,
+        widget=forms.Select,
+    )
     occurred_on = GovukDateField(label="Date", help_text="For an appointment booked ahead, the date it is booked for")
     summary = forms.CharField(label="Summary (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     drug_result = forms.ChoiceField(
@@ -160,11 +173,19 @@ class TimelineEntryForm(GovukForm):
     positive_for = forms.MultipleChoiceField(
         label="Positive for (drug tests only)", choices=Substance.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    force_number = forms.CharField(
+        label="Your force number (police officers, optional)",
+        help_text="Recorded on the contact log (002 appendix 2)",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
 
     def __init__(self, *args: Any, intelligence: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not intelligence:
-            self.fields["kind"].choices = [c for c in EntryKind.choices if c[0] != EntryKind.INTELLIGENCE]  # type: ignore[attr-defined]
+            kind: Any = self.fields["kind"]
+            kind.choices = [c for c in kind.choices if c[0] != EntryKind.INTELLIGENCE]
 
 
 class AppointmentOutcomeForm(GovukForm):

@@ -333,6 +333,8 @@ class TimelineEntry(models.Model):
     positive_for = models.JSONField(default=list, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_by_name = models.CharField(max_length=200)
+    # 002 appendix 2's contact log: "Date | Force Number | Contact Log | Outcome" (issue 18 §6).
+    force_number = models.CharField("Officer's force number", max_length=20, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

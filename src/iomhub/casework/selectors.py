@@ -371,3 +371,16 @@ def lead_worker_problems(user: User, as_of: datetime.date | None = None) -> list
             problem = lead_worker_problem(supervised=True, lead_is_probation_officer=False)
             found.append((person, problem))
     return found
+
+
+def own_force_number(user: User) -> str:
+    """The force number ``user`` gave on their latest timeline entry, to offer again on the next
+    (their own number, not a person's data)."""
+    found = (
+        TimelineEntry.objects.filter(recorded_by=user)
+        .exclude(force_number="")
+        .order_by("-recorded_at", "-pk")
+        .values_list("force_number", flat=True)
+        .first()
+    )
+    return found or ""

@@ -15,6 +15,7 @@ a change based on an older version is refused (``StaleEdit``) and nothing is ove
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
 
 MAX_TEXT = 200
 MAX_NOTE = 5000
+FORCE_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9 /-]{0,19}")
 
 
 def _name(user: User) -> str:
@@ -598,10 +600,15 @@ def timeline_record(
     substances_tested: Sequence[str] = (),
     drug_result: str = "",
     positive_for: Sequence[str] = (),
+    force_number: str = "",
 ) -> TimelineEntry:
-    """Record a contact or event, or book an appointment ahead (outcome ``booked``, a future date)."""
+    """Record a contact or event, or book an appointment ahead (outcome ``booked``, a future date),
+    with the recording officer's force number where they give it (002 appendix 2, contact log)."""
     authorise(acting_user, person, section=Section.TIMELINE)
     errors: dict[str, list[str]] = {}
+    force_number = " ".join(str(force_number or "").split()).upper()
+    if force_number and not FORCE_NUMBER.fullmatch(force_number):
+        errors["force_number"] = ["Enter the force number in letters and numbers, 20 characters or fewer"]
     if (substances_tested or drug_result or positive_for) and not lens_for(acting_user, person).sees(Section.HEALTH):
         # Drug-test results are health data (special category): recorded only by those who may read them.
         errors["drug_result"] = ["Drug-test results are not shared with your organisation: record the test without them"]
@@ -657,6 +664,7 @@ def timeline_record(
         positive_for=sorted(set(positives)),
         recorded_by=acting_user,
         recorded_by_name=_name(acting_user),
+        force_number=force_number,
     )
     _audit(
         acting_user,
@@ -665,7 +673,14 @@ def timeline_record(
         person,
         Section.TIMELINE,
         {},
-        {"kind": kind, "outcome": outcome, "occurred_on": when, "drug_result": result, "positive_for": entry.positive_for},
+        {
+            "kind": kind,
+            "outcome": outcome,
+            "occurred_on": when,
+            "drug_result": result,
+            "positive_for": entry.positive_for,
+            "force_number": force_number,
+        },
     )
     return entry
 

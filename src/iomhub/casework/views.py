@@ -260,7 +260,11 @@ def timeline(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.TIMELINE)
-    form = forms.TimelineEntryForm(request.POST or None, intelligence=sees_intelligence(request.user))
+    form = forms.TimelineEntryForm(
+        request.POST or None,
+        intelligence=sees_intelligence(request.user),
+        initial={"force_number": selectors.own_force_number(request.user)},
+    )
     if saved(
         request, form, lambda data: services.timeline_record(acting_user=request.user, person=person, **data), "Added to the timeline"
     ):
