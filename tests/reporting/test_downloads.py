@@ -153,3 +153,12 @@ def test_hostile_text_in_a_parameter_is_shown_escaped(client, partnership):
     client.force_login(partnership.users[Role.PERFORMANCE_LEAD])
     page = client.get("/reports/quarterly/", {"quarter": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_the_same_figures_make_the_same_workbook():
+    report = Report(title="T", period="2026Q3", team="All", tables=(Table("t", "Caption", (Figure("f", "Measure", 3),)),))
+    first = report_xlsx(report)
+    assert first == report_xlsx(report)
+    book = openpyxl.load_workbook(io.BytesIO(first))
+    assert book["Report"].cell(row=4, column=3).value == 3
+    assert book.properties.modified.year == 2000

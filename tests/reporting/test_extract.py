@@ -76,3 +76,13 @@ def test_the_command_writes_the_files(partnership, data, tmp_path):
     call_command("report", "evaluation-extract", "--output", str(tmp_path / "x"), "--as", "evaluator", "--key", "k")
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["custody.csv", "offences.csv", "people.csv", "registrations.csv"]
     assert (tmp_path / "x" / "registrations.csv").read_text().startswith("pseudonym,started_month")
+
+
+def test_the_same_data_makes_the_same_archive():
+    from iomhub.reporting.extract import as_zip
+
+    files = {"people.csv": "pseudonym\nabc\n"}
+    archive = zipfile.ZipFile(io.BytesIO(as_zip(files)))
+    assert [i.date_time for i in archive.infolist()] == [(1980, 1, 1, 0, 0, 0)]
+    assert as_zip(files) == as_zip(dict(files))
+    assert archive.read("people.csv").decode() == "pseudonym\nabc\n"

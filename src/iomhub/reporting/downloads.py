@@ -5,10 +5,13 @@ injection): in CSV with a leading apostrophe, in XLSX as a string cell."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import zipfile
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.writer.excel import ExcelWriter
 
 from iomhub.reporting.selectors import Report
 
@@ -59,6 +62,24 @@ def report_xlsx(report: Report) -> bytes:
                 cell = notes.cell(row=row, column=column)
                 cell.value = words
                 cell.data_type = TYPE_STRING
+    return _fixed_in_time(book)
+
+
+FIXED_TIME = datetime.datetime(2000, 1, 1)  # noqa: DTZ001 - a constant stamp, not a moment
+
+
+def _fixed_in_time(book: Workbook) -> bytes:
+    """The workbook's bytes depend on its content alone: its document properties and every ZIP
+    entry carry one fixed time (``save`` would stamp the moment), so the same figures make the same
+    file and a download says nothing of when it was made."""
+    book.properties.created = book.properties.modified = FIXED_TIME
     out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(book, archive).write_data()
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(
+                zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0)), source.read(entry), compress_type=zipfile.ZIP_DEFLATED
+            )
+    return fixed.getvalue()

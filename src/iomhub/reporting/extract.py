@@ -118,8 +118,10 @@ def evaluation_extract(*, user: User, key: str | None = None) -> dict[str, str]:
 
 
 def as_zip(files: dict[str, str]) -> bytes:
+    """The files as a ZIP whose bytes depend on their content alone: every entry carries the same
+    fixed timestamp, so the same data makes the same archive (and a download says nothing of when)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
-            archive.writestr(name, text)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), text, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
