@@ -106,7 +106,12 @@ def test_a_case_is_managed_through_its_forms_by_the_roles_that_may(session, part
     ):
         session.go(timeline)
         session.follow("a:has-text('Add a contact, event or appointment')")
-        page.select_option("[name='kind']", value=kind)
+        # The drug-test questions are revealed under "Drug test" only (issue 18 §6).
+        assert page.locator("#conditional-drug-test").is_hidden()
+        page.check("input[name='kind'][value='drug-test']")
+        page.locator("#conditional-drug-test").wait_for(state="visible")
+        page.check(f"input[name='kind'][value='{kind}']")
+        page.locator("#conditional-drug-test").wait_for(state="hidden")
         page.select_option("[name='outcome']", value=outcome)
         _date(page, "occurred_on", today)
         page.fill("[name='summary']", summary)

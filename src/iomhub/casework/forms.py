@@ -147,13 +147,16 @@ class PlanActionStatusForm(GovukForm):
 
 
 class TimelineEntryForm(GovukForm):
-    # Nothing chosen in advance (issue 18 §6): a form pre-set to "Home visit / Booked" recorded
-    # whatever the officer forgot to change.
+    """Nothing chosen in advance (issue 18 §6: a form pre-set to "Home visit / Booked" recorded
+    whatever the officer forgot to change), and the drug-test questions revealed only under "Drug
+    test" (``casework/timeline_form.html``; without JavaScript they simply show)."""
+
+    template_name = "casework/timeline_form.html"
+
     kind = forms.ChoiceField(
         label="What kind of contact or event",
-        choices=[("", "Select the kind of contact or event"), *EntryKind.choices],
-        widget=forms.Select,
-        error_messages={"required": "Select the kind of contact or event"},
+        choices=EntryKind.choices,
+        widget=forms.RadioSelect,
     )
     outcome = forms.ChoiceField(
         label="Outcome",
@@ -164,14 +167,12 @@ class TimelineEntryForm(GovukForm):
     )
     occurred_on = GovukDateField(label="Date", help_text="For an appointment booked ahead, the date it is booked for")
     summary = forms.CharField(label="Summary (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    drug_result = forms.ChoiceField(
-        label="Drug test result (drug tests only)", choices=[("", "Not a drug test"), *DrugResult.choices], required=False
-    )
+    drug_result = forms.ChoiceField(label="Drug test result", choices=[("", "Select the result"), *DrugResult.choices], required=False)
     substances_tested = forms.MultipleChoiceField(
-        label="Substances tested for (drug tests only)", choices=Substance.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label="Substances tested for", choices=Substance.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     positive_for = forms.MultipleChoiceField(
-        label="Positive for (drug tests only)", choices=Substance.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label="Positive for", choices=Substance.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     force_number = forms.CharField(
         label="Your force number (police officers, optional)",
