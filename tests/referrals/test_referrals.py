@@ -52,6 +52,8 @@ def test_a_partner_refers_the_coordinator_sees_it_and_the_chair_adopts_it(client
     check = client.get(f"/referrals/{referral.pk}/check/").content.decode()
     assert "Check your answers before sending the referral" in check
     assert "Referralton" in check and "Serious and acquisitive crime" in check
+    assert "Proposed initial RAG classification" in check and "Amber (reduce re-offending and rehabilitate)" in check
+    assert re.search(r"Sex</dt>\s*<dd[^>]*>\s*Male", check), "sex on check your answers"
     sent = client.post(f"/referrals/{referral.pk}/check/")
     assert "Referral sent" in sent.content.decode()
     referral.refresh_from_db()

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods
 from iomhub.access.errors import deny
 from iomhub.access.policy import Action, can, decide
 from iomhub.access.routes import guarded
+from iomhub.cohort.models import RagLevel
 from iomhub.people import selectors as people_selectors
-from iomhub.people.models import Person
+from iomhub.people.models import Person, Sex
 from iomhub.referrals import selectors, services
 from iomhub.referrals.forms import STEP_ORDER, STEPS, DecisionForm, answers_from, initial_for, where_to_answer
 from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, Referral
@@ -144,6 +145,10 @@ def referral_step(request: AuthedRequest, referral_id: int, step: str) -> HttpRe
     )
 
 
+def _label(choices: Any, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
 def answer_rows(referral: Referral) -> list[dict[str, Any]]:
     """The referral's answers as summary-list sections: (step, title, [(label, value, field)])."""
 
@@ -156,6 +161,7 @@ def answer_rows(referral: Referral) -> list[dict[str, Any]]:
             "rows": [
                 ("Name", referral.name if (referral.first_name or referral.last_name) else "", "first_name"),
                 ("Date of birth", d(referral.date_of_birth), "date_of_birth"),
+                ("Sex", _label(Sex, referral.sex), "sex"),
                 ("Police URN", referral.urn, "urn"),
                 ("PNC ID", referral.pnc_id, "pnc_id"),
                 ("National Insurance number", referral.ni_number, "ni_number"),
@@ -221,6 +227,7 @@ def answer_rows(referral: Referral) -> list[dict[str, Any]]:
         {
             "step": "threat",
             "rows": [
+                ("Proposed initial RAG classification", _label(RagLevel, referral.proposed_rag), "proposed_rag"),
                 ("Threat, harm and risk assessment", referral.threat_harm_risk, "threat_harm_risk"),
                 *[(q, (referral.screening or {}).get(key, ""), key) for key, q in SCREENING_QUESTIONS],
             ],
