@@ -51,6 +51,8 @@ def test_the_api_answers_409_with_the_open_referrals_id_and_url(client, partners
     body = response.json()
     assert body["referral_id"] == open_one.pk and body["referral_url"] == f"/api/v1/referrals/{open_one.pk}"
     assert body["page_url"] == f"/referrals/{open_one.pk}/" and "already been referred" in body["detail"]
+    refusal = AuditEvent.objects.get(actor=probation, changes__purpose="refuse a second referral")
+    assert (refusal.person_id, refusal.object_id) == (partnership.ordinary.pk, str(open_one.pk))
 
 
 def test_someone_on_iom_cannot_be_referred_and_a_decided_referral_does_not_block(client, partnership, today):
@@ -84,6 +86,9 @@ def test_a_typed_identity_with_the_pnc_id_of_an_open_referral_is_refused_at_subm
     client.force_login(police)
     page = client.post(f"/referrals/{second.pk}/check/")
     assert page.status_code == 409 and f'href="/referrals/{first.pk}/"' in page.content.decode()
+    assert AuditEvent.objects.filter(actor=police, object_id=str(first.pk), changes__purpose="refuse a second referral").exists()
+    api = client.post("/api/v1/referrals", complete_json(), content_type="application/json")  # the same PNC ID, typed
+    assert api.status_code == 409 and api.json()["referral_id"] == first.pk
     second.refresh_from_db()
     assert second.status == Referral.Status.DRAFT
 

@@ -504,6 +504,10 @@ def _computed_ogrs(acting_user: User, referral: Referral) -> int | None:
 def referral_submit(*, acting_user: User, referral: Referral) -> Referral:
     """Submit a complete draft for the referral meeting; refuse (naming each answer) if incomplete."""
     _authorise(acting_user, Action.REFERRAL_CREATE, referral)
+    # Checked first outside the transaction too, so that the refusal's audit event is kept.
+    _refuse_second_referral(
+        acting_user, referral=referral, person=referral.person, identifiers={"pnc_id": referral.pnc_id, "ni_number": referral.ni_number}
+    )
     with transaction.atomic():
         current = Referral.objects.select_for_update().get(pk=referral.pk)
         if current.status != Referral.Status.DRAFT:
@@ -540,7 +544,16 @@ def referral_submit(*, acting_user: User, referral: Referral) -> Referral:
 
 def referral_create(*, acting_user: User, answers: dict[str, Any], person: Person | None = None, draft: bool = False) -> Referral:
     """A whole referral at once (the API): submitted unless ``draft``. Nothing is stored if any
-    answer is wrong, or (unless a draft) missing."""
+    answer is wrong, or (unless a draft) missing. A second referral is refused before anything is
+    written, so that the refusal's audit event is kept."""
+    identifiers: dict[str, str] = {}
+    if person is None and not draft:
+        try:
+            identifiers = clean_answers({k: answers[k] for k in ("pnc_id", "ni_number") if k in answers})
+        except ValidationError:
+            identifiers = {}  # reported by name below
+    if person is not None or identifiers:
+        _refuse_second_referral(acting_user, referral=None, person=person, identifiers=identifiers)
     with transaction.atomic():
         referral = referral_start(acting_user=acting_user, answers=answers, person=person)
         if not draft:
