@@ -56,7 +56,7 @@ def test_a_referral_prefills_contact_details_only_for_a_referrer_who_sees_contac
     person = partnership.housing_case
     Person.objects.filter(pk=person.pk).update(email="casey.sample@example.invalid")
     Address.objects.create(person=person, line_1="12 Quay Street", town="Southampton", postcode="SO14 2AA")
-    ContactNumber.objects.create(person=person, kind="mobile", number="07700 900123")
+    ContactNumber.objects.create(person=person, kind=ContactNumber.Kind.MOBILE, number="07700 900123")
     housing = partnership.users["housing-worker"]
     page = _client(housing).get(f"/referrals/new/?person={person.pk}").content.decode()
     assert "12 Quay Street" in page and "07700 900123" in page  # housing's agreement shares Contact

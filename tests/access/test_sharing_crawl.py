@@ -205,6 +205,12 @@ def _local(base: str, link: str) -> str | None:
 def _readable(body: bytes, kind: str) -> str:
     """A response as text to search: a spreadsheet's cells (its zip bytes hide every marker and
     carry a timestamp), anything else as UTF-8."""
+    if "zip" in kind:  # an archive of exports (the evaluation extract): each member's text, by name
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return "\n".join(f"== {name}\n" + archive.read(name).decode("utf-8", "replace") for name in sorted(archive.namelist()))
     if "spreadsheetml" in kind:
         import io
 

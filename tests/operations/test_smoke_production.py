@@ -25,7 +25,10 @@ def _free_port() -> int:
 
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="the production server runs on PostgreSQL")
 def test_the_production_server_starts_answers_and_stops():
-    environment = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "IOMHUB_ENV", "IOMHUB_DEMO"}}
+    # The server gets a production environment: none of the test process's own settings (the browser
+    # tests' DJANGO_ALLOW_ASYNC_UNSAFE, set when they run in the same worker, fails check --deploy).
+    test_only = {"DJANGO_SETTINGS_MODULE", "IOMHUB_ENV", "IOMHUB_DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in test_only}
     environment["SMOKE_PORT"] = str(_free_port())
     result = subprocess.run(  # noqa: S603 - our own script
         ["bash", str(ROOT / "scripts" / "smoke_production.sh")],  # noqa: S607
