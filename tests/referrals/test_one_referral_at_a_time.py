@@ -103,3 +103,14 @@ def test_the_candidate_list_says_referred_instead_of_refer(client, partnership):
     assert f'href="/referrals/new/?person={fresh.pk}"' in page
     assert f'href="/referrals/new/?person={referred.pk}"' not in page
     assert f'<a class="govuk-link" href="/referrals/{open_one.pk}/">Referred' in page
+
+
+def test_the_persons_page_shows_the_open_referral_instead_of_refer(client, partnership, today):
+    probation = partnership.users[Role.PROBATION_OFFICER]
+    client.force_login(probation)
+    before = client.get(f"/people/{partnership.ordinary.pk}/").content.decode()
+    assert f"/referrals/new/?person={partnership.ordinary.pk}" in before
+    open_one = make_referral(by=probation, person=partnership.ordinary)
+    after = client.get(f"/people/{partnership.ordinary.pk}/").content.decode()
+    assert f"/referrals/new/?person={partnership.ordinary.pk}" not in after
+    assert "Referred" in after and f'href="/referrals/{open_one.pk}/"' in after

@@ -196,11 +196,15 @@ def summary(request: AuthedRequest, person_id: int) -> HttpResponse:
 def _registration_context(request: AuthedRequest, person: Person) -> dict[str, Any]:
     """The person's IOM registrations (issue 5 §5-6), from the cohort app, for the Summary tab."""
     from iomhub.cohort.selectors import registrations_for_person
+    from iomhub.referrals.selectors import standing_of
 
+    may_refer = can(request.user, Action.REFERRAL_CREATE)
     return {
         "registrations": registrations_for_person(user=request.user, person=person),
+        # Someone already referred is not offered "Refer" again (issue 18 §4): the open referral instead.
+        "standing": standing_of(user=request.user, person_ids=[person.pk]).get(person.pk) if may_refer else None,
         "may_manage_cohort": can(request.user, Action.COHORT_MANAGE),
-        "may_refer": can(request.user, Action.REFERRAL_CREATE),
+        "may_refer": may_refer,
         "may_screen": can(request.user, Action.PERSON_VIEW, person, section=Section.JUSTICE),
     }
 
