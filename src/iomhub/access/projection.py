@@ -19,6 +19,7 @@ it is absent, and pages say "Not shared with you" for every withheld fact alike,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -117,9 +118,11 @@ def lens_of_sections(sections: Iterable[str]) -> Lens:
 # ---- the audit log: before/after values projected like the record (issue 9 finding 5) -----------
 
 
+@functools.cache
 def _audited_models() -> dict[str, type]:
     """Models that declare their sections, by the ``object_type`` their audit events carry (the
-    model's ``AUDIT_TYPE``, else its model name)."""
+    model's ``AUDIT_TYPE``, else its model name). Fixed once the apps are loaded, so worked out once
+    rather than for every event on an audit page."""
     found: dict[str, type] = {}
     for model in apps.get_models():
         if getattr(model, "SECTIONS", None) is None:
@@ -130,22 +133,23 @@ def _audited_models() -> dict[str, type]:
     return found
 
 
+def _field_section(object_type: str, changes: Mapping[str, Any], field: str) -> str | None:
+    """The section of ``field`` of an audited record: as the model of ``object_type`` declares it,
+    else the section the event itself names (None: nobody sees it)."""
+    model = _audited_models().get(object_type)
+    declared = section_of(model, field) if model is not None else None
+    named = changes.get("section")
+    return declared or (named if isinstance(named, str) else None)
+
+
 def audit_changes(lens: Lens, *, object_type: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     """An audit event's ``changes`` as ``lens`` may read them: metadata keys as they are; each
     recorded field's before/after value only where the field's section is shared (the model of
     ``object_type``, else the section the event names), else :data:`WITHHELD`."""
-    model = _audited_models().get(object_type)
-    event_section = changes.get("section") if isinstance(changes.get("section"), str) else None
-    shown: dict[str, Any] = {}
-    for key, value in changes.items():
-        if key in AUDIT_METADATA_KEYS:
-            shown[key] = value
-            continue
-        section = section_of(model, key) if model is not None else event_section
-        if section is None and model is not None:
-            section = event_section
-        shown[key] = value if lens.sees(section) else WITHHELD
-    return shown
+    return {
+        key: value if key in AUDIT_METADATA_KEYS or lens.sees(_field_section(object_type, changes, key)) else WITHHELD
+        for key, value in changes.items()
+    }
 
 
 # The audit actions that are about a person's record (their reason may quote it); the others
@@ -158,7 +162,4 @@ def audit_reason(lens: Lens, *, action: str, object_type: str, changes: Mapping[
     override's reason, a RAG change's), so it belongs to the section of what was changed."""
     if not reason or action not in RECORD_ACTIONS:
         return reason
-    model = _audited_models().get(object_type)
-    section = section_of(model, "*") if model is not None else None
-    section = section or (changes.get("section") if isinstance(changes.get("section"), str) else None)
-    return reason if lens.sees(section) else WITHHELD
+    return reason if lens.sees(_field_section(object_type, changes, "*")) else WITHHELD
