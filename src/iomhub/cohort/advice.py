@@ -74,8 +74,7 @@ class Advice:
     as_of: datetime.date
     rows: list[RuleRow]
     earliest: datetime.date  # six months on the scheme (000 §5.7) unless required
-    justice_shared: bool
-    lens: Lens | None = None  # whose view this is (None: the whole record, for services)
+    justice_shared: bool  # False: the justice facts below are withheld from this reader
     reconsider_from: datetime.date | None = None  # 12 months before release from a long sentence
     release_on: datetime.date | None = None
     sentences: list[Sentence] = field(default_factory=list)
@@ -150,9 +149,7 @@ def advise_many(registrations: Sequence[Registration], as_of: datetime.date, *, 
     sentences = long_sentences_many((pid, as_of) for pid in ids) if justice_shared else {}
     mappa = mappa_levels(person_ids=ids, as_of=as_of) if justice_shared else {}
     return {
-        r.pk: _project(
-            _advise(r, as_of, justice_shared, facts[r.pk], sentences.get((r.person_id, as_of), []), mappa.get(r.person_id)), lens
-        )
+        r.pk: _project(_advise(r, as_of, facts[r.pk], sentences.get((r.person_id, as_of), []), mappa.get(r.person_id)), lens)
         for r in registrations
     }
 
@@ -167,7 +164,6 @@ def _project(advice: Advice, lens: Lens | None) -> Advice:
     return replace(
         advice,
         rows=rows,
-        lens=lens,
         justice_shared=justice,
         reconsider_from=advice.reconsider_from if justice else None,
         release_on=advice.release_on if justice else None,
@@ -179,7 +175,6 @@ def _project(advice: Advice, lens: Lens | None) -> Advice:
 def _advise(
     registration: Registration,
     as_of: datetime.date,
-    justice_shared: bool,
     facts: evidence.CaseworkFacts,
     sentences: list[Sentence],
     mappa: MappaManagement | None,
@@ -215,18 +210,9 @@ def _advise(
     releases = [d for d in (s.effective("release_date") for s in sentences) if d is not None]
     release = min(releases, default=None)
     rows = [
-        row(
-            "custodial-sentence-5-years",
-            justice_shared,
-            "No custodial sentence of 5 years or more being served",
-            "Not shown: the justice record is not shared with you",
-        ),
-        row(
-            "mappa-level-3",
-            justice_shared,
-            _mappa_evidence(mappa),
-            "Not shown: the justice record is not shared with you",
-        ),
+        # The whole record: a reader without the justice section has these rows withheld by ``_project``.
+        row("custodial-sentence-5-years", True, "No custodial sentence of 5 years or more being served"),
+        row("mappa-level-3", True, _mappa_evidence(mappa)),
         row(
             "no-intelligence-3-months",
             facts.intelligence_known,
@@ -255,7 +241,7 @@ def _advise(
         as_of=as_of,
         rows=rows,
         earliest=regime.earliest_deregistration(registered_on=registration.started_on),
-        justice_shared=justice_shared,
+        justice_shared=True,
         reconsider_from=regime.reconsider_reregistration_from(release_date=release) if release else None,
         release_on=release,
         sentences=sentences,
