@@ -393,9 +393,8 @@ class TimelineEntrySerializer(serializers.ModelSerializer[TimelineEntry]):
     def to_representation(self, instance: TimelineEntry) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
         if data.get("health_withheld"):  # left out, not emptied: withheld is not "none found"
-            for name, section in TimelineEntry.SECTIONS.items():
-                if section == Section.HEALTH:
-                    data.pop(name, None)
+            for name in selectors.DRUG_TEST_HEALTH_FIELDS:
+                data.pop(name, None)
         return data
 
     class Meta:

@@ -171,16 +171,19 @@ def timeline_for(
     return person, project_entries(lens_for(user, person), list(entries.select_related("organisation")))
 
 
+# A drug test's substances and results: the fields of a timeline entry in the health section.
+DRUG_TEST_HEALTH_FIELDS = tuple(name for name, section in TimelineEntry.SECTIONS.items() if section == Section.HEALTH)
+
+
 def project_entries(lens: Lens, entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """Timeline entries as ``lens`` may read them: a drug test's substances and results belong to
     the health section (``TimelineEntry.SECTIONS``), so without it they are cleared on these
     read-only copies and ``health_withheld`` says so (issue 9 finding 9)."""
-    health = [name for name, section in TimelineEntry.SECTIONS.items() if section == Section.HEALTH]
     for entry in entries:
         withheld = not lens.sees(Section.HEALTH) and entry.kind == EntryKind.DRUG_TEST
         entry.health_withheld = withheld  # type: ignore[attr-defined]
         if withheld:
-            for name in health:
+            for name in DRUG_TEST_HEALTH_FIELDS:
                 setattr(entry, name, type(getattr(entry, name))())
     return entries
 
