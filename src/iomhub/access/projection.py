@@ -50,10 +50,6 @@ class Derived(Generic[T]):
     sections: frozenset[str]
 
 
-def derived(value: T, *sections: str) -> Derived[T]:
-    return Derived(value, frozenset(sections))
-
-
 def section_of(model: type, field: str) -> str | None:
     """The section ``field`` of ``model`` belongs to, from the model's ``SECTIONS``; None when the
     model declares none (nobody sees it through the projection)."""
@@ -61,10 +57,6 @@ def section_of(model: type, field: str) -> str | None:
     if declared is None:
         return None
     return declared.get(field, declared.get("*"))
-
-
-def sections_of(model: type, fields: Iterable[str]) -> frozenset[str | None]:
-    return frozenset(section_of(model, f) for f in fields)
 
 
 @dataclass(frozen=True)
@@ -82,10 +74,6 @@ class Lens:
     def show(self, fact: Derived[T]) -> T | None:
         """The fact's value where every section it comes from is shared, else None."""
         return fact.value if self.sees(*fact.sections) else None
-
-    def field(self, instance: Any, name: str) -> Any:
-        """One field of a record, or None where its section is not shared."""
-        return getattr(instance, name) if self.sees(section_of(type(instance), name)) else None
 
     def withheld(self, model: type, names: Iterable[str]) -> frozenset[str]:
         """Which of ``names`` (fields of ``model``) the reader may not see."""

@@ -20,6 +20,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, decide
+from iomhub.access.projection import section_of
 from iomhub.people import matching
 from iomhub.people.models import Address, Alias, ContactNumber, Marker, Person
 from iomhub.people.validators import IDENTIFIER_NORMALISERS, name_errors
@@ -52,7 +53,7 @@ EDITABLE_FIELDS = (
     "restriction",
     "managing_team",
 )
-FIELD_SECTIONS: dict[str, str] = {name: Person.SECTIONS.get(name, Person.SECTIONS["*"]) for name in EDITABLE_FIELDS}
+FIELD_SECTIONS: dict[str, str] = {name: str(section_of(Person, name)) for name in EDITABLE_FIELDS}
 
 
 class StaleEdit(ValidationError):
