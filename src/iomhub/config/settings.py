@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "iomhub.access",
     "iomhub.people",
     "iomhub.casework",
@@ -280,4 +282,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+
+# Background work (ADR 0019): Django's task API (the django-tasks backport). Production queues
+# tasks in the database and runs them in the worker (`python -m iomhub db_worker`); development
+# and the tests run them in-process unless IOMHUB_TASKS=database asks for the queue.
+_TASKS_QUEUE = os.environ.get("IOMHUB_TASKS", "database" if PRODUCTION else "immediate")
+if _TASKS_QUEUE not in {"immediate", "database"}:
+    raise ImproperlyConfigured(f"IOMHUB_TASKS must be immediate or database, not {_TASKS_QUEUE!r}")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend" if _TASKS_QUEUE == "database" else "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "reports", "notifications"],
+    }
 }
