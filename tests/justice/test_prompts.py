@@ -8,7 +8,9 @@ import pytest
 
 from iomhub import clock
 from iomhub.access.models import Role
-from iomhub.justice import prompts, selectors, services
+from iomhub.justice import selectors, services
+from iomhub.rules import prompts
+from iomhub.rules._dates import add_months
 from tests.justice import factories
 
 D = datetime.date
@@ -139,10 +141,10 @@ def _warrant(officer, person):
 
 # (prompt, how to make the record, its first day from what was made)
 FIRST_DAYS = {
-    "pre-release-plan": (_short_sentence, lambda s: prompts.add_months(s.release_date, -3)),
+    "pre-release-plan": (_short_sentence, lambda s: add_months(s.release_date, -3)),
     "live-list": (_short_sentence, lambda s: s.release_date - datetime.timedelta(weeks=12)),
     "deregister": (_long_sentence, lambda s: s.sentenced_on),
-    "reconsider": (_long_sentence, lambda s: prompts.add_months(s.release_date, -12)),
+    "reconsider": (_long_sentence, lambda s: add_months(s.release_date, -12)),
     "recall": (_recall, lambda day: day),
     "warrant": (_warrant, lambda day: day),
 }

@@ -26,13 +26,13 @@ from iomhub.casework.models import PlanAction
 from iomhub.cohort import selectors as cohort
 from iomhub.cohort.models import Registration
 from iomhub.justice import selectors as justice
-from iomhub.justice.prompts import Prompt
+from iomhub.rules.prompts import Prompt
 from iomhub.people.models import Person
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
 
-RELEASE_PROMPTS = frozenset({"live-list"})  # release within 12 weeks (justice.prompts)
+RELEASE_PROMPTS = frozenset({"live-list"})  # release within 12 weeks (rules.prompts)
 ACTIONS_DUE_DAYS = 14
 REVIEWS_AHEAD_DAYS = 14
 

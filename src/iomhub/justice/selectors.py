@@ -1,7 +1,7 @@
 """Every read of the justice record goes through here: authorised (section ``justice``) and audited.
 
 Also the facts the cohort's eligibility screening needs (``screening_facts``, the adapter contract in
-``iomhub.cohort.screening``) and the prompts for the caseload (``iomhub.justice.prompts``).
+``iomhub.cohort.screening``) and the prompts for the caseload (``iomhub.rules.prompts``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, can, decide, people_filter
-from iomhub.justice import prompts as rules_prompts
 from iomhub.justice.models import (
     Arrest,
     CourtOutcome,
@@ -36,6 +35,8 @@ from iomhub.justice.models import (
 )
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
+from iomhub.rules import prompts as rules_prompts
+from iomhub.rules._dates import add_months
 from iomhub.rules.offending import OTHER, OffendingChart, offending_by_quarter
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ def caseload_prompts(*, user: User, as_of: datetime.date | None = None) -> list[
     if not decide(user, Action.PERSON_SEARCH) or not can_see_justice_at_all(user):
         deny(user=user, action=Action.PERSON_VIEW, reason="role may not see justice records")
     visible = Person.objects.filter(people_filter(user)).values("pk")
-    horizon = rules_prompts.add_months(today, rules_prompts.RECONSIDER_MONTHS)
+    horizon = add_months(today, 12)  # the reconsider prompt shows 12 months before release
     # Long sentences (deregister) however they were entered - 5 years, 60 months, 260 weeks: a superset
     # here, decided exactly by ``Sentence.five_years_or_more`` below.
     maybe_long = Q(years__gte=4) | Q(months__gte=48) | Q(weeks__gte=208) | Q(days__gte=1460) | Q(length_days__gte=1460)
@@ -252,7 +253,7 @@ def screening_facts(*, person_ids: list[int] | None, as_of: datetime.date) -> di
     sentence in the twelve months up to ``as_of``. The caller authorises and audits its own read."""
     from iomhub.cohort.screening import JusticeFacts
 
-    year_ago = rules_prompts.add_months(as_of, -12)
+    year_ago = add_months(as_of, -12)
     if person_ids is None:
         ids: set[int] = set(Arrest.objects.filter(arrested_on__gt=year_ago, arrested_on__lte=as_of).values_list("person_id", flat=True))
         ids |= set(Offence.objects.filter(committed_on__gt=year_ago, committed_on__lte=as_of).values_list("person_id", flat=True))

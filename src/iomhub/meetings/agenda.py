@@ -31,7 +31,7 @@ from iomhub.access.models import AuditAction
 from iomhub.cohort import selectors as cohort
 from iomhub.cohort.models import RagLevel, Registration, Transfer, TransferStatus
 from iomhub.justice import selectors as justice
-from iomhub.justice.prompts import Prompt
+from iomhub.rules.prompts import Prompt
 from iomhub.meetings.models import Meeting
 from iomhub.people.models import Person
 from iomhub.referrals.models import Referral

@@ -13,7 +13,7 @@ Seed 002 §"Purpose of the Referral and Operational Meeting":
 - "All red cases to be discussed and RAG reviewed at each meeting. Amber cases at a minimum to be
   discussed every three months" and "Prison releases ... moved onto the live list 12 weeks prior to
   release": those come from the regime and prompt rules (``iomhub.rules.regime``,
-  ``iomhub.justice.prompts``); :data:`AGENDA_ORDER` is the order the agenda takes them in.
+  ``iomhub.rules.prompts``); :data:`AGENDA_ORDER` is the order the agenda takes them in.
 
 Bank holidays are not known to these rules; a coordinator can always circulate earlier.
 """

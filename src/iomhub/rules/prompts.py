@@ -1,6 +1,7 @@
 """Prompts the justice record raises for the caseload dashboard and the meeting agenda (issue 4 §6).
 
-Pure functions of the record and "today" (callers pass ``clock.today()``):
+Pure functions of the record and "today" (callers pass ``clock.today()``; the justice selectors
+gather the facts). The periods are the regime's own (``iomhub.rules.regime``), written once:
 - ``pre-release-plan``: release within 3 months - the Prison RAG level's pre-release plan starts
   3 months before release (002 appendix 1; brief "The life of a case" step 4).
 - ``live-list``: release within 12 weeks - prison cases return to the live list 12 weeks before
@@ -15,21 +16,11 @@ Each prompt shows from its first day inclusive, and never the day before.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-LIVE_LIST_WEEKS = 12
-PRE_RELEASE_MONTHS = 3
-RECONSIDER_MONTHS = 12
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` months away, or that month's last day (PSI 5.5 convention)."""
-    total = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(total, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+from iomhub.rules.regime import live_list_from, pre_release_planning_from, reconsider_reregistration_from
 
 
 @dataclass(frozen=True)
@@ -81,7 +72,7 @@ def sentence_prompts(facts: SentenceFacts, today: datetime.date) -> list[Prompt]
     if release is None or today > release:
         return found
     if facts.five_years_or_more:
-        start = add_months(release, -RECONSIDER_MONTHS)
+        start = reconsider_reregistration_from(release_date=release)
         if start <= today:
             found.append(
                 Prompt(
@@ -92,7 +83,7 @@ def sentence_prompts(facts: SentenceFacts, today: datetime.date) -> list[Prompt]
                     "A person deregistered for a long sentence is reconsidered 12 months before release",
                 )
             )
-    start = add_months(release, -PRE_RELEASE_MONTHS)
+    start = pre_release_planning_from(release_date=release)
     if start <= today:
         found.append(
             Prompt(
@@ -103,7 +94,7 @@ def sentence_prompts(facts: SentenceFacts, today: datetime.date) -> list[Prompt]
                 "The pre-release plan starts 3 months before release (002 appendix 1, Prison)",
             )
         )
-    start = release - datetime.timedelta(weeks=LIVE_LIST_WEEKS)
+    start = live_list_from(release_date=release)
     if start <= today:
         found.append(
             Prompt(

@@ -26,6 +26,7 @@ VISIT_REGIME: dict[str, str] = {"red": "7 days", "amber": "14 days", "green": "1
 MINIMUM_ON_SCHEME_MONTHS = 6
 SCHEME_REVIEW_MONTHS = 3
 TRANSFER_RED_DAYS = 8 * 7
+LIVE_LIST_WEEKS = 12
 NO_INTELLIGENCE_MONTHS = 3
 DEREGISTER_SENTENCE_YEARS = 5
 GOOD_ATTENDANCE = 0.8  # share of appointments kept; local practice, configurable by the caller
@@ -123,6 +124,11 @@ def reconsider_reregistration_from(*, release_date: datetime.date) -> datetime.d
     """Deregistered for 5 years or more of custody: the case is brought back to the referral and
     review meeting 12 months before release to consider re-registration (002 §2)."""
     return add_months(require_date("release_date", release_date), -12)
+
+
+def live_list_from(*, release_date: datetime.date) -> datetime.date:
+    """Prison cases return to the live list 12 weeks before release (002 §2)."""
+    return require_date("release_date", release_date) - datetime.timedelta(weeks=LIVE_LIST_WEEKS)
 
 
 def transfer_in_red_until(*, transferred_in_on: datetime.date) -> datetime.date:
