@@ -4,9 +4,10 @@ Seed 002 §"Purpose of the Referral and Operational Meeting":
 
 - "The IOM Co-ordinator will take notes of all agreed actions and circulate updated offender
   management plans to attendees via secure email **within 2 days of the meeting**."
-  :func:`circulate_plans_by` reads the two days as working days (Monday to Friday): circulation is an
-  office task, and a meeting on a Thursday whose plans were due on the Saturday would make every
-  Thursday meeting late by design. The reading is recorded in ADR 0009.
+  :func:`circulate_plans_by` reads the two days as working days (Monday to Friday, not an England
+  and Wales bank holiday): circulation is an office task, and a meeting on a Thursday whose plans were
+  due on the Saturday would make every Thursday meeting late by design. The reading is recorded in
+  ADR 0009; the bank holidays come from the ``holidays`` library (ADR 0020), which is plain Python.
 - "If the allocated officer is unable to attend the meeting they MUST provide a written update to
   the Chair **the day prior to the meeting or at the closest working day to the meeting**."
   :func:`written_update_due` is the last working day before the meeting.
@@ -15,13 +16,17 @@ Seed 002 §"Purpose of the Referral and Operational Meeting":
   release": those come from the regime and prompt rules (``iomhub.rules.regime``,
   ``iomhub.rules.prompts``); :data:`AGENDA_ORDER` is the order the agenda takes them in.
 
-Bank holidays are not known to these rules; a coordinator can always circulate earlier.
+England and Wales bank holidays (the ``holidays`` library's ``GB``/``ENG`` calendar, which
+includes the substitute days such as "Boxing Day (observed)") are not working days.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
+
+import holidays
 
 from iomhub.rules._dates import require_date
 
@@ -47,8 +52,19 @@ class Deadline:
     breakdown: tuple[str, ...]
 
 
-def _working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5
+@functools.lru_cache(maxsize=256)
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def bank_holiday(day: datetime.date) -> bool:
+    """An England and Wales bank holiday (``holidays`` library, substitute days included)."""
+    return day in _bank_holidays(day.year)
+
+
+def working_day(day: datetime.date) -> bool:
+    """Monday to Friday and not an England and Wales bank holiday."""
+    return day.weekday() < 5 and not bank_holiday(day)
 
 
 def circulate_plans_by(*, held_on: datetime.date) -> Deadline:
@@ -58,7 +74,7 @@ def circulate_plans_by(*, held_on: datetime.date) -> Deadline:
     day, counted = held_on, 0
     while counted < CIRCULATE_WITHIN_WORKING_DAYS:
         day += datetime.timedelta(days=1)
-        if _working_day(day):
+        if working_day(day):
             counted += 1
     return Deadline(day, (f"{CIRCULATE_WITHIN_WORKING_DAYS} working days after the meeting on {held_on:%A %-d %B %Y} (002 §2)",))
 
@@ -68,7 +84,7 @@ def written_update_due(*, held_on: datetime.date) -> Deadline:
     before the meeting, or the closest working day before it (002 §2)."""
     require_date("held_on", held_on)
     day = held_on - datetime.timedelta(days=1)
-    while not _working_day(day):
+    while not working_day(day):
         day -= datetime.timedelta(days=1)
     why = "the day before the meeting" if day == held_on - datetime.timedelta(days=1) else "the closest working day before the meeting"
     return Deadline(day, (f"{why} (002 §2)",))
