@@ -13,8 +13,8 @@ from iomhub import clock
 from iomhub.access.models import AuditEvent, Role
 from iomhub.cohort import screening
 from iomhub.cohort.models import Registration
-from iomhub.cohort.screening import JusticeFacts
 from iomhub.people.models import Person
+from iomhub.rules.eligibility import JusticeFacts
 from tests.access.support import events_since, last_event_id
 from tests.factories import PersonFactory
 

@@ -25,7 +25,7 @@ Where the facts come from (ADR 0008):
 
 JUSTICE ADAPTER: the justice app provides
 ``iomhub.justice.selectors.screening_facts(*, person_ids: list[int] | None, as_of: date) -> dict[int, JusticeFacts]``
-returning, for each person id, the :class:`JusticeFacts` below (people with no justice record may be
+returning, for each person id, ``iomhub.rules.eligibility.JusticeFacts`` (people with no justice record may be
 left out); ``person_ids=None`` asks for everyone with any arrest, offence or sentence in the twelve
 months up to ``as_of`` (the candidate list). If that function is missing, ``justice_facts`` answers
 None, the pages say that the justice record is not available, and screening uses only the facts above.
@@ -39,27 +39,12 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from iomhub.rules import eligibility
+from iomhub.rules.eligibility import JusticeFacts
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
     from iomhub.people.models import Address, Person
     from iomhub.referrals.ogrs import OgrsDerivation
-
-
-@dataclass(frozen=True)
-class JusticeFacts:
-    """What the justice record knows that screening needs (the contract with ``iomhub.justice``)."""
-
-    arrest_dates: Sequence[datetime.date] = ()
-    offences: Sequence[
-        tuple[datetime.date, str]
-    ] = ()  # (offence date, category: "burglary", "robbery", "vehicle", "theft-from-person" or other)
-    custodial_sentences: Sequence[tuple[datetime.date, int]] = ()  # (sentence date, length in days)
-    community_order_non_compliance: bool = False
-    mappa_level: int | None = None
-    # Filled here from IOM Hub's own records when the justice record does not say (it does not):
-    resident_in_area: bool | None = None  # None: not known
-    ogrs3_two_year: float | None = None  # probability 0-1, for ranking candidates
 
 
 def _load_justice_facts() -> Callable[..., dict[int, JusticeFacts]] | None:

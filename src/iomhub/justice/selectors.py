@@ -37,12 +37,11 @@ from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
 from iomhub.rules import prompts as rules_prompts
 from iomhub.rules._dates import add_months
+from iomhub.rules.eligibility import JusticeFacts
 from iomhub.rules.offending import OTHER, OffendingChart, offending_by_quarter
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
-    from iomhub.cohort.screening import JusticeFacts
-
 SECTION = Section.JUSTICE
 CHART_CATEGORIES = (*NeighbourhoodCrime.values, OTHER)
 CHART_LABELS = {**{c.value: str(c.label) for c in NeighbourhoodCrime}, OTHER: "Other offences"}
@@ -251,8 +250,6 @@ def screening_facts(*, person_ids: list[int] | None, as_of: datetime.date) -> di
     offences with their neighbourhood-crime category, custodial sentences, community-order
     non-compliance (a breach warrant) and the MAPPA level in force (``MappaManagement``). ``person_ids=None``: everyone with an arrest, offence or
     sentence in the twelve months up to ``as_of``. The caller authorises and audits its own read."""
-    from iomhub.cohort.screening import JusticeFacts
-
     year_ago = add_months(as_of, -12)
     if person_ids is None:
         ids: set[int] = set(Arrest.objects.filter(arrested_on__gt=year_ago, arrested_on__lte=as_of).values_list("person_id", flat=True))

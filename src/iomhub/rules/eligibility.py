@@ -36,6 +36,24 @@ def arrests_in_rolling_year(*, arrest_dates: Iterable[datetime.date], as_of: dat
     return count
 
 
+@dataclass(frozen=True)
+class JusticeFacts:
+    """What the justice record knows that screening needs: ``iomhub.justice.selectors.screening_facts``
+    gives it and ``iomhub.cohort.screening`` reads it (here, beside the rule, so neither app imports
+    the other for it)."""
+
+    arrest_dates: Sequence[datetime.date] = ()
+    offences: Sequence[
+        tuple[datetime.date, str]
+    ] = ()  # (offence date, category: "burglary", "robbery", "vehicle", "theft-from-person" or other)
+    custodial_sentences: Sequence[tuple[datetime.date, int]] = ()  # (sentence date, length in days)
+    community_order_non_compliance: bool = False
+    mappa_level: int | None = None
+    # Filled here from IOM Hub's own records when the justice record does not say (it does not):
+    resident_in_area: bool | None = None  # None: not known
+    ogrs3_two_year: float | None = None  # probability 0-1, for ranking candidates
+
+
 @dataclass(frozen=True, slots=True)
 class Criterion:
     code: str
