@@ -20,8 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -31,12 +30,19 @@ from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Organisation, Role, Section, User
 from iomhub.access.policy import Action, decide, sees_intelligence
 from iomhub.access.projection import lens_for
+
+# The agencies, the plan and the shared checks live in their own modules; their names stay
+# importable from here (the meetings, cohort and referrals services call them through this module).
+from iomhub.casework.agencies import agency_contact_add, agency_end, agency_involve, involvements_end_on_exit
+from iomhub.casework.checks import MAX_NOTE, MAX_TEXT, authorise
+from iomhub.casework.checks import audit_write as _audit
+from iomhub.casework.checks import choice as _choice
+from iomhub.casework.checks import date as _date
+from iomhub.casework.checks import name_of as _name
+from iomhub.casework.checks import text as _text
 from iomhub.casework.models import (
     KIND_OUTCOMES,
     OPEN_STATUSES,
-    ActionStatus,
-    AgencyContact,
-    AgencyInvolvement,
     CaseChange,
     CaseRecord,
     DrugResult,
@@ -47,12 +53,11 @@ from iomhub.casework.models import (
     PathwayAssessment,
     PathwayNeed,
     PathwayRag,
-    PlanAction,
-    PlanActionChange,
     Safeguarding,
     Substance,
     TimelineEntry,
 )
+from iomhub.casework.plan import plan_action_add, plan_action_update
 from iomhub.people.services import StaleEdit
 from iomhub.referrals.models import Pathway
 from iomhub.rules.casework import SentenceDates, lead_worker_problem, on_licence_or_supervision
@@ -60,74 +65,7 @@ from iomhub.rules.casework import SentenceDates, lead_worker_problem, on_licence
 if TYPE_CHECKING:
     from iomhub.people.models import Person
 
-MAX_TEXT = 200
-MAX_NOTE = 5000
 FORCE_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9 /-]{0,19}")
-
-
-def _name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def authorise(user: User, person: Person, *, section: str, manage: bool = False) -> None:
-    """Refuse (audited) unless ``user`` may change ``section`` of ``person``'s record (and, for
-    ``manage``, is the coordinator or chair)."""
-    decision = decide(user, Action.PERSON_CHANGE, person, section=section)
-    if decision and manage:
-        decision = decide(user, Action.COHORT_MANAGE)
-    if not decision:
-        deny(
-            user=user,
-            action=Action.COHORT_MANAGE if manage and decide(user, Action.PERSON_CHANGE, person, section=section) else Action.PERSON_CHANGE,
-            reason=decision.reason,
-            object_type="person",
-            object_id=person.pk,
-            person_id=person.pk,
-        )
-
-
-def _audit(user: User, kind: str, obj: Any, person: Person, section: str, before: dict[str, Any], after: dict[str, Any]) -> None:
-    audit.record(
-        actor=user,
-        action=AuditAction.CHANGE if before else AuditAction.CREATE,
-        object_type=kind,
-        object_id=obj.pk,
-        person_id=person.pk,
-        changes={"section": section, **audit.diff(before, after)},
-    )
-
-
-def _text(errors: dict[str, list[str]], name: str, value: Any, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = str(value or "").strip()
-    if limit == MAX_TEXT:
-        text = " ".join(text.split())
-    if required and not text:
-        errors.setdefault(name, []).append(f"Enter the {label}")
-    elif len(text) > limit:
-        errors.setdefault(name, []).append(f"The {label} must be {limit} characters or fewer")
-    return text
-
-
-def _choice(errors: dict[str, list[str]], name: str, value: Any, choices: Any, label: str, *, required: bool = True) -> str:
-    text = str(value or "")
-    if not text:
-        if required:
-            errors.setdefault(name, []).append(f"Select the {label}")
-        return ""
-    if text not in choices.values:
-        errors.setdefault(name, []).append(f"Select a valid {label}")
-    return text
-
-
-def _date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person, *, future: bool = False) -> datetime.date:
-    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        errors.setdefault(name, []).append(f"Enter the {label}")
-        return datetime.date.min
-    if not future and value > clock.today():
-        errors.setdefault(name, []).append(f"The {label} must be today or in the past")
-    if value < person.date_of_birth:
-        errors.setdefault(name, []).append(f"The {label} must be after the person's date of birth")
-    return value
 
 
 def case_record_get_or_create(person: Person) -> CaseRecord:
@@ -264,127 +202,6 @@ def _case_update(*, acting_user: User, person: Person, version: int, values: Map
     return record
 
 
-def agency_involve(
-    *, acting_user: User, person: Person, organisation: Organisation, role_in_case: str = "", started_on: datetime.date | None = None
-) -> AgencyInvolvement:
-    """Record that ``organisation`` is involved (its partner workers then see the person)."""
-    authorise(acting_user, person, section=Section.PLAN, manage=True)
-    errors: dict[str, list[str]] = {}
-    role_in_case = _text(errors, "role_in_case", role_in_case, "agency's role in the case", required=False)
-    started = _date(errors, "started_on", started_on or clock.today(), "start date", person)
-    if not organisation.active:
-        errors.setdefault("organisation", []).append("That organisation is no longer active")
-    if AgencyInvolvement.objects.filter(person=person, organisation=organisation, ended_on__isnull=True).exists():
-        errors.setdefault("organisation", []).append(f"{organisation.name} is already involved in this case")
-    if errors:
-        raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            inv = AgencyInvolvement.objects.create(person=person, organisation=organisation, role_in_case=role_in_case, started_on=started)
-    except IntegrityError:
-        raise ValidationError({"organisation": [f"{organisation.name} is already involved in this case"]}) from None
-    _audit(
-        acting_user, "agency-involvement", inv, person, Section.PLAN, {}, {"organisation": organisation.name, "role_in_case": role_in_case}
-    )
-    return inv
-
-
-def agency_end(
-    *, acting_user: User, involvement: AgencyInvolvement, ended_on: datetime.date | None = None, reason: str
-) -> AgencyInvolvement:
-    """End an agency's involvement in the case, with the date and the reason (issue 9 §3): from that
-    day its partner workers no longer see the person (the policy reads open involvements only).
-    The coordinator or chair; audited with before and after."""
-    person = involvement.person
-    authorise(acting_user, person, section=Section.PLAN, manage=True)
-    errors: dict[str, list[str]] = {}
-    ended = _date(errors, "ended_on", ended_on or clock.today(), "end date", person)
-    reason = _text(errors, "reason", reason, "why the involvement ends", limit=500)
-    with transaction.atomic():
-        current = AgencyInvolvement.objects.select_for_update().get(pk=involvement.pk)
-        if current.ended_on is not None:
-            errors.setdefault("ended_on", []).append("This agency's involvement has already ended")
-        elif "ended_on" not in errors and ended < current.started_on:
-            errors.setdefault("ended_on", []).append(f"The end date must be on or after the start date ({current.started_on:%d %B %Y})")
-        if errors:
-            raise ValidationError(errors)
-        _end(acting_user, current, person, ended, reason)
-    involvement.ended_on, involvement.end_reason = current.ended_on, current.end_reason
-    return current
-
-
-def _end(acting_user: User, involvement: AgencyInvolvement, person: Person, ended: datetime.date, reason: str) -> None:
-    involvement.ended_on = max(ended, involvement.started_on)
-    involvement.end_reason = reason[:500]
-    involvement.save(update_fields=["ended_on", "end_reason"])
-    _audit(
-        acting_user,
-        "agency-involvement",
-        involvement,
-        person,
-        Section.PLAN,
-        {"ended_on": None, "end_reason": ""},
-        {"organisation": involvement.organisation.name, "ended_on": involvement.ended_on, "end_reason": involvement.end_reason},
-    )
-
-
-def involvements_end_on_exit(
-    *, acting_user: User, person: Person, ended_on: datetime.date, reason: str, continuing: Sequence[int] = ()
-) -> list[AgencyInvolvement]:
-    """When a person leaves IOM (deregistration, a completed transfer out), every agency still
-    involved stops seeing them, except those the exit plan names to keep supporting them
-    (``continuing``: organisation ids; ADR 0005, 0013). Called inside the leaving service's
-    transaction, after it has authorised the chair or coordinator; each ending is audited."""
-    authorise(acting_user, person, section=Section.PLAN, manage=True)
-    ended = []
-    for involvement in (
-        AgencyInvolvement.objects.select_for_update()
-        .filter(person=person, ended_on__isnull=True)
-        .exclude(organisation_id__in=list(continuing))
-        .select_related("organisation")
-    ):
-        _end(acting_user, involvement, person, ended_on, reason)
-        ended.append(involvement)
-    return ended
-
-
-def agency_contact_add(
-    *, acting_user: User, involvement: AgencyInvolvement, name: str, job_title: str = "", phone: str = "", email: str = ""
-) -> AgencyContact:
-    """A named contact at an involved agency."""
-    person = involvement.person
-    authorise(acting_user, person, section=Section.PLAN, manage=True)
-    errors: dict[str, list[str]] = {}
-    name = _text(errors, "name", name, "contact's name")
-    job_title = _text(errors, "job_title", job_title, "job title", required=False)
-    phone = _text(errors, "phone", phone, "phone number", required=False, limit=40)
-    if phone and not all(c.isdigit() or c in " +()-" for c in phone):
-        errors.setdefault("phone", []).append("Enter a phone number using digits, spaces, +, ( ) and -")
-    email = str(email or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.setdefault("email", []).append("Enter an email address in the correct format, like name@example.com")
-    if not phone and not email and "name" not in errors:
-        errors.setdefault("phone", []).append("Enter a phone number or an email address for the contact")
-    if involvement.ended_on is not None:
-        errors.setdefault("involvement", []).append("This agency is no longer involved in the case")
-    if errors:
-        raise ValidationError(errors)
-    contact = AgencyContact.objects.create(involvement=involvement, name=name, job_title=job_title, phone=phone, email=email)
-    _audit(
-        acting_user,
-        "agency-contact",
-        contact,
-        person,
-        Section.PLAN,
-        {},
-        {"organisation": involvement.organisation.name, "name": name, "job_title": job_title, "phone": phone, "email": email},
-    )
-    return contact
-
-
 # ---------------------------------------------------------------- safeguarding (issue 6 §10)
 
 
@@ -464,125 +281,6 @@ def pathway_assessment_record(
             {"assessed_on": assessed, **{n.pathway: n.rag for n in needs}},
         )
     return assessment
-
-
-# ---------------------------------------------------------------- the plan (issue 6 §4)
-
-
-def plan_action_add(
-    *,
-    acting_user: User,
-    person: Person,
-    description: str,
-    agency: Organisation,
-    owner_name: str,
-    due_on: datetime.date,
-    owner: User | None = None,
-    pathway: str = "",
-    need: PathwayNeed | None = None,
-    sentence_plan: bool = False,
-) -> PlanAction:
-    authorise(acting_user, person, section=Section.PLAN)
-    errors: dict[str, list[str]] = {}
-    description = _text(errors, "description", description, "action", limit=MAX_NOTE)
-    owner_name = _text(errors, "owner_name", owner_name or (_name(owner) if owner else ""), "person responsible")
-    due = _date(errors, "due_on", due_on, "due date", person, future=True)
-    if due != datetime.date.min and due < clock.today():
-        errors.setdefault("due_on", []).append("The due date must be today or in the future")
-    pathway = _choice(errors, "pathway", pathway, Pathway, "pathway", required=False)
-    if need is not None:
-        if not lens_for(acting_user, person).sees(Section.ASSESSMENTS):
-            errors.setdefault("need", []).append("The assessments are not shared with you: leave the need out")
-        elif need.assessment.person_id != person.pk:
-            errors.setdefault("need", []).append("That need belongs to another person's assessment")
-        elif pathway and pathway != need.pathway:
-            errors.setdefault("pathway", []).append("The pathway must be the pathway of the linked need")
-        pathway = pathway or need.pathway
-    if owner is not None and owner.organisation_id != agency.pk:
-        errors.setdefault("owner", []).append(f"The person responsible must work for {agency.name}")
-    if not agency.active:
-        errors.setdefault("agency", []).append("That organisation is no longer active")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        action = PlanAction.objects.create(
-            person=person,
-            description=description,
-            pathway=pathway,
-            need=need,
-            sentence_plan=sentence_plan,
-            agency=agency,
-            owner=owner,
-            owner_name=owner_name,
-            due_on=due,
-            created_by=acting_user,
-        )
-        PlanActionChange.objects.create(action=action, status=action.status, due_on=due, note="Added to the plan", changed_by=acting_user)
-        _audit(
-            acting_user,
-            "plan-action",
-            action,
-            person,
-            Section.PLAN,
-            {},
-            {"description": description, "agency": agency.name, "owner_name": owner_name, "due_on": due, "pathway": pathway},
-        )
-    return action
-
-
-def plan_action_update(
-    *,
-    acting_user: User,
-    action: PlanAction,
-    status: str,
-    version: int,
-    note: str = "",
-    due_on: datetime.date | None = None,
-) -> PlanAction:
-    """Move an action on: done, carried over (to a new due date), cancelled, or open again.
-
-    ``version`` is the version the user saw; a stale one is refused and nothing is changed."""
-    person = action.person
-    authorise(acting_user, person, section=Section.PLAN)
-    errors: dict[str, list[str]] = {}
-    status = _choice(errors, "status", status, ActionStatus, "status")
-    note = _text(errors, "note", note, "note", required=status in (ActionStatus.CANCELLED, ActionStatus.CARRIED_OVER), limit=MAX_NOTE)
-    new_due = action.due_on
-    if status == ActionStatus.CARRIED_OVER:
-        if due_on is None:
-            errors.setdefault("due_on", []).append("Enter the new due date for the carried-over action")
-        else:
-            new_due = _date(errors, "due_on", due_on, "new due date", person, future=True)
-            if "due_on" not in errors and new_due <= clock.today():
-                errors.setdefault("due_on", []).append("The new due date must be in the future")
-    elif due_on is not None and due_on != action.due_on:
-        errors.setdefault("due_on", []).append("The due date changes only when the action is carried over")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        current = PlanAction.objects.select_for_update().get(pk=action.pk)
-        if current.version != version:
-            raise StaleEdit(
-                {
-                    "version": [
-                        "Someone else changed this action while you were editing it. Your change has not been saved: "
-                        "reload the page to see their change, then make yours again."
-                    ]
-                }
-            )
-        before = {"status": current.status, "due_on": current.due_on}
-        PlanAction.objects.filter(pk=current.pk).update(status=status, due_on=new_due, version=F("version") + 1)
-        PlanActionChange.objects.create(action=current, status=status, due_on=new_due, note=note, changed_by=acting_user)
-        current.refresh_from_db()
-        audit.record(
-            actor=acting_user,
-            action=AuditAction.CHANGE,
-            object_type="plan-action",
-            object_id=current.pk,
-            person_id=person.pk,
-            changes={"section": Section.PLAN, "note": note, **audit.diff(before, {"status": status, "due_on": new_due})},
-        )
-    return current
 
 
 # ---------------------------------------------------------------- the timeline (issue 6 §5)
@@ -711,4 +409,16 @@ def appointment_outcome(*, acting_user: User, entry: TimelineEntry, outcome: str
     return entry
 
 
-__all__ = ["OPEN_STATUSES", "StaleEdit"]
+__all__ = [
+    "MAX_NOTE",
+    "MAX_TEXT",
+    "OPEN_STATUSES",
+    "StaleEdit",
+    "agency_contact_add",
+    "agency_end",
+    "agency_involve",
+    "authorise",
+    "involvements_end_on_exit",
+    "plan_action_add",
+    "plan_action_update",
+]

@@ -1,0 +1,84 @@
+"""What every casework service does first and last: authorise the change, check typed values (each
+message naming the field) and audit the write with its section, before and after."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from iomhub import clock
+from iomhub.access import audit
+from iomhub.access.errors import deny
+from iomhub.access.models import AuditAction, User
+from iomhub.access.policy import Action, decide
+
+if TYPE_CHECKING:
+    from iomhub.people.models import Person
+
+MAX_TEXT = 200
+MAX_NOTE = 5000
+
+
+def name_of(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def authorise(user: User, person: Person, *, section: str, manage: bool = False) -> None:
+    """Refuse (audited) unless ``user`` may change ``section`` of ``person``'s record (and, for
+    ``manage``, is the coordinator or chair)."""
+    decision = decide(user, Action.PERSON_CHANGE, person, section=section)
+    if decision and manage:
+        decision = decide(user, Action.COHORT_MANAGE)
+    if not decision:
+        deny(
+            user=user,
+            action=Action.COHORT_MANAGE if manage and decide(user, Action.PERSON_CHANGE, person, section=section) else Action.PERSON_CHANGE,
+            reason=decision.reason,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+        )
+
+
+def audit_write(user: User, kind: str, obj: Any, person: Person, section: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+    audit.record(
+        actor=user,
+        action=AuditAction.CHANGE if before else AuditAction.CREATE,
+        object_type=kind,
+        object_id=obj.pk,
+        person_id=person.pk,
+        changes={"section": section, **audit.diff(before, after)},
+    )
+
+
+def text(errors: dict[str, list[str]], name: str, value: Any, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    found = str(value or "").strip()
+    if limit == MAX_TEXT:
+        found = " ".join(found.split())
+    if required and not found:
+        errors.setdefault(name, []).append(f"Enter the {label}")
+    elif len(found) > limit:
+        errors.setdefault(name, []).append(f"The {label} must be {limit} characters or fewer")
+    return found
+
+
+def choice(errors: dict[str, list[str]], name: str, value: Any, choices: Any, label: str, *, required: bool = True) -> str:
+    found = str(value or "")
+    if not found:
+        if required:
+            errors.setdefault(name, []).append(f"Select the {label}")
+        return ""
+    if found not in choices.values:
+        errors.setdefault(name, []).append(f"Select a valid {label}")
+    return found
+
+
+def date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person, *, future: bool = False) -> datetime.date:
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        errors.setdefault(name, []).append(f"Enter the {label}")
+        return datetime.date.min
+    if not future and value > clock.today():
+        errors.setdefault(name, []).append(f"The {label} must be today or in the past")
+    if value < person.date_of_birth:
+        errors.setdefault(name, []).append(f"The {label} must be after the person's date of birth")
+    return value
