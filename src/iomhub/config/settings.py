@@ -96,8 +96,12 @@ INSTALLED_APPS = [
     "iomhub.meetings",
     "iomhub.feeds",
     "iomhub.reporting",
+    "iomhub.interventions",
+    "iomhub.documents",
     "iomhub.web",
     "iomhub.operations",
+    "iomhub.assessments",
+    "iomhub.notifications",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +223,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents on people's records (issue 12 §7; ADR 0020): a directory of their own with no public
+    # URL; they are served only by the guarded download view.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(Path(os.environ.get("IOMHUB_DOCUMENTS_DIR", VAR_DIR / "documents"))), "base_url": "/no-public-url/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -227,6 +237,8 @@ STORAGES = {
         )
     },
 }
+# The largest document an upload may be (bytes); a larger one is refused and nothing stored.
+DOCUMENT_MAX_BYTES = int(os.environ.get("IOMHUB_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from the finders; keep it quiet
