@@ -52,7 +52,7 @@ def evaluation_extract(*, user: User, key: str | None = None) -> dict[str, str]:
     from iomhub.cohort.models import Registration
     from iomhub.justice.models import CourtOutcome, CustodyEpisode, Offence
     from iomhub.people.models import Person
-    from iomhub.reporting.selectors import _exit_planned
+    from iomhub.reporting.selectors import exit_planned
 
     decision = decide(user, Action.REPORT_EXTRACT)
     if not decision.allowed:
@@ -83,7 +83,7 @@ def evaluation_extract(*, user: User, key: str | None = None) -> dict[str, str]:
             month(r.ended_on),
             r.rag,
             "yes" if r.neighbourhood_crime else "no",
-            "" if r.ended_on is None else ("planned" if _exit_planned(r) else "unplanned"),
+            "" if r.ended_on is None else ("planned" if exit_planned(r) else "unplanned"),
         )
         for r in registrations
     ]

@@ -1,0 +1,249 @@
+"""The quarterly report (issue 16 §2; 002 §7; 000 §9.4, figure 1, §7.2)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from iomhub.access.policy import Action
+from iomhub.reporting.selectors.base import (
+    Figure,
+    Report,
+    Table,
+    _audit,
+    _authorise,
+    _count,
+    _figure,
+    _in_custody,
+    _on_caseload_any,
+    _registrations,
+    _team,
+    exit_planned,
+)
+from iomhub.reporting.selectors.overview import _referral_figures
+from iomhub.rules.reporting import Quarter, average_caseload, on_caseload
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+
+
+# The 002 §7 and 000 §9.4 measures the recorded data cannot support yet, and why (issue 16 §2).
+NOT_YET_SUPPORTED: tuple[tuple[str, str], ...] = (
+    (
+        "Settled accommodation, employment, finance and debt outcomes (002 §7)",
+        "Pathway assessments record a RAG rating and free-text needs, not a coded outcome (settled accommodation, in work, debt managed), so no count can be made without reading free text. Only no fixed abode is recorded as data (shown above); the change in pathway ratings is on the outcomes page.",
+    ),
+    (
+        "Alcohol, treatment, health and mental health outcomes (002 §7)",
+        "Drug tests are counted above, but treatment starts, completions, AUDIT scores at first and last session and Treatment Outcomes Profile scores are not recorded as data.",
+    ),
+    (
+        "Electronic monitoring (TAG) measures (002 §7)",
+        "Curfew requirements are recorded on court outcomes, but tag fitting, violations and removal are not.",
+    ),
+    (
+        "Initial contacts by route and new clients engaging in treatment (000 figure 1, §9.4)",
+        "Arrest-referral and prison-release contacts by the substance-misuse service are not recorded with their route.",
+    ),
+    (
+        "DRR commencements (000 figure 1)",
+        "Drug rehabilitation requirements are recorded when sentenced, not when they start.",
+    ),
+    (
+        "Proven reoffending in the quarter",
+        "A proven reoffending figure needs 18 months after its cohort (12-month follow-up and a 6-month waiting period): see the proven reoffending report for a cohort and period.",
+    ),
+)
+
+
+# ---- the quarterly report ------------------------------------------------------------------------
+
+
+def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, export: bool = False) -> Report:
+    """The quarterly report (issue 16 §2; 002 §7; 000 §9.4, figure 1, §7.2) for ``quarter`` and a
+    local team (by the person's managing team) or the whole partnership."""
+    from iomhub.casework.models import CaseRecord
+    from iomhub.cohort.models import Registration
+    from iomhub.justice.models import PssBreach, Recall, Warrant
+
+    _authorise(user, Action.REPORT_VIEW, f"quarterly {quarter}")
+    team = _team(team_id)
+    start, end = quarter.start, quarter.end
+    registrations = _registrations(team, overlapping=(start, end))
+    registrations = list(
+        Registration.objects.filter(pk__in=[r.pk for r in registrations]).select_related("deregistration").order_by("started_on", "pk")
+    )
+    person_ids = sorted({r.person_id for r in registrations})
+    intervals: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    for r in Registration.objects.filter(person_id__in=person_ids).values_list("person_id", "started_on", "ended_on"):
+        intervals[r[0]].append((r[1], r[2]))
+
+    started = [r for r in registrations if start <= r.started_on <= end]
+    reregistered = [r.person_id for r in started if any(s < r.started_on for s, _ in intervals[r.person_id])]
+    ended = [r for r in registrations if r.ended_on is not None and start <= r.ended_on <= end]
+    at_start = {r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=start)}
+    at_end = {r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=end)}
+    average = round(average_caseload([(r.started_on, r.ended_on) for r in registrations], start=start, end=end), 1)
+
+    def managed_then(pid: int, day: datetime.date) -> bool:
+        return _on_caseload_any(intervals[pid], day)
+
+    warrants = [
+        (p, k)
+        for p, k, d in Warrant.objects.filter(
+            person_id__in=person_ids, issued_on__gte=start, issued_on__lte=end, kind__in=[Warrant.Kind.BREACH, Warrant.Kind.FAIL_TO_APPEAR]
+        ).values_list("person_id", "kind", "issued_on")
+        if managed_then(p, d)
+    ]
+    pss = [
+        p
+        for p, d in PssBreach.objects.filter(person_id__in=person_ids, heard_on__gte=start, heard_on__lte=end).values_list(
+            "person_id", "heard_on"
+        )
+        if managed_then(p, d)
+    ]
+    recalls = [
+        (p, k)
+        for p, k, at in Recall.objects.filter(person_id__in=person_ids).values_list("person_id", "kind", "recalled_at")
+        if timezone.localdate(at) in quarter and managed_then(p, timezone.localdate(at))
+    ]
+    cases = {c.person_id: c for c in CaseRecord.objects.filter(person_id__in=sorted(at_end))}
+    parental = [p for p in at_end if p in cases and cases[p].parental_status]
+    safeguarding = [p for p in at_end if p in cases and cases[p].safeguarding_complete]
+    custody_end = _in_custody(at_end, end)
+    tests, appointments = _timeline_figures(person_ids, start, end, managed_then)
+    no_fixed_abode = _no_fixed_abode(at_end, end)
+
+    def pct(part: int, whole: int) -> float:
+        return round(100 * part / whole, 1) if whole else 0.0
+
+    report = Report(
+        title=f"Quarterly report, {quarter.label}",
+        period=str(quarter),
+        team=team.name if team else "All local teams",
+        tables=(
+            Table(
+                "caseload",
+                "Caseload",
+                (
+                    _figure("caseload-start", f"Managed on {start:%-d %B %Y}", at_start),
+                    _figure("caseload-end", f"Managed on {end:%-d %B %Y}", at_end),
+                    Figure("average-caseload", "Average caseload (people per day)", average, frozenset(), drillable=False),
+                    _figure("in-custody-end", f"In custody on {end:%-d %B %Y}", custody_end),
+                ),
+            ),
+            Table(
+                "registrations",
+                "Registrations and exits",
+                (
+                    _count("registrations", "Registrations", [r.person_id for r in started]),
+                    _count("reregistrations", "of which re-registrations", reregistered),
+                    _count("exits", "Exits", [r.person_id for r in ended]),
+                    _count("exits-planned", "Planned exits", [r.person_id for r in ended if exit_planned(r)]),
+                    _count("exits-unplanned", "Unplanned exits", [r.person_id for r in ended if not exit_planned(r)]),
+                ),
+                unit="Registrations",
+            ),
+            Table("referrals", "Referrals and decisions", _referral_figures(team, start, end), unit="Referrals"),
+            Table(
+                "enforcement",
+                "Enforcement: breaches by type and recalls (002 §7)",
+                (
+                    _count("breach-warrants", "Breach of an order: warrants issued", [p for p, k in warrants if k == Warrant.Kind.BREACH]),
+                    _count(
+                        "fail-to-appear", "Failed to appear: warrants issued", [p for p, k in warrants if k == Warrant.Kind.FAIL_TO_APPEAR]
+                    ),
+                    _count("pss-breaches", "Breach of post-sentence supervision: court hearings", pss),
+                    _count("recalls-fixed-term", "Recalls: fixed-term", [p for p, k in recalls if k == Recall.Kind.FIXED_TERM]),
+                    _count("recalls-standard", "Recalls: standard", [p for p, k in recalls if k == Recall.Kind.STANDARD]),
+                ),
+                unit="Events",
+            ),
+            Table(
+                "drugs",
+                "Drugs: drug tests while managed (002 §7)",
+                (
+                    _count("drug-tests", "Drug tests", [p for p, _ in tests]),
+                    _count("drug-tests-positive", "of which positive", [p for p, r in tests if r == "positive"]),
+                    _count("drug-tests-negative", "of which negative", [p for p, r in tests if r == "negative"]),
+                    _count("drug-tests-refused", "of which refused", [p for p, r in tests if r == "refused"]),
+                    _figure("people-tested", "People tested", [p for p, _ in tests]),
+                    _figure("people-positive", "People with a positive test", [p for p, r in tests if r == "positive"]),
+                ),
+                unit="Tests or people",
+            ),
+            Table(
+                "engagement",
+                "Engagement: office appointments while managed",
+                (
+                    _count("appointments-kept", "Office appointments attended", [p for p, o in appointments if o == "attended"]),
+                    _count("appointments-failed", "Office appointments failed", [p for p, o in appointments if o == "failed-to-attend"]),
+                ),
+                unit="Appointments",
+            ),
+            Table(
+                "accommodation",
+                f"Accommodation on {end:%-d %B %Y} (002 §7)",
+                (_figure("no-fixed-abode", "Managed and of no fixed abode", no_fixed_abode),),
+            ),
+            Table(
+                "completeness",
+                f"Parental status and safeguarding completeness on {end:%-d %B %Y} (000 §7.2: must reach 100%)",
+                (
+                    _figure("parental-complete", "Parental status recorded", parental),
+                    Figure("parental-percent", "Parental status recorded (%)", pct(len(parental), len(at_end)), drillable=False),
+                    _figure("safeguarding-complete", "Parental status, children at home and safeguarding all recorded", safeguarding),
+                    Figure(
+                        "safeguarding-percent", "Safeguarding fields all recorded (%)", pct(len(safeguarding), len(at_end)), drillable=False
+                    ),
+                    _figure("safeguarding-incomplete", "Safeguarding fields incomplete", at_end - set(safeguarding)),
+                ),
+            ),
+        ),
+        notes=(
+            "Counted by the local team now managing each person.",
+            "Breaches and recalls count events dated in the quarter on a day the person was on the caseload.",
+            "Planned exits: deregistered at review, neither required by a rule (custodial sentence of 5 years or more, MAPPA level 3) nor exceptional. Other exits are unplanned.",
+            "Completeness is as recorded today for the people managed on the quarter's last day.",
+        ),
+        not_supported=NOT_YET_SUPPORTED,
+    )
+    _audit(user, f"quarterly {quarter}", {"quarter": str(quarter), "team": team_id}, export=export)
+    return report
+
+
+def _timeline_figures(
+    person_ids: Sequence[int], start: datetime.date, end: datetime.date, managed_then: Any
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Drug tests (person, result) and office appointments (person, outcome) dated in the period on
+    a day the person was managed: one query."""
+    from iomhub.casework.models import EntryKind, TimelineEntry
+
+    rows = TimelineEntry.objects.filter(
+        person_id__in=list(person_ids), occurred_on__gte=start, occurred_on__lte=end, kind__in=[EntryKind.DRUG_TEST, EntryKind.OFFICE]
+    ).values_list("person_id", "kind", "drug_result", "outcome", "occurred_on")
+    tests, appointments = [], []
+    for person_id, kind, result, outcome, day in rows:
+        if not managed_then(person_id, day):
+            continue
+        if kind == EntryKind.DRUG_TEST:
+            tests.append((person_id, result))
+        else:
+            appointments.append((person_id, outcome))
+    return tests, appointments
+
+
+def _no_fixed_abode(person_ids: Iterable[int], day: datetime.date) -> set[int]:
+    """Of ``person_ids``, those whose address on ``day`` is recorded as no fixed abode."""
+    from iomhub.people.models import Address
+
+    return set(
+        Address.objects.filter(person_id__in=sorted(set(person_ids)), no_fixed_abode=True)
+        .filter(Q(from_date__isnull=True) | Q(from_date__lte=day), Q(to_date__isnull=True) | Q(to_date__gte=day))
+        .values_list("person_id", flat=True)
+    )
