@@ -65,9 +65,11 @@ def registration_open(
     ppo: bool = False,
     strand: str = "",
     reason: str = "",
+    chair: User | None = None,
 ) -> Registration:
-    """Put ``person`` on the scheme from ``started_on``: the chair decides (002 §2)."""
-    _authorise(acting_user, Action.REFERRAL_DECIDE, person, object_type="registration")
+    """Put ``person`` on the scheme from ``started_on``: the chair decides (002 §2). ``chair``: the
+    chair who decided, when the coordinator records it at the meeting (ADR 0020)."""
+    decider = _decider(acting_user, chair, Action.REFERRAL_DECIDE, person, object_type="registration")
     if rag not in RagLevel.values:
         raise ValidationError({"rag": ["Select the initial RAG classification"]})
     with transaction.atomic():
@@ -88,8 +90,8 @@ def registration_open(
             level=rag,
             changed_on=started_on,
             reason=reason,
-            decided_by=acting_user,
-            decided_by_name=acting_user.get_full_name() or acting_user.get_username(),
+            decided_by=decider,
+            decided_by_name=decider.get_full_name() or decider.get_username(),
         )
         ChecklistEntry.objects.bulk_create([ChecklistEntry(registration=registration, item=item) for item in ChecklistItem.values])
         audit.record(
@@ -199,6 +201,20 @@ def _authorise(user: User, action: Action, person: Person, *, object_type: str, 
             person_id=person.pk,
             not_found=not visible,
         )
+
+
+def _decider(
+    acting_user: User, chair: User | None, action: Action, person: Person, *, object_type: str, object_id: int | None = None
+) -> User:
+    """Who decides: the acting user, or the ``chair`` whose decision the coordinator records on the
+    meeting's record sheet (002 §2; ADR 0020): the chair must hold ``action`` and the recorder may
+    manage the cohort for the person."""
+    if chair is None:
+        _authorise(acting_user, action, person, object_type=object_type, object_id=object_id)
+        return acting_user
+    _authorise(chair, action, person, object_type=object_type, object_id=object_id)
+    _authorise(acting_user, Action.COHORT_MANAGE, person, object_type=object_type, object_id=object_id)
+    return chair
 
 
 def _date(
@@ -418,16 +434,18 @@ def deregister(
     meeting: str = "",
     exceptional: bool = False,
     continuing: Sequence[int] = (),
+    chair: User | None = None,
 ) -> Deregistration:
     """The chair approves removal from IOM (002 §2, appendix 2): reasons, an exit plan and who keeps
     supporting the person. Before six months on the scheme (000 §5.7) only when a rule requires it
     or, exceptionally, for another reason given. The registration ends; it is never deleted. The
     removal checklist starts, every item outstanding. Every agency still involved stops seeing the
     person that day, except the organisations in ``continuing`` that the exit plan names to keep
-    supporting them (issue 9 §3; ADR 0013)."""
+    supporting them (issue 9 §3; ADR 0013). ``chair``: the chair who decided, when the coordinator
+    records it on the meeting's record sheet (ADR 0020)."""
     from iomhub.cohort import advice as advice_module
 
-    _authorise(acting_user, Action.COHORT_DECIDE, registration.person, object_type="registration", object_id=registration.pk)
+    decider = _decider(acting_user, chair, Action.COHORT_DECIDE, registration.person, object_type="registration", object_id=registration.pk)
     errors: dict[str, list[str]] = {}
     reasons = clean_text(errors, "reasons", reasons, "the reasons for removal", required=True, limit=TEXT_LIMIT)
     exit_plan = clean_text(errors, "exit_plan", exit_plan, "the exit plan", required=True, limit=TEXT_LIMIT)
@@ -445,7 +463,7 @@ def deregister(
         current = _current(registration)
         as_of = approved_on if approved_on and not errors.get("approved_on") else clock.today()
         # The rules as the chair sees them: what they decide on is what is recorded (issue 9 finding 1).
-        found = advice_module.advise(current, as_of, lens=lens_for(acting_user, current.person))
+        found = advice_module.advise(current, as_of, lens=lens_for(decider, current.person))
         if approved_on and "approved_on" not in errors and approved_on < found.earliest and not found.required and not exceptional:
             errors["approved_on"] = [
                 f"Nobody leaves before six months on the scheme ({found.earliest:%d %B %Y}) unless deregistration is required "
@@ -464,8 +482,8 @@ def deregister(
             required_by=found.required,
             suggested_by=found.suggested,
             exceptional=exceptional and not found.required and approved_on < found.earliest,
-            approved_by=acting_user,
-            approved_by_name=_name(acting_user),
+            approved_by=decider,
+            approved_by_name=_name(decider),
         )
         RemovalEntry.objects.bulk_create([RemovalEntry(deregistration=record, item=item) for item in RemovalItem.values])
         before = {"ended_on": None, "end_reason": current.end_reason}

@@ -582,9 +582,16 @@ def referral_decide(
     reasons: str,
     meeting_date: datetime.date | None = None,
     adoption: Adoption | None = None,
+    chair: User | None = None,
 ) -> Decision:
-    """The chair's decision on a submitted (or deferred) referral."""
-    _authorise(acting_user, Action.REFERRAL_DECIDE, referral)
+    """The chair's decision on a submitted (or deferred) referral. ``chair``: the chair who decided,
+    when the coordinator records the decision on the meeting's record sheet (002 §2: the coordinator
+    updates the record sheet, accountability stays with the chair; ``meetings.decisions``, ADR 0020);
+    the chair must hold the authority to decide and the recorder may see the referral."""
+    decider = chair or acting_user
+    _authorise(decider, Action.REFERRAL_DECIDE, referral)
+    if chair is not None:
+        _authorise(acting_user, Action.REFERRAL_VIEW, referral)
     errors: dict[str, list[str]] = {}
     if outcome not in Decision.Outcome.values:
         errors["outcome"] = ["Select adopt, reject or defer"]
@@ -619,8 +626,8 @@ def referral_decide(
             outcome=outcome,
             reasons=reasons,
             meeting_date=meeting_date,
-            chair=acting_user,
-            chair_name=acting_user.get_full_name() or acting_user.get_username(),
+            chair=decider,
+            chair_name=decider.get_full_name() or decider.get_username(),
         )
         current.status = {
             Decision.Outcome.ADOPT: Referral.Status.ADOPTED,
@@ -642,6 +649,7 @@ def referral_decide(
             changes={
                 **audit.diff({}, {"referral": current.pk, "outcome": outcome, "reasons": reasons, "meeting_date": meeting_date}),
                 **audit.diff(before, _snapshot(current)),
+                **({"chair": decider.pk} if chair is not None else {}),
             },
         )
         if outcome == Decision.Outcome.ADOPT:
@@ -659,6 +667,7 @@ def referral_decide(
                 ppo=adoption.ppo,
                 strand=adoption.strand,
                 reason=f"Initial classification on adoption: {reasons}",
+                chair=chair,
             )
             decision.not_involved = _carry_referral(  # type: ignore[attr-defined]
                 acting_user, current, current.person, on_record=on_record, decided_on=meeting_date
