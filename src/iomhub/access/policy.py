@@ -78,6 +78,8 @@ class Action(StrEnum):
     REPORT_VIEW = "report.view"  # aggregate figures, no identities (issue 16; ADR 0015)
     REPORT_DRILL = "report.drill"  # the people behind a figure, as people_filter allows
     REPORT_EXTRACT = "report.extract"  # the pseudonymised evaluation extract: the evaluator
+    RETENTION_MANAGE = "retention.manage"  # retention rules and runs (issue 13 §3): the IG lead
+    SUBJECT_ACCESS = "subject-access"  # subject access requests and packs (issue 13 §4): the IG lead
 
 
 CORE_ROLES = frozenset({Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.SUBSTANCE_MISUSE, Role.COORDINATOR, Role.CHAIR})
@@ -202,6 +204,8 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
     if action in (Action.AUDIT_VIEW, Action.AUDIT_EXPORT):
         return Decision(user.has_role(Role.IG_LEAD), "information governance only")
     if action is Action.AGREEMENT_MANAGE:  # sharing agreements are the IG lead's (issue 9 §2)
+        return Decision(user.has_role(Role.IG_LEAD), "information governance only")
+    if action in (Action.RETENTION_MANAGE, Action.SUBJECT_ACCESS):  # issue 13 §3, §4; ADR 0021, 0022
         return Decision(user.has_role(Role.IG_LEAD), "information governance only")
     if action is Action.REPORT_VIEW:
         return Decision(bool(roles & REPORT_ROLES), "performance lead, evaluator, coordinator or chair")

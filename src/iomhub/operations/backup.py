@@ -65,7 +65,7 @@ MIGRATIONS_TABLE = "django_migrations"
 # post-migrate sync). A freshly migrated database has rows in these and nowhere else; a restore
 # replaces their rows with the backup's, so the ids other rows point at are the backup's.
 # tests/operations proves the list is complete for a freshly emptied database.
-FILLED_BY_MIGRATE = ("django_content_type", "auth_permission", "justice_offencecode")
+FILLED_BY_MIGRATE = ("django_content_type", "auth_permission", "justice_offencecode", "operations_retentionrule")
 
 
 class BackupError(Exception):
