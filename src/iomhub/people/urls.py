@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:person_id>/merge/", merge_views.merge, name="merge"),
     path("<int:person_id>/merges/", merge_views.merges, name="merges"),
     path("<int:person_id>/justice/", include("iomhub.justice.urls")),  # the Justice tab (issue 4)
+    path("<int:person_id>/interventions/", include("iomhub.interventions.urls")),  # drug tests, DRR and ATR (issue 12)
+    path("<int:person_id>/documents/", include("iomhub.documents.urls")),  # the Documents tab (issue 12 §7)
     path("<int:person_id>/", include("iomhub.casework.urls")),  # Timeline, Plan, Assessments tabs (issue 6)
     path("<int:person_id>/<slug:tab>/", views.tab, name="tab"),
 ]

@@ -40,14 +40,13 @@ TABS: list[tuple[str, str, str]] = [
     ("timeline", "Timeline", Section.TIMELINE),
     ("plan", "Plan", Section.PLAN),
     ("assessments", "Assessments", Section.ASSESSMENTS),
+    ("interventions", "Interventions", Section.HEALTH),
     ("justice", "Justice", Section.JUSTICE),
     ("documents", "Documents", Section.DOCUMENTS),
 ]
 TAB_SECTIONS = {slug: section for slug, _, section in TABS}
 # Which issue brings each placeholder tab to life; the page says so until it lands.
-NOT_YET = {
-    "documents": "Documents are not yet available.",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _apply_model_errors(form: Any, exc: ValidationError) -> None:
