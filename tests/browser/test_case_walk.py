@@ -82,14 +82,17 @@ def test_a_case_is_managed_through_its_forms_by_the_roles_that_may(session, part
     # ... and plans an action on that need, then marks it done.
     session.go(plan)
     session.follow("a:has-text('Add an action')")
+    page.select_option("[name='agency']", label=str(p.housing))  # first the agency, whose workers are offered next
+    session.follow("button:has-text('Continue')")
+    session.assert_accessible("a new action for the agency chosen")
     page.fill("[name='description']", "Make a homelessness application")
     page.select_option("[name='pathway']", value=Pathway.ACCOMMODATION.value)
-    page.select_option("[name='agency']", label=str(p.housing))
-    page.fill("[name='owner_name']", "Sam Lee")
+    page.select_option("[name='owner']", label=p.users["housing-worker"].get_full_name())
     _date(page, "due_on", today + datetime.timedelta(days=14))
     page.select_option("[name='need']", index=1)
     session.follow("button:has-text('Save')")
     action = PlanAction.objects.get(person=person)
+    assert action.owner == p.users["housing-worker"]
     assert action.need is not None and action.need.needs == "No fixed abode since release"
     session.follow("a:has-text('Update')")
     page.check("input[name='status'][value='done']")

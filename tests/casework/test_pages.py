@@ -110,7 +110,7 @@ def test_plan_action_linked_to_a_need_through_the_page(client, registered, today
     need = assessment.needs.get(pathway="finance")
     client.force_login(p.users[Role.PROBATION_OFFICER])
     url = f"/people/{p.ordinary.pk}/plan/actions/new/"
-    assert "Rent arrears" in client.get(url).content.decode()
+    assert "Rent arrears" in client.get(url, {"agency": p.probation.pk}).content.decode()
     data = {"description": "Debt advice", "agency": p.probation.pk, "owner_name": "PO Sam", "need": need.pk} | _date("due_on", today)
     assert client.post(url, data).status_code == 302
     assert PlanAction.objects.get().pathway == "finance"

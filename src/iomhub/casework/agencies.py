@@ -20,6 +20,7 @@ from iomhub.casework.checks import authorise
 from iomhub.casework.checks import date as _date
 from iomhub.casework.checks import text as _text
 from iomhub.casework.models import AgencyContact, AgencyInvolvement
+from iomhub.casework.plan import plan_actions_end_on_exit
 
 if TYPE_CHECKING:
     from iomhub.people.models import Person
@@ -94,7 +95,8 @@ def involvements_end_on_exit(
 ) -> list[AgencyInvolvement]:
     """When a person leaves IOM (deregistration, a completed transfer out), every agency still
     involved stops seeing them, except those the exit plan names to keep supporting them
-    (``continuing``: organisation ids; ADR 0005, 0013). Called inside the leaving service's
+    (``continuing``: organisation ids; ADR 0005, 0013); their open plan actions are cancelled, those
+    of a continuing agency handed over (``plan.plan_actions_end_on_exit``). Called inside the leaving service's
     transaction, after it has authorised the chair or coordinator; each ending is audited."""
     authorise(acting_user, person, section=Section.PLAN, manage=True)
     ended = []
@@ -106,6 +108,7 @@ def involvements_end_on_exit(
     ):
         _end(acting_user, involvement, person, ended_on, reason)
         ended.append(involvement)
+    plan_actions_end_on_exit(acting_user=acting_user, person=person, ended_on=ended_on, reason=reason, continuing=continuing)
     return ended
 
 

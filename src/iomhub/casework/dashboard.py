@@ -26,8 +26,8 @@ from iomhub.casework.models import PlanAction
 from iomhub.cohort import selectors as cohort
 from iomhub.cohort.models import Registration
 from iomhub.justice import selectors as justice
-from iomhub.rules.prompts import Prompt
 from iomhub.people.models import Person
+from iomhub.rules.prompts import Prompt
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -54,6 +54,7 @@ class Caseload:
     cases: list[CaseRow]
     overdue_actions: list[PlanAction]
     actions_due: list[PlanAction]
+    actions_later: list[PlanAction]  # a worker's own open actions due after the next 14 days
     reviews: list[cohort.ReviewRow]
     releases: list[tuple[Person, Prompt]]
     without_lead: list[Person]
@@ -115,12 +116,17 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
         cases=cases,
         overdue_actions=list(casework.overdue_actions(user, today).filter(action_scope).order_by("due_on", "pk")),
         actions_due=list(casework.actions_due(user, today, ACTIONS_DUE_DAYS).filter(action_scope).order_by("due_on", "pk")),
+        actions_later=[] if team else list(casework.actions_later(user, today, ACTIONS_DUE_DAYS).order_by("due_on", "pk")),
         reviews=reviews,
         releases=releases,
         without_lead=list(casework.people_without_lead(user).filter(_in_team(user)).order_by("last_name", "first_name")) if team else [],
         lead_problems=[(p, why) for p, why in casework.lead_worker_problems(user, today) if in_scope(p)] if team else [],
     )
-    shown = person_ids | {a.person_id for a in result.overdue_actions + result.actions_due} | {p.pk for p in result.without_lead}
+    shown = (
+        person_ids
+        | {a.person_id for a in result.overdue_actions + result.actions_due + result.actions_later}
+        | {p.pk for p in result.without_lead}
+    )
     shown |= {p.pk for p, _ in result.lead_problems}
     audit.record_shown(actor=user, person_ids=sorted(shown), object_type="caseload", changes={"as_of": today, "people": sorted(shown)})
     return result

@@ -19,6 +19,7 @@ from iomhub.casework.models import (
     Safeguarding,
     Substance,
 )
+from iomhub.casework.plan import owners_for
 from iomhub.casework.services import COORDINATOR_ROLES, LEAD_ROLES
 from iomhub.referrals.models import Pathway
 from iomhub.web.forms import GovukDateField, GovukForm
@@ -114,20 +115,53 @@ def _pathway_fields() -> dict[str, forms.Field]:
 PathwayAssessmentForm: type[_PathwayAssessmentBase] = type("PathwayAssessmentForm", (_PathwayAssessmentBase,), _pathway_fields())
 
 
+class ActionAgencyForm(GovukForm):
+    """The first question of a new action: which agency is responsible (its workers are offered next)."""
+
+    agency = forms.ModelChoiceField(
+        label="Which agency is responsible for the action?",
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        empty_label="Choose an agency",
+    )
+
+
+class OwnerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
 class PlanActionForm(GovukForm):
+    """The action, given to a worker of the agency chosen first (it then shows on their caseload), or
+    to someone without an account by name (issue 18 §3). ``involve`` carries the answer of the step
+    that offers to involve an agency not yet involved in the case."""
+
     description = forms.CharField(label="Action", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     pathway = forms.ChoiceField(label="Pathway (optional)", choices=[("", "Not linked to a pathway"), *Pathway.choices], required=False)
-    agency = forms.ModelChoiceField(label="Agency responsible", queryset=Organisation.objects.filter(active=True))
-    owner_name = forms.CharField(label="Person responsible", max_length=200)
+    agency = forms.ModelChoiceField(queryset=Organisation.objects.filter(active=True), widget=forms.HiddenInput)
+    owner = OwnerChoiceField(
+        label="Worker responsible",
+        help_text="The action shows on their caseload",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Someone without an account (type their name below)",
+    )
+    owner_name = forms.CharField(label="Name of the person responsible, if they have no account (optional)", max_length=200, required=False)
     due_on = GovukDateField(label="Due date")
     sentence_plan = forms.BooleanField(label="Part of the sentence plan", required=False)
     need = NeedChoiceField(label="Pathway need it meets (optional)", queryset=PathwayNeed.objects.none(), required=False)
+    involve = forms.ChoiceField(choices=[("", ""), ("yes", "Yes"), ("no", "No")], required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, person: Any = None, needs_shared: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, person: Any = None, needs_shared: bool = False, agency: Organisation | None = None, **kwargs: Any
+    ) -> None:
         """``needs_shared``: the reader sees the assessments section; the needs offered to link an
         action to are the assessments' own words, so without it the question is not asked
-        (issue 9: a prefilled field or choice is as protected as its section)."""
+        (issue 9: a prefilled field or choice is as protected as its section). ``agency``: the
+        agency chosen, whose workers are offered as the owner."""
         super().__init__(*args, **kwargs)
+        if agency is not None:
+            self.fields["owner"].queryset = owners_for(agency)  # type: ignore[attr-defined]
+            self.fields["owner"].label = f"Worker at {agency.name} responsible"
         if not needs_shared:
             del self.fields["need"]
             return
@@ -135,6 +169,16 @@ class PlanActionForm(GovukForm):
             "assessment"
         )
         self.fields["need"].queryset = needs  # type: ignore[attr-defined]
+
+
+class InvolveAgencyForm(GovukForm):
+    """The confirm step: the agency is not involved in the case yet (issue 18 §3)."""
+
+    involve = forms.ChoiceField(
+        label="Involve the agency in this case?",
+        choices=[("yes", "Yes, involve it"), ("no", "No, add the action without involving it")],
+        widget=forms.RadioSelect,
+    )
 
 
 class PlanActionStatusForm(GovukForm):

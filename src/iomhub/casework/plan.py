@@ -6,22 +6,25 @@ Anyone who may change the ``plan`` section; a change based on an older ``version
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from iomhub import clock
 from iomhub.access import audit
-from iomhub.access.models import AuditAction, Organisation, Section, User
+from iomhub.access.models import AuditAction, Organisation, OrganisationKind, Role, Section, SharingAgreement, User
+from iomhub.access.policy import CORE_ROLES, Action, agreement_in_force, decide
 from iomhub.access.projection import lens_for
 from iomhub.casework.checks import MAX_NOTE, authorise, name_of
 from iomhub.casework.checks import audit_write as _audit
 from iomhub.casework.checks import choice as _choice
 from iomhub.casework.checks import date as _date
 from iomhub.casework.checks import text as _text
-from iomhub.casework.models import ActionStatus, PathwayNeed, PlanAction, PlanActionChange
+from iomhub.casework.models import OPEN_STATUSES, ActionStatus, AgencyInvolvement, PathwayNeed, PlanAction, PlanActionChange
 from iomhub.people.services import StaleEdit
 from iomhub.referrals.models import Pathway
 
@@ -29,23 +32,78 @@ if TYPE_CHECKING:
     from iomhub.people.models import Person
 
 
-def plan_action_add(
-    *,
+ACTION_HOLDERS = frozenset({*CORE_ROLES, Role.PARTNER_WORKER})
+
+
+def owners_for(agency: Organisation) -> QuerySet[User]:
+    """The workers an action given to ``agency`` may be allocated to: its active users who work on
+    cases (the core IOM team's roles or a partner worker), by name."""
+    return (
+        User.objects.filter(organisation=agency, is_active=True, role_assignments__role__in=ACTION_HOLDERS)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def involvable(agency: Organisation) -> bool:
+    """Whether ``agency`` may be involved in a case: the police and probation (the core team) always,
+    any other organisation only under a sharing agreement in force (ADR 0013)."""
+    if not agency.active:
+        return False
+    if agency.kind in (OrganisationKind.POLICE, OrganisationKind.PROBATION):
+        return True
+    return agreement_in_force(SharingAgreement.objects.filter(organisation=agency).first())
+
+
+def agency_involved(person: Person, agency: Organisation) -> bool:
+    return AgencyInvolvement.objects.filter(person=person, organisation=agency, ended_on__isnull=True).exists()
+
+
+def _check_owner(
+    errors: dict[str, list[str]], owner: User | None, owner_name: str, agency: Organisation, person: Person, *, involving: bool
+) -> None:
+    """Someone is responsible (002 §2: actions allocated to a named person and agency): a worker of
+    ``agency`` who can open the case, or a name typed for someone without an account."""
+    if owner is None:
+        if not owner_name and "owner_name" not in errors:
+            errors.setdefault("owner", []).append(
+                f"Choose the worker at {agency.name} responsible, or type the name of someone without an account"
+            )
+        return
+    if owner.organisation_id != agency.pk:
+        errors.setdefault("owner", []).append(f"The person responsible must work for {agency.name}")
+    elif not owner.is_active or not owner.role_codes & ACTION_HOLDERS:
+        errors.setdefault("owner", []).append(f"{name_of(owner)} does not work on IOM cases: choose another worker")
+    elif not involving and not decide(owner, Action.PERSON_VIEW, person):
+        errors.setdefault("owner", []).append(
+            f"{name_of(owner)} cannot open this person's record: {agency.name} must be involved in the case first"
+        )
+
+
+@dataclass(frozen=True)
+class _Checked:
+    description: str
+    owner_name: str
+    due: datetime.date
+    pathway: str
+    involving: bool
+
+
+def _check(
     acting_user: User,
     person: Person,
     description: str,
     agency: Organisation,
     owner_name: str,
     due_on: datetime.date,
-    owner: User | None = None,
-    pathway: str = "",
-    need: PathwayNeed | None = None,
-    sentence_plan: bool = False,
-) -> PlanAction:
-    authorise(acting_user, person, section=Section.PLAN)
+    owner: User | None,
+    pathway: str,
+    need: PathwayNeed | None,
+    involve_agency: bool,
+) -> _Checked:
     errors: dict[str, list[str]] = {}
     description = _text(errors, "description", description, "action", limit=MAX_NOTE)
-    owner_name = _text(errors, "owner_name", owner_name or (name_of(owner) if owner else ""), "person responsible")
+    owner_name = _text(errors, "owner_name", name_of(owner) if owner else owner_name, "person responsible", required=False)
     due = _date(errors, "due_on", due_on, "due date", person, future=True)
     if due != datetime.date.min and due < clock.today():
         errors.setdefault("due_on", []).append("The due date must be today or in the future")
@@ -58,13 +116,75 @@ def plan_action_add(
         elif pathway and pathway != need.pathway:
             errors.setdefault("pathway", []).append("The pathway must be the pathway of the linked need")
         pathway = pathway or need.pathway
-    if owner is not None and owner.organisation_id != agency.pk:
-        errors.setdefault("owner", []).append(f"The person responsible must work for {agency.name}")
+    involving = involve_agency and not agency_involved(person, agency)
     if not agency.active:
         errors.setdefault("agency", []).append("That organisation is no longer active")
+    elif involving and not involvable(agency):
+        errors.setdefault("agency", []).append(f"{agency.name} has no sharing agreement in force, so it cannot be involved in a case")
+    elif involving and not decide(acting_user, Action.COHORT_MANAGE):
+        errors.setdefault("agency", []).append(f"Only the coordinator or chair can involve {agency.name} in the case: ask them first")
+    _check_owner(errors, owner, owner_name, agency, person, involving=involving)
     if errors:
         raise ValidationError(errors)
+    return _Checked(description, owner_name, due, pathway, involving)
+
+
+def plan_action_problems(
+    *,
+    acting_user: User,
+    person: Person,
+    description: str,
+    agency: Organisation,
+    owner_name: str = "",
+    due_on: datetime.date,
+    owner: User | None = None,
+    pathway: str = "",
+    need: PathwayNeed | None = None,
+    sentence_plan: bool = False,
+    involve_agency: bool = False,
+) -> dict[str, list[str]]:
+    """What ``plan_action_add`` would refuse, by field, writing nothing: the page asks whether to
+    involve an agency only once the rest of the action is right."""
+    try:
+        _check(acting_user, person, description, agency, owner_name, due_on, owner, pathway, need, involve_agency)
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
+
+
+def plan_action_add(
+    *,
+    acting_user: User,
+    person: Person,
+    description: str,
+    agency: Organisation,
+    owner_name: str = "",
+    due_on: datetime.date,
+    owner: User | None = None,
+    pathway: str = "",
+    need: PathwayNeed | None = None,
+    sentence_plan: bool = False,
+    involve_agency: bool = False,
+) -> PlanAction:
+    """Add an action for ``agency``, allocated to ``owner`` (a worker of that agency; it then shows on
+    their caseload) or to ``owner_name`` (someone without an account); one of them is required.
+    ``involve_agency``: the agency is not involved in the case yet and the coordinator or chair
+    involves it in the same step (through ``agency_involve``, only under a sharing agreement in
+    force), so its workers can open the case the action is about (issue 18 §3)."""
+    from iomhub.casework.agencies import agency_involve
+
+    authorise(acting_user, person, section=Section.PLAN)
+    checked = _check(acting_user, person, description, agency, owner_name, due_on, owner, pathway, need, involve_agency)
+    description, owner_name, due, pathway, involving = (
+        checked.description,
+        checked.owner_name,
+        checked.due,
+        checked.pathway,
+        checked.involving,
+    )
     with transaction.atomic():
+        if involving:
+            agency_involve(acting_user=acting_user, person=person, organisation=agency, role_in_case="Responsible for a plan action")
         action = PlanAction.objects.create(
             person=person,
             description=description,
@@ -85,7 +205,14 @@ def plan_action_add(
             person,
             Section.PLAN,
             {},
-            {"description": description, "agency": agency.name, "owner_name": owner_name, "due_on": due, "pathway": pathway},
+            {
+                "description": description,
+                "agency": agency.name,
+                "owner": owner.get_username() if owner else "",
+                "owner_name": owner_name,
+                "due_on": due,
+                "pathway": pathway,
+            },
         )
     return action
 
@@ -143,3 +270,35 @@ def plan_action_update(
             changes={"section": Section.PLAN, "note": note, **audit.diff(before, {"status": status, "due_on": new_due})},
         )
     return current
+
+
+def plan_actions_end_on_exit(
+    *, acting_user: User, person: Person, ended_on: datetime.date, reason: str, continuing: Sequence[int] = ()
+) -> list[PlanAction]:
+    """When a person leaves IOM, their open actions do not outlive the case on anyone's caseload
+    (issue 18 §3): the actions of an agency the exit plan names to keep supporting them
+    (``continuing``: organisation ids) are handed over to that agency's support, open, with a note
+    in their history; every other open action is cancelled with ``reason``. Called inside the
+    leaving service's transaction (``agencies.involvements_end_on_exit``); each change audited."""
+    changed = []
+    for action in PlanAction.objects.select_for_update().filter(person=person, status__in=OPEN_STATUSES).select_related("agency"):
+        keep = action.agency_id in set(continuing)
+        status = action.status if keep else ActionStatus.CANCELLED
+        note = (
+            f"Handed over under the exit plan on {ended_on.day} {ended_on:%B %Y}: {action.agency.name} keeps supporting the person"
+            if keep
+            else reason
+        )
+        PlanAction.objects.filter(pk=action.pk).update(status=status, version=F("version") + 1)
+        PlanActionChange.objects.create(action=action, status=status, due_on=action.due_on, note=note, changed_by=acting_user)
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CHANGE,
+            object_type="plan-action",
+            object_id=action.pk,
+            person_id=person.pk,
+            changes={"section": Section.PLAN, "note": note, **audit.diff({"status": action.status}, {"status": status})},
+        )
+        action.status = status
+        changed.append(action)
+    return changed

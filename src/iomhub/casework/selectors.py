@@ -324,7 +324,18 @@ def overdue_actions(user: User, as_of: datetime.date | None = None) -> QuerySet[
 
 def actions_due(user: User, as_of: datetime.date | None = None, within_days: int = 14) -> QuerySet[PlanAction]:
     today = as_of or clock.today()
-    return _actions_for(user).filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=within_days)).select_related("person")
+    return (
+        _actions_for(user)
+        .filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=within_days))
+        .select_related("person", "agency")
+    )
+
+
+def actions_later(user: User, as_of: datetime.date | None = None, after_days: int = 14) -> QuerySet[PlanAction]:
+    """Open actions due after the next ``after_days``: a worker's own, so every action given to them
+    is on their caseload (issue 18 §3)."""
+    today = as_of or clock.today()
+    return _actions_for(user).filter(due_on__gt=today + datetime.timedelta(days=after_days)).select_related("person", "agency")
 
 
 def appointments_ahead(user: User, as_of: datetime.date | None = None, within_days: int = 14) -> QuerySet[TimelineEntry]:

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
 from iomhub.access.errors import deny
-from iomhub.access.models import Section, User
+from iomhub.access.models import Organisation, Section, User
 from iomhub.access.policy import Action, can, decide, sees_intelligence
 from iomhub.access.projection import lens_for
 from iomhub.access.routes import guarded
 from iomhub.casework import forms, selectors, services
+from iomhub.casework import plan as plan_actions
 from iomhub.casework.models import AgencyInvolvement, CaseRecord, EntryKind, EntryOutcome
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
@@ -171,16 +172,66 @@ def agency_end(request: AuthedRequest, person_id: int, involvement_id: int) -> H
     return _form_page(request, person, form, f"End the involvement of {involvement.organisation}", "plan")
 
 
+def _chosen_agency(request: AuthedRequest) -> Organisation | None:
+    raw = request.POST.get("agency") if request.method == "POST" else request.GET.get("agency")
+    return Organisation.objects.filter(pk=int(raw), active=True).first() if raw and raw.isdigit() and len(raw) < 10 else None
+
+
 @guarded(Action.PERSON_CHANGE, personal_data=True)
 @require_http_methods(["GET", "POST"])
 def action_new(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """A new plan action in up to three steps (issue 18 §3): the agency responsible; the action and
+    the worker of that agency responsible for it; and, for an agency not involved in the case, the
+    offer to involve it (the coordinator or chair, under a sharing agreement in force)."""
     person = _person_for_change(request, person_id, Section.PLAN)
-    form = forms.PlanActionForm(request.POST or None, person=person, needs_shared=lens_for(request.user, person).sees(Section.ASSESSMENTS))
-    if saved(
-        request, form, lambda data: services.plan_action_add(acting_user=request.user, person=person, **data), "Action added to the plan"
-    ):
-        return redirect("people:casework:plan", person_id=person.pk)
-    return _form_page(request, person, form, "Add an action to the plan", "plan")
+    agency = _chosen_agency(request)
+    if agency is None:
+        chooser = forms.ActionAgencyForm(request.GET if "agency" in request.GET or request.method == "POST" else None)
+        if chooser.is_bound:
+            chooser.is_valid()
+        return render(request, "casework/action_agency.html", {"form": chooser, "person": person})
+    involved = plan_actions.agency_involved(person, agency)
+    form = forms.PlanActionForm(
+        request.POST or None,
+        person=person,
+        needs_shared=lens_for(request.user, person).sees(Section.ASSESSMENTS),
+        agency=agency,
+        initial={"agency": agency.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        involve = data.pop("involve") or request.POST.get("involve", "")
+        offer = not involved and can(request.user, Action.COHORT_MANAGE) and plan_actions.involvable(agency)
+        if offer and involve not in ("yes", "no"):
+            problems = plan_actions.plan_action_problems(acting_user=request.user, person=person, involve_agency=True, **data)
+            if not problems:
+                return _involve_step(request, person, agency, form)
+            apply_errors(form, ValidationError(problems), aliases={"agency": "-"})
+            return render(request, "casework/action_form.html", {"form": form, "person": person, "agency": agency, "involved": involved})
+        try:
+            services.plan_action_add(acting_user=request.user, person=person, involve_agency=involve == "yes", **data)
+        except ValidationError as exc:
+            apply_errors(form, exc, aliases={"agency": "-"})
+        else:
+            done = f"Action added to the plan{f' and {agency.name} involved in the case' if involve == 'yes' else ''}"
+            messages.success(request, done)
+            return redirect("people:casework:plan", person_id=person.pk)
+    ctx = {"form": form, "person": person, "agency": agency, "involved": involved}
+    return render(request, "casework/action_form.html", ctx)
+
+
+def _involve_step(request: AuthedRequest, person: Person, agency: Organisation, action_form: GovukForm) -> HttpResponse:
+    """Ask whether to involve ``agency``, carrying the action's answers as they were typed."""
+    confirming = request.POST.get("confirming") == "1"
+    form = forms.InvolveAgencyForm(request.POST if confirming else None)
+    form.fields["involve"].label = f"Involve {agency.name} in this case?"
+    form.fields["involve"].error_messages["required"] = f"Select whether to involve {agency.name} in this case"
+    if confirming:
+        form.is_valid()
+    carried = [(k, v) for k in request.POST for v in request.POST.getlist(k) if k not in ("csrfmiddlewaretoken", "involve", "confirming")]
+    owner = action_form.cleaned_data.get("owner")
+    ctx = {"form": form, "person": person, "agency": agency, "carried": carried, "owner": owner.get_full_name() if owner else ""}
+    return render(request, "casework/action_involve.html", ctx)
 
 
 @guarded(Action.PERSON_CHANGE, personal_data=True)
