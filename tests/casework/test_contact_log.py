@@ -36,7 +36,7 @@ def test_the_officers_force_number_is_recorded_shown_and_offered_again(client, r
     assert refused.status_code == 200 and "Enter the force number in letters and numbers" in refused.content.decode()
 
 
-def test_the_timeline_form_chooses_nothing_in_advance_and_reveals_the_drug_test_boxes_under_drug_test(client, registered, today):
+def test_the_timeline_form_chooses_nothing_in_advance_and_asks_nothing_about_drug_tests(client, registered, today):
     p = registered
     client.force_login(p.users[Role.POLICE_IOM_OFFICER])
     page = client.get(f"/people/{p.ordinary.pk}/timeline/new/").content.decode()
@@ -45,12 +45,12 @@ def test_the_timeline_form_chooses_nothing_in_advance_and_reveals_the_drug_test_
     outcome = re.search(r'<select[^>]*name="outcome".*?</select>', page, re.S).group(0)
     options = re.findall(r"<option[^>]*>", outcome)
     assert 'value=""' in options[0] and not any("selected" in o for o in options[1:])
-    # The drug-test questions sit in the conditional reveal of the "Drug test" radio, and only there.
-    start = page.index('<div class="govuk-radios__conditional iom-reveal" id="conditional-drug-test">')
-    end = page.index('name="outcome"')
-    assert page.index('value="drug-test"') < start < end
+    # No drug-test boxes for any kind of contact: a drug test is recorded on its own form on the
+    # Interventions tab (issue 12, ADR 0024), which the hint names.
+    assert 'value="drug-test"' not in page
     for name in ("drug_result", "substances_tested", "positive_for"):
-        assert start < page.index(f'name="{name}"') and page.rindex(f'name="{name}"') < end, name
+        assert f'name="{name}"' not in page, name
+    assert "Record a drug test" in page and "Interventions tab" in page
     response = client.post(f"/people/{p.ordinary.pk}/timeline/new/", _date("occurred_on", today))
     assert response.status_code == 200 and "Select what kind of contact or event" in response.content.decode()
     assert not TimelineEntry.objects.exists()

@@ -9,7 +9,6 @@ from django import forms
 from iomhub.access.models import Organisation, User
 from iomhub.casework.models import (
     ActionStatus,
-    DrugResult,
     EntryKind,
     EntryOutcome,
     LivesWithChildren,
@@ -17,7 +16,6 @@ from iomhub.casework.models import (
     PathwayNeed,
     PathwayRag,
     Safeguarding,
-    Substance,
 )
 from iomhub.casework.plan import owners_for
 from iomhub.casework.services import COORDINATOR_ROLES, LEAD_ROLES
@@ -192,14 +190,16 @@ class PlanActionStatusForm(GovukForm):
 
 class TimelineEntryForm(GovukForm):
     """Nothing chosen in advance (issue 18 §6: a form pre-set to "Home visit / Booked" recorded
-    whatever the officer forgot to change), and the drug-test questions revealed only under "Drug
-    test" (``casework/timeline_form.html``; without JavaScript they simply show)."""
+    whatever the officer forgot to change). A drug test is not offered: it is recorded with its
+    sample and results on the drug-test form of the Interventions tab (issue 12, ADR 0024), which
+    puts the visit on the timeline too, so this form asks nothing about drug tests."""
 
     template_name = "casework/timeline_form.html"
 
     kind = forms.ChoiceField(
         label="What kind of contact or event",
-        choices=EntryKind.choices,
+        help_text="To record a drug test, use \u2018Record a drug test\u2019 on the Interventions tab",
+        choices=[c for c in EntryKind.choices if c[0] != EntryKind.DRUG_TEST],
         widget=forms.RadioSelect,
     )
     outcome = forms.ChoiceField(
@@ -211,13 +211,6 @@ class TimelineEntryForm(GovukForm):
     )
     occurred_on = GovukDateField(label="Date", help_text="For an appointment booked ahead, the date it is booked for")
     summary = forms.CharField(label="Summary (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    drug_result = forms.ChoiceField(label="Drug test result", choices=[("", "Select the result"), *DrugResult.choices], required=False)
-    substances_tested = forms.MultipleChoiceField(
-        label="Substances tested for", choices=Substance.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    positive_for = forms.MultipleChoiceField(
-        label="Positive for", choices=Substance.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
     force_number = forms.CharField(
         label="Your force number (police officers, optional)",
         help_text="Recorded on the contact log (002 appendix 2)",
