@@ -45,7 +45,7 @@ def _yes_no(value: str | None) -> bool | None:
 
 class AlcoholForm(GovukForm):
     screened_on = GovukDateField(label="Date of the screening")
-    session = forms.ChoiceField(label="Which session is this?", choices=Session.choices, widget=forms.RadioSelect, required=False)
+    session = _radios("Which session is this?", Session.choices)
     units_last_week = _whole(
         "Units of alcohol drunk in the last week", help_text="Asked at the first and final sessions, to measure change"
     )
@@ -75,8 +75,8 @@ class BriefAdviceForm(GovukForm):
     given_on = GovukDateField(label="Date the advice was given")
     frames = forms.MultipleChoiceField(label="FRAMES elements covered", choices=FRAMES, widget=forms.CheckboxSelectMultiple, required=False)
     goals = forms.CharField(label="Goals agreed (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    leaflet_given = forms.ChoiceField(label="Was a leaflet given?", choices=YES_NO, widget=forms.RadioSelect, required=False)
-    referral = forms.ChoiceField(label="Referral made", choices=Referral.choices, widget=forms.RadioSelect, required=False)
+    leaflet_given = _radios("Was a leaflet given?", YES_NO)
+    referral = _radios("Referral made", Referral.choices)
     duration_minutes = _whole("How long it took, in minutes")
 
     def service_args(self) -> dict[str, Any]:
@@ -91,15 +91,11 @@ class DashForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for number, question in enumerate(DASH, start=1):
-            self.fields[f"q{number}"] = forms.ChoiceField(
-                label=f"{number}. {question}", choices=DASH_ANSWERS, widget=forms.RadioSelect, required=False
-            )
+            self.fields[f"q{number}"] = _radios(f"{number}. {question}", DASH_ANSWERS)
         self.fields["incidents_last_12_months"] = _whole(
             "Incidents reported in the last 12 months", help_text="Police call-outs or other reports of domestic abuse"
         )
-        self.fields["professional_judgement"] = forms.ChoiceField(
-            label="Are you referring to MARAC on professional judgement?", choices=YES_NO, widget=forms.RadioSelect, required=False
-        )
+        self.fields["professional_judgement"] = _radios("Are you referring to MARAC on professional judgement?", YES_NO)
         self.fields["judgement_reasons"] = forms.CharField(
             label="Reasons for your professional judgement (if referring on it)",
             required=False,
@@ -120,19 +116,21 @@ class DashForm(GovukForm):
 
 class MaracReferralForm(GovukForm):
     referred_on = GovukDateField(label="Date of the referral")
-    marac = forms.CharField(label="MARAC referred to", max_length=200, help_text="The area's MARAC, for example Portsmouth MARAC")
+    marac = forms.CharField(
+        label="MARAC referred to", max_length=200, required=False, help_text="The area's MARAC, for example Portsmouth MARAC"
+    )
     notes = forms.CharField(label="Notes (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TopForm(GovukForm):
     completed_on = GovukDateField(label="Date of the profile")
-    stage = forms.ChoiceField(label="Stage of treatment", choices=Stage.choices, widget=forms.RadioSelect, required=False)
+    stage = _radios("Stage of treatment", Stage.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for m in top.MEASURES:
             if m.kind == top.YES_NO:
-                self.fields[m.name] = forms.ChoiceField(label=m.label, choices=YES_NO, widget=forms.RadioSelect, required=False)
+                self.fields[m.name] = _radios(m.label, YES_NO)
             elif m.name == "alcohol_units":
                 self.fields[m.name] = _whole(f"{m.label} (if there were drinking days)")
             else:
