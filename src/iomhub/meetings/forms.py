@@ -31,13 +31,28 @@ class MeetingForm(GovukForm):
 
 
 class AttendeeForm(GovukForm):
-    name = forms.CharField(label="Name", max_length=200)
-    organisation = forms.CharField(label="Organisation", max_length=200)
+    user = UserChoiceField(
+        label="Their IOM Hub account (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No account: type their name and organisation",
+    )
+    name = forms.CharField(label="Name (if they have no account)", max_length=200, required=False)
+    organisation = forms.CharField(label="Organisation (if they have no account)", max_length=200, required=False)
     confidentiality_signed = forms.BooleanField(
         label="They have signed the confidentiality statement for this meeting",
         required=False,
         help_text="Every attendee signs it at every meeting (002 §2)",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(is_active=True, role_assignments__isnull=False)
+            .distinct()
+            .select_related("organisation")
+            .order_by("last_name", "username")
+        )
 
 
 class CirculatedForm(GovukForm):

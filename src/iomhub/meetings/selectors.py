@@ -5,6 +5,7 @@ meeting answers 404 like a missing one."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
@@ -15,6 +16,7 @@ from iomhub.meetings.models import Meeting
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
+    from iomhub.people.models import Person
 
 
 def _may_see(user: User) -> None:
@@ -39,3 +41,31 @@ def meeting_get(*, user: User, meeting_id: int | str) -> Meeting:
         return (found if scope is None else found.filter(team_id=scope)).get(pk=int(meeting_id))
     except (Meeting.DoesNotExist, ValueError, TypeError, OverflowError):
         deny(user=user, action=Action.COHORT_MANAGE, reason="no such meeting", object_type="meeting", object_id=meeting_id, not_found=True)
+
+
+def meeting_for_update(*, user: User, meeting_id: int | str, person: Person) -> Meeting:
+    """A meeting an officer on ``person``'s case sends a written update to: one that covers the person
+    (their team's, or any for someone with no managing team); another answers 404."""
+    try:
+        meeting = Meeting.objects.select_related("team", "chair").get(pk=int(meeting_id))
+    except (Meeting.DoesNotExist, ValueError, TypeError, OverflowError):
+        meeting = None
+    if meeting is None or person.managing_team_id not in (None, meeting.team_id):
+        deny(
+            user=user,
+            action=Action.PERSON_CHANGE,
+            reason="no such meeting for this person",
+            object_type="meeting",
+            object_id=str(meeting_id)[:64],
+            person_id=person.pk,
+            not_found=True,
+        )
+    return meeting
+
+
+def upcoming_for(*, person: Person, today: datetime.date) -> list[Meeting]:
+    """The open meetings ahead that cover ``person`` (to send a written update to)."""
+    found = Meeting.objects.filter(closed_at__isnull=True, held_on__gte=today).select_related("team").order_by("held_on", "pk")
+    if person.managing_team_id is not None:
+        found = found.filter(team_id=person.managing_team_id)
+    return list(found[:3])

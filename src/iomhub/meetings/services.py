@@ -83,11 +83,22 @@ def meeting_arrange(
     return meeting
 
 
-def attendee_add(*, acting_user: User, meeting: Meeting, name: str, organisation: str, confidentiality_signed: bool) -> Attendee:
+def attendee_add(
+    *, acting_user: User, meeting: Meeting, name: str, organisation: str, confidentiality_signed: bool, user: User | None = None
+) -> Attendee:
     """Record someone at the meeting. Every attendee signs the confidentiality statement at every
-    meeting (002 §2 and §"Confidentiality"): nobody is recorded without it."""
+    meeting (002 §2 and §"Confidentiality"): nobody is recorded without it. ``user``: their IOM Hub
+    account, when they have one (their name and organisation are then the account's), to which
+    their copy of the minutes is sent when the meeting closes (ADR 0020)."""
     _may_manage(acting_user, meeting.pk, team_id=meeting.team_id)
     errors: dict[str, list[str]] = {}
+    if user is not None:
+        if not user.is_active:
+            errors["user"] = ["That account is not active"]
+        name = user.get_full_name() or user.get_username()
+        organisation = str(user.organisation) if user.organisation_id else organisation
+        if meeting.attendees.filter(user=user).exists():
+            errors["user"] = [f"{name} is already recorded at this meeting"]
     name = clean_text(errors, "name", name, "the attendee's name", required=True, limit=200)
     organisation = clean_text(errors, "organisation", organisation, "the attendee's organisation", required=True, limit=200)
     if confidentiality_signed is not True:
@@ -97,7 +108,7 @@ def attendee_add(*, acting_user: User, meeting: Meeting, name: str, organisation
     try:
         with transaction.atomic():
             attendee = Attendee.objects.create(
-                meeting=meeting, name=name, organisation=organisation, confidentiality_signed=True, recorded_by=acting_user
+                meeting=meeting, name=name, organisation=organisation, confidentiality_signed=True, recorded_by=acting_user, user=user
             )
     except IntegrityError as exc:
         raise ValidationError({"name": [f"{name} of {organisation} is already recorded at this meeting"]}) from exc
@@ -106,7 +117,10 @@ def attendee_add(*, acting_user: User, meeting: Meeting, name: str, organisation
         action=AuditAction.CREATE,
         object_type="meeting-attendee",
         object_id=attendee.pk,
-        changes=audit.diff({}, {"meeting": meeting.pk, "name": name, "organisation": organisation, "confidentiality_signed": True}),
+        changes=audit.diff(
+            {},
+            {"meeting": meeting.pk, "name": name, "organisation": organisation, "confidentiality_signed": True, "user": user and user.pk},
+        ),
     )
     return attendee
 

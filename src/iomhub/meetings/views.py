@@ -11,9 +11,13 @@ from iomhub import clock
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.meetings import selectors, services
+from iomhub.meetings.actions import carried_from_previous
 from iomhub.meetings.agenda import agenda_for
 from iomhub.meetings.forms import AttendeeForm, CirculatedForm, MeetingForm
 from iomhub.meetings.models import Meeting
+from iomhub.meetings.pack import discussed as discussed_people
+from iomhub.meetings.sheet_read import missing_updates
+from iomhub.people.models import Person
 from iomhub.web.forms import GovukForm, saved
 from iomhub.web.http import AuthedRequest
 
@@ -52,8 +56,20 @@ def agenda(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     late = None
     if meeting.minutes_circulated_on is not None:
         late = meeting.minutes_circulated_on > found.circulate_by.due
+    discussed = {p.pk for p in discussed_people(meeting)}
+    sheets = list(Person.objects.filter(pk__in=found.people | discussed).order_by("last_name", "first_name", "pk"))
     return render(
-        request, "meetings/agenda.html", {"agenda": found, "meeting": meeting, "attendees": meeting.attendees.all(), "late": late}
+        request,
+        "meetings/agenda.html",
+        {
+            "agenda": found,
+            "meeting": meeting,
+            "attendees": meeting.attendees.all(),
+            "late": late,
+            "sheets": sheets,
+            "missing": missing_updates(meeting=meeting, people_ids={p.pk for p in sheets}),
+            "carried": carried_from_previous(user=request.user, meeting=meeting),
+        },
     )
 
 

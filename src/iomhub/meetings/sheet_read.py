@@ -1,0 +1,119 @@
+"""Reading the record sheet of one case at a meeting (for the coordinator and chair), with the
+allocated officers who neither attended nor sent a written update flagged to the chair (002 §2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from iomhub.access.errors import deny
+from iomhub.access.models import Section
+from iomhub.access.policy import Action
+from iomhub.access.projection import Lens, lens_for
+from iomhub.casework.models import OPEN_STATUSES, CaseRecord, PlanAction
+from iomhub.cohort.models import Registration
+from iomhub.meetings.guards import may_manage, of_meeting
+from iomhub.meetings.models import CaseSheet, Meeting, MeetingAction, MeetingDecision, WrittenUpdate
+from iomhub.people import selectors as people
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+    from iomhub.people.models import Person
+
+
+@dataclass
+class Officer:
+    user: User
+    why: str  # "lead worker", "owns an open action"
+    attended: bool
+    update: WrittenUpdate | None
+
+    @property
+    def missing(self) -> bool:
+        return not self.attended and self.update is None
+
+
+@dataclass
+class SheetView:
+    meeting: Meeting
+    person: Person
+    lens: Lens
+    sheet: CaseSheet | None
+    registration: Registration | None
+    decisions: list[MeetingDecision]
+    recorded_actions: list[MeetingAction]
+    open_actions: list[PlanAction]
+    updates: list[WrittenUpdate]
+    officers: list[Officer] = field(default_factory=list)
+
+
+def _officers(lead: User | None, attending: set[int], updates: list[WrittenUpdate], open_actions: list[PlanAction]) -> list[Officer]:
+    by_author = {u.author_id: u for u in updates}
+    found: dict[int, Officer] = {}
+    if lead is not None:
+        found[lead.pk] = Officer(lead, "lead worker", lead.pk in attending, by_author.get(lead.pk))
+    for action in open_actions:
+        if action.owner is not None and action.owner.pk not in found:
+            owner = action.owner
+            found[owner.pk] = Officer(owner, "owns an open action", owner.pk in attending, by_author.get(owner.pk))
+    return list(found.values())
+
+
+def _attending(meeting: Meeting) -> set[int]:
+    return set(meeting.attendees.filter(user__isnull=False).values_list("user_id", flat=True))
+
+
+def officers_for(meeting: Meeting, person: Person, updates: list[WrittenUpdate], open_actions: list[PlanAction]) -> list[Officer]:
+    """The officers allocated to the case: the lead worker and the owners of its open actions."""
+    record = CaseRecord.objects.filter(person=person).select_related("lead_worker__organisation").first()
+    return _officers(record.lead_worker if record else None, _attending(meeting), updates, open_actions)
+
+
+def sheet_read(*, user: User, meeting: Meeting, person_id: int | str) -> SheetView:
+    may_manage(user, meeting)
+    person = people.person_get_for(user=user, person_id=person_id, section=Section.PLAN)
+    if not of_meeting(meeting, person):
+        deny(
+            user=user,
+            action=Action.PERSON_VIEW,
+            reason="not a case this meeting covers",
+            object_type="meeting-record-sheet",
+            object_id=meeting.pk,
+            person_id=person.pk,
+            not_found=True,
+        )
+    lens = lens_for(user, person)
+    open_actions = list(PlanAction.objects.filter(person=person, status__in=OPEN_STATUSES).select_related("agency", "owner"))
+    updates = list(WrittenUpdate.objects.filter(meeting=meeting, person=person)) if lens.sees(Section.TIMELINE) else []
+    return SheetView(
+        meeting=meeting,
+        person=person,
+        lens=lens,
+        sheet=CaseSheet.objects.filter(meeting=meeting, person=person).first(),
+        registration=Registration.objects.filter(person=person, ended_on__isnull=True).first(),
+        decisions=list(MeetingDecision.objects.filter(meeting=meeting, person=person)),
+        recorded_actions=list(MeetingAction.objects.filter(meeting=meeting, action__person=person).select_related("action")),
+        open_actions=open_actions,
+        updates=updates,
+        officers=officers_for(meeting, person, updates, open_actions),
+    )
+
+
+def missing_updates(*, meeting: Meeting, people_ids: set[int]) -> list[tuple[Person, Officer]]:
+    """For the agenda: each case on it whose allocated officer neither attends nor sent an update
+    (a fixed number of queries however many cases)."""
+    from iomhub.people.models import Person
+
+    attending = _attending(meeting)
+    updates = list(WrittenUpdate.objects.filter(meeting=meeting, person_id__in=people_ids))
+    actions = list(PlanAction.objects.filter(person_id__in=people_ids, status__in=OPEN_STATUSES).select_related("owner__organisation"))
+    leads = {
+        r.person_id: r.lead_worker for r in CaseRecord.objects.filter(person_id__in=people_ids).select_related("lead_worker__organisation")
+    }
+    found = []
+    for person in Person.objects.filter(pk__in=people_ids).order_by("last_name", "first_name"):
+        mine = [u for u in updates if u.person_id == person.pk]
+        for officer in _officers(leads.get(person.pk), attending, mine, [a for a in actions if a.person_id == person.pk]):
+            if officer.missing:
+                found.append((person, officer))
+    return found
