@@ -1,0 +1,85 @@
+"""What every justice service shares: who may change the record, the audit, the checks on dates and text,
+and the offence catalogue lookup."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+
+from iomhub import clock
+from iomhub.access import audit
+from iomhub.access.errors import deny
+from iomhub.access.models import AuditAction, Section
+from iomhub.access.policy import Action, decide
+from iomhub.justice.catalogue import CATALOGUE_VERSION, normalise_code
+from iomhub.justice.models import (
+    OffenceCode,
+)
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+    from iomhub.people.models import Person
+
+
+MAX_TEXT = 200
+
+
+def authorise_change(acting_user: User, person: Person) -> None:
+    decision = decide(acting_user, Action.PERSON_CHANGE, person, section=Section.JUSTICE)
+    if not decision:
+        deny(
+            user=acting_user,
+            action=Action.PERSON_CHANGE,
+            reason=decision.reason,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+        )
+
+
+def audit_write(acting_user: User, kind: str, obj: Any, person: Person, before: dict[str, Any], after: dict[str, Any]) -> None:
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE if not before else AuditAction.CHANGE,
+        object_type=kind,
+        object_id=obj.pk,
+        person_id=person.pk,
+        changes={"section": Section.JUSTICE, **audit.diff(before, after)},
+    )
+
+
+def check_date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person, *, future: bool = False) -> None:
+    if not isinstance(value, datetime.date):
+        errors.setdefault(name, []).append(f"Enter the {label}")
+        return
+    if not future and value > clock.today():
+        errors.setdefault(name, []).append(f"The {label} must be today or in the past")
+    if value < person.date_of_birth:
+        errors.setdefault(name, []).append(f"The {label} must be after the person's date of birth")
+
+
+def check_text(errors: dict[str, list[str]], name: str, value: str, label: str, *, required: bool = True) -> str:
+    value = " ".join(str(value or "").split())
+    if required and not value:
+        errors.setdefault(name, []).append(f"Enter the {label}")
+    elif len(value) > MAX_TEXT:
+        errors.setdefault(name, []).append(f"The {label} must be {MAX_TEXT} characters or fewer")
+    elif "\x00" in value:
+        errors.setdefault(name, []).append(f"The {label} must not contain null characters")
+    return value
+
+
+def offence_codes_lookup(codes: Sequence[str], *, field: str = "offence_codes") -> list[OffenceCode]:
+    """The catalogue entries for ``codes``; unknown codes are refused by name, never guessed."""
+    wanted = [normalise_code(c) for c in codes if normalise_code(c)]
+    found = {o.code: o for o in OffenceCode.objects.filter(code__in=wanted)}
+    unknown = [c for c in wanted if c not in found]
+    if unknown:
+        listed = ", ".join(sorted(set(unknown)))
+        raise ValidationError(
+            {field: [f"Unknown Home Office offence code {listed}: not in the offence catalogue (version {CATALOGUE_VERSION})"]}
+        )
+    return [found[c] for c in wanted]
