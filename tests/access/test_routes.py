@@ -49,6 +49,8 @@ EXPECTED: dict[str, RouteRule] = {
     "organisations/": page(Action.ORGANISATION_VIEW),
     "sharing-agreements/": page(Action.AGREEMENT_MANAGE),
     "sharing-agreements/<int:organisation_id>/": page(Action.AGREEMENT_MANAGE),
+    "retention/": page(Action.RETENTION_MANAGE),
+    "retention/<int:rule_id>/": page(Action.RETENTION_MANAGE),
     "account/api-tokens/": page(Action.TOKEN_MANAGE),
     "account/api-tokens/<int:token_id>/revoke/": page(Action.TOKEN_MANAGE),
     "people/": page(Action.PERSON_SEARCH, personal=True),
@@ -162,6 +164,8 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/organisations": api(Action.ORGANISATION_VIEW),
     "api/v1/organisations/<int:organisation_id>": api(Action.ORGANISATION_VIEW),
     "api/v1/organisations/<int:organisation_id>/sharing-agreement": api(Action.AGREEMENT_MANAGE),
+    "api/v1/retention-rules": api(Action.RETENTION_MANAGE),
+    "api/v1/retention-rules/<int:rule_id>": api(Action.RETENTION_MANAGE),
     "api/v1/users": api(Action.USER_VIEW),
     "api/v1/users/me": api(Action.SERVICE_USE),
     "api/v1/users/<int:user_id>": api(Action.USER_VIEW),
@@ -232,6 +236,7 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         "team_id": partnership.team.pk,
         "meeting_id": meeting_values(partnership),
         "token_id": 1,  # API tokens (ADR 0012): nothing need exist
+        "rule_id": 1,  # retention rules (ADR 0021): the guard refuses before any lookup
         "secret": "no-such-link",
         **justice_values(person),
         **cohort_values(partnership, person, registration),

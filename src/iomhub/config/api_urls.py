@@ -11,6 +11,7 @@ from iomhub.access.routes import public
 from iomhub.casework import api as casework_api
 from iomhub.cohort import api as cohort_api
 from iomhub.justice import api as justice_api
+from iomhub.operations import retention_api
 from iomhub.people import api as people_api
 from iomhub.referrals import api as referrals_api
 from iomhub.reporting import api as reporting_api
@@ -65,6 +66,8 @@ urlpatterns = [
         agreement_api.AgreementView.as_view(),
         name="api-sharing-agreement",
     ),
+    path("retention-rules", retention_api.RetentionRulesView.as_view(), name="api-retention-rules"),
+    path("retention-rules/<int:rule_id>", retention_api.RetentionRuleView.as_view(), name="api-retention-rule"),
     path("users", access_api.UsersView.as_view(), name="api-users"),
     path("users/me", access_api.MeView.as_view(), name="api-me"),
     path("users/<int:user_id>", access_api.UserView.as_view(), name="api-user"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("health", web_views.health, name="health"),
     path("ready", operations_views.ready, name="ready"),
     path("", include("iomhub.access.urls")),
+    path("", include("iomhub.operations.urls")),
     # The health and substance-misuse instruments (issue 12 part 1), before the people's tab catch-all.
     path("people/<int:person_id>/health/", include("iomhub.assessments.urls")),
     path("people/", include("iomhub.people.urls")),
