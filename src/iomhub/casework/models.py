@@ -8,6 +8,7 @@ organisation is involved (002 §3: every involved agency is recorded).
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from django.conf import settings
@@ -134,6 +135,9 @@ class CaseRecord(models.Model):
         return all(getattr(self, name) for name in self.SAFEGUARDING_FIELDS)
 
 
+_USERNAME = re.compile(r" \([^()]*\)$")
+
+
 class CaseChange(models.Model):
     """History of who is on the case and of the safeguarding fields: who, when, why."""
 
@@ -153,6 +157,37 @@ class CaseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} -> {self.new_value}"
+
+    @property
+    def description(self) -> str:
+        """The change in words (issue 18 §6: "leadworker (none) → …" reached users): "Lead worker
+        changed from Sam Taylor to Alex Jones", "Case coordinator allocated: Alex Jones",
+        "Safeguarding notes updated"."""
+        label, choices = CASE_CHANGE_FIELDS.get(self.field, (self.field.replace("_", " ").capitalize(), None))
+        if self.field == "safeguarding_notes":
+            return f"{label} {'updated' if self.new_value else 'removed'}"
+
+        def shown(value: str) -> str:
+            if choices is not None:
+                return str(dict(choices.choices).get(value, value))
+            return _USERNAME.sub("", value)  # "Sam Taylor (sam.taylor)": the name people know
+
+        if not self.old_value:
+            return f"{label} {'allocated' if choices is None else 'recorded'}: {shown(self.new_value)}"
+        if not self.new_value:
+            return f"{label} removed (was {shown(self.old_value)})"
+        return f"{label} changed from {shown(self.old_value)} to {shown(self.new_value)}"
+
+
+# What each field of the case's history is called, and its choices where it has them.
+CASE_CHANGE_FIELDS: dict[str, tuple[str, type[models.TextChoices] | None]] = {
+    "lead_worker": ("Lead worker", None),
+    "coordinator": ("Case coordinator", None),
+    "parental_status": ("Parental status", ParentalStatus),
+    "lives_with_children": ("Lives in a household with children", LivesWithChildren),
+    "safeguarding": ("Safeguarding", Safeguarding),
+    "safeguarding_notes": ("Safeguarding notes", None),
+}
 
 
 class PathwayRag(models.TextChoices):

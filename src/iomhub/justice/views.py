@@ -49,43 +49,45 @@ def record(request: AuthedRequest, person_id: int) -> HttpResponse:
     return render(request, "justice/record.html", ctx)
 
 
+def _by(preposition: str, who: str) -> str:
+    return f"{preposition} {who}" if who else ""
+
+
 def _timeline(justice: selectors.JusticeRecord) -> list[dict[str, Any]]:
-    """The record as one list, newest first, for the MoJ timeline."""
+    """The record as one list, newest first, for the MoJ timeline: each item's title, who or where
+    ("at Leeds Crown Court", "by Sam Taylor") and what happened, in sentences (issue 18 §6: the
+    title and byline ran together as "ArrestedNorth custody suite")."""
     items: list[dict[str, Any]] = []
     for a in justice.arrests:
-        codes = ", ".join(f"{o.code.code} {o.code.description}" for o in a.offences.all())
-        items.append(
-            {"on": a.arrested_on, "title": "Arrested", "by": a.custody_suite, "text": f"{codes}. Outcome: {a.get_outcome_display()}"}
-        )
+        codes = "; ".join(f"{o.code.code} {o.code.description}" for o in a.offences.all())
+        text = f"Outcome: {a.get_outcome_display()}" + (f". Offences: {codes}" if codes else "")
+        items.append({"on": a.arrested_on, "title": "Arrested", "by": _by("at", a.custody_suite), "text": text})
     for c in justice.outcomes:
         text = c.get_disposal_display() + (f" ({', '.join(c.requirement_labels())})" if c.requirements else "")
-        items.append(
-            {"on": c.decided_on, "title": "Convicted" if "caution" not in c.disposal else "Cautioned", "by": c.court, "text": text}
-        )
+        title = "Convicted" if "caution" not in c.disposal else "Cautioned"
+        items.append({"on": c.decided_on, "title": title, "by": _by("at", c.court), "text": text})
     for s in justice.sentences:
-        items.append({"on": s.sentenced_on, "title": "Sentenced", "by": s.prison, "text": s.length_text})
+        items.append({"on": s.sentenced_on, "title": "Sentenced", "by": _by("to", s.prison), "text": s.length_text})
     for e in justice.custody:
-        items.append(
-            {
-                "on": e.started_on,
-                "title": f"{e.get_kind_display()} custody",
-                "by": e.prison,
-                "text": f"Ended {e.ended_on:%-d %B %Y}" if e.ended_on else "Current",
-            }
-        )
+        ended = f"Ended {e.ended_on.day} {e.ended_on:%B %Y}" if e.ended_on else "Current"
+        items.append({"on": e.started_on, "title": f"{e.get_kind_display()} custody", "by": _by("at", e.prison), "text": ended})
     for w in justice.warrants:
-        items.append(
-            {"on": w.issued_on, "title": w.get_kind_display(), "by": w.issued_by, "text": "Executed" if w.executed_on else "Outstanding"}
-        )
+        text = "Executed" if w.executed_on else "Outstanding"
+        items.append({"on": w.issued_on, "title": w.get_kind_display(), "by": _by("issued by", w.issued_by), "text": text})
     for m in justice.mappa:
         title = f"MAPPA level {m.level}" if m.level else "MAPPA management ended"
         text = "; ".join(p for p in (m.get_category_display(), m.source) if p)
-        items.append({"on": m.from_date, "title": title, "by": m.recorded_by_name, "text": text})
+        items.append({"on": m.from_date, "title": title, "by": _by("recorded by", m.recorded_by_name), "text": text})
     for r in justice.recalls:
         items.append({"on": r.recalled_at.date(), "title": r.get_kind_display(), "by": "", "text": r.reason})
     for b in justice.breaches:
         items.append(
-            {"on": b.heard_on, "title": "Breach of post-sentence supervision", "by": "Magistrates' court", "text": b.get_outcome_display()}
+            {
+                "on": b.heard_on,
+                "title": "Breach of post-sentence supervision",
+                "by": "at the magistrates' court",
+                "text": b.get_outcome_display(),
+            }
         )
     return sorted(items, key=lambda i: i["on"], reverse=True)
 

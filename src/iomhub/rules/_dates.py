@@ -19,6 +19,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, last))
 
 
+def long_date(day: datetime.date) -> str:
+    """A date as GOV.UK writes it to people: "5 December 2026" (no leading zero, no ISO)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def last_day_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 

@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from iomhub.rules._dates import add_months, require_date, whole_years_between
+from iomhub.rules._dates import add_months, long_date, require_date, whole_years_between
 
 NEIGHBOURHOOD_CRIME = ("burglary", "robbery", "vehicle", "theft-from-person")
 ARREST_THRESHOLD = 6
@@ -110,14 +110,14 @@ def screen(
 
     arrests = arrests_in_rolling_year(arrest_dates=arrest_dates, as_of=as_of)
     if arrests >= ARREST_THRESHOLD:
-        criteria.append(Criterion("six-arrests-12-months", f"{arrests} arrests after {year_ago} and on or before {as_of} (000 §5.7)"))
+        criteria.append(Criterion("six-arrests-12-months", f"{arrests} arrests after {long_date(year_ago)} and on or before {long_date(as_of)} (000 §5.7)"))
     recent = []
     for i, (day, category) in enumerate(offences):
         require_date(f"offences[{i}] date", day)
         if not isinstance(category, str) or not category:
             raise ValueError(f"offences[{i}] category must be a non-empty string, not {category!r}")
         if category in NEIGHBOURHOOD_CRIME and year_ago < day <= as_of:
-            recent.append(f"{category} on {day}")
+            recent.append(f"{category} on {long_date(day)}")
     if recent:
         criteria.append(Criterion("neighbourhood-crime", "; ".join(recent) + " (003)"))
     short = []
@@ -128,7 +128,7 @@ def screen(
         last_day = day + datetime.timedelta(days=length - 1)
         under_12_months = last_day < add_months(day, 12) - datetime.timedelta(days=1)
         if under_12_months and day <= as_of <= last_day:
-            short.append(f"{length} days from {day} to {last_day}")
+            short.append(f"{length} days from {long_date(day)} to {long_date(last_day)}")
     if short:
         criteria.append(Criterion("short-custody", "serving a custodial sentence under 12 months: " + "; ".join(short) + " (000 §5.7)"))
     if ppo:

@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from iomhub.rules._dates import add_months, require_date
+from iomhub.rules._dates import add_months, long_date, require_date
 
 RAG_LEVELS = ("red-alert", "red", "amber", "green", "prison")
 VISIT_REGIME: dict[str, str] = {"red": "7 days", "amber": "14 days", "green": "1 calendar month"}
@@ -200,10 +200,10 @@ def deregistration(
         quiet_since = add_months(require_date("last_intelligence_on", last_intelligence_on), NO_INTELLIGENCE_MONTHS)
         if today >= quiet_since:
             suggested.append("no-intelligence-3-months")
-            why.append(f"no intelligence since {last_intelligence_on}: 3 months or more (002 §2)")
+            why.append(f"no intelligence since {long_date(last_intelligence_on)}: 3 months or more (002 §2)")
     elif registered_on is not None and today >= add_months(require_date("registered_on", registered_on), NO_INTELLIGENCE_MONTHS):
         suggested.append("no-intelligence-3-months")
-        why.append(f"no intelligence recorded since registration on {registered_on} (002 §2)")
+        why.append(f"no intelligence recorded since registration on {long_date(registered_on)} (002 §2)")
     if drug_test_results and not any(drug_test_results):
         suggested.append("drug-tests-negative")
         why.append(f"the last {len(drug_test_results)} drug tests were negative (002 §2)")
