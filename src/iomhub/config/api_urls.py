@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from iomhub.access import agreement_api
 from iomhub.access import api as access_api
 from iomhub.access.routes import public
+from iomhub.assessments import api as assessments_api
 from iomhub.casework import api as casework_api
 from iomhub.cohort import api as cohort_api
 from iomhub.justice import api as justice_api
@@ -48,6 +49,20 @@ urlpatterns = [
     path("people/<int:person_id>/plan-actions/<int:action_id>", casework_api.PlanActionView.as_view(), name="api-plan-action"),
     path("people/<int:person_id>/pathway-assessments", casework_api.AssessmentsView.as_view(), name="api-pathway-assessments"),
     path("people/<int:person_id>/timeline", casework_api.TimelineView.as_view(), name="api-timeline"),
+    # The health and substance-misuse instruments (issue 12 part 1)
+    path("people/<int:person_id>/alcohol-screenings", assessments_api.ScreeningsView.as_view(), name="api-alcohol-screenings"),
+    path("people/<int:person_id>/brief-advice", assessments_api.AdviceView.as_view(), name="api-brief-advice"),
+    path("people/<int:person_id>/dash-checklists", assessments_api.ChecklistsView.as_view(), name="api-dash-checklists"),
+    path(
+        "people/<int:person_id>/dash-checklists/<int:checklist_id>/marac-referral",
+        assessments_api.MaracView.as_view(),
+        name="api-marac-referral",
+    ),
+    path(
+        "people/<int:person_id>/treatment-outcomes-profiles",
+        assessments_api.ProfilesView.as_view(),
+        name="api-treatment-outcomes-profiles",
+    ),
     path("referrals", referrals_api.ReferralsView.as_view(), name="api-referrals"),
     path("referrals/<int:referral_id>", referrals_api.ReferralView.as_view(), name="api-referral"),
     path("referrals/<int:referral_id>/decision", referrals_api.ReferralDecisionView.as_view(), name="api-referral-decision"),
