@@ -113,3 +113,13 @@ def test_roles_without_person_access_see_nothing(client, partnership, today):
             response = client.get(url)
             assert response.status_code in (403, 404), (role, url)
             assert MARK.lower() not in response.content.decode().lower()
+
+
+def test_the_assessments_tab_links_to_the_instruments_only_with_health(client, partnership, today):
+    p = partnership
+    client.force_login(p.users[Role.SUBSTANCE_MISUSE])
+    assert f"/people/{p.housing_case.pk}/health/" in client.get(f"/people/{p.housing_case.pk}/assessments/").content.decode()
+    SharingAgreement.objects.filter(organisation=p.housing).update(sections=[Section.IDENTITY, Section.PLAN, Section.ASSESSMENTS])
+    client.force_login(p.users["housing-worker"])
+    page = client.get(f"/people/{p.housing_case.pk}/assessments/")
+    assert page.status_code == 200 and "/health/" not in page.content.decode()
