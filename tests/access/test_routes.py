@@ -51,6 +51,14 @@ EXPECTED: dict[str, RouteRule] = {
     "sharing-agreements/<int:organisation_id>/": page(Action.AGREEMENT_MANAGE),
     "retention/": page(Action.RETENTION_MANAGE),
     "retention/<int:rule_id>/": page(Action.RETENTION_MANAGE),
+    "subject-access/": page(Action.SUBJECT_ACCESS),
+    "subject-access/new/": page(Action.SUBJECT_ACCESS),
+    "subject-access/<int:sar_id>/": page(Action.SUBJECT_ACCESS, personal=True),
+    "subject-access/<int:sar_id>/decide/": page(Action.SUBJECT_ACCESS),
+    "subject-access/<int:sar_id>/pack.pdf": page(Action.SUBJECT_ACCESS, personal=True),
+    "subject-access/<int:sar_id>/pack.json": page(Action.SUBJECT_ACCESS, personal=True),
+    "retention/": page(Action.RETENTION_MANAGE),
+    "retention/<int:rule_id>/": page(Action.RETENTION_MANAGE),
     "account/api-tokens/": page(Action.TOKEN_MANAGE),
     "account/api-tokens/<int:token_id>/revoke/": page(Action.TOKEN_MANAGE),
     "people/": page(Action.PERSON_SEARCH, personal=True),
@@ -166,6 +174,8 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/organisations/<int:organisation_id>/sharing-agreement": api(Action.AGREEMENT_MANAGE),
     "api/v1/retention-rules": api(Action.RETENTION_MANAGE),
     "api/v1/retention-rules/<int:rule_id>": api(Action.RETENTION_MANAGE),
+    "api/v1/retention-rules": api(Action.RETENTION_MANAGE),
+    "api/v1/retention-rules/<int:rule_id>": api(Action.RETENTION_MANAGE),
     "api/v1/users": api(Action.USER_VIEW),
     "api/v1/users/me": api(Action.SERVICE_USE),
     "api/v1/users/<int:user_id>": api(Action.USER_VIEW),
@@ -236,6 +246,8 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         "team_id": partnership.team.pk,
         "meeting_id": meeting_values(partnership),
         "token_id": 1,  # API tokens (ADR 0012): nothing need exist
+        "rule_id": 1,  # retention rules (ADR 0021): the guard refuses before any lookup
+        "sar_id": sar_values(partnership, person),
         "rule_id": 1,  # retention rules (ADR 0021): the guard refuses before any lookup
         "secret": "no-such-link",
         **justice_values(person),
@@ -340,6 +352,16 @@ def justice_values(person: Any) -> dict[str, Any]:
     return {"kind": "arrests", "action": "override", "sentence_id": sentence.pk, "warrant_id": warrant.pk}
 
 
+def sar_values(partnership: Any, person: Any) -> int:
+    """A subject access request about ``person`` (made once per person)."""
+    from iomhub.operations.models import SubjectAccessRequest
+
+    sar = SubjectAccessRequest.objects.filter(person=person).first() or SubjectAccessRequest.objects.create(
+        person=person, received_on=datetime.date(2026, 1, 5), requester="The person", created_by=partnership.users[Role.IG_LEAD]
+    )
+    return int(sar.pk)
+
+
 def referral_fixtures(partnership: Any, person: Any) -> tuple[Any, Any]:
     """A draft referral of ``person`` by the police (the chair's organisation: a draft is seen only
     by its own organisation), or for the restricted person by the probation officer granted on them,
@@ -401,6 +423,9 @@ def _get(action: str, query: dict[str, Any] | None = None) -> tuple[str, dict[st
 EXERCISES: dict[str, Exercise] = {
     "audit/": Exercise(Role.IG_LEAD, "ordinary", (_get("search", {"username": "chair"}),)),
     "audit/people/<int:person_id>/viewers.csv": Exercise(Role.IG_LEAD, "ordinary", (_get("export"),)),
+    "subject-access/<int:sar_id>/": Exercise(Role.IG_LEAD, "ordinary", (_get("export"),)),
+    "subject-access/<int:sar_id>/pack.pdf": Exercise(Role.IG_LEAD, "ordinary", (_get("export"),)),
+    "subject-access/<int:sar_id>/pack.json": Exercise(Role.IG_LEAD, "ordinary", (_get("export"),)),
     "people/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("search", {"q": "Jordan"}),)),
     "people/new/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (("post", NEW_PERSON_FORM, "create"),)),
     "people/<int:person_id>/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
