@@ -57,8 +57,6 @@ EXPECTED: dict[str, RouteRule] = {
     "subject-access/<int:sar_id>/decide/": page(Action.SUBJECT_ACCESS),
     "subject-access/<int:sar_id>/pack.pdf": page(Action.SUBJECT_ACCESS, personal=True),
     "subject-access/<int:sar_id>/pack.json": page(Action.SUBJECT_ACCESS, personal=True),
-    "retention/": page(Action.RETENTION_MANAGE),
-    "retention/<int:rule_id>/": page(Action.RETENTION_MANAGE),
     "account/api-tokens/": page(Action.TOKEN_MANAGE),
     "account/api-tokens/<int:token_id>/revoke/": page(Action.TOKEN_MANAGE),
     "people/": page(Action.PERSON_SEARCH, personal=True),
@@ -174,8 +172,6 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/organisations/<int:organisation_id>/sharing-agreement": api(Action.AGREEMENT_MANAGE),
     "api/v1/retention-rules": api(Action.RETENTION_MANAGE),
     "api/v1/retention-rules/<int:rule_id>": api(Action.RETENTION_MANAGE),
-    "api/v1/retention-rules": api(Action.RETENTION_MANAGE),
-    "api/v1/retention-rules/<int:rule_id>": api(Action.RETENTION_MANAGE),
     "api/v1/users": api(Action.USER_VIEW),
     "api/v1/users/me": api(Action.SERVICE_USE),
     "api/v1/users/<int:user_id>": api(Action.USER_VIEW),
@@ -248,7 +244,6 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         "token_id": 1,  # API tokens (ADR 0012): nothing need exist
         "rule_id": 1,  # retention rules (ADR 0021): the guard refuses before any lookup
         "sar_id": sar_values(partnership, person),
-        "rule_id": 1,  # retention rules (ADR 0021): the guard refuses before any lookup
         "secret": "no-such-link",
         **justice_values(person),
         **cohort_values(partnership, person, registration),
