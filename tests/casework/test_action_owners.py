@@ -103,7 +103,7 @@ def test_deregistration_cancels_open_actions_and_hands_over_those_of_a_continuin
         )
         housing, probation, done = (PlanAction.objects.get(pk=a.pk) for a in (housing, probation, done))
         assert probation.status == "cancelled" and done.status == "done" and housing.status == "open"
-        assert probation.history.last().note == "Deregistered from IOM on 06 July 2026; not named in the exit plan"
+        assert probation.history.last().note == "Deregistered from IOM on 6 July 2026; not named in the exit plan"
         assert housing.history.last().note == ("Handed over under the exit plan on 6 July 2026: Test Housing keeps supporting the person")
         assert caseload(user=officer).actions_later == []
         assert [a.pk for a in caseload(user=worker).actions_later] == [housing.pk]

@@ -67,7 +67,9 @@ def agency_end(
         if current.ended_on is not None:
             errors.setdefault("ended_on", []).append("This agency's involvement has already ended")
         elif "ended_on" not in errors and ended < current.started_on:
-            errors.setdefault("ended_on", []).append(f"The end date must be on or after the start date ({current.started_on:%d %B %Y})")
+            errors.setdefault("ended_on", []).append(
+                f"The end date must be on or after the start date ({current.started_on.day} {current.started_on:%B %Y})"
+            )
         if errors:
             raise ValidationError(errors)
         _end(acting_user, current, person, ended, reason)

@@ -216,7 +216,7 @@ def _advise(
         row(
             "no-intelligence-3-months",
             facts.intelligence_known,
-            f"Intelligence recorded on {facts.last_intelligence_on:%d %b %Y}, within 3 months"
+            f"Intelligence recorded on {facts.last_intelligence_on.day} {facts.last_intelligence_on:%b %Y}, within 3 months"
             if facts.last_intelligence_on
             else "Less than 3 months on the scheme",
         ),
@@ -253,5 +253,5 @@ def _mappa_evidence(mappa: MappaManagement | None) -> str:
     if mappa is None:
         return "No MAPPA level recorded on the justice record"
     if mappa.level is None:
-        return f"MAPPA management ended on {mappa.from_date:%d %b %Y}"
-    return f"MAPPA level {mappa.level} from {mappa.from_date:%d %b %Y}, recorded by {mappa.recorded_by_name}"
+        return f"MAPPA management ended on {mappa.from_date.day} {mappa.from_date:%b %Y}"
+    return f"MAPPA level {mappa.level} from {mappa.from_date.day} {mappa.from_date:%b %Y}, recorded by {mappa.recorded_by_name}"

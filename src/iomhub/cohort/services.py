@@ -261,7 +261,14 @@ def rag_change(
         current = _current(registration)
         history = list(current.rag_history.all())
         last = history[-1].changed_on if history else current.started_on
-        _date(errors, "changed_on", changed_on, "the date of the change", not_before=last, before_text=f"the last change ({last:%d %B %Y})")
+        _date(
+            errors,
+            "changed_on",
+            changed_on,
+            "the date of the change",
+            not_before=last,
+            before_text=f"the last change ({last.day} {last:%B %Y})",
+        )
         if expected_level is not None and expected_level != current.rag:
             errors["level"] = [
                 f"Someone changed the RAG level to {current.get_rag_display()} while you were editing: nothing was saved, check and try again"
@@ -272,7 +279,7 @@ def rag_change(
             red_until = regime.transfer_in_red_until(transferred_in_on=current.transferred_in_on)
             if changed_on <= red_until:
                 errors.setdefault("level", []).append(
-                    f"A transfer in is managed as Red for its first 8 weeks, until {red_until:%d %B %Y} (002 §4)"
+                    f"A transfer in is managed as Red for its first 8 weeks, until {red_until.day} {red_until:%B %Y} (002 §4)"
                 )
         if errors:
             raise ValidationError(errors)
@@ -384,7 +391,7 @@ def review_record(
         reviewed_on,
         "the date of the review",
         not_before=registration.started_on,
-        before_text=f"the registration date ({registration.started_on:%d %B %Y})",
+        before_text=f"the registration date ({registration.started_on.day} {registration.started_on:%B %Y})",
     )
     with transaction.atomic():
         current = _current(registration)
@@ -457,7 +464,7 @@ def deregister(
         approved_on,
         "the date removal was approved",
         not_before=registration.started_on,
-        before_text=f"the registration date ({registration.started_on:%d %B %Y})",
+        before_text=f"the registration date ({registration.started_on.day} {registration.started_on:%B %Y})",
     )
     with transaction.atomic():
         current = _current(registration)
@@ -466,7 +473,7 @@ def deregister(
         found = advice_module.advise(current, as_of, lens=lens_for(decider, current.person))
         if approved_on and "approved_on" not in errors and approved_on < found.earliest and not found.required and not exceptional:
             errors["approved_on"] = [
-                f"Nobody leaves before six months on the scheme ({found.earliest:%d %B %Y}) unless deregistration is required "
+                f"Nobody leaves before six months on the scheme ({found.earliest.day} {found.earliest:%B %Y}) unless deregistration is required "
                 "(000 §5.7): tick the exceptional box and give the reason"
             ]
         if errors:
@@ -496,7 +503,7 @@ def deregister(
             acting_user=acting_user,
             person=current.person,
             ended_on=approved_on,
-            reason=f"Deregistered from IOM on {approved_on:%d %B %Y}; not named in the exit plan",
+            reason=f"Deregistered from IOM on {approved_on.day} {approved_on:%B %Y}; not named in the exit plan",
             continuing=continuing,
         )
         audit.record(
@@ -818,7 +825,7 @@ def _deselect(user: User, t: Transfer, data: dict[str, Any]) -> None:
             acting_user=user,
             person=registration.person,
             ended_on=deselected_on,
-            reason=f"Transferred out to {t.other_area} on {deselected_on:%d %B %Y}",
+            reason=f"Transferred out to {t.other_area} on {deselected_on.day} {deselected_on:%B %Y}",
         )
         audit.record(
             actor=user,
