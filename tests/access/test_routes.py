@@ -136,6 +136,7 @@ EXPECTED: dict[str, RouteRule] = {
     "reports/quarterly.xlsx": page(Action.REPORT_VIEW),
     "reports/quarterly/people/": page(Action.REPORT_DRILL, personal=True),
     "reports/reoffending/": page(Action.REPORT_VIEW),
+    "reports/comparison/": page(Action.REPORT_VIEW),
     "reports/evaluation-extract.zip": page(Action.REPORT_EXTRACT),
     "api/v1/schema": PUBLIC,
     "api/v1/docs": PUBLIC,
@@ -180,6 +181,7 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/reports/overview": api(Action.REPORT_VIEW),
     "api/v1/reports/quarterly": api(Action.REPORT_VIEW),
     "api/v1/reports/reoffending": api(Action.REPORT_VIEW),
+    "api/v1/reports/comparison": api(Action.REPORT_VIEW),
 }
 
 ROUTES = list(all_routes())

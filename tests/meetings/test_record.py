@@ -202,3 +202,14 @@ def test_a_stale_record_sheet_is_refused(run):
     sheets.sheet_save(acting_user=coordinator, meeting=meeting, person=p.ordinary, version=first.version, values={"current_situation": "B"})
     with pytest.raises(sheets.StaleSheet):
         sheets.sheet_save(acting_user=chair, meeting=meeting, person=p.ordinary, version=first.version, values={"current_situation": "C"})
+
+
+def test_the_person_page_lists_the_meetings_and_offers_the_written_update(run, client):
+    p, meeting, coordinator, _chair = run
+    sheets.sheet_save(acting_user=coordinator, meeting=meeting, person=p.housing_case, version=None, values={"current_situation": "Stable"})
+    client.force_login(p.users["housing-worker"])
+    page = client.get(f"/people/{p.housing_case.pk}/").content.decode()
+    assert f"{meeting.held_on:%-d %B %Y}" in page and "Discussed at the referral and operational meeting" in page
+    client.force_login(p.users[Role.PROBATION_OFFICER])
+    page = client.get(f"/people/{p.ordinary.pk}/").content.decode()
+    assert f"/meetings/{meeting.pk}/written-updates/{p.ordinary.pk}/" in page and "Discussed at" not in page

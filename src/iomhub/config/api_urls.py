@@ -91,4 +91,5 @@ urlpatterns = [
     path("reports/overview", reporting_api.OverviewView.as_view(), name="api-report-overview"),
     path("reports/quarterly", reporting_api.QuarterlyView.as_view(), name="api-report-quarterly"),
     path("reports/reoffending", reporting_api.ReoffendingView.as_view(), name="api-report-reoffending"),
+    path("reports/comparison", reporting_api.ComparisonView.as_view(), name="api-report-comparison"),
 ]

@@ -205,6 +205,21 @@ def _registration_context(request: AuthedRequest, person: Person) -> dict[str, A
         "may_manage_cohort": can(request.user, Action.COHORT_MANAGE),
         "may_refer": may_refer,
         "may_screen": can(request.user, Action.PERSON_VIEW, person, section=Section.JUSTICE),
+        **_meetings_context(request, person),
+    }
+
+
+def _meetings_context(request: AuthedRequest, person: Person) -> dict[str, Any]:
+    """The meetings that discussed the person (as protected as their plan) and, for an officer who
+    may add to their running record, the meetings ahead to send a written update to (issue 18 §1)."""
+    from iomhub import clock
+    from iomhub.meetings.pack import meetings_of
+    from iomhub.meetings.selectors import upcoming_for
+
+    ahead = can(request.user, Action.PERSON_CHANGE, person, section=Section.TIMELINE)
+    return {
+        "meetings_discussed": meetings_of(user=request.user, person=person),
+        "meetings_ahead": upcoming_for(person=person, today=clock.today()) if ahead else [],
     }
 
 
