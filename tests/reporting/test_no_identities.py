@@ -21,6 +21,7 @@ API = [
     "/api/v1/reports/overview",
     f"/api/v1/reports/quarterly?quarter={QUARTER}",
     "/api/v1/reports/reoffending?from=2024-01-01&to=2026-09-30",
+    "/api/v1/reports/comparison?from=2024-01-01&to=2026-09-30",
 ]
 HREF = re.compile(r'href="([^"#]+)"')
 
@@ -59,8 +60,15 @@ def test_a_crawl_as_them_finds_no_identity(client, partnership, role):
     with clock.frozen(AS_OF):
         pages = crawl(client, data)
     reached = {u.split("?")[0] for u, body in pages.items() if body.startswith("200")}
-    assert {"/reports/", "/reports/quarterly/", "/reports/quarterly.csv", "/reports/quarterly.xlsx", "/reports/reoffending/"} <= reached
-    assert {"/api/v1/reports/overview", "/api/v1/reports/quarterly", "/api/v1/reports/reoffending"} <= reached
+    assert {
+        "/reports/",
+        "/reports/quarterly/",
+        "/reports/quarterly.csv",
+        "/reports/quarterly.xlsx",
+        "/reports/reoffending/",
+        "/reports/comparison/",
+    } <= reached
+    assert {"/api/v1/reports/overview", "/api/v1/reports/quarterly", "/api/v1/reports/reoffending", "/api/v1/reports/comparison"} <= reached
     assert ("/reports/evaluation-extract.zip" in reached) is (role == Role.EVALUATOR)
     assert not any(u.startswith("/reports/quarterly/people/") for u in pages), "the figures must not link to people for them"
     identities = data.identities() + [p.pk and f"/people/{p.pk}/" for p in data.people.values()]

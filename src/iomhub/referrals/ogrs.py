@@ -56,12 +56,21 @@ def derive_many(people: Sequence[Person], as_of: datetime.date) -> dict[int, Ogr
     """OGRS3 for each of ``people`` as on ``as_of``, as :func:`derive` gives it for one, with the
     justice record read in bulk (a few queries however many people: the candidate list screens a
     whole area). Callers have authorised the read of the people's justice section."""
+    return derive_each([(p, as_of) for p in people])
+
+
+def derive_each(people_on: Sequence[tuple[Person, datetime.date]]) -> dict[int, OgrsDerivation]:
+    """OGRS3 for each (person, day), each as on their own day (the matched comparison scores everyone
+    at their index date), from the same few queries. One day per person."""
     from iomhub.justice.models import CourtOutcome, Sentence
 
-    ids = [p.pk for p in people]
+    if not people_on:
+        return {}
+    ids = [p.pk for p, _ in people_on]
+    latest = max(day for _, day in people_on)
     sanctions: dict[int, list[CourtOutcome]] = defaultdict(list)
     for outcome in (
-        CourtOutcome.objects.filter(person_id__in=ids, decided_on__lte=as_of)
+        CourtOutcome.objects.filter(person_id__in=ids, decided_on__lte=latest)
         .order_by("person_id", "decided_on", "id")
         .prefetch_related("offences__code")
     ):
@@ -69,7 +78,7 @@ def derive_many(people: Sequence[Person], as_of: datetime.date) -> dict[int, Ogr
     released: dict[int, list[Sentence]] = defaultdict(list)
     for sentence in Sentence.objects.filter(person_id__in=ids, release_date__isnull=False).order_by("person_id", "sentenced_on", "id"):
         released[sentence.person_id].append(sentence)
-    return {p.pk: _derive(p, as_of, sanctions[p.pk], released[p.pk]) for p in people}
+    return {p.pk: _derive(p, day, [o for o in sanctions[p.pk] if o.decided_on <= day], released[p.pk]) for p, day in people_on}
 
 
 def _derive(person: Person, as_of: datetime.date, sanctions: list[CourtOutcome], released_sentences: list[Sentence]) -> OgrsDerivation:

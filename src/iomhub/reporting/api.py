@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -78,3 +79,71 @@ class ReoffendingView(APIView):
         except (BadParameter, ValueError) as error:
             return _bad(error)
         return Response(report.as_json())
+
+
+class DifferenceSerializer(serializers.Serializer[Any]):
+    registered = serializers.FloatField(help_text="Mean over the matched registered people (share or offences per person)")
+    comparison = serializers.FloatField(help_text="Mean over their matched screened people")
+    difference = serializers.FloatField(help_text="Registered minus comparison")
+    ci_95 = serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2, help_text="Paired 95% interval")
+    p_value = serializers.FloatField()
+    significant = serializers.BooleanField(help_text="The interval excludes 0")
+    people_needed = serializers.IntegerField(allow_null=True, help_text="People needed for a difference this size to be significant")
+
+
+class BalanceSerializer(serializers.Serializer[Any]):
+    covariate = serializers.CharField()
+    description = serializers.CharField(help_text="The covariate in words")
+    registered_before = serializers.FloatField()
+    comparison_before = serializers.FloatField()
+    smd_before = serializers.FloatField(
+        allow_null=True, help_text="Standardised mean difference before matching; null when both groups are constant and differ"
+    )
+    registered_after = serializers.FloatField(allow_null=True)
+    comparison_after = serializers.FloatField(allow_null=True)
+    smd_after = serializers.FloatField(allow_null=True, help_text="After matching; under 0.1 either way is a good balance")
+    balanced = serializers.BooleanField(allow_null=True)
+
+
+class ComparisonSerializer(serializers.Serializer[Any]):
+    cohort_from = serializers.DateField()
+    cohort_to = serializers.DateField()
+    team = serializers.CharField()
+    as_of = serializers.DateField()
+    registered = serializers.IntegerField(help_text="People registered in the period and measurable")
+    screened_not_registered = serializers.IntegerField(
+        help_text="People who met the screening criteria in the period, never registered, measurable"
+    )
+    matched_pairs = serializers.IntegerField()
+    registered_unmatched = serializers.IntegerField()
+    registered_not_yet_measurable = serializers.IntegerField()
+    screened_not_yet_measurable = serializers.IntegerField()
+    caliper = serializers.FloatField(allow_null=True, help_text="On the logit of the propensity score")
+    balance = BalanceSerializer(many=True)
+    reoffending_rate = DifferenceSerializer(allow_null=True)
+    reoffending_frequency = DifferenceSerializer(allow_null=True)
+    conclusive = serializers.BooleanField()
+    headline = serializers.CharField()
+    sentences = serializers.ListField(child=serializers.CharField())
+    model_note = serializers.CharField(allow_blank=True)
+
+
+@guarded(Action.REPORT_VIEW, api=True)
+class ComparisonView(APIView):
+    @extend_schema(
+        operation_id="report_comparison",
+        summary="Matched comparison of a registration cohort with people screened but not registered (figures only)",
+        parameters=[OpenApiParameter("from", datetime.date), OpenApiParameter("to", datetime.date), TEAM],
+        responses={200: ComparisonSerializer, 400: BAD, 403: REFUSED},
+    )
+    def get(self, request: Request) -> Response:
+        today = clock.today()
+        query = request.query_params
+        try:
+            start = date_from("from", query.get("from"), add_months(today, -30))
+            end = date_from("to", query.get("to"), add_months(today, -18) - datetime.timedelta(days=1))
+            team_id = team_id_from(query.get("team"))
+            report = selectors.matched_comparison_report(user=request.user, cohort_from=start, cohort_to=end, team_id=team_id)  # type: ignore[arg-type]
+        except (BadParameter, ValueError) as error:
+            return _bad(error)
+        return Response(ComparisonSerializer(report.as_json()).data)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("quarterly.xlsx", views.quarterly_xlsx, name="quarterly-xlsx"),
     path("quarterly/people/", views.people, name="people"),
     path("reoffending/", views.reoffending, name="reoffending"),
+    path("comparison/", views.comparison, name="comparison"),
     path("evaluation-extract.zip", views.evaluation_extract, name="evaluation-extract"),
 ]

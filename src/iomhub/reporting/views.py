@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -115,6 +116,27 @@ def reoffending(request: AuthedRequest) -> HttpResponse:
     except (BadParameter, ValueError) as error:
         return _bad(request, error)
     return render(request, "reporting/reoffending.html", {"report": report, **_common(request, team_id)})
+
+
+def _cohort_period(query: Mapping[str, str]) -> tuple[datetime.date, datetime.date, int | None]:
+    """The cohort's period (the default: registered 30 to 18 months ago, so all are measurable)."""
+    today = clock.today()
+    start = date_from("from", query.get("from"), add_months(today, -30))
+    end = date_from("to", query.get("to"), add_months(today, -18) - datetime.timedelta(days=1))
+    return start, end, team_id_from(query.get("team"))
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET"])
+def comparison(request: AuthedRequest) -> HttpResponse:
+    """The matched comparison: figures only, for every role that reads reports."""
+    try:
+        start, end, team_id = _cohort_period(request.GET)
+        report = selectors.matched_comparison_report(user=request.user, cohort_from=start, cohort_to=end, team_id=team_id)
+    except (BadParameter, ValueError) as error:
+        return _bad(request, error)
+    context = {"report": report, "balance": selectors.balance_rows(report), "outcome_rows": selectors.outcome_rows(report)}
+    return render(request, "reporting/comparison.html", {**context, **_common(request, team_id)})
 
 
 @guarded(Action.REPORT_EXTRACT)

@@ -4,7 +4,7 @@ were not registered, the balance of the match, the difference in proven reoffend
 confidence interval, and the Justice Data Lab's words for it. Pure arithmetic (numpy, statsmodels,
 scipy): no Django.
 
-Method (ADR 0020; the JDL's own variable list, algorithm and variance formula were NOT FOUND,
+Method (ADR 0025; the JDL's own variable list, algorithm and variance formula were NOT FOUND,
 outcomes.md §3.1 and §10.7, so every choice here is [inferred] and standard practice):
 - **Propensity score**: logistic regression (statsmodels ``Logit``) of being registered on the
   covariates, each standardised; a covariate missing for some people is filled with the mean of

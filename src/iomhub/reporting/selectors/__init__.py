@@ -14,6 +14,7 @@ One module per seam: ``base`` (figures, tables, the policy check, the drill-down
 """
 
 from iomhub.reporting.selectors.base import RAG_LABELS, RAG_ORDER, Figure, Report, Table, TrendRow, drill_down, exit_planned, team_choices
+from iomhub.reporting.selectors.comparison import ComparisonReport, balance_rows, matched_comparison_report, outcome_rows
 from iomhub.reporting.selectors.outcomes import ReoffendingReport, proven_reoffending, reoffending_events
 from iomhub.reporting.selectors.overview import overview
 from iomhub.reporting.selectors.quarterly import NOT_YET_SUPPORTED, quarterly
@@ -22,13 +23,17 @@ __all__ = [
     "NOT_YET_SUPPORTED",
     "RAG_LABELS",
     "RAG_ORDER",
+    "ComparisonReport",
     "Figure",
     "ReoffendingReport",
     "Report",
     "Table",
     "TrendRow",
+    "balance_rows",
     "drill_down",
     "exit_planned",
+    "matched_comparison_report",
+    "outcome_rows",
     "overview",
     "proven_reoffending",
     "quarterly",

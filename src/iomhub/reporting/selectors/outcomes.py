@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -157,7 +157,6 @@ def reoffending_events(
     date) and their proven offences (offence date, and the earliest conviction or caution that
     dealt with it), the inputs of ``iomhub.rules.reoffending`` [index date: inferred, ADR 0015]."""
     from iomhub.cohort.models import Registration
-    from iomhub.justice.models import CourtOutcome
 
     registrations = Registration.objects.filter(started_on__gte=cohort_from, started_on__lte=cohort_to)
     if team is not None:
@@ -166,14 +165,22 @@ def reoffending_events(
     for person_id, started_on in registrations.values_list("person_id", "started_on"):
         if person_id not in index or started_on < index[person_id]:
             index[person_id] = started_on
+    return sorted(index.items()), proven_offences(index)
+
+
+def proven_offences(person_ids: Iterable[int]) -> list[tuple[int, datetime.date, datetime.date]]:
+    """Each offence of ``person_ids`` dealt with by a conviction or caution: (person, offence date,
+    the earliest outcome's date), in offence order, from one query."""
+    from iomhub.justice.models import CourtOutcome
+
     proven: dict[int, tuple[int, datetime.date, datetime.date]] = {}
-    rows = CourtOutcome.offences.through.objects.filter(offence__person_id__in=sorted(index)).values_list(
+    rows = CourtOutcome.offences.through.objects.filter(offence__person_id__in=sorted(set(person_ids))).values_list(
         "offence_id", "offence__person_id", "offence__committed_on", "courtoutcome__decided_on"
     )
     for offence_id, person_id, committed_on, decided_on in rows:
         if offence_id not in proven or decided_on < proven[offence_id][2]:
             proven[offence_id] = (person_id, committed_on, decided_on)
-    return sorted(index.items()), [proven[k] for k in sorted(proven)]
+    return [proven[k] for k in sorted(proven)]
 
 
 def proven_reoffending(

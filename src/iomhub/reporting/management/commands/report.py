@@ -1,4 +1,5 @@
-"""``python -m iomhub report quarterly --quarter 2026Q3 [--team ID] --format json|csv|xlsx [--output FILE]``
+"""``python -m iomhub report quarterly --quarter 2026Q3 [--team ID] --format json|csv|xlsx [--output FILE]``,
+``python -m iomhub report comparison [--from DATE] [--to DATE] [--team ID] [--output FILE]``
 and ``python -m iomhub report evaluation-extract --output DIR [--key KEY]``.
 
 The same selector as the page, run as a named user (``--as``, or ``IOMHUB_REPORT_USER``) whose role
@@ -7,6 +8,7 @@ may read reports, so the policy applies and the run is audited as an export (ADR
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import sys
@@ -16,16 +18,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from iomhub import clock
 from iomhub.access.models import User
 from iomhub.reporting import downloads, extract, selectors
-from iomhub.reporting.params import BadParameter, quarter_from, team_id_from
+from iomhub.reporting.params import BadParameter, date_from, quarter_from, team_id_from
+from iomhub.rules._dates import add_months
 
 
 class Command(BaseCommand):
-    help = "Make a report from the command line: quarterly"
+    help = "Make a report from the command line: quarterly, comparison or evaluation-extract"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("report", choices=["quarterly", "evaluation-extract"])
+        parser.add_argument("report", choices=["quarterly", "comparison", "evaluation-extract"])
+        parser.add_argument("--from", dest="cohort_from", default="", help="Registered from, for example 2024-04-01 (comparison)")
+        parser.add_argument("--to", dest="cohort_to", default="", help="Registered up to, for example 2025-03-31 (comparison)")
         parser.add_argument("--quarter", default="", help="For example 2026Q3 (quarterly)")
         parser.add_argument(
             "--key", default="", help="The export key of the evaluation extract's pseudonyms (the deployment's when left out)"
@@ -45,6 +51,9 @@ class Command(BaseCommand):
             raise CommandError(f"--as: no active user {options['username']!r}")
         if options["report"] == "evaluation-extract":
             self._extract(user, options["output"], options["key"] or None)
+            return
+        if options["report"] == "comparison":
+            self._comparison(user, options)
             return
         if not options["quarter"]:
             raise CommandError("--quarter: name the quarter, for example 2026Q3")
@@ -67,6 +76,27 @@ class Command(BaseCommand):
         text = json.dumps(report.as_json(), indent=2) + "\n" if fmt == "json" else downloads.report_csv(report)
         if output:
             Path(output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+
+    def _comparison(self, user: User, options: dict[str, Any]) -> None:
+        """The matched comparison as JSON (figures only), audited as an export."""
+        if options["fmt"] != "json":
+            raise CommandError("--format: the matched comparison is written as json")
+        today = clock.today()
+        try:
+            start = date_from("--from", options["cohort_from"], add_months(today, -30))
+            end = date_from("--to", options["cohort_to"], add_months(today, -18) - datetime.timedelta(days=1))
+            report = selectors.matched_comparison_report(
+                user=user, cohort_from=start, cohort_to=end, team_id=team_id_from(options["team"] or None), export=True
+            )
+        except PermissionDenied as error:
+            raise CommandError(f"--as: {user.username} may not read reports") from error
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        text = json.dumps(report.as_json(), indent=2) + "\n"
+        if options["output"]:
+            Path(options["output"]).write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
 
