@@ -2,17 +2,19 @@ from __future__ import annotations
 
 from django import forms
 
-from iomhub.feeds.arrests import MAX_FILE_BYTES
+from iomhub.feeds.reading import MAX_FILE_BYTES
+from iomhub.feeds.spec import FeedSpec
 from iomhub.web.forms import GovukForm
 
 
-class ArrestsUploadForm(GovukForm):
-    file = forms.FileField(
-        label="Custody arrests file",
-        help_text="CSV (UTF-8) or XLSX with the columns pnc_id, family_name, given_name, date_of_birth, arrested_at, "
-        "custody_suite, offence_code and outcome",
-        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,.xlsx"}),
-    )
+class UploadForm(GovukForm):
+    file = forms.FileField(widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,.xlsx"}))
+
+    def __init__(self, *args: object, spec: FeedSpec, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = f"{spec.title.capitalize()} file"
+        *first, last = spec.columns
+        self.fields["file"].help_text = f"CSV (UTF-8) or XLSX with the columns {', '.join(first)} and {last}"
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]

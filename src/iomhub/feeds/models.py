@@ -19,6 +19,20 @@ from iomhub.access.models import Section
 
 class Feed(models.TextChoices):
     ARRESTS = "arrests", "Custody arrests"
+    RELEASES = "releases", "Prison releases"
+    COURTS = "court-outcomes", "Court outcomes"
+    HISTORY = "offending-history", "Offending history"
+
+
+class LinkMethod(models.TextChoices):
+    """How a feed row was linked to its person (``feeds.linkage``)."""
+
+    PRISON_NUMBER = "prison-no", "Prison number"
+    PNC = "pnc", "PNC ID"
+    NAME_DOB = "name-dob", "Exact name and date of birth"
+    PROBABLE = "probable", "Probable match (names and date of birth)"
+    CREATED = "created", "New person created"
+    REVIEWED = "reviewed", "Decided on review"
 
 
 class ImportRun(models.Model):
@@ -78,11 +92,7 @@ class ArrestLink(models.Model):
 
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
 
-    class Method(models.TextChoices):
-        PNC = "pnc", "PNC ID"
-        NAME_DOB = "name-dob", "Exact name and date of birth"
-        CREATED = "created", "New person created"
-        REVIEWED = "reviewed", "Decided on review"
+    Method = LinkMethod
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     arrested_at = models.DateTimeField()
@@ -90,7 +100,7 @@ class ArrestLink(models.Model):
     arrest = models.OneToOneField("justice.Arrest", on_delete=models.PROTECT, related_name="feed_link")
     outcome = models.CharField(max_length=10)
     offence_code = models.CharField(max_length=10)
-    method = models.CharField(max_length=10, choices=Method.choices)
+    method = models.CharField(max_length=10, choices=LinkMethod.choices)
     agreed = models.JSONField(default=list)
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="links")
     line = models.PositiveIntegerField()
@@ -102,6 +112,32 @@ class ArrestLink(models.Model):
 
     def __str__(self) -> str:
         return f"Arrest {self.arrest_id} from import {self.run_id} line {self.line}"
+
+
+class FeedRecord(models.Model):
+    """What a row of the other feeds (releases, court outcomes, offending history) became, under
+    the feed's natural key: with the feed and the person, ``key`` (a hash of the row's key columns,
+    ``feeds.rows.FeedRow.record_key``) is one record, however often the row arrives (the database
+    refuses a second). ``fingerprint`` holds the values a re-import is compared with."""
+
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
+
+    feed = models.CharField(max_length=20, choices=Feed.choices)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=40, help_text="What was written: court-outcome, offence, sentence-override")
+    object_id = models.PositiveBigIntegerField()
+    fingerprint = models.JSONField(default=list)
+    method = models.CharField(max_length=10, choices=LinkMethod.choices)
+    agreed = models.JSONField(default=list)
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="records")
+    line = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["feed", "person", "key"], name="one_feed_record_per_person_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_feed_display()} {self.object_type} {self.object_id} from import {self.run_id} line {self.line}"
 
 
 class LinkReview(models.Model):

@@ -11,12 +11,10 @@ import csv
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from iomhub.feeds.arrests import COLUMNS
+from iomhub.feeds.registry import spec_for
 
 if TYPE_CHECKING:
     from iomhub.feeds.models import ImportRun
-
-REPORT_COLUMNS = ("line", "column", "reason", *COLUMNS)
 
 
 class _Writable(Protocol):
@@ -29,10 +27,11 @@ def csv_safe(value: object) -> str:
 
 
 def report_rows(run: ImportRun) -> Iterable[list[str]]:
-    yield list(REPORT_COLUMNS)
+    columns = spec_for(run.feed).columns
+    yield ["line", "column", "reason", *columns]
     for rejection in run.rejections.order_by("line", "id").iterator():
         values = rejection.values or {}
-        yield [csv_safe(v) for v in (rejection.line, rejection.column, rejection.reason, *(values.get(c, "") for c in COLUMNS))]
+        yield [csv_safe(v) for v in (rejection.line, rejection.column, rejection.reason, *(values.get(c, "") for c in columns))]
 
 
 def write_report(run: ImportRun, out: _Writable) -> int:

@@ -1,13 +1,12 @@
 """Importing feeds: nothing lost, nothing twice (issue 11 §2; ADR 0014).
 
-``arrests_import`` reads the file (``feeds.arrests``), checks each row on its own, links it to a
-person (``feeds.linkage``) and records the arrest through ``justice.services.arrest_record`` and
-new people through ``people.services.person_create``, acting as the user who runs the import, so the
-one access policy decides and the audit log names them for every write.
+``feed_import`` runs any feed (``feeds.registry``): it reads the file (``feeds.reading``), checks
+each row on its own (``feeds.rows`` and the feed's own ``check``), links it to a person
+(``feeds.linkage``) and writes it through the record's services (the feed's ``record``), acting as
+the user who runs the import, so the one access policy decides and the audit log names them.
 
-- Every row ends as exactly one of: imported, unchanged (its arrest is already recorded under the
-  natural key person + arrested_at + custody suite, which the database enforces), rejected (with its
-  line, column and reason) or sent to review (a person must decide who it is about).
+- Every row ends as exactly one of: imported, unchanged (already recorded under the feed's natural
+  key, which the database enforces), rejected (line, column, reason) or sent to review.
 - Rows are committed in batches, each row in its own savepoint: a run killed part-way keeps whole
   batches only, and running the file again completes it, the natural key skipping what is there.
 """
@@ -17,9 +16,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import socket
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -27,99 +24,60 @@ from django.http import Http404
 from django.utils import timezone
 
 from iomhub.access import audit
-from iomhub.access.errors import deny
-from iomhub.access.models import AuditAction, Role, RoleAssignment, User
-from iomhub.access.policy import Action, decide
-from iomhub.feeds.arrests import ArrestRow, FileRefused, RawRow, RowFaults, check_row, read_table
+from iomhub.access.models import AuditAction, User
+from iomhub.feeds.actors import SYSTEM_USERNAME, authorise, feed_system_user
 from iomhub.feeds.linkage import Link, Uncertain, agreed_fields, link_for
-from iomhub.feeds.models import ArrestLink, Feed, ImportRun, LinkReview, Rejection
-from iomhub.justice.models import ArrestOutcome, OffenceCode
-from iomhub.justice.services import arrest_record
+from iomhub.feeds.models import Feed, ImportRun, LinkMethod, LinkReview, Rejection
+from iomhub.feeds.reading import FileRefused, RawRow, read_table
+from iomhub.feeds.registry import spec_for
+from iomhub.feeds.rows import FeedRow, Identity, RowFaults, check_row
+from iomhub.feeds.spec import FeedSpec
+from iomhub.feeds.tally import Progress, Tally, catalogue, reject, service_faults
 from iomhub.people.selectors import person_get_for
 from iomhub.people.services import NewPerson, PossibleDuplicates, person_create
 
-if TYPE_CHECKING:
-    from iomhub.people.models import Person
+__all__ = ["BATCH_SIZE", "SYSTEM_USERNAME", "arrests_import", "feed_import", "feed_system_user", "import_row", "review_decide"]
 
 BATCH_SIZE = 500
-SYSTEM_USERNAME = "system-feeds"
-# Service field -> feed column, so a refusal by a service names the column of the file.
-_SERVICE_COLUMNS = {
-    "arrested_on": "arrested_at",
-    "custody_suite": "custody_suite",
-    "outcome": "outcome",
-    "offence_codes": "offence_code",
-    "first_name": "given_name",
-    "last_name": "family_name",
-    "date_of_birth": "date_of_birth",
-    "pnc_id": "pnc_id",
-}
-
-Progress = Callable[[int, int], None]
 
 
-@dataclass
-class _Tally:
-    rows: int = 0
-    imported: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    review: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
+def _new_person(who: Identity, acting_user: User, spec: FeedSpec, *, confirmed_new: bool = False) -> Any:
+    fields: dict[str, Any] = {"first_name": who.given_name, "last_name": who.family_name, "date_of_birth": who.date_of_birth}
+    for name in ("pnc_id", "prison_number"):
+        if getattr(who, name):
+            fields[name] = getattr(who, name)
+    purpose = f"{spec.title} import" if not confirmed_new else "feed review"
+    return person_create(acting_user=acting_user, new=NewPerson(fields=fields), confirmed_new=confirmed_new, purpose=purpose)
 
 
-def feed_system_user() -> User:
-    """The named account the command line imports as, unless told to act as a person: an IOM
-    coordinator (the role that keeps the partnership's records, 002 §2) that cannot sign in (no
-    usable password, no second factor). Made once, audited when made."""
-    user = User.objects.filter(username=SYSTEM_USERNAME).first()
-    if user is not None:
-        return user
-    with transaction.atomic():
-        user = User(username=SYSTEM_USERNAME, first_name="Feeds import", last_name="(system account)", is_active=True)
-        user.set_unusable_password()
-        user.save()
-        RoleAssignment.objects.create(user=user, role=Role.COORDINATOR)
-        audit.record(
-            actor=None,
-            username="system",
-            action=AuditAction.CREATE,
-            object_type="user",
-            object_id=user.pk,
-            reason="System account for feed imports from the command line (ADR 0014)",
+def _create_person(row: FeedRow, acting_user: User, spec: FeedSpec) -> Link:
+    if not spec.creates_people:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"Nobody on IOM Hub you may see matches this row (prison number, PNC ID, or name and date of birth): {spec.title} "
+                    "are recorded only for people already on IOM Hub"
+                ]
+            }
         )
-    return user
+    try:
+        person = _new_person(row.identity, acting_user, spec)
+    except PossibleDuplicates as exc:
+        candidates = [{"person_id": m.person.pk, "reasons": list(m.reasons)} for m in exc.found.matches]
+        raise Uncertain("This person may already be on IOM Hub", candidates) from exc
+    return Link(person, LinkMethod.CREATED, tuple(agreed_fields(row.identity, person)))
 
 
-def _authorise(acting_user: User) -> None:
-    decision = decide(acting_user, Action.COHORT_MANAGE)
-    if not decision:
-        deny(user=acting_user, action=Action.COHORT_MANAGE, reason=f"import feeds: {decision.reason}", object_type="import-run")
+def import_row(row: FeedRow, *, run: ImportRun, acting_user: User, link: Link | None = None) -> bool:
+    """One checked row: link (or take ``link``), create the person if nobody matches and the feed
+    may, write the row. True if recorded, False if unchanged; raises ``Uncertain`` or ``ValidationError``."""
+    spec = spec_for(row.feed)
+    if link is None:
+        link = link_for(row.identity, row_key=row.row_key, user=acting_user) or _create_person(row, acting_user, spec)
+    return spec.record(row, link, run, acting_user)
 
 
-def _catalogue() -> frozenset[str]:
-    return frozenset(OffenceCode.objects.values_list("code", flat=True))
-
-
-def _storable(text: str) -> str:
-    """``text`` as the database can hold it: bytes that were not UTF-8, and NUL, become U+FFFD."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\x00", "\ufffd")
-
-
-def _reject(tally: _Tally, run: ImportRun, line: int, values: dict[str, str], faults: list[tuple[str, str]]) -> None:
-    tally.rejected += 1
-    kept = {_storable(name): _storable(value) for name, value in values.items()}
-    for column, reason in faults:
-        tally.rejections.append(Rejection(run=run, line=line, column=column, reason=_storable(reason), values=kept))
-
-
-def _service_faults(exc: ValidationError) -> list[tuple[str, str]]:
-    if hasattr(exc, "error_dict"):
-        return [(_SERVICE_COLUMNS.get(name, ""), message) for name, messages in exc.message_dict.items() for message in messages]
-    return [("", message) for message in exc.messages]
-
-
-def _to_review(tally: _Tally, run: ImportRun, row: ArrestRow, uncertain: Uncertain) -> None:
+def _to_review(tally: Tally, run: ImportRun, row: FeedRow, uncertain: Uncertain) -> None:
     LinkReview.objects.get_or_create(
         row_key=row.row_key,
         defaults={"run": run, "line": row.line, "values": row.values, "candidates": uncertain.candidates, "why": uncertain.why},
@@ -127,102 +85,42 @@ def _to_review(tally: _Tally, run: ImportRun, row: ArrestRow, uncertain: Uncerta
     tally.review += 1
 
 
-def _create_person(row: ArrestRow, acting_user: User) -> Link:
-    fields: dict[str, Any] = {"first_name": row.given_name, "last_name": row.family_name, "date_of_birth": row.date_of_birth}
-    if row.pnc_id:
-        fields["pnc_id"] = row.pnc_id
+def _import_one(item: FeedRow, spec: FeedSpec, run: ImportRun, acting_user: User, tally: Tally) -> None:
     try:
-        person = person_create(acting_user=acting_user, new=NewPerson(fields=fields), purpose="custody arrests import")
-    except PossibleDuplicates as exc:
-        candidates = [{"person_id": m.person.pk, "reasons": list(m.reasons)} for m in exc.found.matches]
-        raise Uncertain("This person may already be on IOM Hub", candidates) from exc
-    agreed = ["family_name", "given_name", "date_of_birth"] + (["pnc_id"] if row.pnc_id else [])
-    return Link(person, ArrestLink.Method.CREATED, tuple(agreed))
+        with transaction.atomic():
+            recorded = import_row(item, run=run, acting_user=acting_user)
+    except Uncertain as uncertain:
+        _to_review(tally, run, item, uncertain)
+    except ValidationError as exc:
+        reject(tally, run, item.line, item.values, service_faults(exc, spec))
+    except (PermissionDenied, Http404):
+        reject(tally, run, item.line, item.values, [("", f"You may not record {spec.title} for this person")])
+    except IntegrityError:
+        reject(tally, run, item.line, item.values, [("", "Recorded by another import at the same moment: import the file again")])
+    else:
+        if recorded:
+            tally.imported += 1
+        else:
+            tally.unchanged += 1
 
 
-def _record_arrest(row: ArrestRow, link: Link, run: ImportRun, acting_user: User) -> bool:
-    """Record the arrest for the linked person: True if recorded, False if already there."""
-    person: Person = link.person
-    existing = ArrestLink.objects.filter(person=person, arrested_at=row.arrested_at, suite_key=row.suite_key).first()
-    if existing is not None:
-        if existing.outcome != row.outcome or existing.offence_code != row.offence_code:
-            raise ValidationError(
-                {
-                    "outcome": [
-                        f"This arrest is already recorded (import {existing.run_id}, line {existing.line}) with offence "
-                        f"{existing.offence_code} and outcome {ArrestOutcome(existing.outcome).label}; the file says "
-                        f"{row.offence_code} and {row.values.get('outcome', '').strip()}. Correct it on the person's Justice tab."
-                    ]
-                }
-            )
-        return False
-    arrest = arrest_record(
-        acting_user=acting_user,
-        person=person,
-        arrested_on=timezone.localdate(row.arrested_at),
-        custody_suite=row.custody_suite,
-        outcome=row.outcome,
-        offence_codes=[row.offence_code],
-    )
-    ArrestLink.objects.create(
-        person=person,
-        arrested_at=row.arrested_at,
-        suite_key=row.suite_key,
-        arrest=arrest,
-        outcome=row.outcome,
-        offence_code=row.offence_code,
-        method=link.method,
-        agreed=list(link.agreed),
-        run=run,
-        line=row.line,
-    )
-    return True
-
-
-def import_row(row: ArrestRow, *, run: ImportRun, acting_user: User, link: Link | None = None) -> bool:
-    """One checked row: link (or take ``link``), create the person if nobody matches, record the
-    arrest. True if recorded, False if unchanged; raises ``Uncertain`` or ``ValidationError``."""
-    if link is None:
-        link = link_for(row, user=acting_user) or _create_person(row, acting_user)
-    return _record_arrest(row, link, run, acting_user)
-
-
-def _import_batch(batch: list[Any], run: ImportRun, acting_user: User, tally: _Tally, progress: Progress | None, total: int) -> None:
+def _import_batch(batch: list[FeedRow | RowFaults], spec: FeedSpec, run: ImportRun, acting_user: User, tally: Tally) -> None:
     with transaction.atomic():
         for item in batch:
             tally.rows += 1
             if isinstance(item, RowFaults):
-                _reject(tally, run, item.line, item.values, item.faults)
+                reject(tally, run, item.line, item.values, item.faults)
             else:
-                try:
-                    with transaction.atomic():
-                        recorded = import_row(item, run=run, acting_user=acting_user)
-                except Uncertain as uncertain:
-                    _to_review(tally, run, item, uncertain)
-                except ValidationError as exc:
-                    _reject(tally, run, item.line, item.values, _service_faults(exc))
-                except (PermissionDenied, Http404):
-                    _reject(tally, run, item.line, item.values, [("", "You may not record an arrest for this person")])
-                except IntegrityError:
-                    _reject(
-                        tally, run, item.line, item.values, [("", "Recorded by another import at the same moment: import the file again")]
-                    )
-                else:
-                    if recorded:
-                        tally.imported += 1
-                    else:
-                        tally.unchanged += 1
-            if progress is not None:
-                progress(tally.rows, total)
+                _import_one(item, spec, run, acting_user, tally)
+            tally.tick()
         Rejection.objects.bulk_create(tally.rejections)
         tally.rejections = []
-        ImportRun.objects.filter(pk=run.pk).update(
-            rows=tally.rows, imported=tally.imported, unchanged=tally.unchanged, rejected=tally.rejected, review=tally.review
-        )
+        ImportRun.objects.filter(pk=run.pk).update(**tally.counts())
 
 
-def arrests_import(
+def feed_import(
     *,
+    feed: str,
     acting_user: User,
     data: bytes,
     file_name: str,
@@ -230,44 +128,48 @@ def arrests_import(
     progress: Progress | None = None,
     via: str = "browser",
 ) -> ImportRun:
-    """Import a custody arrests file (CSV or XLSX). Returns the run with its counts; a file that
-    cannot be read at all is a run with ``refused`` set and nothing imported."""
-    _authorise(acting_user)
+    """Import a file of ``feed`` (CSV or XLSX). Returns the run with its counts; a file that cannot
+    be read at all is a run with ``refused`` set and nothing imported."""
+    spec = spec_for(feed)
+    authorise(acting_user)
     run = ImportRun.objects.create(
-        feed=Feed.ARRESTS, file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(), started_by=acting_user
+        feed=Feed(feed), file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(), started_by=acting_user
     )
     where = f"from the command line by {getpass.getuser()} on {socket.gethostname()}" if via == "command" else "uploaded in the browser"
     try:
-        table = read_table(data, file_name)
+        table = read_table(data, file_name, spec.columns, spec.doc)
     except FileRefused as exc:
         run.refused = str(exc)
         run.finished_at = timezone.now()
         run.save(update_fields=["refused", "finished_at"])
         _audit_run(run, acting_user, where)
         return run
-    catalogue = _catalogue()
-    tally = _Tally()
+    codes = catalogue()
+    tally = Tally(progress=progress, total=table.total)
     seen: dict[str, int] = {}
-    batch: list[ArrestRow | RowFaults] = []
+    batch: list[FeedRow | RowFaults] = []
     for raw in table.rows:
-        checked = check_row(raw, catalogue)
-        if isinstance(checked, ArrestRow):
+        checked = check_row(raw, spec, codes)
+        if isinstance(checked, FeedRow):
             first = seen.setdefault(checked.row_key, checked.line)
             if first != checked.line:
-                checked = RowFaults(
-                    checked.line, checked.values, [("", f"Duplicate of line {first}: the same person, arrest time and custody suite")]
-                )
+                checked = RowFaults(checked.line, checked.values, [("", f"Duplicate of line {first}: {spec.duplicate_words}")])
         batch.append(checked)
         if len(batch) >= batch_size:
-            _import_batch(batch, run, acting_user, tally, progress, table.total)
+            _import_batch(batch, spec, run, acting_user, tally)
             batch = []
     if batch:
-        _import_batch(batch, run, acting_user, tally, progress, table.total)
+        _import_batch(batch, spec, run, acting_user, tally)
     run.refresh_from_db()
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     _audit_run(run, acting_user, where)
     return run
+
+
+def arrests_import(**kwargs: Any) -> ImportRun:
+    """The custody arrests feed (``feed_import(feed="arrests", …)``)."""
+    return feed_import(feed=Feed.ARRESTS, **kwargs)
 
 
 def _audit_run(run: ImportRun, acting_user: User, where: str) -> None:
@@ -284,13 +186,14 @@ def _audit_run(run: ImportRun, acting_user: User, where: str) -> None:
 def review_decide(*, acting_user: User, review_id: int, person_id: int | None) -> LinkReview:
     """A coordinator's decision on a row of the review queue: it is about ``person_id`` (one of the
     people offered), or about someone new (``None``: created, the possible duplicates seen). The
-    arrest is then recorded as any other row; a later import of the row follows the decision."""
-    _authorise(acting_user)
+    row is then written as any other; a later import of the row follows the decision."""
+    authorise(acting_user)
     with transaction.atomic():
-        review = LinkReview.objects.select_for_update().filter(pk=review_id).first()
+        review = LinkReview.objects.select_for_update().select_related("run").filter(pk=review_id).first()
         if review is None or review.status != LinkReview.Status.OPEN:
             raise ValidationError({"decision": ["This row has already been decided"]})
-        checked = check_row(RawRow(review.line, review.values), _catalogue())
+        spec = spec_for(review.run.feed)
+        checked = check_row(RawRow(review.line, review.values), spec, catalogue())
         if isinstance(checked, RowFaults):
             raise ValidationError({"decision": [f"The row no longer passes its checks: {checked.faults[0][1]}"]})
         if person_id is not None:
@@ -298,20 +201,9 @@ def review_decide(*, acting_user: User, review_id: int, person_id: int | None) -
                 raise ValidationError({"decision": ["Select one of the people offered, or that they are new"]})
             person = person_get_for(user=acting_user, person_id=person_id, audit_read=False)
         else:
-            fields: dict[str, Any] = {
-                "first_name": checked.given_name,
-                "last_name": checked.family_name,
-                "date_of_birth": checked.date_of_birth,
-            }
-            if checked.pnc_id:
-                fields["pnc_id"] = checked.pnc_id
-            person = person_create(acting_user=acting_user, new=NewPerson(fields=fields), confirmed_new=True, purpose="feed review")
-        import_row(
-            checked,
-            run=review.run,
-            acting_user=acting_user,
-            link=Link(person, ArrestLink.Method.REVIEWED, tuple(agreed_fields(checked, person))),
-        )
+            person = _new_person(checked.identity, acting_user, spec, confirmed_new=True)
+        link = Link(person, LinkMethod.REVIEWED, tuple(agreed_fields(checked.identity, person)))
+        import_row(checked, run=review.run, acting_user=acting_user, link=link)
         review.status = LinkReview.Status.DECIDED
         review.person = person
         review.decided_by = acting_user

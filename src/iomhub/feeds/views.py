@@ -1,4 +1,5 @@
-"""The feed pages for coordinators: upload a custody arrests file, see what became of each row,
+"""The feed pages for coordinators: upload a feed file (custody arrests, prison releases, court
+outcomes, offending history), see what became of each row,
 download the error report, and decide the rows whose person is uncertain. Thin: parse, call one
 service or selector, render."""
 
@@ -12,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
-from iomhub.feeds.forms import ArrestsUploadForm, ReviewDecisionForm
+from iomhub.feeds.forms import ReviewDecisionForm, UploadForm
+from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
 from iomhub.web.forms import apply_errors
 from iomhub.web.http import AuthedRequest
@@ -20,13 +22,14 @@ from iomhub.web.http import AuthedRequest
 
 @guarded(Action.COHORT_MANAGE)
 @require_http_methods(["GET", "POST"])
-def arrests_upload(request: AuthedRequest) -> HttpResponse:
-    form = ArrestsUploadForm(request.POST or None, request.FILES or None)
+def upload(request: AuthedRequest, feed: str) -> HttpResponse:
+    spec = spec_for(feed)
+    form = UploadForm(request.POST or None, request.FILES or None, spec=spec)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        run = services.arrests_import(acting_user=request.user, data=upload.read(), file_name=upload.name or "upload")
+        file = form.cleaned_data["file"]
+        run = services.feed_import(feed=feed, acting_user=request.user, data=file.read(), file_name=file.name or "upload")
         return redirect("feeds:run", run_id=run.pk)
-    return render(request, "feeds/upload.html", {"form": form})
+    return render(request, "feeds/upload.html", {"form": form, "spec": spec})
 
 
 @guarded(Action.COHORT_MANAGE, personal_data=True)

@@ -1,4 +1,5 @@
-"""``python -m iomhub import arrests FILE [--error-report FILE] [--as USERNAME]``.
+"""``python -m iomhub import FEED FILE [--error-report FILE] [--as USERNAME]``, FEED one of
+``arrests``, ``releases``, ``court-outcomes``, ``offending-history`` (``docs/feeds/``).
 
 Imports a feed file and prints, as its last line, one JSON object with the counts (``rows``,
 ``imported``, ``unchanged``, ``rejected``, ``review``). A progress bar is drawn on standard error
@@ -18,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from iomhub.access.models import User
 from iomhub.feeds import services
+from iomhub.feeds.registry import FEEDS
 from iomhub.feeds.report import write_report
 
 
@@ -45,10 +47,10 @@ class _Bar:
 
 
 class Command(BaseCommand):
-    help = "Import a feed file (CSV or XLSX): arrests. See docs/feeds/."
+    help = "Import a feed file (CSV or XLSX): arrests, releases, court-outcomes or offending-history. See docs/feeds/."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("feed", choices=["arrests"])
+        parser.add_argument("feed", choices=sorted(FEEDS))
         parser.add_argument("file", type=Path)
         parser.add_argument("--error-report", type=Path, help="Write the rejected rows, with line, column and reason, to this CSV file")
         parser.add_argument("--as", dest="username", help="Act as this user (a coordinator) instead of the system account")
@@ -68,8 +70,14 @@ class Command(BaseCommand):
             user = services.feed_system_user()
         bar = _Bar(sys.stderr) if sys.stderr.isatty() else None
         try:
-            run = services.arrests_import(
-                acting_user=user, data=data, file_name=path.name, batch_size=max(options["batch_size"], 1), progress=bar, via="command"
+            run = services.feed_import(
+                feed=options["feed"],
+                acting_user=user,
+                data=data,
+                file_name=path.name,
+                batch_size=max(options["batch_size"], 1),
+                progress=bar,
+                via="command",
             )
         finally:
             if bar is not None:

@@ -1,0 +1,141 @@
+"""Reading a feed file (CSV or XLSX) into a header and its rows, for every feed (ADR 0014 §2).
+
+A file is refused whole only when it cannot be read as a table of the feed (not CSV or XLSX, no
+header, a column missing or named twice, a header that is not UTF-8); every other fault is the one
+row's, found by ``feeds.rows``. Undecodable bytes are kept as surrogates so only their row is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+
+
+class FileRefused(ValueError):
+    """The file cannot be read as this feed at all; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class RawRow:
+    line: int
+    values: dict[str, str]
+    problem: str = ""  # a fault of the row's shape (too many cells), reported against no column
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: Iterator[RawRow]
+    total: int  # rows expected (for the progress bar); exact for XLSX, an upper bound for CSV
+
+
+def _check_header(header: list[str], columns: Sequence[str], doc: str) -> list[str]:
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise FileRefused(
+            f"The file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}: "
+            f"the first row must name the columns {', '.join(columns)} ({doc}). Nothing was imported."
+        )
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if repeated:
+        raise FileRefused(f"The column {', '.join(repeated)} appears more than once in the first row. Nothing was imported.")
+    return names
+
+
+def read_table(data: bytes, file_name: str, columns: Sequence[str], doc: str = "docs/feeds/") -> Table:
+    """The file as a header and its rows; CSV must be UTF-8 (a byte-order mark is allowed)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise FileRefused(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it into smaller files.")
+    if not data.strip():
+        raise FileRefused("The file is empty.")
+    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith(".xlsx"):
+        return _read_xlsx(data, columns, doc)
+    return _read_csv(data, columns, doc)
+
+
+def _read_csv(data: bytes, columns: Sequence[str], doc: str) -> Table:
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    text = data.decode("utf-8", errors="surrogateescape")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise FileRefused(f"The file could not be read as CSV: {exc}") from exc
+    if any(undecodable(h) for h in header):
+        raise FileRefused("The first row is not UTF-8 text: save the file as CSV UTF-8 and import it again.")
+    names = _check_header(header, columns, doc)
+
+    def rows() -> Iterator[RawRow]:
+        line = reader.line_num
+        while True:
+            start = line + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                line = reader.line_num
+                yield RawRow(start, {}, f"The row could not be read as CSV: {exc}")
+                continue
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            values = {names[i]: cells[i] if i < len(cells) else "" for i in range(len(names)) if names[i]}
+            problem = ""
+            if len(cells) > len(names):
+                problem = f"The row has {len(cells)} cells but the first row names {len(names)} columns"
+            yield RawRow(start, values, problem)
+
+    return Table(names, rows(), max(text.count("\n"), 1))
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(data: bytes, columns: Sequence[str], doc: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        # Formulas are read as the text they are (``data_only=False``): never evaluated.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FileRefused(f"The file could not be read as an XLSX workbook ({exc}): save it as .xlsx or CSV UTF-8.") from exc
+    sheet = book.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell_text(v) for v in next(iterator)]
+    except StopIteration as exc:
+        raise FileRefused("The workbook's first sheet is empty.") from exc
+    names = _check_header(header, columns, doc)
+
+    def rows() -> Iterator[RawRow]:
+        for number, cells in enumerate(iterator, start=2):
+            texts = [_cell_text(c) for c in cells]
+            if not any(t.strip() for t in texts):
+                continue
+            values = {names[i]: texts[i] if i < len(texts) else "" for i in range(len(names)) if names[i]}
+            yield RawRow(number, values)
+        book.close()
+
+    return Table(names, rows(), max((sheet.max_row or 1) - 1, 1))
+
+
+def undecodable(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)

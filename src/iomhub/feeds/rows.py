@@ -1,0 +1,219 @@
+"""Checking one feed row on its own, for every feed (ADR 0014 §2): the cells every feed shares
+(blank, too long, not UTF-8, hidden characters), who the row is about (``Identity``), dates and
+offence codes. A feed module (``feeds.arrests``, ``feeds.releases`` …) adds its own columns.
+
+Nothing here writes; ``feeds.services`` imports the rows that pass.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from iomhub import clock
+from iomhub.feeds.reading import RawRow, undecodable
+from iomhub.justice.catalogue import CATALOGUE_VERSION, normalise_code
+from iomhub.people.matching import normalise_name
+from iomhub.people.validators import IDENTIFIER_NORMALISERS, hidden_character
+
+if TYPE_CHECKING:
+    from iomhub.feeds.spec import FeedSpec
+
+# The identity columns, shared by every feed; their widths are the fields they are stored in.
+IDENTITY_MAX_LENGTH = {"pnc_id": 13, "prison_number": 7, "family_name": 100, "given_name": 100, "date_of_birth": 10}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MIDNIGHT = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})[T ]00:00(:00)?$")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a row is about, as the file says: what linkage (``feeds.linkage``) works from."""
+
+    pnc_id: str
+    family_name: str
+    given_name: str
+    date_of_birth: datetime.date
+    prison_number: str = ""
+
+    def parts(self) -> tuple[str, ...]:
+        found = (self.pnc_id, normalise_name(self.family_name), normalise_name(self.given_name), self.date_of_birth.isoformat())
+        return found + ((self.prison_number,) if self.prison_number else ())
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """A row that passed every check: who it is about, its natural key (beyond the person), what it
+    records (``facts``, typed) and the values compared when its key is met again (``fingerprint``)."""
+
+    feed: str
+    line: int
+    values: dict[str, str]
+    identity: Identity
+    key: tuple[str, ...]
+    facts: dict[str, Any]
+    fingerprint: tuple[str, ...] = ()
+
+    @property
+    def row_key(self) -> str:
+        """The row's identity and natural key as one hash: two rows with the same key are one record.
+        (The arrests feed's keys carry no feed name, as they did before the other feeds.)"""
+        prefix = () if self.feed == "arrests" else (self.feed,)
+        return hashlib.sha256("\x1f".join((*prefix, *self.identity.parts(), *self.key)).encode()).hexdigest()
+
+    @property
+    def record_key(self) -> str:
+        """The natural key beyond the person, hashed: with the feed and the person, one record."""
+        return hashlib.sha256("\x1f".join(self.key).encode()).hexdigest()
+
+
+@dataclass
+class RowFaults:
+    line: int
+    values: dict[str, str]
+    faults: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+
+    def add(self, column: str, reason: str) -> None:
+        self.faults.append((column, reason))
+
+
+def label(column: str) -> str:
+    return column.replace("_", " ")
+
+
+def clean_cells(raw: RawRow, spec: FeedSpec, found: RowFaults) -> dict[str, str]:
+    """Each column's text, stripped; a blank, over-long, undecodable or hidden-character cell is a
+    fault of its column."""
+    clean: dict[str, str] = {}
+    for column in spec.columns:
+        value = raw.values.get(column, "")
+        if undecodable(value):
+            found.add(column, "Not UTF-8 text: save the file as CSV UTF-8 and import it again")
+            continue
+        value = value.strip()
+        if column in spec.dates:
+            value = _MIDNIGHT.sub("", value)  # a spreadsheet's date cell reads as midnight on that day
+        if not value and column not in spec.may_be_blank:
+            found.add(column, f"Enter the {label(column)}")
+            continue
+        limit = spec.max_length[column]
+        if len(value) > limit:
+            found.add(column, f"{len(value)} characters: the {label(column)} must be {limit} or fewer")
+            continue
+        hidden = hidden_character(value)
+        if hidden:
+            found.add(column, f"Contains a control or invisible character ({hidden})")
+            continue
+        clean[column] = value
+    return clean
+
+
+def parse_date(text: str) -> tuple[datetime.date | None, str]:
+    if not _ISO_DATE.fullmatch(text):
+        return None, f"{text!r} is not a date in the form YYYY-MM-DD"
+    try:
+        return datetime.date.fromisoformat(text), ""
+    except ValueError:
+        return None, f"{text} is not a real date"
+
+
+def parse_datetime(text: str) -> tuple[datetime.datetime | None, str]:
+    if not _ISO_DATE.match(text) or len(text) < 16:
+        return None, f"{text!r} is not a date and time in the form YYYY-MM-DDTHH:MM"
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None, f"{text} is not a real date and time"
+    if timezone.is_naive(moment):
+        # Records are kept in local time: a time without an offset is the time in England.
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment, ""
+
+
+def event_date(
+    clean: dict[str, str], column: str, found: RowFaults, identity: Identity | None, *, future: bool = False
+) -> datetime.date | None:
+    """A date of something that happened (or, with ``future``, is expected): real, not before the
+    date of birth, and not in the future unless it may be."""
+    if column not in clean or not clean[column]:
+        return None
+    value, why = parse_date(clean[column])
+    if value is None:
+        found.add(column, why)
+    elif not future and value > clock.today():
+        found.add(column, f"{value.isoformat()} is in the future")
+        value = None
+    elif identity is not None and value < identity.date_of_birth:
+        found.add(column, f"{value.isoformat()} is before the date of birth")
+        value = None
+    return value
+
+
+def identity(clean: dict[str, str], found: RowFaults) -> Identity | None:
+    """Who the row is about: the PNC ID and prison number (checked, when given), names and date of birth."""
+    ids: dict[str, str] = {}
+    for name in ("pnc_id", "prison_number"):
+        if clean.get(name):
+            try:
+                ids[name] = IDENTIFIER_NORMALISERS[name](clean[name])
+            except ValueError as exc:
+                found.add(name, str(exc))
+    dob: datetime.date | None = None
+    if "date_of_birth" in clean:
+        dob, why = parse_date(clean["date_of_birth"])
+        if dob is None:
+            found.add("date_of_birth", why)
+        elif dob > clock.today() or dob.year < 1900:
+            found.add("date_of_birth", f"{dob.isoformat()} cannot be a date of birth")
+            dob = None
+    if dob is None or "family_name" not in clean or "given_name" not in clean or found.faults:
+        return None
+    return Identity(
+        pnc_id=ids.get("pnc_id", ""),
+        family_name=" ".join(clean["family_name"].split()),
+        given_name=" ".join(clean["given_name"].split()),
+        date_of_birth=dob,
+        prison_number=ids.get("prison_number", ""),
+    )
+
+
+def offence_code(clean: dict[str, str], column: str, found: RowFaults, catalogue: frozenset[str]) -> str:
+    code = normalise_code(clean.get(column, ""))
+    if code not in catalogue:
+        found.add(column, f"Unknown Home Office offence code {code}: not in the offence catalogue (version {CATALOGUE_VERSION})")
+    return code
+
+
+def choice(clean: dict[str, str], column: str, found: RowFaults, words: dict[str, str], wording: str) -> str:
+    """The value ``words`` gives for the cell (case and spacing folded), else a fault naming ``wording``."""
+    value = words.get(" ".join(clean.get(column, "").split()).lower())
+    if value is None:
+        found.add(column, f"{clean.get(column, '')!r} is not a {label(column)}: use {wording}")
+        return ""
+    return value
+
+
+def text_key(text: str) -> str:
+    """A place's name as compared: case and spacing folded."""
+    return " ".join(text.split()).casefold()
+
+
+def check_row(raw: RawRow, spec: FeedSpec, catalogue: frozenset[str]) -> FeedRow | RowFaults:
+    """The row checked column by column: a :class:`FeedRow`, or every fault found in it."""
+    found = RowFaults(raw.line, raw.values)
+    if raw.problem:
+        found.add("", raw.problem)
+        return found
+    clean = clean_cells(raw, spec, found)
+    if found.faults:
+        return found
+    who = identity(clean, found)
+    checked = spec.check(clean, found, who, catalogue)
+    if found.faults or checked is None or who is None:
+        return found
+    key, facts, fingerprint = checked
+    return FeedRow(spec.feed, raw.line, raw.values, who, key, facts, fingerprint)
