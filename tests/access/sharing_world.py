@@ -596,6 +596,12 @@ def build(world: World) -> None:
         ],
     )
 
+    # ---- health: AUDIT, brief advice, DASH and MARAC, TOP (issue 12 part 1), on dates picked after
+    # the derived ones are set aside
+    from tests.access.sharing_instruments import add_instruments
+
+    add_instruments(w, person)
+
     # ---- the timeline: every kind of entry, each on its own date with its own note
     def entry(kind: str, offset: int, outcome: str = "", section: str = "timeline", **extra: Any) -> Any:
         return casework.timeline_record(
@@ -782,6 +788,9 @@ def change_sections(world: World, sections: set[str] | frozenset[str]) -> None:
             acting_user=coordinator, involvement=treatment, name=w.mark("health", "contactb"), phone="0161 496 9858"
         )
         w.literal("health", "0161 496 9858")
+        from tests.access.sharing_instruments import add_more_instruments
+
+        add_more_instruments(w, person)
     if "safeguarding" in sections:
         record = casework.case_record_get_or_create(person)
         casework.safeguarding_set(
