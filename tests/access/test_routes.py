@@ -173,6 +173,10 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/organisations/<int:organisation_id>/sharing-agreement": api(Action.AGREEMENT_MANAGE),
     "api/v1/retention-rules": api(Action.RETENTION_MANAGE),
     "api/v1/retention-rules/<int:rule_id>": api(Action.RETENTION_MANAGE),
+    "api/v1/subject-access-requests": api(Action.SUBJECT_ACCESS),
+    "api/v1/subject-access-requests/<int:sar_id>": api(Action.SUBJECT_ACCESS, personal=True),
+    "api/v1/subject-access-requests/<int:sar_id>/pack": api(Action.SUBJECT_ACCESS, personal=True),
+    "api/v1/subject-access-requests/<int:sar_id>/decisions": api(Action.SUBJECT_ACCESS),
     "api/v1/users": api(Action.USER_VIEW),
     "api/v1/users/me": api(Action.SERVICE_USE),
     "api/v1/users/<int:user_id>": api(Action.USER_VIEW),
@@ -423,6 +427,8 @@ EXERCISES: dict[str, Exercise] = {
     "subject-access/<int:sar_id>/": Exercise(Role.IG_LEAD, "ordinary", (_get("export"),)),
     "subject-access/<int:sar_id>/pack.pdf": Exercise(Role.IG_LEAD, "ordinary", (_get("export"),)),
     "subject-access/<int:sar_id>/pack.json": Exercise(Role.IG_LEAD, "ordinary", (_get("export"),)),
+    "api/v1/subject-access-requests/<int:sar_id>": Exercise(Role.IG_LEAD, "ordinary", (_get("view"),)),
+    "api/v1/subject-access-requests/<int:sar_id>/pack": Exercise(Role.IG_LEAD, "ordinary", (_get("export"),)),
     "people/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("search", {"q": "Jordan"}),)),
     "people/new/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (("post", NEW_PERSON_FORM, "create"),)),
     "people/<int:person_id>/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
@@ -788,11 +794,18 @@ def test_an_api_route_refuses_a_bad_token(client, partnership, route):
     assert not leaked(response.content, *partnership.people)
 
 
+# API routes for the information governance lead rather than a probation officer (subject access, ADR 0022).
+TOKEN_USERS = {
+    "api/v1/subject-access-requests/<int:sar_id>": Role.IG_LEAD,
+    "api/v1/subject-access-requests/<int:sar_id>/pack": Role.IG_LEAD,
+}
+
+
 @pytest.mark.parametrize("route", [r for r, rule in EXPECTED.items() if rule.api and rule.personal_data])
 def test_an_api_route_accepts_a_token_and_audits_its_owner(client, partnership, route):
     from iomhub.access.services import api_token_issue
 
-    user = partnership.users[Role.PROBATION_OFFICER]
+    user = partnership.users[TOKEN_USERS.get(route, Role.PROBATION_OFFICER)]
     _, secret = api_token_issue(acting_user=user, name="test feed", scope="read-write", second_factor_at=timezone.now())
     url = concrete(route, **person_values(partnership, partnership.restricted))
     since = last_event_id()

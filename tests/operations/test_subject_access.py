@@ -252,3 +252,40 @@ def test_only_the_ig_lead_handles_subject_access(client, partnership, role):
         assert response.status_code == 403, url
         assert b"Jordan" not in response.content
     assert AuditEvent.objects.filter(action="denied", actor=partnership.users[role]).exists()
+
+
+def test_the_api_records_a_request_builds_its_pack_and_takes_decisions(client, partnership):
+    person = partnership.ordinary
+    ig = partnership.users[Role.IG_LEAD]
+    note = _intelligence_note(person, partnership.users[Role.POLICE_IOM_OFFICER])
+    client.force_login(ig)
+    bad = client.post(
+        "/api/v1/subject-access-requests",
+        {"person": person.pk, "received_on": "2099-01-01", "requester": "The person"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "received_on" in bad.content.decode()
+    created = client.post(
+        "/api/v1/subject-access-requests",
+        {"person": person.pk, "received_on": "2026-12-01", "requester": "The person"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    sar_id = created.json()["id"]
+    assert created.json()["due_on"] == "2027-01-01"
+    pack = client.get(f"/api/v1/subject-access-requests/{sar_id}/pack").json()
+    assert {r["key"] for r in pack["records"] if r["marks"]} >= {f"casework.timelineentry:{note.pk}"}
+    assert client.get(f"/api/v1/subject-access-requests/{sar_id}/pack?version=release").status_code == 400
+    for record in pack["records"]:
+        if record["marks"]:
+            answer = client.post(
+                f"/api/v1/subject-access-requests/{sar_id}/decisions",
+                {"key": record["key"], "decision": "withhold", "reason": "Crime and taxation exemption"},
+                content_type="application/json",
+            )
+            assert answer.status_code == 200, answer.content
+    release = client.get(f"/api/v1/subject-access-requests/{sar_id}/pack?version=release")
+    assert release.status_code == 200
+    assert f"casework.timelineentry:{note.pk}" not in {r["key"] for r in release.json()["records"]}
+    client.force_login(partnership.users[Role.COORDINATOR])
+    assert client.get(f"/api/v1/subject-access-requests/{sar_id}/pack").status_code == 403

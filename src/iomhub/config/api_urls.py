@@ -12,7 +12,7 @@ from iomhub.assessments import api as assessments_api
 from iomhub.casework import api as casework_api
 from iomhub.cohort import api as cohort_api
 from iomhub.justice import api as justice_api
-from iomhub.operations import retention_api
+from iomhub.operations import retention_api, sar_api
 from iomhub.people import api as people_api
 from iomhub.referrals import api as referrals_api
 from iomhub.reporting import api as reporting_api
@@ -83,6 +83,10 @@ urlpatterns = [
     ),
     path("retention-rules", retention_api.RetentionRulesView.as_view(), name="api-retention-rules"),
     path("retention-rules/<int:rule_id>", retention_api.RetentionRuleView.as_view(), name="api-retention-rule"),
+    path("subject-access-requests", sar_api.RequestsView.as_view(), name="api-sars"),
+    path("subject-access-requests/<int:sar_id>", sar_api.RequestView.as_view(), name="api-sar"),
+    path("subject-access-requests/<int:sar_id>/pack", sar_api.PackView.as_view(), name="api-sar-pack"),
+    path("subject-access-requests/<int:sar_id>/decisions", sar_api.DecisionsView.as_view(), name="api-sar-decisions"),
     path("users", access_api.UsersView.as_view(), name="api-users"),
     path("users/me", access_api.MeView.as_view(), name="api-me"),
     path("users/<int:user_id>", access_api.UserView.as_view(), name="api-user"),

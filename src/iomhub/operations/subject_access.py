@@ -91,6 +91,13 @@ def sar_get(*, user: User, sar_id: int | str) -> SubjectAccessRequest:
         )
 
 
+def sar_read(*, user: User, sar_id: int | str) -> SubjectAccessRequest:
+    """One request, its reading audited (it names the person and that they asked)."""
+    sar = sar_get(user=user, sar_id=sar_id)
+    audit.record(actor=user, action=AuditAction.VIEW, object_type="subject-access-request", object_id=sar.pk, person_id=sar.person_id)
+    return sar
+
+
 def sar_create(*, acting_user: User, person_id: int | None, received_on: datetime.date | None, requester: str) -> SubjectAccessRequest:
     """Record a request received. The deadline is one calendar month from the day received."""
     _may(acting_user, person_id=person_id)
@@ -328,7 +335,7 @@ def pack_json(pack: Pack) -> dict[str, Any]:
         "version": "release" if pack.release else "review",
         "generated_at": pack.generated_at.isoformat(timespec="seconds"),
         "records": [
-            {"key": i.key, "model": i.model, "kind": i.kind, "fields": i.fields, "marks": i.marks, "decision": i.decision}
+            {"key": i.key, "model": i.model, "kind": i.kind, "values": i.fields, "marks": i.marks, "decision": i.decision}
             for i in pack.items
         ],
         "viewers": pack.viewers,
