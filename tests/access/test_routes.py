@@ -134,6 +134,7 @@ EXPECTED: dict[str, RouteRule] = {
     "reports/quarterly/": page(Action.REPORT_VIEW),
     "reports/quarterly.csv": page(Action.REPORT_VIEW),
     "reports/quarterly.xlsx": page(Action.REPORT_VIEW),
+    "reports/quarterly.pdf": page(Action.REPORT_VIEW),
     "reports/quarterly/people/": page(Action.REPORT_DRILL, personal=True),
     "reports/reoffending/": page(Action.REPORT_VIEW),
     "reports/comparison/": page(Action.REPORT_VIEW),

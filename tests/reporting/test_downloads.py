@@ -162,3 +162,43 @@ def test_the_same_figures_make_the_same_workbook():
     book = openpyxl.load_workbook(io.BytesIO(first))
     assert book["Report"].cell(row=4, column=3).value == 3
     assert book.properties.modified.year == 2000
+
+
+def _pdf_lines(data: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    lines = []
+    for page in document:
+        image = page.render(scale=1).to_pil()  # the page lays out and rasterises, not only its text
+        assert image.size[0] > 500 and image.getextrema() != ((255, 255), (255, 255), (255, 255))
+        lines += page.get_textpage().get_text_range().splitlines()
+    return [line.strip() for line in lines]
+
+
+def test_the_pdf_renders_and_reads_back_with_the_numbers_of_the_page(client, partnership, data):
+    client.force_login(partnership.users[Role.PERFORMANCE_LEAD])
+    response = client.get("/reports/quarterly/", {"quarter": QUARTER, "team": data.team_a.pk})
+    page = response.content.decode()
+    labelled = re.findall(
+        r'<th scope="row" class="govuk-table__header">([^<]+)</th>\s*<td class="govuk-table__cell govuk-table__cell--numeric" data-figure="([^"]+)">(?:<a [^>]*>)?([0-9.]+)',
+        page,
+    )
+    assert len(labelled) == len(page_figures(client, data.team_a.pk))
+    pdf = client.get("/reports/quarterly.pdf", {"quarter": QUARTER, "team": data.team_a.pk})
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == f'attachment; filename="iom-quarterly-{QUARTER}-team-{data.team_a.pk}.pdf"'
+    lines = _pdf_lines(pdf.content)
+    assert "Quarterly report, July to September 2026" in lines
+    for label, key, value in labelled:
+        assert f"{label.strip()} {value}" in lines, (key, label, value)
+    assert not [s for s in data.identities() if any(s in line for line in lines)]
+
+
+def test_the_command_writes_a_pdf(partnership, data, tmp_path):
+    out = tmp_path / "q.pdf"
+    chair = partnership.users[Role.CHAIR].username
+    call_command("report", "quarterly", "--quarter", QUARTER, "--format", "pdf", "--output", str(out), "--as", chair)
+    lines = _pdf_lines(out.read_bytes())
+    assert "Quarterly report, July to September 2026" in lines
+    assert any(line.startswith("Recalls: fixed-term ") for line in lines)

@@ -27,7 +27,11 @@ HREF = re.compile(r'href="([^"#]+)"')
 
 
 def text_of(response) -> str:
-    """A response as text; an XLSX or a ZIP unzipped so what it holds is read."""
+    """A response as text; an XLSX or a ZIP unzipped so what it holds is read, a PDF's text read back."""
+    if response["Content-Type"] == "application/pdf":
+        import pypdfium2 as pdfium
+
+        return " ".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(response.content))
     if response["Content-Type"].startswith(("application/vnd.openxmlformats", "application/zip")):
         with zipfile.ZipFile(io.BytesIO(response.content)) as book:
             return " ".join(book.read(name).decode() for name in book.namelist())

@@ -1,4 +1,4 @@
-"""A report as CSV and XLSX (issue 16 §2): the same rows as the page. A cell whose text starts
+"""A report as CSV, XLSX and PDF (issue 16 §2): the same rows as the page. A cell whose text starts
 with = + - @ (or a tab or carriage return) is written as text, never as a formula (OWASP CSV
 injection): in CSV with a leading apostrophe, in XLSX as a string cell."""
 
@@ -63,6 +63,14 @@ def report_xlsx(report: Report) -> bytes:
                 cell.value = words
                 cell.data_type = TYPE_STRING
     return _fixed_in_time(book)
+
+
+def report_pdf(report: Report) -> bytes:
+    """The report as a PDF (ADR 0018): the page's tables, notes and the measures not yet
+    supported, marked OFFICIAL (figures only, no one named), with no time of making on it."""
+    from iomhub.web.pdf import render_pdf
+
+    return render_pdf("reporting/pdf/report.html", {"report": report, "protective_marking": "OFFICIAL"})
 
 
 FIXED_TIME = datetime.datetime(2000, 1, 1)  # noqa: DTZ001 - a constant stamp, not a moment

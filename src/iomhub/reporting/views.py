@@ -16,6 +16,7 @@ from iomhub.reporting import downloads, extract, selectors
 from iomhub.reporting.params import BadParameter, date_from, report_params, team_id_from
 from iomhub.rules._dates import add_months
 from iomhub.web.http import AuthedRequest
+from iomhub.web.pdf import pdf_response
 
 
 def _bad(request: AuthedRequest, error: Exception) -> HttpResponse:
@@ -67,6 +68,8 @@ def _download(request: AuthedRequest, kind: str) -> HttpResponse:
     name = f"iom-quarterly-{params.quarter}" + (f"-team-{params.team_id}" if params.team_id else "")
     if kind == "csv":
         response = HttpResponse(downloads.report_csv(report), content_type="text/csv; charset=utf-8")
+    elif kind == "pdf":
+        return pdf_response(downloads.report_pdf(report), f"{name}.pdf")
     else:
         response = HttpResponse(
             downloads.report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,6 +88,12 @@ def quarterly_csv(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def quarterly_xlsx(request: AuthedRequest) -> HttpResponse:
     return _download(request, "xlsx")
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET"])
+def quarterly_pdf(request: AuthedRequest) -> HttpResponse:
+    return _download(request, "pdf")
 
 
 @guarded(Action.REPORT_DRILL, personal_data=True)

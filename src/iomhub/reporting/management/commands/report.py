@@ -1,4 +1,4 @@
-"""``python -m iomhub report quarterly --quarter 2026Q3 [--team ID] --format json|csv|xlsx [--output FILE]``,
+"""``python -m iomhub report quarterly --quarter 2026Q3 [--team ID] --format json|csv|xlsx|pdf [--output FILE]``,
 ``python -m iomhub report comparison [--from DATE] [--to DATE] [--team ID] [--output FILE]``
 and ``python -m iomhub report evaluation-extract --output DIR [--key KEY]``.
 
@@ -37,8 +37,8 @@ class Command(BaseCommand):
             "--key", default="", help="The export key of the evaluation extract's pseudonyms (the deployment's when left out)"
         )
         parser.add_argument("--team", default="", help="A local team's id; all teams when left out")
-        parser.add_argument("--format", dest="fmt", choices=["json", "csv", "xlsx"], default="json")
-        parser.add_argument("--output", default="", help="A file to write; standard output when left out (not for xlsx)")
+        parser.add_argument("--format", dest="fmt", choices=["json", "csv", "xlsx", "pdf"], default="json")
+        parser.add_argument("--output", default="", help="A file to write; standard output when left out (not for xlsx or pdf)")
         parser.add_argument(
             "--as", dest="username", default=os.environ.get("IOMHUB_REPORT_USER", ""), help="The user the report is made as"
         )
@@ -68,10 +68,10 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(f"--team: {error}") from error
         fmt, output = options["fmt"], options["output"]
-        if fmt == "xlsx":
+        if fmt in ("xlsx", "pdf"):
             if not output:
-                raise CommandError("--output: an XLSX report must be written to a file")
-            Path(output).write_bytes(downloads.report_xlsx(report))
+                raise CommandError(f"--output: an {fmt.upper()} report must be written to a file")
+            Path(output).write_bytes(downloads.report_xlsx(report) if fmt == "xlsx" else downloads.report_pdf(report))
             return
         text = json.dumps(report.as_json(), indent=2) + "\n" if fmt == "json" else downloads.report_csv(report)
         if output:
