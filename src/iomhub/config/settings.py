@@ -143,6 +143,9 @@ TEMPLATES = [
 FORM_RENDERER = "iomhub.web.forms.GovukFormRenderer"
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))}
+# A kept connection is checked before each request reuses it, so one the database dropped (a restart,
+# a failover, pg_terminate_backend) is replaced instead of failing the next request (issue 13 §7b).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

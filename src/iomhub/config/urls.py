@@ -4,6 +4,9 @@ from iomhub.casework import views as casework_views
 from iomhub.operations import views as operations_views
 from iomhub.web import views as web_views
 
+# The database going away answers a clean 503 (issue 13 §7b); anything else the ordinary 500.
+handler500 = "iomhub.operations.views.server_error"
+
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("health", web_views.health, name="health"),
