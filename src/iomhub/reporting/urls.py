@@ -12,5 +12,8 @@ urlpatterns = [
     path("quarterly/people/", views.people, name="people"),
     path("reoffending/", views.reoffending, name="reoffending"),
     path("comparison/", views.comparison, name="comparison"),
+    path("runs/", views.runs, name="runs"),
+    path("runs/<int:run_id>/", views.run, name="run"),
+    path("runs/<int:run_id>/download", views.run_download, name="run-download"),
     path("evaluation-extract.zip", views.evaluation_extract, name="evaluation-extract"),
 ]

@@ -6,13 +6,14 @@ import datetime
 from collections.abc import Mapping
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
 from iomhub.reporting import downloads, extract, selectors
+from iomhub.reporting import runs as report_runs
 from iomhub.reporting.params import BadParameter, date_from, report_params, team_id_from
 from iomhub.rules._dates import add_months
 from iomhub.web.http import AuthedRequest
@@ -55,7 +56,13 @@ def quarterly(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "reporting/quarterly.html",
-        {"report": report, "quarter": params.quarter, "query": query, **_common(request, params.team_id)},
+        {
+            "report": report,
+            "quarter": params.quarter,
+            "query": query,
+            "run_params": [("quarter", str(params.quarter)), ("team", params.team_id)],
+            **_common(request, params.team_id),
+        },
     )
 
 
@@ -144,7 +151,12 @@ def comparison(request: AuthedRequest) -> HttpResponse:
         report = selectors.matched_comparison_report(user=request.user, cohort_from=start, cohort_to=end, team_id=team_id)
     except (BadParameter, ValueError) as error:
         return _bad(request, error)
-    context = {"report": report, "balance": selectors.balance_rows(report), "outcome_rows": selectors.outcome_rows(report)}
+    context = {
+        "report": report,
+        "balance": selectors.balance_rows(report),
+        "outcome_rows": selectors.outcome_rows(report),
+        "run_params": [("from", f"{start:%Y-%m-%d}"), ("to", f"{end:%Y-%m-%d}"), ("team", team_id)],
+    }
     return render(request, "reporting/comparison.html", {**context, **_common(request, team_id)})
 
 
@@ -154,4 +166,36 @@ def evaluation_extract(request: AuthedRequest) -> HttpResponse:
     """The pseudonymised evaluation extract as a ZIP of CSV files (the deployment's export key)."""
     response = HttpResponse(extract.as_zip(extract.evaluation_extract(user=request.user)), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="iom-evaluation-extract-{clock.today():%Y-%m-%d}.zip"'
+    return response
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET", "POST"])
+def runs(request: AuthedRequest) -> HttpResponse:
+    """Ask for a long report in the background (POST), and the reports you asked for lately."""
+    if request.method == "POST":
+        try:
+            run = report_runs.start_run(user=request.user, kind=request.POST.get("kind", ""), query=request.POST.dict())
+        except (BadParameter, ValueError) as error:
+            return _bad(request, error)
+        return redirect("reporting:run", run_id=run.pk)
+    return render(request, "reporting/runs.html", {"runs": report_runs.recent_runs(user=request.user), **_common(request, None)})
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET"])
+def run(request: AuthedRequest, run_id: int) -> HttpResponse:
+    """One report being made: its progress, and the download when it is ready."""
+    found = report_runs.run_for(user=request.user, run_id=run_id)
+    return render(request, "reporting/run.html", {"run": found, **_common(request, None)})
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET"])
+def run_download(request: AuthedRequest, run_id: int) -> HttpResponse:
+    found = report_runs.run_for(user=request.user, run_id=run_id)
+    if found.status != found.Status.DONE or found.result is None:
+        return _bad(request, BadParameter("this report is not ready yet"))
+    response = HttpResponse(bytes(found.result), content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     return response

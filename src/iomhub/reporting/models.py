@@ -1,0 +1,40 @@
+"""A report made in the background (issue 16 §6, ADR 0019): who asked, for what, how far it has got
+and, when done, the file. Figures only (no person's data), so no sections: a run is shown only to
+the user who asked for it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ReportRun(models.Model):
+    class Kind(models.TextChoices):
+        QUARTERLY_PDF = "quarterly-pdf", "Quarterly report (PDF)"
+        QUARTERLY_XLSX = "quarterly-xlsx", "Quarterly report (XLSX)"
+        COMPARISON = "comparison-json", "Matched comparison (JSON)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being made"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Could not be made"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    params = models.JSONField(default=dict, help_text="The report's parameters: quarter, team, from, to")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done")
+    stage = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    result = models.BinaryField(null=True, blank=True, editable=False)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.params}"
