@@ -11,6 +11,8 @@ from iomhub.access.routes import public
 from iomhub.assessments import api as assessments_api
 from iomhub.casework import api as casework_api
 from iomhub.cohort import api as cohort_api
+from iomhub.documents import api as documents_api
+from iomhub.interventions import api as interventions_api
 from iomhub.justice import api as justice_api
 from iomhub.operations import retention_api, sar_api
 from iomhub.people import api as people_api
@@ -49,6 +51,22 @@ urlpatterns = [
     path("people/<int:person_id>/plan-actions/<int:action_id>", casework_api.PlanActionView.as_view(), name="api-plan-action"),
     path("people/<int:person_id>/pathway-assessments", casework_api.AssessmentsView.as_view(), name="api-pathway-assessments"),
     path("people/<int:person_id>/timeline", casework_api.TimelineView.as_view(), name="api-timeline"),
+    path("people/<int:person_id>/drug-tests", interventions_api.DrugTestsView.as_view(), name="api-drug-tests"),
+    path("people/<int:person_id>/treatment-orders", interventions_api.OrdersView.as_view(), name="api-treatment-orders"),
+    path("people/<int:person_id>/treatment-orders/<int:order_id>", interventions_api.OrderView.as_view(), name="api-treatment-order"),
+    path(
+        "people/<int:person_id>/treatment-orders/<int:order_id>/reviews",
+        interventions_api.OrderReviewsView.as_view(),
+        name="api-treatment-order-reviews",
+    ),
+    path(
+        "people/<int:person_id>/treatment-orders/<int:order_id>/report",
+        interventions_api.OrderReportView.as_view(),
+        name="api-treatment-order-report",
+    ),
+    path("people/<int:person_id>/documents", documents_api.DocumentsView.as_view(), name="api-documents"),
+    path("people/<int:person_id>/documents/<int:document_id>", documents_api.DocumentView.as_view(), name="api-document"),
+    path("people/<int:person_id>/documents/<int:document_id>/file", documents_api.DocumentFileView.as_view(), name="api-document-file"),
     # The health and substance-misuse instruments (issue 12 part 1)
     path("people/<int:person_id>/alcohol-screenings", assessments_api.ScreeningsView.as_view(), name="api-alcohol-screenings"),
     path("people/<int:person_id>/brief-advice", assessments_api.AdviceView.as_view(), name="api-brief-advice"),
