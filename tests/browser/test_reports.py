@@ -70,3 +70,26 @@ def test_the_evaluator_reaches_the_reports_from_the_service_navigation(session, 
     assert download.value.suggested_filename.startswith("iom-quarterly-")
     book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert book["Report"].cell(row=3, column=3).value == "Value"
+
+
+def test_the_evaluator_reads_the_matched_comparison_and_makes_a_report_in_the_background(session, partnership):
+    data = build(partnership)
+    page = session.page
+    session.sign_in(Role.EVALUATOR.value, PASSWORD)
+    session.go("/reports/")
+    session.follow("nav[aria-label='Reports'] a:has-text('Matched comparison')")
+    assert page.locator("table[data-table='groups'] caption").inner_text() == "The groups"
+    assert page.locator("[data-headline]").inner_text()
+    text = page.locator("main").inner_text()
+    assert not [s for s in data.identities() if s in text]
+    session.assert_accessible("matched comparison")
+
+    session.go(f"/reports/quarterly/?quarter={QUARTER}&team={data.team_a.pk}")
+    session.follow("button:has-text('Make the PDF in the background')")
+    assert "/reports/runs/" in page.url
+    assert page.locator("[data-status]").get_attribute("data-status") == "done"
+    assert page.locator("[data-progress]").inner_text() == "100%"
+    session.assert_accessible("report made in the background")
+    with page.expect_download() as download:
+        page.click("a:has-text('Download iom-quarterly-')")
+    assert download.value.path().read_bytes().startswith(b"%PDF-")
