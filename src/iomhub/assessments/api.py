@@ -277,8 +277,28 @@ class ChecklistsView(APIView):
         return Response(DashChecklistSerializer(checklist).data, status=status.HTTP_201_CREATED)
 
 
+class MaracStateSerializer(serializers.Serializer[Any]):
+    checklist = serializers.IntegerField()
+    refer_to_marac = serializers.BooleanField(help_text="The checklist meets the MARAC referral criteria")
+    marac_referral = MaracReferralSerializer(allow_null=True, help_text="The referral made after it, if recorded")
+
+
 @guarded(Action.PERSON_CHANGE, personal_data=True, api=True)
 class MaracView(APIView):
+    @extend_schema(
+        operation_id="marac_referral_read",
+        summary="Whether a checklist meets the MARAC criteria and its referral",
+        responses={200: MaracStateSerializer, **REFUSALS},
+    )
+    def get(self, request: Request, person_id: int, checklist_id: int) -> Response:
+        _, checklist = selectors.checklist_read(user=_user(request), person_id=person_id, checklist_id=checklist_id)
+        body = {
+            "checklist": checklist.pk,
+            "refer_to_marac": checklist.refer_to_marac,
+            "marac_referral": getattr(checklist, "marac_referral", None),
+        }
+        return Response(MaracStateSerializer(body).data)
+
     @extend_schema(
         operation_id="marac_referral_create",
         summary="Record the MARAC referral made after a checklist",
