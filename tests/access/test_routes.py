@@ -19,6 +19,7 @@ from django.utils import timezone
 from iomhub.access.models import AuditEvent, Role
 from iomhub.access.policy import Action
 from iomhub.access.routes import RouteRule, rule_of
+from tests.access import routes_assessments as assessment_routes
 from tests.access.support import all_routes, concrete, events_since, last_event_id, leaked, parameters
 
 PUBLIC = RouteRule(action=None, public=True)
@@ -192,6 +193,8 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/reports/comparison": api(Action.REPORT_VIEW),
 }
 
+EXPECTED |= assessment_routes.EXPECTED  # the health and substance-misuse instruments (issue 12 part 1)
+
 ROUTES = list(all_routes())
 BY_PATTERN = {r.route: r for r in ROUTES}
 
@@ -258,6 +261,7 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         **justice_values(person),
         **cohort_values(partnership, person, registration),
         **casework_values(partnership, person),
+        **assessment_routes.values(partnership, person),
         **feeds_values(partnership),
     }
 
@@ -692,6 +696,7 @@ REFERRER_ROUTES = {("referrals/", "get"), ("referrals/new/", "post"), ("api/v1/r
 # people their agency is involved in.
 PARTNER_LIST_ROUTES = {("cohort/red-alerts/", "get"), ("api/v1/red-alerts", "get"), ("caseload/", "get")}
 
+EXERCISES |= assessment_routes.exercises(Exercise)
 PERSONAL = sorted(route for route, rule in EXPECTED.items() if rule.personal_data)
 
 
