@@ -272,6 +272,8 @@ def test_no_route_edits_or_deletes_the_audit_log(client, partnership):
         "secret": "no-such-link",
         "run_id": 1,  # feed imports and their review queue (ADR 0014)
         "review_id": 1,
+        "screening_id": 1,  # the health instruments (issue 12 part 1): nothing need exist
+        "checklist_id": 1,
     }
     event_id = max(before)
     for route in all_routes():
