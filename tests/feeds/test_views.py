@@ -64,10 +64,10 @@ def test_a_police_officer_may_not_import(client, partnership):
 
 def test_the_review_queue_lists_uncertain_rows_and_takes_a_decision(client, partnership, coordinator):
     client.force_login(coordinator)
-    upload(client, csv_file(row(family_name="Example", given_name="Jordon", date_of_birth="1990-05-17")))
+    upload(client, csv_file(row(family_name="Example", given_name="Jordan", date_of_birth="1991-05-17")))
     review = LinkReview.objects.get()
     page = client.get("/feeds/review/").content.decode()
-    assert "Jordon Example" in page and f"/people/{partnership.ordinary.pk}/" in page
+    assert "Jordan Example" in page and "1991" in page and f"/people/{partnership.ordinary.pk}/" in page
     assert AuditEvent.objects.filter(action="listed", person_id=partnership.ordinary.pk, actor=coordinator).exists()
 
     refused = client.post(f"/feeds/review/{review.pk}/", {"decision": "link:999999"})

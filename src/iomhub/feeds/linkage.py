@@ -7,7 +7,10 @@ Certain links, in this order:
    date of birth agrees too (an identifier alone, with neither, is a keying error as often as not);
 3. exact name and date of birth: one record with the same given name, surname (as
    ``people.matching.normalise_name`` folds them: case, accents, spacing) and date of birth, and no
-   different PNC ID.
+   different PNC ID;
+4. probable: the trained Splink model (``feeds.linkage_model.probable``, ADR 0026) scores the people
+   the row may be; one well above the others with no different PNC ID is linked, doubtful pairs go
+   to review with their match probability.
 
 Anything less certain is :class:`Uncertain` and goes to the review queue; no match at all creates
 the person through ``people.services.person_create`` (for the feeds that may), whose duplicate check
@@ -22,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from iomhub.access.policy import people_filter
+from iomhub.feeds.linkage_model import probable
+from iomhub.feeds.linkage_model.settings import record
 from iomhub.feeds.models import LinkMethod, LinkReview
 from iomhub.people.matching import normalise_name
 from iomhub.people.models import Person
@@ -109,4 +114,23 @@ def link_for(who: Identity, *, row_key: str, user: User) -> Link | None:
         if who.pnc_id and person.pnc_id and person.pnc_id != who.pnc_id:
             raise Uncertain("The name and date of birth agree but the PNC IDs differ", [_candidate(person, agreed_fields(who, person))])
         return Link(person, LinkMethod.NAME_DOB, tuple(agreed_fields(who, person)))
+    return _probable(who, visible)
+
+
+def _probable(who: Identity, visible: QuerySet[Person]) -> Link | None:
+    people = {p.pk: p for p in visible.filter(probable.candidates_q(who.family_name, who.given_name, who.date_of_birth))[:50]}
+    if not people:
+        return None
+    row = record(0, who.given_name, who.family_name, who.date_of_birth, who.pnc_id)
+    decision = probable.decide(row, [record(p.pk, p.first_name, p.last_name, p.date_of_birth, p.pnc_id) for p in people.values()])
+    if decision.kind == "link":
+        best = decision.scored[0]
+        return Link(people[best.unique_id], LinkMethod.PROBABLE, (*best.agreed, f"match probability {best.probability:.3f}"))
+    if decision.kind == "review":
+        candidates = [_candidate(people[s.unique_id], [*s.agreed, f"match probability {s.probability:.3f}"]) for s in decision.scored]
+        return _doubtful(candidates)
     return None
+
+
+def _doubtful(candidates: list[dict[str, Any]]) -> Link:
+    raise Uncertain("Names and date of birth nearly agree: a probable match, but not certain enough to link", candidates)

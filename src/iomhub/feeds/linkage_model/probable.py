@@ -1,0 +1,118 @@
+"""Scoring a feed row against the people it may be, with the trained Splink model (ADR 0026):
+used by ``feeds.linkage`` when neither an identifier nor the exact name and date of birth decide.
+
+- ``candidates_q`` / ``blocks``: which people are scored at all (the same date of birth, or with day
+  and month swapped; the same family name born within ten years; the same given name born the same
+  year, or on the same day and month of another year), as a database query and as the same rule in Python (for the benchmark);
+- ``decide``: a link when the best candidate's match probability is at least ``LINK_AT``, no other
+  is above ``REVIEW_AT`` and the PNC IDs do not differ; the review queue when any candidate is at
+  least ``REVIEW_AT`` (doubtful pairs: a person decides); otherwise nobody.
+
+Every scored candidate says which fields agreed, exactly or nearly, as the model compared them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from iomhub.feeds.linkage_model.settings import record
+from iomhub.feeds.linkage_model.train import MODEL
+
+if TYPE_CHECKING:
+    from splink import Linker
+
+LINK_AT = 0.9
+REVIEW_AT = 0.1
+_FIELDS = {"first_name": "given_name", "surname": "family_name", "dob": "date_of_birth", "pnc_id": "pnc_id"}
+# gamma of each comparison's exact level (``settings``): names 4, date of birth 4, PNC ID 1.
+_EXACT = {"first_name": 4, "surname": 4, "dob": 4, "pnc_id": 1}
+_NEAR = {"first_name": "spelt alike", "surname": "spelt alike", "dob": ""}
+_DOB_NEAR = {3: "day and month swapped", 2: "one digit differs", 1: "same day and month"}
+
+
+@dataclass(frozen=True)
+class Scored:
+    unique_id: int
+    probability: float
+    agreed: tuple[str, ...]
+    pnc_differs: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # "link", "review" or "none"
+    scored: tuple[Scored, ...]  # best first: the one linked, or those offered for review
+
+
+@lru_cache(maxsize=1)
+def _linker() -> Linker:
+    import pandas as pd
+    from splink import DuckDBAPI, Linker
+
+    seed = pd.DataFrame([record(0, "a", "a", "1900-01-01")])
+    return Linker(DuckDBAPI().register(seed), str(MODEL), log_level=logging.WARNING)
+
+
+def swapped(dob: datetime.date) -> datetime.date | None:
+    if dob.day > 12 or dob.day == dob.month:
+        return None
+    return dob.replace(day=dob.month, month=dob.day)
+
+
+def candidates_q(family_name: str, given_name: str, dob: datetime.date) -> Q:
+    dates = [d for d in (dob, swapped(dob)) if d is not None]
+    return (
+        Q(date_of_birth__in=dates)
+        | Q(last_name__iexact=family_name, date_of_birth__year__gte=dob.year - 10, date_of_birth__year__lte=dob.year + 10)
+        | Q(first_name__iexact=given_name, date_of_birth__year=dob.year)
+        | Q(first_name__iexact=given_name, date_of_birth__month=dob.month, date_of_birth__day=dob.day)
+    )
+
+
+def blocks(row: dict[str, Any], person: dict[str, Any]) -> bool:
+    """``candidates_q`` in Python, on two ``settings.record`` dicts."""
+    a, b = datetime.date.fromisoformat(row["dob"]), datetime.date.fromisoformat(person["dob"])
+    return (
+        b in (a, swapped(a))
+        or (row["surname"] == person["surname"] and abs(a.year - b.year) <= 10)
+        or (row["first_name"] == person["first_name"] and (a.year == b.year or (a.month, a.day) == (b.month, b.day)))
+    )
+
+
+def _agreed(scored: dict[str, Any]) -> tuple[str, ...]:
+    agreed = []
+    for column, name in _FIELDS.items():
+        gamma = scored[f"gamma_{column}"]
+        if gamma == _EXACT[column]:
+            agreed.append(name)
+        elif column == "dob" and gamma in _DOB_NEAR:
+            agreed.append(f"{name} ({_DOB_NEAR[gamma]})")
+        elif column in ("first_name", "surname") and gamma >= 2:
+            agreed.append(f"{name} ({_NEAR[column]})")
+    return tuple(agreed)
+
+
+def score(row: dict[str, Any], candidates: list[dict[str, Any]]) -> list[Scored]:
+    """Each candidate scored against ``row`` (``settings.record`` dicts), best first."""
+    if not candidates:
+        return []
+    found = _linker().inference.score_pairs([row], candidates).as_record_list()
+    scored = [Scored(int(s["unique_id_r"]), float(s["match_probability"]), _agreed(s), s["gamma_pnc_id"] == 0) for s in found]
+    return sorted(scored, key=lambda s: (-s.probability, s.unique_id))
+
+
+def decide(row: dict[str, Any], candidates: list[dict[str, Any]]) -> Decision:
+    scored = score(row, candidates)
+    doubtful = tuple(s for s in scored if s.probability >= REVIEW_AT)
+    if not doubtful:
+        return Decision("none", ())
+    best = doubtful[0]
+    if best.probability >= LINK_AT and len(doubtful) == 1 and not best.pnc_differs:
+        return Decision("link", (best,))
+    return Decision("review", doubtful)
