@@ -1,4 +1,4 @@
-"""The health and substance-misuse instruments of a person's case (issue 12 part 1, ADR 0021).
+"""The health and substance-misuse instruments of a person's case (issue 12 part 1, ADR 0027).
 
 Every field of every model here belongs to the health section (health and substance misuse, special
 category data): ``SECTIONS = {"*": Section.HEALTH}``, so a reader without it sees none of it, nor
