@@ -19,6 +19,7 @@ from django.utils import timezone
 from iomhub.access.models import AuditEvent, Role
 from iomhub.access.policy import Action
 from iomhub.access.routes import RouteRule, rule_of
+from tests.access import routes_assessments as assessment_routes
 from tests.access.support import all_routes, concrete, events_since, last_event_id, leaked, parameters
 
 PUBLIC = RouteRule(action=None, public=True)
@@ -124,6 +125,9 @@ EXPECTED: dict[str, RouteRule] = {
     "cohort/transfers/<int:transfer_id>/<slug:transfer_step>/": page(Action.COHORT_MANAGE, personal=True),
     "cohort/people/<int:person_id>/transfers/new/": page(Action.COHORT_MANAGE, personal=True),
     "feeds/arrests/": page(Action.COHORT_MANAGE),
+    "feeds/releases/": page(Action.COHORT_MANAGE),
+    "feeds/court-outcomes/": page(Action.COHORT_MANAGE),
+    "feeds/offending-history/": page(Action.COHORT_MANAGE),
     "feeds/imports/<int:run_id>/": page(Action.COHORT_MANAGE, personal=True),
     "feeds/imports/<int:run_id>/errors.csv": page(Action.COHORT_MANAGE, personal=True),
     "feeds/review/": page(Action.COHORT_MANAGE, personal=True),
@@ -210,6 +214,8 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/reports/comparison": api(Action.REPORT_VIEW),
 }
 
+EXPECTED |= assessment_routes.EXPECTED  # the health and substance-misuse instruments (issue 12 part 1)
+
 ROUTES = list(all_routes())
 BY_PATTERN = {r.route: r for r in ROUTES}
 
@@ -277,6 +283,7 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         **cohort_values(partnership, person, registration),
         **casework_values(partnership, person),
         **interventions_values(partnership, person),
+        **assessment_routes.values(partnership, person),
         **feeds_values(partnership),
     }
 
@@ -830,6 +837,7 @@ REFERRER_ROUTES = {("referrals/", "get"), ("referrals/new/", "post"), ("api/v1/r
 # people their agency is involved in.
 PARTNER_LIST_ROUTES = {("cohort/red-alerts/", "get"), ("api/v1/red-alerts", "get"), ("caseload/", "get")}
 
+EXERCISES |= assessment_routes.exercises(Exercise)
 PERSONAL = sorted(route for route, rule in EXPECTED.items() if rule.personal_data)
 
 
