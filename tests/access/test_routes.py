@@ -212,6 +212,12 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/reports/quarterly": api(Action.REPORT_VIEW),
     "api/v1/reports/reoffending": api(Action.REPORT_VIEW),
     "api/v1/reports/comparison": api(Action.REPORT_VIEW),
+    "api/v1/meetings/<int:meeting_id>/record": api(Action.PERSON_VIEW, personal=True),
+    "api/v1/meetings/<int:meeting_id>/record-sheets": api(Action.COHORT_MANAGE, personal=True),
+    "api/v1/meetings/<int:meeting_id>/decisions": api(Action.COHORT_MANAGE, personal=True),
+    "api/v1/meetings/<int:meeting_id>/actions": api(Action.COHORT_MANAGE, personal=True),
+    "api/v1/meetings/<int:meeting_id>/written-updates": api(Action.PERSON_CHANGE, personal=True),
+    "api/v1/meetings/<int:meeting_id>/close": api(Action.COHORT_MANAGE),
 }
 
 EXPECTED |= assessment_routes.EXPECTED  # the health and substance-misuse instruments (issue 12 part 1)
@@ -827,6 +833,11 @@ EXERCISES: dict[str, Exercise] = {
     ),
     "api/v1/referrals/<int:referral_id>": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
     "api/v1/referrals/<int:referral_id>/decision": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (_get("view"),)),
+    "api/v1/meetings/<int:meeting_id>/record": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "api/v1/meetings/<int:meeting_id>/record-sheets": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "api/v1/meetings/<int:meeting_id>/decisions": Exercise(Role.CHAIR, "ordinary", (_get("view"),)),
+    "api/v1/meetings/<int:meeting_id>/actions": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "api/v1/meetings/<int:meeting_id>/written-updates": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
 }
 
 # Any partner agency may refer (002 §4): these work for the housing worker too, and show them only

@@ -14,6 +14,7 @@ from iomhub.cohort import api as cohort_api
 from iomhub.documents import api as documents_api
 from iomhub.interventions import api as interventions_api
 from iomhub.justice import api as justice_api
+from iomhub.meetings import api as meetings_api
 from iomhub.operations import retention_api, sar_api
 from iomhub.people import api as people_api
 from iomhub.referrals import api as referrals_api
@@ -114,4 +115,10 @@ urlpatterns = [
     path("reports/quarterly", reporting_api.QuarterlyView.as_view(), name="api-report-quarterly"),
     path("reports/reoffending", reporting_api.ReoffendingView.as_view(), name="api-report-reoffending"),
     path("reports/comparison", reporting_api.ComparisonView.as_view(), name="api-report-comparison"),
+    path("meetings/<int:meeting_id>/record", meetings_api.RecordView.as_view(), name="api-meeting-record"),
+    path("meetings/<int:meeting_id>/record-sheets", meetings_api.SheetsView.as_view(), name="api-meeting-sheets"),
+    path("meetings/<int:meeting_id>/decisions", meetings_api.DecisionsView.as_view(), name="api-meeting-decisions"),
+    path("meetings/<int:meeting_id>/actions", meetings_api.ActionsView.as_view(), name="api-meeting-actions"),
+    path("meetings/<int:meeting_id>/written-updates", meetings_api.WrittenUpdatesView.as_view(), name="api-meeting-written-updates"),
+    path("meetings/<int:meeting_id>/close", meetings_api.CloseView.as_view(), name="api-meeting-close"),
 ]
