@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from iomhub import clock
+from iomhub.feeds.alerts import arrest_alerts
 from iomhub.feeds.models import ArrestLink
 from iomhub.feeds.rows import IDENTITY_MAX_LENGTH, FeedRow, Identity, RowFaults, choice, offence_code, parse_datetime, text_key
 from iomhub.feeds.spec import Checked, FeedSpec
@@ -125,4 +126,5 @@ SPEC = FeedSpec(
     },
     duplicate_words="the same person, arrest time and custody suite",
     help_text="Overnight arrests from the custody suites (002 §3).",
+    after_import=arrest_alerts,
 )

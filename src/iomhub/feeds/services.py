@@ -164,6 +164,9 @@ def feed_import(
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     _audit_run(run, acting_user, where)
+    if spec.after_import is not None:
+        with transaction.atomic():
+            spec.after_import(run, acting_user)
     return run
 
 

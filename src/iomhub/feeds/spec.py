@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 Checked = tuple[tuple[str, ...], dict[str, Any], tuple[str, ...]]
 Check = Callable[[dict[str, str], "RowFaults", "Identity | None", frozenset[str]], "Checked | None"]
 Record = Callable[["FeedRow", "Link", "ImportRun", "User"], bool]
+After = Callable[["ImportRun", "User"], object]
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,4 @@ class FeedSpec:
     duplicate_words: str  # what two rows of the same key share, for "Duplicate of line N: …"
     creates_people: bool = True  # a row about nobody on IOM Hub creates the person (else is rejected)
     help_text: str = ""
+    after_import: After | None = None  # run once the rows are in (alerts)

@@ -1,0 +1,87 @@
+"""Alerts (issue 11 §5): an overnight arrest of a cohort member reaches the person's lead worker and
+the police IOM officers of their team after an arrests import; a new Red Alert (a warrant not yet
+executed: wanted, 002 appendix 1) reaches them at once, however the warrant was recorded.
+
+Through the notifications outbox (``notifications.services.notification_queue``, ADR 0020): the
+subject and body name no person and hold no detail; the attachment is a reference to the person's
+Justice tab, which the recipient opens signed in, where the one projection applies. An alert itself
+says that an arrest or a warrant exists, a fact of the justice section, so it goes only to a recipient
+whose ``access.projection.lens_for`` shows them that section of that person (ADR 0010): nothing the
+recipient may not see.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from iomhub import clock
+from iomhub.access.models import Role, Section, User
+from iomhub.access.projection import lens_for
+from iomhub.casework.models import CaseRecord
+from iomhub.cohort.models import Registration
+from iomhub.feeds.models import ArrestLink
+from iomhub.notifications.services import notification_queue
+
+if TYPE_CHECKING:
+    from iomhub.feeds.models import ImportRun
+    from iomhub.justice.models import Warrant
+    from iomhub.notifications.models import Notification
+    from iomhub.people.models import Person
+
+OVERNIGHT = datetime.timedelta(hours=24)
+ARREST_SUBJECT = "Overnight arrest of someone in your IOM cohort"
+ARREST_BODY = (
+    "Someone in the IOM cohort you work with was arrested in the last 24 hours. "
+    "Sign in to IOM Hub and open the link to see who, and the custody record."
+)
+RED_ALERT_SUBJECT = "Red Alert: someone in your IOM cohort is wanted"
+RED_ALERT_BODY = "A warrant has been recorded for someone in the IOM cohort you work with. Sign in to IOM Hub and open the link to see who."
+
+
+def recipients(person: Person) -> list[User]:
+    """The person's lead worker and the police IOM officers of their team (every police IOM officer
+    when they have no team), each only if they may see the person's justice record."""
+    found: dict[int, User] = {}
+    case = CaseRecord.objects.filter(person=person).select_related("lead_worker").first()
+    if case is not None and case.lead_worker is not None and case.lead_worker.is_active:
+        found[case.lead_worker.pk] = case.lead_worker
+    police = User.objects.filter(is_active=True, role_assignments__role=Role.POLICE_IOM_OFFICER).distinct()
+    if person.managing_team_id is not None:
+        police = police.filter(team_id=person.managing_team_id)
+    for officer in police.order_by("pk"):
+        found.setdefault(officer.pk, officer)
+    return [user for user in found.values() if lens_for(user, person).sees(Section.JUSTICE)]
+
+
+def in_cohort(person: Person, on: datetime.date) -> bool:
+    return Registration.objects.filter(person=person, started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)).exists()
+
+
+def _send(acting_user: User, person: Person, subject: str, body: str) -> list[Notification]:
+    return [
+        notification_queue(acting_user=acting_user, recipient=user, subject=subject, body=body, attachment=f"/people/{person.pk}/justice/")
+        for user in recipients(person)
+    ]
+
+
+def arrest_alerts(run: ImportRun, acting_user: User) -> list[Notification]:
+    """After an arrests import: each arrest the run recorded in the last 24 hours of someone in the
+    cohort, once per recipient and person (two arrests of one person overnight are one alert)."""
+    since = clock.now() - OVERNIGHT
+    people = {link.person_id: link.person for link in ArrestLink.objects.filter(run=run, arrested_at__gte=since).select_related("person")}
+    today = clock.today()
+    sent: list[Notification] = []
+    for person in people.values():
+        if in_cohort(person, today):
+            sent += _send(acting_user, person, ARREST_SUBJECT, ARREST_BODY)
+    return sent
+
+
+def red_alert(warrant: Warrant, acting_user: User) -> list[Notification]:
+    """A new warrant not yet executed, for someone in the cohort: their police and lead worker at once."""
+    if warrant.executed_on is not None or not in_cohort(warrant.person, clock.today()):
+        return []
+    return _send(acting_user, warrant.person, RED_ALERT_SUBJECT, RED_ALERT_BODY)
