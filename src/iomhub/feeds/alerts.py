@@ -80,8 +80,11 @@ def arrest_alerts(run: ImportRun, acting_user: User) -> list[Notification]:
     return sent
 
 
-def red_alert(warrant: Warrant, acting_user: User) -> list[Notification]:
-    """A new warrant not yet executed, for someone in the cohort: their police and lead worker at once."""
+def red_alert(warrant: Warrant) -> list[Notification]:
+    """A new warrant not yet executed, for someone in the cohort: their police and lead worker at
+    once, queued as the feeds' system account (the warrant's own audit event names who recorded it)."""
     if warrant.executed_on is not None or not in_cohort(warrant.person, clock.today()):
         return []
-    return _send(acting_user, warrant.person, RED_ALERT_SUBJECT, RED_ALERT_BODY)
+    from iomhub.feeds.actors import feed_system_user
+
+    return _send(feed_system_user(), warrant.person, RED_ALERT_SUBJECT, RED_ALERT_BODY)

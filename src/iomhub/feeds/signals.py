@@ -17,7 +17,6 @@ from iomhub.justice.models import Warrant
 def warrant_recorded(sender: type[Warrant], instance: Warrant, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if not created or raw:
         return
-    from iomhub.feeds.actors import feed_system_user
     from iomhub.feeds.alerts import red_alert
 
-    red_alert(instance, feed_system_user())
+    red_alert(instance)
