@@ -200,6 +200,28 @@ class World:
         return found
 
 
+def _closed_meeting(w: World, person: Any, team: Any, chair: Any, coordinator: Any, probation: Any) -> int:
+    """A meeting already held and closed (issue 18 §1; ADR 0020), every reader an attendee so each
+    reaches their own copy of the minutes: its record sheet (situation and interventions: plan; risk
+    factors: assessments) and a written update (timeline)."""
+    from iomhub.meetings import services as meetings
+    from iomhub.meetings import sheets
+    from iomhub.meetings.closing import meeting_close
+
+    held = meetings.meeting_arrange(acting_user=coordinator, team=team, held_on=w.day(None, -15), location="Crawl station", chair=chair)
+    for user in w.users.values():
+        meetings.attendee_add(acting_user=coordinator, meeting=held, name="", organisation="", confidentiality_signed=True, user=user)
+    values = {
+        "current_situation": w.mark("plan", "meetsituation"),
+        "risk_factors": w.mark("assessments", "meetrisk"),
+        "interventions": w.mark("plan", "meetinterventions"),
+    }
+    sheets.sheet_save(acting_user=coordinator, meeting=held, person=person, values=values, version=None)
+    sheets.written_update_submit(acting_user=probation, meeting=held, person=person, text=w.mark("timeline", "meetupdate"))
+    meeting_close(acting_user=coordinator, meeting=held)
+    return int(held.pk)
+
+
 def _add_months(d: datetime.date, months: int) -> datetime.date:
     month = d.month - 1 + months
     year, month = d.year + month // 12, month % 12 + 1
@@ -682,6 +704,7 @@ def build(world: World) -> None:
 
         meeting = Meeting.objects.create(team=team, held_on=held_on, location="Crawl police station", chair=chair, created_by=coordinator)
     w.ids["meeting_id"] = meeting.pk
+    w.ids["closed_meeting_id"] = _closed_meeting(w, person, team, chair, coordinator, probation)
     w.ids["team_id"] = team.pk
     w.ids["organisation_id"] = police_org.pk
     w.ids["user_id"] = probation.pk

@@ -151,6 +151,7 @@ def seeds(world: sw.World) -> list[str]:
     values["sentence_id"] = world.ids["sentence_ids"]
     values["involvement_id"] = world.ids["involvement_ids"]
     values["warrant_id"] = [world.ids.get("warrant_id", 0)]
+    values["meeting_id"] = [world.ids["meeting_id"], world.ids["closed_meeting_id"]]  # one ahead, one held and closed
     values.update(SLUGS)
     urls = ["/"]
     for route in all_routes():
