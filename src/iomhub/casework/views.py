@@ -311,10 +311,16 @@ def timeline(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.TIMELINE)
+    # "Record a home visit" on the person's page chooses the kind by the tap (issue 18 §5); the form
+    # itself still chooses nothing in advance (issue 18 §6).
+    kind = request.GET.get("kind", "")
     form = forms.TimelineEntryForm(
         request.POST or None,
         intelligence=sees_intelligence(request.user),
-        initial={"force_number": selectors.own_force_number(request.user)},
+        initial={
+            "force_number": selectors.own_force_number(request.user),
+            "kind": kind if kind in EntryKind.values and kind != EntryKind.INTELLIGENCE else "",
+        },
     )
     if saved(
         request, form, lambda data: services.timeline_record(acting_user=request.user, person=person, **data), "Added to the timeline"

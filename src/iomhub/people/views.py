@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iomhub.access.errors import deny
-from iomhub.access.models import Section
+from iomhub.access.models import Role, Section
 from iomhub.access.policy import Action, can, decide, sections_for
 from iomhub.access.projection import lens_for
 from iomhub.access.routes import guarded
@@ -189,7 +189,32 @@ def summary(request: AuthedRequest, person_id: int) -> HttpResponse:
         else None,
         **_registration_context(request, person),
     )
+    ctx["glance"] = _at_a_glance(request, person, ctx)
     return render(request, "people/summary.html", ctx)
+
+
+def _at_a_glance(request: AuthedRequest, person: Person, ctx: dict[str, Any]) -> dict[str, Any]:
+    """What an officer at the door needs first, on a phone (issue 18 §5): the current address, the
+    RAG level and the warnings, each only where the reader's sections show it (already projected in
+    ``ctx``), and one tap to record a home visit for the police IOM officer and the lead worker."""
+    from iomhub.casework.models import CaseRecord
+
+    addresses = ctx.get("addresses")
+    current = next((a for a in addresses if a.is_current), None) if addresses else None
+    registrations = ctx.get("registrations")
+    registration = next((r for r in registrations if r.is_current), None) if registrations else None
+    user = request.user
+    visits = can(user, Action.PERSON_CHANGE, person, section=Section.TIMELINE) and (
+        user.has_role(Role.POLICE_IOM_OFFICER) or CaseRecord.objects.filter(person=person, lead_worker=user).exists()
+    )
+    return {
+        "address": current,
+        "address_shown": addresses is not None,
+        "registration": registration,
+        "rag_shown": registrations is not None,
+        "markers_shown": ctx.get("markers") is not None,
+        "visit": visits,
+    }
 
 
 def _registration_context(request: AuthedRequest, person: Person) -> dict[str, Any]:
