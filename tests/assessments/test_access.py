@@ -123,3 +123,14 @@ def test_the_assessments_tab_links_to_the_instruments_only_with_health(client, p
     client.force_login(p.users["housing-worker"])
     page = client.get(f"/people/{p.housing_case.pk}/assessments/")
     assert page.status_code == 200 and "/health/" not in page.content.decode()
+
+
+def test_the_summary_flags_the_marac_link_only_with_health(client, partnership, today):
+    p = partnership
+    _record_everything(p, p.housing_case)
+    client.force_login(p.users[Role.PROBATION_OFFICER])
+    page = client.get(f"/people/{p.housing_case.pk}/").content.decode()
+    assert "MARAC referral made" in page and 'id="marac-link"' in page
+    client.force_login(p.users["housing-worker"])
+    page = client.get(f"/people/{p.housing_case.pk}/").content.decode()
+    assert "MARAC" not in page and MARK.lower() not in page.lower()

@@ -133,3 +133,13 @@ def checklist_read(*, user: User, person_id: int | str, checklist_id: int | str)
 
 def may_change(user: User, person: Person) -> bool:
     return can(user, Action.PERSON_CHANGE, person, section=Section.HEALTH)
+
+
+def marac_referral_shown(user: User, person: Person) -> MaracReferral | None:
+    """The person's latest MARAC referral, for a reader who sees their health section (the caller
+    shows the person; None for anyone else, whatever the record holds)."""
+    from iomhub.access.projection import lens_for
+
+    if not lens_for(user, person).sees(Section.HEALTH):
+        return None
+    return MaracReferral.objects.filter(person=person).order_by("-referred_on", "-pk").first()
