@@ -152,6 +152,8 @@ EXPECTED: dict[str, RouteRule] = {
     "reports/quarterly/people/": page(Action.REPORT_DRILL, personal=True),
     "reports/reoffending/": page(Action.REPORT_VIEW),
     "reports/comparison/": page(Action.REPORT_VIEW),
+    "reports/budget/": page(Action.REPORT_VIEW),
+    "reports/budget-template.xlsx": page(Action.REPORT_VIEW),
     "reports/runs/": page(Action.REPORT_VIEW),
     "reports/runs/<int:run_id>/": page(Action.REPORT_VIEW),
     "reports/runs/<int:run_id>/download": page(Action.REPORT_VIEW),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from iomhub import clock
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
-from iomhub.reporting import downloads, extract, selectors
+from iomhub.reporting import budget, downloads, extract, selectors
 from iomhub.reporting import runs as report_runs
 from iomhub.reporting.params import BadParameter, date_from, report_params, team_id_from
 from iomhub.rules._dates import add_months
@@ -199,3 +199,29 @@ def run_download(request: AuthedRequest, run_id: int) -> HttpResponse:
     response = HttpResponse(bytes(found.result), content_type=found.content_type)
     response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     return response
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET"])
+def budget_template(request: AuthedRequest) -> HttpResponse:
+    """The empty IOM budget template (000 appendix 7) for a provider to fill in."""
+    selectors.base._authorise(request.user, Action.REPORT_VIEW, "budget template")
+    response = HttpResponse(budget.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="iom-budget-template.xlsx"'
+    return response
+
+
+@guarded(Action.REPORT_VIEW)
+@require_http_methods(["GET", "POST"])
+def budget_return(request: AuthedRequest) -> HttpResponse:
+    """Read a filled budget template back: the lines and totals read, and each problem by row and column."""
+    selectors.base._authorise(request.user, Action.REPORT_VIEW, "budget return")
+    found, error = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("budget")
+        if upload is None:
+            error = "Choose the filled budget template to read"
+        else:
+            found = budget.read_return(upload.read(budget.MAX_BYTES + 1))
+    status = 400 if error else 200
+    return render(request, "reporting/budget.html", {"found": found, "error": error, **_common(request, None)}, status=status)
