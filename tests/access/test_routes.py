@@ -959,6 +959,12 @@ def test_an_api_route_refuses_a_bad_token(client, partnership, route):
 
 # API routes for the information governance lead rather than a probation officer (subject access, ADR 0022).
 TOKEN_USERS = {
+    # A meeting's record is the coordinator's and chair's (the written updates' list too): the route names no person.
+    "api/v1/meetings/<int:meeting_id>/record": Role.COORDINATOR,
+    "api/v1/meetings/<int:meeting_id>/record-sheets": Role.COORDINATOR,
+    "api/v1/meetings/<int:meeting_id>/decisions": Role.COORDINATOR,
+    "api/v1/meetings/<int:meeting_id>/actions": Role.COORDINATOR,
+    "api/v1/meetings/<int:meeting_id>/written-updates": Role.COORDINATOR,
     "api/v1/subject-access-requests/<int:sar_id>": Role.IG_LEAD,
     "api/v1/subject-access-requests/<int:sar_id>/pack": Role.IG_LEAD,
 }
