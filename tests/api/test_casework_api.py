@@ -35,9 +35,9 @@ def test_lead_worker_and_stale_version(client, case):
     assert response.status_code == 200 and response.json()["lead_worker"]["id"] == p.users[Role.PROBATION_OFFICER].pk
     assert response.json()["version"] == 2
     response = client.post(url, body | {"lead_worker": p.users[Role.POLICE_IOM_OFFICER].pk}, content_type="application/json")
-    assert response.status_code == 409 and "Someone else" in response.json()["version"][0]
+    assert response.status_code == 409 and "Someone else" in response.json()["errors"]["version"][0]
     response = client.post(url, body | {"version": 2, "lead_worker": 999999}, content_type="application/json")
-    assert response.status_code == 400 and "lead_worker" in response.json()
+    assert response.status_code == 400 and "lead_worker" in response.json()["errors"]
     client.force_login(p.users[Role.POLICE_IOM_OFFICER])
     assert client.post(url, body | {"version": 2}, content_type="application/json").status_code == 403
 
@@ -69,7 +69,7 @@ def test_assessment_and_timeline(client, case):
     response = client.post(
         url, {"assessed_on": "2026-06-01", "ratings": ratings | {"accommodation": {"rag": "red"}}}, content_type="application/json"
     )
-    assert response.status_code == 400 and "accommodation.needs" in response.json()
+    assert response.status_code == 400 and "accommodation.needs" in response.json()["errors"]
     assert len(client.get(url).json()["assessments"]) == 1
     timeline = f"/api/v1/people/{p.ordinary.pk}/timeline"
     intel = {"kind": "intelligence", "occurred_on": "2026-06-10", "summary": "Seen in town"}

@@ -79,7 +79,7 @@ def test_rag_change_over_the_api_is_audited_and_refused_for_other_roles(api, par
     alerts = api(Role.SUBSTANCE_MISUSE).get("/api/v1/red-alerts").json()
     assert [a["id"] for a in alerts] == [registration.pk]
     stale = api(Role.COORDINATOR).post(f"/api/v1/registrations/{registration.pk}/rag", {**body, "level": "red"})
-    assert stale.status_code == 400 and "while you were editing" in stale.json()["level"][0]
+    assert stale.status_code == 400 and "while you were editing" in stale.json()["errors"]["level"][0]
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_rag_change_over_the_api_is_audited_and_refused_for_other_roles(api, par
 )
 def test_bad_rag_input_is_refused_naming_the_field(api, partnership, registration, body, field):
     response = api(Role.COORDINATOR).post(f"/api/v1/registrations/{registration.pk}/rag", body)
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in response.json()["errors"]
     assert Registration.objects.get(pk=registration.pk).rag == "amber"
 
 
@@ -114,7 +114,7 @@ def test_deregistration_over_the_api_is_the_chairs(api, partnership, registratio
     body = {"approved_on": "2026-07-06", "reasons": "Risk fallen", "exit_plan": "Probation continue", "supported_by": "PO Taylor"}
     assert api(Role.COORDINATOR).post(f"/api/v1/registrations/{registration.pk}/deregistration", body).status_code == 403
     bad = api(Role.CHAIR).post(f"/api/v1/registrations/{registration.pk}/deregistration", {**body, "supported_by": ""})
-    assert bad.status_code == 400 and "supported_by" in bad.json()
+    assert bad.status_code == 400 and "supported_by" in bad.json()["errors"]
     response = api(Role.CHAIR).post(f"/api/v1/registrations/{registration.pk}/deregistration", body)
     assert response.status_code == 201 and len(response.json()["checklist"]) == 4
     assert Registration.objects.get(pk=registration.pk).ended_on == TODAY

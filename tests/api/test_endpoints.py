@@ -58,14 +58,14 @@ def test_search_needs_q(officer):
     for params in ({}, {"q": ""}, {"q": "   "}):
         response = officer.get("/api/v1/people", params)
         assert response.status_code == 400
-        assert list(response.json()) == ["q"]
+        assert list(response.json()["errors"]) == ["q"]
 
 
 @pytest.mark.parametrize("q", ["x" * 201, "Jor\x00dan"])
 def test_search_refuses_an_over_long_or_null_query_by_name(officer, q):
     response = officer.get("/api/v1/people", {"q": q})
     assert response.status_code == 400
-    assert "q" in response.json()
+    assert "q" in response.json()["errors"]
 
 
 def test_search_returns_a_count_and_summaries(officer, partnership):
@@ -159,7 +159,7 @@ def test_create_refuses_bad_bodies_with_400_naming_the_field_and_stores_nothing(
     before = stored()
     response = officer.post("/api/v1/people", body)
     assert response.status_code == 400, response.content
-    errors = response.json()
+    errors = response.json()["errors"]
     assert any(key == field or key.startswith(f"{field}[") for key in errors), errors
     assert stored() == before
 
@@ -181,7 +181,7 @@ def test_a_body_that_is_not_json_is_refused_not_a_crash(officer, raw, content_ty
     before = stored()
     response = officer.client.post("/api/v1/people", raw, content_type=content_type, **officer.auth)
     assert response.status_code == status
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/problem+json"
     assert stored() == before
 
 
@@ -237,7 +237,7 @@ def test_patch_with_a_stale_version_gets_409_and_the_first_change_is_kept(office
     assert officer.patch(f"/api/v1/people/{person.pk}", {"last_name": "First", "version": 1}).status_code == 200
     stale = officer.patch(f"/api/v1/people/{person.pk}", {"last_name": "Second", "version": 1})
     assert stale.status_code == 409
-    assert "version" in stale.json()
+    assert "version" in stale.json()["errors"]
     assert Person.objects.get(pk=person.pk).last_name == "First"
 
 
@@ -268,7 +268,7 @@ def test_patch_refuses_bad_changes_by_field(officer, partnership, body, field):
     person = partnership.ordinary
     response = officer.patch(f"/api/v1/people/{person.pk}", body)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert not AuditEvent.objects.filter(action="change", person_id=person.pk).exists()
 
 
@@ -311,7 +311,7 @@ def test_organisations_list_is_paginated_and_complete(officer, partnership):
 def test_malformed_pagination_is_a_400_naming_the_parameter(officer, params):
     response = officer.get("/api/v1/organisations", params)
     assert response.status_code == 400
-    assert set(response.json()) == set(params)
+    assert set(response.json()["errors"]) == set(params)
 
 
 def test_organisation_read(officer, partnership):
@@ -459,7 +459,7 @@ def test_every_operation_answers_a_less_privileged_user_with_a_documented_status
             else:
                 response = getattr(client, method)(url, "{}", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
             assert str(response.status_code) in operation["responses"], (method, path, response.status_code)
-            assert response["Content-Type"] == "application/json"
+            assert response["Content-Type"] == ("application/json" if response.status_code < 400 else "application/problem+json")
             seen.add(response.status_code)
     assert seen & {403, 404}  # each of these users is refused something
 

@@ -181,7 +181,7 @@ def test_the_override_through_the_api_is_audited(client, partnership, person, of
     assert AuditEvent.objects.filter(object_type="sentence-override", actor=officer).count() == 1
     assert [s["id"] for s in client.get(url).json()] == [sentence.pk]
     refused = client.post(url, {"sentence": sentence.pk, "expiry_date": "2026-11-20"}, content_type="application/json")
-    assert refused.status_code == 400 and "reason" in refused.json()
+    assert refused.status_code == 400 and "reason" in refused.json()["errors"]
 
 
 @pytest.mark.parametrize(
@@ -452,11 +452,11 @@ def test_a_wrong_recall_type_through_the_api_is_refused_by_field_and_a_legal_one
     }
     refused = client.post(url, body, content_type="application/json")
     assert refused.status_code == 400
-    assert "recall is FTR14, not FTR28" in refused.json()["recall_type"][0]
+    assert "recall is FTR14, not FTR28" in refused.json()["errors"]["recall_type"][0]
     assert not Recall.objects.exists()
     # The fields of the API before issue 10 ("kind", "recall_days") are refused by name, not guessed from.
     old = client.post(url, {**body, "kind": "fixed-term", "recall_days": 14}, content_type="application/json")
-    assert (old.status_code, old.json()) == (400, {"kind": ["Unknown field"], "recall_days": ["Unknown field"]})
+    assert (old.status_code, old.json()["errors"]) == (400, {"kind": ["Unknown field"], "recall_days": ["Unknown field"]})
     made = client.post(url, {**body, "recall_type": "FTR14", "returned_to_custody_on": day.isoformat()}, content_type="application/json")
     assert made.status_code == 201, made.content
     assert (made.json()["recall_days"], made.json()["recall_type"], made.json()["kind"]) == (14, "FTR14", "fixed-term")
@@ -481,7 +481,7 @@ def test_breach_outcomes_outside_the_limits_through_the_api_are_refused_with_the
     url = f"/api/v1/people/{person.pk}/justice/breaches"
     refused = client.post(url, {"sentence": pss_sentence.pk, "heard_on": "2026-09-01", **amounts}, content_type="application/json")
     assert refused.status_code == 400
-    assert message in refused.json()[field][0]
+    assert message in refused.json()["errors"][field][0]
     assert not PssBreach.objects.exists()
     made = client.post(
         url, {"sentence": pss_sentence.pk, "heard_on": "2026-09-01", "outcome": "no-action"}, content_type="application/json"
@@ -544,7 +544,7 @@ def test_the_api_takes_the_sentence_type_and_days_unlawfully_at_large(client, pa
     url = f"/api/v1/people/{person.pk}/justice/sentences"
     with clock.frozen(D(2026, 12, 4)):
         refused = client.post(url, {**body, "sentence_type": "EDS"}, content_type="application/json")
-        assert refused.status_code == 400 and "sentence_type" in refused.json()
+        assert refused.status_code == 400 and "sentence_type" in refused.json()["errors"]
         made = client.post(url, body, content_type="application/json")
     assert made.status_code == 201, made.content
     got = made.json()

@@ -353,11 +353,11 @@ def test_the_api_refuses_a_confirm_new_that_is_not_a_boolean(client, partnership
     client.force_login(partnership.users[Role.PROBATION_OFFICER])
     response = client.post("/api/v1/people", {**JSON, "confirm_new": value}, content_type="application/json")
     assert response.status_code == 400
-    assert "confirm_new" in response.json()
+    assert "confirm_new" in response.json()["errors"]
 
 
 def test_confirm_new_is_refused_on_a_change(client, partnership):
     client.force_login(partnership.users[Role.PROBATION_OFFICER])
     response = client.patch(f"/api/v1/people/{partnership.ordinary.pk}", {"confirm_new": True}, content_type="application/json")
     assert response.status_code == 400
-    assert "confirm_new" in response.json()
+    assert "confirm_new" in response.json()["errors"]

@@ -204,7 +204,7 @@ def test_the_api_refuses_bad_or_incomplete_referrals_by_field_and_stores_nothing
     response = client.post("/api/v1/referrals", {**complete_json(), **change}, content_type="application/json")
     assert response.status_code == 400
     for name in fields:
-        assert name in response.json(), response.json()
+        assert name in response.json()["errors"], response.json()
     assert (Referral.objects.count(), AuditEvent.objects.filter(action="create").count()) == before
 
 
@@ -280,7 +280,7 @@ def test_adopting_someone_who_may_already_be_on_record_needs_the_chairs_choice(c
     client.force_login(partnership.users[Role.CHAIR])
     adopt = {"outcome": "adopt", "reasons": "Agreed", "rag": "green"}
     refused = client.post(f"/api/v1/referrals/{referral.pk}/decision", adopt, content_type="application/json")
-    assert refused.status_code == 400 and "person" in refused.json()
+    assert refused.status_code == 400 and "person" in refused.json()["errors"]
     assert not Registration.objects.exists() and not Decision.objects.exists()
     page = client.get(f"/referrals/{referral.pk}/decide/").content.decode()
     assert f'value="{existing.pk}"' in page and "first name spelled similarly" in page.lower()
@@ -305,7 +305,7 @@ def test_a_bad_decision_is_refused_by_field(client, partnership, decision, field
     referral = make_referral(by=partnership.users[Role.PROBATION_OFFICER], person=partnership.ordinary, proposed_rag="")
     client.force_login(partnership.users[Role.CHAIR])
     response = client.post(f"/api/v1/referrals/{referral.pk}/decision", decision, content_type="application/json")
-    assert response.status_code == 400 and field in response.json(), response.json()
+    assert response.status_code == 400 and field in response.json()["errors"], response.json()
     assert not Decision.objects.exists()
 
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "iomhub.access.api_problems.ApiProblemMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -263,6 +264,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "IOM Hub API",
     "DESCRIPTION": "The JSON API of IOM Hub. Every call is authorised by the same access policy as the pages and audited.",
     "VERSION": "1.0.0",
+    # OpenAPI 3.1 (JSON Schema 2020-12): a nullable field is "type": [..., "null"] or a oneOf with
+    # null, which 3.0's allOf + nullable could not say (issue 17, ADR 0020).
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
@@ -271,7 +275,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "APPEND_COMPONENTS": {"securitySchemes": {"ApiToken": {"type": "http", "scheme": "bearer", "description": "Per-user API token"}}},
-    "SECURITY": [{"ApiToken": []}],
     # Casework's choice sets (issue 6) by name, so they do not collide with other apps' "kind"/"outcome"/"status".
     "ENUM_NAME_OVERRIDES": {
         "TimelineKindEnum": "iomhub.casework.models.EntryKind.choices",
@@ -288,7 +291,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "iomhub.access.api_errors.document_common_responses",
+        "iomhub.access.api_schema.document_problems",
     ],
 }
 

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access.api_problems import stale
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.justice import selectors, services
@@ -399,7 +400,7 @@ class ConditionsView(APIView):
         try:
             services.conditions_set(acting_user=request.user, sentence=sentence, **data)  # type: ignore[arg-type]
         except services.StaleConditions as exc:
-            return Response({"non_field_errors": exc.messages}, status=status.HTTP_409_CONFLICT)
+            raise stale(exc.messages) from exc
         except ValidationError as exc:
             _raise(exc)
         return Response(SentenceSerializer(selectors.sentence_for(person=sentence.person, sentence_id=sentence.pk)).data)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from iomhub.access.api_fields import StrictBooleanField, StrictIntegerField, StrictModelSerializer
+from iomhub.access.api_problems import POSSIBLE_DUPLICATES, ApiConflict, stale
 from iomhub.access.errors import deny
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
@@ -143,11 +144,11 @@ class PeopleView(APIView):
             # Duplicate detection on entry (issue 5 §2): the possible matches come back before anyone is added.
             person = services.person_create(acting_user=request.user, new=new, confirmed_new=confirmed_new, purpose="add a person (API)")  # type: ignore[arg-type]
         except services.PossibleDuplicates as exc:
-            body_409 = {
-                "detail": "This person may already be on IOM Hub. Use one of these records, or send again with confirm_new true.",
-                "matches": PossibleMatchSerializer(exc.found.matches, many=True).data,
-            }
-            return Response(body_409, status=status.HTTP_409_CONFLICT)
+            raise ApiConflict(
+                "This person may already be on IOM Hub. Use one of these records, or send again with confirm_new true.",
+                problem_type=POSSIBLE_DUPLICATES,
+                extensions={"matches": PossibleMatchSerializer(exc.found.matches, many=True).data},
+            ) from exc
         return Response(PersonDetailSerializer(person, context={"user": request.user}).data, status=status.HTTP_201_CREATED)
 
 
@@ -191,7 +192,7 @@ class PersonView(APIView):
         try:
             person = services.person_update(acting_user=request.user, person=person, changes=data, expected_version=version)  # type: ignore[arg-type]
         except services.StaleEdit as exc:
-            return Response({"version": exc.messages}, status=status.HTTP_409_CONFLICT)
+            raise stale(exc.messages) from exc
         if person.version == read_version:  # nothing changed, so no change event: the record sent back is audited as a read
             person = selectors.person_get_for(user=request.user, person_id=person.pk)  # type: ignore[arg-type]
         return Response(PersonDetailSerializer(person, context={"user": request.user}).data)
