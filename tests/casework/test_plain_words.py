@@ -98,3 +98,26 @@ def test_the_justice_timeline_keeps_its_words_apart(client, partnership):
     words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", timeline)).split())
     assert "Arrested at Northbridge custody suite 1 August 2026 Outcome: Charged. Offences: 28E" in words
     assert "2026-08-01" not in words
+
+
+def test_rag_levels_are_coloured_tags_with_their_names(client, registered, today):
+    """RAG as GOV.UK tags (issue 18 §6), the colour never the only sign: the pathway needs on the
+    Assessments tab and the RAG history on the person's page."""
+    from iomhub.referrals.models import Pathway
+
+    p = registered
+    officer = p.users[Role.PROBATION_OFFICER]
+    ratings = {pw.value: {"rag": "green"} for pw in Pathway} | {"finance": {"rag": "red", "needs": "Rent arrears"}}
+    services.pathway_assessment_record(acting_user=officer, person=p.ordinary, assessed_on=today, ratings=ratings)
+    client.force_login(officer)
+    tab = client.get(f"/people/{p.ordinary.pk}/assessments/").content.decode()
+    assert re.search(r'<strong class="govuk-tag govuk-tag--red" data-rag="red">Red</strong>\s*\. Needs: Rent arrears', tab)
+    assert (
+        tab.count('<strong class="govuk-tag govuk-tag--green" data-rag="green">Green</strong>') == 8 * 3
+    )  # the needs, and the first and latest columns of the change table
+    from iomhub.cohort.models import RagChange, Registration
+
+    registration = Registration.objects.get(person=p.ordinary)
+    RagChange.objects.create(registration=registration, level="amber", changed_on=today, decided_by=officer, decided_by_name="Sam Taylor")
+    person = client.get(f"/people/{p.ordinary.pk}/").content.decode()
+    assert 'govuk-tag--orange" data-rag="amber">Amber' in person
