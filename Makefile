@@ -10,7 +10,7 @@ DEMO_ENV := IOMHUB_ENV=dev IOMHUB_DEMO=1
 # The drift checks import the settings: the test posture (no secrets needed, nothing outside).
 CHECK_ENV := DJANGO_SETTINGS_MODULE=iomhub.config.test_settings
 
-.PHONY: run test install install-dev migrate demo lint typecheck check bench browser clean serve-production smoke-production
+.PHONY: run test install install-dev migrate demo lint typecheck check bench browser clean serve-production smoke-production resilience
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ serve-production: install
 ## database, check /health, /ready, the sign-in page and a static file, then stop it.
 smoke-production: install
 	bash scripts/smoke_production.sh
+
+## make resilience: gunicorn as serve-production on a scratch PostgreSQL database: kill a worker and the
+## server mid-write, terminate the database's connections mid-load, then a short Locust run (issue 13 §7).
+resilience: install-dev
+	$(BIN)/python scripts/resilience.py
 
 ## Debian's Chromium for the browser tests (Playwright never downloads a browser here).
 browser:

@@ -124,7 +124,7 @@ class Server:
     def workers(self) -> list[int]:
         if self.process is None:
             return []
-        found = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False)  # noqa: S607
+        found = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False)  # noqa: S603, S607
         return [int(p) for p in found.stdout.split()]
 
     def kill_worker(self) -> int:
