@@ -139,20 +139,44 @@ def check_days(cohort_from: datetime.date, cohort_to: datetime.date) -> list[dat
 
 def screened_not_registered(cohort_from: datetime.date, cohort_to: datetime.date) -> dict[int, datetime.date]:
     """Everyone who met the screening criteria on a check day of the period and was never
-    registered, with the first such day (internal: the caller counts, never lists)."""
+    registered, with the first such day (internal: the caller counts, never lists). The justice
+    record of everyone with an event from a year before the period to its end is read once, as on
+    the period's last day, and cut to each check day (arrests, offences and
+    sentences up to it); the MAPPA level and community-order non-compliance are as on that last day
+    (ADR 0025)."""
+    from dataclasses import replace
+
     from iomhub.cohort.models import Registration
     from iomhub.cohort.screening import justice_facts, screen_people
+    from iomhub.justice.models import Arrest, Offence, Sentence
     from iomhub.people.models import Person
 
+    first_year = add_months(cohort_from, -12)  # a check day's rolling year reaches back this far
+    active: set[int] = set(
+        Arrest.objects.filter(arrested_on__gt=first_year, arrested_on__lte=cohort_to).values_list("person_id", flat=True)
+    )
+    active |= set(Offence.objects.filter(committed_on__gt=first_year, committed_on__lte=cohort_to).values_list("person_id", flat=True))
+    active |= set(Sentence.objects.filter(sentenced_on__gt=first_year, sentenced_on__lte=cohort_to).values_list("person_id", flat=True))
+    latest = justice_facts(sorted(active), cohort_to) or {}
     ever_registered = set(Registration.objects.values_list("person_id", flat=True))
+    wanted = sorted(set(latest) - ever_registered)
+    people = {p.pk: p for p in Person.objects.filter(pk__in=wanted, merged_into__isnull=True)}
     found: dict[int, datetime.date] = {}
     for day in check_days(cohort_from, cohort_to):
-        facts = justice_facts(None, day)
-        if not facts:
-            continue
-        wanted = sorted(set(facts) - ever_registered - set(found))
-        people = list(Person.objects.filter(pk__in=wanted, merged_into__isnull=True).order_by("pk"))
-        for screening in screen_people(people, day, read=facts, eligible_only=True, ogrs3=False):
+        year_ago = add_months(day, -12)
+        read = {}
+        for pid in people:
+            if pid in found:
+                continue
+            facts = latest[pid]
+            arrests = tuple(d for d in facts.arrest_dates if d <= day)
+            offences = tuple(o for o in facts.offences if o[0] <= day)
+            sentences = tuple(x for x in facts.custodial_sentences if x[0] <= day)
+            recent = any(year_ago < d for d in arrests) or any(year_ago < o[0] for o in offences) or any(year_ago < x[0] for x in sentences)
+            if recent or facts.mappa_level:
+                read[pid] = replace(facts, arrest_dates=arrests, offences=offences, custodial_sentences=sentences)
+        batch = [people[pid] for pid in sorted(read)]
+        for screening in screen_people(batch, day, read=read, eligible_only=True, ogrs3=False):
             found[screening.person_id] = day
     return found
 
