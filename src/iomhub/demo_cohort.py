@@ -1303,6 +1303,9 @@ def _timelines(
             on = start + datetime.timedelta(days=rng.randint(0, max(0, (today - start).days)))
             entry(case, rng.choice([EntryKind.PHONE, EntryKind.TEXT]), on, case.lead, summary="Reminder of the next appointment")
     TimelineEntry.objects.bulk_create(entries, batch_size=batch_size)
+    from iomhub.interventions.services import drug_tests_from_entries
+
+    drug_tests_from_entries(entries)  # each drug test has its record (ADR 0024)
     return len(entries)
 
 

@@ -165,3 +165,18 @@ def test_the_candidate_list_still_has_people_and_none_of_them_is_on_iom():
     ids = {p.pk for p, _ in listed.rows}
     assert len(ids) >= len(on_iom)
     assert not ids & on_iom
+
+
+def test_every_drug_test_of_the_demo_has_its_record():
+    """The demo writes timelines in bulk; each drug test taken still gets its record (ADR 0024)."""
+    from iomhub.interventions.models import DrugTest
+
+    load()
+    taken = TimelineEntry.objects.filter(kind=EntryKind.DRUG_TEST).exclude(outcome=EntryOutcome.BOOKED).exclude(drug_result="")
+    assert taken.exists()
+    records = {t.entry_id: t for t in DrugTest.objects.prefetch_related("results")}
+    assert set(records) == set(taken.values_list("pk", flat=True))
+    for entry in taken:
+        test = records[entry.pk]
+        positives = sorted(r.substance for r in test.results.all() if r.result == "positive")
+        assert (test.refused, positives) == (entry.drug_result == "refused", sorted(entry.positive_for)), entry.pk
