@@ -96,6 +96,8 @@ def report_pages(ok, repeats: int) -> list[dict[str, float | str]]:
     return [
         timed("quarterly report (performance lead)", lambda i: ok(as_lead.get("/reports/quarterly/", {"quarter": quarter})), repeats),
         timed("quarterly report XLSX", lambda i: ok(as_lead.get("/reports/quarterly.xlsx", {"quarter": quarter})), repeats),
+        timed("quarterly report PDF", lambda i: ok(as_lead.get("/reports/quarterly.pdf", {"quarter": quarter})), repeats),
+        timed("matched comparison (page; long: also a background run)", lambda i: ok(as_lead.get("/reports/comparison/")), 1),
         timed("reports overview", lambda i: ok(as_lead.get("/reports/")), repeats),
         timed("proven reoffending and outcomes", lambda i: ok(as_lead.get("/reports/reoffending/")), repeats),
     ]
