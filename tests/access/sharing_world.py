@@ -18,11 +18,14 @@ Sections of the oracle (what belongs where):
 - plan: the case record's reasons, the IOM registration (strand, RAG reasons, reviews, checklist,
   other forum), plan actions, agencies involved and their named contacts, the transfer's own details.
 - assessments: pathway needs assessments and their needs/actions (and the referral's pathways).
-- health: drug-test results; the involvement of a drug-treatment agency and its named contact.
+- health: drug-test results and the drug tests' records (sample, notes; their dates are the
+  timeline's), DRR/ATR orders and their reviews; the involvement of a drug-treatment agency and its
+  named contact.
 - safeguarding: the case's safeguarding notes, the transfer pack's safeguarding concerns.
 - timeline: home visits, appointments, other contacts and their notes, and their dates.
 - intelligence: intelligence notes: text and date.
-- documents: (no documents exist in the service yet: nothing to plant).
+- documents: a document's title, name and content; a health document's (``documents+health``)
+  only for a reader with both sections.
 """
 
 from __future__ import annotations
@@ -97,6 +100,7 @@ READERS: list[Reader] = [
     Reader("partner-no-timeline", "partner-worker", ALL_BUT_INTELLIGENCE - {"timeline"}),
     Reader("partner-identity-plan", "partner-worker", frozenset({"identity", "plan"})),
     Reader("partner-health-no-timeline", "partner-worker", frozenset({"identity", "health", "safeguarding"})),
+    Reader("partner-documents-no-health", "partner-worker", ALL_BUT_INTELLIGENCE - {"health"}),
     Reader("partner-expired", "partner-worker", ALL_BUT_INTELLIGENCE, expired=True),
     Reader("partner-uninvolved", "partner-worker", ALL_BUT_INTELLIGENCE, involved=False),
     Reader("partner-police-intelligence", "partner-worker", frozenset({"identity", "timeline", "intelligence"}), police=True),
@@ -129,8 +133,9 @@ class World:
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def mark(self, section: str, what: str) -> str:
-        """A fresh marker string of ``section`` (letters only, so it survives name fields)."""
-        assert section in ALL
+        """A fresh marker string of ``section`` (letters only, so it survives name fields); a
+        ``a+b`` section is seen only by a reader with every one of them."""
+        assert set(section.split("+")) <= ALL
         n = next(self._counter)
         word = f"Mk{section}{what}{'abcdefghijklmnopqrstuvwxyz'[n // 26 % 26]}{'abcdefghijklmnopqrstuvwxyz'[n % 26]}q"
         self.markers[word.lower()] = section
@@ -192,34 +197,12 @@ class World:
 
     def forbidden_for(self, sections: frozenset[str]) -> dict[str, str]:
         """Every string (lower case) of a section outside ``sections``, with its section."""
-        found = {m: s for m, s in self.markers.items() if s not in sections}
+        found = {m: s for m, s in self.markers.items() if not set(s.split("+")) <= sections}
         for d, s in self.dates.items():
-            if s not in sections:
+            if not set(s.split("+")) <= sections:
                 for form in date_forms(d, short=s == "intelligence"):
                     found[form.lower()] = f"{s} (date {d.isoformat()})"
         return found
-
-
-def _closed_meeting(w: World, person: Any, team: Any, chair: Any, coordinator: Any, probation: Any) -> int:
-    """A meeting already held and closed (issue 18 §1; ADR 0020), every reader an attendee so each
-    reaches their own copy of the minutes: its record sheet (situation and interventions: plan; risk
-    factors: assessments) and a written update (timeline)."""
-    from iomhub.meetings import services as meetings
-    from iomhub.meetings import sheets
-    from iomhub.meetings.closing import meeting_close
-
-    held = meetings.meeting_arrange(acting_user=coordinator, team=team, held_on=w.day(None, -15), location="Crawl station", chair=chair)
-    for user in w.users.values():
-        meetings.attendee_add(acting_user=coordinator, meeting=held, name="", organisation="", confidentiality_signed=True, user=user)
-    values = {
-        "current_situation": w.mark("plan", "meetsituation"),
-        "risk_factors": w.mark("assessments", "meetrisk"),
-        "interventions": w.mark("plan", "meetinterventions"),
-    }
-    sheets.sheet_save(acting_user=coordinator, meeting=held, person=person, values=values, version=None)
-    sheets.written_update_submit(acting_user=probation, meeting=held, person=person, text=w.mark("timeline", "meetupdate"))
-    meeting_close(acting_user=coordinator, meeting=held)
-    return int(held.pk)
 
 
 def _add_months(d: datetime.date, months: int) -> datetime.date:
@@ -655,6 +638,7 @@ def build(world: World) -> None:
     # test changes what the registration's evidence says).
     entry("drug-test", -330, substances_tested=["cocaine", "opiates"], drug_result="positive", positive_for=["cocaine"])
     entry("drug-test", -33, substances_tested=["cocaine", "opiates"], drug_result="negative")
+    _interventions_and_documents(w, person, probation)
     intel = entry("intelligence", -35, section="intelligence")
     w.intelligence_day = intel.occurred_on
     w.avoid_derived(justice=[], cohort=[d for d, section in w.dates.items() if section == "timeline"])
@@ -711,6 +695,92 @@ def build(world: World) -> None:
     w.reserve_recorded_dates()
 
 
+def _closed_meeting(w: World, person: Any, team: Any, chair: Any, coordinator: Any, probation: Any) -> int:
+    """A meeting already held and closed (issue 18 §1; ADR 0020), every reader an attendee so each
+    reaches their own copy of the minutes: its record sheet (situation and interventions: plan; risk
+    factors: assessments) and a written update (timeline)."""
+    from iomhub.meetings import services as meetings
+    from iomhub.meetings import sheets
+    from iomhub.meetings.closing import meeting_close
+
+    held = meetings.meeting_arrange(acting_user=coordinator, team=team, held_on=w.day(None, -15), location="Crawl station", chair=chair)
+    for user in w.users.values():
+        meetings.attendee_add(acting_user=coordinator, meeting=held, name="", organisation="", confidentiality_signed=True, user=user)
+    values = {
+        "current_situation": w.mark("plan", "meetsituation"),
+        "risk_factors": w.mark("assessments", "meetrisk"),
+        "interventions": w.mark("plan", "meetinterventions"),
+    }
+    sheets.sheet_save(acting_user=coordinator, meeting=held, person=person, values=values, version=None)
+    sheets.written_update_submit(acting_user=probation, meeting=held, person=person, text=w.mark("timeline", "meetupdate"))
+    meeting_close(acting_user=coordinator, meeting=held)
+    return int(held.pk)
+
+
+def _interventions_and_documents(w: World, person: Any, worker: Any) -> None:
+    """A DRR with a review, a drug test under it (its date timeline, its details health), a
+    document and a health document (issue 12 part 2)."""
+    from iomhub.interventions import services as interventions
+
+    order = interventions.order_record(
+        acting_user=worker,
+        person=person,
+        kind="drr",
+        court=w.mark("health", "court"),
+        made_on=w.day("health", -210),
+        starts_on=w.day("health", -205),
+        months=12,
+        intensity="high",
+        provider=w.mark("health", "provider"),
+        offender_manager=w.mark("health", "offendermanager"),
+    )
+    interventions.review_record(
+        acting_user=worker,
+        order=order,
+        reviewed_on=w.day("health", -60),
+        progress="some",
+        attendance="some-missed",
+        notes=w.mark("health", "reviewnotes"),
+        tests_summary=w.mark("health", "reviewtests"),
+    )
+    test = interventions.drug_test_record(
+        acting_user=worker,
+        person=person,
+        tested_on=w.day("timeline", -31),
+        sample_type="urine",
+        specified="class-a",
+        results={"opiates": "negative", "cocaine": "negative"},
+        notes=w.mark("health", "drugtestnotes"),
+        order=order,
+    )
+    w.ids.update(order_id=order.pk, test_id=test.pk)
+    w.ids["document_id"] = add_document(w, person, "documents").pk
+    w.ids["health_document_id"] = add_document(w, person, "documents+health").pk
+
+
+def add_document(w: World, person: Any, section: str) -> Any:
+    """A text document whose title, file name and content are markers of ``section``."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from iomhub.documents import services as documents
+
+    name = w.mark(section, "docfile")
+    return documents.document_upload(
+        acting_user=w.users["probation"],
+        person=person,
+        upload=SimpleUploadedFile(f"{name}.txt", f"Content {w.mark(section, 'doccontent')}\n".encode()),
+        title=w.mark(section, "doctitle"),
+        kind="health" if "health" in section else "general",
+    )
+
+
+def add_protected_health_document(world: World) -> Any:
+    """A health document: a reader without health must see no sign of it (name, count, link)."""
+    from iomhub.people.models import Person
+
+    return add_document(world, Person.objects.get(pk=world.person.pk), "documents+health")
+
+
 def add_protected_intelligence(world: World) -> Any:
     """A second intelligence note, the most recent, on yet another date nothing else uses."""
     from iomhub.casework import services as casework
@@ -756,7 +826,7 @@ def add_protected_drug_test(world: World) -> Any:
 
 # Sections whose every change the crawl can make through the services (besides the timeline
 # entries above): a reader without the section must not be able to notice any of them.
-CHANGEABLE = ("identity", "contact", "equality", "markers", "justice", "plan", "assessments", "health", "safeguarding")
+CHANGEABLE = ("identity", "contact", "equality", "markers", "justice", "plan", "assessments", "health", "safeguarding", "documents")
 
 
 def change_sections(world: World, sections: set[str] | frozenset[str]) -> None:
@@ -814,6 +884,8 @@ def change_sections(world: World, sections: set[str] | frozenset[str]) -> None:
         from tests.access.sharing_instruments import add_more_instruments
 
         add_more_instruments(w, person)
+    if "documents" in sections:
+        add_document(w, person, "documents")
     if "safeguarding" in sections:
         record = casework.case_record_get_or_create(person)
         casework.safeguarding_set(

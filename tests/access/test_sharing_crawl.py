@@ -40,8 +40,8 @@ to identity must reach the person's record (so a reader who was never signed in 
 
 Not covered: values that are choices rather than text (ethnicity, disability, RAG and MAPPA
 levels, safeguarding and parental status, marker kinds, drug-test substances outside the diff
-above), since forms list every choice to anyone who may edit; documents (the service has none
-yet); the names of users and organisations (lead worker, involved agencies), which other pages
+above), since forms list every choice to anyone who may edit; the text inside a generated PDF
+(compressed: a progress report is checked by its section instead, ``tests/interventions``); the names of users and organisations (lead worker, involved agencies), which other pages
 list legitimately; break-glass reading; requests other than GET.
 """
 
@@ -366,6 +366,7 @@ def _add_all(world: sw.World) -> None:
     sw.add_protected_intelligence(world)
     sw.add_protected_home_visit(world)
     sw.add_protected_drug_test(world)
+    sw.add_protected_health_document(world)
     sw.change_sections(world, set(sw.CHANGEABLE))
 
 
@@ -386,7 +387,7 @@ def test_the_oracle_is_the_sharing_table() -> None:
 
 def test_every_section_with_data_has_markers(world: sw.World) -> None:
     planted = set(world.markers.values()) | set(world.dates.values())
-    assert planted == sw.ALL - {"documents"}  # the service has no documents yet
+    assert {part for section in planted for part in section.split("+")} == sw.ALL
 
 
 def test_the_intelligence_date_is_used_by_nothing_else(world: sw.World) -> None:
@@ -440,7 +441,7 @@ def _check_reader(world: sw.World, key: str) -> None:
     # The protected entries this reader must not be able to notice, one at a time.
     steps: list[tuple[str, Any]] = []
     if not sections:  # sees nothing of the person: all at once, nothing may change
-        steps.append(("an intelligence note, a home visit, a drug test and a change in every section were", _add_all))
+        steps.append(("an intelligence note, a home visit, a drug test, a health document and a change in every section were", _add_all))
     else:
         others = set(sw.CHANGEABLE) - sections
         if others:
@@ -451,6 +452,7 @@ def _check_reader(world: sw.World, key: str) -> None:
             steps.append(("a home visit was", sw.add_protected_home_visit))
         if "health" not in sections:
             steps.append(("a positive drug test was", sw.add_protected_drug_test))
+            steps.append(("a health document was", sw.add_protected_health_document))
     for what, add in steps:
         add(world)
         after = crawl_as(world, key)
