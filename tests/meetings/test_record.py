@@ -213,3 +213,36 @@ def test_the_person_page_lists_the_meetings_and_offers_the_written_update(run, c
     client.force_login(p.users[Role.PROBATION_OFFICER])
     page = client.get(f"/people/{p.ordinary.pk}/").content.decode()
     assert f"/meetings/{meeting.pk}/written-updates/{p.ordinary.pk}/" in page and "Discussed at" not in page
+
+
+def test_a_transfer_in_is_decided_by_the_chair_at_the_receiving_meeting(run):
+    from iomhub.casework.models import AgencyInvolvement
+    from tests.factories import PersonFactory, TeamFactory
+
+    p, meeting, coordinator, chair = run
+    sending = TeamFactory(name="Sending IOM team")
+    mover = PersonFactory(first_name="Morgan", last_name="Mover", managing_team=sending)
+    for org in (p.police, p.probation):
+        AgencyInvolvement.objects.create(person=mover, organisation=org)
+    _register(p, mover)
+    pack = {
+        "proposed_address": "1 Mill Lane",
+        "index_offence": "Burglary",
+        "offending_history": "Many",
+        "risk_factors": "Drugs",
+        "safeguarding": "None",
+    }
+    transfer = cohort.transfer_propose(acting_user=chair, person=mover, kind="internal", to_team=p.team, pack=pack)
+    with pytest.raises(ValidationError, match="home visit"):
+        decisions.transfer_decide(acting_user=coordinator, meeting=meeting, transfer=transfer, accepted=True, notes="")
+    cohort.transfer_step(
+        acting_user=coordinator,
+        transfer=transfer,
+        step="home-visit",
+        data={"visited_on": clock.today(), "police_officer": "PC Lee", "probation_officer": "PO Taylor", "address_suitable": True},
+    )
+    cohort.transfer_step(acting_user=coordinator, transfer=transfer, step="spoc", data={"spoc_name": "DC Khan", "spoc_contact": "01234"})
+    made = decisions.transfer_decide(acting_user=coordinator, meeting=meeting, transfer=transfer, accepted=True, notes="")
+    made.transfer.refresh_from_db()
+    assert (made.kind, made.transfer.status, made.transfer.decided_on) == ("transfer", "accepted", meeting.held_on)
+    assert made.transfer.decided_by_name == (chair.get_full_name() or chair.username)

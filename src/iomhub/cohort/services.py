@@ -667,7 +667,7 @@ def transfer_propose(
     return transfer
 
 
-def transfer_step(*, acting_user: User, transfer: Transfer, step: str, data: dict[str, Any]) -> Transfer:
+def transfer_step(*, acting_user: User, transfer: Transfer, step: str, data: dict[str, Any], chair: User | None = None) -> Transfer:
     """One step of a transfer (002 §4), in order:
 
     - ``home-visit``: the joint police and probation visit to assess the address (visited_on,
@@ -679,12 +679,15 @@ def transfer_step(*, acting_user: User, transfer: Transfer, step: str, data: dic
     - ``deselect``: deselection at the sending end, the day the case moves (deselected_on): the
       case is then at the receiving end only;
     - ``withdraw``: the transfer does not go ahead (reason).
+
+    ``chair``: the chair who decided, when the coordinator records the decision at the meeting (ADR 0020).
     """
     if step not in TRANSFER_STEPS:
         raise ValidationError({"step": [f"Step must be one of {', '.join(TRANSFER_STEPS)}"]})
     decides = step == "decision" and transfer.kind != TransferKind.EXTERNAL_OUT
-    _authorise(
+    decider = _decider(
         acting_user,
+        chair if decides else None,
         Action.COHORT_DECIDE if decides else Action.COHORT_MANAGE,
         transfer.person,
         object_type="transfer",
@@ -702,7 +705,7 @@ def transfer_step(*, acting_user: User, transfer: Transfer, step: str, data: dic
             "deselect": _deselect,
             "withdraw": _withdraw,
         }[step]
-        handler(acting_user, current, dict(data))
+        handler(decider, current, dict(data))
         current.save()
         audit.record(
             actor=acting_user,

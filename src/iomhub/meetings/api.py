@@ -21,6 +21,7 @@ from iomhub.access.projection import Lens, lens_for, section_of
 from iomhub.access.routes import guarded
 from iomhub.casework.models import PlanAction
 from iomhub.cohort.models import Registration
+from iomhub.cohort.selectors import transfer_get
 from iomhub.meetings import actions, decisions, selectors, sheets
 from iomhub.meetings import api_serializers as s
 from iomhub.meetings.closing import meeting_close
@@ -143,6 +144,11 @@ def _decide(request: Request, meeting: Meeting, d: dict[str, Any]) -> MeetingDec
         return decisions.referral_decide(
             acting_user=user, meeting=meeting, referral=referral, outcome=kind, reasons=d["reasons"], adoption=adoption
         )
+    if kind == "transfer":
+        if d.get("transfer") is None:
+            raise ValidationError({"transfer": ["Name the transfer"]})
+        transfer = transfer_get(user=user, transfer_id=d["transfer"])
+        return decisions.transfer_decide(acting_user=user, meeting=meeting, transfer=transfer, accepted=d["accepted"], notes=d["notes"])
     registration = _registration(_person(request, d.get("person")))
     if kind == "rag":
         return decisions.rag_change(

@@ -115,7 +115,8 @@ class SheetWriteSerializer(StrictSerializer):
 
 
 class DecisionWriteSerializer(StrictSerializer):
-    """``kind`` adopt, reject or defer needs ``referral``; rag, review or deregister needs ``person``."""
+    """``kind`` adopt, reject or defer needs ``referral``; rag, review or deregister needs ``person``;
+    transfer needs ``transfer`` and ``accepted``."""
 
     kind = serializers.ChoiceField(choices=DecisionKind.choices)
     referral = StrictIntegerField(required=False, min_value=1, max_value=MAX_ID)
@@ -131,10 +132,12 @@ class DecisionWriteSerializer(StrictSerializer):
     ppo = StrictBooleanField(required=False, default=False)
     confirm_new_person = StrictBooleanField(required=False, default=False, help_text="adopt: add the person from the referral")
     outcome = serializers.ChoiceField(choices=Review.Outcome.choices, required=False, help_text="review: retain or drop")
-    notes = StrictCharField(max_length=5000, required=False, allow_blank=True, default="", help_text="review: the justification")
+    notes = StrictCharField(max_length=5000, required=False, allow_blank=True, default="", help_text="review: the justification; transfer: the reasons (required when not accepted)")
     exit_plan = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
     supported_by = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     exceptional = StrictBooleanField(required=False, default=False)
+    transfer = StrictIntegerField(required=False, min_value=1, max_value=MAX_ID)
+    accepted = StrictBooleanField(required=False, allow_null=True, default=None, help_text="transfer: the case is accepted")
 
 
 class ActionWriteSerializer(StrictSerializer):

@@ -20,7 +20,7 @@ from iomhub.referrals import services as referrals
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
-    from iomhub.cohort.models import Registration
+    from iomhub.cohort.models import Registration, Transfer
     from iomhub.people.models import Person
     from iomhub.referrals.models import Referral
 
@@ -148,3 +148,25 @@ def deregister(
         )
         summary = f"Deregistered: {made.reasons} Exit plan: {made.exit_plan} Supported by {made.supported_by}."
         return _link(acting_user, meeting, registration.person, DecisionKind.DEREGISTER, summary, chair, deregistration=made)
+
+
+def transfer_decide(*, acting_user: User, meeting: Meeting, transfer: Transfer, accepted: bool | None, notes: str) -> MeetingDecision:
+    """A transfer in heard at the receiving team's meeting (002 §4: "the case must be heard at the next
+    IOM operational meeting and adoption agreed or rejected"), decided by the chair on its date."""
+    may_manage(acting_user, meeting)
+    if transfer.to_team_id != meeting.team_id:
+        raise ValidationError({"transfer": ["This transfer is not coming to this meeting's team"]})
+    require_in_session(meeting, "accepted")
+    chair = chair_present(meeting, "accepted")
+    with transaction.atomic():
+        made = cohort.transfer_step(
+            acting_user=acting_user,
+            transfer=transfer,
+            step="decision",
+            data={"accepted": accepted, "decided_on": meeting.held_on, "meeting": _label(meeting), "notes": notes},
+            chair=chair,
+        )
+        summary = f"Transfer in {'accepted' if made.status == 'accepted' else 'not accepted'}" + (
+            f": {made.decision_notes}" if made.decision_notes else ""
+        )
+        return _link(acting_user, meeting, made.person, DecisionKind.TRANSFER, summary, chair, transfer=made)

@@ -99,11 +99,13 @@ class DecisionKind(models.TextChoices):
     RAG = "rag", "RAG level changed"
     REVIEW = "review", "Reviewed"
     DEREGISTER = "deregister", "Deregistered"
+    TRANSFER = "transfer", "Transfer in decided"
 
 
 class MeetingDecision(models.Model):
     """One decision the meeting took, linked to the record it made where that record lives (ADR 0009:
-    the referral decision, the RAG change, the review, the deregistration) and to the chair."""
+    the referral decision, the RAG change, the review, the deregistration, the transfer decided) and
+    to the chair."""
 
     AUDIT_TYPE = "meeting-decision"
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
@@ -116,6 +118,7 @@ class MeetingDecision(models.Model):
     rag_change = models.OneToOneField("cohort.RagChange", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     review = models.OneToOneField("cohort.Review", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     deregistration = models.OneToOneField("cohort.Deregistration", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    transfer = models.OneToOneField("cohort.Transfer", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -94,3 +94,15 @@ class MeetingReferralForm(GovukForm):
 
 class WrittenUpdateForm(GovukForm):
     text = forms.CharField(label="Your written update for the chair", max_length=TEXT, widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class TransferDecisionForm(GovukForm):
+    accepted = forms.TypedChoiceField(
+        label="Does the meeting accept the case?",
+        choices=[("yes", "Yes, accept the transfer"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label="Notes (the reasons, if not accepted)", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )

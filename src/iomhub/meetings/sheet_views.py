@@ -16,6 +16,7 @@ from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.casework.models import PlanAction
 from iomhub.cohort.models import Registration
+from iomhub.cohort.selectors import transfer_get
 from iomhub.meetings import actions, decisions, selectors, sheet_forms, sheets
 from iomhub.meetings.guards import may_manage
 from iomhub.meetings.sheet_read import sheet_read
@@ -154,6 +155,25 @@ def referral_decision(request: AuthedRequest, meeting_id: int, referral_id: int)
         return redirect(f"/meetings/{meeting.pk}/people/{person.pk}/" if person is not None else f"/meetings/{meeting.pk}/")
     name = f"{referral.first_name} {referral.last_name.upper()}"
     return _form_page(request, form, f"The chair's decision on the referral of {name}", f"/meetings/{meeting.pk}/", caption=str(meeting))
+
+
+@guarded(Action.COHORT_MANAGE, personal_data=True)
+@require_http_methods(["GET", "POST"])
+def transfer_decision(request: AuthedRequest, meeting_id: int, transfer_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    transfer = transfer_get(user=request.user, transfer_id=transfer_id)
+    form = sheet_forms.TransferDecisionForm(request.POST or None)
+    back = f"/meetings/{meeting.pk}/"
+    if saved(
+        request,
+        form,
+        lambda d: decisions.transfer_decide(acting_user=request.user, meeting=meeting, transfer=transfer, **d),
+        "Transfer decision recorded",
+    ):
+        return redirect(back)
+    return _form_page(
+        request, form, f"The chair's decision on the transfer in of {transfer.person.display_name}", back, caption=str(meeting)
+    )
 
 
 @guarded(Action.PERSON_CHANGE, personal_data=True)

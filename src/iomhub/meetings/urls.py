@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:meeting_id>/people/<int:person_id>/<slug:part>/", sheet_views.sheet_part, name="sheet-part"),
     path("<int:meeting_id>/actions/<int:action_id>/", sheet_views.action_review, name="action-review"),
     path("<int:meeting_id>/referrals/<int:referral_id>/", sheet_views.referral_decision, name="referral-decision"),
+    path("<int:meeting_id>/transfers/<int:transfer_id>/", sheet_views.transfer_decision, name="transfer-decision"),
     path("<int:meeting_id>/written-updates/<int:person_id>/", sheet_views.written_update, name="written-update"),
     path("<int:meeting_id>/close/", close_views.close, name="close"),
     path("<int:meeting_id>/pack/", close_views.pack, name="pack"),
