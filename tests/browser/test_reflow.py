@@ -82,6 +82,7 @@ def _main_pages(p, ids: dict[str, int]) -> list[tuple[str | None, str, str | Non
 def test_every_main_page_reflows_at_375_px_and_is_axe_clean(session, partnership):
     ids = _world(partnership)
     session.page.set_viewport_size({"width": PHONE, "height": 800})
+    session.page.set_default_timeout(30000)  # some forty pages on a shared machine: a limit, never a wait
     who_now, wide, broken = None, [], []
     pages = _main_pages(partnership, ids)
     for who, path, action in pages:
