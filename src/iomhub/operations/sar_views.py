@@ -101,7 +101,7 @@ def request_decide(request: AuthedRequest, sar_id: int) -> HttpResponse:
         messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
     else:
         messages.success(request, "Decision recorded")
-    return redirect(f"/subject-access/{sar.pk}/#item-{form.cleaned_data['key'].replace(':', '-').replace('.', '-')}")
+    return redirect(f"/subject-access/{sar.pk}/#item-{form.cleaned_data['key'].replace(':', '').replace('.', '')}")
 
 
 def _pack(request: AuthedRequest, sar_id: int, fmt: str) -> tuple[Any, sa.Pack | None, str]:
