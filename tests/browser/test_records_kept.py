@@ -1,4 +1,4 @@
-"""Issue 13 §3–§4 in a real browser: the information governance lead changes a retention rule
+"""Issue 13 §3 and §4 in a real browser: the information governance lead changes a retention rule
 (error state included), records a subject access request, decides a marked item and downloads the
 packs; every page axe-clean."""
 
