@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 from iomhub.rules.matching import JDL_MINIMUM, NP_MINIMUM, Comparison, Difference
 
+PENALISED = (
+    "The registered and screened people differ so clearly on what is recorded that the usual model could not be fitted; "
+    "a penalised one was used, and the match should be read with care."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Words:
@@ -48,6 +53,7 @@ def describe(comparison: Comparison, *, what: str = "being managed by IOM") -> W
             "Too few people could be matched to compare.",
             (
                 f"{comparison.matched} of the {comparison.treated} people registered found a similar screened person; at least two pairs are needed.",
+                *((PENALISED,) if comparison.penalised else ()),
             ),
         )
     sentences = [
@@ -69,6 +75,8 @@ def describe(comparison: Comparison, *, what: str = "being managed by IOM") -> W
         )
     sentences.append(_interval_sentence(rate, "proven reoffenders", what))
     sentences.append(_interval_sentence(frequency, "proven reoffences", what))
+    if comparison.penalised:
+        sentences.append(PENALISED)
     unbalanced = [b.covariate for b in comparison.balance if b.balanced is False]
     if unbalanced:
         sentences.append(

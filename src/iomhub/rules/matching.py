@@ -9,7 +9,9 @@ outcomes.md §3.1 and §10.7, so every choice here is [inferred] and standard pr
 - **Propensity score**: logistic regression (statsmodels ``Logit``) of being registered on the
   covariates, each standardised; a covariate missing for some people is filled with the mean of
   those who have it and gains a "not known" indicator column; a column that does not vary is left
-  out of the model (it cannot separate anyone) but stays in the balance table.
+  out of the model (it cannot separate anyone) but stays in the balance table; when the groups
+  separate completely (no maximum-likelihood answer, common in a small cohort) a ridge-penalised
+  fit is used instead and the result says so.
 - **Matching**: 1:1 nearest neighbour on the logit of the score, without replacement, with a
   caliper of 0.2 standard deviations of the logit (Austin 2011); the treated are taken from the
   highest score down (the hardest to match first), ties by the order given, so the match is
@@ -99,7 +101,8 @@ class Comparison:
     rate: Difference | None
     frequency: Difference | None
     pairs: tuple[tuple[Hashable, Hashable], ...]
-    model_note: str = ""
+    model_note: str = ""  # why no comparison could be made
+    penalised: bool = False  # the groups separate: the score came from a ridge-penalised fit
 
 
 def standardised_difference(
@@ -123,6 +126,9 @@ def design_matrix(subjects: Sequence[Subject], names: Sequence[str]) -> tuple[np
     columns, labels = [], []
     for name in names:
         values = [s.covariates.get(name) for s in subjects]
+        for subject, value in zip(subjects, values, strict=True):
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{name} of subject {subject.key!r} is not a finite number: {value!r}")
         known = [float(v) for v in values if v is not None]
         fill = sum(known) / len(known) if known else 0.0
         columns.append([fill if v is None else float(v) for v in values])
@@ -133,27 +139,38 @@ def design_matrix(subjects: Sequence[Subject], names: Sequence[str]) -> tuple[np
     return np.array(columns, dtype=float).T.reshape(len(subjects), len(labels)), labels
 
 
-def propensity_logits(x: np.ndarray, treated: np.ndarray) -> np.ndarray:
+def propensity_logits(x: np.ndarray, treated: np.ndarray) -> tuple[np.ndarray, bool]:
     """The logit of each person's propensity score from a logistic regression (statsmodels) on the
-    standardised, varying columns of ``x``. Raises ``ValueError`` when it cannot be fitted."""
+    standardised, varying columns of ``x``, and whether it had to be penalised: when the groups
+    separate (a small cohort often does), maximum likelihood has no answer, so a ridge-penalised
+    fit (GLM binomial, L2, alpha 0.1 on standardised columns) gives finite scores instead. Raises
+    ``ValueError`` when neither can be fitted."""
     from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.genmod.families import Binomial
+    from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
 
     sd = x.std(axis=0)
     varying = sd > 0
     z = (x[:, varying] - x[:, varying].mean(axis=0)) / sd[varying]
     design = np.column_stack([np.ones(len(x)), z])
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", PerfectSeparationWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            fitted = Logit(treated.astype(float), design).fit(disp=0, maxiter=200)
-    except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError) as error:
-        raise ValueError(f"the propensity model could not be fitted: {error}") from error
-    logits = design @ np.asarray(fitted.params)
+    penalised = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PerfectSeparationWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            params = np.asarray(Logit(treated.astype(float), design).fit(disp=0, maxiter=200).params)
+        except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError):
+            penalised = True
+            try:
+                fitted = GLM(treated.astype(float), design, family=Binomial()).fit_regularized(alpha=0.1, L1_wt=0.0)
+            except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError, ValueError) as error:
+                raise ValueError(f"the propensity model could not be fitted: {error}") from error
+            params = np.asarray(fitted.params)
+    logits = design @ params
     if not np.all(np.isfinite(logits)):
         raise ValueError("the propensity model could not be fitted: the scores are not finite")
-    return np.asarray(logits, dtype=float)
+    return np.asarray(logits, dtype=float), penalised
 
 
 def nearest_neighbour(treated: Sequence[float], comparison: Sequence[float], *, caliper: float) -> list[tuple[int, int]]:
@@ -209,10 +226,10 @@ def matched_comparison(subjects: Sequence[Subject], covariates: Sequence[str], *
     pool_idx = [i for i, s in enumerate(subjects) if not s.treated]
     x, labels = design_matrix(subjects, covariates)
     is_treated = np.array([s.treated for s in subjects], dtype=bool)
-    note, pairs, caliper = "", [], None
+    note, pairs, caliper, penalised = "", [], None, False
     if treated_idx and pool_idx:
         try:
-            logits = propensity_logits(x, is_treated)
+            logits, penalised = propensity_logits(x, is_treated)
             caliper = caliper_sd * float(logits.std())
             found = nearest_neighbour(list(logits[treated_idx]), list(logits[pool_idx]), caliper=caliper)
             pairs = [(treated_idx[i], pool_idx[j]) for i, j in found]
@@ -233,6 +250,7 @@ def matched_comparison(subjects: Sequence[Subject], covariates: Sequence[str], *
         frequency=paired_difference([float(t.reoffences) for t, _ in outcomes], [float(c.reoffences) for _, c in outcomes]),
         pairs=tuple((subjects[i].key, subjects[j].key) for i, j in pairs),
         model_note=note,
+        penalised=penalised,
     )
 
 
