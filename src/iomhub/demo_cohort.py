@@ -599,9 +599,11 @@ def _referrals(
     fake: Faker,
     today: datetime.date,
 ) -> dict[int, Referral]:
-    """Adopted referrals for recent registrations (returned by person), submitted ones awaiting the
-    meeting, drafts, one rejected and one deferred (all for people meeting the criteria)."""
+    """Adopted referrals for the registrations of the last two years (returned by person; so the
+    attrition funnel of a past cohort has its referrals), submitted ones awaiting the meeting,
+    drafts, one rejected and one deferred (all for people meeting the criteria)."""
     recent = [c for c in cases if (today - c.started_on).days <= 150][:30]
+    recent += [c for c in cases if 150 < (today - c.started_on).days <= 730]
     size = len(cases)
     waiting = candidates[: max(3, min(12, size // 25))]
     drafts = candidates[len(waiting) : len(waiting) + max(2, min(6, size // 60))]
