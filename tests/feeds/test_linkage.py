@@ -156,3 +156,15 @@ def test_only_the_coordinator_and_chair_may_import(partnership):
             arrests_import(acting_user=partnership.users[role], data=csv_file(row()), file_name="a.csv")
     assert Arrest.objects.count() == 0
     assert AuditEvent.objects.filter(action="denied", object_type="import-run").count() == 3
+
+
+def test_a_row_already_recorded_is_unchanged_whoever_linkage_would_pick_today(partnership, coordinator):
+    from tests.factories import PersonFactory
+
+    data = csv_file(row(family_name="Example", given_name="Jordon", date_of_birth="1990-05-17"))
+    assert arrests_import(acting_user=coordinator, data=data, file_name="a.csv").imported == 1  # linked as probable
+    # Someone else now looks as like the row as Jordan Example does: linkage today would ask a person.
+    PersonFactory(first_name="Jordyn", last_name="Example", date_of_birth=partnership.ordinary.date_of_birth)
+    again = arrests_import(acting_user=coordinator, data=data, file_name="a.csv")
+    assert again.counts() == {"rows": 1, "imported": 0, "unchanged": 1, "rejected": 0, "review": 0}
+    assert not LinkReview.objects.exists()

@@ -104,6 +104,7 @@ def record(row: FeedRow, link: Link, run: ImportRun, acting_user: User) -> bool:
         agreed=list(link.agreed),
         run=run,
         line=row.line,
+        row_key=row.row_key,
     )
     return True
 

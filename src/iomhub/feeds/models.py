@@ -104,6 +104,7 @@ class ArrestLink(models.Model):
     agreed = models.JSONField(default=list)
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="links")
     line = models.PositiveIntegerField()
+    row_key = models.CharField(max_length=64, blank=True, db_index=True, help_text="The row's identity and key (FeedRow.row_key)")
 
     class Meta:
         constraints = [
@@ -132,6 +133,7 @@ class FeedRecord(models.Model):
     agreed = models.JSONField(default=list)
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="records")
     line = models.PositiveIntegerField()
+    row_key = models.CharField(max_length=64, blank=True, db_index=True, help_text="The row's identity and key (FeedRow.row_key)")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["feed", "person", "key"], name="one_feed_record_per_person_key")]

@@ -46,5 +46,6 @@ def record_once(row: FeedRow, link: Link, run: ImportRun, *, object_type: str, c
         agreed=list(link.agreed),
         run=run,
         line=row.line,
+        row_key=row.row_key,
     )
     return True

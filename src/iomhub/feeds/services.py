@@ -27,7 +27,7 @@ from iomhub.access import audit
 from iomhub.access.models import AuditAction, User
 from iomhub.feeds.actors import SYSTEM_USERNAME, authorise, feed_system_user
 from iomhub.feeds.linkage import Link, Uncertain, agreed_fields, link_for
-from iomhub.feeds.models import Feed, ImportRun, LinkMethod, LinkReview, Rejection
+from iomhub.feeds.models import ArrestLink, Feed, FeedRecord, ImportRun, LinkMethod, LinkReview, Rejection
 from iomhub.feeds.reading import FileRefused, RawRow, read_table
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.rows import FeedRow, Identity, RowFaults, check_row
@@ -72,9 +72,20 @@ def import_row(row: FeedRow, *, run: ImportRun, acting_user: User, link: Link | 
     """One checked row: link (or take ``link``), create the person if nobody matches and the feed
     may, write the row. True if recorded, False if unchanged; raises ``Uncertain`` or ``ValidationError``."""
     spec = spec_for(row.feed)
+    if link is None and _seen_before(row):
+        return False
     if link is None:
         link = link_for(row.identity, row_key=row.row_key, user=acting_user) or _create_person(row, acting_user, spec)
     return spec.record(row, link, run, acting_user)
+
+
+def _seen_before(row: FeedRow) -> bool:
+    """This very row (same identity, same key) was recorded by an earlier import: unchanged, whoever
+    linkage would pick today (people added since, a retrained model), so a re-import changes nothing.
+    With other values it goes the usual way, to be refused naming both."""
+    if row.feed == Feed.ARRESTS:
+        return any((a.offence_code, a.outcome) == row.fingerprint for a in ArrestLink.objects.filter(row_key=row.row_key))
+    return any(tuple(r.fingerprint) == row.fingerprint for r in FeedRecord.objects.filter(feed=row.feed, row_key=row.row_key))
 
 
 def _to_review(tally: Tally, run: ImportRun, row: FeedRow, uncertain: Uncertain) -> None:
