@@ -82,7 +82,7 @@ check: install-dev
 lint: check
 
 bench: install-dev
-	$(DEMO_ENV) $(BIN)/python bench/run.py
+	$(DEMO_ENV) $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
