@@ -215,6 +215,8 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/reports/quarterly": api(Action.REPORT_VIEW),
     "api/v1/reports/reoffending": api(Action.REPORT_VIEW),
     "api/v1/reports/comparison": api(Action.REPORT_VIEW),
+    "api/v1/reports/runs": api(Action.REPORT_VIEW),
+    "api/v1/reports/runs/<int:run_id>": api(Action.REPORT_VIEW),
     "api/v1/meetings/<int:meeting_id>/record": api(Action.PERSON_VIEW, personal=True),
     "api/v1/meetings/<int:meeting_id>/record-sheets": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/meetings/<int:meeting_id>/decisions": api(Action.COHORT_MANAGE, personal=True),

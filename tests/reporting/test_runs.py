@@ -115,3 +115,20 @@ def test_the_comparison_runs_in_the_background(client, partnership):
     run = ReportRun.objects.get(requested_by=lead)
     assert run.status == "done" and run.filename == "iom-comparison-2024-01-01-2024-06-30.json"
     assert re.search(rb'"screened_not_registered": \d+', bytes(run.result))
+
+
+def test_the_api_starts_a_run_and_reports_its_progress(client, partnership, data):
+    lead = partnership.users[Role.PERFORMANCE_LEAD]
+    client.force_login(lead)
+    made = client.post(
+        "/api/v1/reports/runs", {"kind": "quarterly-xlsx", "quarter": QUARTER, "team": str(data.team_a.pk)}, content_type="application/json"
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert (body["status"], body["progress"], body["params"]) == ("done", 100, {"quarter": QUARTER, "team": str(data.team_a.pk)})
+    assert body["download"] == f"/reports/runs/{body['id']}/download"
+    assert client.get(f"/api/v1/reports/runs/{body['id']}").json()["filename"] == f"iom-quarterly-{QUARTER}-team-{data.team_a.pk}.xlsx"
+    bad = client.post("/api/v1/reports/runs", {"kind": "quarterly-xlsx", "quarter": "soon"}, content_type="application/json")
+    assert bad.status_code == 400 and "quarter must be written like" in bad.content.decode()
+    client.force_login(partnership.users[Role.CHAIR])
+    assert client.get(f"/api/v1/reports/runs/{body['id']}").status_code == 404

@@ -147,3 +147,69 @@ class ComparisonView(APIView):
         except (BadParameter, ValueError) as error:
             return _bad(error)
         return Response(ComparisonSerializer(report.as_json()).data)
+
+
+class RunRequestSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=["quarterly-pdf", "quarterly-xlsx", "comparison-json"])
+    quarter = serializers.CharField(required=False, allow_blank=True, help_text="For a quarterly report, for example 2026Q3")
+    team = serializers.CharField(required=False, allow_blank=True, help_text="A local team's id; all teams when left out")
+    from_ = serializers.CharField(required=False, allow_blank=True, help_text="For the comparison: registered from (2024-04-01)")
+    to = serializers.CharField(required=False, allow_blank=True, help_text="For the comparison: registered up to")
+
+
+class RunSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    params = serializers.DictField(child=serializers.CharField(allow_null=True, allow_blank=True))
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    stage = serializers.CharField(allow_blank=True)
+    error = serializers.CharField(allow_blank=True)
+    filename = serializers.CharField(allow_blank=True)
+    download = serializers.CharField(allow_null=True, help_text="The file's address when the run is done")
+
+
+def _run_json(run: Any) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "kind": run.kind,
+        "params": {k: None if v is None else str(v) for k, v in run.params.items()},
+        "status": run.status,
+        "progress": run.progress,
+        "stage": run.stage,
+        "error": run.error,
+        "filename": run.filename,
+        "download": f"/reports/runs/{run.pk}/download" if run.status == "done" else None,
+    }
+
+
+@guarded(Action.REPORT_VIEW, api=True)
+class RunsView(APIView):
+    @extend_schema(
+        operation_id="report_run_create",
+        summary="Make a long report in the background; follow it at its address",
+        request=RunRequestSerializer,
+        responses={201: RunSerializer, 400: BAD, 403: REFUSED},
+    )
+    def post(self, request: Request) -> Response:
+        from iomhub.reporting import runs
+
+        body = {("from" if k == "from_" else k): str(v) for k, v in request.data.items()} if hasattr(request.data, "items") else {}
+        try:
+            run = runs.start_run(user=request.user, kind=body.get("kind", ""), query=body)  # type: ignore[arg-type]
+        except (BadParameter, ValueError) as error:
+            return _bad(error)
+        return Response(RunSerializer(_run_json(run)).data, status=status.HTTP_201_CREATED)
+
+
+@guarded(Action.REPORT_VIEW, api=True)
+class RunView(APIView):
+    @extend_schema(
+        operation_id="report_run",
+        summary="A report being made in the background: status, progress and, when done, the download",
+        responses={200: RunSerializer, 403: REFUSED, 404: OpenApiResponse(description="Not a run you asked for")},
+    )
+    def get(self, request: Request, run_id: int) -> Response:
+        from iomhub.reporting import runs
+
+        return Response(RunSerializer(_run_json(runs.run_for(user=request.user, run_id=run_id))).data)  # type: ignore[arg-type]
