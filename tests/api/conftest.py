@@ -33,3 +33,32 @@ def _keep_the_test_connection_open():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def _every_api_response_matches_the_schema(request, monkeypatch):
+    """Every response an API test receives through Django's test client (or DRF's, a subclass) is
+    checked against the published schema for its path, method and status (issue 17): a test that
+    gets a response breaking the schema fails, whatever else it asserts. Generic, so an endpoint
+    added tomorrow is covered without anyone remembering to."""
+    from django.test.client import Client
+
+    from tests.api.schema_check import problems
+
+    if getattr(request.module, "COLLECTS_SCHEMA_FAILURES", False):
+        return  # the module gathers every failure itself and reports them all at once
+    original = Client.request
+
+    def checked(self, **environ):
+        response = original(self, **environ)
+        found = problems(
+            environ.get("REQUEST_METHOD", "GET"),
+            environ.get("PATH_INFO", ""),
+            response.status_code,
+            response.get("Content-Type", ""),
+            b"" if response.streaming else response.content,
+        )
+        assert not found, "The response breaks the API schema:\n" + "\n".join(found)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)

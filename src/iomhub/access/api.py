@@ -28,7 +28,9 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 class UserSerializer(serializers.ModelSerializer[User]):
     roles = serializers.SerializerMethodField()
     organisation: serializers.PrimaryKeyRelatedField[Organisation] = serializers.PrimaryKeyRelatedField(read_only=True)
-    team: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    team = serializers.CharField(
+        source="team.name", read_only=True, allow_null=True, help_text="The local team's name; null for a role without one"
+    )
 
     class Meta:
         model = User
