@@ -31,12 +31,12 @@ from iomhub.access.models import AuditAction
 from iomhub.cohort import selectors as cohort
 from iomhub.cohort.models import RagLevel, Registration, Transfer, TransferStatus
 from iomhub.justice import selectors as justice
-from iomhub.rules.prompts import Prompt
 from iomhub.meetings.models import Meeting
 from iomhub.people.models import Person
 from iomhub.referrals.models import Referral
 from iomhub.referrals.selectors import referral_list
 from iomhub.rules import meetings as rules
+from iomhub.rules.prompts import Prompt
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
