@@ -4,7 +4,7 @@ with 403 and the attempt audited)."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -33,6 +33,9 @@ from iomhub.interventions.models import (
     SubstanceResult,
 )
 from iomhub.people.api import StrictSerializer
+
+if TYPE_CHECKING:
+    from iomhub.documents.models import Document
 
 REFUSALS: dict[int, Any] = {
     403: OpenApiResponse(description="Not allowed (for example, health data is not shared with your organisation)"),
@@ -255,6 +258,18 @@ class OrderReviewsView(APIView):
 @guarded(Action.PERSON_CHANGE, personal_data=True, api=True)
 class OrderReportView(APIView):
     @extend_schema(
+        operation_id="treatment_order_reports_list",
+        summary="The progress reports made for the order, newest first",
+        responses={200: ReportMadeSerializer(many=True), **REFUSALS},
+    )
+    def get(self, request: Request, person_id: int, order_id: int) -> Response:
+        from iomhub.documents.models import Document
+
+        view = _order(request.user, person_id, order_id, (Section.HEALTH, Section.DOCUMENTS))  # type: ignore[arg-type]
+        made = Document.objects.filter(person_id=person_id, source=f"treatment-order:{view.order.pk}")
+        return Response(ReportMadeSerializer([_made(d) for d in made], many=True).data)
+
+    @extend_schema(
         operation_id="treatment_order_report_create",
         summary="Make the order's progress report (PDF), kept in the person's documents as a health document",
         request=ReportWriteSerializer,
@@ -267,5 +282,12 @@ class OrderReportView(APIView):
         body = ReportWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         document = reports.progress_report_make(acting_user=user, view=view, audience=body.validated_data["audience"])
-        made = {"document": document.pk, "title": document.title, "download": f"/api/v1/people/{person_id}/documents/{document.pk}/file"}
-        return Response(ReportMadeSerializer(made).data, status=status.HTTP_201_CREATED)
+        return Response(ReportMadeSerializer(_made(document)).data, status=status.HTTP_201_CREATED)
+
+
+def _made(document: Document) -> dict[str, Any]:
+    return {
+        "document": document.pk,
+        "title": document.title,
+        "download": f"/api/v1/people/{document.person_id}/documents/{document.pk}/file",
+    }
