@@ -93,3 +93,22 @@ def test_the_evaluator_reads_the_matched_comparison_and_makes_a_report_in_the_ba
     with page.expect_download() as download:
         page.click("a:has-text('Download iom-quarterly-')")
     assert download.value.path().read_bytes().startswith(b"%PDF-")
+
+
+def test_the_performance_lead_reads_a_budget_return(session, partnership, tmp_path):
+    from tests.reporting.test_budget import _filled
+
+    page = session.page
+    session.sign_in(Role.PERFORMANCE_LEAD.value, PASSWORD)
+    session.go("/reports/")
+    session.follow("nav[aria-label='Reports'] a:has-text('Budget return')")
+    session.assert_accessible("budget return")
+    filled = tmp_path / "budget.xlsx"
+    filled.write_bytes(_filled({"hcc-a": (None, None, 60000), "own-funds": (None, None, "lots")}))
+    page.set_input_files("#budget", str(filled))
+    session.follow("button:has-text('Read the return')")
+    assert page.locator("[data-total='income']").inner_text() == "60000.00"
+    assert "Amount (£): must be an amount in pounds" in page.locator("[data-problems]").inner_text()
+    session.assert_accessible("budget return read")
+    session.follow("nav[aria-label='Reports'] a:has-text('Reports made in the background')")
+    session.assert_accessible("reports made in the background")
