@@ -1,4 +1,5 @@
-"""The meeting's record over /api/v1 (issue 18 §1): the same services, policy and audit as the pages."""
+"""The meeting's record over /api/v1 (issue 18 §1): the same services, policy and audit as the pages; every answer
+checked against the published schema by this directory's conftest."""
 
 from __future__ import annotations
 
