@@ -1,4 +1,4 @@
-"""The API's errors as RFC 9457 problem details (ADR 0020): DRF's exceptions, plus Django's
+"""The API's errors as RFC 9457 problem details (ADR 0030): DRF's exceptions, plus Django's
 ValidationError, 404 and 403 from services."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One error format for the whole API: RFC 9457 problem details (issue 17, ADR 0020).
+"""One error format for the whole API: RFC 9457 problem details (issue 17, ADR 0030).
 
 Every error under ``/api/v1`` is ``application/problem+json``::
 

@@ -1,4 +1,4 @@
-"""drf-spectacular post-processing (ADR 0020): every operation documents the problem documents it
+"""drf-spectacular post-processing (ADR 0030): every operation documents the problem documents it
 can answer, and the security schemes are listed once, for the whole API.
 
 Done here, over the generated schema, rather than on each view, so an endpoint added tomorrow is

@@ -263,9 +263,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "IOM Hub API",
     "DESCRIPTION": "The JSON API of IOM Hub. Every call is authorised by the same access policy as the pages and audited.",
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",  # docs/api.md: the changelog of the schema
     # OpenAPI 3.1 (JSON Schema 2020-12): a nullable field is "type": [..., "null"] or a oneOf with
-    # null, which 3.0's allOf + nullable could not say (issue 17, ADR 0020).
+    # null, which 3.0's allOf + nullable could not say (issue 17, ADR 0030).
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
