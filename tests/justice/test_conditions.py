@@ -219,8 +219,8 @@ def test_conditions_through_the_api_are_set_varied_refused_by_field_and_guarded_
     stale = client.post(url, {**body, "pss_requirements": []}, content_type="application/json")
     assert stale.status_code == 409
     refused = client.post(url, {**body, "version": 1, "licence_additional": ["drug-testing"]}, content_type="application/json")
-    assert refused.status_code == 400 and "propensity to misuse" in refused.json()["drug_test_criteria_met"][0]
+    assert refused.status_code == 400 and "propensity to misuse" in refused.json()["errors"]["drug_test_criteria_met"][0]
     unknown = client.post(url, {**body, "version": 1, "pss_requirements": ["exclusion"]}, content_type="application/json")
-    assert unknown.status_code == 400 and "pss_requirements" in unknown.json()
+    assert unknown.status_code == 400 and any(k.startswith("pss_requirements") for k in unknown.json()["errors"])
     assert SupervisionConditions.objects.get().version == 1
     assert [s["id"] for s in client.get(url).json()] == [pss_sentence.pk]

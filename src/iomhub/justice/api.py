@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.request import Request
@@ -28,9 +28,31 @@ from iomhub.justice.models import (
 from iomhub.people.api import StrictSerializer
 
 
+def _strings(help_text: str) -> serializers.ListField:
+    return serializers.ListField(child=serializers.CharField(), read_only=True, help_text=help_text)
+
+
+class EffectiveDatesSerializer(serializers.Serializer[Any]):
+    release_date = serializers.DateField(allow_null=True)
+    expiry_date = serializers.DateField(allow_null=True)
+    tused = serializers.DateField(allow_null=True)
+    hdced = serializers.DateField(allow_null=True)
+
+
+class ConditionsSerializer(serializers.Serializer[Any]):
+    set_on = serializers.DateField()
+    licence_standard = serializers.ListField(child=serializers.CharField())
+    licence_additional = serializers.ListField(child=serializers.CharField())
+    additional_wording = serializers.CharField(allow_blank=True)
+    pss_requirements = serializers.ListField(child=serializers.CharField())
+    drug_test_criteria_met = serializers.BooleanField()
+    version = serializers.IntegerField()
+
+
 class SentenceSerializer(serializers.ModelSerializer[Sentence]):
     effective = serializers.SerializerMethodField(help_text="The dates in force: the prison's where entered, else the calculated ones")
     conditions = serializers.SerializerMethodField(help_text="Licence conditions and post-sentence supervision requirements, or null")
+    breakdown = _strings("How the dates were worked out, step by step")
 
     class Meta:
         model = Sentence
@@ -68,6 +90,7 @@ class SentenceSerializer(serializers.ModelSerializer[Sentence]):
             "conditions",
         ]
 
+    @extend_schema_field(ConditionsSerializer(allow_null=True))
     def get_conditions(self, obj: Sentence) -> dict[str, Any] | None:
         """The licence conditions and supervision requirements (002 §5), or null if none recorded."""
         c = obj.recorded_conditions
@@ -83,6 +106,7 @@ class SentenceSerializer(serializers.ModelSerializer[Sentence]):
             "version": c.version,
         }
 
+    @extend_schema_field(EffectiveDatesSerializer)
     def get_effective(self, obj: Sentence) -> dict[str, Any]:
         return {k: (v.isoformat() if v else None) for k, v in obj.effective_dates.items()}
 
@@ -121,6 +145,64 @@ REFUSALS: dict[int, Any] = {
 }
 
 
+class ArrestRowSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    arrested_on = serializers.DateField()
+    custody_suite = serializers.CharField()
+    outcome = serializers.CharField()
+    offences = serializers.ListField(child=serializers.CharField(), help_text="Offence codes")
+
+
+class OffenceRowSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    description = serializers.CharField()
+    committed_on = serializers.DateField()
+
+
+class OutcomeRowSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    decided_on = serializers.DateField()
+    disposal = serializers.CharField()
+    requirements = serializers.ListField(child=serializers.CharField())
+    fine_pounds = serializers.IntegerField(allow_null=True)
+
+
+class WarrantRowSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    issued_on = serializers.DateField()
+    executed_on = serializers.DateField(allow_null=True)
+
+
+class RecallRowSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    sentence = serializers.IntegerField()
+    kind = serializers.CharField()
+    recall_type = serializers.CharField()
+    recalled_at = serializers.DateTimeField()
+    recall_days = serializers.IntegerField(allow_null=True)
+    release_date = serializers.DateField(allow_null=True)
+
+
+class PromptRowSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    shows_from = serializers.DateField()
+    about = serializers.DateField(allow_null=True)
+
+
+class JusticeRecordSerializer(serializers.Serializer[Any]):
+    person = serializers.IntegerField()
+    arrests = ArrestRowSerializer(many=True)
+    offences = OffenceRowSerializer(many=True)
+    outcomes = OutcomeRowSerializer(many=True)
+    warrants = WarrantRowSerializer(many=True)
+    sentences = SentenceSerializer(many=True)
+    recalls = RecallRowSerializer(many=True)
+    prompts = PromptRowSerializer(many=True)
+
+
 def _record_json(record: selectors.JusticeRecord) -> dict[str, Any]:
     return {
         "person": record.person.pk,
@@ -142,7 +224,7 @@ def _record_json(record: selectors.JusticeRecord) -> dict[str, Any]:
             for c in record.outcomes
         ],
         "warrants": [{"id": w.pk, "kind": w.kind, "issued_on": w.issued_on, "executed_on": w.executed_on} for w in record.warrants],
-        "sentences": SentenceSerializer(record.sentences, many=True).data,
+        "sentences": list(record.sentences),
         "recalls": [
             {
                 "id": r.pk,
@@ -168,11 +250,11 @@ class JusticeRecordView(APIView):
     @extend_schema(
         operation_id="justice_read",
         summary="Read a person's justice record",
-        responses={200: dict, **REFUSALS},
+        responses={200: JusticeRecordSerializer, **REFUSALS},
     )
     def get(self, request: Request, person_id: int) -> Response:
         record = selectors.justice_record_for(user=request.user, person_id=person_id)  # type: ignore[arg-type]
-        return Response(_record_json(record))
+        return Response(JusticeRecordSerializer(_record_json(record)).data)
 
 
 @guarded(Action.PERSON_VIEW, personal_data=True, api=True)
@@ -242,6 +324,8 @@ class SentenceOverridesView(APIView):
 
 
 class RecallSerializer(serializers.ModelSerializer[Recall]):
+    breakdown = _strings("How the recall's dates were worked out")
+
     class Meta:
         model = Recall
         fields = [
