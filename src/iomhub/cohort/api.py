@@ -59,6 +59,12 @@ class RemovalEntrySerializer(serializers.ModelSerializer[RemovalEntry]):
 
 class DeregistrationSerializer(serializers.ModelSerializer[Deregistration]):
     checklist = RemovalEntrySerializer(many=True, read_only=True)
+    required_by = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="The rules that required deregistration when approved"
+    )
+    suggested_by = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="The rules that suggested it when approved"
+    )
 
     class Meta:
         model = Deregistration

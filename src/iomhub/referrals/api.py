@@ -79,8 +79,28 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         fields = ["id", "outcome", "reasons", "meeting_date", "chair_name", "decided_at"]
 
 
+class ReferralAgencySerializer(serializers.Serializer[Any]):
+    agency = serializers.CharField(allow_blank=True)
+    person = serializers.CharField(allow_blank=True)
+    contact = serializers.CharField(allow_blank=True)
+
+
+class ReferralPathwaySerializer(serializers.Serializer[Any]):
+    risk = serializers.CharField(allow_blank=True, help_text="red, amber, green or blank")
+    needs = serializers.CharField(allow_blank=True)
+    actions = serializers.CharField(allow_blank=True)
+
+
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
     referring_organisation = serializers.CharField(source="referring_organisation.name")
+    agencies = ReferralAgencySerializer(many=True, read_only=True, help_text="Other agencies involved (002 appendix 2)")
+    pathways = serializers.DictField(
+        child=ReferralPathwaySerializer(), read_only=True, help_text="Risk, needs and actions by pathway (keyed by pathway)"
+    )
+    priority_groups = serializers.DictField(child=serializers.BooleanField(), read_only=True, help_text="Priority group: ticked or not")
+    screening = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), read_only=True, help_text="Screening answers by question"
+    )
     decisions = DecisionSerializer(many=True, read_only=True)
     registration_id = serializers.SerializerMethodField()
 
