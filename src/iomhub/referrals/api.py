@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -22,12 +22,22 @@ from iomhub.people import selectors as people_selectors
 from iomhub.people.api import StrictSerializer
 from iomhub.people.models import Sex
 from iomhub.referrals import selectors, services
-from iomhub.referrals.models import Decision, Referral
+from iomhub.referrals.models import Decision, Referral, RiskLevel
 from iomhub.referrals.services import ANSWER_FIELDS, TEXT_LIMITS
 
 
 def _text(limit: int) -> StrictCharField:
     return StrictCharField(required=False, allow_blank=True, max_length=limit)
+
+
+_TEXT = {"type": "string"}
+
+
+def _json_field(schema: dict[str, Any], help_text: str) -> serializers.JSONField:
+    """A JSON answer the service validates (naming the exact path, ``pathways.health.risk``),
+    documented with its exact type so a generated client can build it."""
+    field = extend_schema_field(schema)(type("TypedJSONField", (serializers.JSONField,), {}))
+    return field(required=False, help_text=help_text)  # type: ignore[no-any-return]
 
 
 class ReferralWriteSerializer(StrictSerializer):
@@ -53,12 +63,21 @@ class ReferralWriteSerializer(StrictSerializer):
     sentence_expiry = serializers.DateField(required=False, allow_null=True)
     index_offences = _text(5000)
     offending_history = _text(10000)
-    agencies = serializers.JSONField(required=False, help_text='[{"agency": "...", "person": "...", "contact": "..."}]')
-    pathways = serializers.JSONField(
-        required=False,
-        help_text='{"accommodation": {"risk": "red|amber|green", "needs": "...", "actions": "..."}, ...} for all nine pathways',
+    agencies = _json_field(
+        {"type": "array", "items": {"type": "object", "properties": {"agency": _TEXT, "person": _TEXT, "contact": _TEXT}}},
+        "Other agencies involved: agency, person, contact",
     )
-    priority_groups = serializers.JSONField(required=False, help_text='{"gangs": true, "mappa-1": false, ...}')
+    pathways = _json_field(
+        {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"risk": {"type": "string", "enum": ["", *RiskLevel.values]}, "needs": _TEXT, "actions": _TEXT},
+            },
+        },
+        "Risk, needs and actions keyed by pathway, for all nine pathways",
+    )
+    priority_groups = _json_field({"type": "object", "additionalProperties": {"type": "boolean"}}, "Priority group: ticked or not")
     threat_harm_risk = _text(10000)
     proposed_rag = serializers.ChoiceField(
         choices=RagLevel.choices,
@@ -66,7 +85,7 @@ class ReferralWriteSerializer(StrictSerializer):
         allow_blank=True,
         help_text="The referrer's proposed initial RAG classification (002 appendix 1)",
     )
-    screening = serializers.JSONField(required=False, help_text="The five screening questions' answers, keyed by question")
+    screening = _json_field({"type": "object", "additionalProperties": _TEXT}, "The five screening questions' answers, keyed by question")
 
 
 assert set(ANSWER_FIELDS) <= set(ReferralWriteSerializer().fields), "the API must accept every answer"
