@@ -14,7 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access import api_params
 from iomhub.access.api_fields import StrictBooleanField, StrictCharField, StrictIntegerField
+from iomhub.access.api_problems import stale
 from iomhub.access.models import Organisation, Section, User
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
@@ -54,8 +56,8 @@ def _raise(exc: ValidationError) -> NoReturn:
     raise DrfValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}) from exc
 
 
-def _conflict(exc: StaleEdit) -> Response:
-    return Response(exc.message_dict, status=status.HTTP_409_CONFLICT)
+def _conflict(exc: StaleEdit) -> NoReturn:
+    raise stale(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _user(pk: int | None, name: str) -> User | None:
@@ -182,7 +184,7 @@ class CasePeopleView(APIView):
                 version=data["version"],
             )
         except StaleEdit as exc:
-            return _conflict(exc)
+            _conflict(exc)
         except ValidationError as exc:
             _raise(exc)
         return Response(_case_json(selectors.case_for(user=user, person_id=person.pk)))
@@ -210,7 +212,7 @@ class SafeguardingView(APIView):
         try:
             services.safeguarding_set(acting_user=user, person=person, **body.validated_data)
         except StaleEdit as exc:
-            return _conflict(exc)
+            _conflict(exc)
         except ValidationError as exc:
             _raise(exc)
         return Response(_case_json(selectors.case_for(user=user, person_id=person.pk)))
@@ -324,7 +326,7 @@ class PlanActionView(APIView):
         try:
             action = services.plan_action_update(acting_user=user, action=action, **body.validated_data)
         except StaleEdit as exc:
-            return _conflict(exc)
+            _conflict(exc)
         except ValidationError as exc:
             _raise(exc)
         return Response(PlanActionSerializer(action).data)
@@ -441,7 +443,7 @@ class TimelineView(APIView):
         responses={200: TimelineEntrySerializer(many=True), **REFUSALS},
     )
     def get(self, request: Request, person_id: int) -> Response:
-        kinds = [k for k in request.query_params.getlist("kind") if k in EntryKind.values]
+        kinds = api_params.choices(request, "kind", EntryKind.values)
         _, entries = selectors.timeline_for(user=request.user, person_id=person_id, kinds=kinds or None)  # type: ignore[arg-type]
         return Response(TimelineEntrySerializer(entries, many=True).data)
 
