@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.request import Request
@@ -218,6 +218,14 @@ class SafeguardingView(APIView):
         return Response(_case_json(selectors.case_for(user=user, person_id=person.pk)))
 
 
+class PlanActionHistorySerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    due_on = serializers.DateField()
+    note = serializers.CharField(allow_blank=True)
+    by = serializers.CharField(help_text="Username of who moved the action on")
+    at = serializers.DateTimeField()
+
+
 class PlanActionSerializer(serializers.ModelSerializer[PlanAction]):
     history = serializers.SerializerMethodField()
 
@@ -238,6 +246,7 @@ class PlanActionSerializer(serializers.ModelSerializer[PlanAction]):
             "history",
         ]
 
+    @extend_schema_field(PlanActionHistorySerializer(many=True))
     def get_history(self, obj: PlanAction) -> list[dict[str, Any]]:
         return [
             {
@@ -387,6 +396,8 @@ class AssessmentsView(APIView):
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer[TimelineEntry]):
+    substances_tested = serializers.ListField(child=serializers.ChoiceField(choices=Substance.choices), read_only=True)
+    positive_for = serializers.ListField(child=serializers.ChoiceField(choices=Substance.choices), read_only=True)
     health_withheld = serializers.SerializerMethodField(help_text="True: a drug test's substances and results are not shared with you")
 
     def get_health_withheld(self, obj: TimelineEntry) -> bool:
