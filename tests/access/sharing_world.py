@@ -233,12 +233,18 @@ def build(world: World) -> None:
     from iomhub.access.models import OrganisationKind, Role, SharingAgreement
     from iomhub.casework import services as casework
     from iomhub.cohort import services as cohort
+    from iomhub.feeds.actors import feed_system_user
     from iomhub.justice import services as justice
     from iomhub.meetings import services as meetings
     from iomhub.people.services import NewPerson, person_create
     from iomhub.referrals import services as referrals
     from iomhub.referrals.models import SCREENING_QUESTIONS, Pathway, PriorityGroup
     from tests.factories import OrganisationFactory, TeamFactory, UserFactory, pnc
+
+    # The feeds' system account (the sender of Red Alerts) exists before anything is crawled. It is
+    # made by the first alert, so an administrator's user list shows that some alert was once sent:
+    # a known gap (issue 11 note), not something the sections below decide.
+    feed_system_user()
 
     w = world
     team = TeamFactory(name="Crawl IOM team")
@@ -575,8 +581,15 @@ def build(world: World) -> None:
     need = assessment.needs.get(pathway="accommodation")
 
     # ---- plan actions: one owned by each partner worker (their caseload), one by probation
+    # (an action may be given only to a worker who can open the case and is given its plan; the
+    # others' caseloads must show nothing of it either way), and one to a name typed for someone
+    # without an account.
     action_ids = []
-    owners = [("probation", probation_org), *partner_orgs.items()]
+    owners = [
+        (key, org)
+        for key, org in [("probation", probation_org), *partner_orgs.items()]
+        if key == "probation" or "plan" in entitled(BY_KEY[key])
+    ]
     for i, (key, org) in enumerate(owners):
         action = casework.plan_action_add(
             acting_user=coordinator,
@@ -584,11 +597,18 @@ def build(world: World) -> None:
             description=w.mark("plan", "action"),
             agency=org,
             owner=w.users[key],
-            owner_name=w.mark("plan", "owner"),
             due_on=w.day(None, 20 + i),
             need=need if i == 0 else None,
         )
         action_ids.append(action.pk)
+    casework.plan_action_add(
+        acting_user=coordinator,
+        person=person,
+        description=w.mark("plan", "action"),
+        agency=probation_org,
+        owner_name=w.mark("plan", "owner"),
+        due_on=w.day(None, 19),
+    )
     w.ids["action_id"] = action_ids[0]
 
     w.reserve_recorded_dates()

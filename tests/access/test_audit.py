@@ -274,6 +274,12 @@ def test_no_route_edits_or_deletes_the_audit_log(client, partnership):
         "review_id": 1,
         "screening_id": 1,  # the health instruments (issue 12 part 1): nothing need exist
         "checklist_id": 1,
+        "order_id": 1,  # interventions and documents (issue 12 part 2)
+        "test_id": 1,
+        "document_id": 1,
+        "rule_id": 1,  # retention rules and subject access requests (issue 13)
+        "sar_id": 1,
+        "part": "minutes",  # the meeting's record (issue 18)
     }
     event_id = max(before)
     for route in all_routes():

@@ -94,7 +94,7 @@ def test_intelligence_is_refused_for_a_non_police_organisation_with_a_clear_mess
         content_type="application/json",
     )
     assert api.status_code == 400
-    assert "police organisations only" in api.json()["sections"][0]
+    assert "police organisations only" in api.json()["errors"]["sections"][0]
     assert SharingAgreement.objects.get(organisation=partnership.housing).sections == ["identity", "contact", "plan"]
     assert not events_since(since, object_type="sharing-agreement", action__in=["change", "create"])
 

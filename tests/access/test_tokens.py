@@ -117,7 +117,7 @@ def test_a_read_only_token_reads_but_every_change_is_refused_in_json(client, par
     ]
     for response in attempts:
         assert response.status_code == 403
-        assert response["Content-Type"] == "application/json"
+        assert response["Content-Type"] == "application/problem+json"
         assert "read-only" in response.json()["detail"]
     person.refresh_from_db()
     assert person.middle_names != "X"

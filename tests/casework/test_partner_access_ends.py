@@ -65,7 +65,7 @@ def test_ending_an_involvement_through_the_api(client, partnership):
     client.force_login(partnership.users[Role.COORDINATOR])
     url = f"/api/v1/people/{partnership.housing_case.pk}/case/agencies/{involvement.pk}/end"
     missing = client.post(url, {}, content_type="application/json")
-    assert missing.status_code == 400 and "reason" in missing.json()
+    assert missing.status_code == 400 and "reason" in missing.json()["errors"]
     response = client.post(url, {"reason": "No longer working with them"}, content_type="application/json")
     assert response.status_code == 200
     ended = next(a for a in response.json()["agencies"] if a["id"] == involvement.pk)

@@ -261,10 +261,32 @@ class PlanActionSerializer(serializers.ModelSerializer[PlanAction]):
 
 
 class PlanActionWriteSerializer(StrictSerializer):
+    """A new action. Someone is responsible: give `owner` (a worker of the `agency`; the action then
+    shows on their caseload) or, for someone without an account, `owner_name`; with neither the
+    action is refused (400, on `owner`). An agency not involved in the case is involved in the same
+    step with `involve_agency` (the coordinator or chair, under a sharing agreement in force); a
+    worker who cannot open the person's record is refused as owner."""
+
     description = StrictCharField(max_length=5000)
     agency = StrictIntegerField(min_value=1, max_value=MAX_ID, help_text="Organisation id")
-    owner = StrictIntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None, help_text="User id")
-    owner_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    owner = StrictIntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="User id of a worker of the agency; required unless owner_name is given",
+    )
+    owner_name = StrictCharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The person responsible when they have no account; ignored when owner is given (their name is used)",
+    )
+    involve_agency = StrictBooleanField(
+        required=False, default=False, help_text="Involve the agency in the case first, if it is not involved yet"
+    )
     due_on = serializers.DateField()
     pathway = serializers.ChoiceField(choices=[("", "None"), *Pathway.choices], required=False, default="")
     sentence_plan = StrictBooleanField(required=False, default=False)

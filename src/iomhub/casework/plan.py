@@ -17,7 +17,7 @@ from django.db.models import F, QuerySet
 from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Organisation, OrganisationKind, Role, Section, SharingAgreement, User
-from iomhub.access.policy import CORE_ROLES, Action, agreement_in_force, decide
+from iomhub.access.policy import CORE_ROLES, Action, agreement_in_force, decide, sections_for
 from iomhub.access.projection import lens_for
 from iomhub.casework.checks import MAX_NOTE, authorise, name_of
 from iomhub.casework.checks import audit_write as _audit
@@ -77,6 +77,10 @@ def _check_owner(
     elif not involving and not decide(owner, Action.PERSON_VIEW, person):
         errors.setdefault("owner", []).append(
             f"{name_of(owner)} cannot open this person's record: {agency.name} must be involved in the case first"
+        )
+    elif Section.PLAN not in sections_for(owner):
+        errors.setdefault("owner", []).append(
+            f"{agency.name}'s sharing agreement does not give {name_of(owner)} the plan: type the name of the person responsible instead"
         )
 
 

@@ -27,7 +27,7 @@ from django.http import Http404
 
 from iomhub import clock
 from iomhub.access.models import Role, Section
-from iomhub.access.policy import Action, can, people_filter, sees_intelligence
+from iomhub.access.policy import Action, can, people_filter, sections_for, sees_intelligence
 from iomhub.access.projection import Lens, lens_for, section_of
 from iomhub.casework.models import (
     OPEN_STATUSES,
@@ -310,6 +310,10 @@ def people_without_lead(user: User) -> QuerySet[Person]:
 
 
 def _actions_for(user: User) -> QuerySet[PlanAction]:
+    """Open actions on people the user sees: the owner's own, or every one for the coordinator and
+    chair; none for a reader the plan is not shared with (an action's words are the plan's)."""
+    if Section.PLAN not in sections_for(user):
+        return PlanAction.objects.none()
     actions = PlanAction.objects.filter(person__in=Person.objects.filter(people_filter(user)), status__in=OPEN_STATUSES)
     if user.role_codes & COORDINATING_ROLES:
         return actions

@@ -288,6 +288,10 @@ SPECTACULAR_SETTINGS = {
         "RecallKindEnum": "iomhub.justice.models.RecallKind.choices",
         "BreachOutcomeEnum": "iomhub.justice.models.BreachOutcome.choices",
         "ReferralDecisionOutcomeEnum": "iomhub.referrals.models.DecisionOutcome.choices",
+        "SubjectAccessStatusEnum": "iomhub.operations.models.SarStatus.choices",
+        "DocumentKindEnum": "iomhub.documents.models.DocumentKind.choices",
+        "TreatmentOrderKindEnum": "iomhub.interventions.models.OrderKind.choices",
+        "MeetingDecisionKindEnum": "iomhub.meetings.models.DecisionKind.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -101,7 +101,7 @@ class DrugTestWriteSerializer(StrictSerializer):
     order = StrictIntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1)
 
 
-class ReviewSerializer(serializers.ModelSerializer[OrderReview]):
+class OrderReviewSerializer(serializers.ModelSerializer[OrderReview]):
     progress = serializers.ChoiceField(choices=Progress.choices)
     attendance = serializers.ChoiceField(choices=Attendance.choices)
 
@@ -121,7 +121,7 @@ class OrderSerializer(serializers.Serializer[Any]):
     intensity = serializers.ChoiceField(choices=Intensity.choices, source="order.intensity")
     provider = serializers.CharField(source="order.provider")
     offender_manager = serializers.CharField(source="order.offender_manager")
-    reviews = ReviewSerializer(many=True)
+    reviews = OrderReviewSerializer(many=True)
 
 
 class OrderWriteSerializer(StrictSerializer):
@@ -135,7 +135,7 @@ class OrderWriteSerializer(StrictSerializer):
     offender_manager = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class ReviewWriteSerializer(StrictSerializer):
+class OrderReviewWriteSerializer(StrictSerializer):
     reviewed_on = serializers.DateField()
     progress = serializers.ChoiceField(choices=Progress.choices)
     attendance = serializers.ChoiceField(choices=Attendance.choices)
@@ -232,27 +232,27 @@ class OrderReviewsView(APIView):
     @extend_schema(
         operation_id="treatment_order_reviews_list",
         summary="The order's progress reviews",
-        responses={200: ReviewSerializer(many=True), **REFUSALS},
+        responses={200: OrderReviewSerializer(many=True), **REFUSALS},
     )
     def get(self, request: Request, person_id: int, order_id: int) -> Response:
-        return Response(ReviewSerializer(_order(request.user, person_id, order_id).reviews, many=True).data)  # type: ignore[arg-type]
+        return Response(OrderReviewSerializer(_order(request.user, person_id, order_id).reviews, many=True).data)  # type: ignore[arg-type]
 
     @extend_schema(
         operation_id="treatment_order_reviews_create",
         summary="Record a progress review",
-        request=ReviewWriteSerializer,
-        responses={201: ReviewSerializer, **WRITE_ERRORS},
+        request=OrderReviewWriteSerializer,
+        responses={201: OrderReviewSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, person_id: int, order_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         view = _order(user, person_id, order_id)
-        body = ReviewWriteSerializer(data=request.data)
+        body = OrderReviewWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             review = services.review_record(acting_user=user, order=view.order, **body.validated_data)
         except ValidationError as exc:
             _raise(exc)
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(OrderReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
 @guarded(Action.PERSON_CHANGE, personal_data=True, api=True)

@@ -89,11 +89,11 @@ class RecordView(APIView):
     @extend_schema(
         operation_id="meetings_record_read",
         summary="The minutes and updated plans as you may see them (the coordinator and chair; an attendee once closed)",
-        responses={200: s.PackSerializer, **REFUSALS},
+        responses={200: s.MeetingPackSerializer, **REFUSALS},
     )
     def get(self, request: Request, meeting_id: int) -> Response:
         meeting = pack_get(user=_user(request), meeting_id=meeting_id)
-        return Response(s.PackSerializer(pack_for(user=_user(request), meeting=meeting)).data)
+        return Response(s.MeetingPackSerializer(pack_for(user=_user(request), meeting=meeting)).data)
 
 
 @guarded(Action.COHORT_MANAGE, personal_data=True, api=True)
@@ -186,12 +186,12 @@ class DecisionsView(APIView):
     @extend_schema(
         operation_id="meetings_decisions_create",
         summary="Record the chair's decision at the meeting, on its date: a referral adopted, rejected or deferred; a RAG change; a review; a deregistration",
-        request=s.DecisionWriteSerializer,
+        request=s.MeetingDecisionWriteSerializer,
         responses={201: s.MeetingDecisionSerializer, **WRITE_REFUSALS},
     )
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = _meeting(request, meeting_id)
-        body = s.DecisionWriteSerializer(data=request.data)
+        body = s.MeetingDecisionWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         made = _decide(request, meeting, dict(body.validated_data))
         return Response(s.MeetingDecisionSerializer(made).data, status=status.HTTP_201_CREATED)

@@ -95,7 +95,7 @@ class PackCaseSerializer(serializers.Serializer[Any]):
         }
 
 
-class PackSerializer(serializers.Serializer[Any]):
+class MeetingPackSerializer(serializers.Serializer[Any]):
     meeting = serializers.IntegerField(source="meeting.pk")
     held_on = serializers.DateField(source="meeting.held_on")
     closed_at = serializers.DateTimeField(source="meeting.closed_at", allow_null=True)
@@ -114,7 +114,7 @@ class SheetWriteSerializer(StrictSerializer):
     )
 
 
-class DecisionWriteSerializer(StrictSerializer):
+class MeetingDecisionWriteSerializer(StrictSerializer):
     """``kind`` adopt, reject or defer needs ``referral``; rag, review or deregister needs ``person``;
     transfer needs ``transfer`` and ``accepted``."""
 
@@ -132,7 +132,13 @@ class DecisionWriteSerializer(StrictSerializer):
     ppo = StrictBooleanField(required=False, default=False)
     confirm_new_person = StrictBooleanField(required=False, default=False, help_text="adopt: add the person from the referral")
     outcome = serializers.ChoiceField(choices=Review.Outcome.choices, required=False, help_text="review: retain or drop")
-    notes = StrictCharField(max_length=5000, required=False, allow_blank=True, default="", help_text="review: the justification; transfer: the reasons (required when not accepted)")
+    notes = StrictCharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="review: the justification; transfer: the reasons (required when not accepted)",
+    )
     exit_plan = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
     supported_by = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     exceptional = StrictBooleanField(required=False, default=False)

@@ -18,14 +18,14 @@ from iomhub.operations import subject_access as sa
 from iomhub.operations.models import SarStatus, SubjectAccessRequest
 
 
-class DecisionSerializer(serializers.Serializer[Any]):
+class SubjectAccessDecisionSerializer(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(choices=sa.DECISIONS)
     reason = serializers.CharField(allow_blank=True)
     by = serializers.CharField()
     at = serializers.CharField()
 
 
-class RequestSerializer(serializers.Serializer[Any]):
+class SubjectAccessRequestSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     person = serializers.IntegerField(help_text="The person's record number")
     received_on = serializers.DateField()
@@ -34,19 +34,19 @@ class RequestSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=SarStatus.choices, read_only=True)
     extended_by_months = serializers.IntegerField(read_only=True)
     responded_on = serializers.DateField(read_only=True, allow_null=True)
-    decisions = serializers.DictField(child=DecisionSerializer(), read_only=True, help_text="By item key")
+    decisions = serializers.DictField(child=SubjectAccessDecisionSerializer(), read_only=True, help_text="By item key")
 
 
-class PackRecordSerializer(serializers.Serializer[Any]):
+class SubjectAccessRecordSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="app_label.model:id")
     model = serializers.CharField()
     kind = serializers.CharField()
     values = serializers.DictField(child=serializers.CharField(), help_text="Each field shown, by its name")
     marks = serializers.ListField(child=serializers.ChoiceField(choices=[sa.INTELLIGENCE, sa.THIRD_PARTY]))
-    decision = DecisionSerializer(allow_null=True)
+    decision = SubjectAccessDecisionSerializer(allow_null=True)
 
 
-class ViewerSerializer(serializers.Serializer[Any]):
+class SubjectAccessViewerSerializer(serializers.Serializer[Any]):
     at = serializers.CharField()
     who = serializers.CharField()
     name = serializers.CharField()
@@ -56,7 +56,7 @@ class ViewerSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
-class PackRequestSerializer(serializers.Serializer[Any]):
+class SubjectAccessPackRequestSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     person = serializers.IntegerField()
     received_on = serializers.DateField()
@@ -65,15 +65,15 @@ class PackRequestSerializer(serializers.Serializer[Any]):
     requester = serializers.CharField()
 
 
-class PackSerializer(serializers.Serializer[Any]):
-    request = PackRequestSerializer()
+class SubjectAccessPackSerializer(serializers.Serializer[Any]):
+    request = SubjectAccessPackRequestSerializer()
     version = serializers.ChoiceField(choices=["review", "release"])
     generated_at = serializers.CharField()
-    records = PackRecordSerializer(many=True)
-    viewers = ViewerSerializer(many=True)
+    records = SubjectAccessRecordSerializer(many=True)
+    viewers = SubjectAccessViewerSerializer(many=True)
 
 
-class DecideSerializer(serializers.Serializer[Any]):
+class SubjectAccessDecideSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="The item's key in the pack, app_label.model:id")
     decision = serializers.ChoiceField(choices=sa.DECISIONS)
     reason = serializers.CharField(allow_blank=True, required=False, default="", help_text="Required to withhold")
@@ -95,18 +95,18 @@ def _body(sar: SubjectAccessRequest) -> dict[str, Any]:
 
 @guarded(Action.SUBJECT_ACCESS, api=True)
 class RequestsView(APIView):
-    @extend_schema(operation_id="subject_access_requests_list", responses={200: RequestSerializer(many=True)})
+    @extend_schema(operation_id="subject_access_requests_list", responses={200: SubjectAccessRequestSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return Response([_body(sar) for sar in sa.sar_list(user=request.user)])  # type: ignore[arg-type]
 
     @extend_schema(
         operation_id="subject_access_requests_create",
-        request=RequestSerializer,
-        responses={201: RequestSerializer, 400: OpenApiResponse(description="Invalid")},
+        request=SubjectAccessRequestSerializer,
+        responses={201: SubjectAccessRequestSerializer, 400: OpenApiResponse(description="Invalid")},
     )
     def post(self, request: Request) -> Response:
         sa.may_handle(request.user)  # type: ignore[arg-type]
-        incoming = RequestSerializer(data=request.data)
+        incoming = SubjectAccessRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         sar = sa.sar_create(
@@ -121,7 +121,8 @@ class RequestsView(APIView):
 @guarded(Action.SUBJECT_ACCESS, personal_data=True, api=True)
 class RequestView(APIView):
     @extend_schema(
-        operation_id="subject_access_request_read", responses={200: RequestSerializer, 404: OpenApiResponse(description="Not found")}
+        operation_id="subject_access_request_read",
+        responses={200: SubjectAccessRequestSerializer, 404: OpenApiResponse(description="Not found")},
     )
     def get(self, request: Request, sar_id: int) -> Response:
         return Response(_body(sa.sar_read(user=request.user, sar_id=sar_id)))  # type: ignore[arg-type]
@@ -133,7 +134,7 @@ class PackView(APIView):
         operation_id="subject_access_pack",
         parameters=[OpenApiParameter("version", str, enum=["review", "release"], required=False)],
         responses={
-            200: PackSerializer,
+            200: SubjectAccessPackSerializer,
             400: OpenApiResponse(description="Release asked for before every marked item is decided"),
             404: OpenApiResponse(description="Not found"),
         },
@@ -149,12 +150,16 @@ class PackView(APIView):
 class DecisionsView(APIView):
     @extend_schema(
         operation_id="subject_access_decide",
-        request=DecideSerializer,
-        responses={200: RequestSerializer, 400: OpenApiResponse(description="Invalid"), 404: OpenApiResponse(description="Not found")},
+        request=SubjectAccessDecideSerializer,
+        responses={
+            200: SubjectAccessRequestSerializer,
+            400: OpenApiResponse(description="Invalid"),
+            404: OpenApiResponse(description="Not found"),
+        },
     )
     def post(self, request: Request, sar_id: int) -> Response:
         sar = sa.sar_get(user=request.user, sar_id=sar_id)  # type: ignore[arg-type]
-        incoming = DecideSerializer(data=request.data)
+        incoming = SubjectAccessDecideSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         sar = sa.sar_decide(acting_user=request.user, sar=sar, key=data["key"], decision=data["decision"], reason=data["reason"])  # type: ignore[arg-type]

@@ -90,7 +90,7 @@ def request_detail(request: AuthedRequest, sar_id: int) -> HttpResponse:
 @guarded(Action.SUBJECT_ACCESS, personal_data=True)
 @require_http_methods(["POST"])
 def request_decide(request: AuthedRequest, sar_id: int) -> HttpResponse:
-    sar = sa.sar_get(user=request.user, sar_id=sar_id)
+    sar = sa.sar_read(user=request.user, sar_id=sar_id)  # the request names the person: read, audited
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose release or withhold for the item")

@@ -110,7 +110,11 @@ def screen(
 
     arrests = arrests_in_rolling_year(arrest_dates=arrest_dates, as_of=as_of)
     if arrests >= ARREST_THRESHOLD:
-        criteria.append(Criterion("six-arrests-12-months", f"{arrests} arrests after {long_date(year_ago)} and on or before {long_date(as_of)} (000 §5.7)"))
+        criteria.append(
+            Criterion(
+                "six-arrests-12-months", f"{arrests} arrests after {long_date(year_ago)} and on or before {long_date(as_of)} (000 §5.7)"
+            )
+        )
     recent = []
     for i, (day, category) in enumerate(offences):
         require_date(f"offences[{i}] date", day)
