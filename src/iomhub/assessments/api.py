@@ -32,7 +32,7 @@ from iomhub.assessments.models import (
     TreatmentOutcomesProfile,
 )
 from iomhub.assessments.presentation import MARAC_REASONS
-from iomhub.casework.views import _person_for_change_user
+from iomhub.casework.selectors import person_for_change
 from iomhub.people.api import StrictSerializer
 from iomhub.rules import top
 
@@ -124,7 +124,7 @@ class ScreeningsView(APIView):
         responses={201: AlcoholScreeningSerializer, **WRITE},
     )
     def post(self, request: Request, person_id: int) -> Response:
-        person = _person_for_change_user(_user(request), person_id, Section.HEALTH)
+        person = person_for_change(user=_user(request), person_id=person_id, section=Section.HEALTH)
         body = AlcoholScreeningWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -189,7 +189,7 @@ class AdviceView(APIView):
         responses={201: BriefAdviceSerializer, **WRITE},
     )
     def post(self, request: Request, person_id: int) -> Response:
-        person = _person_for_change_user(_user(request), person_id, Section.HEALTH)
+        person = person_for_change(user=_user(request), person_id=person_id, section=Section.HEALTH)
         body = BriefAdviceWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -267,7 +267,7 @@ class ChecklistsView(APIView):
         responses={201: DashChecklistSerializer, **WRITE},
     )
     def post(self, request: Request, person_id: int) -> Response:
-        person = _person_for_change_user(_user(request), person_id, Section.HEALTH)
+        person = person_for_change(user=_user(request), person_id=person_id, section=Section.HEALTH)
         body = DashChecklistWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -306,7 +306,7 @@ class MaracView(APIView):
         responses={201: MaracReferralSerializer, **WRITE},
     )
     def post(self, request: Request, person_id: int, checklist_id: int) -> Response:
-        person = _person_for_change_user(_user(request), person_id, Section.HEALTH)
+        person = person_for_change(user=_user(request), person_id=person_id, section=Section.HEALTH)
         checklist = selectors.checklist_for(person=person, checklist_id=checklist_id)
         body = MaracReferralWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -382,7 +382,7 @@ class ProfilesView(APIView):
         responses={201: TopProfileSerializer, **WRITE},
     )
     def post(self, request: Request, person_id: int) -> Response:
-        person = _person_for_change_user(_user(request), person_id, Section.HEALTH)
+        person = person_for_change(user=_user(request), person_id=person_id, section=Section.HEALTH)
         body = TopProfileWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)

@@ -35,7 +35,7 @@ from iomhub.casework.models import (
     Substance,
     TimelineEntry,
 )
-from iomhub.casework.views import _person_for_change_user
+from iomhub.casework.selectors import person_for_change
 from iomhub.people.api import StrictSerializer
 from iomhub.people.services import StaleEdit
 from iomhub.referrals.models import Pathway
@@ -170,7 +170,7 @@ class CasePeopleView(APIView):
     )
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        person = _person_for_change_user(user, person_id, Section.PLAN, manage=True)
+        person = person_for_change(user=user, person_id=person_id, section=Section.PLAN, manage=True)
         body = CasePeopleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -206,7 +206,7 @@ class SafeguardingView(APIView):
     )
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        person = _person_for_change_user(user, person_id, Section.SAFEGUARDING)
+        person = person_for_change(user=user, person_id=person_id, section=Section.SAFEGUARDING)
         body = SafeguardingSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -318,7 +318,7 @@ class PlanActionsView(APIView):
     )
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        person = _person_for_change_user(user, person_id, Section.PLAN)
+        person = person_for_change(user=user, person_id=person_id, section=Section.PLAN)
         body = PlanActionWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -350,7 +350,7 @@ class PlanActionView(APIView):
     )
     def post(self, request: Request, person_id: int, action_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        person = _person_for_change_user(user, person_id, Section.PLAN)
+        person = person_for_change(user=user, person_id=person_id, section=Section.PLAN)
         action = selectors.plan_action_for(person=person, action_id=action_id)
         body = PlanActionUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -407,7 +407,7 @@ class AssessmentsView(APIView):
     )
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        person = _person_for_change_user(user, person_id, Section.ASSESSMENTS)
+        person = person_for_change(user=user, person_id=person_id, section=Section.ASSESSMENTS)
         body = AssessmentWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -488,7 +488,7 @@ class TimelineView(APIView):
     )
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        person = _person_for_change_user(user, person_id, Section.TIMELINE)
+        person = person_for_change(user=user, person_id=person_id, section=Section.TIMELINE)
         body = TimelineWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -519,7 +519,7 @@ class AgencyEndView(APIView):
     )
     def post(self, request: Request, person_id: int, involvement_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        person = _person_for_change_user(user, person_id, Section.PLAN, manage=True)
+        person = person_for_change(user=user, person_id=person_id, section=Section.PLAN, manage=True)
         involvement = selectors.involvement_for(person=person, involvement_id=involvement_id)
         body = AgencyEndSerializer(data=request.data)
         body.is_valid(raise_exception=True)

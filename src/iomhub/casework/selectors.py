@@ -26,8 +26,9 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from iomhub import clock
+from iomhub.access.errors import deny
 from iomhub.access.models import Role, Section
-from iomhub.access.policy import Action, can, people_filter, sections_for, sees_intelligence
+from iomhub.access.policy import Action, can, decide, people_filter, sections_for, sees_intelligence
 from iomhub.access.projection import Lens, lens_for, section_of
 from iomhub.casework.models import (
     OPEN_STATUSES,
@@ -290,6 +291,18 @@ def _deregistration_facts(entries: list[tuple[str, str, datetime.date, str]]) ->
         "appointments_kept": sum(1 for o in appointments if o == EntryOutcome.ATTENDED) if due else None,
         "appointments_due": due or None,
     }
+
+
+def person_for_change(*, user: User, person_id: int | str, section: str, manage: bool = False) -> Person:
+    """The person, if ``user`` may change ``section`` (and manage the case); refused (audited)
+    before any form is shown. The read is audited as a view of ``section``."""
+    person = person_get_for(user=user, person_id=person_id, audit_read=False)
+    decision = decide(user, Action.PERSON_CHANGE, person, section=section)
+    if decision and manage:
+        decision = decide(user, Action.COHORT_MANAGE)
+    if not decision:
+        deny(user=user, action=Action.PERSON_CHANGE, reason=decision.reason, object_type="person", object_id=person.pk, person_id=person.pk)
+    return person_get_for(user=user, person_id=person_id, section=section)
 
 
 def _registered() -> Exists:

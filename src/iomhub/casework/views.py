@@ -12,16 +12,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
-from iomhub.access.errors import deny
-from iomhub.access.models import Organisation, Section, User
-from iomhub.access.policy import Action, can, decide, sees_intelligence
+from iomhub.access.models import Organisation, Section
+from iomhub.access.policy import Action, can, sees_intelligence
 from iomhub.access.projection import lens_for
 from iomhub.access.routes import guarded
 from iomhub.casework import forms, selectors, services
 from iomhub.casework import plan as plan_actions
 from iomhub.casework.models import AgencyInvolvement, CaseRecord, EntryKind, EntryOutcome
 from iomhub.people.models import Person
-from iomhub.people.selectors import person_get_for
 from iomhub.referrals.models import Pathway
 from iomhub.web.forms import GovukForm, apply_errors, saved
 from iomhub.web.http import AuthedRequest
@@ -35,20 +33,8 @@ def _context(request: AuthedRequest, person: Person, tab: str) -> dict[str, Any]
     return _person_context(request, person, tab)
 
 
-def _person_for_change_user(user: User, person_id: int | str, section: str, *, manage: bool = False) -> Person:
-    """The person, if ``user`` may change ``section`` (and manage the case); refused (audited)
-    before any form is shown. The read is audited as a view of ``section``."""
-    person = person_get_for(user=user, person_id=person_id, audit_read=False)
-    decision = decide(user, Action.PERSON_CHANGE, person, section=section)
-    if decision and manage:
-        decision = decide(user, Action.COHORT_MANAGE)
-    if not decision:
-        deny(user=user, action=Action.PERSON_CHANGE, reason=decision.reason, object_type="person", object_id=person.pk, person_id=person.pk)
-    return person_get_for(user=user, person_id=person_id, section=section)
-
-
 def _person_for_change(request: AuthedRequest, person_id: int, section: str, *, manage: bool = False) -> Person:
-    return _person_for_change_user(request.user, person_id, section, manage=manage)
+    return selectors.person_for_change(user=request.user, person_id=person_id, section=section, manage=manage)
 
 
 def _form_page(request: AuthedRequest, person: Person, form: GovukForm, title: str, back: str, status: int = 200) -> HttpResponse:
