@@ -42,7 +42,11 @@ def expected_candidates(as_of: datetime.date) -> set[int]:
         custody[pid].append((day, length))
     year_ago = add_months(as_of, -12)
     breached = set(Warrant.objects.filter(kind="breach", issued_on__gt=year_ago, issued_on__lte=as_of).values_list("person_id", flat=True))
-    on_order = set(CourtOutcome.objects.filter(disposal__in=[Disposal.COMMUNITY, Disposal.SUSPENDED]).values_list("person_id", flat=True))
+    on_order = set(
+        CourtOutcome.objects.filter(disposal__in=[Disposal.COMMUNITY, Disposal.SUSPENDED], decided_on__lte=as_of).values_list(
+            "person_id", flat=True
+        )
+    )
     on_iom = set(Registration.objects.filter(ended_on__isnull=True).values_list("person_id", flat=True))
     ppo = set(Registration.objects.filter(ended_on__isnull=True, ppo=True).values_list("person_id", flat=True))
     mappa: dict[int, int | None] = {}

@@ -278,9 +278,9 @@ def screening_facts(*, person_ids: list[int] | None, as_of: datetime.date) -> di
         )
     )
     on_order = set(
-        CourtOutcome.objects.filter(person_id__in=wanted, disposal__in=[Disposal.COMMUNITY, Disposal.SUSPENDED]).values_list(
-            "person_id", flat=True
-        )
+        CourtOutcome.objects.filter(
+            person_id__in=wanted, disposal__in=[Disposal.COMMUNITY, Disposal.SUSPENDED], decided_on__lte=as_of
+        ).values_list("person_id", flat=True)
     )
     mappa = {pid: m.level for pid, m in mappa_levels(person_ids=wanted, as_of=as_of).items()}
     people = set(arrests) | set(offences) | set(custodial) | (breached & on_order) | {pid for pid, level in mappa.items() if level}
