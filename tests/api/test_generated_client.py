@@ -97,7 +97,6 @@ def test_a_generated_client_runs_the_scenario(generated, live_server, partnershi
     assert made.parsed.description == "Register with a GP" and made.parsed.version >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: the case response is still documented as any object")
 def test_the_case_is_typed_for_a_generated_client(generated, live_server, partnership):
     from iomhub_client import AuthenticatedClient
     from iomhub_client.api.people import case_read

@@ -10,6 +10,7 @@ from iomhub.access import api as access_api
 from iomhub.access.routes import public
 from iomhub.assessments import api as assessments_api
 from iomhub.casework import api as casework_api
+from iomhub.casework import api_plan, api_timeline
 from iomhub.cohort import api as cohort_api
 from iomhub.documents import api as documents_api
 from iomhub.interventions import api as interventions_api
@@ -48,10 +49,10 @@ urlpatterns = [
         casework_api.AgencyEndView.as_view(),
         name="api-case-agency-end",
     ),
-    path("people/<int:person_id>/plan-actions", casework_api.PlanActionsView.as_view(), name="api-plan-actions"),
-    path("people/<int:person_id>/plan-actions/<int:action_id>", casework_api.PlanActionView.as_view(), name="api-plan-action"),
-    path("people/<int:person_id>/pathway-assessments", casework_api.AssessmentsView.as_view(), name="api-pathway-assessments"),
-    path("people/<int:person_id>/timeline", casework_api.TimelineView.as_view(), name="api-timeline"),
+    path("people/<int:person_id>/plan-actions", api_plan.PlanActionsView.as_view(), name="api-plan-actions"),
+    path("people/<int:person_id>/plan-actions/<int:action_id>", api_plan.PlanActionView.as_view(), name="api-plan-action"),
+    path("people/<int:person_id>/pathway-assessments", api_plan.AssessmentsView.as_view(), name="api-pathway-assessments"),
+    path("people/<int:person_id>/timeline", api_timeline.TimelineView.as_view(), name="api-timeline"),
     path("people/<int:person_id>/drug-tests", interventions_api.DrugTestsView.as_view(), name="api-drug-tests"),
     path("people/<int:person_id>/treatment-orders", interventions_api.OrdersView.as_view(), name="api-treatment-orders"),
     path("people/<int:person_id>/treatment-orders/<int:order_id>", interventions_api.OrderView.as_view(), name="api-treatment-order"),
