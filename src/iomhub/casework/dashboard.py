@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
 from iomhub import clock
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 RELEASE_PROMPTS = frozenset({"live-list"})  # release within 12 weeks (rules.prompts)
 ACTIONS_DUE_DAYS = 14
 REVIEWS_AHEAD_DAYS = 14
+CASES_PER_PAGE = 50  # the cases table, a page at a time (GOV.UK pagination); the lists below it in full
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ class Caseload:
         return [c for c in self.cases if c.regime is not None and c.regime.home_visit_overdue]
 
 
+def cases_page(caseload: Caseload, number: str | int | None) -> Page[CaseRow]:
+    """One page of the cases table (``CASES_PER_PAGE`` rows; the first for a missing or bad
+    number, the last for one past the end)."""
+    return Paginator(caseload.cases, CASES_PER_PAGE).get_page(number)
+
+
 def _in_team(user: User, prefix: str = "") -> Q:
     """The people of the user's local team (managed by it, or by no team yet, as on the agenda),
     or everyone for a partnership-wide user (``policy.team_scope``; ADR 0013)."""
@@ -90,12 +98,13 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "pk")
     )
-    regimes = cohort.regime_for(user=user, registrations=registrations, as_of=today) if registrations else {}
+    regimes, reviews = (
+        cohort.dashboard_regimes(user=user, registrations=registrations, as_of=today, within_days=REVIEWS_AHEAD_DAYS)
+        if registrations
+        else ({}, [])
+    )
     cases = [CaseRow(r, regimes.get(r.pk)) for r in registrations]
     person_ids = {r.person_id for r in registrations}
-    reviews = (
-        cohort.reviews_due(user=user, registrations=registrations, as_of=today, within_days=REVIEWS_AHEAD_DAYS) if registrations else []
-    )
     people_by_id = {r.person_id: r.person for r in registrations}
     scope = team_scope(user) if team else None
     action_scope = _in_team(user, "person__") if team else Q()
@@ -107,7 +116,7 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
     if person_ids and justice.can_see_justice_at_all(user):
         releases = [
             (people_by_id[p.person_id], p.prompt)
-            for p in justice.caseload_prompts(user=user, as_of=today)
+            for p in justice.caseload_prompts(user=user, as_of=today, person_ids=person_ids)
             if p.person_id in person_ids and p.prompt.code in RELEASE_PROMPTS
         ]
     result = Caseload(

@@ -331,5 +331,7 @@ def entry_outcome(request: AuthedRequest, person_id: int, entry_id: int) -> Http
 def caseload(request: AuthedRequest) -> HttpResponse:
     """My caseload (a worker) or the team dashboard (coordinator, chair): issue 6 §6."""
     from iomhub.casework.dashboard import caseload as build
+    from iomhub.casework.dashboard import cases_page
 
-    return render(request, "casework/caseload.html", {"caseload": build(user=request.user)})
+    found = build(user=request.user)
+    return render(request, "casework/caseload.html", {"caseload": found, "page": cases_page(found, request.GET.get("page"))})

@@ -333,10 +333,16 @@ def _regime(
 ) -> Regime:
     from iomhub.rules import regime
 
-    history = list(registration.rag_history.all())
+    # Read from the lists ``_dashboard_rows`` attached (no per-row querysets), or the prefetch.
+    history = getattr(registration, "rag_rows", None)
+    if history is None:
+        history = list(registration.rag_history.all())
     rag_since = max((c.changed_on for c in history if c.changed_on <= as_of), default=registration.started_on)
     rag_since = max(rag_since, registration.started_on)
-    reviews = [r.reviewed_on for r in registration.reviews.all() if r.reviewed_on <= as_of]
+    reviewed = getattr(registration, "review_rows", None)
+    if reviewed is None:
+        reviewed = list(registration.reviews.all())
+    reviews = [r.reviewed_on for r in reviewed if r.reviewed_on <= as_of]
     last_review = max(reviews, default=None)
     red_until = None
     if registration.transferred_in_on:
@@ -455,6 +461,60 @@ def _visible_among(user: User, person_ids: Iterable[int]) -> set[int]:
     from iomhub.people.models import Person
 
     return set(Person.objects.filter(people_filter(user), pk__in=sorted(set(person_ids))).values_list("pk", flat=True))
+
+
+def dashboard_regimes(
+    *, user: User, registrations: Sequence[Registration], as_of: datetime.date, within_days: int
+) -> tuple[dict[int, Regime], list[ReviewRow]]:
+    """``regime_for`` and ``reviews_due`` for the dashboard in one pass: the registrations (current
+    on ``as_of``, person visible to ``user``) read once with their RAG history and reviews, each
+    regime worked out once, and the reviews due by ``as_of`` + ``within_days`` taken from those
+    regimes. The reviews search is audited as ``reviews_due`` audits it."""
+    if not can(user, Action.PERSON_SEARCH):
+        deny(user=user, action=Action.PERSON_SEARCH, reason="role may not list people", object_type="registration")
+    found = _dashboard_rows(user, registrations, as_of)
+    regimes = regimes_of(found, as_of, lens=lens_of_sections(sections_for(user)))
+    rows = []
+    if _plan_shared(user):
+        horizon = as_of + datetime.timedelta(days=within_days)
+        for registration in found:
+            status = regimes[registration.pk]
+            if status.review.due <= horizon:
+                rows.append(ReviewRow(registration, status.review.due, status.review.breakdown[0], status.review_overdue))
+    rows.sort(key=lambda r: (r.due, r.registration.pk))
+    audit.record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="registration",
+        changes={"purpose": "reviews due", "as_of": as_of, "results": [r.registration.person_id for r in rows]},
+    )
+    return regimes, rows
+
+
+def _dashboard_rows(user: User, registrations: Sequence[Registration], as_of: datetime.date) -> list[Registration]:
+    """``_current_visible`` with the RAG history and reviews attached as plain lists (``rag_rows``,
+    ``review_rows``): three queries and no queryset per row (Django's prefetch builds one per
+    registration: a third of a second for 500)."""
+    from iomhub.cohort.models import RagChange, Review
+
+    found = list(
+        Registration.objects.select_related("person").filter(
+            ended_on__isnull=True, started_on__lte=as_of, pk__in=[r.pk for r in registrations]
+        )
+    )
+    visible = _visible_among(user, {r.person_id for r in found})
+    found = [r for r in found if r.person_id in visible]
+    ids = [r.pk for r in found]
+    history: dict[int, list[RagChange]] = {pk: [] for pk in ids}
+    for change in RagChange.objects.filter(registration_id__in=ids).order_by("changed_on", "pk"):
+        history[change.registration_id].append(change)
+    reviews: dict[int, list[Review]] = {pk: [] for pk in ids}
+    for review in Review.objects.filter(registration_id__in=ids).order_by("reviewed_on", "pk"):
+        reviews[review.registration_id].append(review)
+    for registration in found:
+        registration.rag_rows = history[registration.pk]  # type: ignore[attr-defined]
+        registration.review_rows = reviews[registration.pk]  # type: ignore[attr-defined]
+    return found
 
 
 @dataclass(frozen=True)

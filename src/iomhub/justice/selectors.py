@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -201,14 +202,18 @@ class CaseloadPrompt:
     prompt: rules_prompts.Prompt
 
 
-def caseload_prompts(*, user: User, as_of: datetime.date | None = None) -> list[CaseloadPrompt]:
-    """Prompts for every person ``user`` may see the justice record of, for the caseload dashboard
-    and the meeting agenda. Only sentences released within 12 months (or long sentences still
-    running), open recalls and outstanding warrants are read: a few queries whatever the size."""
+def caseload_prompts(*, user: User, as_of: datetime.date | None = None, person_ids: Iterable[int] | None = None) -> list[CaseloadPrompt]:
+    """Prompts for every person ``user`` may see the justice record of (of ``person_ids`` when
+    given: the dashboard's cases), for the caseload dashboard and the meeting agenda. Only sentences
+    released within 12 months (or long sentences still running), open recalls and outstanding
+    warrants are read: a few queries whatever the size."""
     today = as_of or clock.today()
     if not decide(user, Action.PERSON_SEARCH) or not can_see_justice_at_all(user):
         deny(user=user, action=Action.PERSON_VIEW, reason="role may not see justice records")
-    visible = Person.objects.filter(people_filter(user)).values("pk")
+    visible = Person.objects.filter(people_filter(user))
+    if person_ids is not None:
+        visible = visible.filter(pk__in=sorted(set(person_ids)))
+    visible = visible.values("pk")
     horizon = add_months(today, 12)  # the reconsider prompt shows 12 months before release
     # Long sentences (deregister) however they were entered - 5 years, 60 months, 260 weeks: a superset
     # here, decided exactly by ``Sentence.five_years_or_more`` below.
