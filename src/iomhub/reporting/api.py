@@ -15,6 +15,7 @@ from iomhub import clock
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.reporting import selectors
+from iomhub.reporting.api_schemas import ComparisonSerializer, ReoffendingSerializer, ReportSerializer
 from iomhub.reporting.params import BadParameter, date_from, report_params, team_id_from
 from iomhub.rules._dates import add_months
 
@@ -33,14 +34,14 @@ class OverviewView(APIView):
         operation_id="report_overview",
         summary="Caseload at a glance (figures only)",
         parameters=[TEAM],
-        responses={200: dict, 400: BAD, 403: REFUSED},
+        responses={200: ReportSerializer, 400: BAD, 403: REFUSED},
     )
     def get(self, request: Request) -> Response:
         try:
             report = selectors.overview(user=request.user, team_id=team_id_from(request.query_params.get("team")))  # type: ignore[arg-type]
         except (BadParameter, ValueError) as error:
             return _bad(error)
-        return Response(report.as_json())
+        return Response(ReportSerializer(report.as_json()).data)
 
 
 @guarded(Action.REPORT_VIEW, api=True)
@@ -49,7 +50,7 @@ class QuarterlyView(APIView):
         operation_id="report_quarterly",
         summary="The quarterly report (figures only)",
         parameters=[OpenApiParameter("quarter", str, description="For example 2026Q3; the last complete quarter when left out"), TEAM],
-        responses={200: dict, 400: BAD, 403: REFUSED},
+        responses={200: ReportSerializer, 400: BAD, 403: REFUSED},
     )
     def get(self, request: Request) -> Response:
         try:
@@ -57,7 +58,7 @@ class QuarterlyView(APIView):
             report = selectors.quarterly(user=request.user, quarter=params.quarter, team_id=params.team_id)  # type: ignore[arg-type]
         except (BadParameter, ValueError) as error:
             return _bad(error)
-        return Response(report.as_json())
+        return Response(ReportSerializer(report.as_json()).data)
 
 
 @guarded(Action.REPORT_VIEW, api=True)
@@ -66,7 +67,7 @@ class ReoffendingView(APIView):
         operation_id="report_reoffending",
         summary="Proven reoffending of a registration cohort against the 20% reduction target",
         parameters=[OpenApiParameter("from", datetime.date), OpenApiParameter("to", datetime.date), TEAM],
-        responses={200: dict, 400: BAD, 403: REFUSED},
+        responses={200: ReoffendingSerializer, 400: BAD, 403: REFUSED},
     )
     def get(self, request: Request) -> Response:
         today = clock.today()
@@ -78,54 +79,7 @@ class ReoffendingView(APIView):
             report = selectors.proven_reoffending(user=request.user, cohort_from=start, cohort_to=end, team_id=team_id)  # type: ignore[arg-type]
         except (BadParameter, ValueError) as error:
             return _bad(error)
-        return Response(report.as_json())
-
-
-class DifferenceSerializer(serializers.Serializer[Any]):
-    registered = serializers.FloatField(help_text="Mean over the matched registered people (share or offences per person)")
-    comparison = serializers.FloatField(help_text="Mean over their matched screened people")
-    difference = serializers.FloatField(help_text="Registered minus comparison")
-    ci_95 = serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2, help_text="Paired 95% interval")
-    p_value = serializers.FloatField()
-    significant = serializers.BooleanField(help_text="The interval excludes 0")
-    people_needed = serializers.IntegerField(allow_null=True, help_text="People needed for a difference this size to be significant")
-
-
-class BalanceSerializer(serializers.Serializer[Any]):
-    covariate = serializers.CharField()
-    description = serializers.CharField(help_text="The covariate in words")
-    registered_before = serializers.FloatField()
-    comparison_before = serializers.FloatField()
-    smd_before = serializers.FloatField(
-        allow_null=True, help_text="Standardised mean difference before matching; null when both groups are constant and differ"
-    )
-    registered_after = serializers.FloatField(allow_null=True)
-    comparison_after = serializers.FloatField(allow_null=True)
-    smd_after = serializers.FloatField(allow_null=True, help_text="After matching; under 0.1 either way is a good balance")
-    balanced = serializers.BooleanField(allow_null=True)
-
-
-class ComparisonSerializer(serializers.Serializer[Any]):
-    cohort_from = serializers.DateField()
-    cohort_to = serializers.DateField()
-    team = serializers.CharField()
-    as_of = serializers.DateField()
-    registered = serializers.IntegerField(help_text="People registered in the period and measurable")
-    screened_not_registered = serializers.IntegerField(
-        help_text="People who met the screening criteria in the period, never registered, measurable"
-    )
-    matched_pairs = serializers.IntegerField()
-    registered_unmatched = serializers.IntegerField()
-    registered_not_yet_measurable = serializers.IntegerField()
-    screened_not_yet_measurable = serializers.IntegerField()
-    caliper = serializers.FloatField(allow_null=True, help_text="On the logit of the propensity score")
-    balance = BalanceSerializer(many=True)
-    reoffending_rate = DifferenceSerializer(allow_null=True)
-    reoffending_frequency = DifferenceSerializer(allow_null=True)
-    conclusive = serializers.BooleanField()
-    headline = serializers.CharField()
-    sentences = serializers.ListField(child=serializers.CharField())
-    model_note = serializers.CharField(allow_blank=True)
+        return Response(ReoffendingSerializer(report.as_json()).data)
 
 
 @guarded(Action.REPORT_VIEW, api=True)
