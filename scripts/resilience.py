@@ -24,6 +24,7 @@ check passed; the figures are printed at the end.
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime
 import json
@@ -78,6 +79,7 @@ def environment(scratch: Path) -> dict[str, str]:
     env |= {
         "IOMHUB_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "IOMHUB_FIELD_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),  # ADR 0039
         "DATABASE_URL": f"{PG}/{DB}",
         "ALLOWED_HOSTS": "127.0.0.1",
         "IOMHUB_VAR_DIR": str(scratch / "var"),

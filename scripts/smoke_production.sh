@@ -42,6 +42,7 @@ psql "$PG/postgres" -qc "CREATE DATABASE $DB" >/dev/null
 # The production posture, every secret supplied as an operator would (a throwaway key here).
 export IOMHUB_ENV=production
 export SECRET_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+export IOMHUB_FIELD_KEY="$($BIN/python -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')"
 export DATABASE_URL="$PG/$DB"
 export ALLOWED_HOSTS=127.0.0.1
 export IOMHUB_VAR_DIR="$SCRATCH/var"

@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 
 from iomhub.access.models import Role
+from iomhub.crypto.keys import new_key
 from tests.access.support import events_since, last_event_id
 from tests.factories import PASSWORD, UserFactory
 
@@ -54,7 +55,7 @@ def test_unset_means_production_and_refuses_to_start_without_a_database_url(tmp_
 def test_unset_with_its_secrets_runs_as_production_without_demo_mode(tmp_path):
     result = settings_with(tmp_path, SECRET_KEY="x" * 50, DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}", IOMHUB_DEMO="1")
     assert refused(result, "IOMHUB_DEMO must not be on"), result.stderr[-500:]
-    result = settings_with(tmp_path, SECRET_KEY="x" * 50, DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    result = settings_with(tmp_path, SECRET_KEY="x" * 50, DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}", IOMHUB_FIELD_KEY=new_key())
     assert result.returncode == 0, result.stderr[-500:]
     assert result.stdout.split() == ["production", "True", "False", "False"]
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -349,6 +350,7 @@ def test_check_deploy_is_clean_for_production_settings(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
         ALLOWED_HOSTS="iomhub.example.org",
         IOMHUB_VAR_DIR=str(tmp_path),
+        IOMHUB_FIELD_KEY=Fernet.generate_key().decode(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout + result.stderr

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from iomhub.access.models import Section
+from iomhub.crypto.fields import EncryptedCharField, EncryptedTextField
 
 
 class Recorded(models.Model):
@@ -67,7 +68,7 @@ class AlcoholScreening(Recorded):
     refer_specialist = models.BooleanField()
     full_audit_advised = models.BooleanField()
     follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followed_by")
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)  # ADR 0039
 
     class Meta:
         ordering = ["-screened_on", "-pk"]
@@ -102,7 +103,7 @@ class BriefAdvice(Recorded):
     given_on = models.DateField()
     screening = models.ForeignKey(AlcoholScreening, null=True, blank=True, on_delete=models.SET_NULL, related_name="advice")
     frames = models.JSONField()  # the FRAMES elements covered, by key
-    goals = models.TextField(blank=True)
+    goals = EncryptedTextField(blank=True)
     leaflet_given = models.BooleanField()
     referral = models.CharField(max_length=10, choices=Referral.choices)
     duration_minutes = models.PositiveSmallIntegerField()
@@ -124,7 +125,7 @@ class DashChecklist(Recorded):
     completed_on = models.DateField()
     answers = models.JSONField()  # 24 of "yes", "no", "not-known"
     professional_judgement = models.BooleanField()
-    judgement_reasons = models.TextField(blank=True)
+    judgement_reasons = EncryptedTextField(blank=True)
     incidents_last_12_months = models.PositiveSmallIntegerField()
     escalation_threshold = models.PositiveSmallIntegerField()
     repeat = models.BooleanField()  # a MARAC referral in the 12 months before (worked out, not asked)
@@ -149,7 +150,7 @@ class MaracReferral(Recorded):
     checklist = models.OneToOneField(DashChecklist, on_delete=models.CASCADE, related_name="marac_referral")
     referred_on = models.DateField()
     marac = models.CharField(max_length=200)  # which MARAC (area)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-referred_on", "-pk"]
@@ -181,7 +182,7 @@ class TreatmentOutcomesProfile(Recorded):
     amphetamines_days = models.PositiveSmallIntegerField()
     cannabis_days = models.PositiveSmallIntegerField()
     other_drug_days = models.PositiveSmallIntegerField()
-    other_drug = models.CharField(max_length=200, blank=True)
+    other_drug = EncryptedCharField(max_length=200, blank=True)
     injecting_days = models.PositiveSmallIntegerField()
     shared_needles = models.BooleanField()
     shared_paraphernalia = models.BooleanField()
@@ -196,7 +197,7 @@ class TreatmentOutcomesProfile(Recorded):
     education_days = models.PositiveSmallIntegerField()
     acute_housing_problem = models.BooleanField()
     eviction_risk = models.BooleanField()
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-completed_on", "-pk"]

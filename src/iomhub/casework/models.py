@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from iomhub.access.models import Section
+from iomhub.crypto.fields import EncryptedCharField, EncryptedTextField
 
 # Organisations whose involvement in a case itself says something about the person's health or
 # substance misuse (a drug treatment service, a mental health trust): their involvement, contacts and
@@ -121,7 +122,7 @@ class CaseRecord(models.Model):
         "Lives in a household with children", max_length=10, choices=LivesWithChildren.choices, blank=True
     )
     safeguarding = models.CharField(max_length=20, choices=Safeguarding.choices, blank=True)
-    safeguarding_notes = models.TextField(blank=True)
+    safeguarding_notes = EncryptedTextField(blank=True)  # ADR 0039
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -146,8 +147,8 @@ class CaseChange(models.Model):
 
     case = models.ForeignKey(CaseRecord, on_delete=models.CASCADE, related_name="changes")
     field = models.CharField(max_length=40)
-    old_value = models.CharField(max_length=200, blank=True)
-    new_value = models.CharField(max_length=200, blank=True)
+    old_value = EncryptedCharField(max_length=200, blank=True)  # safeguarding notes among them (ADR 0039)
+    new_value = EncryptedCharField(max_length=200, blank=True)
     reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)

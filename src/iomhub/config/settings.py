@@ -17,6 +17,8 @@ import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from iomhub.crypto.keys import DEVELOPMENT_KEY, check_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/iomhub
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("IOMHUB_VAR_DIR", PROJECT_DIR / "var"))
@@ -59,6 +61,19 @@ if PRODUCTION and DEBUG:
 if PRODUCTION and _env_bool("IOMHUB_DEMO", False):
     raise ImproperlyConfigured("IOMHUB_DEMO must not be on when IOMHUB_ENV=production")
 DEMO_MODE = False if PRODUCTION else _env_bool("IOMHUB_DEMO", False)
+
+# Field-level encryption of special-category data (ADR 0039): the newest key seals, every listed key
+# opens. Production refuses to start without a key; elsewhere a published, clearly fake key is used.
+_field_key = os.environ.get("IOMHUB_FIELD_KEY", "").strip() or (_required("IOMHUB_FIELD_KEY") if PRODUCTION else DEVELOPMENT_KEY)
+_previous_field_keys = [k for k in os.environ.get("IOMHUB_FIELD_PREVIOUS_KEYS", "").split(",") if k.strip()]
+try:
+    FIELD_ENCRYPTION_KEYS = [check_key(_field_key, "IOMHUB_FIELD_KEY")] + [
+        check_key(k, "IOMHUB_FIELD_PREVIOUS_KEYS") for k in _previous_field_keys
+    ]
+except ValueError as _bad_key:
+    raise ImproperlyConfigured(str(_bad_key)) from None
+if PRODUCTION and DEVELOPMENT_KEY in FIELD_ENCRYPTION_KEYS[:1]:
+    raise ImproperlyConfigured("IOMHUB_FIELD_KEY is the published development key: make a key of your own (rotate_keys --new-key)")
 
 # Forwarded headers (X-Forwarded-For) are believed only from these proxies (addresses or networks,
 # comma-separated); the client is the right-most hop that is not one of them (ADR 0012).

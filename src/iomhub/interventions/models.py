@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from iomhub.access.models import Section
 from iomhub.casework.models import Substance
+from iomhub.crypto.fields import EncryptedTextField
 from iomhub.rules.interventions import substance_class
 
 
@@ -53,7 +54,7 @@ class DrugTest(models.Model):
     sample_type = models.CharField(max_length=20, choices=SampleType.choices)
     specified = models.CharField("Drugs specified", max_length=20, choices=Specified.choices, default=Specified.NONE)
     refused = models.BooleanField("Refused the test", default=False)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)  # ADR 0039
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_by_name = models.CharField(max_length=200)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -150,8 +151,8 @@ class OrderReview(models.Model):
     reviewed_on = models.DateField("Date of the review")
     progress = models.CharField(max_length=20, choices=Progress.choices)
     attendance = models.CharField(max_length=20, choices=Attendance.choices)
-    tests_summary = models.TextField("Test results since the last review", blank=True)
-    notes = models.TextField("Progress notes")
+    tests_summary = EncryptedTextField("Test results since the last review", blank=True)  # ADR 0039
+    notes = EncryptedTextField("Progress notes")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reviewed_by_name = models.CharField(max_length=200)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from iomhub import clock
 from iomhub.access.models import Section
+from iomhub.crypto.fields import EncryptedCharField
 from iomhub.people import validators as v
 
 
@@ -77,8 +78,8 @@ class Person(models.Model):
     # Equality monitoring: optional, never required to register someone (000 §5.6).
     ethnicity = models.CharField(max_length=2, choices=Ethnicity.choices, blank=True)
     disability = models.CharField(max_length=20, choices=[("yes", "Yes"), ("no", "No"), ("not-stated", "Prefer not to say")], blank=True)
-    religion = models.CharField(max_length=100, blank=True)
-    sexual_orientation = models.CharField(max_length=100, blank=True)
+    religion = EncryptedCharField(max_length=100, blank=True)  # ADR 0039
+    sexual_orientation = EncryptedCharField(max_length=100, blank=True)
 
     pnc_id = models.CharField("PNC ID", max_length=13, blank=True, validators=[v.validate_pnc_id], db_index=True)
     cro_number = models.CharField("CRO number", max_length=13, blank=True, validators=[v.validate_cro_number], db_index=True)
