@@ -81,8 +81,12 @@ check: install-dev
 
 lint: check
 
+## make bench: the benchmark (issue 15; docs/operations.md, "Benchmark"): BENCH_PROFILE=small (default,
+## a few minutes) or national (500,000 people, 5,000,000 events; under 45 minutes on a fresh machine),
+## on PostgreSQL at 127.0.0.1 (BENCH_DATABASE_URL), gunicorn under 1 and 20 users; var/bench/results.json.
+BENCH_PROFILE ?= small
 bench: install-dev
-	$(DEMO_ENV) $(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(DEMO_ENV) $(BIN)/python bench/run.py --profile $(BENCH_PROFILE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,186 +1,212 @@
-"""`make bench`: figures for the national-scale questions, on this machine.
+"""`make bench`: IOM Hub at a chosen scale, under the production server, on this machine (issue 15).
 
-Builds a fresh database (SQLite under var/bench by default, or DATABASE_URL), loads the synthetic
-demo partnership with BENCH_PEOPLE people (default 20,000; 100,000 for the national figure), then
-times the hot paths through the real stack (Django test client: middleware, policy, audit,
-templates): person search by name, by identifier and by date of birth, the person page, the API
-read, and the pages that read the whole IOM cohort (team dashboard, caseload, candidate list,
-meeting agenda); then the feeds (issue 11): record linkage precision and recall on labelled synthetic
-people (BENCH_LINKAGE_ROWS rows, default 600, against 2,000 known people), and the custody arrests
-import of BENCH_IMPORT_ROWS rows (default 2,000; `--million` for 1,000,000, `--import-rows N`) beside
-PostgreSQL `COPY` of the same rows, the floor. `--feeds-only` skips the page timings. Prints a table
-and writes var/bench/results.json. Figures, not pass/fail: tests stay deterministic and never time
-anything.
+    python bench/run.py [--profile small|county|national] [--rebuild] [--no-pages] [--no-screening]
+                        [--no-feeds] [--import-rows N | --million]
+
+1. The dataset (``bench/national.py``): the profile's people, registrations, justice events and
+   timeline entries on PostgreSQL (``BENCH_DATABASE_URL``, default iomhub_bench_<profile>), built by
+   the demo loader and PostgreSQL's bulk copy, reused while its fingerprint matches.
+2. The pages (``bench/load.py``): gunicorn with the production settings, one user then 20 at once
+   on every page and API read below, the framework floor (``/health`` through the same middleware)
+   in the same run; p50/p95/p99, requests per second and each p95 as a ratio to the floor's.
+3. Screening the whole population, rows per second, beside one SQL statement (``bench/screening.py``).
+4. The feeds (``bench/feeds.py``): record linkage and the arrests import beside ``COPY``, run in a
+   transaction rolled back after, so the dataset is unchanged for the next run.
+
+Prints a table and writes var/bench/results.json. Figures, not pass/fail: the tests never time
+anything. ``BENCH_PROFILE`` sets the profile when ``--profile`` is not given (default ``small``).
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
-import statistics
 import sys
 import time
-from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "var" / "bench"
-OUT.mkdir(parents=True, exist_ok=True)
-PEOPLE = int(os.environ.get("BENCH_PEOPLE", "20000"))
-REPEATS = int(os.environ.get("BENCH_REPEATS", "50"))
-FEEDS_ONLY = "--feeds-only" in sys.argv
+from dbsetup import OUT, configure, secret_key
+
+ARGS = sys.argv[1:]
+PROFILE = ARGS[ARGS.index("--profile") + 1] if "--profile" in ARGS else os.environ.get("BENCH_PROFILE", "small")
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "2000"))
-if "--million" in sys.argv:
+if "--million" in ARGS:
     IMPORT_ROWS = 1_000_000
-if "--import-rows" in sys.argv:
-    IMPORT_ROWS = int(sys.argv[sys.argv.index("--import-rows") + 1])
+if "--import-rows" in ARGS:
+    IMPORT_ROWS = int(ARGS[ARGS.index("--import-rows") + 1])
 LINKAGE_ROWS = int(os.environ.get("BENCH_LINKAGE_ROWS", "600"))
+STARTED = time.perf_counter()
+DATABASE_URL = configure(PROFILE)
 
-if "DATABASE_URL" not in os.environ:
-    db = OUT / f"bench-{PEOPLE}.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iomhub.config.settings")
-# A development database of synthetic people: say so (unset, the settings mean production).
-os.environ.setdefault("IOMHUB_ENV", "dev")
-os.environ.setdefault("IOMHUB_DEMO", "1")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from iomhub.access.models import User  # noqa: E402
-from iomhub.demo import load_demo  # noqa: E402
-from iomhub.people.models import Person  # noqa: E402
+import national  # noqa: E402 - after Django is set up
 
 
-def timed(label: str, fn, repeats: int = REPEATS) -> dict[str, float | str]:
-    samples = []
-    for i in range(repeats):
-        started = time.perf_counter()
-        fn(i)
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {
-        "what": label,
-        "p50_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
-        "max_ms": round(samples[-1], 2),
-    }
+def dataset() -> dict[str, Any]:
+    profile = national.PROFILES[PROFILE]
+    if DATABASE_URL.startswith("sqlite"):  # no server-side copy: the demo loader alone, afresh
+        from pathlib import Path
+
+        from django.core.management import call_command
+
+        Path(DATABASE_URL.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        call_command("migrate", verbosity=0)
+        base = national.Profile(profile.name, profile.base_people * profile.copies, 1, 0, 0)
+        return {"reused": False, **national.build(base)}
+    return national.ensure(profile, database_url=DATABASE_URL, force="--rebuild" in ARGS)
 
 
-def cohort_pages(ok) -> list[dict[str, float | str]]:
-    """The pages that read the whole IOM cohort: the coordinator's team dashboard, a worker's
-    caseload, the candidate list (screens everyone with a justice event in the year) and a meeting
-    agenda. Slower pages, fewer repeats (BENCH_COHORT_REPEATS)."""
+def targets() -> list[Any]:
+    """Every page and API read the issue names, as the role that uses it, over real people: the
+    registered people of the coordinator's team (their case, timeline and justice record exist)."""
+    from load import Target
+
     from iomhub import clock
+    from iomhub.access.models import User
+    from iomhub.cohort.models import Registration
     from iomhub.meetings.models import Meeting
-
-    repeats = int(os.environ.get("BENCH_COHORT_REPEATS", "5"))
-    coordinator = User.objects.get(username="coordinator")
-    meeting = Meeting.objects.create(team=coordinator.team, held_on=clock.today(), location="Bench", created_by=coordinator)
-    as_coordinator, as_worker = Client(), Client()
-    as_coordinator.force_login(coordinator)
-    as_worker.force_login(User.objects.get(username="probation.officer"))
-    return [
-        timed("team dashboard (coordinator)", lambda i: ok(as_coordinator.get("/caseload/")), repeats),
-        timed("my caseload (probation officer)", lambda i: ok(as_worker.get("/caseload/")), repeats),
-        timed("candidate list", lambda i: ok(as_coordinator.get("/cohort/candidates/")), repeats),
-        timed("meeting agenda", lambda i: ok(as_coordinator.get(f"/meetings/{meeting.pk}/")), repeats),
-        *report_pages(ok, repeats),
-    ]
-
-
-def report_pages(ok, repeats: int) -> list[dict[str, float | str]]:
-    """The performance reports (issue 16; target under 5 s): the quarterly report page and its XLSX
-    for the last complete quarter, the overview, and proven reoffending, as the performance lead."""
-    from iomhub import clock
     from iomhub.rules.reporting import Quarter
 
+    coordinator = User.objects.get(username="coordinator")
+    meeting = Meeting.objects.filter(team=coordinator.team, location="Bench").order_by("pk").first()
+    if meeting is None:
+        meeting = Meeting.objects.create(team=coordinator.team, held_on=clock.today(), location="Bench", created_by=coordinator)
+    people = list(
+        Registration.objects.filter(ended_on__isnull=True, person__managing_team=coordinator.team, person__restriction="")
+        .order_by("person_id")
+        .values_list("person_id", "person__last_name")[:60]
+    )
+    ids = [pid for pid, _ in people]
+    surnames = sorted({name for _, name in people})
     quarter = str(Quarter.containing(clock.today()).previous())
-    as_lead = Client()
-    as_lead.force_login(User.objects.get(username="performance.lead"))
+    police = "police.officer"
     return [
-        timed("quarterly report (performance lead)", lambda i: ok(as_lead.get("/reports/quarterly/", {"quarter": quarter})), repeats),
-        timed("quarterly report XLSX", lambda i: ok(as_lead.get("/reports/quarterly.xlsx", {"quarter": quarter})), repeats),
-        timed("quarterly report PDF", lambda i: ok(as_lead.get("/reports/quarterly.pdf", {"quarter": quarter})), repeats),
-        timed("matched comparison (page; long: also a background run)", lambda i: ok(as_lead.get("/reports/comparison/")), 1),
-        timed("reports overview", lambda i: ok(as_lead.get("/reports/")), repeats),
-        timed("proven reoffending and outcomes", lambda i: ok(as_lead.get("/reports/reoffending/")), repeats),
+        Target("floor: /health (same middleware)", ["/health"], "anonymous"),
+        Target("team dashboard", ["/caseload/"], "coordinator"),
+        Target("worker's caseload", ["/caseload/"], "probation.officer"),
+        Target("person summary", [f"/people/{i}/" for i in ids], police),
+        Target("timeline", [f"/people/{i}/timeline/" for i in ids], police),
+        Target("justice", [f"/people/{i}/justice/" for i in ids], police),
+        Target("search (surname)", [f"/people/?q={name}" for name in surnames], police),
+        Target("candidate list", ["/cohort/candidates/"], "coordinator"),
+        Target("meeting agenda", [f"/meetings/{meeting.pk}/"], "coordinator"),
+        Target("quarterly report", [f"/reports/quarterly/?quarter={quarter}"], "performance.lead"),
+        Target("API person", [f"/api/v1/people/{i}" for i in ids], f"token:{police}"),
+        Target("API case", [f"/api/v1/people/{i}/case" for i in ids], f"token:{police}"),
+        Target("API timeline", [f"/api/v1/people/{i}/timeline" for i in ids], f"token:{police}"),
+        Target("API justice record", [f"/api/v1/people/{i}/justice" for i in ids], f"token:{police}"),
     ]
+
+
+def feeds() -> dict[str, Any]:
+    """H7's feeds section, in a transaction rolled back after (the dataset stays as built)."""
+    from django.db import transaction
+    from feeds import feeds_bench
+
+    with transaction.atomic():
+        linkage, feed = feeds_bench(import_rows=IMPORT_ROWS, linkage_rows=LINKAGE_ROWS)
+        transaction.set_rollback(True)
+    return {"linkage": linkage, "arrests_import": feed}
+
+
+def ratios(pages: dict[str, Any]) -> None:
+    floor = pages.get("floor: /health (same middleware)", {})
+    for figures in pages.values():
+        for users, found in figures.items():
+            base = floor.get(users, {}).get("p95_ms") or 0
+            found["p95_over_floor"] = round(found["p95_ms"] / base, 1) if base else None
+
+
+def print_pages(pages: dict[str, Any]) -> None:
+    head = f"{'page':<34}" + "".join(f"{h:>9}" for h in ("p50", "p95", "p99", "req/s", "x floor")) + " |"
+    print(f"{'':<34}{'1 user (ms)':^45} | {'20 users (ms)':^45}  errors")
+    print(head + head[34:])
+    for name, figures in pages.items():
+        line = f"{name[:33]:<34}"
+        for users in ("1", "20"):
+            f = figures.get(users)
+            cells = (f["p50_ms"], f["p95_ms"], f["p99_ms"], f["rps"], f["p95_over_floor"]) if f else ("-",) * 5
+            line += "".join(f"{c!s:>9}" for c in cells) + " |"
+        line += f" {sum(f['errors'] for f in figures.values())}"
+        print(line)
+
+
+def print_rest(report: dict[str, Any]) -> None:
+    screening = report.get("screening")
+    if screening:
+        app, sql = screening["application"], screening["sql_floor"]
+        print(
+            f"screening: {app['screened']:,} of {app['people']:,} people in {app['seconds']}s, {app['rows_per_second']:,} rows/s,"
+            f" {app['eligible']:,} eligible" + ("" if app["complete"] else " (stopped at BENCH_SCREEN_SECONDS: rows/s over the part done)")
+        )
+        if sql:
+            print(
+                f"  SQL floor: {sql['rows']:,} rows in {sql['seconds']}s, {sql['rows_per_second']:,} rows/s, {sql['eligible']:,} eligible"
+                f" (fewer criteria); the application takes {screening['application_over_floor']}x the floor (target 3x)"
+            )
+    quarterly = report.get("pages", {}).get("quarterly report", {}).get("1")
+    if quarterly:
+        print(
+            f"quarterly report at this scale: p50 {quarterly['p50_ms'] / 1000:.2f}s, p95 {quarterly['p95_ms'] / 1000:.2f}s (target under 5 s)"
+        )
+    found = report.get("feeds")
+    if found:
+        feed, linkage = found["arrests_import"], found["linkage"]
+        print(
+            f"arrests import: {feed['rows']:,} rows in {feed['first_import_seconds']}s ({feed['first_import_rows_per_second']:,} rows/s)"
+            f" {feed['first_import_counts']}; again in {feed['second_import_seconds']}s ({feed['second_import_rows_per_second']:,} rows/s)"
+            f" {feed['second_import_counts']}"
+            + (
+                f"; PostgreSQL COPY of the same rows {feed['copy_seconds']}s (the import takes {feed['import_over_copy']}x COPY; target 3x)"
+                if "copy_seconds" in feed
+                else "; COPY floor measured on PostgreSQL only"
+            )
+        )
+        print(
+            f"linkage on {linkage['rows']} labelled synthetic rows against {linkage['known_people']:,} people: precision {linkage['precision']},"
+            f" recall {linkage['recall']} without review, {linkage['recall_with_review']} with the doubtful sent to review"
+            f" ({linkage['review_share']:.0%} of rows); {linkage['seconds']}s"
+        )
 
 
 def main() -> int:
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    load_demo(people=PEOPLE)
-    load_seconds = time.perf_counter() - started
-    officer = User.objects.get(username="police.officer")
-    client = Client()
-    client.force_login(officer)
-    sample = list(Person.objects.filter(restriction="").order_by("?").values("id", "last_name", "pnc_id", "date_of_birth")[:REPEATS])
+    import django
+    import load
+    import screening
 
-    def ok(response) -> None:
-        if response.status_code != 200:
-            raise SystemExit(f"unexpected {response.status_code} for {response.request['PATH_INFO']}")
-
-    results = (
-        []
-        if FEEDS_ONLY
-        else [
-            timed("search page: surname", lambda i: ok(client.get("/people/", {"q": sample[i % len(sample)]["last_name"].upper()}))),
-            timed(
-                "search page: PNC ID, odd spacing",
-                lambda i: ok(client.get("/people/", {"q": " " + sample[i % len(sample)]["pnc_id"].lower() + " "})),
-            ),
-            timed(
-                "search page: date of birth",
-                lambda i: ok(client.get("/people/", {"q": sample[i % len(sample)]["date_of_birth"].strftime("%d/%m/%Y")})),
-            ),
-            timed("person summary page", lambda i: ok(client.get(f"/people/{sample[i % len(sample)]['id']}/"))),
-            timed("API: read a person", lambda i: ok(client.get(f"/api/v1/people/{sample[i % len(sample)]['id']}"))),
-            timed("API: search by surname", lambda i: ok(client.get("/api/v1/people", {"q": sample[i % len(sample)]["last_name"]}))),
-            *cohort_pages(ok),
-        ]
-    )
-    from feeds import feeds_bench
-
-    linkage, feed = feeds_bench(import_rows=IMPORT_ROWS, linkage_rows=LINKAGE_ROWS)
-    report = {
-        "people": PEOPLE,
+    report: dict[str, Any] = {
+        "profile": PROFILE,
         "database": django.db.connection.vendor,
-        "demo_load_seconds": round(load_seconds, 1),
-        "people_per_second": round(PEOPLE / load_seconds),
-        "timings": results,
-        "linkage": linkage,
-        "arrests_import": feed,
+        "started_at": datetime.datetime.now(tz=datetime.UTC).isoformat(),
     }
-    (OUT / "results.json").write_text(json.dumps(report, indent=2))
+    print(f"IOM Hub benchmark, profile {PROFILE}, {report['database']}", flush=True)
+    report["dataset"] = dataset()
+    counts = report["dataset"]["counts"]
     print(
-        f"IOM Hub benchmark: {PEOPLE:,} people on {report['database']}; demo loaded in {load_seconds:.1f}s ({report['people_per_second']:,}/s)"
+        f"dataset {'reused' if report['dataset']['reused'] else 'built'} ({report['dataset'].get('built_seconds')}s to build):"
+        f" {counts['people']:,} people, {counts['registered_now']:,} registered now ({counts['registrations']:,} registrations),"
+        f" {counts['events']:,} arrests and offences, {counts['timeline_entries']:,} timeline entries, {counts['teams']} teams,"
+        f" {counts['users']} users",
+        flush=True,
     )
-    print(f"{'what':<36}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
-    for row in results:
-        print(f"{row['what']:<36}{row['p50_ms']:>10}{row['p95_ms']:>10}{row['max_ms']:>10}")
-    print(
-        f"arrests import: {feed['rows']:,} rows in {feed['first_import_seconds']}s ({feed['first_import_rows_per_second']:,} rows/s)"
-        f" {feed['first_import_counts']}; again in {feed['second_import_seconds']}s ({feed['second_import_rows_per_second']:,} rows/s)"
-        f" {feed['second_import_counts']}"
-        + (
-            f"; PostgreSQL COPY of the same rows {feed['copy_seconds']}s (the import takes {feed['import_over_copy']}x COPY; target 3x)"
-            if "copy_seconds" in feed
-            else "; COPY floor measured on PostgreSQL only (set DATABASE_URL)"
-        )
-    )
-    print(
-        f"linkage on {linkage['rows']} labelled synthetic rows against {linkage['known_people']:,} people: precision {linkage['precision']},"
-        f" recall {linkage['recall']} without review, {linkage['recall_with_review']} with the doubtful sent to review"
-        f" ({linkage['review_share']:.0%} of rows); {linkage['seconds']}s"
-    )
+    if "--no-pages" not in ARGS:
+        found = load.run(targets(), database_url=DATABASE_URL, secret=secret_key(), out=OUT)
+        ratios(found["pages"])
+        report["server"] = {"workers": found["workers"], "limits": found["limits"]}
+        report["pages"] = found["pages"]
+    if "--no-screening" not in ARGS:
+        print("screening the whole population...", flush=True)
+        report["screening"] = screening.run()
+    if "--no-feeds" not in ARGS:
+        report["feeds"] = feeds()
+    report["total_seconds"] = round(time.perf_counter() - STARTED, 1)
+    (OUT / "results.json").write_text(json.dumps(report, indent=2, default=str))
+    print()
+    if "pages" in report:
+        print(f"gunicorn, {report['server']['workers']} workers, production settings, loopback; {report['server']['limits']}")
+        print_pages(report["pages"])
+    print_rest(report)
+    print(f"total {report['total_seconds']}s; written to {OUT / 'results.json'}")
     return 0
 
 

@@ -1,0 +1,48 @@
+"""Where the benchmark's data lives, and Django set up on it (before any model is imported).
+
+PostgreSQL by default: ``BENCH_DATABASE_URL`` or ``postgres://postgres@127.0.0.1:5432/iomhub_bench_<profile>``
+(one database per profile, so switching profiles does not rebuild the other). ``BENCH_DB=sqlite``
+puts it in var/bench/bench-<profile>.sqlite3 instead (built afresh each run: the fast copy is
+PostgreSQL's)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+# The server and this process share the secret key: a session made here is valid there.
+SECRET_FILE = OUT / "secret_key"
+
+
+def secret_key() -> str:
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not SECRET_FILE.exists():
+        SECRET_FILE.write_text(secrets.token_urlsafe(50))
+        SECRET_FILE.chmod(0o600)
+    return SECRET_FILE.read_text().strip()
+
+
+def database_url(profile: str) -> str:
+    if os.environ.get("BENCH_DB", "postgresql") == "sqlite":
+        return f"sqlite:///{OUT / f'bench-{profile}.sqlite3'}"
+    return os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/iomhub_bench_{profile}")
+
+
+def configure(profile: str) -> str:
+    """Point Django at the profile's database (development settings: a database of synthetic people)
+    and set it up; returns the database URL."""
+    import django
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = database_url(profile)
+    os.environ["DATABASE_URL"] = url
+    os.environ["SECRET_KEY"] = secret_key()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iomhub.config.settings")
+    os.environ.setdefault("IOMHUB_ENV", "dev")
+    os.environ.setdefault("IOMHUB_DEMO", "1")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+    django.setup()
+    return url
