@@ -20,6 +20,7 @@ from iomhub.access.models import AuditEvent, Role
 from iomhub.access.policy import Action
 from iomhub.access.routes import RouteRule, rule_of
 from tests.access import routes_assessments as assessment_routes
+from tests.access import routes_justice_api as justice_api_routes
 from tests.access.support import all_routes, concrete, events_since, last_event_id, leaked, parameters
 
 PUBLIC = RouteRule(action=None, public=True)
@@ -226,6 +227,7 @@ EXPECTED: dict[str, RouteRule] = {
 }
 
 EXPECTED |= assessment_routes.EXPECTED  # the health and substance-misuse instruments (issue 12 part 1)
+EXPECTED |= justice_api_routes.EXPECTED  # the justice record, candidates, screening and caseloads (issue 11 §4)
 
 ROUTES = list(all_routes())
 BY_PATTERN = {r.route: r for r in ROUTES}
@@ -856,6 +858,8 @@ REFERRER_ROUTES = {("referrals/", "get"), ("referrals/new/", "post"), ("api/v1/r
 PARTNER_LIST_ROUTES = {("cohort/red-alerts/", "get"), ("api/v1/red-alerts", "get"), ("caseload/", "get")}
 
 EXERCISES |= assessment_routes.exercises(Exercise)
+EXERCISES |= justice_api_routes.exercises(Exercise)
+PARTNER_LIST_ROUTES |= justice_api_routes.PARTNER_LIST_ROUTES
 PERSONAL = sorted(route for route, rule in EXPECTED.items() if rule.personal_data)
 
 
@@ -973,6 +977,7 @@ TOKEN_USERS = {
     "api/v1/subject-access-requests/<int:sar_id>": Role.IG_LEAD,
     "api/v1/subject-access-requests/<int:sar_id>/pack": Role.IG_LEAD,
 }
+TOKEN_USERS |= justice_api_routes.TOKEN_USERS
 
 
 @pytest.mark.parametrize("route", [r for r, rule in EXPECTED.items() if rule.api and rule.personal_data])

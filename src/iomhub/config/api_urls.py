@@ -10,11 +10,14 @@ from iomhub.access import api as access_api
 from iomhub.access.routes import public
 from iomhub.assessments import api as assessments_api
 from iomhub.casework import api as casework_api
+from iomhub.casework import api_caseloads as caseloads_api
 from iomhub.casework import api_plan, api_timeline
 from iomhub.cohort import api as cohort_api
+from iomhub.cohort import api_candidates as cohort_candidates_api
 from iomhub.documents import api as documents_api
 from iomhub.interventions import api as interventions_api
 from iomhub.justice import api as justice_api
+from iomhub.justice import api_events as justice_events_api
 from iomhub.meetings import api as meetings_api
 from iomhub.operations import retention_api, sar_api
 from iomhub.people import api as people_api
@@ -41,6 +44,21 @@ urlpatterns = [
     path("people/<int:person_id>/justice/recalls", justice_api.RecallsView.as_view(), name="api-justice-recalls"),
     path("people/<int:person_id>/justice/breaches", justice_api.BreachesView.as_view(), name="api-justice-breaches"),
     path("people/<int:person_id>/justice/conditions", justice_api.ConditionsView.as_view(), name="api-justice-conditions"),
+    # The rest of the justice record, the candidate list, screening and caseloads (issue 11 §4)
+    path("people/<int:person_id>/justice/arrests", justice_events_api.ArrestsView.as_view(), name="api-justice-arrests"),
+    path("people/<int:person_id>/justice/offences", justice_events_api.OffencesView.as_view(), name="api-justice-offences"),
+    path("people/<int:person_id>/justice/outcomes", justice_events_api.CourtOutcomesView.as_view(), name="api-justice-outcomes"),
+    path("people/<int:person_id>/justice/custody", justice_events_api.CustodyPeriodsView.as_view(), name="api-justice-custody"),
+    path("people/<int:person_id>/justice/warrants", justice_events_api.WarrantsView.as_view(), name="api-justice-warrants"),
+    path(
+        "people/<int:person_id>/justice/warrants/<int:warrant_id>",
+        justice_events_api.WarrantView.as_view(),
+        name="api-justice-warrant",
+    ),
+    path("people/<int:person_id>/justice/mappa", justice_events_api.MappaView.as_view(), name="api-justice-mappa"),
+    path("people/<int:person_id>/screening", cohort_candidates_api.ScreeningView.as_view(), name="api-person-screening"),
+    path("candidates", cohort_candidates_api.CandidatesView.as_view(), name="api-candidates"),
+    path("caseload", caseloads_api.CaseloadView.as_view(), name="api-caseload"),
     path("people/<int:person_id>/case", casework_api.CaseView.as_view(), name="api-case"),
     path("people/<int:person_id>/case/people", casework_api.CasePeopleView.as_view(), name="api-case-people"),
     path("people/<int:person_id>/case/safeguarding", casework_api.SafeguardingView.as_view(), name="api-case-safeguarding"),

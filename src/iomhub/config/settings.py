@@ -278,7 +278,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "IOM Hub API",
     "DESCRIPTION": "The JSON API of IOM Hub. Every call is authorised by the same access policy as the pages and audited.",
-    "VERSION": "1.1.0",  # docs/api.md: the changelog of the schema
+    "VERSION": "1.2.0",  # docs/api.md: the changelog of the schema
     # OpenAPI 3.1 (JSON Schema 2020-12): a nullable field is "type": [..., "null"] or a oneOf with
     # null, which 3.0's allOf + nullable could not say (issue 17, ADR 0030).
     "OAS_VERSION": "3.1.0",
@@ -307,6 +307,13 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "iomhub.documents.models.DocumentKind.choices",
         "TreatmentOrderKindEnum": "iomhub.interventions.models.OrderKind.choices",
         "MeetingDecisionKindEnum": "iomhub.meetings.models.DecisionKind.choices",
+        # The justice record's choice sets (issue 11 §4), named so "kind", "outcome" and "category" do not collide.
+        "ArrestOutcomeEnum": "iomhub.justice.models.ArrestOutcome",
+        "CourtDisposalEnum": "iomhub.justice.models.Disposal",
+        "CourtRequirementEnum": "iomhub.justice.models.Requirement",
+        "CustodyKindEnum": "iomhub.justice.models.CustodyEpisode.Kind",
+        "WarrantKindEnum": "iomhub.justice.models.Warrant.Kind",
+        "MappaCategoryEnum": "iomhub.justice.models.MappaCategory",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
