@@ -1,6 +1,6 @@
 """The database role the service runs as, apart from the role that owns the tables (PostgreSQL).
 
-The owner (``DATABASE_URL`` of ``migrate``, ``restore``, ``rotate_keys`` and this command) owns every
+The owner (``DATABASE_URL`` of ``migrate``, ``restore`` and this command) owns every
 table and the audit log's append-only triggers. The application role (``DATABASE_URL`` of the web
 processes and the task worker) may read and write the records but, on the audit log, only read and
 append: it has no UPDATE, DELETE or TRUNCATE there, and as it owns nothing it cannot drop, disable or
