@@ -87,6 +87,36 @@ def record(
     )
 
 
+def record_many(*, actor: User | None, entries: Iterable[dict[str, Any]], username: str = "") -> list[AuditEvent]:
+    """Many events by one actor in one bulk insert (a feed import's batch, issue 11): each entry
+    takes ``record``'s keywords (action, object_type, object_id, person_id, changes, reason, outcome),
+    and each person written still has an event of their own."""
+    ctx = _context.get()
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    common = {
+        "actor": actor_obj,
+        "actor_username": (actor_obj.get_username() if actor_obj else username)[:150],
+        "ip_address": ctx.ip_address,
+        "user_agent": ctx.user_agent[:300],
+        "request_id": ctx.request_id,
+        "route": ctx.route[:200],
+    }
+    events = [
+        AuditEvent(
+            action=str(e["action"]),
+            object_type=e.get("object_type", ""),
+            object_id=str(e["object_id"]) if e.get("object_id") not in (None, "") else "",
+            person_id=e.get("person_id"),
+            changes=jsonable(e.get("changes") or {}),
+            reason=e.get("reason", ""),
+            outcome=e.get("outcome", "ok"),
+            **common,
+        )
+        for e in entries
+    ]
+    return AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Field-level before/after for the fields that changed."""
     return {k: {"before": jsonable(before.get(k)), "after": jsonable(after.get(k))} for k in after if before.get(k) != after.get(k)}

@@ -70,21 +70,41 @@ def _candidate(person: Person, reasons: list[str]) -> dict[str, Any]:
     return {"person_id": person.pk, "reasons": reasons}
 
 
-def _by_identifier(who: Identity, visible: QuerySet[Person], name: str, method: str) -> Link | None:
+def identifier_link(who: Identity, holders: list[Person], name: str, method: str) -> Link:
+    """The link by an identifier ``holders`` (up to five visible records) hold."""
     value = getattr(who, name)
-    if not value:
-        return None
-    holders = list(visible.filter(**{name: value})[:5])
     words = "PNC ID" if name == "pnc_id" else "prison number"
     if len(holders) > 1:
         raise Uncertain(f"{len(holders)} records hold the {words} {value}", [_candidate(p, agreed_fields(who, p)) for p in holders])
-    if not holders:
-        return None
     person = holders[0]
     agreed = agreed_fields(who, person)
     if "family_name" not in agreed and "date_of_birth" not in agreed:
         raise Uncertain(f"The {words} agrees but neither the surname nor the date of birth does", [_candidate(person, agreed)])
     return Link(person, method, tuple(agreed))
+
+
+def _by_identifier(who: Identity, visible: QuerySet[Person], name: str, method: str) -> Link | None:
+    value = getattr(who, name)
+    if not value:
+        return None
+    holders = list(visible.filter(**{name: value})[:5])
+    return identifier_link(who, holders, name, method) if holders else None
+
+
+def exact_link(who: Identity, same_dob: list[Person]) -> Link | None:
+    """The link by exact name and date of birth among ``same_dob`` (visible, born the same day)."""
+    family, given = normalise_name(who.family_name), normalise_name(who.given_name)
+    exact = [p for p in same_dob if normalise_name(p.last_name) == family and normalise_name(p.first_name) == given]
+    if len(exact) > 1:
+        raise Uncertain(
+            f"{len(exact)} records have this exact name and date of birth", [_candidate(p, agreed_fields(who, p)) for p in exact]
+        )
+    if not exact:
+        return None
+    person = exact[0]
+    if who.pnc_id and person.pnc_id and person.pnc_id != who.pnc_id:
+        raise Uncertain("The name and date of birth agree but the PNC IDs differ", [_candidate(person, agreed_fields(who, person))])
+    return Link(person, LinkMethod.NAME_DOB, tuple(agreed_fields(who, person)))
 
 
 def link_for(who: Identity, *, row_key: str, user: User) -> Link | None:
@@ -99,22 +119,8 @@ def link_for(who: Identity, *, row_key: str, user: User) -> Link | None:
     )
     if found is not None:
         return found
-    family, given = normalise_name(who.family_name), normalise_name(who.given_name)
-    exact = [
-        p
-        for p in visible.filter(date_of_birth=who.date_of_birth)[:200]
-        if normalise_name(p.last_name) == family and normalise_name(p.first_name) == given
-    ]
-    if len(exact) > 1:
-        raise Uncertain(
-            f"{len(exact)} records have this exact name and date of birth", [_candidate(p, agreed_fields(who, p)) for p in exact]
-        )
-    if exact:
-        person = exact[0]
-        if who.pnc_id and person.pnc_id and person.pnc_id != who.pnc_id:
-            raise Uncertain("The name and date of birth agree but the PNC IDs differ", [_candidate(person, agreed_fields(who, person))])
-        return Link(person, LinkMethod.NAME_DOB, tuple(agreed_fields(who, person)))
-    return _probable(who, visible)
+    found = exact_link(who, list(visible.filter(date_of_birth=who.date_of_birth)[:200]))
+    return found if found is not None else _probable(who, visible)
 
 
 def _probable(who: Identity, visible: QuerySet[Person]) -> Link | None:
@@ -123,6 +129,11 @@ def _probable(who: Identity, visible: QuerySet[Person]) -> Link | None:
         return None
     row = record(0, who.given_name, who.family_name, who.date_of_birth, who.pnc_id)
     decision = probable.decide(row, [record(p.pk, p.first_name, p.last_name, p.date_of_birth, p.pnc_id) for p in people.values()])
+    return probable_link(decision, people)
+
+
+def probable_link(decision: probable.Decision, people: dict[int, Person]) -> Link | None:
+    """The model's decision as a link, the review queue (raises :class:`Uncertain`) or nobody."""
     if decision.kind == "link":
         best = decision.scored[0]
         return Link(people[best.unique_id], LinkMethod.PROBABLE, (*best.agreed, f"match probability {best.probability:.3f}"))

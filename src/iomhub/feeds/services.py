@@ -26,6 +26,7 @@ from django.utils import timezone
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, User
 from iomhub.feeds.actors import SYSTEM_USERNAME, authorise, feed_system_user
+from iomhub.feeds.bulk import import_arrests_batch
 from iomhub.feeds.linkage import Link, Uncertain, agreed_fields, link_for
 from iomhub.feeds.models import ArrestLink, Feed, FeedRecord, ImportRun, LinkMethod, LinkReview, Rejection
 from iomhub.feeds.reading import FileRefused, RawRow, read_table
@@ -88,7 +89,7 @@ def _seen_before(row: FeedRow) -> bool:
     return any(tuple(r.fingerprint) == row.fingerprint for r in FeedRecord.objects.filter(feed=row.feed, row_key=row.row_key))
 
 
-def _to_review(tally: Tally, run: ImportRun, row: FeedRow, uncertain: Uncertain) -> None:
+def to_review(tally: Tally, run: ImportRun, row: FeedRow, uncertain: Uncertain) -> None:
     LinkReview.objects.get_or_create(
         row_key=row.row_key,
         defaults={"run": run, "line": row.line, "values": row.values, "candidates": uncertain.candidates, "why": uncertain.why},
@@ -101,7 +102,7 @@ def _import_one(item: FeedRow, spec: FeedSpec, run: ImportRun, acting_user: User
         with transaction.atomic():
             recorded = import_row(item, run=run, acting_user=acting_user)
     except Uncertain as uncertain:
-        _to_review(tally, run, item, uncertain)
+        to_review(tally, run, item, uncertain)
     except ValidationError as exc:
         reject(tally, run, item.line, item.values, service_faults(exc, spec))
     except (PermissionDenied, Http404):
@@ -117,12 +118,18 @@ def _import_one(item: FeedRow, spec: FeedSpec, run: ImportRun, acting_user: User
 
 def _import_batch(batch: list[FeedRow | RowFaults], spec: FeedSpec, run: ImportRun, acting_user: User, tally: Tally) -> None:
     with transaction.atomic():
+        good: list[FeedRow] = []
         for item in batch:
-            tally.rows += 1
             if isinstance(item, RowFaults):
                 reject(tally, run, item.line, item.values, item.faults)
             else:
-                _import_one(item, spec, run, acting_user, tally)
+                good.append(item)
+        if spec.feed == Feed.ARRESTS:  # a batch at a time, the same rules (feeds.bulk; ADR 0037)
+            good = import_arrests_batch(good, run=run, acting_user=acting_user, tally=tally, spec=spec)
+        for item in good:
+            _import_one(item, spec, run, acting_user, tally)
+        for _ in batch:  # progress row by row, inside the batch's transaction
+            tally.rows += 1
             tally.tick()
         Rejection.objects.bulk_create(tally.rejections)
         tally.rejections = []

@@ -25,6 +25,8 @@ from iomhub.feeds.linkage_model.settings import record
 from iomhub.feeds.linkage_model.train import MODEL
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from splink import Linker
 
 LINK_AT = 0.9
@@ -107,8 +109,47 @@ def score(row: dict[str, Any], candidates: list[dict[str, Any]]) -> list[Scored]
     return sorted(scored, key=lambda s: (-s.probability, s.unique_id))
 
 
+def score_many(
+    rows: Mapping[int, dict[str, Any]] | list[dict[str, Any]], people: dict[int, dict[str, Any]], pairs: list[tuple[int, int]]
+) -> dict[int, list[Scored]]:
+    """Every (row index, person id) pair in ``pairs`` scored in one DuckDB query (the batch of a feed
+    import, issue 11): by row index, best first. The same model and the same scores as ``score``;
+    only the pairs asked for are compared (one row per pair, joined to its person)."""
+    if not pairs:
+        return {}
+    import pandas as pd
+
+    linker = _linker()
+    left = pd.DataFrame([{**rows[i], "unique_id": n, "pair_key": pid} for n, (i, pid) in enumerate(pairs)])
+    right = pd.DataFrame([{**people[pid], "pair_key": pid} for pid in {pid for _, pid in pairs}])
+    for frame in (left, right):
+        frame["pnc_id"] = frame["pnc_id"].astype("string")
+        for column in ("first_name", "surname"):
+            frame[column] = frame[column].astype("string")
+    api = linker._db_api
+    tables = [api.register(left), api.register(right)]
+    try:
+        predicted = linker.inference.predict_between(
+            tables[0], tables[1], blocking_rules_to_generate_predictions=["l.pair_key = r.pair_key"]
+        )
+        tables.append(predicted)
+        found = predicted.as_record_list()
+    finally:
+        for table in tables:
+            table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    by_row: dict[int, list[Scored]] = {}
+    for s in found:
+        i, pid = pairs[int(s["unique_id_l"])]
+        by_row.setdefault(i, []).append(Scored(pid, float(s["match_probability"]), _agreed(s), s["gamma_pnc_id"] == 0))
+    return {i: sorted(found_, key=lambda s: (-s.probability, s.unique_id)) for i, found_ in by_row.items()}
+
+
 def decide(row: dict[str, Any], candidates: list[dict[str, Any]]) -> Decision:
-    scored = score(row, candidates)
+    return decide_scored(score(row, candidates))
+
+
+def decide_scored(scored: list[Scored]) -> Decision:
+    """A link, the review queue or nobody, from the scored candidates (best first)."""
     doubtful = tuple(s for s in scored if s.probability >= REVIEW_AT)
     if not doubtful:
         return Decision("none", ())

@@ -1,0 +1,191 @@
+"""The custody arrests feed, a batch at a time (issue 11: throughput; ADR 0037).
+
+The rules are those of ``feeds.services.import_row`` row by row; the work is done per batch:
+rows already recorded are found in one query, linked in a few (``feeds.linkage_batch``, the model
+scoring every doubtful pair in one DuckDB query), new people are created through
+``people.bulk.person_create_many`` (``person_create``'s duplicate rules) and arrests through
+``justice.services.bulk.arrests_record_many``, each written in bulk with one audit event per record
+against its person. Any row whose answer could depend on another row of the same batch (a person
+created by an earlier row it may be; the same arrest twice; a key already recorded with other values)
+is left to the row-by-row path, after the batch, so the outcome is what a row-by-row import gives.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from iomhub.feeds.linkage import Link, Uncertain, agreed_fields
+from iomhub.feeds.linkage_batch import links_for_many
+from iomhub.feeds.linkage_model import probable
+from iomhub.feeds.linkage_model.probable import blocks
+from iomhub.feeds.linkage_model.settings import record
+from iomhub.feeds.models import ArrestLink, LinkMethod
+from iomhub.feeds.tally import reject, service_faults
+from iomhub.justice.services.bulk import NewArrest, arrests_record_many
+from iomhub.people.bulk import person_create_many
+from iomhub.people.services import NewPerson, PossibleDuplicates
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+    from iomhub.feeds.models import ImportRun
+    from iomhub.feeds.rows import FeedRow
+    from iomhub.feeds.spec import FeedSpec
+    from iomhub.feeds.tally import Tally
+
+__all__ = ["import_arrests_batch"]
+
+
+def _entangled(rows: list[FeedRow], answers: list[object]) -> set[int]:
+    """Rows (by index) whose answer could change because a row before them in the batch creates a
+    person: the model scores them at least ``REVIEW_AT`` together, or the PNC IDs agree; each such
+    row waits for the row-by-row path. Scored in one query, like the rest."""
+    new = [i for i, a in enumerate(answers) if a is None]
+    if not new:
+        return set()
+    recs = [record(0, r.identity.given_name, r.identity.family_name, r.identity.date_of_birth, r.identity.pnc_id) for r in rows]
+    pairs, waiting = [], set()
+    for i, row in enumerate(rows):
+        for j in new:
+            if rows[j].line >= row.line:
+                break
+            if row.identity.pnc_id and row.identity.pnc_id == rows[j].identity.pnc_id:
+                waiting.add(i)
+            elif blocks(recs[i], recs[j]):
+                pairs.append((i, j))
+    people = {j: {**recs[j], "unique_id": j} for j in new}
+    for i, scored in probable.score_many(recs, people, pairs).items():
+        if any(s.probability >= probable.REVIEW_AT for s in scored):
+            waiting.add(i)
+    return waiting
+
+
+def _seen(rows: list[FeedRow]) -> dict[str, set[tuple[str, str]]]:
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    keys = [r.row_key for r in rows]
+    for start in range(0, len(keys), 900):
+        for key, code, outcome in ArrestLink.objects.filter(row_key__in=keys[start : start + 900]).values_list(
+            "row_key", "offence_code", "outcome"
+        ):
+            found[key].add((code, outcome))
+    return found
+
+
+def _new_people(rows: list[FeedRow], acting_user: User, spec: FeedSpec) -> list[Link | Uncertain | ValidationError | None]:
+    news = []
+    for row in rows:
+        who = row.identity
+        fields = {"first_name": who.given_name, "last_name": who.family_name, "date_of_birth": who.date_of_birth}
+        fields.update({name: getattr(who, name) for name in ("pnc_id", "prison_number") if getattr(who, name)})
+        news.append(NewPerson(fields=fields))
+    answers: list[Link | Uncertain | ValidationError | None] = []
+    for row, made in zip(rows, person_create_many(acting_user=acting_user, news=news, purpose=f"{spec.title} import"), strict=True):
+        if isinstance(made, PossibleDuplicates):
+            candidates = [{"person_id": m.person.pk, "reasons": list(m.reasons)} for m in made.found.matches]
+            answers.append(Uncertain("This person may already be on IOM Hub", candidates))
+        elif made is None or isinstance(made, ValidationError):
+            answers.append(made)
+        else:
+            answers.append(Link(made, LinkMethod.CREATED, tuple(agreed_fields(row.identity, made))))
+    return answers
+
+
+def _same_arrest(todo: list[tuple[FeedRow, Link]]) -> set[int]:
+    """Rows (by index in ``todo``) whose arrest is on record already under another row's key, or
+    twice in the batch: the row-by-row path says unchanged or names both."""
+    people = {link.person.pk for _, link in todo}
+    times = {row.facts["arrested_at"] for row, _ in todo}
+    known = (
+        set(ArrestLink.objects.filter(person_id__in=people, arrested_at__in=times).values_list("person_id", "arrested_at", "suite_key"))
+        if todo
+        else set()
+    )
+    waiting = set()
+    for n, (row, link) in enumerate(todo):
+        key = (link.person.pk, row.facts["arrested_at"], row.key[1])
+        if key in known:
+            waiting.add(n)
+        known.add(key)
+    return waiting
+
+
+def _write(todo: list[tuple[FeedRow, Link]], run: ImportRun, acting_user: User, tally: Tally, spec: FeedSpec) -> None:
+    items = [
+        NewArrest(
+            person=link.person,
+            arrested_on=timezone.localdate(row.facts["arrested_at"]),
+            custody_suite=row.facts["custody_suite"],
+            outcome=row.facts["outcome"],
+            offence_codes=(row.facts["offence_code"],),
+        )
+        for row, link in todo
+    ]
+    links = []
+    for (row, link), arrest in zip(todo, arrests_record_many(acting_user=acting_user, items=items), strict=True):
+        if isinstance(arrest, ValidationError):
+            reject(tally, run, row.line, row.values, service_faults(arrest, spec))
+            continue
+        if isinstance(arrest, PermissionDenied):
+            reject(tally, run, row.line, row.values, [("", f"You may not record {spec.title} for this person")])
+            continue
+        links.append(
+            ArrestLink(
+                person=link.person,
+                arrested_at=row.facts["arrested_at"],
+                suite_key=row.key[1],
+                arrest=arrest,
+                outcome=row.facts["outcome"],
+                offence_code=row.facts["offence_code"],
+                method=link.method,
+                agreed=list(link.agreed),
+                run=run,
+                line=row.line,
+                row_key=row.row_key,
+            )
+        )
+    ArrestLink.objects.bulk_create(links, batch_size=1000)
+    tally.imported += len(links)
+
+
+def import_arrests_batch(rows: list[FeedRow], *, run: ImportRun, acting_user: User, tally: Tally, spec: FeedSpec) -> list[FeedRow]:
+    """Import the checked ``rows`` of one batch; returns the rows left to the row-by-row path (in
+    line order). Counts, rejections and the review queue go to ``tally`` as row by row."""
+    from iomhub.feeds.services import to_review
+
+    seen = _seen(rows)
+    fresh = [r for r in rows if r.row_key not in seen]
+    later = [r for r in rows if r.row_key in seen and r.fingerprint not in seen[r.row_key]]
+    tally.unchanged += len(rows) - len(fresh) - len(later)
+    answers: list[object] = list(links_for_many([r.identity for r in fresh], [r.row_key for r in fresh], user=acting_user))
+    waiting = _entangled(fresh, answers)
+    later += [fresh[i] for i in sorted(waiting)]
+    create = [i for i, a in enumerate(answers) if a is None and i not in waiting]
+    for i, made in zip(create, _new_people([fresh[i] for i in create], acting_user, spec), strict=True):
+        answers[i] = made
+        if made is None:
+            later.append(fresh[i])
+    todo: list[tuple[FeedRow, Link]] = []
+    for i, (row, answer) in enumerate(zip(fresh, answers, strict=True)):
+        if i in waiting or answer is None:
+            continue
+        if isinstance(answer, Uncertain):
+            to_review(tally, run, row, answer)
+        elif isinstance(answer, ValidationError):
+            reject(tally, run, row.line, row.values, service_faults(answer, spec))
+        elif isinstance(answer, Link):
+            todo.append((row, answer))
+    twice = _same_arrest(todo)
+    later += [todo[n][0] for n in sorted(twice)]
+    kept = (tally.imported, tally.rejected, len(tally.rejections))
+    try:
+        with transaction.atomic():
+            _write([t for n, t in enumerate(todo) if n not in twice], run, acting_user, tally, spec)
+    except IntegrityError:  # another import wrote the same arrest at the same moment: row by row
+        tally.imported, tally.rejected = kept[0], kept[1]
+        del tally.rejections[kept[2] :]
+        later += [t[0] for n, t in enumerate(todo) if n not in twice]
+    return sorted(later, key=lambda r: r.line)

@@ -1,0 +1,98 @@
+"""Many arrests at once (a feed import's batch, issue 11): ``events.arrest_record``'s rules for each —
+the change authorised for the person, the dates, custody suite, outcome and offence codes checked —
+with the arrests, their offences and one audit event per arrest (against its person) written in
+bulk. Refusals are answered item by item, never raised, so one bad arrest does not stop the rest."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from iomhub.access import audit
+from iomhub.access.models import AuditAction, Section
+from iomhub.justice.catalogue import normalise_code
+from iomhub.justice.models import Arrest, ArrestOutcome, Offence, OffenceCode
+from iomhub.justice.services._common import authorise_change, check_date, check_text
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+    from iomhub.people.models import Person
+
+
+@dataclass(frozen=True)
+class NewArrest:
+    person: Person
+    arrested_on: datetime.date
+    custody_suite: str
+    outcome: str
+    offence_codes: tuple[str, ...]
+
+
+def _checked(item: NewArrest, catalogue: dict[str, OffenceCode]) -> tuple[Arrest, list[OffenceCode]]:
+    errors: dict[str, list[str]] = {}
+    check_date(errors, "arrested_on", item.arrested_on, "date of arrest", item.person)
+    suite = check_text(errors, "custody_suite", item.custody_suite, "custody suite")
+    if item.outcome not in ArrestOutcome.values:
+        errors["outcome"] = ["Select the outcome of the arrest"]
+    wanted = [normalise_code(c) for c in item.offence_codes if normalise_code(c)]
+    if not wanted:
+        errors["offence_codes"] = ["Enter the Home Office code of at least one offence"]
+    unknown = sorted({c for c in wanted if c not in catalogue})
+    if unknown:
+        errors["offence_codes"] = [f"Unknown Home Office offence code {', '.join(unknown)}: not in the offence catalogue"]
+    if errors:
+        raise ValidationError(errors)
+    arrest = Arrest(person=item.person, arrested_on=item.arrested_on, custody_suite=suite, outcome=item.outcome)
+    return arrest, [catalogue[c] for c in wanted]
+
+
+def arrests_record_many(*, acting_user: User, items: list[NewArrest]) -> list[Arrest | ValidationError | PermissionDenied]:
+    """Each arrest recorded, or why not, in the order given."""
+    codes = {normalise_code(c) for item in items for c in item.offence_codes}
+    catalogue = {o.code: o for o in OffenceCode.objects.filter(code__in=codes)}
+    outcomes: list[Arrest | ValidationError | PermissionDenied] = []
+    made: list[tuple[Arrest, list[OffenceCode]]] = []
+    for item in items:
+        try:
+            authorise_change(acting_user, item.person)
+            arrest, offences = _checked(item, catalogue)
+        except (ValidationError, PermissionDenied) as exc:
+            outcomes.append(exc)
+            continue
+        made.append((arrest, offences))
+        outcomes.append(arrest)
+    with transaction.atomic():
+        Arrest.objects.bulk_create([a for a, _ in made], batch_size=1000)
+        Offence.objects.bulk_create(
+            [Offence(person=a.person, code=code, committed_on=a.arrested_on, arrest=a) for a, offences in made for code in offences],
+            batch_size=1000,
+        )
+        audit.record_many(
+            actor=acting_user,
+            entries=[
+                {
+                    "action": AuditAction.CREATE,
+                    "object_type": "arrest",
+                    "object_id": a.pk,
+                    "person_id": a.person.pk,
+                    "changes": {
+                        "section": Section.JUSTICE,
+                        **audit.diff(
+                            {},
+                            {
+                                "arrested_on": a.arrested_on,
+                                "custody_suite": a.custody_suite,
+                                "outcome": a.outcome,
+                                "offence_codes": [c.code for c in offences],
+                            },
+                        ),
+                    },
+                }
+                for a, offences in made
+            ],
+        )
+    return outcomes

@@ -1,0 +1,134 @@
+"""Adding many people at once (a feed import's batch, issue 11): ``people.services.person_create``'s
+rules for each — authorised, validated, the duplicate check (``people.matching``, the same matches
+and the same hidden-record flags), audited — with the inserts and the audit events written in bulk.
+
+Only the record's fields (no aliases, addresses, contact numbers or markers). A person who matches
+another of the same call is not created here (``None`` in the answer): the caller creates them one
+at a time afterwards, through ``person_create``, which then sees the first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from iomhub.access import audit
+from iomhub.access.errors import deny
+from iomhub.access.models import AuditAction, Section
+from iomhub.access.policy import Action, can, decide, people_filter
+from iomhub.people import matching
+from iomhub.people.models import Person
+from iomhub.people.services import (
+    EDITABLE_FIELDS,
+    NewPerson,
+    PossibleDuplicates,
+    _normalise_identifiers,
+    _refuse_hidden_characters,
+    _snapshot,
+)
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+
+Outcome = Person | PossibleDuplicates | ValidationError | None
+
+
+def _checked(new: NewPerson) -> tuple[Person, matching.Identity]:
+    if new.aliases or new.addresses or new.contact_numbers or new.markers:
+        raise ValueError("person_create_many takes the record's fields only")
+    data = {k: v for k, v in new.fields.items() if k in EDITABLE_FIELDS}
+    unknown = set(new.fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["Unknown field"] for name in sorted(unknown)})
+    _refuse_hidden_characters(data)
+    _normalise_identifiers(data)
+    person = Person(**data)
+    person.full_clean(exclude=["managing_team"] if person.managing_team_id is None else None)
+    candidate = matching.identity_from(
+        first_name=person.first_name,
+        last_name=person.last_name,
+        middle_names=person.middle_names,
+        date_of_birth=person.date_of_birth,
+        identifiers=data,
+    )
+    return person, candidate
+
+
+def _duplicates(user: User, candidate: matching.Identity) -> matching.MatchResult:
+    """``matching.possible_duplicates`` without its audit event (written in bulk by the caller)."""
+    every = matching.find_matches(candidate)
+    if not every:
+        return matching.MatchResult(matches=())
+    visible_ids = set(Person.objects.filter(people_filter(user), pk__in=[m.person.pk for m in every]).values_list("pk", flat=True))
+    shown = [m for m in every if m.person.pk in visible_ids and can(user, Action.PERSON_VIEW, m.person, section=Section.IDENTITY)]
+    shown_ids = {m.person.pk for m in shown}
+    return matching.MatchResult(matches=tuple(shown[:10]), hidden_ids=tuple(m.person.pk for m in every if m.person.pk not in shown_ids))
+
+
+def person_create_many(*, acting_user: User, news: list[NewPerson], purpose: str) -> list[Outcome]:
+    """Each new person created (a :class:`Person`), refused (:class:`PossibleDuplicates` or
+    :class:`ValidationError`), or ``None``: like another of this call, to be created afterwards."""
+    if not decide(acting_user, Action.PERSON_CREATE):
+        deny(user=acting_user, action=Action.PERSON_CREATE, reason="role may not create people")
+    outcomes: list[Outcome] = []
+    made: list[tuple[Person, matching.MatchResult]] = []
+    earlier: dict[Any, list[matching.Identity]] = {}
+    by_identifier: dict[tuple[str, str], list[matching.Identity]] = {}
+    searches: list[dict[str, Any]] = []
+    for new in news:
+        try:
+            person, candidate = _checked(new)
+        except ValidationError as exc:
+            outcomes.append(exc)
+            continue
+        # Another of this call it may be: one born on a date a typo or a swap away, or sharing an
+        # identifier (``compare`` needs one or the other), compared as ``person_create`` would.
+        nearby = [o for d in matching.date_variants(candidate.date_of_birth) for o in earlier.get(d, ())] if candidate.date_of_birth else []
+        nearby += [o for name, value in candidate.identifiers.items() for o in by_identifier.get((name, value), ())]
+        if any(matching.compare(candidate, other) is not None for other in nearby):
+            outcomes.append(None)
+            continue
+        found = _duplicates(acting_user, candidate)
+        searches.append(
+            {
+                "action": AuditAction.SEARCH,
+                "object_type": "person",
+                "changes": {"purpose": f"duplicate check: {purpose}", "results": found.ids},
+            }
+        )
+        if found:
+            outcomes.append(PossibleDuplicates(found))
+            continue
+        earlier.setdefault(candidate.date_of_birth, []).append(candidate)
+        for name, value in candidate.identifiers.items():
+            by_identifier.setdefault((name, value), []).append(candidate)
+        person.search_names = " ".join(n.lower() for n in [person.first_name, person.middle_names, person.last_name] if n)
+        made.append((person, found))
+        outcomes.append(person)
+    with transaction.atomic():
+        Person.objects.bulk_create([p for p, _ in made], batch_size=1000)
+        entries = [*searches]
+        for person, found in made:
+            entries.append(
+                {
+                    "action": AuditAction.CREATE,
+                    "object_type": "person",
+                    "object_id": person.pk,
+                    "person_id": person.pk,
+                    "changes": audit.diff({}, _snapshot(person)),
+                }
+            )
+            entries += [
+                {
+                    "action": AuditAction.CREATE,
+                    "object_type": "possible-duplicate",
+                    "object_id": person.pk,
+                    "person_id": hidden_id,
+                    "reason": "A new record may duplicate this one; its creator may not see this record. Check and merge if so.",
+                }
+                for hidden_id in found.hidden_ids
+            ]
+        audit.record_many(actor=acting_user, entries=entries)
+    return outcomes
