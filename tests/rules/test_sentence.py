@@ -16,7 +16,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from iomhub.rules._dates import add_months
-from iomhub.rules.sentence import fixed_term_recall, sentence_dates, sentence_end
+from iomhub.rules.recall import fixed_term_recall
+from iomhub.rules.sentence import sentence_dates, sentence_end
 
 D = dt.date
 DOB_1990 = D(1990, 1, 1)

@@ -17,11 +17,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iomhub.rules.recall import FTR56_TRANCHES, fixed_term_recall, ftr56_tranche
 from iomhub.rules.sentence import (
-    FTR56_TRANCHES,
     PROGRESSION_MODEL_TRANCHES,
-    fixed_term_recall,
-    ftr56_tranche,
     progression_model_tranche,
     sentence_dates,
     sentence_end,

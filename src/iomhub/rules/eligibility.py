@@ -105,16 +105,34 @@ def screen(
     if mappa_level is not None and mappa_level not in (1, 2, 3):
         raise ValueError(f"mappa_level must be 1, 2 or 3, not {mappa_level!r}")
     year_ago = add_months(as_of, -12)
-    criteria: list[Criterion] = []
-    routes: list[Criterion] = []
+    met = [
+        _arrests(arrest_dates, as_of, year_ago),
+        _neighbourhood_crime(offences, as_of, year_ago),
+        _short_custody(custodial_sentences, as_of),
+        Criterion("ppo", "prolific and other priority offender (000 §6.4)") if ppo else None,
+        Criterion("community-order-non-compliance", "high risk of non-compliance with a community order (000 §5.7)")
+        if community_order_non_compliance
+        else None,
+        _priority_groups(priority_groups),
+    ]
+    criteria = [c for c in met if c is not None]
+    routes = _routes(date_of_birth, as_of, mappa_level, resident_in_area)
+    excluded = [r.code for r in routes if r.code in ("under-18", "mappa-3", "outside-area")]
+    eligible = bool(criteria) and not excluded
+    breakdown = tuple(c.evidence for c in criteria + routes) or ("no entry criterion met",)
+    return ScreeningResult(criteria=tuple(criteria), routes=tuple(routes), eligible=eligible, breakdown=breakdown)
 
+
+def _arrests(arrest_dates: Sequence[datetime.date], as_of: datetime.date, year_ago: datetime.date) -> Criterion | None:
     arrests = arrests_in_rolling_year(arrest_dates=arrest_dates, as_of=as_of)
-    if arrests >= ARREST_THRESHOLD:
-        criteria.append(
-            Criterion(
-                "six-arrests-12-months", f"{arrests} arrests after {long_date(year_ago)} and on or before {long_date(as_of)} (000 §5.7)"
-            )
-        )
+    if arrests < ARREST_THRESHOLD:
+        return None
+    return Criterion(
+        "six-arrests-12-months", f"{arrests} arrests after {long_date(year_ago)} and on or before {long_date(as_of)} (000 §5.7)"
+    )
+
+
+def _neighbourhood_crime(offences: Sequence[tuple[datetime.date, str]], as_of: datetime.date, year_ago: datetime.date) -> Criterion | None:
     recent = []
     for i, (day, category) in enumerate(offences):
         require_date(f"offences[{i}] date", day)
@@ -122,8 +140,10 @@ def screen(
             raise ValueError(f"offences[{i}] category must be a non-empty string, not {category!r}")
         if category in NEIGHBOURHOOD_CRIME and year_ago < day <= as_of:
             recent.append(f"{category} on {long_date(day)}")
-    if recent:
-        criteria.append(Criterion("neighbourhood-crime", "; ".join(recent) + " (003)"))
+    return Criterion("neighbourhood-crime", "; ".join(recent) + " (003)") if recent else None
+
+
+def _short_custody(custodial_sentences: Sequence[tuple[datetime.date, int]], as_of: datetime.date) -> Criterion | None:
     short = []
     for i, (day, length) in enumerate(custodial_sentences):
         require_date(f"custodial_sentences[{i}] date", day)
@@ -133,21 +153,24 @@ def screen(
         under_12_months = last_day < add_months(day, 12) - datetime.timedelta(days=1)
         if under_12_months and day <= as_of <= last_day:
             short.append(f"{length} days from {long_date(day)} to {long_date(last_day)}")
-    if short:
-        criteria.append(Criterion("short-custody", "serving a custodial sentence under 12 months: " + "; ".join(short) + " (000 §5.7)"))
-    if ppo:
-        criteria.append(Criterion("ppo", "prolific and other priority offender (000 §6.4)"))
-    if community_order_non_compliance:
-        criteria.append(Criterion("community-order-non-compliance", "high risk of non-compliance with a community order (000 §5.7)"))
-    groups = []
+    if not short:
+        return None
+    return Criterion("short-custody", "serving a custodial sentence under 12 months: " + "; ".join(short) + " (000 §5.7)")
+
+
+def _priority_groups(priority_groups: Sequence[str]) -> Criterion | None:
+    groups: list[str] = []
     for i, group in enumerate(priority_groups):
         if not isinstance(group, str) or not group.strip():
             raise ValueError(f"priority_groups[{i}] must be a non-empty string, not {group!r}")
         if group not in groups:
             groups.append(group)
-    if groups:
-        criteria.append(Criterion("priority-group", "referred in the priority groups: " + "; ".join(groups) + " (002 appendix 2)"))
+    return Criterion("priority-group", "referred in the priority groups: " + "; ".join(groups) + " (002 appendix 2)") if groups else None
 
+
+def _routes(date_of_birth: datetime.date, as_of: datetime.date, mappa_level: int | None, resident_in_area: bool | None) -> list[Criterion]:
+    """The other routes: youth (under 18), MAPPA 3 (excluded) or 2 (dual management), outside the area."""
+    routes: list[Criterion] = []
     age = whole_years_between(date_of_birth, as_of)
     if age < 18:
         routes.append(Criterion("under-18", f"aged {age}: youth route, discuss with the YOT (002 §4)"))
@@ -159,8 +182,4 @@ def screen(
         raise ValueError(f"resident_in_area must be True, False or None (not known), not {resident_in_area!r}")
     if resident_in_area is False:
         routes.append(Criterion("outside-area", "lives outside the area: notify their home area (000 §5.7)"))
-
-    excluded = [r.code for r in routes if r.code in ("under-18", "mappa-3", "outside-area")]
-    eligible = bool(criteria) and not excluded
-    breakdown = tuple(c.evidence for c in criteria + routes) or ("no entry criterion met",)
-    return ScreeningResult(criteria=tuple(criteria), routes=tuple(routes), eligible=eligible, breakdown=breakdown)
+    return routes

@@ -79,6 +79,42 @@ def _overlap(start: datetime.date, end: datetime.date, custody: Iterable[tuple[d
     return len(covered)
 
 
+def _first_registrations(registrations: Iterable[tuple[Hashable, datetime.date]], as_of: datetime.date) -> dict[Hashable, datetime.date]:
+    """Each person's first registration on or before ``as_of``: the index date."""
+    index: dict[Hashable, datetime.date] = {}
+    for i, (person, day) in enumerate(registrations):
+        require_date(f"registrations[{i}] date", day)
+        if day <= as_of and (person not in index or day < index[person]):
+            index[person] = day
+    return index
+
+
+def _stays(
+    custody: Iterable[tuple[Hashable, datetime.date, datetime.date | None]],
+) -> dict[Hashable, list[tuple[datetime.date, datetime.date | None]]]:
+    stays: dict[Hashable, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    for i, (person, received, released) in enumerate(custody):
+        require_date(f"custody[{i}] start", received)
+        if released is not None and released < received:
+            raise ValueError(f"custody[{i}]: released {released} before received {received}")
+        stays[person].append((received, released))
+    return stays
+
+
+def _dated(
+    offences: Iterable[tuple[Hashable, datetime.date] | tuple[Hashable, datetime.date, str]],
+) -> dict[Hashable, list[tuple[datetime.date, str]]]:
+    """Each person's offences as (date, category, "" where not given)."""
+    dated: dict[Hashable, list[tuple[datetime.date, str]]] = defaultdict(list)
+    for i, offence in enumerate(offences):
+        if not isinstance(offence, tuple) or len(offence) not in (2, 3):
+            raise ValueError(f"offences[{i}] must be (person, offence date) or (person, offence date, category), not {offence!r}")
+        day = offence[1]
+        require_date(f"offences[{i}] date", day)
+        dated[offence[0]].append((day, str(offence[2]) if len(offence) == 3 else ""))
+    return dated
+
+
 def offending_at_liberty(
     *,
     registrations: Iterable[tuple[Hashable, datetime.date]],
@@ -91,24 +127,9 @@ def offending_at_liberty(
     require_date("as_of", as_of)
     if window_days < 1:
         raise ValueError(f"window_days must be at least 1, not {window_days}")
-    index: dict[Hashable, datetime.date] = {}
-    for i, (person, day) in enumerate(registrations):
-        require_date(f"registrations[{i}] date", day)
-        if day <= as_of and (person not in index or day < index[person]):
-            index[person] = day
-    stays: dict[Hashable, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
-    for i, (person, received, released) in enumerate(custody):
-        require_date(f"custody[{i}] start", received)
-        if released is not None and released < received:
-            raise ValueError(f"custody[{i}]: released {released} before received {received}")
-        stays[person].append((received, released))
-    dated: dict[Hashable, list[tuple[datetime.date, str]]] = defaultdict(list)
-    for i, offence in enumerate(offences):
-        if not isinstance(offence, tuple) or len(offence) not in (2, 3):
-            raise ValueError(f"offences[{i}] must be (person, offence date) or (person, offence date, category), not {offence!r}")
-        day = offence[1]
-        require_date(f"offences[{i}] date", day)
-        dated[offence[0]].append((day, str(offence[2]) if len(offence) == 3 else ""))
+    index = _first_registrations(registrations, as_of)
+    stays = _stays(custody)
+    dated = _dated(offences)
 
     span = datetime.timedelta(days=window_days)
     totals = {"before": [0, 0, 0], "after": [0, 0, 0]}

@@ -1,5 +1,5 @@
 """Release, licence, sentence-expiry, top-up supervision and HDC dates for a standard determinate
-sentence, and fixed-term recall.
+sentence (HDC eligibility is computed in ``iomhub.rules.hdc``, fixed-term recall in ``iomhub.rules.recall``).
 
 Sources:
 - Seed 002 §5 (Offender Rehabilitation Act 2014): licence plus post-sentence supervision make
@@ -45,14 +45,11 @@ import math
 from dataclasses import dataclass
 
 from iomhub.rules._dates import add_months, last_day_of_month, require_date, require_int, whole_years_between
+from iomhub.rules.hdc import HDC_MINIMUM_RELEASE_DAYS, hdc_date
 
 ORA_COMMENCEMENT = datetime.date(2015, 2, 1)
 SDS40_TRANCHE_1 = datetime.date(2024, 9, 10)
 SDS40_TRANCHE_2 = datetime.date(2024, 10, 22)
-HDC_180_COMMENCEMENT = datetime.date(2023, 6, 6)
-HDC_365_COMMENCEMENT = datetime.date(2025, 6, 3)
-HDC_MINIMUM_RELEASE_DAYS = 42
-HDC_MINIMUM_DAYS_BEFORE_RELEASE = 14
 NOT_SUPPORTED = "not supported — enter the prison's dates"
 REFERENCE = "reference/release-dates-2026.md"
 
@@ -71,24 +68,9 @@ PROGRESSION_MODEL_TRANCHES: tuple[tuple[int | None, datetime.date], ...] = (
     (4396, datetime.date(2027, 5, 11)),
     (None, datetime.date(2027, 6, 8)),
 )
-# The service's "clean stop" of adult HDC (SA 2026 s.26; the reference §2.3, ImportantDates.kt L24).
-HDC_CLEAN_STOP = datetime.date(2026, 9, 2)
 # The day the service stopped producing top-up supervision dates (SA 2026 s.34; the reference §2.3:
 # APPLY_POST_RECALL_REPEAL_RULES in every environment from commit 23bb3594c). ADR 0011.
 PSS_REPEAL_APPLIED_FROM = datetime.date(2026, 5, 8)
-# Fixed-term recall of 56 days for adults (SA 2026 s.32, CJA s.255BA), and its six tranches for
-# recalls returned to custody by 31 March 2026 (the reference §2.2).
-FTR56_COMMENCEMENT = datetime.date(2026, 3, 31)
-FTR56_TRANCHES: tuple[tuple[int | None, datetime.date], ...] = (
-    (1701, datetime.date(2026, 3, 31)),
-    (2128, datetime.date(2026, 4, 14)),
-    (2576, datetime.date(2026, 4, 21)),
-    (3304, datetime.date(2026, 4, 28)),
-    (4438, datetime.date(2026, 5, 5)),
-    (None, datetime.date(2026, 5, 12)),
-)
-RECALL_TYPES = ("FTR14", "FTR28", "FTR56")
-RECALL_DAYS = {"FTR14": 14, "FTR28": 28, "FTR56": 56}
 
 # SDS: standard determinate sentence; SDS+: one within CJA s.244ZA (serious offences, two thirds);
 # S250 / S250+: detention under s.250 (or s.91) of a person under 18, the same without and with s.244ZA.
@@ -124,15 +106,7 @@ def sentence_end(*, sentence_date: datetime.date, years: int = 0, months: int = 
     return end + datetime.timedelta(weeks=weeks, days=days)
 
 
-def _hdc_window(sentence_date: datetime.date) -> int:
-    if sentence_date >= HDC_365_COMMENCEMENT:
-        return 365
-    if sentence_date >= HDC_180_COMMENCEMENT:
-        return 180
-    return 135
-
-
-def _tranche(length: int, tranches: tuple[tuple[int | None, datetime.date], ...]) -> tuple[int, datetime.date]:
+def tranche(length: int, tranches: tuple[tuple[int | None, datetime.date], ...]) -> tuple[int, datetime.date]:
     """The first tranche whose length limit (inclusive) the sentence is within: (number, date)."""
     for number, (limit, day) in enumerate(tranches, start=1):
         if limit is None or length <= limit:
@@ -144,17 +118,279 @@ def progression_model_tranche(*, length_days: int) -> tuple[int, datetime.date]:
     """The progression-model tranche of a sentence already being served on 1 October 2026 (SA 2026
     s.23; the reference §2.1: `application-sds-progression-model-october.yml` L7-63, limit inclusive
     per `TrancheAllocationService.kt` L41): (tranche number, tranche date)."""
-    return _tranche(require_int("length_days", length_days, minimum=1), PROGRESSION_MODEL_TRANCHES)
-
-
-def ftr56_tranche(*, sentence_length_days: int) -> tuple[int, datetime.date]:
-    """The FTR56 tranche of a recall returned to custody by 31 March 2026 (the reference §2.2:
-    `application-calculation-params.yml` L53-88): (tranche number, tranche date)."""
-    return _tranche(require_int("sentence_length_days", sentence_length_days, minimum=1), FTR56_TRANCHES)
+    return tranche(require_int("length_days", length_days, minimum=1), PROGRESSION_MODEL_TRANCHES)
 
 
 def _ceil_third(days: int) -> int:
     return -(-days // 3)
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """What the steps of ``sentence_dates`` share about the sentence: its dates, length and credit."""
+
+    sentence_type: str
+    sentenced_on: datetime.date
+    end: datetime.date
+    length: int
+    credit: int  # remand and tagged bail days
+    ual: int  # days unlawfully at large
+    first_line: str  # the breakdown's first line
+
+    @classmethod
+    def of(cls, sentence_type: str, sentenced_on: datetime.date, length_of: dict[str, int], *, credit: int, ual: int) -> _Term:
+        end = sentence_end(sentence_date=sentenced_on, **length_of)
+        length = (end - sentenced_on).days + 1
+        if credit >= length:
+            raise ValueError(f"remand_days + tagged_bail_days ({credit}) must be less than the sentence length ({length} days)")
+        return cls(
+            sentence_type,
+            sentenced_on,
+            end,
+            length,
+            credit,
+            ual,
+            f"{sentence_type}: sentence of {length} days, {sentenced_on} to {end} (PSI 5.5)",
+        )
+
+    @property
+    def youth(self) -> bool:
+        return self.sentence_type in ("S250", "S250+")
+
+    @property
+    def plus(self) -> bool:
+        return self.sentence_type in ("SDS+", "S250+")
+
+    @property
+    def new_sentence(self) -> bool:
+        return self.sentenced_on >= PROGRESSION_MODEL_COMMENCEMENT
+
+    def under(self, *, years: int = 0, months: int = 0) -> bool:
+        return self.end < sentence_end(sentence_date=self.sentenced_on, years=years, months=months)
+
+    def release_after(self, release_days: int) -> datetime.date:
+        return self.sentenced_on + datetime.timedelta(days=release_days - 1 - self.credit + self.ual)
+
+    @property
+    def expiry(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=self.credit - self.ual)
+
+
+def _check(
+    *,
+    sentence_type: str,
+    dates: dict[str, datetime.date],
+    counts: dict[str, int],
+    flags: dict[str, bool],
+    progression_model_exclusion: str,
+) -> None:
+    if sentence_type not in SENTENCE_TYPES:
+        raise ValueError(f"sentence_type {sentence_type!r}: {NOT_SUPPORTED}")
+    for name, day in dates.items():
+        require_date(name, day)
+    for name, value in counts.items():
+        require_int(name, value, minimum=0)
+    for name, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise ValueError(f"{name} must be True or False, not {flag!r}")
+    if progression_model_exclusion not in PM_EXCLUSIONS:
+        raise ValueError(f"progression_model_exclusion must be one of {PM_EXCLUSIONS}, not {progression_model_exclusion!r}")
+    if not (counts["years"] or counts["months"] or counts["weeks"] or counts["days"]):
+        raise ValueError("the sentence length is missing: give years, months, weeks or days")
+    sentenced_on, offence_committed_on, date_of_birth = dates["sentenced_on"], dates["offence_committed_on"], dates["date_of_birth"]
+    if offence_committed_on > sentenced_on:
+        raise ValueError(f"offence_committed_on ({offence_committed_on}) is after sentenced_on ({sentenced_on})")
+    if date_of_birth >= offence_committed_on:
+        raise ValueError(f"date_of_birth ({date_of_birth}) must be before offence_committed_on ({offence_committed_on})")
+
+
+def _standard_release(term: _Term, *, sds40_excluded: bool) -> tuple[datetime.date, str, int]:
+    """The release point before the progression model (CJA s.244, s.244ZA, SDS40): (date, the rule
+    in words, release days)."""
+    length, sentenced_on, ual = term.length, term.sentenced_on, term.ual
+    floor: datetime.date | None = None
+    if term.plus:
+        release_days, fraction = math.ceil(length * 2 / 3), "two thirds (SDS+, CJA 2003 s.244ZA)"
+    else:
+        half_days = math.ceil(length / 2)
+        release_days, fraction = half_days, "one half (CJA 2003 s.244)"
+        if not sds40_excluded:
+            forty_days = math.ceil(length * 0.4)
+            if sentenced_on >= SDS40_TRANCHE_1:
+                release_days, fraction = forty_days, "40 per cent (SDS40, SI 2024/844)"
+            else:
+                tranche = SDS40_TRANCHE_1 if term.under(years=5) else SDS40_TRANCHE_2
+                if term.release_after(half_days) - datetime.timedelta(days=ual) >= tranche:
+                    release_days, fraction, floor = forty_days, f"40 per cent (SDS40), not before {tranche}", tranche
+        elif sentenced_on >= SDS40_TRANCHE_1:
+            fraction = "one half (offence excluded from SDS40)"
+    standard = term.release_after(release_days)
+    standard_rule = f"release after {release_days} days ({fraction}), less {term.credit} days remand and tagged bail"
+    if ual:
+        standard_rule += f", plus {ual} days unlawfully at large"
+    if floor is not None and standard < floor:
+        standard = floor
+        standard_rule += f"; moved to the SDS40 commencement date {floor}"
+    return max(standard, sentenced_on), standard_rule, release_days
+
+
+@dataclass(frozen=True, slots=True)
+class _Release:
+    date: datetime.date
+    progression: bool = False
+    tranche_date: datetime.date | None = None
+
+
+def _progression_days(term: _Term) -> tuple[int, str]:
+    """Release days under the progression model (SA 2026 s.23), and the rule in words."""
+    pm_days = term.length // 2 + term.length % 2 if term.plus else _ceil_third(term.length)
+    pm_fraction = "one half (SDS+)" if term.plus else "one third"
+    return (
+        pm_days,
+        f"release after {pm_days} days ({pm_fraction}: Sentencing Act 2026 s.23, CJA 2003 s.244(3)(aa)/s.244ZA(8); {REFERENCE} §2.1)",
+    )
+
+
+def _new_sentence_release(term: _Term, exclusion: str, sds40_excluded: bool, breakdown: list[str]) -> _Release:
+    """An adult sentence imposed from 1 October 2026: the progression model."""
+    if exclusion == "would-be-sds-plus":
+        raise ValueError(
+            f"a sentence imposed from {PROGRESSION_MODEL_COMMENCEMENT} that the SDS+ rules cover is an SDS+: "
+            "record it as SDS+ (the progression model releases it at one half)"
+        )
+    if exclusion == "sa2026-schedule":
+        raise ValueError(
+            "offence on the Sentencing Act 2026 excluded-offences schedule: the schedule's release rule is not known "
+            f"(the Ministry of Justice's service routes it to manual calculation; ADR 0011): {NOT_SUPPORTED}"
+        )
+    pm_days, pm_rule = _progression_days(term)
+    breakdown.append(f"sentenced from {PROGRESSION_MODEL_COMMENCEMENT}: the progression model applies")
+    if sds40_excluded:
+        breakdown.append(f"the SDS40 exclusion does not exclude from the progression model ({REFERENCE} §2.1)")
+    breakdown.append(pm_rule)
+    ual = term.ual
+    breakdown.append(f"less {term.credit} days remand and tagged bail" + (f", plus {ual} days unlawfully at large" if ual else ""))
+    return _Release(max(term.release_after(pm_days), term.sentenced_on), progression=True)
+
+
+def _serving_release(term: _Term, standard: datetime.date, standard_rule: str, exclusion: str, breakdown: list[str]) -> _Release:
+    """An adult sentence being served on 1 October 2026 and released after it: its tranche."""
+    if exclusion == "sa2026-schedule":
+        raise ValueError(
+            "offence on the Sentencing Act 2026 excluded-offences schedule, serving on 1 October 2026: the schedule's "
+            f"release rule is not known (the Ministry of Justice's service routes it to manual calculation; ADR 0011): {NOT_SUPPORTED}"
+        )
+    length = term.length
+    pm_days, pm_rule = _progression_days(term)
+    tranche_number, tranche_date = progression_model_tranche(length_days=length)
+    pm_release = max(term.release_after(pm_days), term.sentenced_on)
+    breakdown.append(standard_rule + f": {standard} before the progression model")
+    breakdown.append(
+        f"serving on {PROGRESSION_MODEL_COMMENCEMENT}: the progression model applies from tranche {tranche_number} "
+        f"({tranche_date}, sentences of {length} days; {REFERENCE} §2.1, TrancheAllocationService.kt L41-89)"
+    )
+    breakdown.append(pm_rule + f": {pm_release}")
+    if standard < tranche_date:
+        breakdown.append(f"release {standard} under the earlier rules is before the tranche date: it stands")
+        return _Release(standard, True, tranche_date)
+    if pm_release < tranche_date:
+        breakdown.append(f"release moved to the tranche date {tranche_date} (SDSProgressionModelFinalDatesService.kt L38-58)")
+        return _Release(tranche_date, True, tranche_date)
+    return _Release(pm_release, True, tranche_date)
+
+
+def _release(
+    term: _Term, standard: datetime.date, standard_rule: str, exclusion: str, sds40_excluded: bool, breakdown: list[str]
+) -> _Release:
+    """The release date: the progression model (SA 2026 s.23) for adult SDS and SDS+, not s.250/s.91
+    detention, else the earlier rules."""
+    serving_then = standard >= PROGRESSION_MODEL_COMMENCEMENT and term.expiry >= PROGRESSION_MODEL_COMMENCEMENT
+    if term.youth:
+        breakdown.append(standard_rule)
+        if term.new_sentence or standard >= PROGRESSION_MODEL_COMMENCEMENT:
+            breakdown.append(
+                "detention under s.250 or s.91: outside the progression model (SA 2026 s.23 keeps one half; "
+                f"the service keeps SDS40 for it, commit 0069b5a2c; {REFERENCE} §2.1)"
+            )
+        return _Release(standard)
+    if term.new_sentence:
+        return _new_sentence_release(term, exclusion, sds40_excluded, breakdown)
+    if serving_then and exclusion in ("schedule-13-part-3", "would-be-sds-plus"):
+        breakdown.append(standard_rule)
+        why = "Schedule 13 Part 3 offence" if exclusion == "schedule-13-part-3" else "would be SDS+ if sentenced today"
+        breakdown.append(
+            f"serving on {PROGRESSION_MODEL_COMMENCEMENT} but excluded from the progression model ({why}): the earlier rules stand "
+            f"(SDSEarlyReleaseExclusionMappingService.kt L48-54, SDSReleaseArrangements.kt L12; {REFERENCE} §2.1)"
+        )
+        return _Release(standard)
+    if serving_then:
+        return _serving_release(term, standard, standard_rule, exclusion, breakdown)
+    breakdown.append(standard_rule)
+    return _Release(standard)
+
+
+def _licence(
+    term: _Term, release: _Release, offence_committed_on: datetime.date, age_on_release: int, breakdown: list[str]
+) -> tuple[str, str]:
+    """(release type, expiry type): ARD and SED where there is no licence (s.243A), else CRD and SLED."""
+    under_12_months = term.under(months=12)
+    no_licence_reason = None
+    if term.length <= 1:
+        no_licence_reason = "a sentence of 1 day: released without licence (CJA 2003 s.243A as amended by ORA 2014 s.1)"
+    elif under_12_months and offence_committed_on < ORA_COMMENCEMENT and not release.progression:
+        no_licence_reason = "under 12 months for an offence before 1 February 2015: no licence (pre-ORA s.243A)"
+    elif under_12_months and age_on_release < 18:
+        no_licence_reason = "under 12 months and under 18 on release: no licence (s.243A(1A))"
+    if no_licence_reason:
+        breakdown.append(no_licence_reason)
+        return "ARD", "SED"
+    breakdown.append("released on licence until the sentence and licence expiry date")
+    if under_12_months and offence_committed_on < ORA_COMMENCEMENT:
+        breakdown.append(
+            f"under the progression model a pre-2015 offence under 12 months has a licence (SDSLegislation.kt L143-157; {REFERENCE} §2.1)"
+        )
+    return "CRD", "SLED"
+
+
+def _tused(
+    term: _Term, release: _Release, offence_committed_on: datetime.date, age_on_release: int, breakdown: list[str]
+) -> datetime.date | None:
+    """The end of post-sentence supervision (CJA s.256AA), or None (and none under the progression model)."""
+    pss_due = offence_committed_on >= ORA_COMMENCEMENT and term.length > 1 and term.under(years=2) and age_on_release >= 18
+    if pss_due and release.progression:
+        breakdown.append(
+            f"no post-sentence supervision: repealed by the Sentencing Act 2026 s.34 (TusedCalculator.kt L20-23; {REFERENCE} §2.3)"
+        )
+        return None
+    if not pss_due:
+        breakdown.append("no post-sentence supervision")
+        return None
+    tused = add_months(release.date, 12)
+    breakdown.append("post-sentence supervision to 12 months after release (CJA 2003 s.256AA; 002 §5)")
+    if tused >= PSS_REPEAL_APPLIED_FROM:
+        breakdown.append(
+            "top-up supervision is repealed by the Sentencing Act 2026 s.34, also for supervision already imposed; the "
+            f"commencement date was not retrieved and the Ministry of Justice's service shows none since {PSS_REPEAL_APPLIED_FROM}: "
+            "check with the prison or probation and enter their dates (ADR 0011)"
+        )
+    return tused
+
+
+def _hdc_refusal(term: _Term, release_days: int, hdc_excluded: bool) -> str | None:
+    """Why there is no HDC date whatever the dates (CJA s.246 and SA 2026 s.26), or None."""
+    if hdc_excluded:
+        return "statutory HDC exclusion"
+    if term.plus:
+        return "SDS+ sentence (HdcedCalculator.kt)"
+    if not term.under(years=5) or not term.under(years=4):
+        return "sentence of 4 years or more"
+    if release_days < HDC_MINIMUM_RELEASE_DAYS:
+        return "requisite custodial period under 6 weeks"
+    if not term.youth and term.new_sentence:
+        return (
+            f"adults sentenced from {PROGRESSION_MODEL_COMMENCEMENT}: HDC is only for s.91/s.250 detention (SA 2026 s.26, new CJA s.246(1))"
+        )
+    return None
 
 
 def sentence_dates(
@@ -185,314 +421,35 @@ def sentence_dates(
     sentence imposed before 1 October 2026 on the earlier rules.
     ``unlawfully_at_large_days``: days unlawfully at large, which move release and expiry later.
     """
-    if sentence_type not in SENTENCE_TYPES:
-        raise ValueError(f"sentence_type {sentence_type!r}: {NOT_SUPPORTED}")
-    require_date("sentenced_on", sentenced_on)
-    require_date("offence_committed_on", offence_committed_on)
-    require_date("date_of_birth", date_of_birth)
-    for name, value in (
-        ("years", years),
-        ("months", months),
-        ("weeks", weeks),
-        ("days", days),
-        ("remand_days", remand_days),
-        ("tagged_bail_days", tagged_bail_days),
-        ("unlawfully_at_large_days", unlawfully_at_large_days),
-    ):
-        require_int(name, value, minimum=0)
-    for name, flag in (
-        ("sds40_excluded", sds40_excluded),
-        ("hdc_excluded", hdc_excluded),
-    ):
-        if not isinstance(flag, bool):
-            raise ValueError(f"{name} must be True or False, not {flag!r}")
-    if progression_model_exclusion not in PM_EXCLUSIONS:
-        raise ValueError(f"progression_model_exclusion must be one of {PM_EXCLUSIONS}, not {progression_model_exclusion!r}")
-    if not (years or months or weeks or days):
-        raise ValueError("the sentence length is missing: give years, months, weeks or days")
-    if offence_committed_on > sentenced_on:
-        raise ValueError(f"offence_committed_on ({offence_committed_on}) is after sentenced_on ({sentenced_on})")
-    if date_of_birth >= offence_committed_on:
-        raise ValueError(f"date_of_birth ({date_of_birth}) must be before offence_committed_on ({offence_committed_on})")
-
-    end = sentence_end(sentence_date=sentenced_on, years=years, months=months, weeks=weeks, days=days)
-    length = (end - sentenced_on).days + 1
-    credit = remand_days + tagged_bail_days
-    ual = unlawfully_at_large_days
-    if credit >= length:
-        raise ValueError(f"remand_days + tagged_bail_days ({credit}) must be less than the sentence length ({length} days)")
-    under_12_months = end < sentence_end(sentence_date=sentenced_on, months=12)
-    under_2_years = end < sentence_end(sentence_date=sentenced_on, years=2)
-    under_5_years = end < sentence_end(sentence_date=sentenced_on, years=5)
-    youth = sentence_type in ("S250", "S250+")
-    plus = sentence_type in ("SDS+", "S250+")
-    new_sentence = sentenced_on >= PROGRESSION_MODEL_COMMENCEMENT
-    breakdown = [f"{sentence_type}: sentence of {length} days, {sentenced_on} to {end} (PSI 5.5)"]
-
-    def release_after(release_days: int) -> datetime.date:
-        return sentenced_on + datetime.timedelta(days=release_days - 1 - credit + ual)
-
-    expiry = end - datetime.timedelta(days=credit - ual)
-
-    # The release point before the progression model ("standard": CJA s.244, s.244ZA, SDS40).
-    floor: datetime.date | None = None
-    if plus:
-        release_days, fraction = math.ceil(length * 2 / 3), "two thirds (SDS+, CJA 2003 s.244ZA)"
-    else:
-        half_days = math.ceil(length / 2)
-        release_days, fraction = half_days, "one half (CJA 2003 s.244)"
-        if not sds40_excluded:
-            forty_days = math.ceil(length * 0.4)
-            if sentenced_on >= SDS40_TRANCHE_1:
-                release_days, fraction = forty_days, "40 per cent (SDS40, SI 2024/844)"
-            else:
-                tranche = SDS40_TRANCHE_1 if under_5_years else SDS40_TRANCHE_2
-                if release_after(half_days) - datetime.timedelta(days=ual) >= tranche:
-                    release_days, fraction, floor = forty_days, f"40 per cent (SDS40), not before {tranche}", tranche
-        elif sentenced_on >= SDS40_TRANCHE_1:
-            fraction = "one half (offence excluded from SDS40)"
-    standard = release_after(release_days)
-    standard_rule = f"release after {release_days} days ({fraction}), less {credit} days remand and tagged bail"
-    if ual:
-        standard_rule += f", plus {ual} days unlawfully at large"
-    if floor is not None and standard < floor:
-        standard = floor
-        standard_rule += f"; moved to the SDS40 commencement date {floor}"
-    standard = max(standard, sentenced_on)
-
-    # The progression model (SA 2026 s.23): adult SDS and SDS+, not s.250/s.91 detention.
-    pm_days = length // 2 + length % 2 if plus else _ceil_third(length)
-    pm_fraction = "one half (SDS+)" if plus else "one third"
-    pm_rule = f"release after {pm_days} days ({pm_fraction}: Sentencing Act 2026 s.23, CJA 2003 s.244(3)(aa)/s.244ZA(8); {REFERENCE} §2.1)"
-    progression = False
-    tranche_number: int | None = None
-    tranche_date: datetime.date | None = None
-    if youth:
-        release = standard
-        breakdown.append(standard_rule)
-        if new_sentence or standard >= PROGRESSION_MODEL_COMMENCEMENT:
-            breakdown.append(
-                "detention under s.250 or s.91: outside the progression model (SA 2026 s.23 keeps one half; "
-                f"the service keeps SDS40 for it, commit 0069b5a2c; {REFERENCE} §2.1)"
-            )
-    elif new_sentence:
-        if progression_model_exclusion == "would-be-sds-plus":
-            raise ValueError(
-                f"a sentence imposed from {PROGRESSION_MODEL_COMMENCEMENT} that the SDS+ rules cover is an SDS+: "
-                "record it as SDS+ (the progression model releases it at one half)"
-            )
-        if progression_model_exclusion == "sa2026-schedule":
-            raise ValueError(
-                "offence on the Sentencing Act 2026 excluded-offences schedule: the schedule's release rule is not known "
-                f"(the Ministry of Justice's service routes it to manual calculation; ADR 0011): {NOT_SUPPORTED}"
-            )
-        progression = True
-        release = max(release_after(pm_days), sentenced_on)
-        breakdown.append(f"sentenced from {PROGRESSION_MODEL_COMMENCEMENT}: the progression model applies")
-        if sds40_excluded:
-            breakdown.append(f"the SDS40 exclusion does not exclude from the progression model ({REFERENCE} §2.1)")
-        breakdown.append(pm_rule)
-        breakdown.append(f"less {credit} days remand and tagged bail" + (f", plus {ual} days unlawfully at large" if ual else ""))
-    elif (
-        standard >= PROGRESSION_MODEL_COMMENCEMENT
-        and expiry >= PROGRESSION_MODEL_COMMENCEMENT
-        and progression_model_exclusion
-        in (
-            "schedule-13-part-3",
-            "would-be-sds-plus",
-        )
-    ):
-        release = standard
-        breakdown.append(standard_rule)
-        why = "Schedule 13 Part 3 offence" if progression_model_exclusion == "schedule-13-part-3" else "would be SDS+ if sentenced today"
-        breakdown.append(
-            f"serving on {PROGRESSION_MODEL_COMMENCEMENT} but excluded from the progression model ({why}): the earlier rules stand "
-            f"(SDSEarlyReleaseExclusionMappingService.kt L48-54, SDSReleaseArrangements.kt L12; {REFERENCE} §2.1)"
-        )
-    elif standard >= PROGRESSION_MODEL_COMMENCEMENT and expiry >= PROGRESSION_MODEL_COMMENCEMENT:
-        if progression_model_exclusion == "sa2026-schedule":
-            raise ValueError(
-                "offence on the Sentencing Act 2026 excluded-offences schedule, serving on 1 October 2026: the schedule's "
-                f"release rule is not known (the Ministry of Justice's service routes it to manual calculation; ADR 0011): {NOT_SUPPORTED}"
-            )
-        progression = True
-        tranche_number, tranche_date = progression_model_tranche(length_days=length)
-        pm_release = max(release_after(pm_days), sentenced_on)
-        breakdown.append(standard_rule + f": {standard} before the progression model")
-        breakdown.append(
-            f"serving on {PROGRESSION_MODEL_COMMENCEMENT}: the progression model applies from tranche {tranche_number} "
-            f"({tranche_date}, sentences of {length} days; {REFERENCE} §2.1, TrancheAllocationService.kt L41-89)"
-        )
-        breakdown.append(pm_rule + f": {pm_release}")
-        if standard < tranche_date:
-            release = standard
-            breakdown.append(f"release {standard} under the earlier rules is before the tranche date: it stands")
-        elif pm_release < tranche_date:
-            release = tranche_date
-            breakdown.append(f"release moved to the tranche date {tranche_date} (SDSProgressionModelFinalDatesService.kt L38-58)")
-        else:
-            release = pm_release
-    else:
-        release = standard
-        breakdown.append(standard_rule)
-    if release < sentenced_on:
-        release = sentenced_on
-    if release == sentenced_on and credit:
+    length_of = {"years": years, "months": months, "weeks": weeks, "days": days}
+    counts = {**length_of, "remand_days": remand_days, "tagged_bail_days": tagged_bail_days}
+    counts["unlawfully_at_large_days"] = unlawfully_at_large_days
+    dates = {"sentenced_on": sentenced_on, "offence_committed_on": offence_committed_on, "date_of_birth": date_of_birth}
+    flags = {"sds40_excluded": sds40_excluded, "hdc_excluded": hdc_excluded}
+    _check(sentence_type=sentence_type, dates=dates, counts=counts, flags=flags, progression_model_exclusion=progression_model_exclusion)
+    term = _Term.of(sentence_type, sentenced_on, length_of, credit=remand_days + tagged_bail_days, ual=unlawfully_at_large_days)
+    breakdown = [term.first_line]
+    standard, standard_rule, release_days = _standard_release(term, sds40_excluded=sds40_excluded)
+    release = _release(term, standard, standard_rule, progression_model_exclusion, sds40_excluded, breakdown)
+    release = _Release(max(release.date, sentenced_on), release.progression, release.tranche_date)
+    if release.date == sentenced_on and term.credit:
         breakdown.append("release date cannot be before the sentence date")
-
-    age_on_release = whole_years_between(date_of_birth, release)
-    no_licence_reason = None
-    if length <= 1:
-        no_licence_reason = "a sentence of 1 day: released without licence (CJA 2003 s.243A as amended by ORA 2014 s.1)"
-    elif under_12_months and offence_committed_on < ORA_COMMENCEMENT and not progression:
-        no_licence_reason = "under 12 months for an offence before 1 February 2015: no licence (pre-ORA s.243A)"
-    elif under_12_months and age_on_release < 18:
-        no_licence_reason = "under 12 months and under 18 on release: no licence (s.243A(1A))"
-    if no_licence_reason:
-        release_type, expiry_type = "ARD", "SED"
-        breakdown.append(no_licence_reason)
-    else:
-        release_type, expiry_type = "CRD", "SLED"
-        breakdown.append("released on licence until the sentence and licence expiry date")
-        if under_12_months and offence_committed_on < ORA_COMMENCEMENT:
-            breakdown.append(
-                f"under the progression model a pre-2015 offence under 12 months has a licence (SDSLegislation.kt L143-157; {REFERENCE} §2.1)"
-            )
-
-    tused = None
-    pss_due = offence_committed_on >= ORA_COMMENCEMENT and length > 1 and under_2_years and age_on_release >= 18
-    if pss_due and progression:
-        breakdown.append(
-            f"no post-sentence supervision: repealed by the Sentencing Act 2026 s.34 (TusedCalculator.kt L20-23; {REFERENCE} §2.3)"
-        )
-    elif pss_due:
-        tused = add_months(release, 12)
-        breakdown.append("post-sentence supervision to 12 months after release (CJA 2003 s.256AA; 002 §5)")
-        if tused >= PSS_REPEAL_APPLIED_FROM:
-            breakdown.append(
-                "top-up supervision is repealed by the Sentencing Act 2026 s.34, also for supervision already imposed; the "
-                f"commencement date was not retrieved and the Ministry of Justice's service shows none since {PSS_REPEAL_APPLIED_FROM}: "
-                "check with the prison or probation and enter their dates (ADR 0011)"
-            )
-    else:
-        breakdown.append("no post-sentence supervision")
-
-    hdced = None
-    window = _hdc_window(sentenced_on)
-    hdc_no = None
-    if hdc_excluded:
-        hdc_no = "statutory HDC exclusion"
-    elif plus:
-        hdc_no = "SDS+ sentence (HdcedCalculator.kt)"
-    elif not under_5_years or end >= sentence_end(sentence_date=sentenced_on, years=4):
-        hdc_no = "sentence of 4 years or more"
-    elif release_days < HDC_MINIMUM_RELEASE_DAYS:
-        hdc_no = "requisite custodial period under 6 weeks"
-    elif not youth and new_sentence:
-        hdc_no = (
-            f"adults sentenced from {PROGRESSION_MODEL_COMMENCEMENT}: HDC is only for s.91/s.250 detention (SA 2026 s.26, new CJA s.246(1))"
-        )
-    else:
-        if release_days < 2 * window:
-            candidate = sentenced_on + datetime.timedelta(days=max(28, math.ceil(release_days / 2)) - credit + ual)
-            rule = f"half the custodial period (at least 28 days), {window}-day window"
-        else:
-            candidate = standard - datetime.timedelta(days=window - 1)
-            rule = f"{window} days before release"
-        if (standard - sentenced_on).days < HDC_MINIMUM_DAYS_BEFORE_RELEASE:
-            hdc_no = "released within 14 days of sentence"
-        else:
-            earliest = sentenced_on + datetime.timedelta(days=HDC_MINIMUM_DAYS_BEFORE_RELEASE)
-            candidate = max(candidate, earliest)
-            if not youth and candidate >= HDC_CLEAN_STOP:
-                hdc_no = (
-                    "adult HDC ended (SA 2026 s.26): the Ministry of Justice's service drops an adult HDC date on or after "
-                    f"{HDC_CLEAN_STOP} (HdcedExtractionService.kt L91-99)"
-                )
-            else:
-                hdced = candidate
-                breakdown.append(f"HDC eligibility: {rule} (CJA 2003 s.246)")
-                if candidate == earliest:
-                    breakdown.append("HDC eligibility no earlier than 14 days after sentence")
-                later = [d for d, w in ((HDC_180_COMMENCEMENT, 180), (HDC_365_COMMENCEMENT, 365)) if w > window and release >= d]
-                if later:
-                    breakdown.append(
-                        f"HDC window of {window} days in force on the sentence date; a longer window began on {later[-1]}"
-                        " before this release, so the prison's HDC date may be earlier - check it"
-                    )
-    if hdc_no:
-        breakdown.append(f"no HDC: {hdc_no}")
-
+    age_on_release = whole_years_between(date_of_birth, release.date)
+    release_type, expiry_type = _licence(term, release, offence_committed_on, age_on_release, breakdown)
+    tused = _tused(term, release, offence_committed_on, age_on_release, breakdown)
+    refusal = _hdc_refusal(term, release_days, hdc_excluded)
+    hdced = hdc_date(
+        sentenced_on, standard, release.date, release_days, term.credit - term.ual, refusal, youth=term.youth, breakdown=breakdown
+    )
     return SentenceDates(
-        length_days=length,
+        length_days=term.length,
         release_type=release_type,
-        release_date=release,
+        release_date=release.date,
         expiry_type=expiry_type,
-        expiry_date=expiry,
+        expiry_date=term.expiry,
         tused=tused,
         hdced=hdced,
         breakdown=tuple(breakdown),
-        progression_model=progression,
-        tranche_date=tranche_date,
+        progression_model=release.progression,
+        tranche_date=release.tranche_date,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class RecallDates:
-    recall_type: str
-    recall_days: int
-    release_date: datetime.date
-    breakdown: tuple[str, ...]
-
-
-def fixed_term_recall(
-    *,
-    recall_type: str,
-    returned_to_custody_on: datetime.date,
-    sled: datetime.date,
-    sentence_length_days: int,
-    revoked_on: datetime.date | None = None,
-) -> RecallDates:
-    """Fixed-term recall: FTR14 and FTR28 (young offenders, CJA 2003 s.255B(1A); 002 §5) and FTR56
-    (adults, Sentencing Act 2026 s.32, new CJA s.255BA: "the period of 56 days beginning with the
-    day on which P returns to custody"). The day of return counts as day 1. An FTR56 recall returned
-    to custody by 31 March 2026 (licence not revoked on that day) is not released before its
-    tranche date, by the length of the recalled sentence (the reference §2.2:
-    `application-calculation-params.yml` L53-88, `FTR56TrancheSelectionStrategy.kt` L30-46,
-    `SentenceCalculation.kt` L88-118). Never released later than the sentence and licence expiry
-    date. Which type applies is decided by the caller (the service records it; CRDS validates it)."""
-    if recall_type not in RECALL_TYPES:
-        raise ValueError(f"recall_type must be one of {', '.join(RECALL_TYPES)}, not {recall_type!r}")
-    require_date("returned_to_custody_on", returned_to_custody_on)
-    require_date("sled", sled)
-    require_int("sentence_length_days", sentence_length_days, minimum=1)
-    if revoked_on is not None:
-        require_date("revoked_on", revoked_on)
-        if revoked_on > returned_to_custody_on:
-            raise ValueError(f"revoked_on ({revoked_on}) is after returned_to_custody_on ({returned_to_custody_on})")
-    if returned_to_custody_on > sled:
-        raise ValueError(f"returned_to_custody_on ({returned_to_custody_on}) is after the sled ({sled}): no licence to recall on")
-    recall_days = RECALL_DAYS[recall_type]
-    release = returned_to_custody_on + datetime.timedelta(days=recall_days - 1)
-    if recall_type == "FTR56":
-        why = [
-            f"{recall_type}: fixed-term recall of 56 days from the return to custody, day 1 the day of return "
-            f"(Sentencing Act 2026 s.32, CJA 2003 s.255BA; UnadjustedReleaseDate.kt L95-107; {REFERENCE} §2.2)"
-        ]
-        if returned_to_custody_on <= FTR56_COMMENCEMENT and revoked_on != FTR56_COMMENCEMENT:
-            number, tranche = ftr56_tranche(sentence_length_days=sentence_length_days)
-            why.append(
-                f"returned to custody by {FTR56_COMMENCEMENT}: FTR56 tranche {number} ({tranche}, sentences of "
-                f"{sentence_length_days} days; application-calculation-params.yml L53-88)"
-            )
-            if release < tranche:
-                release = tranche
-                why.append(f"release moved to the tranche date {tranche}")
-    else:
-        why = [
-            f"{recall_type}: fixed-term recall of {recall_days} days, day 1 the day of return (young offender, CJA 2003 s.255B(1A); 002 §5)"
-        ]
-    if release > sled:
-        release = sled
-        why.append("release capped at the sentence and licence expiry date")
-    return RecallDates(recall_type=recall_type, recall_days=recall_days, release_date=release, breakdown=tuple(why))

@@ -17,7 +17,8 @@ from iomhub.justice.models import (
     SentenceType,
 )
 from iomhub.justice.services._common import audit_write, authorise_change, check_date
-from iomhub.rules.sentence import FTR56_COMMENCEMENT
+from iomhub.rules import recall as rules
+from iomhub.rules.recall import FTR56_COMMENCEMENT
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -69,12 +70,10 @@ def recall_record(
 ) -> Recall:
     """Recall to custody from licence, of the type the prison recorded (FTR56, FTR14, FTR28 or
     standard; issue 10): a fixed-term recall is released after its days from the return to custody
-    (``iomhub.rules.sentence.fixed_term_recall``), never after the sentence and licence expiry
+    (``iomhub.rules.recall.fixed_term_recall``), never after the sentence and licence expiry
     date; a type that cannot apply to the sentence is refused. The recall report is due 24 hours
     after the recall decision. ``kind="standard"`` is kept for callers written before issue 10; a
     fixed-term recall must give its ``recall_type`` (it is not guessed)."""
-    from iomhub.rules import sentence as rules
-
     if not recall_type and kind == Recall.Kind.STANDARD:
         recall_type = Recall.Type.STANDARD
     person = sentence.person
