@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
@@ -15,6 +15,10 @@ from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, can, decide, people_filter, sections_for
 from iomhub.access.projection import Lens, lens_for, lens_of_sections
+
+# The candidate list has a module of its own (issue 15); its names stay importable from here.
+from iomhub.cohort.candidates import Candidates as Candidates
+from iomhub.cohort.candidates import candidate_list as candidate_list
 from iomhub.cohort.models import OPEN_TRANSFER, ChecklistEntry, Registration, Transfer
 from iomhub.rules import regime as rules_regime
 from iomhub.rules.regime import ReviewDue
@@ -24,7 +28,6 @@ if TYPE_CHECKING:
     from iomhub.cohort.advice import Advice
     from iomhub.cohort.screening import Screening
     from iomhub.people.models import Person
-    from iomhub.referrals.selectors import Standing
 
 # Registration belongs to the plan section of a record: who is on IOM, at what level, with what
 # administration done (partners see it where their agreement shares the plan).
@@ -189,48 +192,6 @@ def area_team(*, user: User, team_id: int | str) -> Team:
         return teams[int(team_id)]
     except (KeyError, ValueError, TypeError, OverflowError):
         raise Http404("No such team") from None
-
-
-@dataclass(frozen=True)
-class Candidates:
-    available: bool  # False while the justice record is not there to screen against
-    rows: list[tuple[Person, Screening]]
-    # Who is already referred (or on IOM), by person id: shown instead of "Refer" (issue 18 §4).
-    standing: dict[int, Standing] = field(default_factory=dict)
-
-
-def candidate_list(*, user: User, as_of: datetime.date, limit: int = 500) -> Candidates:
-    """People not on IOM who meet the entry criteria on ``as_of``, strongest evidence first
-    (issue 5 §4: arrests in the year, the latest arrest, then OGRS3), among the people the user may
-    see. Facts in bulk (``screen_people``: a fixed number of queries). Audited as a search."""
-    from iomhub.cohort.screening import justice_facts, screen_people, top_candidates
-    from iomhub.people.models import Person
-    from iomhub.referrals.selectors import standing_of
-
-    decision = decide(user, Action.COHORT_MANAGE)
-    if not decision:
-        deny(user=user, action=Action.COHORT_MANAGE, reason=decision.reason, object_type="person")
-    facts = justice_facts(None, as_of)
-    rows: list[tuple[Person, Screening]] = []
-    if facts is not None:
-        registered = Registration.objects.filter(ended_on__isnull=True).values("person_id")
-        people = list(Person.objects.filter(people_filter(user), pk__in=list(facts)).exclude(pk__in=registered))
-        by_id = {p.pk: p for p in people}
-        eligible = screen_people(people, as_of, user=user, read=facts, eligible_only=True, ogrs3=False)
-        rows = [(by_id[s.person_id], s) for s in top_candidates(eligible, by_id, limit=limit)]
-    standing = standing_of(user=user, person_ids=[p.pk for p, _ in rows])
-    audit.record_shown(
-        actor=user,
-        person_ids=[p.pk for p, _ in rows],
-        object_type="person",
-        changes={
-            "purpose": "IOM candidate list",
-            "as_of": as_of,
-            "results": [p.pk for p, _ in rows],
-            "referred": sorted(standing),
-        },
-    )
-    return Candidates(available=facts is not None, rows=rows, standing=standing)
 
 
 # ---- the registration's lifecycle: regime, reviews, deregistration, transfers (issue 6) ----------

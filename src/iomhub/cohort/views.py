@@ -118,9 +118,26 @@ def screening(request: AuthedRequest, person_id: int) -> HttpResponse:
 def candidates(request: AuthedRequest) -> HttpResponse:
     """People not on IOM who meet the entry criteria now: for the coordinator to refer (issue 5 §4)."""
     form, as_of = _as_of(request)
-    found = None if form.errors else selectors.candidate_list(user=request.user, as_of=as_of)
+    page = _page_number(request)
+    size = CANDIDATES_PER_PAGE
+    found = None if form.errors else selectors.candidate_list(user=request.user, as_of=as_of, limit=page * size, offset=(page - 1) * size)
     rows = [(person, s, found.standing.get(person.pk)) for person, s in found.rows] if found else []
-    return render(request, "cohort/candidates.html", {"form": form, "as_of": as_of, "found": found, "rows": rows})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "as_of": as_of, "found": found, "rows": rows, "page_number": page, "query": query.urlencode()}
+    context |= {"first": (page - 1) * size + 1, "last": (page - 1) * size + len(rows)}
+    return render(request, "cohort/candidates.html", context)
+
+
+CANDIDATES_PER_PAGE = 50
+
+
+def _page_number(request: AuthedRequest) -> int:
+    """The page asked for (``?page=``): the first for a missing or bad number."""
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        return 1
 
 
 # ---- the registration's lifecycle (issue 6 §2, §7, §8, §9) --------------------------------------

@@ -522,3 +522,7 @@ class MappaManagement(models.Model):
 
     def __str__(self) -> str:
         return f"MAPPA level {self.level} from {self.from_date}" if self.level else f"MAPPA management ended {self.from_date}"
+
+
+# The screening table (ADR 0036) lives in its own module; imported here so Django registers it.
+from iomhub.justice.screening_models import ScreeningPeriod, ScreeningRebuild  # noqa: E402, F401

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
+from iomhub.justice import screening_table
 from iomhub.justice.catalogue import normalise_code
 from iomhub.justice.models import (
     Arrest,
@@ -79,6 +80,7 @@ def arrest_record(
             {},
             {"arrested_on": arrested_on, "custody_suite": suite, "outcome": outcome, "offence_codes": [c.code for c in codes]},
         )
+        screening_table.refresh([person.pk])
     return arrest
 
 
@@ -99,6 +101,7 @@ def offence_record(*, acting_user: User, person: Person, code: str, committed_on
     with transaction.atomic():
         offence = Offence.objects.create(person=person, code=found[0], committed_on=committed_on)
         audit_write(acting_user, "offence", offence, person, {}, {"code": found[0].code, "committed_on": committed_on})
+        screening_table.refresh([person.pk])
     return offence
 
 
@@ -159,6 +162,7 @@ def court_outcome_record(
                 "offences": [o.pk for o in offences],
             },
         )
+        screening_table.refresh([person.pk])
     return outcome
 
 
@@ -175,6 +179,7 @@ def warrant_record(*, acting_user: User, person: Person, kind: str, issued_on: d
     with transaction.atomic():
         warrant = Warrant.objects.create(person=person, kind=kind, issued_on=issued_on, issued_by=issued_by)
         audit_write(acting_user, "warrant", warrant, person, {}, {"kind": kind, "issued_on": issued_on, "issued_by": issued_by})
+        screening_table.refresh([person.pk])
     return warrant
 
 

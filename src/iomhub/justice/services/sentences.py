@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
+from iomhub.justice import screening_table
 from iomhub.justice.models import (
     DATE_FIELDS,
     CourtOutcome,
@@ -202,6 +203,7 @@ def sentence_record(
     with transaction.atomic():
         sentence.save()
         audit_write(acting_user, "sentence", sentence, person, {}, _sentence_snapshot(sentence))
+        screening_table.refresh([person.pk])
     return sentence
 
 
@@ -251,6 +253,7 @@ def sentences_recompute(*, batch_size: int = 1000) -> dict[str, int]:
                 reason="Release-date rules of the Sentencing Act 2026 (issue 10, ADR 0011)",
                 changes={"section": Section.JUSTICE, **audit.diff(before, after)},
             )
+            screening_table.refresh([sentence.person_id])
         counts["changed"] += 1
     return counts
 

@@ -1,0 +1,113 @@
+"""The days on which a justice record meets an entry criterion for IOM, as periods (issue 15 §5).
+
+``iomhub.rules.eligibility.screen`` decides one person on one day. The candidate list asks it of a
+whole area on any day, so the justice record's part of that answer is kept ahead of time, as the
+periods in which at least one of the criteria the justice record alone decides holds:
+- six or more arrests after (day minus 12 calendar months) and on or before the day (000 §5.7);
+- a neighbourhood-crime offence (burglary, robbery, vehicle crime, theft from the person) in the
+  same rolling twelve months (003);
+- serving a custodial sentence of under 12 months on the day (000 §5.7);
+- high risk of non-compliance with a community order: a breach warrant in the rolling twelve months
+  while a community or suspended sentence order has been made (000 §5.7; the facts as
+  ``justice.selectors.screening_facts`` reads them).
+Each period also carries the two facts the candidate list ranks by first (issue 5 §4): the arrests
+in the rolling year and the most recent arrest, both constant within a period.
+
+Exclusions (under 18, MAPPA level 3, outside the area) and the criteria from IOM Hub's own records
+(PPO, priority groups) are not decided here: the periods are the days a person *may* be a candidate
+on their justice record, and the candidate list screens those people with ``screen`` itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from iomhub.rules._dates import add_months
+from iomhub.rules.eligibility import ARREST_THRESHOLD, NEIGHBOURHOOD_CRIME
+
+ONE_DAY = datetime.timedelta(days=1)
+FOREVER = datetime.date.max
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    starts_on: datetime.date
+    ends_on: datetime.date  # inclusive
+    arrests_in_year: int
+    last_arrest: datetime.date | None
+
+
+def leaves_window(day: datetime.date) -> datetime.date:
+    """The first day whose rolling twelve months no longer hold ``day``: the first D with
+    ``add_months(D, -12) >= day`` (the window is after D minus 12 months, ``eligibility``)."""
+    found = add_months(day, 12)
+    while add_months(found - ONE_DAY, -12) >= day:
+        found -= ONE_DAY
+    while add_months(found, -12) < day:
+        found += ONE_DAY
+    return found
+
+
+def _in_year(sorted_days: Sequence[datetime.date], day: datetime.date) -> int:
+    """How many of ``sorted_days`` fall after ``day`` minus 12 months and on or before ``day``."""
+    return bisect_right(sorted_days, day) - bisect_right(sorted_days, add_months(day, -12))
+
+
+def _short(sentences: Iterable[tuple[datetime.date, int]]) -> list[tuple[datetime.date, datetime.date]]:
+    """The custodial sentences under 12 months, as (first day, last day): ``eligibility.screen``'s test."""
+    found = []
+    for day, length in sentences:
+        if length < 1:
+            continue
+        last_day = day + datetime.timedelta(days=length - 1)
+        if last_day < add_months(day, 12) - ONE_DAY:
+            found.append((day, last_day))
+    return found
+
+
+def periods(
+    *,
+    arrest_dates: Iterable[datetime.date],
+    offences: Iterable[tuple[datetime.date, str]],
+    custodial_sentences: Iterable[tuple[datetime.date, int]],
+    breach_warrants: Iterable[datetime.date] = (),
+    orders: Iterable[datetime.date] = (),
+) -> list[Period]:
+    """The periods (oldest first, never overlapping) in which the record meets a criterion above.
+    ``offences``: (date, category) as screening reads them; ``custodial_sentences``: (sentence date,
+    length in days); ``breach_warrants``: the dates breach warrants were issued; ``orders``: the
+    dates community and suspended sentence orders were made."""
+    arrests = sorted(arrest_dates)
+    crimes = sorted(day for day, category in offences if category in NEIGHBOURHOOD_CRIME)
+    short = _short(custodial_sentences)
+    breaches = sorted(breach_warrants)
+    first_order = min(orders, default=None)
+    edges = {first_order} if first_order else set()
+    for day in {*arrests, *crimes, *breaches}:
+        edges |= {day, leaves_window(day)}
+    for first, last in short:
+        edges |= {first, last + ONE_DAY}
+    found: list[Period] = []
+    ordered = sorted(edges)
+    for i, day in enumerate(ordered):
+        meets = (
+            _in_year(arrests, day) >= ARREST_THRESHOLD
+            or _in_year(crimes, day) > 0
+            or any(first <= day <= last for first, last in short)
+            or (first_order is not None and first_order <= day and _in_year(breaches, day) > 0)
+        )
+        if not meets:
+            continue
+        ends_on = ordered[i + 1] - ONE_DAY if i + 1 < len(ordered) else FOREVER
+        count = _in_year(arrests, day)
+        before = bisect_right(arrests, day)
+        last_arrest = arrests[before - 1] if before else None
+        previous = found[-1] if found else None
+        if previous and previous.ends_on + ONE_DAY == day and (previous.arrests_in_year, previous.last_arrest) == (count, last_arrest):
+            found[-1] = Period(previous.starts_on, ends_on, count, last_arrest)
+        else:
+            found.append(Period(day, ends_on, count, last_arrest))
+    return found
