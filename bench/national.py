@@ -32,7 +32,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the screening table rebuilt after the copies
 
 
 @dataclass(frozen=True)
@@ -319,6 +319,11 @@ def build(profile: Profile) -> dict[str, Any]:
         if profile.timeline:
             older_timeline(cursor, profile.timeline)
         timings["history_seconds"] = round(time.perf_counter() - step, 1)
+    from iomhub.justice import screening_table
+
+    step = time.perf_counter()
+    screening_table.rebuild()  # the candidate list's table over the copies and the older history (ADR 0036)
+    timings["screening_table_seconds"] = round(time.perf_counter() - step, 1)
     with connection.cursor() as cursor:
         step = time.perf_counter()
         cursor.execute("ANALYZE")

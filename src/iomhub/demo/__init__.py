@@ -21,6 +21,7 @@ from iomhub.demo.cohort import build_cohort, cohort_size
 from iomhub.demo.justice import build_justice, build_mappa, build_sanctions
 from iomhub.demo.partnership import DEMO_PASSWORD, DEMO_USERS, TEAMS, DemoUser, build_partnership
 from iomhub.demo.people import build_people
+from iomhub.justice import screening_table
 
 
 @transaction.atomic
@@ -34,6 +35,8 @@ def load_demo(*, people: int, seed: int = 2026) -> dict[str, int]:
         justice["mappa"] = build_mappa(seed=seed)
         justice["court_outcomes"] = build_sanctions(seed=seed)
     cohort = build_cohort(seed=seed) if people else {}  # the IOM cohort and its cases, as of today
+    if people:
+        screening_table.rebuild()  # the candidate list's table, in use from now on (ADR 0036)
     audit.record(
         actor=None,
         username="demo-loader",
