@@ -14,7 +14,9 @@
    transaction rolled back after, so the dataset is unchanged for the next run.
 
 Prints a table and writes var/bench/results.json. Figures, not pass/fail: the tests never time
-anything. ``BENCH_PROFILE`` sets the profile when ``--profile`` is not given (default ``small``).
+anything. ``BENCH_PROFILE`` sets the profile when ``--profile`` is not given (default ``small``);
+``BENCH_PAGES=dashboard,candidate`` measures only the pages whose names contain one of the words
+(and the floor), for a quick look while optimising.
 """
 
 from __future__ import annotations
@@ -59,7 +61,6 @@ def dataset() -> dict[str, Any]:
 def targets() -> list[Any]:
     """Every page and API read the issue names, as the role that uses it, over real people: the
     registered people of the coordinator's team (their case, timeline and justice record exist)."""
-    from load import Target
 
     from iomhub import clock
     from iomhub.access.models import User
@@ -80,6 +81,17 @@ def targets() -> list[Any]:
     surnames = sorted({name for _, name in people})
     quarter = str(Quarter.containing(clock.today()).previous())
     police = "police.officer"
+    chosen = [w.strip() for w in os.environ.get("BENCH_PAGES", "").split(",") if w.strip()]
+    return [
+        t
+        for t in every_target(ids, surnames, meeting.pk, quarter, police)
+        if not chosen or t.name.startswith("floor") or any(w in t.name for w in chosen)
+    ]
+
+
+def every_target(ids: list[int], surnames: list[str], meeting: int, quarter: str, police: str) -> list[Any]:
+    from load import Target
+
     return [
         Target("floor: /health (same middleware)", ["/health"], "anonymous"),
         Target("team dashboard", ["/caseload/"], "coordinator"),
@@ -89,7 +101,7 @@ def targets() -> list[Any]:
         Target("justice", [f"/people/{i}/justice/" for i in ids], police),
         Target("search (surname)", [f"/people/?q={name}" for name in surnames], police),
         Target("candidate list", ["/cohort/candidates/"], "coordinator"),
-        Target("meeting agenda", [f"/meetings/{meeting.pk}/"], "coordinator"),
+        Target("meeting agenda", [f"/meetings/{meeting}/"], "coordinator"),
         Target("quarterly report", [f"/reports/quarterly/?quarter={quarter}"], "performance.lead"),
         Target("API person", [f"/api/v1/people/{i}" for i in ids], f"token:{police}"),
         Target("API case", [f"/api/v1/people/{i}/case" for i in ids], f"token:{police}"),
