@@ -149,93 +149,93 @@ def _label(choices: Any, value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
+def _d(value: Any) -> str:
+    return value.strftime("%-d %B %Y") if value else ""
+
+
+Row = tuple[str, str, str]  # (label, value, the field to change it)
+
+
+def _person_rows(referral: Referral) -> list[Row]:
+    return [
+        ("Name", referral.name if (referral.first_name or referral.last_name) else "", "first_name"),
+        ("Date of birth", _d(referral.date_of_birth), "date_of_birth"),
+        ("Sex", _label(Sex, referral.sex), "sex"),
+        ("Police URN", referral.urn, "urn"),
+        ("PNC ID", referral.pnc_id, "pnc_id"),
+        ("National Insurance number", referral.ni_number, "ni_number"),
+        ("Address", ", ".join(p for p in (referral.address, referral.postcode) if p), "address"),
+        ("Contact numbers", referral.contact_numbers, "contact_numbers"),
+        ("Email address", referral.email, "email"),
+        ("Warnings (PNC/Niche)", referral.warnings, "warnings"),
+    ]
+
+
+def _referrer_rows(referral: Referral) -> list[Row]:
+    return [
+        ("Agency", str(referral.referring_organisation), "contact"),
+        ("Contact", referral.contact, "contact"),
+        ("Date of referral", _d(referral.referral_date), "referral_date"),
+    ]
+
+
+def _justification_rows(referral: Referral) -> list[Row]:
+    return [
+        ("Evidence of a high risk of re-offending", referral.justification, "justification"),
+        ("OGRS score", "" if referral.ogrs_score is None else f"{referral.ogrs_score}%", "ogrs_score"),
+        ("Licence expiry date (LED)", _d(referral.licence_expiry), "licence_expiry"),
+        ("Sentence expiry date (SED)", _d(referral.sentence_expiry), "sentence_expiry"),
+        ("Index offences", referral.index_offences, "index_offences"),
+        ("Offending history", referral.offending_history, "offending_history"),
+    ]
+
+
+def _agency_rows(referral: Referral) -> list[Row]:
+    return [
+        (row["agency"], ", ".join(v for v in (row.get("person", ""), row.get("contact", "")) if v), "agency_1") for row in referral.agencies
+    ] or [("Other agencies", "", "agency_1")]
+
+
+def _risk_rows(referral: Referral) -> list[Row]:
+    rows = []
+    for p in Pathway:
+        answer = referral.pathways.get(p.value, {})
+        parts = (
+            (answer.get("risk") or "").title(),
+            answer.get("needs") and f"Needs: {referral.pathways[p.value]['needs']}",
+            answer.get("actions") and f"Actions: {referral.pathways[p.value]['actions']}",
+        )
+        rows.append((p.label, " · ".join(v for v in parts if v), f"{p.value}_risk"))
+    return rows
+
+
+def _priority_rows(referral: Referral) -> list[Row]:
+    groups = referral.priority_groups
+    return [(g.label, ("Y" if groups.get(g.value) else "N") if groups else "", "priority_groups") for g in PriorityGroup]
+
+
+def _threat_rows(referral: Referral) -> list[Row]:
+    return [
+        ("Proposed initial RAG classification", _label(RagLevel, referral.proposed_rag), "proposed_rag"),
+        ("Threat, harm and risk assessment", referral.threat_harm_risk, "threat_harm_risk"),
+        *[(q, (referral.screening or {}).get(key, ""), key) for key, q in SCREENING_QUESTIONS],
+    ]
+
+
+ANSWER_SECTIONS = {
+    "person": _person_rows,
+    "referrer": _referrer_rows,
+    "justification": _justification_rows,
+    "agencies": _agency_rows,
+    "risk": _risk_rows,
+    "priority": _priority_rows,
+    "threat": _threat_rows,
+}
+
+
 def answer_rows(referral: Referral) -> list[dict[str, Any]]:
     """The referral's answers as summary-list sections: (step, title, [(label, value, field)])."""
-
-    def d(value: Any) -> str:
-        return value.strftime("%-d %B %Y") if value else ""
-
-    sections: list[dict[str, Any]] = [
-        {
-            "step": "person",
-            "rows": [
-                ("Name", referral.name if (referral.first_name or referral.last_name) else "", "first_name"),
-                ("Date of birth", d(referral.date_of_birth), "date_of_birth"),
-                ("Sex", _label(Sex, referral.sex), "sex"),
-                ("Police URN", referral.urn, "urn"),
-                ("PNC ID", referral.pnc_id, "pnc_id"),
-                ("National Insurance number", referral.ni_number, "ni_number"),
-                ("Address", ", ".join(p for p in (referral.address, referral.postcode) if p), "address"),
-                ("Contact numbers", referral.contact_numbers, "contact_numbers"),
-                ("Email address", referral.email, "email"),
-                ("Warnings (PNC/Niche)", referral.warnings, "warnings"),
-            ],
-        },
-        {
-            "step": "referrer",
-            "rows": [
-                ("Agency", str(referral.referring_organisation), "contact"),
-                ("Contact", referral.contact, "contact"),
-                ("Date of referral", d(referral.referral_date), "referral_date"),
-            ],
-        },
-        {
-            "step": "justification",
-            "rows": [
-                ("Evidence of a high risk of re-offending", referral.justification, "justification"),
-                ("OGRS score", "" if referral.ogrs_score is None else f"{referral.ogrs_score}%", "ogrs_score"),
-                ("Licence expiry date (LED)", d(referral.licence_expiry), "licence_expiry"),
-                ("Sentence expiry date (SED)", d(referral.sentence_expiry), "sentence_expiry"),
-                ("Index offences", referral.index_offences, "index_offences"),
-                ("Offending history", referral.offending_history, "offending_history"),
-            ],
-        },
-        {
-            "step": "agencies",
-            "rows": [
-                (row["agency"], ", ".join(v for v in (row.get("person", ""), row.get("contact", "")) if v), "agency_1")
-                for row in referral.agencies
-            ]
-            or [("Other agencies", "", "agency_1")],
-        },
-        {
-            "step": "risk",
-            "rows": [
-                (
-                    p.label,
-                    " · ".join(
-                        v
-                        for v in (
-                            (referral.pathways.get(p.value, {}).get("risk") or "").title(),
-                            referral.pathways.get(p.value, {}).get("needs") and f"Needs: {referral.pathways[p.value]['needs']}",
-                            referral.pathways.get(p.value, {}).get("actions") and f"Actions: {referral.pathways[p.value]['actions']}",
-                        )
-                        if v
-                    ),
-                    f"{p.value}_risk",
-                )
-                for p in Pathway
-            ],
-        },
-        {
-            "step": "priority",
-            "rows": [
-                (g.label, ("Y" if referral.priority_groups.get(g.value) else "N") if referral.priority_groups else "", "priority_groups")
-                for g in PriorityGroup
-            ],
-        },
-        {
-            "step": "threat",
-            "rows": [
-                ("Proposed initial RAG classification", _label(RagLevel, referral.proposed_rag), "proposed_rag"),
-                ("Threat, harm and risk assessment", referral.threat_harm_risk, "threat_harm_risk"),
-                *[(q, (referral.screening or {}).get(key, ""), key) for key, q in SCREENING_QUESTIONS],
-            ],
-        },
-    ]
-    for section in sections:
-        section["title"] = STEPS[section["step"]][0]
-    return sections
+    return [{"step": step, "rows": rows(referral), "title": STEPS[step][0]} for step, rows in ANSWER_SECTIONS.items()]
 
 
 @guarded(Action.REFERRAL_CREATE, personal_data=True)
@@ -286,6 +286,28 @@ def referral_detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
     )
 
 
+def _adoption(data: dict[str, Any], person_choice: str) -> services.Adoption:
+    return services.Adoption(
+        rag=data["rag"],
+        neighbourhood_crime="neighbourhood_crime" in data["flags"],
+        domestic_abuse="domestic_abuse" in data["flags"],
+        ppo="ppo" in data["flags"],
+        strand=data["strand"],
+        person_id=int(person_choice) if person_choice.isdigit() else None,
+        confirm_new_person=person_choice == "new",
+    )
+
+
+def _decided(request: AuthedRequest, outcome: str, not_involved: list[str]) -> None:
+    messages.success(request, f"Decision recorded: {Decision.Outcome(outcome).label}")
+    if not_involved:
+        messages.info(
+            request,
+            "Not involved in the case, as no organisation on IOM Hub with a sharing agreement in force has the name: "
+            + "; ".join(not_involved),
+        )
+
+
 @guarded(Action.REFERRAL_DECIDE, personal_data=True)
 @require_http_methods(["GET", "POST"])
 def referral_decide(request: AuthedRequest, referral_id: int) -> HttpResponse:
@@ -316,19 +338,9 @@ def referral_decide(request: AuthedRequest, referral_id: int) -> HttpResponse:
     person_choice = request.POST.get("person_choice", "")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        adoption = None
-        if data["outcome"] == Decision.Outcome.ADOPT:
-            adoption = services.Adoption(
-                rag=data["rag"],
-                neighbourhood_crime="neighbourhood_crime" in data["flags"],
-                domestic_abuse="domestic_abuse" in data["flags"],
-                ppo="ppo" in data["flags"],
-                strand=data["strand"],
-                person_id=int(person_choice) if person_choice.isdigit() else None,
-                confirm_new_person=person_choice == "new",
-            )
-            if found and not person_choice:
-                form.add_error(None, "Choose the person's existing record, or confirm that they are new to IOM Hub")
+        adoption = _adoption(data, person_choice) if data["outcome"] == Decision.Outcome.ADOPT else None
+        if adoption is not None and found and not person_choice:
+            form.add_error(None, "Choose the person's existing record, or confirm that they are new to IOM Hub")
         if not form.errors:
             try:
                 recorded = services.referral_decide(
@@ -342,13 +354,6 @@ def referral_decide(request: AuthedRequest, referral_id: int) -> HttpResponse:
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, f"Decision recorded: {Decision.Outcome(data['outcome']).label}")
-                not_involved = getattr(recorded, "not_involved", [])
-                if not_involved:
-                    messages.info(
-                        request,
-                        "Not involved in the case, as no organisation on IOM Hub with a sharing agreement in force has the name: "
-                        + "; ".join(not_involved),
-                    )
+                _decided(request, data["outcome"], getattr(recorded, "not_involved", []))
                 return redirect("referrals:detail", referral_id=referral.pk)
     return render(request, "referrals/decide.html", {"referral": referral, "form": form, "found": found, "person_choice": person_choice})
