@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -29,7 +30,8 @@ from iomhub.reporting.selectors.overview import _referral_figures
 from iomhub.rules.reporting import Quarter, average_caseload, on_caseload
 
 if TYPE_CHECKING:
-    from iomhub.access.models import User
+    from iomhub.access.models import Team, User
+    from iomhub.cohort.models import Registration
 
 
 # The 002 §7 and 000 §9.4 measures the recorded data cannot support yet, and why (issue 16 §2).
@@ -64,157 +66,196 @@ NOT_YET_SUPPORTED: tuple[tuple[str, str], ...] = (
 # ---- the quarterly report ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Quarter:
+    """What the quarterly report counts, read once: the registrations overlapping the quarter, each
+    person's registration intervals, and who was managed on the first and last day."""
+
+    start: datetime.date
+    end: datetime.date
+    registrations: list[Registration]
+    person_ids: list[int]
+    intervals: dict[int, list[tuple[datetime.date, datetime.date | None]]]
+    at_start: set[int]
+    at_end: set[int]
+
+    def managed_then(self, pid: int, day: datetime.date) -> bool:
+        return _on_caseload_any(self.intervals[pid], day)
+
+
 def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, export: bool = False) -> Report:
     """The quarterly report (issue 16 §2; 002 §7; 000 §9.4, figure 1, §7.2) for ``quarter`` and a
     local team (by the person's managing team) or the whole partnership."""
-    from iomhub.casework.models import CaseRecord
-    from iomhub.cohort.models import Registration
-    from iomhub.justice.models import PssBreach, Recall, Warrant
-
     _authorise(user, Action.REPORT_VIEW, f"quarterly {quarter}")
     team = _team(team_id)
-    start, end = quarter.start, quarter.end
-    registrations = _registrations(team, overlapping=(start, end))
-    registrations = list(
-        Registration.objects.filter(pk__in=[r.pk for r in registrations]).select_related("deregistration").order_by("started_on", "pk")
-    )
-    person_ids = sorted({r.person_id for r in registrations})
-    intervals: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
-    for r in Registration.objects.filter(person_id__in=person_ids).values_list("person_id", "started_on", "ended_on"):
-        intervals[r[0]].append((r[1], r[2]))
-
-    started = [r for r in registrations if start <= r.started_on <= end]
-    reregistered = [r.person_id for r in started if any(s < r.started_on for s, _ in intervals[r.person_id])]
-    ended = [r for r in registrations if r.ended_on is not None and start <= r.ended_on <= end]
-    at_start = {r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=start)}
-    at_end = {r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=end)}
-    average = round(average_caseload([(r.started_on, r.ended_on) for r in registrations], start=start, end=end), 1)
-
-    def managed_then(pid: int, day: datetime.date) -> bool:
-        return _on_caseload_any(intervals[pid], day)
-
-    warrants = [
-        (p, k)
-        for p, k, d in Warrant.objects.filter(
-            person_id__in=person_ids, issued_on__gte=start, issued_on__lte=end, kind__in=[Warrant.Kind.BREACH, Warrant.Kind.FAIL_TO_APPEAR]
-        ).values_list("person_id", "kind", "issued_on")
-        if managed_then(p, d)
-    ]
-    pss = [
-        p
-        for p, d in PssBreach.objects.filter(person_id__in=person_ids, heard_on__gte=start, heard_on__lte=end).values_list(
-            "person_id", "heard_on"
-        )
-        if managed_then(p, d)
-    ]
-    recalls = [
-        (p, k)
-        for p, k, at in Recall.objects.filter(person_id__in=person_ids).values_list("person_id", "kind", "recalled_at")
-        if timezone.localdate(at) in quarter and managed_then(p, timezone.localdate(at))
-    ]
-    cases = {c.person_id: c for c in CaseRecord.objects.filter(person_id__in=sorted(at_end))}
-    parental = [p for p in at_end if p in cases and cases[p].parental_status]
-    safeguarding = [p for p in at_end if p in cases and cases[p].safeguarding_complete]
-    custody_end = _in_custody(at_end, end)
-    tests, appointments = _timeline_figures(person_ids, start, end, managed_then)
-    no_fixed_abode = _no_fixed_abode(at_end, end)
-
-    def pct(part: int, whole: int) -> float:
-        return round(100 * part / whole, 1) if whole else 0.0
-
+    q = _read_quarter(team, quarter)
     report = Report(
         title=f"Quarterly report, {quarter.label}",
         period=str(quarter),
         team=team.name if team else "All local teams",
         tables=(
-            Table(
-                "caseload",
-                "Caseload",
-                (
-                    _figure("caseload-start", f"Managed on {start:%-d %B %Y}", at_start),
-                    _figure("caseload-end", f"Managed on {end:%-d %B %Y}", at_end),
-                    Figure("average-caseload", "Average caseload (people per day)", average, frozenset(), drillable=False),
-                    _figure("in-custody-end", f"In custody on {end:%-d %B %Y}", custody_end),
-                ),
-            ),
-            Table(
-                "registrations",
-                "Registrations and exits",
-                (
-                    _count("registrations", "Registrations", [r.person_id for r in started]),
-                    _count("reregistrations", "of which re-registrations", reregistered),
-                    _count("exits", "Exits", [r.person_id for r in ended]),
-                    _count("exits-planned", "Planned exits", [r.person_id for r in ended if exit_planned(r)]),
-                    _count("exits-unplanned", "Unplanned exits", [r.person_id for r in ended if not exit_planned(r)]),
-                ),
-                unit="Registrations",
-            ),
-            Table("referrals", "Referrals and decisions", _referral_figures(team, start, end), unit="Referrals"),
-            Table(
-                "enforcement",
-                "Enforcement: breaches by type and recalls (002 §7)",
-                (
-                    _count("breach-warrants", "Breach of an order: warrants issued", [p for p, k in warrants if k == Warrant.Kind.BREACH]),
-                    _count(
-                        "fail-to-appear", "Failed to appear: warrants issued", [p for p, k in warrants if k == Warrant.Kind.FAIL_TO_APPEAR]
-                    ),
-                    _count("pss-breaches", "Breach of post-sentence supervision: court hearings", pss),
-                    _count("recalls-fixed-term", "Recalls: fixed-term", [p for p, k in recalls if k == Recall.Kind.FIXED_TERM]),
-                    _count("recalls-standard", "Recalls: standard", [p for p, k in recalls if k == Recall.Kind.STANDARD]),
-                ),
-                unit="Events",
-            ),
-            Table(
-                "drugs",
-                "Drugs: drug tests while managed (002 §7)",
-                (
-                    _count("drug-tests", "Drug tests", [p for p, _ in tests]),
-                    _count("drug-tests-positive", "of which positive", [p for p, r in tests if r == "positive"]),
-                    _count("drug-tests-negative", "of which negative", [p for p, r in tests if r == "negative"]),
-                    _count("drug-tests-refused", "of which refused", [p for p, r in tests if r == "refused"]),
-                    _figure("people-tested", "People tested", [p for p, _ in tests]),
-                    _figure("people-positive", "People with a positive test", [p for p, r in tests if r == "positive"]),
-                ),
-                unit="Tests or people",
-            ),
-            Table(
-                "engagement",
-                "Engagement: office appointments while managed",
-                (
-                    _count("appointments-kept", "Office appointments attended", [p for p, o in appointments if o == "attended"]),
-                    _count("appointments-failed", "Office appointments failed", [p for p, o in appointments if o == "failed-to-attend"]),
-                ),
-                unit="Appointments",
-            ),
+            _caseload_table(q),
+            _registrations_table(q),
+            Table("referrals", "Referrals and decisions", _referral_figures(team, q.start, q.end), unit="Referrals"),
+            _enforcement_table(q, quarter),
+            *_timeline_tables(q),
             Table(
                 "accommodation",
-                f"Accommodation on {end:%-d %B %Y} (002 §7)",
-                (_figure("no-fixed-abode", "Managed and of no fixed abode", no_fixed_abode),),
+                f"Accommodation on {q.end:%-d %B %Y} (002 §7)",
+                (_figure("no-fixed-abode", "Managed and of no fixed abode", _no_fixed_abode(q.at_end, q.end)),),
             ),
-            Table(
-                "completeness",
-                f"Parental status and safeguarding completeness on {end:%-d %B %Y} (000 §7.2: must reach 100%)",
-                (
-                    _figure("parental-complete", "Parental status recorded", parental),
-                    Figure("parental-percent", "Parental status recorded (%)", pct(len(parental), len(at_end)), drillable=False),
-                    _figure("safeguarding-complete", "Parental status, children at home and safeguarding all recorded", safeguarding),
-                    Figure(
-                        "safeguarding-percent", "Safeguarding fields all recorded (%)", pct(len(safeguarding), len(at_end)), drillable=False
-                    ),
-                    _figure("safeguarding-incomplete", "Safeguarding fields incomplete", at_end - set(safeguarding)),
-                ),
-            ),
+            _completeness_table(q),
         ),
-        notes=(
-            "Counted by the local team now managing each person.",
-            "Breaches and recalls count events dated in the quarter on a day the person was on the caseload.",
-            "Planned exits: deregistered at review, neither required by a rule (custodial sentence of 5 years or more, MAPPA level 3) nor exceptional. Other exits are unplanned.",
-            "Completeness is as recorded today for the people managed on the quarter's last day.",
-        ),
+        notes=NOTES,
         not_supported=NOT_YET_SUPPORTED,
     )
     _audit(user, f"quarterly {quarter}", {"quarter": str(quarter), "team": team_id}, export=export)
     return report
+
+
+NOTES = (
+    "Counted by the local team now managing each person.",
+    "Breaches and recalls count events dated in the quarter on a day the person was on the caseload.",
+    "Planned exits: deregistered at review, neither required by a rule (custodial sentence of 5 years or more, MAPPA level 3) nor exceptional. Other exits are unplanned.",
+    "Completeness is as recorded today for the people managed on the quarter's last day.",
+)
+
+
+def _read_quarter(team: Team | None, quarter: Quarter) -> _Quarter:
+    """The registrations overlapping ``quarter`` (of ``team``'s people, or everyone's), in two queries."""
+    from iomhub.cohort.models import Registration
+
+    start, end = quarter.start, quarter.end
+    found = _registrations(team, overlapping=(start, end))
+    registrations = list(
+        Registration.objects.filter(pk__in=[r.pk for r in found]).select_related("deregistration").order_by("started_on", "pk")
+    )
+    person_ids = sorted({r.person_id for r in registrations})
+    intervals: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    for r in Registration.objects.filter(person_id__in=person_ids).values_list("person_id", "started_on", "ended_on"):
+        intervals[r[0]].append((r[1], r[2]))
+    return _Quarter(
+        start=start,
+        end=end,
+        registrations=registrations,
+        person_ids=person_ids,
+        intervals=intervals,
+        at_start={r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=start)},
+        at_end={r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=end)},
+    )
+
+
+def _caseload_table(q: _Quarter) -> Table:
+    average = round(average_caseload([(r.started_on, r.ended_on) for r in q.registrations], start=q.start, end=q.end), 1)
+    return Table(
+        "caseload",
+        "Caseload",
+        (
+            _figure("caseload-start", f"Managed on {q.start:%-d %B %Y}", q.at_start),
+            _figure("caseload-end", f"Managed on {q.end:%-d %B %Y}", q.at_end),
+            Figure("average-caseload", "Average caseload (people per day)", average, frozenset(), drillable=False),
+            _figure("in-custody-end", f"In custody on {q.end:%-d %B %Y}", _in_custody(q.at_end, q.end)),
+        ),
+    )
+
+
+def _registrations_table(q: _Quarter) -> Table:
+    started = [r for r in q.registrations if q.start <= r.started_on <= q.end]
+    reregistered = [r.person_id for r in started if any(s < r.started_on for s, _ in q.intervals[r.person_id])]
+    ended = [r for r in q.registrations if r.ended_on is not None and q.start <= r.ended_on <= q.end]
+    return Table(
+        "registrations",
+        "Registrations and exits",
+        (
+            _count("registrations", "Registrations", [r.person_id for r in started]),
+            _count("reregistrations", "of which re-registrations", reregistered),
+            _count("exits", "Exits", [r.person_id for r in ended]),
+            _count("exits-planned", "Planned exits", [r.person_id for r in ended if exit_planned(r)]),
+            _count("exits-unplanned", "Unplanned exits", [r.person_id for r in ended if not exit_planned(r)]),
+        ),
+        unit="Registrations",
+    )
+
+
+def _enforcement_table(q: _Quarter, quarter: Quarter) -> Table:
+    """Breach and fail-to-appear warrants, post-sentence supervision breaches and recalls dated in
+    the quarter on a day the person was managed (002 §7)."""
+    from iomhub.justice.models import PssBreach, Recall, Warrant
+
+    kinds = [Warrant.Kind.BREACH, Warrant.Kind.FAIL_TO_APPEAR]
+    issued = Warrant.objects.filter(person_id__in=q.person_ids, issued_on__gte=q.start, issued_on__lte=q.end, kind__in=kinds)
+    warrants = [(p, k) for p, k, d in issued.values_list("person_id", "kind", "issued_on") if q.managed_then(p, d)]
+    heard = PssBreach.objects.filter(person_id__in=q.person_ids, heard_on__gte=q.start, heard_on__lte=q.end)
+    pss = [p for p, d in heard.values_list("person_id", "heard_on") if q.managed_then(p, d)]
+    recalls = [
+        (p, k)
+        for p, k, at in Recall.objects.filter(person_id__in=q.person_ids).values_list("person_id", "kind", "recalled_at")
+        if timezone.localdate(at) in quarter and q.managed_then(p, timezone.localdate(at))
+    ]
+    return Table(
+        "enforcement",
+        "Enforcement: breaches by type and recalls (002 §7)",
+        (
+            _count("breach-warrants", "Breach of an order: warrants issued", [p for p, k in warrants if k == Warrant.Kind.BREACH]),
+            _count("fail-to-appear", "Failed to appear: warrants issued", [p for p, k in warrants if k == Warrant.Kind.FAIL_TO_APPEAR]),
+            _count("pss-breaches", "Breach of post-sentence supervision: court hearings", pss),
+            _count("recalls-fixed-term", "Recalls: fixed-term", [p for p, k in recalls if k == Recall.Kind.FIXED_TERM]),
+            _count("recalls-standard", "Recalls: standard", [p for p, k in recalls if k == Recall.Kind.STANDARD]),
+        ),
+        unit="Events",
+    )
+
+
+def _timeline_tables(q: _Quarter) -> tuple[Table, Table]:
+    tests, appointments = _timeline_figures(q.person_ids, q.start, q.end, q.managed_then)
+    drugs = Table(
+        "drugs",
+        "Drugs: drug tests while managed (002 §7)",
+        (
+            _count("drug-tests", "Drug tests", [p for p, _ in tests]),
+            _count("drug-tests-positive", "of which positive", [p for p, r in tests if r == "positive"]),
+            _count("drug-tests-negative", "of which negative", [p for p, r in tests if r == "negative"]),
+            _count("drug-tests-refused", "of which refused", [p for p, r in tests if r == "refused"]),
+            _figure("people-tested", "People tested", [p for p, _ in tests]),
+            _figure("people-positive", "People with a positive test", [p for p, r in tests if r == "positive"]),
+        ),
+        unit="Tests or people",
+    )
+    engagement = Table(
+        "engagement",
+        "Engagement: office appointments while managed",
+        (
+            _count("appointments-kept", "Office appointments attended", [p for p, o in appointments if o == "attended"]),
+            _count("appointments-failed", "Office appointments failed", [p for p, o in appointments if o == "failed-to-attend"]),
+        ),
+        unit="Appointments",
+    )
+    return drugs, engagement
+
+
+def _completeness_table(q: _Quarter) -> Table:
+    """Parental status and safeguarding completeness of the people managed on the last day (000 §7.2)."""
+    from iomhub.casework.models import CaseRecord
+
+    at_end = q.at_end
+    cases = {c.person_id: c for c in CaseRecord.objects.filter(person_id__in=sorted(at_end))}
+    parental = [p for p in at_end if p in cases and cases[p].parental_status]
+    safeguarding = [p for p in at_end if p in cases and cases[p].safeguarding_complete]
+
+    def pct(part: int, whole: int) -> float:
+        return round(100 * part / whole, 1) if whole else 0.0
+
+    return Table(
+        "completeness",
+        f"Parental status and safeguarding completeness on {q.end:%-d %B %Y} (000 §7.2: must reach 100%)",
+        (
+            _figure("parental-complete", "Parental status recorded", parental),
+            Figure("parental-percent", "Parental status recorded (%)", pct(len(parental), len(at_end)), drillable=False),
+            _figure("safeguarding-complete", "Parental status, children at home and safeguarding all recorded", safeguarding),
+            Figure("safeguarding-percent", "Safeguarding fields all recorded (%)", pct(len(safeguarding), len(at_end)), drillable=False),
+            _figure("safeguarding-incomplete", "Safeguarding fields incomplete", at_end - set(safeguarding)),
+        ),
+    )
 
 
 def _timeline_figures(
