@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # the RQ worker and scheduler commands, when IOMHUB_TASKS=redis (ADR 0019)
     "iomhub.access",
     "iomhub.people",
     "iomhub.casework",
@@ -330,14 +331,19 @@ LOGGING = {
 
 
 # Background work (ADR 0019): Django's task API (the django-tasks backport). Production queues
-# tasks in the database and runs them in the worker (`python -m iomhub db_worker`); development
-# and the tests run them in-process unless IOMHUB_TASKS=database asks for the queue.
+# tasks in the database and runs them in the worker (`python -m iomhub db_worker`), or on Redis
+# with RQ (IOMHUB_TASKS=redis, REDIS_URL; `python -m iomhub rqworker default feeds reports
+# notifications` and `python -m iomhub rqscheduler`, docs/operations.md); development and the tests
+# run them in-process unless IOMHUB_TASKS asks for a queue.
 _TASKS_QUEUE = os.environ.get("IOMHUB_TASKS", "database" if PRODUCTION else "immediate")
-if _TASKS_QUEUE not in {"immediate", "database"}:
-    raise ImproperlyConfigured(f"IOMHUB_TASKS must be immediate or database, not {_TASKS_QUEUE!r}")
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend" if _TASKS_QUEUE == "database" else "django_tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["default", "reports", "notifications"],
-    }
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
 }
+if _TASKS_QUEUE not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"IOMHUB_TASKS must be immediate, database or redis, not {_TASKS_QUEUE!r}")
+TASK_QUEUES = ["default", "feeds", "reports", "notifications"]
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASKS_QUEUE], "QUEUES": TASK_QUEUES}}
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASK_QUEUES}
