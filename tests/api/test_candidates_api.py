@@ -81,6 +81,34 @@ def test_a_bad_date_is_a_problem_naming_as_of(api, arrested, value):
     assert response.status_code == 400 and "as_of" in response.json()["errors"]
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "x", "1.5", "10001", "\u0661"])  # the last: a digit to str.isdigit, not to us
+def test_a_bad_page_is_a_problem_naming_page(api, arrested, value):
+    response = api(Role.COORDINATOR).get("/api/v1/candidates", page=value)
+    assert response.status_code == 400 and "page" in response.json()["errors"]
+
+
+def test_the_candidates_come_fifty_a_page_as_on_the_page(api, client, partnership):
+    from tests.factories import PersonFactory
+
+    officer = partnership.users[Role.POLICE_IOM_OFFICER]
+    people = [PersonFactory(first_name=f"Candidate{i}", last_name="Paged", managing_team=partnership.team) for i in range(51)]
+    for i, person in enumerate(people):
+        # One more arrest for each earlier person: the order is known (more arrests first).
+        for day in range(6 + (len(people) - i)):
+            factories.arrest(
+                user=officer, person=person, arrested_on=datetime.date(2026, 8, 1) - datetime.timedelta(days=day), offence_codes=["38"]
+            )
+    coordinator = api(Role.COORDINATOR)
+    first = coordinator.get("/api/v1/candidates").json()
+    second = coordinator.get("/api/v1/candidates", page="2").json()
+    assert (first["page"], first["more"], len(first["candidates"])) == (1, True, 50)
+    assert (second["page"], second["more"], len(second["candidates"])) == (2, False, 1)
+    assert [c["person"]["id"] for c in first["candidates"] + second["candidates"]] == [p.pk for p in people]
+    client.force_login(partnership.users[Role.COORDINATOR])
+    page_two = client.get("/cohort/candidates/", {"page": "2"}).context["rows"]
+    assert [c["person"]["id"] for c in second["candidates"]] == [person.pk for person, _, _ in page_two]
+
+
 @pytest.mark.parametrize("who", [Role.PROBATION_OFFICER, Role.POLICE_IOM_OFFICER, "housing-worker", Role.PERFORMANCE_LEAD])
 def test_the_candidate_list_is_the_coordinators_and_chairs_only(api, arrested, who):
     caller = api(who)

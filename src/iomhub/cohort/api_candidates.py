@@ -23,7 +23,10 @@ from iomhub.cohort import selectors
 from iomhub.people import selectors as people_selectors
 
 AS_OF = OpenApiParameter("as_of", datetime.date, required=False, description="Screen as at this date (YYYY-MM-DD); today when left out")
+PAGE = OpenApiParameter("page", int, required=False, description="Which page of 50 candidates (1 to 10000); the first when left out")
 EARLIEST = datetime.date(1900, 1, 1)
+PER_PAGE = 50  # as the page shows them
+MAX_PAGE = 10_000
 
 
 class ScreeningCriterionSerializer(serializers.Serializer[Any]):
@@ -55,6 +58,8 @@ class CandidateSerializer(serializers.Serializer[Any]):
 class CandidateListSerializer(serializers.Serializer[Any]):
     as_of = serializers.DateField()
     available = serializers.BooleanField(help_text="False while the justice record is not there to screen against")
+    page = serializers.IntegerField(help_text="This page (50 candidates a page)")
+    more = serializers.BooleanField(help_text="True: there are candidates on the next page")
     candidates = CandidateSerializer(many=True, help_text="Strongest evidence first: arrests in the year, the latest arrest, then OGRS3")
 
 
@@ -91,6 +96,16 @@ def as_of_param(request: Request) -> datetime.date:
     return day
 
 
+def page_param(request: Request) -> int:
+    """``?page=`` (a whole number from 1 to 10000), or 1; anything else is a 400 naming it."""
+    values = request.query_params.getlist("page")
+    if not values:
+        return 1
+    if len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or not 1 <= int(values[0]) <= MAX_PAGE:
+        raise ValidationError({"page": [f"Enter one whole number from 1 to {MAX_PAGE}"]})
+    return int(values[0])
+
+
 def _criteria(items: Any) -> list[dict[str, str]]:
     return [{"code": c.code, "evidence": c.evidence} for c in items]
 
@@ -112,14 +127,15 @@ class CandidatesView(APIView):
     @extend_schema(
         operation_id="candidates_list",
         summary="People not on IOM who meet the entry criteria, among the people you see (the coordinator's and chair's)",
-        parameters=[AS_OF],
+        parameters=[AS_OF, PAGE],
         responses={200: CandidateListSerializer, 403: OpenApiResponse(description="Not allowed for your role")},
     )
     def get(self, request: Request) -> Response:
-        as_of = as_of_param(request)
-        found = selectors.candidate_list(user=request.user, as_of=as_of)  # type: ignore[arg-type]
+        as_of, page = as_of_param(request), page_param(request)
+        found = selectors.candidate_list(user=request.user, as_of=as_of, limit=page * PER_PAGE, offset=(page - 1) * PER_PAGE)  # type: ignore[arg-type]
         rows = [_candidate(person, s, found.standing.get(person.pk)) for person, s in found.rows]
-        return Response(CandidateListSerializer({"as_of": as_of, "available": found.available, "candidates": rows}).data)
+        body = {"as_of": as_of, "available": found.available, "page": page, "more": found.more, "candidates": rows}
+        return Response(CandidateListSerializer(body).data)
 
 
 def _screening_json(screening: Any) -> dict[str, Any]:
