@@ -79,6 +79,54 @@ def recall_record(
     person = sentence.person
     authorise_change(acting_user, person)
     errors: dict[str, list[str]] = {}
+    reason, recalled_on, sled = _check_recall(errors, sentence, recalled_at, reason, recall_type, returned_to_custody_on)
+    if errors:
+        raise ValidationError(errors)
+    assert isinstance(recalled_at, datetime.datetime) and sled is not None
+    fixed = recall_type != Recall.Type.STANDARD
+    recall = Recall(
+        person=person,
+        sentence=sentence,
+        kind=Recall.Kind.FIXED_TERM if fixed else Recall.Kind.STANDARD,
+        recall_type=recall_type,
+        recalled_at=recalled_at,
+        report_due_at=recalled_at + datetime.timedelta(hours=RECALL_REPORT_HOURS),
+        returned_to_custody_on=returned_to_custody_on,
+        reason=reason,
+    )
+    recall.breakdown = _recall_dates(recall, sentence, sled, recalled_on)
+    with transaction.atomic():
+        recall.save()
+        audit_write(
+            acting_user,
+            "recall",
+            recall,
+            person,
+            {},
+            {
+                "sentence": sentence.pk,
+                "kind": recall.kind,
+                "recall_type": recall_type,
+                "recalled_at": recalled_at.isoformat(),
+                "returned_to_custody_on": returned_to_custody_on,
+                "recall_days": recall.recall_days,
+                "release_date": recall.release_date,
+                "reason": reason,
+            },
+        )
+    return recall
+
+
+def _check_recall(
+    errors: dict[str, list[str]],
+    sentence: Sentence,
+    recalled_at: datetime.datetime,
+    reason: str,
+    recall_type: str,
+    returned_to_custody_on: datetime.date | None,
+) -> tuple[str, datetime.date | None, datetime.date | None]:
+    """The reason cleaned, the day of the recall decision and the licence expiry; what is wrong in
+    ``errors`` (the type for the sentence, the recall within the licence, the return after it)."""
     reason = " ".join(str(reason or "").split())
     if not reason:
         errors["reason"] = ["Enter the reason for recall"]
@@ -109,20 +157,14 @@ def recall_record(
         errors["returned_to_custody_on"] = ["The return to custody must be on or after the recall"]
     if returned_to_custody_on is not None and sled is not None and returned_to_custody_on > sled:
         errors["returned_to_custody_on"] = [f"The return to custody must be on or before the licence expiry ({sled:%-d %B %Y})"]
-    if errors:
-        raise ValidationError(errors)
-    assert isinstance(recalled_at, datetime.datetime) and sled is not None
+    return reason, recalled_on, sled
+
+
+def _recall_dates(recall: Recall, sentence: Sentence, sled: datetime.date, recalled_on: datetime.date | None) -> list[str]:
+    """The fixed-term recall's days and (once the return to custody is known) its release date,
+    from ``iomhub.rules.recall``; the breakdown in words."""
+    recall_type, returned_to_custody_on = recall.recall_type, recall.returned_to_custody_on
     fixed = recall_type != Recall.Type.STANDARD
-    recall = Recall(
-        person=person,
-        sentence=sentence,
-        kind=Recall.Kind.FIXED_TERM if fixed else Recall.Kind.STANDARD,
-        recall_type=recall_type,
-        recalled_at=recalled_at,
-        report_due_at=recalled_at + datetime.timedelta(hours=RECALL_REPORT_HOURS),
-        returned_to_custody_on=returned_to_custody_on,
-        reason=reason,
-    )
     breakdown = [f"recall report due {RECALL_REPORT_HOURS} hours after the recall decision"]
     if fixed:
         recall.recall_days = rules.RECALL_DAYS[recall_type]
@@ -143,27 +185,7 @@ def recall_record(
         breakdown.append(
             "standard recall: held until the Parole Board or the Secretary of State releases, at the latest the licence expiry"
         )
-    recall.breakdown = breakdown
-    with transaction.atomic():
-        recall.save()
-        audit_write(
-            acting_user,
-            "recall",
-            recall,
-            person,
-            {},
-            {
-                "sentence": sentence.pk,
-                "kind": recall.kind,
-                "recall_type": recall_type,
-                "recalled_at": recalled_at.isoformat(),
-                "returned_to_custody_on": returned_to_custody_on,
-                "recall_days": recall.recall_days,
-                "release_date": recall.release_date,
-                "reason": reason,
-            },
-        )
-    return recall
+    return breakdown
 
 
 def pss_breach_record(
@@ -207,34 +229,7 @@ def pss_breach_record(
         if name != needed and value is not None:
             errors[name] = ["Only enter this for the sanction the court imposed (the court imposes one sanction at a time)"]
     if needed is not None:
-        value = amounts[needed]
-        if value is None:
-            errors[needed] = [
-                "Enter the "
-                + {
-                    "fine_pounds": "amount of the fine",
-                    "committal_days": "days of committal",
-                    "unpaid_work_hours": "hours of unpaid work",
-                    "curfew_days": "days of curfew",
-                }[needed]
-            ]
-        elif needed == "fine_pounds" and not 1 <= value <= PSS_FINE_LIMIT_POUNDS:
-            errors[needed] = [f"A fine for breach of supervision must be between £1 and £{PSS_FINE_LIMIT_POUNDS:,} (level 3, 002 §5)"]
-        elif needed == "committal_days" and not 1 <= value <= PSS_COMMITTAL_LIMIT_DAYS:
-            errors[needed] = [f"Committal for breach of supervision must be between 1 and {PSS_COMMITTAL_LIMIT_DAYS} days (002 §5)"]
-        elif needed == "unpaid_work_hours" and not PSS_UNPAID_WORK_HOURS[0] <= value <= PSS_UNPAID_WORK_HOURS[1]:
-            low, high = PSS_UNPAID_WORK_HOURS
-            errors[needed] = [f"A supervision default order of unpaid work must be between {low} and {high} hours (002 §5)"]
-        elif needed == "curfew_days":
-            if value < PSS_CURFEW_MINIMUM_DAYS:
-                errors[needed] = [f"A supervision default order curfew must be at least {PSS_CURFEW_MINIMUM_DAYS} days (002 §5)"]
-            elif (
-                tused is not None
-                and "heard_on" not in errors
-                and isinstance(heard_on, datetime.date)
-                and heard_on + datetime.timedelta(days=value - 1) > tused
-            ):
-                errors[needed] = [f"The curfew cannot run beyond the end of post-sentence supervision ({tused:%-d %B %Y}, 002 §5)"]
+        _check_sanction(errors, needed, amounts[needed], tused, heard_on)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -243,3 +238,36 @@ def pss_breach_record(
             acting_user, "pss-breach", breach, person, {}, {"sentence": sentence.pk, "heard_on": heard_on, "outcome": outcome, **amounts}
         )
     return breach
+
+
+SANCTION_NAMES = {
+    "fine_pounds": "amount of the fine",
+    "committal_days": "days of committal",
+    "unpaid_work_hours": "hours of unpaid work",
+    "curfew_days": "days of curfew",
+}
+
+
+def _check_sanction(
+    errors: dict[str, list[str]], needed: str, value: int | None, tused: datetime.date | None, heard_on: datetime.date
+) -> None:
+    """The sanction the court imposed, within its legal limits (002 §5)."""
+    if value is None:
+        errors[needed] = ["Enter the " + SANCTION_NAMES[needed]]
+    elif needed == "fine_pounds" and not 1 <= value <= PSS_FINE_LIMIT_POUNDS:
+        errors[needed] = [f"A fine for breach of supervision must be between £1 and £{PSS_FINE_LIMIT_POUNDS:,} (level 3, 002 §5)"]
+    elif needed == "committal_days" and not 1 <= value <= PSS_COMMITTAL_LIMIT_DAYS:
+        errors[needed] = [f"Committal for breach of supervision must be between 1 and {PSS_COMMITTAL_LIMIT_DAYS} days (002 §5)"]
+    elif needed == "unpaid_work_hours" and not PSS_UNPAID_WORK_HOURS[0] <= value <= PSS_UNPAID_WORK_HOURS[1]:
+        low, high = PSS_UNPAID_WORK_HOURS
+        errors[needed] = [f"A supervision default order of unpaid work must be between {low} and {high} hours (002 §5)"]
+    elif needed == "curfew_days":
+        if value < PSS_CURFEW_MINIMUM_DAYS:
+            errors[needed] = [f"A supervision default order curfew must be at least {PSS_CURFEW_MINIMUM_DAYS} days (002 §5)"]
+        elif (
+            tused is not None
+            and "heard_on" not in errors
+            and isinstance(heard_on, datetime.date)
+            and heard_on + datetime.timedelta(days=value - 1) > tused
+        ):
+            errors[needed] = [f"The curfew cannot run beyond the end of post-sentence supervision ({tused:%-d %B %Y}, 002 §5)"]
