@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from iomhub import clock
 from iomhub.access.models import BreakGlassAccess, Role
-from iomhub.access.services import break_glass_open
 from iomhub.cohort import selectors as cohort_selectors
 from iomhub.cohort import services as cohort_services
 from iomhub.cohort.models import Registration
 from iomhub.justice.models import Sentence
+from iomhub.people.break_glass import break_glass_open
 from tests.access.support import events_since, last_event_id
 
 REASON = "Urgent safeguarding concern raised by the duty officer"

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iomhub.access import agreements
+from iomhub.access.http import AuthedRequest
 from iomhub.access.models import Section
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.web.forms import GovukDateField, GovukForm, saved
-from iomhub.web.http import AuthedRequest
 
 
 class AgreementForm(GovukForm):

@@ -31,7 +31,7 @@ from iomhub.access.policy import Action, decide, sections_for
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
-    from iomhub.people.models import Person
+    from iomhub.access.subjects import Subject
 
 T = TypeVar("T")
 WITHHELD = "Not shared with you"
@@ -88,7 +88,7 @@ class Lens:
 NOTHING = Lens(frozenset())
 
 
-def lens_for(user: User, person: Person) -> Lens:
+def lens_for(user: User, person: Subject) -> Lens:
     """What ``user`` may see of ``person``: the policy's sections when the person is visible to
     them (under break-glass too, read-only), else nothing."""
     decision = decide(user, Action.PERSON_VIEW, person, section=Section.IDENTITY)

@@ -92,11 +92,11 @@ def audit_rows(*, user: User, events: Iterable[AuditEvent]) -> list[AuditEvent]:
     from iomhub.access.models import PersonAccessGrant
     from iomhub.access.policy import sections_for
     from iomhub.access.projection import NOTHING, audit_changes, audit_reason, lens_of_sections
-    from iomhub.people.models import Person
+    from iomhub.access.subjects import restricted_among
 
     rows = list(events)
     person_ids = {e.person_id for e in rows if e.person_id is not None}
-    restricted = set(Person.objects.filter(pk__in=person_ids).exclude(restriction="").values_list("pk", flat=True))
+    restricted = restricted_among(person_ids)
     granted = set(PersonAccessGrant.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True))
     lens = lens_of_sections(sections_for(user))
     for event in rows:

@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from iomhub.access import audit, selectors, services
 from iomhub.access import sign_in as sign_in_limits
 from iomhub.access.forms import ApiTokenForm, AuditSearchForm, OtpForm, SignInForm
+from iomhub.access.http import AuthedRequest
 from iomhub.access.middleware import (
     client_ip,
     has_confirmed_device,
@@ -38,7 +39,6 @@ from iomhub.access.middleware import (
 from iomhub.access.models import AuditAction, EnrolmentLink
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded, public
-from iomhub.web.http import AuthedRequest
 
 
 def _next_url(request: HttpRequest) -> str:

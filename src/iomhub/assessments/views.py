@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from iomhub.access.http import AuthedRequest
 from iomhub.access.models import Section
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
@@ -21,7 +22,6 @@ from iomhub.assessments.questions import AUDIT_C_QUESTIONS
 from iomhub.casework.views import _context, _person_for_change
 from iomhub.people.models import Person
 from iomhub.web.forms import GovukForm, apply_errors
-from iomhub.web.http import AuthedRequest
 
 
 def _page(request: AuthedRequest, person: Person, form: GovukForm, title: str, caption: str = "") -> HttpResponse:

@@ -103,6 +103,17 @@ def agencies_involved(*, person: Person) -> list[AgencyInvolvement]:
     )
 
 
+def involved_with(organisation_id: int) -> QuerySet[AgencyInvolvement]:
+    """The people ``organisation_id`` is involved with now, as ``person_id`` values: the policy's
+    reader of involvements (installed in ``access.subjects`` by ``CaseworkConfig.ready``)."""
+    return AgencyInvolvement.objects.filter(organisation_id=organisation_id, ended_on__isnull=True).values("person_id")
+
+
+def leads_case(*, person: Person, user: User) -> bool:
+    """Whether ``user`` is ``person``'s lead worker (the caller has authorised the person)."""
+    return CaseRecord.objects.filter(person=person, lead_worker=user).exists()
+
+
 def involvement_for(*, person: Person, involvement_id: int | str) -> AgencyInvolvement:
     """One of ``person``'s agency involvements (the caller has authorised the person); 404 otherwise."""
     try:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
+from iomhub.access.http import AuthedRequest
 from iomhub.access.models import Organisation, Section
 from iomhub.access.policy import Action, can, sees_intelligence
 from iomhub.access.projection import lens_for
@@ -20,17 +21,15 @@ from iomhub.casework import forms, selectors, services
 from iomhub.casework import plan as plan_actions
 from iomhub.casework.models import AgencyInvolvement, CaseRecord, EntryKind, EntryOutcome
 from iomhub.people.models import Person
+from iomhub.people.pages import person_context
 from iomhub.referrals.models import Pathway
 from iomhub.web.forms import GovukForm, apply_errors, saved
-from iomhub.web.http import AuthedRequest
 
 PATHWAY_LABELS = dict(Pathway.choices)
 
 
 def _context(request: AuthedRequest, person: Person, tab: str) -> dict[str, Any]:
-    from iomhub.people.views import _person_context
-
-    return _person_context(request, person, tab)
+    return person_context(request, person, tab)
 
 
 def _person_for_change(request: AuthedRequest, person_id: int, section: str, *, manage: bool = False) -> Person:

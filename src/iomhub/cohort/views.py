@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
 from iomhub.access.errors import deny
+from iomhub.access.http import AuthedRequest
 from iomhub.access.models import Section
 from iomhub.access.policy import Action, can, decide
 from iomhub.access.projection import lens_for
@@ -37,7 +38,6 @@ from iomhub.cohort.forms import (
 from iomhub.cohort.models import Transfer, TransferKind
 from iomhub.people import selectors as people_selectors
 from iomhub.web.forms import GovukForm
-from iomhub.web.http import AuthedRequest
 
 if TYPE_CHECKING:
     from iomhub.people.models import Person

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "iomhub.interventions",
     "iomhub.documents",
     "iomhub.web",
+    "iomhub.shell",
     "iomhub.operations",
     "iomhub.assessments",
     "iomhub.notifications",
@@ -151,7 +152,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "iomhub.web.context_processors.service",
+                "iomhub.shell.context_processors.service",
             ],
         },
     }

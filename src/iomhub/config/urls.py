@@ -2,20 +2,23 @@ from django.urls import include, path
 
 from iomhub.casework import views as casework_views
 from iomhub.operations import views as operations_views
-from iomhub.web import views as web_views
+from iomhub.people import urls as people_urls
+from iomhub.shell import person_page
+from iomhub.shell import views as shell_views
 
 # The database going away answers a clean 503 (issue 13 §7b); anything else the ordinary 500.
 handler500 = "iomhub.operations.views.server_error"
 
 urlpatterns = [
-    path("", web_views.home, name="home"),
-    path("health", web_views.health, name="health"),
+    path("", shell_views.home, name="home"),
+    path("health", shell_views.health, name="health"),
     path("ready", operations_views.ready, name="ready"),
     path("", include("iomhub.access.urls")),
     path("", include("iomhub.operations.urls")),
     # The health and substance-misuse instruments (issue 12 part 1), before the people's tab catch-all.
     path("people/<int:person_id>/health/", include("iomhub.assessments.urls")),
-    path("people/", include("iomhub.people.urls")),
+    # The person page's Summary tab is the shell's (it gathers every app); the rest of /people/ is the people app's.
+    path("people/", include(([path("<int:person_id>/", person_page.summary, name="summary"), *people_urls.urlpatterns], "people"))),
     path("referrals/", include("iomhub.referrals.urls")),
     path("cohort/", include("iomhub.cohort.urls")),
     path("meetings/", include("iomhub.meetings.urls")),

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from iomhub.access.http import AuthedRequest
 from iomhub.access.models import Section
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
@@ -16,9 +17,9 @@ from iomhub.documents import selectors, services
 from iomhub.documents.checks import _size
 from iomhub.documents.forms import UploadForm
 from iomhub.documents.models import DocumentKind
+from iomhub.people.pages import person_context
 from iomhub.people.selectors import person_get_for
 from iomhub.web.forms import apply_errors
-from iomhub.web.http import AuthedRequest
 
 
 def download_response(document_id: int, person_id: int, user: object) -> FileResponse:
@@ -33,10 +34,8 @@ def download_response(document_id: int, person_id: int, user: object) -> FileRes
 @guarded(Action.PERSON_VIEW, personal_data=True)
 @require_http_methods(["GET"])
 def documents(request: AuthedRequest, person_id: int) -> HttpResponse:
-    from iomhub.people.views import _person_context
-
     person, found = selectors.documents_for(user=request.user, person_id=person_id)
-    ctx = _person_context(request, person, "documents")
+    ctx = person_context(request, person, "documents")
     ctx.update(documents=found, may_upload=can(request.user, Action.PERSON_CHANGE, person, section=Section.DOCUMENTS))
     return render(request, "documents/documents.html", ctx)
 

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
@@ -17,7 +18,6 @@ from iomhub.feeds.forms import ReviewDecisionForm, UploadForm
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
 from iomhub.web.forms import apply_errors
-from iomhub.web.http import AuthedRequest
 
 
 @guarded(Action.COHORT_MANAGE)

@@ -11,20 +11,19 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from iomhub.access.http import AuthedRequest
 from iomhub.access.models import Section
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
 from iomhub.interventions import forms, reports, selectors, services
 from iomhub.interventions.models import TreatmentOrder
 from iomhub.people.models import Person
+from iomhub.people.pages import person_context
 from iomhub.web.forms import GovukForm, apply_errors
-from iomhub.web.http import AuthedRequest
 
 
 def _context(request: AuthedRequest, person: Person) -> dict[str, Any]:
-    from iomhub.people.views import _person_context
-
-    return _person_context(request, person, "interventions")
+    return person_context(request, person, "interventions")
 
 
 def _form_page(request: AuthedRequest, person: Person, form: GovukForm, title: str, back: str) -> HttpResponse:

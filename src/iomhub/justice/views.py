@@ -15,14 +15,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
+from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.justice import chart, forms, selectors, services
 from iomhub.justice.models import LicenceCondition, Offence
 from iomhub.people.models import Person
+from iomhub.people.pages import person_context
 from iomhub.web import forms as forms_helpers
 from iomhub.web.forms import GovukForm
-from iomhub.web.http import AuthedRequest
 
 
 def apply_errors(form: Any, exc: ValidationError) -> None:
@@ -33,10 +34,8 @@ def apply_errors(form: Any, exc: ValidationError) -> None:
 @guarded(Action.PERSON_VIEW, personal_data=True)
 @require_http_methods(["GET"])
 def record(request: AuthedRequest, person_id: int) -> HttpResponse:
-    from iomhub.people.views import _person_context
-
     justice = selectors.justice_record_for(user=request.user, person_id=person_id)
-    ctx = _person_context(request, justice.person, "justice")
+    ctx = person_context(request, justice.person, "justice")
     offending = selectors.offending_chart(justice, clock.today())
     ctx.update(
         record=justice,

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
+from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.meetings import selectors
@@ -16,7 +17,6 @@ from iomhub.meetings.actions import carried_from_previous
 from iomhub.meetings.closing import meeting_close
 from iomhub.meetings.pack import pack_for, pack_get
 from iomhub.rules.meetings import circulate_plans_by
-from iomhub.web.http import AuthedRequest
 from iomhub.web.pdf import pdf_response, render_pdf
 
 

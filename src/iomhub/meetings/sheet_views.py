@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from iomhub.access.http import AuthedRequest
 from iomhub.access.models import Section
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
@@ -25,7 +26,6 @@ from iomhub.referrals import services as referral_services
 from iomhub.referrals.selectors import referral_get_for
 from iomhub.rules.meetings import written_update_due
 from iomhub.web.forms import GovukForm, saved
-from iomhub.web.http import AuthedRequest
 
 PARTS: dict[str, tuple[type[GovukForm], str, str]] = {
     "sheet": (sheet_forms.SheetForm, "Record sheet", "Record sheet saved"),

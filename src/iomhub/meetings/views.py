@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
+from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.meetings import selectors, services
@@ -19,7 +20,6 @@ from iomhub.meetings.pack import discussed as discussed_people
 from iomhub.meetings.sheet_read import missing_updates
 from iomhub.people.models import Person
 from iomhub.web.forms import GovukForm, saved
-from iomhub.web.http import AuthedRequest
 
 
 def _form_page(request: AuthedRequest, form: GovukForm, title: str, back: str) -> HttpResponse:

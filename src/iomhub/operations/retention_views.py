@@ -11,13 +11,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.operations import retention, retention_rules
 from iomhub.operations.models import RetentionStub
 from iomhub.rules.retention import MAX_MONTHS
 from iomhub.web.forms import GovukForm, saved
-from iomhub.web.http import AuthedRequest
 
 
 class RuleForm(GovukForm):

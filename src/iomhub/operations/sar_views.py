@@ -15,13 +15,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
+from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.operations import subject_access as sa
 from iomhub.operations.models import SarStatus
 from iomhub.rules.subject_access import MAX_EXTENSION_MONTHS
 from iomhub.web.forms import GovukDateField, GovukForm, saved
-from iomhub.web.http import AuthedRequest
 from iomhub.web.pdf import pdf_response, render_pdf
 
 

@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iomhub.access.errors import deny
+from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action, decide
 from iomhub.access.routes import guarded
 from iomhub.people import matching, merging, selectors
 from iomhub.people.forms import MergeChooseForm, MergeReasonForm, UndoMergeReasonForm
 from iomhub.people.models import Person, PersonMerge
-from iomhub.web.http import AuthedRequest
 
 
 def _person_to_merge(request: AuthedRequest, person_id: int | str) -> Person:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -20,6 +20,8 @@ from iomhub.people.models import Alias, Person
 from iomhub.people.validators import IDENTIFIER_NORMALISERS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from iomhub.access.models import User
 
 SEARCH_LIMIT = 50
@@ -130,3 +132,21 @@ def people_search(*, user: User, text: str, limit: int = SEARCH_LIMIT) -> list[P
         changes={"query": text[:200], "results": [p.pk for p in results]},
     )
     return results
+
+
+def summary_parts(*, person: Person, sections: frozenset[str]) -> dict[str, list[Any] | None]:
+    """The parts of a record the Summary tab lists, each ``None`` where the reader's sections leave
+    it out (aliases are identity, which every reader of the page has)."""
+    contact = Section.CONTACT in sections
+    return {
+        "aliases": list(person.aliases.all()),
+        "addresses": list(person.addresses.all()) if contact else None,
+        "contact_numbers": list(person.contact_numbers.all()) if contact else None,
+        "markers": list(person.markers.all()) if Section.MARKERS in sections else None,
+    }
+
+
+def restricted_among(person_ids: Iterable[int]) -> set[int]:
+    """Which of ``person_ids`` are restricted people (MAPPA, counter-terrorism): the reader the
+    access policy's audit viewer uses (installed in ``access.subjects`` by ``PeopleConfig.ready``)."""
+    return set(Person.objects.filter(pk__in=list(person_ids)).exclude(restriction="").values_list("pk", flat=True))

@@ -3,10 +3,11 @@ from django.urls import include, path
 from iomhub.people import merge_views, views
 
 app_name = "people"
+# The Summary tab (``people:summary``) gathers every app's sections, so the shell composes it above
+# them all: ``iomhub.config.urls`` adds it to these routes (ADR 0032).
 urlpatterns = [
     path("", views.search, name="search"),
     path("new/", views.create, name="create"),
-    path("<int:person_id>/", views.summary, name="summary"),
     path("<int:person_id>/edit/", views.edit, name="edit"),
     path("<int:person_id>/aliases/new/", views.child_new, {"kind": "aliases"}, name="alias-new"),
     path("<int:person_id>/addresses/new/", views.child_new, {"kind": "addresses"}, name="address-new"),

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iomhub.access.errors import deny
-from iomhub.access.models import Role, Section
-from iomhub.access.policy import Action, can, decide, sections_for
-from iomhub.access.projection import lens_for
+from iomhub.access.http import AuthedRequest
+from iomhub.access.models import Section
+from iomhub.access.policy import Action, can, decide
 from iomhub.access.routes import guarded
-from iomhub.access.services import break_glass_open
 from iomhub.people import selectors, services
+from iomhub.people.break_glass import break_glass_open
 from iomhub.people.forms import (
     AddressForm,
     AliasForm,
@@ -31,22 +31,8 @@ from iomhub.people.forms import (
     PersonSearchForm,
 )
 from iomhub.people.models import Person
+from iomhub.people.pages import NOT_YET, TAB_SECTIONS, TABS, person_context
 from iomhub.web.forms import GovukForm
-from iomhub.web.http import AuthedRequest
-
-# The person page's sub-navigation (issue 2 §8); each tab is a section of the record.
-TABS: list[tuple[str, str, str]] = [
-    ("summary", "Summary", Section.IDENTITY),
-    ("timeline", "Timeline", Section.TIMELINE),
-    ("plan", "Plan", Section.PLAN),
-    ("assessments", "Assessments", Section.ASSESSMENTS),
-    ("interventions", "Interventions", Section.HEALTH),
-    ("justice", "Justice", Section.JUSTICE),
-    ("documents", "Documents", Section.DOCUMENTS),
-]
-TAB_SECTIONS = {slug: section for slug, _, section in TABS}
-# Which issue brings each placeholder tab to life; the page says so until it lands.
-NOT_YET: dict[str, str] = {}
 
 
 def _apply_model_errors(form: Any, exc: ValidationError) -> None:
@@ -76,30 +62,6 @@ def _person_for_change(request: AuthedRequest, person_id: int, section: str) -> 
             person_id=person.pk,
         )
     return selectors.person_get_for(user=request.user, person_id=person_id)  # the read is audited
-
-
-def _person_context(request: AuthedRequest, person: Person, active: str) -> dict[str, Any]:
-    allowed = sections_for(request.user)
-    tabs = [
-        {
-            "slug": slug,
-            "label": label,
-            "href": f"/people/{person.pk}/" + ("" if slug == "summary" else f"{slug}/"),
-            "active": slug == active,
-        }
-        for slug, label, section in TABS
-        if section in allowed or request.user.has_role("chair")
-    ]
-    return {
-        "person": person,
-        "tabs": tabs,
-        "sections": allowed,
-        "can_edit": can(request.user, Action.PERSON_CHANGE, person, section=Section.IDENTITY),
-        "can_edit_contact": can(request.user, Action.PERSON_CHANGE, person, section=Section.CONTACT),
-        "can_edit_markers": can(request.user, Action.PERSON_CHANGE, person, section=Section.MARKERS),
-        "can_export": can(request.user, Action.PERSON_EXPORT, person),
-        "can_merge": can(request.user, Action.PERSON_MERGE, person),
-    }
 
 
 @guarded(Action.PERSON_SEARCH, personal_data=True)
@@ -164,97 +126,11 @@ def create(request: AuthedRequest) -> HttpResponse:
 
 @guarded(Action.PERSON_VIEW, personal_data=True)
 @require_http_methods(["GET"])
-def summary(request: AuthedRequest, person_id: int) -> HttpResponse:
-    try:
-        person = selectors.person_get_for(user=request.user, person_id=person_id)
-    except Http404:
-        if can(request.user, Action.PERSON_SEARCH) and request.user.has_role("chair"):
-            return render(request, "people/not_found.html", {"person_id": person_id, "may_break_glass": True}, status=404)
-        raise
-    if person.merged_into_id is not None:
-        from iomhub.people.merging import final_record
-
-        kept = final_record(person)
-        messages.info(request, f"{person.full_name} (record {person.pk}) was merged into this record: its records are here.")
-        return redirect("people:summary", person_id=kept.pk)
-    ctx = _person_context(request, person, "summary")
-    lens = lens_for(request.user, person)
-    ctx.update(
-        aliases=list(person.aliases.all()),
-        addresses=list(person.addresses.all()) if Section.CONTACT in ctx["sections"] else None,
-        contact_numbers=list(person.contact_numbers.all()) if Section.CONTACT in ctx["sections"] else None,
-        markers=list(person.markers.all()) if Section.MARKERS in ctx["sections"] else None,
-        involvements=[i for i in person.involvements.filter(ended_on__isnull=True).select_related("organisation") if lens.sees(i.section)]
-        if lens.sees(Section.PLAN)
-        else None,
-        **_registration_context(request, person),
-    )
-    ctx["glance"] = _at_a_glance(request, person, ctx)
-    return render(request, "people/summary.html", ctx)
-
-
-def _at_a_glance(request: AuthedRequest, person: Person, ctx: dict[str, Any]) -> dict[str, Any]:
-    """What an officer at the door needs first, on a phone (issue 18 §5): the current address, the
-    RAG level and the warnings, each only where the reader's sections show it (already projected in
-    ``ctx``), and one tap to record a home visit for the police IOM officer and the lead worker."""
-    from iomhub.casework.models import CaseRecord
-
-    addresses = ctx.get("addresses")
-    current = next((a for a in addresses if a.is_current), None) if addresses else None
-    registrations = ctx.get("registrations")
-    registration = next((r for r in registrations if r.is_current), None) if registrations else None
-    user = request.user
-    visits = can(user, Action.PERSON_CHANGE, person, section=Section.TIMELINE) and (
-        user.has_role(Role.POLICE_IOM_OFFICER) or CaseRecord.objects.filter(person=person, lead_worker=user).exists()
-    )
-    return {
-        "address": current,
-        "address_shown": addresses is not None,
-        "registration": registration,
-        "rag_shown": registrations is not None,
-        "markers_shown": ctx.get("markers") is not None,
-        "visit": visits,
-    }
-
-
-def _registration_context(request: AuthedRequest, person: Person) -> dict[str, Any]:
-    """The person's IOM registrations (issue 5 §5-6), from the cohort app, for the Summary tab."""
-    from iomhub.cohort.selectors import registrations_for_person
-    from iomhub.referrals.selectors import standing_of
-
-    may_refer = can(request.user, Action.REFERRAL_CREATE)
-    return {
-        "registrations": registrations_for_person(user=request.user, person=person),
-        # Someone already referred is not offered "Refer" again (issue 18 §4): the open referral instead.
-        "standing": standing_of(user=request.user, person_ids=[person.pk]).get(person.pk) if may_refer else None,
-        "may_manage_cohort": can(request.user, Action.COHORT_MANAGE),
-        "may_refer": may_refer,
-        "may_screen": can(request.user, Action.PERSON_VIEW, person, section=Section.JUSTICE),
-        **_meetings_context(request, person),
-    }
-
-
-def _meetings_context(request: AuthedRequest, person: Person) -> dict[str, Any]:
-    """The meetings that discussed the person (as protected as their plan) and, for an officer who
-    may add to their running record, the meetings ahead to send a written update to (issue 18 §1)."""
-    from iomhub import clock
-    from iomhub.meetings.pack import meetings_of
-    from iomhub.meetings.selectors import upcoming_for
-
-    ahead = can(request.user, Action.PERSON_CHANGE, person, section=Section.TIMELINE)
-    return {
-        "meetings_discussed": meetings_of(user=request.user, person=person),
-        "meetings_ahead": upcoming_for(person=person, today=clock.today()) if ahead else [],
-    }
-
-
-@guarded(Action.PERSON_VIEW, personal_data=True)
-@require_http_methods(["GET"])
 def tab(request: AuthedRequest, person_id: int, tab: str) -> HttpResponse:
     if tab not in NOT_YET:
         raise Http404("No such page")
     person = selectors.person_get_for(user=request.user, person_id=person_id, section=TAB_SECTIONS[tab])
-    ctx = _person_context(request, person, tab)
+    ctx = person_context(request, person, tab)
     ctx.update(tab_label={s: label for s, label, _ in TABS}[tab], not_yet=NOT_YET[tab])
     return render(request, "people/tab.html", ctx)
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iomhub.access.errors import deny
+from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action, can, decide
 from iomhub.access.routes import guarded
 from iomhub.cohort.models import RagLevel
@@ -21,7 +22,6 @@ from iomhub.people.models import Person, Sex
 from iomhub.referrals import selectors, services
 from iomhub.referrals.forms import STEP_ORDER, STEPS, DecisionForm, answers_from, initial_for, where_to_answer
 from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, Referral
-from iomhub.web.http import AuthedRequest
 
 
 def _apply_errors(form: Any, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:

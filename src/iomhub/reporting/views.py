@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iomhub import clock
+from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
 from iomhub.reporting import budget, downloads, extract, selectors
 from iomhub.reporting import runs as report_runs
 from iomhub.reporting.params import BadParameter, date_from, report_params, team_id_from
 from iomhub.rules._dates import add_months
-from iomhub.web.http import AuthedRequest
 from iomhub.web.pdf import pdf_response
 
 

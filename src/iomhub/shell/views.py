@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded, public
-from iomhub.web.http import AuthedRequest
 
 
 @guarded(Action.SERVICE_USE)
