@@ -111,6 +111,17 @@ def test_an_arrest_keeps_its_offences_and_an_outcome_names_them(api, partnership
     assert sorted(o["id"] for o in offences) == sorted(ids) and {o["arrest"] for o in offences} == {arrest["id"]}
 
 
+def test_the_whole_record_carries_the_custody_periods_and_mappa_levels(api, partnership):
+    person = partnership.ordinary
+    officer = api(Role.PROBATION_OFFICER)
+    officer.post(_url(person, "custody"), GOOD["custody"][0])
+    officer.post(_url(person, "custody"), {"kind": "sentenced", "prison": "HMP Eastgate", "started_on": "2026-07-01"})
+    officer.post(_url(person, "mappa"), GOOD["mappa"][0])
+    record = officer.get(f"/api/v1/people/{person.pk}/justice").json()
+    assert [(c["prison"], c["ended_on"]) for c in record["custody"]] == [("HMP Eastgate", None), ("HMP Northbridge", "2026-06-20")]
+    assert [m["level"] for m in record["mappa"]] == [2]
+
+
 def test_a_warrant_is_executed_once_and_not_before_it_was_issued(api, partnership):
     person = partnership.ordinary
     officer = api(Role.POLICE_IOM_OFFICER)
@@ -267,4 +278,5 @@ def test_what_the_api_records_shows_on_the_page_and_what_the_page_records_shows_
     ]
     record = officer.get(f"/api/v1/people/{person.pk}/justice").json()
     assert [a["id"] for a in record["arrests"]] == [a["id"] for a in arrests]
+    assert [(m["level"], m["category"], m["from_date"]) for m in record["mappa"]] == [(3, "1", "2026-08-10")]
     assert AuditEvent.objects.filter(object_type="arrest", action="create", person_id=person.pk).count() == 2

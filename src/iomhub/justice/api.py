@@ -15,6 +15,7 @@ from iomhub.access.api_problems import stale
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.justice import selectors, services
+from iomhub.justice.api_events import JusticeCustodyPeriodSerializer, JusticeMappaRecordSerializer
 from iomhub.justice.models import (
     AdditionalCondition,
     LicenceCondition,
@@ -201,6 +202,8 @@ class JusticeRecordSerializer(serializers.Serializer[Any]):
     sentences = SentenceSerializer(many=True)
     recalls = RecallRowSerializer(many=True)
     prompts = PromptRowSerializer(many=True)
+    custody = JusticeCustodyPeriodSerializer(many=True, help_text="Periods in custody, newest first")
+    mappa = JusticeMappaRecordSerializer(many=True, help_text="Every MAPPA level record, oldest first")
 
 
 def _record_json(record: selectors.JusticeRecord) -> dict[str, Any]:
@@ -238,6 +241,8 @@ def _record_json(record: selectors.JusticeRecord) -> dict[str, Any]:
             for r in record.recalls
         ],
         "prompts": [{"code": p.code, "title": p.title, "shows_from": p.shows_from, "about": p.about} for p in record.prompts],
+        "custody": record.custody,
+        "mappa": record.mappa,
     }
 
 
