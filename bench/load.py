@@ -5,7 +5,8 @@ its default number of workers unless WEB_CONCURRENCY says) on 127.0.0.1 against 
 database. Each page is driven in a phase of its own, first by one user then by 20 at once with no
 think time, by a small asyncio client (httpx; ADR 0035 says why not Locust): every sample is kept,
 so p50/p95/p99 are exact, and requests per second is the phase's answers over its wall time. A phase
-stops at a number of requests or a number of seconds, whichever comes first. Users sign in as real
+stops at a number of requests or a number of seconds, whichever comes first; the next starts when
+the workers are idle again (requests a client gave up on are still worked on). Users sign in as real
 roles: a session for each (virtual) user, made as the sign-in does (password hash, a confirmed TOTP
 device, the second factor passed), and a bearer token for each API user, so the access policy and
 the audit run on every request.
@@ -99,6 +100,34 @@ class Server:
             return 0
         found = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False)  # noqa: S603, S607
         return len(found.stdout.split())
+
+    def cpu(self) -> dict[int, int]:
+        """CPU ticks used so far by each worker."""
+        if self.process is None:
+            return {}
+        found = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False)  # noqa: S603, S607
+        ticks = {}
+        for pid in map(int, found.stdout.split()):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
+        return ticks
+
+    def settle(self, limit: float) -> float:
+        """Wait until the workers are idle (a client that gave up on a request does not stop gunicorn
+        working on it, nor on the ones queued behind it): no worker uses more than a few ticks of CPU
+        in half a second. Returns the seconds waited (at most ``limit``)."""
+        started = time.perf_counter()
+        before = self.cpu()
+        while time.perf_counter() - started < limit:
+            time.sleep(0.5)
+            now = self.cpu()
+            if sum(max(0, t - before.get(pid, t)) for pid, t in now.items()) <= 3:
+                break
+            before = now
+        return round(time.perf_counter() - started, 1)
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None:
@@ -207,7 +236,7 @@ async def phase(client: Any, target: Target, users: int, max_requests: int, max_
     }
 
 
-async def drive(targets: list[Target], concurrency: list[int], limits: dict[int, tuple[int, float]]) -> dict[str, Any]:
+async def drive(server: Server, targets: list[Target], concurrency: list[int], limits: dict[int, tuple[int, float]]) -> dict[str, Any]:
     import httpx
 
     results: dict[str, Any] = {}
@@ -222,10 +251,11 @@ async def drive(targets: list[Target], concurrency: list[int], limits: dict[int,
             for target in targets:
                 max_requests, max_seconds = limits[users]
                 found = await phase(client, target, users, max_requests, max_seconds)
+                found["settle_seconds"] = server.settle(float(os.environ.get("BENCH_SETTLE_SECONDS", "300")))
                 results.setdefault(target.name, {})[str(users)] = found
                 print(
                     f"  {target.name:<34} {users:>3} users: p50 {found['p50_ms']:>8} p95 {found['p95_ms']:>8}"
-                    f" p99 {found['p99_ms']:>8} ms, {found['rps']:>6} req/s, {found['errors']} errors",
+                    f" p99 {found['p99_ms']:>8} ms, {found['rps']:>6} req/s, {found['errors']} errors; idle after {found['settle_seconds']}s",
                     flush=True,
                 )
     return results
@@ -243,5 +273,6 @@ def run(targets: list[Target], *, database_url: str, secret: str, out: Path) -> 
     connection.close()  # the server's workers have the database to themselves while measured
     with Server(server_environment(database_url, secret, out), out / "server.log") as server:
         workers = server.workers()
-        pages = asyncio.run(drive(targets, concurrency, limits))
+        server.settle(60)  # the workers' start
+        pages = asyncio.run(drive(server, targets, concurrency, limits))
     return {"workers": workers, "limits": {str(k): {"requests": v[0], "seconds": v[1]} for k, v in limits.items()}, "pages": pages}
