@@ -18,7 +18,9 @@ ENV PATH=/venv/bin:$PATH \
     IOMHUB_VAR_DIR=/tmp/iomhub \
     STATIC_ROOT=/static
 # Hashed static files are collected into the image; the settings need values to import, not real ones.
-RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@127.0.0.1/build python -m iomhub collectstatic --no-input -v 0
+RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@127.0.0.1/build \
+    IOMHUB_FIELD_KEY="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+    python -m iomhub collectstatic --no-input -v 0
 # Runs as a user without a shell or home, and needs nothing writable but /tmp (compose mounts the
 # root filesystem read-only).
 USER iomhub
