@@ -29,7 +29,18 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-PORT = int(os.environ.get("BENCH_PORT", "8799"))
+
+
+def free_port() -> int:
+    """A port nobody listens on (two benchmarks at once on a shared machine must not meet)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+PORT = int(os.environ.get("BENCH_PORT", "0")) or free_port()
 BASE = f"http://127.0.0.1:{PORT}"
 HEADERS = {"X-Forwarded-Proto": "https", "Accept": "text/html,application/json"}
 
@@ -267,6 +278,7 @@ def run(targets: list[Target], *, database_url: str, secret: str, out: Path) -> 
         1: (int(os.environ.get("BENCH_REQUESTS_1", "40")), float(os.environ.get("BENCH_SECONDS_1", "15"))),
         20: (int(os.environ.get("BENCH_REQUESTS_20", "200")), float(os.environ.get("BENCH_SECONDS_20", "20"))),
     }
+    out.mkdir(parents=True, exist_ok=True)
     sign_in(targets, max(concurrency))
     from django.db import connection
 

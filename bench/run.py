@@ -206,7 +206,7 @@ def main() -> int:
         flush=True,
     )
     if "--no-pages" not in ARGS:
-        found = load.run(targets(), database_url=DATABASE_URL, secret=secret_key(), out=OUT)
+        found = load.run(targets(), database_url=DATABASE_URL, secret=secret_key(), out=OUT / DATABASE_URL.rsplit("/", 1)[-1])
         ratios(found["pages"])
         report["server"] = {"workers": found["workers"], "limits": found["limits"]}
         report["pages"] = found["pages"]
@@ -216,7 +216,9 @@ def main() -> int:
     if "--no-feeds" not in ARGS:
         report["feeds"] = feeds()
     report["total_seconds"] = round(time.perf_counter() - STARTED, 1)
-    (OUT / "results.json").write_text(json.dumps(report, indent=2, default=str))
+    written = json.dumps(report, indent=2, default=str)
+    (OUT / "results.json").write_text(written)
+    (OUT / f"results-{DATABASE_URL.rsplit('/', 1)[-1]}.json").write_text(written)  # kept per database
     print()
     if "pages" in report:
         print(f"gunicorn, {report['server']['workers']} workers, production settings, loopback; {report['server']['limits']}")
