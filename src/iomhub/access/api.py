@@ -27,7 +27,9 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 class UserSerializer(serializers.ModelSerializer[User]):
     roles = serializers.SerializerMethodField()
-    organisation: serializers.PrimaryKeyRelatedField[Organisation] = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation: serializers.PrimaryKeyRelatedField[Organisation] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The user's organisation; null for a system account (system-feeds)"
+    )
     team = serializers.CharField(
         source="team.name", read_only=True, allow_null=True, help_text="The local team's name; null for a role without one"
     )

@@ -153,24 +153,38 @@ def _write(todo: list[tuple[FeedRow, Link]], run: ImportRun, acting_user: User, 
 
 def import_arrests_batch(rows: list[FeedRow], *, run: ImportRun, acting_user: User, tally: Tally, spec: FeedSpec) -> list[FeedRow]:
     """Import the checked ``rows`` of one batch; returns the rows left to the row-by-row path (in
-    line order). Counts, rejections and the review queue go to ``tally`` as row by row."""
+    line order). Counts, rejections and the review queue go to ``tally`` as row by row.
+
+    In waves: a row whose answer could depend on a person an earlier row creates waits for the next
+    wave, which links it with that person on record, as row by row."""
+    seen = _seen(rows)
+    pending = [r for r in rows if r.row_key not in seen]
+    later = [r for r in rows if r.row_key in seen and r.fingerprint not in seen[r.row_key]]
+    tally.unchanged += len(rows) - len(pending) - len(later)
+    while pending:
+        deferred = _wave(pending, run=run, acting_user=acting_user, tally=tally, spec=spec, later=later)
+        if len(deferred) == len(pending):  # no progress: row by row
+            later += deferred
+            break
+        pending = deferred
+    return sorted(later, key=lambda r: r.line)
+
+
+def _wave(fresh: list[FeedRow], *, run: ImportRun, acting_user: User, tally: Tally, spec: FeedSpec, later: list[FeedRow]) -> list[FeedRow]:
+    """One wave: every row linked, created or sent to review, and written, but those returned (for
+    the next wave) and those added to ``later`` (row by row)."""
     from iomhub.feeds.services import to_review
 
-    seen = _seen(rows)
-    fresh = [r for r in rows if r.row_key not in seen]
-    later = [r for r in rows if r.row_key in seen and r.fingerprint not in seen[r.row_key]]
-    tally.unchanged += len(rows) - len(fresh) - len(later)
     answers: list[object] = list(links_for_many([r.identity for r in fresh], [r.row_key for r in fresh], user=acting_user))
     waiting = _entangled(fresh, answers)
-    later += [fresh[i] for i in sorted(waiting)]
     create = [i for i, a in enumerate(answers) if a is None and i not in waiting]
     for i, made in zip(create, _new_people([fresh[i] for i in create], acting_user, spec), strict=True):
         answers[i] = made
         if made is None:
-            later.append(fresh[i])
+            waiting.add(i)
     todo: list[tuple[FeedRow, Link]] = []
     for i, (row, answer) in enumerate(zip(fresh, answers, strict=True)):
-        if i in waiting or answer is None:
+        if i in waiting:
             continue
         if isinstance(answer, Uncertain):
             to_review(tally, run, row, answer)
@@ -188,4 +202,4 @@ def import_arrests_batch(rows: list[FeedRow], *, run: ImportRun, acting_user: Us
         tally.imported, tally.rejected = kept[0], kept[1]
         del tally.rejections[kept[2] :]
         later += [t[0] for n, t in enumerate(todo) if n not in twice]
-    return sorted(later, key=lambda r: r.line)
+    return [fresh[i] for i in sorted(waiting)]
