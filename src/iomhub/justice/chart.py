@@ -6,6 +6,7 @@ numbers are also given as a table (``justice/_chart.html``)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from iomhub.rules.offending import OffendingChart, Period
@@ -90,14 +91,21 @@ def draw(chart: OffendingChart, labels: dict[str, str], *, name: str) -> Drawing
     def x(day: datetime.date) -> float:
         return round(LEFT + plot_width * (day - first).days / span, 1)
 
-    peak = max(chart.peak, 1)
-    unit = PLOT_HEIGHT / peak
     legend_rows = (len(chart.categories) + 2 + 2) // 3
     drawing = Drawing(
         height=PLOT_TOP + PLOT_HEIGHT + AXIS_GAP + legend_rows * LEGEND_ROW + 8,
         title=f"Offending by quarter for {name}",
         description=_describe(chart, labels),
     )
+    _periods(drawing, chart, x)
+    _bars(drawing, chart, labels, x)
+    drawing.ticks = [Text(LEFT - 6, PLOT_TOP + PLOT_HEIGHT + 4, "0", "end"), Text(LEFT - 6, PLOT_TOP + 4, str(chart.peak), "end")]
+    _legend(drawing, chart, labels)
+    return drawing
+
+
+def _periods(drawing: Drawing, chart: OffendingChart, x: Callable[[datetime.date], float]) -> None:
+    """Custody behind the bars; the registrations in their lane, with a line where one starts."""
     for p in chart.custody:
         drawing.custody.append(
             Box(
@@ -125,6 +133,11 @@ def draw(chart: OffendingChart, labels: dict[str, str], *, name: str) -> Drawing
         )
         if not p.starts_before_chart:  # the registration starts here: a line down through the plot
             drawing.markers.append(Box(left, LANE_TOP, 2, PLOT_TOP + PLOT_HEIGHT - LANE_TOP, REGISTRATION_FILL, "registration-start"))
+
+
+def _bars(drawing: Drawing, chart: OffendingChart, labels: dict[str, str], x: Callable[[datetime.date], float]) -> None:
+    """A stacked bar per quarter, by category, and the quarter (and year) under every few."""
+    unit = PLOT_HEIGHT / max(chart.peak, 1)
     every = max(1, (len(chart.quarters) + 11) // 12)
     for i, q in enumerate(chart.quarters):
         left, right = x(q.quarter.start), x(q.quarter.end + datetime.timedelta(days=1))
@@ -135,23 +148,17 @@ def draw(chart: OffendingChart, labels: dict[str, str], *, name: str) -> Drawing
             if count:
                 height = round(count * unit, 1)
                 bottom -= height
-                drawing.bars.append(
-                    Box(
-                        bar_x,
-                        round(bottom, 1),
-                        round(bar_width, 1),
-                        height,
-                        COLOURS.get(category, COLOURS["other"]),
-                        category,
-                        f"{q.quarter.label}: {count} {labels[category]}",
-                    )
-                )
+                colour = COLOURS.get(category, COLOURS["other"])
+                title = f"{q.quarter.label}: {count} {labels[category]}"
+                drawing.bars.append(Box(bar_x, round(bottom, 1), round(bar_width, 1), height, colour, category, title))
         if i % every == 0:
             middle = round((left + right) / 2, 1)
             drawing.labels.append(Text(middle, PLOT_TOP + PLOT_HEIGHT + 14, f"Q{q.quarter.number}"))
             if q.quarter.number == 1 or i == 0:
                 drawing.labels.append(Text(middle, PLOT_TOP + PLOT_HEIGHT + 28, str(q.quarter.year)))
-    drawing.ticks = [Text(LEFT - 6, PLOT_TOP + PLOT_HEIGHT + 4, "0", "end"), Text(LEFT - 6, PLOT_TOP + 4, str(chart.peak), "end")]
+
+
+def _legend(drawing: Drawing, chart: OffendingChart, labels: dict[str, str]) -> None:
     keys = [(COLOURS.get(c, COLOURS["other"]), labels[c]) for c in chart.categories]
     keys += [(CUSTODY_FILL, "In custody"), (REGISTRATION_FILL, "On the IOM cohort")]
     top = PLOT_TOP + PLOT_HEIGHT + AXIS_GAP
@@ -159,7 +166,6 @@ def draw(chart: OffendingChart, labels: dict[str, str], *, name: str) -> Drawing
         col, row = i % 3, i // 3
         kx, ky = LEFT + col * 240, top + row * LEGEND_ROW
         drawing.legend.append((Box(kx, ky, 14, 14, colour), Text(kx + 20, ky + 12, text, "start")))
-    return drawing
 
 
 def _describe(chart: OffendingChart, labels: dict[str, str]) -> str:

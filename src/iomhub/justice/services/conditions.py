@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -72,6 +72,25 @@ def conditions_set(
             extra = " (additional licence conditions are not available for supervision, 002 §5)" if name == "pss_requirements" else ""
             errors[name] = [f"Unknown {what}: {', '.join(map(str, bad))}{extra}"]
     wording = " ".join(str(additional_wording or "").split())
+    _check_licence(errors, sentence, standard, additional, pss)
+    _check_wording_and_drugs(errors, additional, pss, wording, drug_test_criteria_met)
+    if not (standard or additional or pss) and not errors:
+        errors["licence_standard"] = ["Select the licence conditions or supervision requirements the governor set"]
+    if errors:
+        raise ValidationError(errors)
+    after = {
+        "set_on": set_on,
+        "licence_standard": standard,
+        "licence_additional": additional,
+        "additional_wording": wording,
+        "pss_requirements": pss,
+        "drug_test_criteria_met": bool(drug_test_criteria_met),
+    }
+    return _save(acting_user, sentence, after, expected_version)
+
+
+def _check_licence(errors: dict[str, list[str]], sentence: Sentence, standard: list[str], additional: list[str], pss: list[str]) -> None:
+    """Licence conditions only on a licence, with every standard one; requirements only with supervision."""
     has_licence = _has_licence(sentence)
     if (standard or additional) and has_licence is False:
         errors["licence_standard"] = ["This sentence has no licence (released without licence), so it has no licence conditions"]
@@ -86,6 +105,12 @@ def conditions_set(
             ]
     if pss and sentence.effective("tused") is None:
         errors["pss_requirements"] = ["This sentence has no post-sentence supervision, so it has no supervision requirements"]
+
+
+def _check_wording_and_drugs(
+    errors: dict[str, list[str]], additional: list[str], pss: list[str], wording: str, drug_test_criteria_met: bool
+) -> None:
+    """Wording for the additional conditions (other than the drug ones); drug testing only on the criteria of 002 §5."""
     non_drug = [c for c in additional if c not in {"drug-testing", "drug-appointments"}]
     if non_drug and not wording:
         errors["additional_wording"] = ["Enter the wording of the additional licence conditions, as the licence gives it"]
@@ -103,18 +128,11 @@ def conditions_set(
         ]
     elif drug_test_criteria_met and not drug_testing:
         errors["drug_test_criteria_met"] = ["Only confirm the drug-testing criteria when drug testing is a condition"]
-    if not (standard or additional or pss) and not errors:
-        errors["licence_standard"] = ["Select the licence conditions or supervision requirements the governor set"]
-    if errors:
-        raise ValidationError(errors)
-    after = {
-        "set_on": set_on,
-        "licence_standard": standard,
-        "licence_additional": additional,
-        "additional_wording": wording,
-        "pss_requirements": pss,
-        "drug_test_criteria_met": bool(drug_test_criteria_met),
-    }
+
+
+def _save(acting_user: User, sentence: Sentence, after: dict[str, Any], expected_version: int | None) -> SupervisionConditions:
+    """Write the conditions (a new version of them, unless someone else changed them meanwhile), audited."""
+    person = sentence.person
     with transaction.atomic():
         Sentence.objects.select_for_update().get(pk=sentence.pk)  # one writer at a time per sentence
         current = SupervisionConditions.objects.filter(sentence=sentence).first()

@@ -149,34 +149,10 @@ def sentence_record(
     check_date(errors, "sentenced_on", sentenced_on, "date of sentence", person)
     check_date(errors, "offence_committed_on", offence_committed_on, "offence date", person)
     prison = check_text(errors, "prison", prison, "prison", required=False)
-    for name, value in (
-        ("years", years),
-        ("months", months),
-        ("weeks", weeks),
-        ("days", days),
-        ("remand_days", remand_days),
-        ("tagged_bail_days", tagged_bail_days),
-        ("unlawfully_at_large_days", unlawfully_at_large_days),
-    ):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            errors[name] = ["Enter a whole number, 0 or more"]
-        elif value > 36500:
-            errors[name] = ["Enter a number no larger than 36500"]
-    if sentence_type not in SentenceType.values:
-        errors["sentence_type"] = ["Select the type of sentence"]
-    elif (
-        sentence_type in (SentenceType.S250, SentenceType.S250_PLUS)
-        and isinstance(offence_committed_on, datetime.date)
-        and person.date_of_birth is not None
-        and whole_years_between(person.date_of_birth, offence_committed_on) >= 18
-    ):
-        age = whole_years_between(person.date_of_birth, offence_committed_on)
-        errors["sentence_type"] = [f"Detention under section 250 or 91 is for people under 18: this person was {age} on the offence date"]
-    if progression_model_exclusion not in ProgressionModelExclusion.values:
-        errors["progression_model_exclusion"] = ["Select an exclusion from the progression model, or none"]
-    for name, obj in (("court_outcome", court_outcome), ("offence", offence)):
-        if obj is not None and obj.person_id != person.pk:
-            errors[name] = ["Select one of this person's records"]
+    counts = {"years": years, "months": months, "weeks": weeks, "days": days, "remand_days": remand_days}
+    _check_counts(errors, {**counts, "tagged_bail_days": tagged_bail_days, "unlawfully_at_large_days": unlawfully_at_large_days})
+    _check_kind(errors, person, sentence_type, offence_committed_on, progression_model_exclusion)
+    _check_own(errors, person, court_outcome=court_outcome, offence=offence)
     if errors:
         raise ValidationError(errors)
     sentence = Sentence(
@@ -205,6 +181,39 @@ def sentence_record(
         audit_write(acting_user, "sentence", sentence, person, {}, _sentence_snapshot(sentence))
         screening_table.refresh([person.pk])
     return sentence
+
+
+def _check_own(errors: dict[str, list[str]], person: Person, **records: CourtOutcome | Offence | None) -> None:
+    for name, obj in records.items():
+        if obj is not None and obj.person_id != person.pk:
+            errors[name] = ["Select one of this person's records"]
+
+
+def _check_counts(errors: dict[str, list[str]], counts: dict[str, Any]) -> None:
+    """The sentence's length and the days credited or added: whole numbers from 0 to 36500."""
+    for name, value in counts.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors[name] = ["Enter a whole number, 0 or more"]
+        elif value > 36500:
+            errors[name] = ["Enter a number no larger than 36500"]
+
+
+def _check_kind(
+    errors: dict[str, list[str]], person: Person, sentence_type: str, offence_committed_on: datetime.date, progression_model_exclusion: str
+) -> None:
+    """The type of sentence (s.250/s.91 detention only for an offence under 18) and its progression-model exclusion."""
+    if sentence_type not in SentenceType.values:
+        errors["sentence_type"] = ["Select the type of sentence"]
+    elif (
+        sentence_type in (SentenceType.S250, SentenceType.S250_PLUS)
+        and isinstance(offence_committed_on, datetime.date)
+        and person.date_of_birth is not None
+        and whole_years_between(person.date_of_birth, offence_committed_on) >= 18
+    ):
+        age = whole_years_between(person.date_of_birth, offence_committed_on)
+        errors["sentence_type"] = [f"Detention under section 250 or 91 is for people under 18: this person was {age} on the offence date"]
+    if progression_model_exclusion not in ProgressionModelExclusion.values:
+        errors["progression_model_exclusion"] = ["Select an exclusion from the progression model, or none"]
 
 
 COMPUTED_FIELDS = (
