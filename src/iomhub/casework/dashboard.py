@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 RELEASE_PROMPTS = frozenset({"live-list"})  # release within 12 weeks (rules.prompts)
 ACTIONS_DUE_DAYS = 14
 REVIEWS_AHEAD_DAYS = 14
-CASES_PER_PAGE = 50  # the cases table, a page at a time (GOV.UK pagination); the lists below it in full
+CASES_PER_PAGE = 50  # the cases table, a page at a time (GOV.UK pagination)
+LIST_LIMIT = 25  # the lists below it show their first 25 rows, with a link to show every row
 
 
 @dataclass(frozen=True)

@@ -329,8 +329,11 @@ def entry_outcome(request: AuthedRequest, person_id: int, entry_id: int) -> Http
 @require_http_methods(["GET"])
 def caseload(request: AuthedRequest) -> HttpResponse:
     """My caseload (a worker) or the team dashboard (coordinator, chair): issue 6 §6."""
+    from iomhub.casework.dashboard import LIST_LIMIT, cases_page
     from iomhub.casework.dashboard import caseload as build
-    from iomhub.casework.dashboard import cases_page
 
     found = build(user=request.user)
-    return render(request, "casework/caseload.html", {"caseload": found, "page": cases_page(found, request.GET.get("page"))})
+    # Each list shows its first LIST_LIMIT rows (the counts above are of all); ?all=1 shows every row.
+    everything = request.GET.get("all") == "1"
+    context = {"caseload": found, "page": cases_page(found, request.GET.get("page")), "list_limit": LIST_LIMIT}
+    return render(request, "casework/caseload.html", {**context, "limit": ":" if everything else f":{LIST_LIMIT}"})

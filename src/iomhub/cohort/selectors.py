@@ -453,9 +453,11 @@ def dashboard_regimes(
 
 
 def _dashboard_rows(user: User, registrations: Sequence[Registration], as_of: datetime.date) -> list[Registration]:
-    """``_current_visible`` with the RAG history and reviews attached as plain lists (``rag_rows``,
-    ``review_rows``): three queries and no queryset per row (Django's prefetch builds one per
-    registration: a third of a second for 500)."""
+    """``_current_visible`` with the dates of the RAG history and reviews attached as plain lists
+    (``rag_rows``, ``review_rows``: all ``_regime`` reads of them): three queries, no queryset or
+    model per row (Django's prefetch builds a queryset per registration: a third of a second for 500)."""
+    from types import SimpleNamespace
+
     from iomhub.cohort.models import RagChange, Review
 
     found = list(
@@ -466,12 +468,16 @@ def _dashboard_rows(user: User, registrations: Sequence[Registration], as_of: da
     visible = _visible_among(user, {r.person_id for r in found})
     found = [r for r in found if r.person_id in visible]
     ids = [r.pk for r in found]
-    history: dict[int, list[RagChange]] = {pk: [] for pk in ids}
-    for change in RagChange.objects.filter(registration_id__in=ids).order_by("changed_on", "pk"):
-        history[change.registration_id].append(change)
-    reviews: dict[int, list[Review]] = {pk: [] for pk in ids}
-    for review in Review.objects.filter(registration_id__in=ids).order_by("reviewed_on", "pk"):
-        reviews[review.registration_id].append(review)
+    history: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
+    for pk, day in (
+        RagChange.objects.filter(registration_id__in=ids).order_by("changed_on", "pk").values_list("registration_id", "changed_on")
+    ):
+        history[pk].append(SimpleNamespace(changed_on=day))
+    reviews: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
+    for pk, day in (
+        Review.objects.filter(registration_id__in=ids).order_by("reviewed_on", "pk").values_list("registration_id", "reviewed_on")
+    ):
+        reviews[pk].append(SimpleNamespace(reviewed_on=day))
     for registration in found:
         registration.rag_rows = history[registration.pk]  # type: ignore[attr-defined]
         registration.review_rows = reviews[registration.pk]  # type: ignore[attr-defined]
