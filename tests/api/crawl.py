@@ -51,15 +51,47 @@ class CrawlResult:
     failing: int = 0
     failures: list[str] = field(default_factory=list)
     error_shapes: dict[str, str] = field(default_factory=dict)  # shape -> an example
+    timestamps: int = 0
+    timestamps_not_utc: list[str] = field(default_factory=list)
 
     def record(self, method: str, path: str, response: Any) -> None:
         self.responses += 1
         found = problems(method, path, response.status_code, response.get("Content-Type", ""), response.content)
         self.failing += bool(found)
         self.failures += found
+        for where, value in timestamps_in(_json_or_none(response)):
+            self.timestamps += 1
+            if not UTC_TIMESTAMP.fullmatch(value):
+                self.timestamps_not_utc.append(f"{method} {path} {where}: {value}")
         if response.status_code >= 400:
             shape = error_shape(response)
             self.error_shapes.setdefault(shape, f"{method} {path} {response.status_code}")
+
+
+# Anything that looks like a moment in time (a date followed by a time), wherever it is in a body,
+# must be in the API's one style: UTC to the second with Z (issue 17).
+LOOKS_LIKE_A_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+UTC_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def _json_or_none(response: Any) -> Any:
+    if "json" not in response.get("Content-Type", ""):
+        return None
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
+
+
+def timestamps_in(body: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(body, dict):
+        for key, value in body.items():
+            yield from timestamps_in(value, f"{where}.{key}")
+    elif isinstance(body, list):
+        for i, value in enumerate(body):
+            yield from timestamps_in(value, f"{where}[{i}]")
+    elif isinstance(body, str) and LOOKS_LIKE_A_TIMESTAMP.fullmatch(body):
+        yield where or "(body)", body
 
 
 def error_shape(response: Any) -> str:

@@ -38,10 +38,13 @@ def test_every_role_gets_schema_valid_responses_on_the_demo_partnership():
     result = _crawl_every_role()
     assert result.responses > 500
     assert not result.failures, "\n".join(sorted(set(result.failures))[:40])
+    assert result.timestamps > 50, result.timestamps  # the check below has something to check
+    assert not result.timestamps_not_utc, "\n".join(result.timestamps_not_utc[:40])
     assert set(result.error_shapes) == {"application/problem+json: problem details"}, result.error_shapes
 
 
 def test_every_role_gets_schema_valid_responses_when_optional_fields_are_empty(partnership):
     result = _crawl_every_role()
     assert not result.failures, "\n".join(sorted(set(result.failures))[:40])
+    assert not result.timestamps_not_utc, "\n".join(result.timestamps_not_utc[:40])
     assert set(result.error_shapes) == {"application/problem+json: problem details"}, result.error_shapes

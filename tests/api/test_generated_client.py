@@ -106,3 +106,31 @@ def test_the_case_is_typed_for_a_generated_client(generated, live_server, partne
     api = AuthenticatedClient(base_url=live_server.url, token=secret, raise_on_unexpected_status=True)
     person_id = partnership.ordinary.pk
     assert case_read.sync(person_id, client=api).person == person_id
+
+
+def test_a_generated_client_records_an_sds_plus_sentence(generated, live_server, partnership):
+    """``SDS`` and ``SDS+`` were one name to the generator, which then left out creating a
+    sentence; named apart (``x-enum-varnames``), the client records one and reads it back."""
+    from iomhub_client import AuthenticatedClient
+    from iomhub_client.api.people import justice_read, justice_sentences_create
+    from iomhub_client.models import SentenceTypeEnum, SentenceWriteRequest
+
+    assert {SentenceTypeEnum.SDS.value, SentenceTypeEnum.SDS_PLUS.value} == {"SDS", "SDS+"}
+    officer = partnership.users["probation-officer"]
+    _, secret = api_token_issue(acting_user=officer, name="generated client", scope="read-write", second_factor_at=timezone.now())
+    api = AuthenticatedClient(base_url=live_server.url, token=secret, raise_on_unexpected_status=True)
+    person_id = partnership.ordinary.pk
+    made = justice_sentences_create.sync_detailed(
+        person_id,
+        client=api,
+        body=SentenceWriteRequest(
+            sentenced_on=datetime.date(2026, 6, 1),
+            offence_committed_on=datetime.date(2026, 1, 10),
+            years=6,
+            sentence_type=SentenceTypeEnum.SDS_PLUS,
+        ),
+    )
+    assert made.status_code == 201, made.content
+    assert made.parsed.sentence_type == SentenceTypeEnum.SDS_PLUS
+    record = justice_read.sync(person_id, client=api)
+    assert [s.sentence_type for s in record.sentences] == [SentenceTypeEnum.SDS_PLUS]

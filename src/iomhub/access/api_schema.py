@@ -1,5 +1,6 @@
 """drf-spectacular post-processing (ADR 0030): every operation documents the problem documents it
-can answer, and the security schemes are listed once, for the whole API.
+can answer, and the security schemes are listed once, for the whole API; enum values a code
+generator would give one name are named (``x-enum-varnames``).
 
 Done here, over the generated schema, rather than on each view, so an endpoint added tomorrow is
 documented the same way without anyone remembering to.
@@ -77,9 +78,35 @@ def _document_operation(path: str, method: str, operation: dict[str, Any]) -> No
             operation["security"] = unique
 
 
+def _member_name(value: str) -> str:
+    """A code generator's name for an enum value: ``SDS+`` -> ``SDS_PLUS``, ``home-visit`` ->
+    ``HOME_VISIT``, ``""`` -> ``BLANK``."""
+    name = re.sub(r"[^0-9A-Za-z]+", "_", value.replace("+", "_plus")).strip("_").upper()
+    if not name:
+        return "BLANK"
+    return f"VALUE_{name}" if name[0].isdigit() else name
+
+
+def name_enum_members(schemas: dict[str, Any]) -> None:
+    """Give an enum's values member names (``x-enum-varnames``, read by openapi-python-client and
+    openapi-generator) where a generator's own naming, which drops punctuation, would give two
+    values one name: ``SDS`` and ``SDS+`` both became ``SDS`` and the generated client could not
+    create a sentence (issue 17)."""
+    for schema in schemas.values():
+        values = schema.get("enum")
+        if not values or not all(isinstance(v, str) for v in values):
+            continue
+        dropped = [re.sub(r"[^0-9A-Za-z]+", "_", v).strip("_").upper() for v in values]
+        if len(set(dropped)) < len(dropped):
+            names = [_member_name(v) for v in values]
+            if len(set(names)) == len(names):
+                schema["x-enum-varnames"] = names
+
+
 def document_problems(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular hook (see the module's docstring)."""
     result.setdefault("components", {}).setdefault("schemas", {})["ProblemDetails"] = PROBLEM_SCHEMA
+    name_enum_members(result["components"]["schemas"])
     result["security"] = SECURITY
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():

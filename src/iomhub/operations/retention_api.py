@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access.api_times import utc_timestamp
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.operations import retention_rules
@@ -39,7 +40,7 @@ def _body(rule: RetentionRule) -> dict[str, Any]:
         "enabled": rule.enabled,
         "starts": rule.starts,
         "basis": rule.basis,
-        "updated_at": rule.updated_at.isoformat(),
+        "updated_at": utc_timestamp(rule.updated_at),
         "updated_by": rule.updated_by.get_username() if rule.updated_by else None,
     }
 
