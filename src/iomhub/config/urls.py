@@ -23,6 +23,7 @@ urlpatterns = [
     path("cohort/", include("iomhub.cohort.urls")),
     path("meetings/", include("iomhub.meetings.urls")),
     path("feeds/", include("iomhub.feeds.urls")),
+    path("notifications/", include("iomhub.notifications.urls")),
     path("reports/", include("iomhub.reporting.urls")),
     path("caseload/", casework_views.caseload, name="caseload"),
     path("api/v1/", include("iomhub.config.api_urls")),

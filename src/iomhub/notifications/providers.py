@@ -21,6 +21,8 @@ class DeliveryFailed(Exception):
 class Provider(Protocol):
     def send(self, *, to: str, subject: str, body: str) -> str: ...
 
+    def send_sms(self, *, to: str, body: str) -> str: ...
+
 
 class LogProvider:
     """Writes that a message went, never its body (which a later provider will deliver)."""
@@ -29,6 +31,12 @@ class LogProvider:
         if not to:
             raise DeliveryFailed("the recipient has no e-mail address")
         log.info("notification to a user: %s", subject)
+        return "log"
+
+    def send_sms(self, *, to: str, body: str) -> str:
+        if not to:
+            raise DeliveryFailed("no mobile number")
+        log.info("text message to a person")
         return "log"
 
 
@@ -45,6 +53,45 @@ class FakeProvider:
         self.sent.append({"to": to, "subject": subject, "body": body})
         return f"fake-{len(self.sent)}"
 
+    def send_sms(self, *, to: str, body: str) -> str:
+        if to in self.fail_for or not to:
+            raise DeliveryFailed(f"refused {to or 'an empty number'}")
+        self.sent.append({"to": to, "subject": "", "body": body})
+        return f"fake-{len(self.sent)}"
+
+
+class NotifyProvider:
+    """GOV.UK Notify (``notifications-python-client``), when ``IOMHUB_NOTIFY_PROVIDER=notify``:
+    ``NOTIFY_API_KEY`` and the template ids ``NOTIFY_EMAIL_TEMPLATE`` / ``NOTIFY_SMS_TEMPLATE`` (each a
+    template of one placeholder, ``((body))``, and ``((subject))`` for e-mail)."""
+
+    def __init__(self) -> None:
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        self.client = NotificationsAPIClient(settings.NOTIFY_API_KEY)
+
+    def send(self, *, to: str, subject: str, body: str) -> str:
+        from notifications_python_client.errors import HTTPError
+
+        try:
+            sent = self.client.send_email_notification(
+                email_address=to, template_id=settings.NOTIFY_EMAIL_TEMPLATE, personalisation={"subject": subject, "body": body}
+            )
+        except HTTPError as exc:
+            raise DeliveryFailed(f"GOV.UK Notify refused the e-mail ({exc.status_code})") from exc
+        return str(sent["id"])
+
+    def send_sms(self, *, to: str, body: str) -> str:
+        from notifications_python_client.errors import HTTPError
+
+        try:
+            sent = self.client.send_sms_notification(
+                phone_number=to, template_id=settings.NOTIFY_SMS_TEMPLATE, personalisation={"body": body}
+            )
+        except HTTPError as exc:
+            raise DeliveryFailed(f"GOV.UK Notify refused the text ({exc.status_code})") from exc
+        return str(sent["id"])
+
 
 _override: Provider | None = None
 
@@ -55,6 +102,8 @@ def provider() -> Provider:
     name = getattr(settings, "IOMHUB_NOTIFY_PROVIDER", "log")
     if name == "log":
         return LogProvider()
+    if name == "notify":
+        return NotifyProvider()
     raise DeliveryFailed(f"unknown notification provider {name!r}")
 
 

@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from iomhub.access import audit
-from iomhub.access.models import AuditAction
+from iomhub.access.models import AuditAction, Section
 from iomhub.notifications.models import Notification
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
+    from iomhub.notifications.models import TextConsent
+    from iomhub.people.models import Person
 
 
 def notification_queue(*, acting_user: User, recipient: User, subject: str, body: str, attachment: str = "") -> Notification:
@@ -42,3 +44,50 @@ def notification_queue(*, acting_user: User, recipient: User, subject: str, body
 
     transaction.on_commit(_enqueue)
     return note
+
+
+def system_sender() -> User:
+    """The account the daily jobs queue messages as (``system-feeds``, made at migrate time by the
+    feeds app's migration 0004; looked up by name so this app does not depend on that one)."""
+    from iomhub.access.models import User
+
+    return User.objects.get(username="system-feeds")
+
+
+def text_consent_record(*, acting_user: User, person: Person, number: str, agreed: bool) -> TextConsent:
+    """Record that ``person`` agreed to appointment reminders by text at ``number`` (or withdrew):
+    who may change the person's contact details records it, audited against the person."""
+    from iomhub import clock
+    from iomhub.access.errors import deny
+    from iomhub.access.policy import Action, decide
+    from iomhub.notifications.models import TextConsent
+    from iomhub.rules.messages import normalise_uk_mobile
+
+    decision = decide(acting_user, Action.PERSON_CHANGE, person, section=Section.CONTACT)
+    if not decision:
+        deny(
+            user=acting_user,
+            action=Action.PERSON_CHANGE,
+            reason=decision.reason,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+        )
+    try:
+        mobile = normalise_uk_mobile(number)
+    except ValueError as exc:
+        raise ValidationError({"number": [str(exc)]}) from exc
+    today = clock.today()
+    consent, _ = TextConsent.objects.update_or_create(
+        person=person,
+        defaults={"number": mobile, "agreed_on": today, "recorded_by": acting_user, "withdrawn_on": None if agreed else today},
+    )
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CHANGE,
+        object_type="text-consent",
+        object_id=consent.pk,
+        person_id=person.pk,
+        changes={"section": Section.CONTACT, "agreed": agreed},
+    )
+    return consent
