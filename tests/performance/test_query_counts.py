@@ -17,7 +17,7 @@ from iomhub.access.models import Role
 from iomhub.access.services import api_token_issue
 from iomhub.casework.models import CaseRecord, EntryKind, EntryOutcome, TimelineEntry
 from iomhub.cohort.models import Registration
-from iomhub.rules.reporting import Quarter
+from iomhub.rules.quarters import Quarter
 from tests.cohort.scale import TODAY, add_registered, queries
 from tests.factories import PersonFactory
 from tests.justice import factories as justice

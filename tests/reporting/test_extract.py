@@ -15,7 +15,7 @@ from django.core.management import call_command
 from iomhub.access.models import AuditEvent, Role
 from iomhub.reporting import selectors
 from iomhub.reporting.extract import evaluation_extract
-from iomhub.rules.reporting import Quarter
+from iomhub.rules.quarters import Quarter
 from tests.reporting.dataset import QUARTER, build
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 from iomhub.access.models import AuditEvent, Role
 from iomhub.reporting import selectors
-from iomhub.rules.reporting import Quarter
+from iomhub.rules.quarters import Quarter
 from tests.reporting.dataset import AS_OF, EXPECTED_ALL, EXPECTED_OVERVIEW_A, EXPECTED_TEAM_A, QUARTER, build
 
 

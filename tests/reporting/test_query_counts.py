@@ -12,7 +12,7 @@ from iomhub.access.models import Role
 from iomhub.cohort.models import Registration
 from iomhub.justice.models import CustodyEpisode, Warrant
 from iomhub.reporting import selectors
-from iomhub.rules.reporting import Quarter
+from iomhub.rules.quarters import Quarter
 from tests.factories import PersonFactory
 from tests.reporting.dataset import AS_OF, QUARTER, build
 

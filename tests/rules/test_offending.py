@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iomhub.rules.offending import OTHER, Quarter, offending_by_quarter, quarter_of, quarters_between
+from iomhub.rules.offending import OTHER, offending_by_quarter, quarter_of, quarters_between
+from iomhub.rules.quarters import Quarter
 
 D = dt.date
 CATS = ("burglary", "robbery", OTHER)

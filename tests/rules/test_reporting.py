@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 
-from iomhub.rules.reporting import Quarter, against_target, average_caseload, on_caseload, wilson_interval
+from iomhub.rules.quarters import Quarter
+from iomhub.rules.reporting import against_target, average_caseload, on_caseload, wilson_interval
 
 D = datetime.date
 

@@ -173,13 +173,13 @@ def has_person_access(user: User) -> bool:
 
 def active_break_glass(user: User, person: Subject) -> BreakGlassAccess | None:
     """The chair's break-glass access to ``person`` in force now, if any (one at a time)."""
-    return BreakGlassAccess.objects.filter(user=user, person=person, expires_at__gt=timezone.now()).order_by("-expires_at").first()
+    return BreakGlassAccess.objects.filter(user=user, person_id=person.pk, expires_at__gt=timezone.now()).order_by("-expires_at").first()
 
 
 def _sees_person_normally(user: User, person: Subject) -> bool:
     if not has_person_access(user):
         return False
-    if person.restriction and not PersonAccessGrant.objects.filter(person=person, user=user).exists():
+    if person.restriction and not PersonAccessGrant.objects.filter(person_id=person.pk, user=user).exists():
         return False
     if user.role_codes & CORE_ROLES or user.has_role(Role.IG_LEAD):
         return True

@@ -103,10 +103,10 @@ def agencies_involved(*, person: Person) -> list[AgencyInvolvement]:
     )
 
 
-def involved_with(organisation_id: int) -> QuerySet[AgencyInvolvement]:
+def involved_with(organisation_id: int) -> QuerySet[AgencyInvolvement, int]:
     """The people ``organisation_id`` is involved with now, as ``person_id`` values: the policy's
     reader of involvements (installed in ``access.subjects`` by ``CaseworkConfig.ready``)."""
-    return AgencyInvolvement.objects.filter(organisation_id=organisation_id, ended_on__isnull=True).values("person_id")
+    return AgencyInvolvement.objects.filter(organisation_id=organisation_id, ended_on__isnull=True).values_list("person_id", flat=True)
 
 
 def leads_case(*, person: Person, user: User) -> bool:

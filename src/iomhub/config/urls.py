@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from iomhub.casework import views as casework_views
 from iomhub.operations import views as operations_views
@@ -9,6 +9,10 @@ from iomhub.shell import views as shell_views
 # The database going away answers a clean 503 (issue 13 §7b); anything else the ordinary 500.
 handler500 = "iomhub.operations.views.server_error"
 
+# The person page's Summary tab is the shell's (it gathers every app, ADR 0032); the rest of
+# /people/ is the people app's, in the same ``people`` namespace.
+person_routes: list[URLPattern | URLResolver] = [path("<int:person_id>/", person_page.summary, name="summary"), *people_urls.urlpatterns]
+
 urlpatterns = [
     path("", shell_views.home, name="home"),
     path("health", shell_views.health, name="health"),
@@ -17,8 +21,7 @@ urlpatterns = [
     path("", include("iomhub.operations.urls")),
     # The health and substance-misuse instruments (issue 12 part 1), before the people's tab catch-all.
     path("people/<int:person_id>/health/", include("iomhub.assessments.urls")),
-    # The person page's Summary tab is the shell's (it gathers every app); the rest of /people/ is the people app's.
-    path("people/", include(([path("<int:person_id>/", person_page.summary, name="summary"), *people_urls.urlpatterns], "people"))),
+    path("people/", include((person_routes, "people"))),
     path("referrals/", include("iomhub.referrals.urls")),
     path("cohort/", include("iomhub.cohort.urls")),
     path("meetings/", include("iomhub.meetings.urls")),

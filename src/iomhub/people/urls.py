@@ -1,11 +1,11 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from iomhub.people import merge_views, views
 
 app_name = "people"
 # The Summary tab (``people:summary``) gathers every app's sections, so the shell composes it above
 # them all: ``iomhub.config.urls`` adds it to these routes (ADR 0032).
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.search, name="search"),
     path("new/", views.create, name="create"),
     path("<int:person_id>/edit/", views.edit, name="edit"),

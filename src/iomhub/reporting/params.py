@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from iomhub import clock
-from iomhub.rules.reporting import Quarter
+from iomhub.rules.quarters import Quarter
 
 
 class BadParameter(ValueError):

@@ -24,38 +24,14 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from iomhub.rules.quarters import Quarter
+
 OTHER = "other"
 DEFAULT_MAX_QUARTERS = 20  # five years
 
 
-@dataclass(frozen=True, order=True)
-class Quarter:
-    year: int
-    number: int  # 1-4
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        following = self.next()
-        return following.start - datetime.timedelta(days=1)
-
-    @property
-    def label(self) -> str:
-        return f"Q{self.number} {self.year}"
-
-    @property
-    def months(self) -> str:
-        return ("January to March", "April to June", "July to September", "October to December")[self.number - 1] + f" {self.year}"
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
-
-
 def quarter_of(day: datetime.date) -> Quarter:
-    return Quarter(day.year, (day.month - 1) // 3 + 1)
+    return Quarter.containing(day)
 
 
 def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:

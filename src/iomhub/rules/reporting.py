@@ -11,64 +11,10 @@ from __future__ import annotations
 
 import datetime
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 REDUCTION_TARGET = 0.20  # 003 §3: the MoJ's 20% reduction in reoffending
-_QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
-
-
-@dataclass(frozen=True, slots=True)
-class Quarter:
-    """A calendar quarter (Q1 = January to March), as partnerships make their quarterly returns."""
-
-    year: int
-    number: int
-
-    @classmethod
-    def parse(cls, text: str) -> Quarter:
-        """``2026Q3`` → the third quarter of 2026. Anything else is refused by name."""
-        found = _QUARTER.match(str(text).strip())
-        if not found:
-            raise ValueError(f"quarter must be written like 2026Q3 (a year, Q and 1 to 4), not {text!r}")
-        year = int(found.group(1))
-        if not 2000 <= year <= 2100:
-            raise ValueError(f"quarter year must be between 2000 and 2100, not {year}")
-        return cls(year, int(found.group(2)))
-
-    @classmethod
-    def containing(cls, day: datetime.date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        """The quarter's last day (inclusive)."""
-        return self.next().start - datetime.timedelta(days=1)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
-
-    def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, datetime.date) and self.start <= day <= self.end
-
-    def __str__(self) -> str:
-        return f"{self.year}Q{self.number}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.start:%B} to {self.end:%B %Y}"
 
 
 def on_caseload(*, started_on: datetime.date, ended_on: datetime.date | None, day: datetime.date) -> bool:

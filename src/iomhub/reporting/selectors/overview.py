@@ -26,7 +26,8 @@ from iomhub.reporting.selectors.base import (
     _registrations,
     _team,
 )
-from iomhub.rules.reporting import Quarter, average_caseload, on_caseload
+from iomhub.rules.quarters import Quarter
+from iomhub.rules.reporting import average_caseload, on_caseload
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -55,7 +56,7 @@ def overview(*, user: User, team_id: int | None = None, as_of: datetime.date | N
     referrals = _referral_figures(team, quarter.start, quarter.end)
     report = Report(
         title="Overview",
-        period=f"On {today:%-d %B %Y}; referrals in {quarter.label}",
+        period=f"On {today:%-d %B %Y}; referrals in {quarter.months}",
         team=team.name if team else "All local teams",
         tables=(
             Table(
@@ -78,7 +79,7 @@ def overview(*, user: User, team_id: int | None = None, as_of: datetime.date | N
             Table(
                 "teams", "People managed by local team", tuple(_figure(f"team-{name}", name, ids) for name, ids in sorted(by_team.items()))
             ),
-            Table("referrals", f"Referrals and decisions, {quarter.label}", referrals, unit="Referrals"),
+            Table("referrals", f"Referrals and decisions, {quarter.months}", referrals, unit="Referrals"),
         ),
         notes=(
             "In custody: a custody episode (remand or sentenced) open on the day.",

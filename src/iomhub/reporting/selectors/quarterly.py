@@ -27,7 +27,8 @@ from iomhub.reporting.selectors.base import (
     exit_planned,
 )
 from iomhub.reporting.selectors.overview import _referral_figures
-from iomhub.rules.reporting import Quarter, average_caseload, on_caseload
+from iomhub.rules.quarters import Quarter
+from iomhub.rules.reporting import average_caseload, on_caseload
 
 if TYPE_CHECKING:
     from iomhub.access.models import Team, User
@@ -90,7 +91,7 @@ def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, expor
     team = _team(team_id)
     q = _read_quarter(team, quarter)
     report = Report(
-        title=f"Quarterly report, {quarter.label}",
+        title=f"Quarterly report, {quarter.months}",
         period=str(quarter),
         team=team.name if team else "All local teams",
         tables=(
