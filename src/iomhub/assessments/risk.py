@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -75,16 +75,7 @@ def dash_record(
     )
     if errors:
         raise ValidationError(errors)
-    last = last_marac_referral_before(person, day)
-    repeat = last is not None and day - last.referred_on <= REPEAT_WINDOW
-    threshold = escalation_threshold()
-    result = dash.dash(
-        checked,
-        professional_judgement=judgement,
-        incidents_last_12_months=incidents or 0,
-        escalation_threshold=threshold,
-        repeat_within_12_months_of_last_marac=repeat,
-    )
+    repeat, threshold, result = _dash_result(person, day, checked, judgement, incidents)
     with transaction.atomic():
         checklist = DashChecklist.objects.create(
             person=person,
@@ -113,6 +104,22 @@ def dash_record(
         }
         _audit(acting_user, checklist, person, after)
     return checklist
+
+
+def _dash_result(person: Person, day: datetime.date, checked: list[str], judgement: bool, incidents: int | None) -> tuple[bool, int, Any]:
+    """(a repeat?, the escalation threshold in force, the DASH rule's result): a repeat is a MARAC
+    referral of the person in the 12 months before the checklist (instruments.md §2.4)."""
+    last = last_marac_referral_before(person, day)
+    repeat = last is not None and day - last.referred_on <= REPEAT_WINDOW
+    threshold = escalation_threshold()
+    result = dash.dash(
+        checked,
+        professional_judgement=judgement,
+        incidents_last_12_months=incidents or 0,
+        escalation_threshold=threshold,
+        repeat_within_12_months_of_last_marac=repeat,
+    )
+    return repeat, threshold, result
 
 
 def marac_referral_record(

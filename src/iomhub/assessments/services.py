@@ -174,20 +174,8 @@ def alcohol_screening_record(
             recorded_by=acting_user,
             recorded_by_name=_name(acting_user),
         )
-        _audit(
-            acting_user,
-            screening,
-            person,
-            {
-                "instrument": kind,
-                "screened_on": day,
-                "session": sess,
-                "answers": checked,
-                "units_last_week": units,
-                "score": result.score,
-                "zone": result.zone,
-            },
-        )
+        after = {"instrument": kind, "screened_on": day, "session": sess, "answers": checked, "units_last_week": units}
+        _audit(acting_user, screening, person, {**after, "score": result.score, "zone": result.zone})
     return screening
 
 

@@ -179,15 +179,9 @@ def plan_action_add(
 
     authorise(acting_user, person, section=Section.PLAN)
     checked = _check(acting_user, person, description, agency, owner_name, due_on, owner, pathway, need, involve_agency)
-    description, owner_name, due, pathway, involving = (
-        checked.description,
-        checked.owner_name,
-        checked.due,
-        checked.pathway,
-        checked.involving,
-    )
+    description, owner_name, due, pathway = checked.description, checked.owner_name, checked.due, checked.pathway
     with transaction.atomic():
-        if involving:
+        if checked.involving:
             agency_involve(acting_user=acting_user, person=person, organisation=agency, role_in_case="Responsible for a plan action")
         action = PlanAction.objects.create(
             person=person,

@@ -304,9 +304,7 @@ def timeline_record(
     with the recording officer's force number where they give it (002 appendix 2, contact log)."""
     authorise(acting_user, person, section=Section.TIMELINE)
     errors: dict[str, list[str]] = {}
-    force_number = " ".join(str(force_number or "").split()).upper()
-    if force_number and not FORCE_NUMBER.fullmatch(force_number):
-        errors["force_number"] = ["Enter the force number in letters and numbers, 20 characters or fewer"]
+    force_number = _force_number(errors, force_number)
     if (substances_tested or drug_result or positive_for) and not lens_for(acting_user, person).sees(Section.HEALTH):
         # Drug-test results are health data (special category): recorded only by those who may read them.
         errors["drug_result"] = ["Drug-test results are not shared with your organisation: record the test without them"]
@@ -315,41 +313,36 @@ def timeline_record(
         deny(
             user=acting_user,
             action=Action.PERSON_CHANGE,
-            reason="intelligence notes are for the police",
+            reason=INTELLIGENCE_REFUSED,
             object_type="person",
             object_id=person.pk,
             person_id=person.pk,
         )
-    allowed = KIND_OUTCOMES.get(kind, (EntryOutcome.DONE, EntryOutcome.BOOKED))
-    outcome = str(outcome or "") or (EntryOutcome.ATTENDED if EntryOutcome.ATTENDED in allowed else EntryOutcome.DONE)
-    if kind and outcome not in allowed:
-        labels = ", ".join(str(EntryOutcome(o).label).lower() for o in allowed)
-        errors.setdefault("outcome", []).append(f"The outcome of a {EntryKind(kind).label.lower()} must be one of: {labels}")
+    outcome = _entry_outcome(errors, kind, outcome)
     booked = outcome == EntryOutcome.BOOKED
     when = _date(errors, "occurred_on", occurred_on, "date", person, future=booked)
     if booked and "occurred_on" not in errors and when < clock.today():
         errors.setdefault("occurred_on", []).append("An appointment booked ahead must be today or in the future")
     summary = _text(errors, "summary", summary, "summary", required=kind in (EntryKind.INTELLIGENCE, EntryKind.REFERRAL), limit=MAX_NOTE)
-    tested = [str(s) for s in substances_tested or ()]
-    positives = [str(s) for s in positive_for or ()]
-    result = str(drug_result or "")
-    if kind == EntryKind.DRUG_TEST and not booked:
-        result = _choice(errors, "drug_result", result, DrugResult, "drug test result")
-        bad = [s for s in tested + positives if s not in Substance.values]
-        if bad:
-            errors.setdefault("substances_tested", []).append(f"Unknown substance: {', '.join(sorted(set(bad)))}")
-        if not tested and result != DrugResult.REFUSED:
-            errors.setdefault("substances_tested", []).append("Select the substances tested for")
-        if result == DrugResult.POSITIVE and not positives:
-            errors.setdefault("positive_for", []).append("Select the substances the test was positive for")
-        if result != DrugResult.POSITIVE and positives:
-            errors.setdefault("positive_for", []).append("Only a positive test is positive for a substance")
-        if set(positives) - set(tested):
-            errors.setdefault("positive_for", []).append("A test can only be positive for a substance it tested for")
-    elif tested or positives or result:
-        errors.setdefault("drug_result", []).append("Substances and results are recorded only for a drug test")
+    tested, positives, result = _drug_test(errors, kind, booked, substances_tested, positive_for, drug_result)
     if errors:
         raise ValidationError(errors)
+    facts = {"kind": kind, "outcome": outcome, "occurred_on": when, "summary": summary, "drug_result": result}
+    return _entry_saved(acting_user, person, organisation, facts, tested=tested, positives=positives, force_number=force_number)
+
+
+def _entry_saved(
+    acting_user: User,
+    person: Person,
+    organisation: Organisation | None,
+    facts: dict[str, Any],
+    *,
+    tested: list[str],
+    positives: list[str],
+    force_number: str,
+) -> TimelineEntry:
+    """The entry written and audited (``facts``: kind, outcome, occurred_on, summary, drug_result)."""
+    kind, outcome, when, summary, result = facts["kind"], facts["outcome"], facts["occurred_on"], facts["summary"], facts["drug_result"]
     entry = TimelineEntry.objects.create(
         person=person,
         kind=kind,
@@ -381,6 +374,52 @@ def timeline_record(
         },
     )
     return entry
+
+
+INTELLIGENCE_REFUSED = "intelligence notes are for the police"
+
+
+def _force_number(errors: dict[str, list[str]], force_number: str) -> str:
+    force_number = " ".join(str(force_number or "").split()).upper()
+    if force_number and not FORCE_NUMBER.fullmatch(force_number):
+        errors["force_number"] = ["Enter the force number in letters and numbers, 20 characters or fewer"]
+    return force_number
+
+
+def _entry_outcome(errors: dict[str, list[str]], kind: str, outcome: str) -> str:
+    """The outcome given, or the usual one for the kind (attended, else done); one the kind allows."""
+    allowed = KIND_OUTCOMES.get(kind, (EntryOutcome.DONE, EntryOutcome.BOOKED))
+    outcome = str(outcome or "") or (EntryOutcome.ATTENDED if EntryOutcome.ATTENDED in allowed else EntryOutcome.DONE)
+    if kind and outcome not in allowed:
+        labels = ", ".join(str(EntryOutcome(o).label).lower() for o in allowed)
+        errors.setdefault("outcome", []).append(f"The outcome of a {EntryKind(kind).label.lower()} must be one of: {labels}")
+    return outcome
+
+
+def _drug_test(
+    errors: dict[str, list[str]], kind: str, booked: bool, substances_tested: Sequence[str], positive_for: Sequence[str], drug_result: str
+) -> tuple[list[str], list[str], str]:
+    """The substances tested, those positive and the result: only for a drug test (not one booked
+    ahead), each substance known, positive only for what was tested."""
+    tested = [str(s) for s in substances_tested or ()]
+    positives = [str(s) for s in positive_for or ()]
+    result = str(drug_result or "")
+    if kind == EntryKind.DRUG_TEST and not booked:
+        result = _choice(errors, "drug_result", result, DrugResult, "drug test result")
+        bad = [s for s in tested + positives if s not in Substance.values]
+        if bad:
+            errors.setdefault("substances_tested", []).append(f"Unknown substance: {', '.join(sorted(set(bad)))}")
+        if not tested and result != DrugResult.REFUSED:
+            errors.setdefault("substances_tested", []).append("Select the substances tested for")
+        if result == DrugResult.POSITIVE and not positives:
+            errors.setdefault("positive_for", []).append("Select the substances the test was positive for")
+        if result != DrugResult.POSITIVE and positives:
+            errors.setdefault("positive_for", []).append("Only a positive test is positive for a substance")
+        if set(positives) - set(tested):
+            errors.setdefault("positive_for", []).append("A test can only be positive for a substance it tested for")
+    elif tested or positives or result:
+        errors.setdefault("drug_result", []).append("Substances and results are recorded only for a drug test")
+    return tested, positives, result
 
 
 def appointment_outcome(*, acting_user: User, entry: TimelineEntry, outcome: str, summary: str = "") -> TimelineEntry:

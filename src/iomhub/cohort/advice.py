@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from iomhub.access.models import Section
 from iomhub.access.projection import WITHHELD, Lens
@@ -179,26 +179,7 @@ def _advise(
     sentences: list[Sentence],
     mappa: MappaManagement | None,
 ) -> Advice:
-    mappa_level = mappa.level if mappa is not None else None
-    kwargs: dict[str, object] = {}
-    if sentences:
-        kwargs["custodial_sentence_years"] = max(_years(s) for s in sentences)
-    if facts.intelligence_known:
-        kwargs["last_intelligence_on"] = facts.last_intelligence_on
-        kwargs["registered_on"] = registration.started_on
-    if facts.drug_test_results is not None:
-        kwargs["drug_test_results"] = tuple(facts.drug_test_results)
-    attendance_known = facts.appointments_due is not None and facts.appointments_kept is not None
-    if attendance_known:
-        kwargs["appointments_kept"] = facts.appointments_kept
-        kwargs["appointments_due"] = facts.appointments_due
-    advice = regime.deregistration(
-        today=as_of,
-        mappa_level=mappa_level,
-        risk_fallen=bool(facts.risk_fallen),
-        managed_in_another_forum=bool(registration.other_forum),
-        **kwargs,  # type: ignore[arg-type]
-    )
+    advice = _rules(registration, as_of, facts, sentences, mappa)
     why = dict(zip(advice.required + advice.suggested, advice.breakdown, strict=True))
     held = set(why)
 
@@ -227,7 +208,7 @@ def _advise(
         ),
         row(
             "good-attendance",
-            attendance_known,
+            facts.appointments_due is not None and facts.appointments_kept is not None,
             f"{facts.appointments_kept} of {facts.appointments_due} appointments kept" if facts.appointments_due else "No appointments due",
         ),
         row("risk-fallen", facts.risk_fallen is not None, facts.risk_evidence or "Assessed risk has not fallen"),
@@ -247,6 +228,37 @@ def _advise(
         sentences=sentences,
         mappa=mappa,
     )
+
+
+def _rules(
+    registration: Registration,
+    as_of: datetime.date,
+    facts: evidence.CaseworkFacts,
+    sentences: list[Sentence],
+    mappa: MappaManagement | None,
+) -> Any:
+    """The deregistration rules (``regime.deregistration``) on what is known: a fact not known is not passed."""
+    mappa_level = mappa.level if mappa is not None else None
+    kwargs: dict[str, object] = {}
+    if sentences:
+        kwargs["custodial_sentence_years"] = max(_years(s) for s in sentences)
+    if facts.intelligence_known:
+        kwargs["last_intelligence_on"] = facts.last_intelligence_on
+        kwargs["registered_on"] = registration.started_on
+    if facts.drug_test_results is not None:
+        kwargs["drug_test_results"] = tuple(facts.drug_test_results)
+    attendance_known = facts.appointments_due is not None and facts.appointments_kept is not None
+    if attendance_known:
+        kwargs["appointments_kept"] = facts.appointments_kept
+        kwargs["appointments_due"] = facts.appointments_due
+    advice = regime.deregistration(
+        today=as_of,
+        mappa_level=mappa_level,
+        risk_fallen=bool(facts.risk_fallen),
+        managed_in_another_forum=bool(registration.other_forum),
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return advice
 
 
 def _mappa_evidence(mappa: MappaManagement | None) -> str:

@@ -138,21 +138,7 @@ def person_create(*, acting_user: User, new: NewPerson, confirmed_new: bool = Fa
     _normalise_identifiers(data)
     person = Person(**data)
     person.full_clean(exclude=["managing_team"] if person.managing_team_id is None else None)
-    children: list[Any] = []
-    for i, a in enumerate(new.aliases):
-        children.append(_clean_child(Alias, a, f"aliases[{i}]", ["person"]))
-    for i, a in enumerate(new.addresses):
-        a = dict(a)
-        if a.get("postcode"):
-            try:
-                a["postcode"] = normalise_postcode(a["postcode"])
-            except ValueError as exc:
-                raise ValidationError({f"addresses[{i}].postcode": [str(exc)]}) from exc
-        children.append(_clean_child(Address, a, f"addresses[{i}]", ["person"]))
-    for i, c in enumerate(new.contact_numbers):
-        children.append(_clean_child(ContactNumber, c, f"contact_numbers[{i}]", ["person"]))
-    for i, m in enumerate(new.markers):
-        children.append(_clean_child(Marker, m, f"markers[{i}]", ["person"]))
+    children = _children(new)
     candidate = matching.identity_from(
         first_name=person.first_name,
         last_name=person.last_name,
@@ -195,6 +181,27 @@ def person_create(*, acting_user: User, new: NewPerson, confirmed_new: bool = Fa
                 reason="A new record may duplicate this one; its creator may not see this record. Check and merge if so.",
             )
     return person
+
+
+def _children(new: NewPerson) -> list[Any]:
+    """The new person's aliases, addresses (postcodes normalised), contact numbers and markers, each
+    checked and named by its place in the list (``addresses[1].postcode``)."""
+    children: list[Any] = []
+    for i, a in enumerate(new.aliases):
+        children.append(_clean_child(Alias, a, f"aliases[{i}]", ["person"]))
+    for i, a in enumerate(new.addresses):
+        a = dict(a)
+        if a.get("postcode"):
+            try:
+                a["postcode"] = normalise_postcode(a["postcode"])
+            except ValueError as exc:
+                raise ValidationError({f"addresses[{i}].postcode": [str(exc)]}) from exc
+        children.append(_clean_child(Address, a, f"addresses[{i}]", ["person"]))
+    for i, c in enumerate(new.contact_numbers):
+        children.append(_clean_child(ContactNumber, c, f"contact_numbers[{i}]", ["person"]))
+    for i, m in enumerate(new.markers):
+        children.append(_clean_child(Marker, m, f"markers[{i}]", ["person"]))
+    return children
 
 
 def person_update(*, acting_user: User, person: Person, changes: dict[str, Any], expected_version: int | None = None) -> Person:
