@@ -196,6 +196,28 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
     assert user is not None
     action = Action(action)
     roles = user.role_codes
+    by_role = _decide_by_role(user, action, roles)
+    if by_role is not None:
+        return by_role
+    if action in REFERRAL_ACTIONS:
+        return _decide_referral(user, action, obj)
+    if action is Action.PERSON_MERGE:
+        if not roles & MERGE_ROLES:
+            return Decision(False, "only a coordinator or information governance lead merges records")
+        if obj is None:
+            return Decision(True, "coordinator or information governance lead")
+        return Decision(_sees_person_normally(user, obj), "coordinator or information governance lead who sees the person")
+    if obj is None:
+        return Decision(False, f"{action} needs a person")
+    person: Subject = obj
+    wanted = section or Section.IDENTITY
+    if action is Action.PERSON_BREAK_GLASS:
+        return Decision(user.has_role(Role.CHAIR) and not _sees_person_normally(user, person), "chair may break glass")
+    return _decide_on_person(user, action, person, wanted, roles)
+
+
+def _decide_by_role(user: User, action: Action, roles: frozenset[str]) -> Decision | None:
+    """The actions decided by the user's roles alone (no person involved); None for the others."""
     if action is Action.SERVICE_USE or action is Action.ORGANISATION_VIEW or action is Action.TOKEN_MANAGE:
         return Decision(bool(roles), "any role" if roles else "no role")
     if action is Action.USER_VIEW:
@@ -224,21 +246,11 @@ def decide(user: User | None, action: Action | str, obj: Any = None, *, section:
         return Decision(bool(roles & RAG_ROLES), "coordinator, chair or police IOM officer")
     if action is Action.COHORT_DECIDE:
         return Decision(user.has_role(Role.CHAIR), "the chair decides")
-    if action in REFERRAL_ACTIONS:
-        return _decide_referral(user, action, obj)
-    if action is Action.PERSON_MERGE:
-        if not roles & MERGE_ROLES:
-            return Decision(False, "only a coordinator or information governance lead merges records")
-        if obj is None:
-            return Decision(True, "coordinator or information governance lead")
-        return Decision(_sees_person_normally(user, obj), "coordinator or information governance lead who sees the person")
-    if obj is None:
-        return Decision(False, f"{action} needs a person")
-    person: Subject = obj
-    wanted = section or Section.IDENTITY
-    if action is Action.PERSON_BREAK_GLASS:
-        return Decision(user.has_role(Role.CHAIR) and not _sees_person_normally(user, person), "chair may break glass")
+    return None
 
+
+def _decide_on_person(user: User, action: Action, person: Subject, wanted: str, roles: frozenset[str]) -> Decision:
+    """An action on a person the user sees (normally, or by breaking glass) in the section wanted."""
     glass_reason = ""
     if _sees_person_normally(user, person):
         glass = False
