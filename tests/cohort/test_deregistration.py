@@ -6,8 +6,6 @@ The registration ends and is never deleted."""
 from __future__ import annotations
 
 import datetime
-import sys
-import types
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +13,8 @@ from django.http import Http404
 
 from iomhub import clock
 from iomhub.access.models import Role
+from iomhub.casework.models import PathwayAssessment, PathwayNeed, TimelineEntry
 from iomhub.cohort import selectors, services
-from iomhub.cohort.evidence import CaseworkFacts
 from iomhub.cohort.models import Deregistration, Registration, RemovalEntry
 from iomhub.justice import services as justice_services
 from iomhub.justice.models import Sentence
@@ -139,38 +137,69 @@ def test_without_the_case_timeline_the_timeline_suggestions_are_not_known(partne
         assert rows[code] is None, code
 
 
-@pytest.fixture
-def timeline(monkeypatch):
-    """The other side of the casework contract (``cohort.evidence``): a stand-in for
-    ``iomhub.casework.selectors`` answering with the facts a test sets."""
-    facts: dict[str, object] = {}
-    module = types.ModuleType("iomhub.casework.selectors")
-    module.last_home_visit = lambda *, person_id, as_of: facts.get("visit")  # type: ignore[attr-defined]
-    module.deregistration_facts = lambda *, person_id, since, as_of: facts.get("facts")  # type: ignore[attr-defined]
-    import iomhub.casework
-
-    monkeypatch.setitem(sys.modules, "iomhub.casework.selectors", module)
-    monkeypatch.setattr(iomhub.casework, "selectors", module, raising=False)
-    return facts
+def entry(partnership, registration, kind, on, outcome="done", drug_result=""):
+    """One entry on the person's case timeline, recorded by the police IOM officer."""
+    return TimelineEntry.objects.create(
+        person=registration.person,
+        kind=kind,
+        outcome=outcome,
+        occurred_on=on,
+        drug_result=drug_result,
+        recorded_by=partnership.users[Role.POLICE_IOM_OFFICER],
+        recorded_by_name="PC Test",
+    )
 
 
+def needs(partnership, registration, on, rags):
+    """A needs assessment on ``on``: one rating per pathway (Red 3, Amber 2, Green 1)."""
+    made = PathwayAssessment.objects.create(
+        person=registration.person, assessed_on=on, assessed_by=partnership.users[Role.PROBATION_OFFICER], assessed_by_name="PO"
+    )
+    for pathway, rag in zip(("accommodation", "ete", "finance"), rags, strict=False):
+        PathwayNeed.objects.create(assessment=made, pathway=pathway, rag=rag)
+
+
+RECENT_INTELLIGENCE = ("intelligence", datetime.date(2026, 8, 1), "done", "")  # so "no intelligence for 3 months" does not hold
+
+
+def _visits(attended, failed):
+    return [("office-appointment", datetime.date(2026, 2, 1) + datetime.timedelta(days=7 * i), "attended", "") for i in range(attended)] + [
+        ("office-appointment", datetime.date(2026, 6, 1) + datetime.timedelta(days=7 * i), "failed-to-attend", "") for i in range(failed)
+    ]
+
+
+def _tests(*results):
+    return [("drug-test", datetime.date(2026, 7, 1) + datetime.timedelta(days=7 * i), "done", r) for i, r in enumerate(results)]
+
+
+# Each case is the person's timeline and needs assessments (002 §2's evidence), read on 2 September 2026.
 @pytest.mark.parametrize(
-    "facts, expected",
+    "entries, assessments, expected",
     [
-        (CaseworkFacts(intelligence_known=True, last_intelligence_on=datetime.date(2026, 6, 2)), {"no-intelligence-3-months": True}),
-        (CaseworkFacts(intelligence_known=True, last_intelligence_on=datetime.date(2026, 6, 3)), {"no-intelligence-3-months": False}),
-        (CaseworkFacts(drug_test_results=[False, False, False]), {"drug-tests-negative": True}),
-        (CaseworkFacts(drug_test_results=[False, True]), {"drug-tests-negative": False}),
-        (CaseworkFacts(drug_test_results=[]), {"drug-tests-negative": False}),
-        (CaseworkFacts(appointments_kept=8, appointments_due=10), {"good-attendance": True}),
-        (CaseworkFacts(appointments_kept=7, appointments_due=10), {"good-attendance": False}),
-        (CaseworkFacts(risk_fallen=True, risk_evidence="Accommodation now green"), {"risk-fallen": True}),
-        (CaseworkFacts(risk_fallen=False), {"risk-fallen": False}),
+        ([("intelligence", datetime.date(2026, 6, 2), "done", "")], [], {"no-intelligence-3-months": True}),
+        ([("intelligence", datetime.date(2026, 6, 3), "done", "")], [], {"no-intelligence-3-months": False}),
+        ([RECENT_INTELLIGENCE, *_tests("negative", "negative", "negative")], [], {"drug-tests-negative": True}),
+        ([RECENT_INTELLIGENCE, *_tests("negative", "positive")], [], {"drug-tests-negative": False}),
+        ([RECENT_INTELLIGENCE, *_visits(8, 2)], [], {"good-attendance": True}),
+        ([RECENT_INTELLIGENCE, *_visits(7, 3)], [], {"good-attendance": False}),
+        (
+            [RECENT_INTELLIGENCE],
+            [(datetime.date(2026, 1, 5), ("red", "red", "amber")), (datetime.date(2026, 7, 1), ("green", "amber", "amber"))],
+            {"risk-fallen": True},
+        ),
+        (
+            [RECENT_INTELLIGENCE],
+            [(datetime.date(2026, 1, 5), ("green", "amber", "amber")), (datetime.date(2026, 7, 1), ("green", "amber", "amber"))],
+            {"risk-fallen": False},
+        ),
     ],
-    ids=["quiet 3 months", "intelligence 1 day inside", "negative", "a positive", "no tests", "80%", "70%", "fallen", "not fallen"],
+    ids=["quiet 3 months", "intelligence 1 day inside", "negative", "a positive", "80%", "70%", "fallen", "not fallen"],
 )
-def test_each_suggestion_appears_only_when_its_evidence_holds(partnership, registration, timeline, facts, expected):
-    timeline["facts"] = facts
+def test_each_suggestion_appears_only_when_its_evidence_holds(partnership, registration, entries, assessments, expected):
+    for kind, on, outcome, result in entries:
+        entry(partnership, registration, kind, on, outcome, result)
+    for on, rags in assessments:
+        needs(partnership, registration, on, rags)
     found = advice(partnership, registration, datetime.date(2026, 9, 2), role=Role.POLICE_IOM_OFFICER)
     rows = holds(found)
     for code, value in expected.items():
@@ -178,8 +207,8 @@ def test_each_suggestion_appears_only_when_its_evidence_holds(partnership, regis
     assert set(found.suggested) == {c for c, v in expected.items() if v}
 
 
-def test_the_last_home_visit_comes_from_the_timeline(partnership, registration, timeline):
-    timeline["visit"] = datetime.date(2026, 2, 20)
+def test_the_last_home_visit_comes_from_the_timeline(partnership, registration):
+    entry(partnership, registration, "home-visit", datetime.date(2026, 2, 20), "attended")
     regime = selectors.regime_of(selectors._lifecycle_queryset().get(pk=registration.pk), datetime.date(2026, 3, 6))
     assert regime.next_home_visit == datetime.date(2026, 3, 6) and not regime.home_visit_overdue
     assert selectors.regime_of(registration, datetime.date(2026, 3, 7)).home_visit_overdue
@@ -348,14 +377,6 @@ def test_the_coordinators_page_lists_outstanding_removal_actions_and_re_registra
     assert "release 1 Jan 2027" in page  # within 12 months of release on 10 March 2026
     with pytest.raises(PermissionDenied):
         selectors.outstanding_removals(user=partnership.users[Role.POLICE_IOM_OFFICER])
-
-
-def test_the_adapter_accepts_a_timeline_function_taking_only_the_person(partnership, registration, timeline, monkeypatch):
-    import iomhub.casework
-
-    monkeypatch.setattr(iomhub.casework.selectors, "last_home_visit", lambda person_id: datetime.datetime(2026, 2, 20, 10, 30))
-    regime = selectors.regime_of(selectors._lifecycle_queryset().get(pk=registration.pk), datetime.date(2026, 3, 6))
-    assert regime.last_home_visit == datetime.date(2026, 2, 20)
 
 
 def test_a_required_deregistration_cannot_be_reviewed_as_retain_and_is_listed(client, partnership, registration):

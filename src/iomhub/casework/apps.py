@@ -6,9 +6,12 @@ class CaseworkConfig(AppConfig):
     label = "casework"
 
     def ready(self) -> None:
-        # The policy reads whom a partner organisation is involved with from casework's record
-        # without naming casework (it sits below it): casework installs the reader (ADR 0032).
+        # Apps below casework read its record without naming it (ADR 0032): the policy whom a
+        # partner organisation is involved with, cohort the timeline's evidence for the RAG regime
+        # and the deregistration rules. Casework installs the readers.
         from iomhub.access import subjects
-        from iomhub.casework.selectors import involved_with
+        from iomhub.casework import selectors
+        from iomhub.cohort import evidence
 
-        subjects.install(involved=involved_with)
+        subjects.install(involved=selectors.involved_with)
+        evidence.install(last_home_visits=selectors.last_home_visits, deregistration_facts_many=selectors.deregistration_facts_many)

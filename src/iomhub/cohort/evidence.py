@@ -1,29 +1,24 @@
 """What the case timeline knows that the RAG regime and the deregistration rules need.
 
-The timeline (home visits, appointments, intelligence notes, drug tests, assessments) belongs to
-``iomhub.casework`` (issue 6 §3, §5). This module is the adapter, as ``screening.py`` is for justice:
+The timeline (home visits, appointments, intelligence notes, drug tests, needs assessments) belongs
+to ``iomhub.casework``, a layer above cohort (ADR 0032), so cohort names no casework module:
+casework installs its two readers here when it loads (``CaseworkConfig.ready``):
 
-CASEWORK ADAPTER (the contract with ``iomhub.casework.selectors``; every function optional):
-- ``last_home_visit(*, person_id: int, as_of: date) -> date | None``: the last home visit that took
-  place (attended) on or before ``as_of``, None when there has been none;
-- ``deregistration_facts(*, person_id: int, since: date, as_of: date) -> CaseworkFacts``: the
-  evidence for the "suggested" deregistration rules of 002 §2, over the registration from
-  ``since`` to ``as_of`` (a :class:`CaseworkFacts`, or any object or dict with its field names);
-- ``last_home_visits(*, person_ids: list[int], as_of: date) -> dict[int, date]`` and
-  ``deregistration_facts_many(*, since: dict[int, date], as_of: date) -> dict[int, facts]``: the
-  same for many people at once in a fixed number of queries (the dashboard, reviews due, the
-  agenda); while missing, the one-person functions are called for each person.
+- ``last_home_visits(*, person_ids, as_of) -> {person id: date}``: the last home visit that took
+  place (attended) on or before ``as_of``, for those who have had one;
+- ``deregistration_facts_many(*, since: {person id: date}, as_of) -> {person id: facts}``: the
+  evidence for the "suggested" deregistration rules of 002 §2 from the start of each registration
+  to ``as_of``, each a mapping with :class:`CaseworkFacts`' names (empty: no evidence either way).
 
-While a function is missing, the answer is "not known": the regime counts from the RAG date, and the
+Until they are installed the answer is "not known": the regime counts from the RAG date and the
 deregistration page says the evidence is not available rather than guessing.
 """
 
 from __future__ import annotations
 
 import datetime
-import inspect
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -40,22 +35,20 @@ class CaseworkFacts:
     risk_evidence: str = ""
 
 
-def _load(name: str) -> Callable[..., Any] | None:
-    try:
-        from iomhub.casework import selectors  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    found = getattr(selectors, name, None)
-    return found if callable(found) else None
+LastHomeVisits = Callable[..., Mapping[int, datetime.date]]
+FactsMany = Callable[..., Mapping[int, Mapping[str, Any]]]
+_last_home_visits: LastHomeVisits | None = None
+_facts_many: FactsMany | None = None
+_NAMES = frozenset(f.name for f in fields(CaseworkFacts))
 
 
-def _call(function: Callable[..., Any], **given: Any) -> Any:
-    """Call ``function`` with the keyword arguments it accepts (the contract names them; a version
-    that takes fewer, e.g. only ``person_id``, still works)."""
-    parameters = inspect.signature(function).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
-        return function(**given)
-    return function(**{name: value for name, value in given.items() if name in parameters})
+def install(*, last_home_visits: LastHomeVisits, deregistration_facts_many: FactsMany) -> None:
+    global _last_home_visits, _facts_many  # set once, at start-up, by casework
+    _last_home_visits, _facts_many = last_home_visits, deregistration_facts_many
+
+
+def timeline_available() -> bool:
+    return _last_home_visits is not None
 
 
 def last_home_visit(*, person_id: int, as_of: datetime.date) -> datetime.date | None:
@@ -64,25 +57,9 @@ def last_home_visit(*, person_id: int, as_of: datetime.date) -> datetime.date | 
 
 
 def last_home_visits(*, person_ids: Sequence[int], as_of: datetime.date) -> dict[int, datetime.date]:
-    """``last_home_visit`` for each of ``person_ids`` that has had one, read in bulk where casework
-    offers ``last_home_visits`` (one query), else one person at a time."""
-    bulk = _load("last_home_visits")
-    if bulk is not None:
-        found = dict(_call(bulk, person_ids=list(person_ids), as_of=as_of))
-    else:
-        load = _load("last_home_visit")
-        found = {} if load is None else {pid: _call(load, person_id=pid, as_of=as_of) for pid in person_ids}
-    return {pid: day for pid, day in ((pid, _as_date(found.get(pid))) for pid in person_ids) if day is not None}
-
-
-def _as_date(found: Any) -> datetime.date | None:
-    if isinstance(found, datetime.datetime):
-        return found.date()
-    return found if isinstance(found, datetime.date) else None
-
-
-def timeline_available() -> bool:
-    return _load("last_home_visit") is not None or _load("last_home_visits") is not None
+    """``last_home_visit`` for each of ``person_ids`` that has had one (one query)."""
+    found = {} if _last_home_visits is None else _last_home_visits(person_ids=list(person_ids), as_of=as_of)
+    return {pid: found[pid] for pid in person_ids if found.get(pid) is not None}
 
 
 def deregistration_facts(*, person_id: int, since: datetime.date, as_of: datetime.date) -> CaseworkFacts:
@@ -90,21 +67,6 @@ def deregistration_facts(*, person_id: int, since: datetime.date, as_of: datetim
 
 
 def deregistration_facts_many(*, since: Mapping[int, datetime.date], as_of: datetime.date) -> dict[int, CaseworkFacts]:
-    """``deregistration_facts`` for each person id of ``since`` (to the start of their registration),
-    read in bulk where casework offers ``deregistration_facts_many``, else one person at a time."""
-    bulk = _load("deregistration_facts_many")
-    if bulk is not None:
-        found = dict(_call(bulk, since=dict(since), as_of=as_of))
-    else:
-        load = _load("deregistration_facts")
-        found = {} if load is None else {pid: _call(load, person_id=pid, since=day, as_of=as_of) for pid, day in since.items()}
-    return {pid: _as_facts(found.get(pid)) for pid in since}
-
-
-def _as_facts(found: Any) -> CaseworkFacts:
-    if isinstance(found, CaseworkFacts) or found is None:
-        return found or CaseworkFacts()
-    # Any object or mapping with the same names will do (casework need not import cohort).
-    names = CaseworkFacts.__dataclass_fields__
-    values = found if isinstance(found, dict) else {n: getattr(found, n) for n in names if hasattr(found, n)}
-    return CaseworkFacts(**{n: v for n, v in values.items() if n in names})
+    """``deregistration_facts`` for each person id of ``since`` (to the start of their registration)."""
+    found = {} if _facts_many is None else _facts_many(since=dict(since), as_of=as_of)
+    return {pid: CaseworkFacts(**{k: v for k, v in found.get(pid, {}).items() if k in _NAMES}) for pid in since}
