@@ -44,6 +44,13 @@ if TYPE_CHECKING:
 SECTION = Section.PLAN
 
 
+def registration_periods(person_id: int) -> list[tuple[datetime.date, datetime.date | None]]:
+    """A person's registrations as (started, ended) periods, oldest first: the Justice tab's chart
+    draws them (installed in ``justice.selectors`` by ``CohortConfig.ready``). The caller has read the
+    person's justice record, which authorised and audited the read."""
+    return list(Registration.objects.filter(person_id=person_id).order_by("started_on").values_list("started_on", "ended_on"))
+
+
 def registrations_for_person(*, user: User, person: Person) -> list[Registration] | None:
     """A visible person's registrations, newest first, or None when the user may not see this
     section. The caller has already read (and audited) the person; this read is audited too."""

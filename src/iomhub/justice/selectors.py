@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -79,10 +79,18 @@ def _load(person: Person) -> JusticeRecord:
         mappa=list(MappaManagement.objects.filter(person=person)),
     )
     record.prompts = person_prompts(record, clock.today())
-    from iomhub.cohort.models import Registration  # the cohort app reads the justice record too
-
-    record.registrations = list(Registration.objects.filter(person=person).order_by("started_on").values_list("started_on", "ended_on"))
+    record.registrations = [] if _registration_periods is None else _registration_periods(person.pk)
     return record
+
+
+# The IOM registrations drawn on the offending chart are cohort's record, a layer above justice
+# (ADR 0032): cohort installs the reader when it loads (``CohortConfig.ready``); none, none drawn.
+_registration_periods: Callable[[int], list[tuple[datetime.date, datetime.date | None]]] | None = None
+
+
+def install(*, registration_periods: Callable[[int], list[tuple[datetime.date, datetime.date | None]]]) -> None:
+    global _registration_periods  # set once, at start-up, by cohort
+    _registration_periods = registration_periods
 
 
 def current_mappa(record: JusticeRecord, as_of: datetime.date) -> MappaManagement | None:
