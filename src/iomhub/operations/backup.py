@@ -44,6 +44,7 @@ from django.core.management.color import no_style
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from iomhub.access import audit_triggers
 from iomhub.operations.backup_file import (
     FORMAT_VERSION,
     PART_BYTES,
@@ -59,6 +60,7 @@ from iomhub.operations.backup_file import (
 from iomhub.operations.backup_tables import (
     BATCH_ROWS,
     FILLED_BY_MIGRATE,
+    MADE_BY_MIGRATE,
     Manifest,
     ReadSnapshot,
     Table,
@@ -106,7 +108,9 @@ def _refuse_unless_empty(connection: BaseDatabaseWrapper, tables: Iterable[Table
         for table in tables:
             if table.name in FILLED_BY_MIGRATE:
                 continue
-            cursor.execute(f"SELECT 1 FROM {quote(table.name)} LIMIT 1")  # noqa: S608 - names from the schema
+            made_by_migrate = MADE_BY_MIGRATE.get(table.name)
+            where = f" WHERE NOT ({made_by_migrate})" if made_by_migrate else ""
+            cursor.execute(f"SELECT 1 FROM {quote(table.name)}{where} LIMIT 1")  # noqa: S608 - names from the schema
             if cursor.fetchone():
                 raise BackupError(
                     f"The database is not empty (table {table.name} has rows): a backup is restored only into an "
@@ -124,9 +128,7 @@ def restore(source: BinaryIO, *, keys: list[bytes], connection: BaseDatabaseWrap
     tables, columns = _fitting(head, connection)
     quote = connection.ops.quote_name
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for table in reversed(tables):
-            if table.name in FILLED_BY_MIGRATE:
-                cursor.execute(f"DELETE FROM {quote(table.name)}")  # noqa: S608 - names from the schema
+        _clear_what_migrate_made(connection, cursor, tables)
         read, manifest = _Loader(cursor, columns, quote).load(lines)
         if manifest is None:
             raise BackupError("The backup has no manifest: refused")
@@ -135,6 +137,20 @@ def restore(source: BinaryIO, *, keys: list[bytes], connection: BaseDatabaseWrap
         _reset_sequences(connection)
         _verify(connection, tables, manifest)
     return manifest
+
+
+def _clear_what_migrate_made(connection: BaseDatabaseWrapper, cursor: Any, tables: list[Table]) -> None:
+    """Delete what ``migrate`` made (whole tables, and the system account's rows) so the backup's own
+    copies take their place; children first. The audit event of the system account's making is the
+    one audit row a restore removes, in a database that was empty seconds before, and the backup's
+    copy of it is restored in the same transaction (the triggers are back before it commits)."""
+    quote = connection.ops.quote_name
+    with audit_triggers.suspended(connection):
+        for table in reversed(tables):
+            if table.name in FILLED_BY_MIGRATE:
+                cursor.execute(f"DELETE FROM {quote(table.name)}")  # noqa: S608 - names from the schema
+            elif table.name in MADE_BY_MIGRATE:
+                cursor.execute(f"DELETE FROM {quote(table.name)} WHERE {MADE_BY_MIGRATE[table.name]}")  # noqa: S608
 
 
 def _fitting(head: dict[str, Any], connection: BaseDatabaseWrapper) -> tuple[list[Table], dict[str, list[str]]]:
@@ -236,7 +252,7 @@ def _verify(connection: BaseDatabaseWrapper, tables: list[Table], manifest: Mani
 def _reset_sequences(connection: BaseDatabaseWrapper) -> None:
     """After rows arrive with their own ids, PostgreSQL's sequences must move past them (SQLite's
     AUTOINCREMENT counters follow the largest id inserted by themselves)."""
-    models = list(apps.get_models(include_auto_created=True))
+    models = [model for model in apps.get_models(include_auto_created=True) if model._meta.managed and not model._meta.proxy]
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     with connection.cursor() as cursor:
         for statement in statements:

@@ -20,6 +20,19 @@ MIGRATIONS_TABLE = "django_migrations"
 # replaces their rows with the backup's, so the ids other rows point at are the backup's.
 # tests/operations proves the list is complete for a freshly emptied database.
 FILLED_BY_MIGRATE = ("django_content_type", "auth_permission", "justice_offencecode", "operations_retentionrule")
+# Rows that ``migrate`` makes in tables that otherwise hold the partnership's own records: the system
+# account the feeds act as (feeds/0004, ADR 0014), its role and the audit event of its making. A
+# freshly migrated database may hold these and still count as empty; a restore replaces them with
+# the backup's copies (made by the same migration on the live database), audit event included.
+_SYSTEM_ACCOUNT = "SELECT id FROM access_user WHERE username = 'system-feeds'"
+MADE_BY_MIGRATE = {
+    "access_user": "username = 'system-feeds'",
+    "access_roleassignment": f"user_id IN ({_SYSTEM_ACCOUNT})",
+    "access_auditevent": (
+        "actor_id IS NULL AND object_type = 'user' AND action = 'create' "
+        "AND object_id IN (SELECT CAST(id AS VARCHAR(20)) FROM access_user WHERE username = 'system-feeds')"
+    ),
+}
 
 
 Manifest = dict[str, dict[str, Any]]
