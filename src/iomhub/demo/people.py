@@ -75,10 +75,12 @@ class _Pools:
 def _pools(seed: int) -> _Pools:
     fake = Faker("en_GB")
     fake.seed_instance(seed)
-    first_m = list({fake.first_name_male() for _ in range(600)})
-    first_f = list({fake.first_name_female() for _ in range(600)})
-    last = list({fake.last_name() for _ in range(1500)})
-    streets = list({fake.street_address() for _ in range(800)})
+    # Sorted, not in a set's order: a set of strings iterates in an order that changes from one
+    # process to the next (hash randomisation), and the demo must be the same for the same seed.
+    first_m = sorted({fake.first_name_male() for _ in range(600)})
+    first_f = sorted({fake.first_name_female() for _ in range(600)})
+    last = sorted({fake.last_name() for _ in range(1500)})
+    streets = sorted({fake.street_address() for _ in range(800)})
     postcodes = []
     for _ in range(600):
         try:
