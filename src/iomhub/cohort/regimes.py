@@ -105,7 +105,7 @@ def regimes_of(
     lens: Lens | None = None,
 ) -> dict[int, Regime]:
     """``regime_of`` for each of ``registrations`` (by id), the last home visits read in one query
-    (their RAG history and reviews prefetched by the caller, as ``_lifecycle_queryset`` does).
+    (their RAG history and reviews prefetched by the caller, as ``_lifecycle_queryset`` does, or their dates attached by ``_with_dates``).
     ``release_on``: registration id to its next release date, where the user may see it. ``lens``:
     the reader's view (without the timeline, no home visits are read or shown); None for all."""
     from iomhub.cohort import evidence
@@ -130,7 +130,7 @@ def _regime(
 ) -> Regime:
     from iomhub.rules import regime
 
-    # Read from the lists ``_dashboard_rows`` attached (no per-row querysets), or the prefetch.
+    # Read from the lists ``_with_dates`` attached (no per-row querysets), or the prefetch.
     history = getattr(registration, "rag_rows", None)
     if history is None:
         history = list(registration.rag_history.all())
@@ -192,12 +192,6 @@ def next_release_for(*, user: User, person: Person, as_of: datetime.date) -> dat
     return found
 
 
-def _regime_queryset() -> QuerySet[Registration]:
-    """What ``regimes_of`` and ``advise_many`` read of a registration (the dashboard, reviews due,
-    the agenda): the person, the RAG history and the reviews."""
-    return Registration.objects.select_related("person").prefetch_related("rag_history", "reviews")
-
-
 def regime_for(*, user: User, registrations: Sequence[Registration], as_of: datetime.date) -> dict[int, Regime]:
     """The regime (next home visit, review due, overdue flags) of each current registration whose
     person the user sees (for the dashboard), as their sections allow. Not audited here: the caller
@@ -207,16 +201,16 @@ def regime_for(*, user: User, registrations: Sequence[Registration], as_of: date
 
 def _current_visible(user: User, registrations: Sequence[Registration] | None, as_of: datetime.date) -> list[Registration]:
     """The registrations current on ``as_of`` (of ``registrations``, or all) whose person ``user``
-    sees, with what the regime and the rules read prefetched: a fixed number of queries. A given list is matched by id
-    first and its people checked against the policy's filter among those ids only (a filter on both
-    a long id list and the visible-people subquery made SQLite probe every pair: 26 s at 100,000
-    people)."""
-    queryset = _regime_queryset().filter(ended_on__isnull=True, started_on__lte=as_of)
+    sees, with the dates the regime reads attached (``_with_dates``): a fixed number of queries. A
+    given list is matched by id first and its people checked against the policy's filter among those
+    ids only (a filter on both a long id list and the visible-people subquery made SQLite probe every
+    pair: 26 s at 100,000 people)."""
+    queryset = Registration.objects.select_related("person").filter(ended_on__isnull=True, started_on__lte=as_of)
     if registrations is None:
-        return list(queryset.filter(person__in=_visible_people(user)))
+        return _with_dates(list(queryset.filter(person__in=_visible_people(user))))
     found = list(queryset.filter(pk__in=[r.pk for r in registrations]))
     visible = _visible_among(user, {r.person_id for r in found})
-    return [r for r in found if r.person_id in visible]
+    return _with_dates([r for r in found if r.person_id in visible])
 
 
 def _visible_among(user: User, person_ids: Iterable[int]) -> set[int]:
@@ -235,7 +229,7 @@ def dashboard_regimes(
     regimes. The reviews search is audited as ``reviews_due`` audits it."""
     if not can(user, Action.PERSON_SEARCH):
         deny(user=user, action=Action.PERSON_SEARCH, reason="role may not list people", object_type="registration")
-    found = _dashboard_rows(user, registrations, as_of)
+    found = _current_visible(user, registrations, as_of)
     regimes = regimes_of(found, as_of, lens=lens_of_sections(sections_for(user)))
     rows = []
     if _plan_shared(user):
@@ -254,21 +248,14 @@ def dashboard_regimes(
     return regimes, rows
 
 
-def _dashboard_rows(user: User, registrations: Sequence[Registration], as_of: datetime.date) -> list[Registration]:
-    """``_current_visible`` with the dates of the RAG history and reviews attached as plain lists
-    (``rag_rows``, ``review_rows``: all ``_regime`` reads of them): three queries, no queryset or
-    model per row (Django's prefetch builds a queryset per registration: a third of a second for 500)."""
+def _with_dates(found: list[Registration]) -> list[Registration]:
+    """``found`` with the dates of their RAG history and reviews attached as plain lists
+    (``rag_rows``, ``review_rows``: all ``_regime`` reads of them): two queries, no queryset or model
+    per row (Django's prefetch builds a queryset per registration: a third of a second for 500)."""
     from types import SimpleNamespace
 
     from iomhub.cohort.models import RagChange, Review
 
-    found = list(
-        Registration.objects.select_related("person").filter(
-            ended_on__isnull=True, started_on__lte=as_of, pk__in=[r.pk for r in registrations]
-        )
-    )
-    visible = _visible_among(user, {r.person_id for r in found})
-    found = [r for r in found if r.person_id in visible]
     ids = [r.pk for r in found]
     history: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
     for pk, day in (
