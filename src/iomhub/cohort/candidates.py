@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from iomhub.people.models import Person
     from iomhub.referrals.selectors import Standing
 
-BATCH = 250  # people screened at a time from the table's order
+BATCH = (100, 1000)  # people screened at a time from the table's order: twice the list, within these bounds
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,10 @@ def _from_table(user: User, as_of: datetime.date, limit: int) -> list[tuple[Pers
         eligible.extend(screen_people(people, as_of, user=user, eligible_only=True, ogrs3=False))
 
     screen(_priority_group_people(visible, as_of))
-    offset = 0
+    offset, size = 0, min(max(2 * limit, BATCH[0]), BATCH[1])
     while True:
-        batch = list(ordered[offset : offset + BATCH])
-        offset += BATCH
+        batch = list(ordered[offset : offset + size])
+        offset += size
         if not batch or (len(eligible) >= limit and _evidence(batch[0][1], batch[0][2]) > _cut(eligible, limit)):
             break
         screen([pid for pid, _, _ in batch])
