@@ -1,6 +1,5 @@
-"""Eligibility screening and the candidate list (issue 5 §3-4), through the pages, with the justice
-record stood in by a fake of the adapter contract in ``iomhub.cohort.screening`` (the justice app,
-issue 4, provides the real one). The rules themselves are tested in tests/rules/test_eligibility.py;
+"""Eligibility screening and the candidate list (issue 5 §3-4), through the pages, over real justice
+records written through the justice services (``JusticeRecord`` below). The rules themselves are tested in tests/rules/test_eligibility.py;
 these check the facts reach them, the evidence is shown, and the policy holds."""
 
 from __future__ import annotations
@@ -10,10 +9,10 @@ import datetime
 import pytest
 
 from iomhub import clock
-from iomhub.access.models import AuditEvent, Role
-from iomhub.cohort import screening
+from iomhub.access.models import AuditEvent, Role, Team
 from iomhub.cohort.models import Registration
-from iomhub.people.models import Person
+from iomhub.justice import services as justice_services
+from iomhub.people.models import Address, Person
 from iomhub.rules.eligibility import JusticeFacts
 from tests.access.support import events_since, last_event_id
 from tests.factories import PersonFactory
@@ -32,19 +31,63 @@ def fixed_today():
         yield
 
 
+# An offence code of each neighbourhood-crime category the cases use, and one of none (ONS crime
+# hierarchy, ``justice/offence_codes.csv``): arrests are for dangerous driving unless a case says.
+CODES = {"burglary": "28A", "robbery": "34B"}
+OTHER_CODE = "802"
+
+
+class JusticeRecord(dict):
+    """Person id -> the facts a case states, each written to the person's real justice record through
+    the justice services as it is set (arrests, offences, custodial sentences, the MAPPA level) and
+    residence as their current address against the postcodes the teams cover; screening then reads
+    them through ``justice.selectors.screening_facts`` as in production."""
+
+    def __init__(self, partnership):
+        super().__init__()
+        self.partnership = partnership
+
+    def __setitem__(self, person_id, facts):
+        super().__setitem__(person_id, facts)
+        person = Person.objects.get(pk=person_id)
+        # A restricted person's record is written by the user named on them (the probation officer).
+        officer = self.partnership.users[Role.PROBATION_OFFICER if person.restriction else Role.POLICE_IOM_OFFICER]
+        for day in facts.arrest_dates:
+            justice_services.arrest_record(
+                acting_user=officer,
+                person=person,
+                arrested_on=day,
+                custody_suite="Northbridge",
+                outcome="charge",
+                offence_codes=[OTHER_CODE],
+            )
+        for day, category in facts.offences:
+            justice_services.offence_record(acting_user=officer, person=person, code=CODES[category], committed_on=day)
+        for day, length in facts.custodial_sentences:
+            justice_services.sentence_record(
+                acting_user=officer, person=person, sentenced_on=day, offence_committed_on=day - datetime.timedelta(days=30), days=length
+            )
+        if facts.mappa_level is not None:
+            justice_services.mappa_record(
+                acting_user=self.partnership.users[Role.COORDINATOR],
+                person=person,
+                level=facts.mappa_level,
+                category="2",
+                from_date=D(2026, 1, 1),
+            )
+        if facts.resident_in_area is False:
+            Team.objects.filter(pk=self.partnership.team.pk).update(postcodes="NB1")
+            Address.objects.create(person=person, line_1="1 Far Road", town="Elsewhere", postcode="ZZ9 9ZZ", from_date=D(2025, 1, 1))
+
+    def update(self, found):
+        for person_id, facts in found.items():
+            self[person_id] = facts
+
+
 @pytest.fixture
-def justice(monkeypatch):
-    """A stand-in justice record: person id -> JusticeFacts."""
-    facts: dict[int, JusticeFacts] = {}
-
-    def screening_facts(*, person_ids, as_of):
-        year_ago = D(as_of.year - 1, as_of.month, as_of.day)
-        if person_ids is None:
-            return {pk: f for pk, f in facts.items() if any(year_ago < d <= as_of for d in f.arrest_dates) or f.offences}
-        return {pk: facts[pk] for pk in person_ids if pk in facts}
-
-    monkeypatch.setattr(screening, "_load_justice_facts", lambda: screening_facts)
-    return facts
+def justice(partnership):
+    """The people's justice records, written as each test states them."""
+    return JusticeRecord(partnership)
 
 
 CASES = {

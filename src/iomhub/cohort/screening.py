@@ -34,10 +34,11 @@ None, the pages say that the justice record is not available, and screening uses
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from iomhub.justice.selectors import screening_facts
 from iomhub.rules import eligibility
 from iomhub.rules.eligibility import JusticeFacts
 
@@ -47,22 +48,10 @@ if TYPE_CHECKING:
     from iomhub.referrals.ogrs import OgrsDerivation
 
 
-def _load_justice_facts() -> Callable[..., dict[int, JusticeFacts]] | None:
-    """The justice app's facts function, imported lazily; None while the app is not installed."""
-    try:
-        from iomhub.justice.selectors import screening_facts  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return screening_facts  # type: ignore[no-any-return,unused-ignore]
-
-
 def justice_facts(person_ids: list[int] | None, as_of: datetime.date) -> dict[int, JusticeFacts] | None:
     """Facts for ``person_ids``, or (None) for everyone with a justice event in the twelve months up
-    to ``as_of``; None when the justice record is not available."""
-    load = _load_justice_facts()
-    if load is None:
-        return None
-    return load(person_ids=person_ids, as_of=as_of)
+    to ``as_of``, from the justice record (a layer below cohort, ADR 0032)."""
+    return screening_facts(person_ids=person_ids, as_of=as_of)
 
 
 @dataclass(frozen=True)
