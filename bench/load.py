@@ -126,17 +126,31 @@ class Server:
             ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
         return ticks
 
+    def queries(self) -> int:
+        """Statements running now in the benchmark's database, from anyone but this look."""
+        import psycopg
+
+        try:
+            with psycopg.connect(self.env["DATABASE_URL"], autocommit=True, connect_timeout=10) as db:
+                row = db.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()"
+                ).fetchone()
+        except psycopg.Error:
+            return 0
+        return int(row[0]) if row else 0
+
     def settle(self, limit: float) -> float:
-        """Wait until the workers are idle (a client that gave up on a request does not stop gunicorn
+        """Wait until the server is idle (a client that gave up on a request does not stop gunicorn
         working on it, nor on the ones queued behind it): no worker uses more than a few ticks of CPU
-        in half a second. Returns the seconds waited (at most ``limit``)."""
+        in half a second and no statement runs in the database, twice running. Returns the seconds
+        waited (at most ``limit``)."""
         started = time.perf_counter()
-        before = self.cpu()
-        while time.perf_counter() - started < limit:
+        before, quiet = self.cpu(), 0
+        while time.perf_counter() - started < limit and quiet < 2:
             time.sleep(0.5)
             now = self.cpu()
-            if sum(max(0, t - before.get(pid, t)) for pid, t in now.items()) <= 3:
-                break
+            idle = sum(max(0, t - before.get(pid, t)) for pid, t in now.items()) <= 3 and self.queries() == 0
+            quiet = quiet + 1 if idle else 0
             before = now
         return round(time.perf_counter() - started, 1)
 
