@@ -133,6 +133,8 @@ EXPECTED: dict[str, RouteRule] = {
     "feeds/imports/<int:run_id>/errors.csv": page(Action.COHORT_MANAGE, personal=True),
     "feeds/review/": page(Action.COHORT_MANAGE, personal=True),
     "feeds/review/<int:review_id>/": page(Action.COHORT_MANAGE, personal=True),
+    "notifications/outbox/": page(Action.USER_VIEW),  # bodies name nobody; a number shown by its last 3 digits
+    "notifications/outbox/<int:notification_id>/retry/": page(Action.USER_VIEW),
     "meetings/": page(Action.COHORT_MANAGE),
     "meetings/new/": page(Action.COHORT_MANAGE),
     "meetings/<int:meeting_id>/": page(Action.COHORT_MANAGE, personal=True),
@@ -334,7 +336,12 @@ def feeds_values(partnership: Any) -> dict[str, Any]:
     review = LinkReview.objects.filter(run=run).first() or LinkReview.objects.create(
         row_key="r" * 64, run=run, line=2, values=values, candidates=[], why="This person may already be on IOM Hub"
     )
-    return {"run_id": run.pk, "review_id": review.pk}
+    from iomhub.notifications.models import Notification, NotificationStatus
+
+    note = Notification.objects.filter(recipient=coordinator).first() or Notification.objects.create(
+        recipient=coordinator, subject="Route walk", body="A failed message", status=NotificationStatus.FAILED
+    )
+    return {"run_id": run.pk, "review_id": review.pk, "notification_id": note.pk}
 
 
 def casework_values(partnership: Any, person: Any) -> dict[str, Any]:
