@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, models
+from django.db import DatabaseError, connection, models, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from iomhub.access.models import Role
+from iomhub.access import audit_triggers
+from iomhub.access.models import AuditEvent, Role
 from iomhub.access.services import api_token_issue
 from iomhub.casework.models import CaseRecord
 from iomhub.cohort.models import Registration
+from iomhub.crypto.changes import open_changes, sealed_keys
 from iomhub.crypto.keys import PREFIX, key_id, new_key
-from iomhub.crypto.rotation import encrypted_columns, rewrite_all, seal, unseal
-from iomhub.operations import backup as backup_format
+from iomhub.crypto.rotation import Tally, encrypted_columns, rewrite_all, rewrite_audit_changes, seal, unseal
+from iomhub.operations import backup_file as backup_format
 from iomhub.people.models import Person
+from iomhub.people.services import person_update
 from tests.operations.test_backup import empty_the_database
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +159,7 @@ def test_a_backup_holds_them_sealed_and_restores_them_verified(sealed, tmp_path,
     call_command("backup", str(target), stdout=io.StringIO())
     key = backup_format.keys_from_environment()[0]
     with target.open("rb") as source:
-        opened = b"".join(backup_format._opened(source, [key]))  # the backup decrypted: its JSON lines
+        opened = b"".join(backup_format.opened(source, [key]))  # the backup decrypted: its JSON lines
     assert b"people_person" in opened and PREFIX.encode() in opened
     assert b"Secret-Marker" not in opened and b"Secret-Marker" not in target.read_bytes()
     empty_the_database()
@@ -237,3 +241,51 @@ def test_a_value_sealed_with_a_retired_key_is_refused_by_name(sealed):
         Person.objects.filter(pk=sealed.ordinary.pk).update(religion="Retired-Key-Faith")
     with pytest.raises(Exception, match=key_id(old)):
         Person.objects.get(pk=sealed.ordinary.pk)
+
+
+def _raw_audit() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT changes FROM access_auditevent WHERE object_type = 'person' AND action = 'change'")
+        return [r[0] if isinstance(r[0], str) else json.dumps(r[0]) for r in cursor.fetchall()]
+
+
+def _audit_guard():
+    return audit_triggers.suspended(connection)
+
+
+def test_the_audit_log_holds_the_before_and_after_sealed_and_the_audit_page_opens_them(partnership):
+    officer = partnership.users[Role.POLICE_IOM_OFFICER]
+    person_update(
+        acting_user=officer,
+        person=partnership.ordinary,
+        changes={"religion": "Audit-Marker-Faith", "middle_names": "Lee"},
+        expected_version=1,
+    )
+    [raw_changes] = _raw_audit()
+    assert "Audit-Marker" not in raw_changes and PREFIX in raw_changes and '"Lee"' in raw_changes  # only the sealed field
+    event = AuditEvent.objects.get(object_type="person", action="change")
+    assert open_changes(event.changes)["religion"] == {"before": "", "after": "Audit-Marker-Faith"}
+    assert sealed_keys()["case"] >= {"safeguarding_notes"} and sealed_keys()["person"] == {"religion", "sexual_orientation"}
+
+
+def test_rotation_and_the_migration_reach_the_audit_log(partnership):
+    officer = partnership.users[Role.POLICE_IOM_OFFICER]
+    old, new = new_key(), new_key()
+    with override_settings(FIELD_ENCRYPTION_KEYS=[old]):
+        person_update(acting_user=officer, person=partnership.ordinary, changes={"religion": "Audit-Marker-Faith"}, expected_version=1)
+    assert f"{PREFIX}{key_id(old)}:" in _raw_audit()[0]
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new, old]):
+        with pytest.raises(CommandError, match="not under the newest key"):
+            call_command("rotate_keys", "--check", stdout=io.StringIO())
+        call_command("rotate_keys", stdout=io.StringIO())
+        call_command("rotate_keys", "--check", stdout=io.StringIO())
+        assert f"{PREFIX}{key_id(new)}:" in _raw_audit()[0] and key_id(old) not in _raw_audit()[0]
+        rewrite_audit_changes(connection, "unseal", Tally(), guard=_audit_guard)  # the migration backwards
+        assert "Audit-Marker-Faith" in _raw_audit()[0]
+        rewrite_audit_changes(connection, "seal", Tally(), guard=_audit_guard)  # and forwards
+    assert "Audit-Marker" not in _raw_audit()[0]
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new]):
+        event = AuditEvent.objects.get(object_type="person", action="change")
+        assert open_changes(event.changes)["religion"]["after"] == "Audit-Marker-Faith"
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:  # append-only again
+        cursor.execute("UPDATE access_auditevent SET reason = 'x'")

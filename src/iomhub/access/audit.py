@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from iomhub.access.models import AuditAction, AuditEvent
+from iomhub.crypto.changes import seal_changes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -77,7 +78,7 @@ def record(
         object_type=object_type,
         object_id=str(object_id) if object_id not in (None, "") else "",
         person_id=person_id,
-        changes=jsonable(changes or {}),
+        changes=seal_changes(object_type, jsonable(changes or {})),  # ADR 0039
         reason=reason,
         outcome=outcome,
         ip_address=ctx.ip_address,
@@ -107,7 +108,7 @@ def record_many(*, actor: User | None, entries: Iterable[dict[str, Any]], userna
             object_type=e.get("object_type", ""),
             object_id=str(e["object_id"]) if e.get("object_id") not in (None, "") else "",
             person_id=e.get("person_id"),
-            changes=jsonable(e.get("changes") or {}),
+            changes=seal_changes(e.get("object_type", ""), jsonable(e.get("changes") or {})),
             reason=e.get("reason", ""),
             outcome=e.get("outcome", "ok"),
             **common,

@@ -13,6 +13,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, AuditEvent, Organisation, User
 from iomhub.access.policy import Action, can
+from iomhub.crypto.changes import open_changes
 
 if TYPE_CHECKING:
     pass
@@ -102,7 +103,7 @@ def audit_rows(*, user: User, events: Iterable[AuditEvent]) -> list[AuditEvent]:
     for event in rows:
         hidden = event.person_id in restricted and event.person_id not in granted
         event.restricted = hidden  # type: ignore[attr-defined]
-        changes = event.changes if isinstance(event.changes, dict) else {}
+        changes = open_changes(event.changes) if isinstance(event.changes, dict) else {}  # ADR 0039
         reader = NOTHING if hidden else lens
         shown = audit_changes(reader, object_type=event.object_type, changes=changes)
         event.shown_reason = audit_reason(reader, action=event.action, object_type=event.object_type, changes=changes, reason=event.reason)  # type: ignore[attr-defined]

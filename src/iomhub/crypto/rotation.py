@@ -12,6 +12,7 @@ open).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,3 +112,51 @@ def migration(app_label: str, change: Callable[[str], str | None]) -> Callable[[
         rewrite_all(schema_editor.connection, apps.get_app_config(app_label).get_models(), change)
 
     return run
+
+
+AUDIT_TABLE = "access_auditevent"
+
+
+def _audit_value(mode: str, key: str, value: Any, keys: frozenset[str]) -> Any:
+    """The new value of one key of an event's changes, or None when it stays as it is."""
+    sealed = isinstance(value, str) and sealed_with(value) is not None
+    if mode == "seal" and key in keys and not sealed and value not in (None, "", [], {}):
+        return encrypt(json.dumps(value))
+    if mode == "reseal" and sealed and not is_current(value):
+        return reseal(value)
+    if mode == "unseal" and sealed:
+        return json.loads(decrypt(value))
+    return None
+
+
+def rewrite_audit_changes(connection: BaseDatabaseWrapper, mode: str, tally: Tally, guard: Callable[[], Any], batch: int = BATCH) -> None:
+    """The sealed values inside the audit log's ``changes`` (``iomhub.crypto.changes``): ``seal`` the
+    clear ones written before (migration), ``reseal`` under the newest key (rotation), ``unseal``
+    (migration backwards). The audit log is append-only: ``guard()`` lifts its triggers inside each
+    batch's transaction only (which only the tables' owner can do), so no other transaction ever sees
+    the log unprotected."""
+    from iomhub.crypto.changes import sealed_keys
+
+    q = connection.ops.quote_name
+    kinds = sealed_keys()
+    names = sorted(kinds)
+    marks = ", ".join(["%s"] * len(names))
+    select = f"SELECT id, object_type, changes FROM {q(AUDIT_TABLE)} WHERE id > %s AND object_type IN ({marks}) ORDER BY id LIMIT %s"  # noqa: S608 - constants
+    cast = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    last = 0
+    while True:
+        with transaction.atomic(using=connection.alias), guard(), connection.cursor() as cursor:
+            cursor.execute(select, [last, *names, batch])
+            rows = cursor.fetchall()
+            for pk, kind, stored in rows:
+                values = json.loads(stored) if isinstance(stored, str) else stored
+                new = {k: _audit_value(mode, k, v, kinds[kind]) for k, v in values.items()} if isinstance(values, dict) else {}
+                if all(v is None for v in new.values()):
+                    tally.add(f"{AUDIT_TABLE}.changes", 0, 1)
+                    continue
+                merged = {k: v if new[k] is None else new[k] for k, v in values.items()}
+                cursor.execute(f"UPDATE {q(AUDIT_TABLE)} SET changes = {cast} WHERE id = %s", [json.dumps(merged), pk])  # noqa: S608 - constants
+                tally.add(f"{AUDIT_TABLE}.changes", 1, 0)
+        if len(rows) < batch:
+            return
+        last = rows[-1][0]

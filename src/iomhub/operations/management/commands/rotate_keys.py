@@ -14,8 +14,12 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from iomhub.crypto.keys import KeyMissing, current_key_id, is_current, new_key
-from iomhub.crypto.rotation import BATCH, reseal, rewrite_all
+from iomhub.access import audit_triggers
+from iomhub.access.models import AuditEvent
+from iomhub.crypto.changes import sealed_keys
+from iomhub.crypto.keys import KeyMissing, current_key_id, is_current, new_key, sealed_with
+from iomhub.crypto.rotation import BATCH, reseal, rewrite_all, rewrite_audit_changes
+from iomhub.operations import db_roles
 
 
 class Command(BaseCommand):
@@ -35,8 +39,13 @@ class Command(BaseCommand):
         if options["check"]:
             self._check(connection)
             return
+        batch = max(1, options["batch"])
         try:
-            tally = rewrite_all(connection, apps.get_models(), reseal, batch=max(1, options["batch"]))
+            tally = rewrite_all(connection, apps.get_models(), reseal, batch=batch)
+            if connection.vendor == "sqlite" or db_roles.owns_audit(connection):
+                rewrite_audit_changes(connection, "reseal", tally, guard=lambda: audit_triggers.suspended(connection), batch=batch)
+            else:
+                self.stdout.write("The audit log's sealed values need the tables' owner: run rotate_keys again as the owner.")
         except KeyMissing as error:
             raise CommandError(str(error)) from None
         for name in sorted(tally.unchanged):
@@ -51,6 +60,11 @@ class Command(BaseCommand):
             stale += not is_current(stored)
 
         rewrite_all(connection, apps.get_models(), count)
+        events = AuditEvent.objects.using(connection.alias).filter(object_type__in=sorted(sealed_keys()))
+        for changes in events.values_list("changes", flat=True).iterator():
+            for value in changes.values() if isinstance(changes, dict) else ():
+                if isinstance(value, str) and sealed_with(value):
+                    count(value)
         if stale:
             raise CommandError(f"{stale} values are not under the newest key {current_key_id()}: run rotate_keys")
         self.stdout.write(f"Every encrypted value is under key {current_key_id()}: the previous keys can be removed.")
