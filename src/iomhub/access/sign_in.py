@@ -18,20 +18,17 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, EnrolmentLink, SignInFailure, User
 from iomhub.access.policy import Action, decide
-
-if TYPE_CHECKING:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PAIR_WINDOW = datetime.timedelta(minutes=30)
 USER_WINDOW = datetime.timedelta(hours=24)
@@ -137,3 +134,19 @@ def device_enrol(*, acting_user: User, device: TOTPDevice, link_id: int | None, 
             object_id=acting_user.pk,
             changes={"device": device.name, "with_link": link_id is not None},
         )
+
+
+def device_verifying(*, user: User, token: str) -> TOTPDevice | None:
+    """The user's confirmed authenticator that accepts ``token`` now, if any."""
+    return next((d for d in TOTPDevice.objects.filter(user=user, confirmed=True) if d.verify_token(token)), None)
+
+
+def device_to_enrol(*, user: User) -> TOTPDevice:
+    """The authenticator the user is enrolling (made, unconfirmed, on first sight)."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
+    return device
+
+
+def enrolment_link_open(*, link_id: int, user: User) -> bool:
+    """Whether the set-up link ``link_id`` of ``user`` is unused and unexpired."""
+    return EnrolmentLink.objects.filter(pk=link_id, user=user, used_at__isnull=True, expires_at__gt=timezone.now()).exists()

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iomhub.access import audit, selectors, services
 from iomhub.access import sign_in as sign_in_limits
@@ -36,7 +35,7 @@ from iomhub.access.middleware import (
     second_factor_exempt,
     second_factor_passed,
 )
-from iomhub.access.models import AuditAction, EnrolmentLink
+from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded, public
 
@@ -103,9 +102,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if limit:
             logout(request)
             return _locked(request, username, limit)
-        device = next(
-            (d for d in TOTPDevice.objects.filter(user=request.user, confirmed=True) if d.verify_token(form.cleaned_data["token"])), None
-        )
+        device = sign_in_limits.device_verifying(user=request.user, token=form.cleaned_data["token"])
         if device is None:
             sign_in_limits.failure_record(username=username, ip_address=address)
             audit.record(
@@ -158,12 +155,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         link_id = None
     else:
         link_id = request.session.get(ENROLMENT_SESSION_KEY)
-        if (
-            not isinstance(link_id, int)
-            or not EnrolmentLink.objects.filter(pk=link_id, user=user, used_at__isnull=True, expires_at__gt=timezone.now()).exists()
-        ):
+        if not isinstance(link_id, int) or not sign_in_limits.enrolment_link_open(link_id=link_id, user=user):
             return render(request, "access/two_factor_needs_link.html")
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
+    device = sign_in_limits.device_to_enrol(user=user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         was_verified = not needs_second_factor(request)
@@ -284,7 +278,7 @@ def api_tokens(request: AuthedRequest) -> HttpResponse:
         code = form.cleaned_data.get("code")
         device = None
         if code:
-            device = next((d for d in TOTPDevice.objects.filter(user=request.user, confirmed=True) if d.verify_token(code)), None)
+            device = sign_in_limits.device_verifying(user=request.user, token=code)
             if device is None:
                 form.add_error("code", "The security code is not correct or has expired")
             else:

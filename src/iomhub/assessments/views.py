@@ -19,8 +19,9 @@ from iomhub.access.routes import guarded
 from iomhub.assessments import chart, forms, outcomes, presentation, risk, selectors, services
 from iomhub.assessments.models import Instrument
 from iomhub.assessments.questions import AUDIT_C_QUESTIONS
-from iomhub.casework.views import _context, _person_for_change
+from iomhub.casework.selectors import person_for_change
 from iomhub.people.models import Person
+from iomhub.people.pages import person_context
 from iomhub.web.forms import GovukForm, apply_errors
 
 
@@ -43,7 +44,7 @@ def _save(form: GovukForm, save: Any) -> Any:
 @require_http_methods(["GET"])
 def overview(request: AuthedRequest, person_id: int) -> HttpResponse:
     record = selectors.health_record_for(user=request.user, person_id=person_id)
-    ctx = _context(request, record.person, "assessments")
+    ctx = person_context(request, record.person, "assessments")
     ctx.update(record=record, view=presentation.record_view(record), chart=chart.draw_top(record.profiles, name=record.person.full_name))
     return render(request, "assessments/overview.html", ctx)
 
@@ -51,7 +52,7 @@ def overview(request: AuthedRequest, person_id: int) -> HttpResponse:
 @guarded(Action.PERSON_CHANGE, personal_data=True)
 @require_http_methods(["GET", "POST"])
 def alcohol_new(request: AuthedRequest, person_id: int) -> HttpResponse:
-    person = _person_for_change(request, person_id, Section.HEALTH)
+    person = person_for_change(user=request.user, person_id=person_id, section=Section.HEALTH)
     follows = None
     if request.GET.get("follows"):
         follows = selectors.screening_for(person=person, screening_id=request.GET["follows"])
@@ -79,7 +80,7 @@ def alcohol_new(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def alcohol(request: AuthedRequest, person_id: int, screening_id: int) -> HttpResponse:
     person, screening = selectors.screening_read(user=request.user, person_id=person_id, screening_id=screening_id)
-    ctx = _context(request, person, "assessments")
+    ctx = person_context(request, person, "assessments")
     ctx.update(s=presentation.screening_view(screening), may_change=selectors.may_change(request.user, person))
     return render(request, "assessments/alcohol.html", ctx)
 
@@ -87,7 +88,7 @@ def alcohol(request: AuthedRequest, person_id: int, screening_id: int) -> HttpRe
 @guarded(Action.PERSON_CHANGE, personal_data=True)
 @require_http_methods(["GET", "POST"])
 def advice_new(request: AuthedRequest, person_id: int) -> HttpResponse:
-    person = _person_for_change(request, person_id, Section.HEALTH)
+    person = person_for_change(user=request.user, person_id=person_id, section=Section.HEALTH)
     screening = None
     if request.GET.get("screening"):
         screening = selectors.screening_for(person=person, screening_id=request.GET["screening"])
@@ -103,7 +104,7 @@ def advice_new(request: AuthedRequest, person_id: int) -> HttpResponse:
 @guarded(Action.PERSON_CHANGE, personal_data=True)
 @require_http_methods(["GET", "POST"])
 def dash_new(request: AuthedRequest, person_id: int) -> HttpResponse:
-    person = _person_for_change(request, person_id, Section.HEALTH)
+    person = person_for_change(user=request.user, person_id=person_id, section=Section.HEALTH)
     form = forms.DashForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = _save(form, lambda args: risk.dash_record(acting_user=request.user, person=person, **args))
@@ -116,7 +117,7 @@ def dash_new(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def dash(request: AuthedRequest, person_id: int, checklist_id: int) -> HttpResponse:
     person, checklist = selectors.checklist_read(user=request.user, person_id=person_id, checklist_id=checklist_id)
-    ctx = _context(request, person, "assessments")
+    ctx = person_context(request, person, "assessments")
     ctx.update(c=presentation.checklist_view(checklist), may_change=selectors.may_change(request.user, person))
     return render(request, "assessments/dash.html", ctx)
 
@@ -124,7 +125,7 @@ def dash(request: AuthedRequest, person_id: int, checklist_id: int) -> HttpRespo
 @guarded(Action.PERSON_CHANGE, personal_data=True)
 @require_http_methods(["GET", "POST"])
 def marac_new(request: AuthedRequest, person_id: int, checklist_id: int) -> HttpResponse:
-    person = _person_for_change(request, person_id, Section.HEALTH)
+    person = person_for_change(user=request.user, person_id=person_id, section=Section.HEALTH)
     checklist = selectors.checklist_for(person=person, checklist_id=checklist_id)
     form = forms.MaracReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -141,7 +142,7 @@ def marac_new(request: AuthedRequest, person_id: int, checklist_id: int) -> Http
 @guarded(Action.PERSON_CHANGE, personal_data=True)
 @require_http_methods(["GET", "POST"])
 def top_new(request: AuthedRequest, person_id: int) -> HttpResponse:
-    person = _person_for_change(request, person_id, Section.HEALTH)
+    person = person_for_change(user=request.user, person_id=person_id, section=Section.HEALTH)
     form = forms.TopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = _save(form, lambda args: outcomes.top_record(acting_user=request.user, person=person, **args))

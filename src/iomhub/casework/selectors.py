@@ -27,7 +27,7 @@ from django.http import Http404
 
 from iomhub import clock
 from iomhub.access.errors import deny
-from iomhub.access.models import Role, Section
+from iomhub.access.models import Organisation, Role, Section
 from iomhub.access.policy import Action, can, decide, people_filter, sections_for, sees_intelligence
 from iomhub.access.projection import Lens, lens_for, section_of
 from iomhub.casework.models import (
@@ -107,6 +107,16 @@ def involved_with(organisation_id: int) -> QuerySet[AgencyInvolvement, int]:
     """The people ``organisation_id`` is involved with now, as ``person_id`` values: the policy's
     reader of involvements (installed in ``access.subjects`` by ``CaseworkConfig.ready``)."""
     return AgencyInvolvement.objects.filter(organisation_id=organisation_id, ended_on__isnull=True).values_list("person_id", flat=True)
+
+
+def case_record_or_new(*, person: Person) -> CaseRecord:
+    """``person``'s case record, or a new one not stored until saved (the caller has authorised the person)."""
+    return CaseRecord.objects.filter(person=person).first() or CaseRecord(person=person)
+
+
+def active_organisation(raw: str | None) -> Organisation | None:
+    """The active organisation with the id typed (a chooser's value), or None for anything else."""
+    return Organisation.objects.filter(pk=int(raw), active=True).first() if raw and raw.isdigit() and len(raw) < 10 else None
 
 
 def leads_case(*, person: Person, user: User) -> bool:

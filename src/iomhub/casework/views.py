@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +19,7 @@ from iomhub.access.projection import lens_for
 from iomhub.access.routes import guarded
 from iomhub.casework import forms, selectors, services
 from iomhub.casework import plan as plan_actions
-from iomhub.casework.models import AgencyInvolvement, CaseRecord, EntryKind, EntryOutcome
+from iomhub.casework.models import EntryKind, EntryOutcome
 from iomhub.people.models import Person
 from iomhub.people.pages import person_context
 from iomhub.referrals.models import Pathway
@@ -70,7 +70,7 @@ def _version(request: AuthedRequest) -> int:
 @require_http_methods(["GET", "POST"])
 def case_people(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.PLAN, manage=True)
-    record = CaseRecord.objects.filter(person=person).first() or CaseRecord(person=person)  # not stored until saved
+    record = selectors.case_record_or_new(person=person)
     initial = {"lead_worker": record.lead_worker_id, "coordinator": record.coordinator_id, "version": record.version}
     form = forms.CasePeopleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -95,7 +95,7 @@ def case_people(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def safeguarding(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.SAFEGUARDING)
-    record = CaseRecord.objects.filter(person=person).first() or CaseRecord(person=person)  # not stored until saved
+    record = selectors.case_record_or_new(person=person)
     initial = {
         "parental_status": record.parental_status,
         "lives_with_children": record.lives_with_children,
@@ -130,9 +130,7 @@ def agency_new(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_new(request: AuthedRequest, person_id: int, involvement_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.PLAN, manage=True)
-    involvement = AgencyInvolvement.objects.filter(pk=involvement_id, person=person).select_related("organisation", "person").first()
-    if involvement is None:
-        raise Http404("No such agency")
+    involvement = selectors.involvement_for(person=person, involvement_id=involvement_id)
     form = forms.AgencyContactForm(request.POST or None)
     if saved(
         request, form, lambda data: services.agency_contact_add(acting_user=request.user, involvement=involvement, **data), "Contact added"
@@ -159,7 +157,7 @@ def agency_end(request: AuthedRequest, person_id: int, involvement_id: int) -> H
 
 def _chosen_agency(request: AuthedRequest) -> Organisation | None:
     raw = request.POST.get("agency") if request.method == "POST" else request.GET.get("agency")
-    return Organisation.objects.filter(pk=int(raw), active=True).first() if raw and raw.isdigit() and len(raw) < 10 else None
+    return selectors.active_organisation(raw)
 
 
 @guarded(Action.PERSON_CHANGE, personal_data=True)
