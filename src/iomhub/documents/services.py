@@ -20,9 +20,8 @@ from django.core.files.storage import Storage, storages
 from django.db import transaction
 
 from iomhub.access import audit
-from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
-from iomhub.access.policy import Action, decide
+from iomhub.access.refusals import require_person_change
 from iomhub.documents import checks
 from iomhub.documents.models import Document, DocumentKind
 from iomhub.validation import clean_text
@@ -52,17 +51,7 @@ def audit_type(kind: str) -> str:
 def authorise(user: User, person: Person, kind: str) -> None:
     """Refuse (audited) unless ``user`` may change the documents (and, for a health document, the
     health section) of ``person``'s record."""
-    for section in sections_of(kind):
-        decision = decide(user, Action.PERSON_CHANGE, person, section=section)
-        if not decision:
-            deny(
-                user=user,
-                action=Action.PERSON_CHANGE,
-                reason=f"{decision.reason} ({section})",
-                object_type="person",
-                object_id=person.pk,
-                person_id=person.pk,
-            )
+    require_person_change(user, person, *sections_of(kind), name_section=True)
 
 
 def _refused(user: User, person: Person, message: str, field: str = "file") -> ValidationError:

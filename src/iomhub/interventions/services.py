@@ -16,9 +16,8 @@ from django.db import transaction
 
 from iomhub import clock
 from iomhub.access import audit
-from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
-from iomhub.access.policy import Action, decide
+from iomhub.access.refusals import require_person_change
 from iomhub.casework.models import DrugResult, EntryKind, EntryOutcome, Substance, TimelineEntry
 from iomhub.interventions.models import (
     Attendance,
@@ -45,17 +44,7 @@ MAX_NOTE = 5000
 
 def authorise(user: User, person: Person, *sections: str) -> None:
     """Refuse (audited) unless ``user`` may change every one of ``sections`` of ``person``'s record."""
-    for section in sections:
-        decision = decide(user, Action.PERSON_CHANGE, person, section=section)
-        if not decision:
-            deny(
-                user=user,
-                action=Action.PERSON_CHANGE,
-                reason=f"{decision.reason} ({section})",
-                object_type="person",
-                object_id=person.pk,
-                person_id=person.pk,
-            )
+    require_person_change(user, person, *sections, name_section=True)
 
 
 def _name(user: User) -> str:

@@ -21,6 +21,7 @@ from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, decide
 from iomhub.access.projection import section_of
+from iomhub.access.refusals import require_person_change
 from iomhub.people import matching
 from iomhub.people.models import Address, Alias, ContactNumber, Marker, Person
 from iomhub.people.validators import IDENTIFIER_NORMALISERS, name_errors
@@ -243,16 +244,7 @@ def person_update(*, acting_user: User, person: Person, changes: dict[str, Any],
 
 
 def _authorise_change(acting_user: User, person: Person, section: str) -> None:
-    decision = decide(acting_user, Action.PERSON_CHANGE, person, section=section)
-    if not decision:
-        deny(
-            user=acting_user,
-            action=Action.PERSON_CHANGE,
-            reason=decision.reason,
-            object_type="person",
-            object_id=person.pk,
-            person_id=person.pk,
-        )
+    require_person_change(acting_user, person, section)
 
 
 def _child_add(*, acting_user: User, person: Person, section: str, model: type[Any], fields: dict[str, Any]) -> Any:

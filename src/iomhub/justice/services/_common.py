@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 
 from iomhub import clock
 from iomhub.access import audit
-from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
-from iomhub.access.policy import Action, decide
+from iomhub.access.refusals import require_person_change
 from iomhub.justice.catalogue import CATALOGUE_VERSION, normalise_code
 from iomhub.justice.models import (
     OffenceCode,
@@ -28,16 +27,7 @@ MAX_TEXT = 200
 
 
 def authorise_change(acting_user: User, person: Person) -> None:
-    decision = decide(acting_user, Action.PERSON_CHANGE, person, section=Section.JUSTICE)
-    if not decision:
-        deny(
-            user=acting_user,
-            action=Action.PERSON_CHANGE,
-            reason=decision.reason,
-            object_type="person",
-            object_id=person.pk,
-            person_id=person.pk,
-        )
+    require_person_change(acting_user, person, Section.JUSTICE)
 
 
 def audit_write(acting_user: User, kind: str, obj: Any, person: Person, before: dict[str, Any], after: dict[str, Any]) -> None:

@@ -1,0 +1,50 @@
+"""The two refusals every app wrote again: "may this user change these sections of this person's
+record?" and "fetch this object by the id the caller gave, or refuse as not found". Each refusal is
+audited through ``errors.deny`` before it is raised (ADR 0003: default deny, every refusal recorded)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from iomhub.access.errors import deny
+from iomhub.access.policy import Action, decide
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+    from iomhub.access.models import User
+    from iomhub.access.subjects import Subject
+
+M = TypeVar("M", bound="Model")
+
+
+def require_person_change(user: User, person: Subject, *sections: str, name_section: bool = False) -> None:
+    """Refuse (audited, 403) unless ``user`` may change every one of ``sections`` of ``person``'s
+    record; ``name_section`` adds the refused section to the recorded reason."""
+    for section in sections:
+        decision = decide(user, Action.PERSON_CHANGE, person, section=section)
+        if not decision:
+            deny(
+                user=user,
+                action=Action.PERSON_CHANGE,
+                reason=f"{decision.reason} ({section})" if name_section else decision.reason,
+                object_type="person",
+                object_id=person.pk,
+                person_id=person.pk,
+            )
+
+
+def get_or_deny(queryset: QuerySet[M], object_id: Any, *, user: User | None, action: str, reason: str, object_type: str) -> M:
+    """The object whose primary key is ``object_id`` (as given: text from a URL or a form), or an
+    audited 404 naming ``reason`` when there is none or the id is not a whole number."""
+    try:
+        return queryset.get(pk=int(object_id))
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        deny(
+            user=user,
+            action=action,
+            reason=reason,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            not_found=True,
+        )
