@@ -19,7 +19,7 @@ from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, can, decide, people_filter
 from iomhub.people import matching
-from iomhub.people.models import Person
+from iomhub.people.models import Alias, Person
 from iomhub.people.services import (
     EDITABLE_FIELDS,
     NewPerson,
@@ -30,6 +30,8 @@ from iomhub.people.services import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from iomhub.access.models import User
 
 Outcome = Person | PossibleDuplicates | ValidationError | None
@@ -56,9 +58,68 @@ def _checked(new: NewPerson) -> tuple[Person, matching.Identity]:
     return person, candidate
 
 
-def _duplicates(user: User, candidate: matching.Identity) -> matching.MatchResult:
+def _chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching.PossibleMatch]]:
+    """``matching.find_matches`` for each candidate, with the people each may be (born on a date a
+    typo or a swap away, an alias so born, or holding one of its identifiers; merged records left
+    out) read in a few queries for the whole list, then compared one by one as ``find_matches`` does."""
+    variants = [matching.date_variants(c.date_of_birth) if c.date_of_birth else set() for c in candidates]
+    dates = sorted(set().union(*variants)) if variants else []
+    by_dob: dict[Any, set[int]] = {}
+    people: dict[int, Person] = {}
+    live = Person.objects.filter(merged_into__isnull=True)
+    for chunk in _chunks(dates):
+        for person in live.filter(date_of_birth__in=chunk):
+            people[person.pk] = person
+            by_dob.setdefault(person.date_of_birth, set()).add(person.pk)
+        for person_id, dob in Alias.objects.filter(date_of_birth__in=chunk).values_list("person_id", "date_of_birth"):
+            by_dob.setdefault(dob, set()).add(person_id)
+    by_identifier: dict[tuple[str, str], set[int]] = {}
+    for name in matching.IDENTIFIER_LABELS:
+        values = sorted({c.identifiers[name] for c in candidates if c.identifiers.get(name)})
+        for chunk in _chunks(values):
+            for person in live.filter(**{f"{name}__in": chunk}):
+                people[person.pk] = person
+                by_identifier.setdefault((name, getattr(person, name)), set()).add(person.pk)
+    missing = {pid for ids in by_dob.values() for pid in ids} - set(people)
+    for chunk in _chunks(sorted(missing)):
+        people.update((p.pk, p) for p in live.filter(pk__in=chunk))
+    for chunk in _chunks(sorted(people)):
+        for alias in Alias.objects.filter(person_id__in=chunk):
+            people[alias.person_id].__dict__.setdefault("_bulk_aliases", []).append(alias)
+    identities = {pid: _identity_of(person) for pid, person in people.items()}
+    found: list[list[matching.PossibleMatch]] = []
+    for candidate, dob_variants in zip(candidates, variants, strict=True):
+        ids = {pid for d in dob_variants for pid in by_dob.get(d, ())}
+        ids |= {pid for name, value in candidate.identifiers.items() for pid in by_identifier.get((name, value), ())}
+        matches = []
+        for pid in sorted(ids & set(identities))[:2000]:
+            comparison = matching.compare(candidate, identities[pid])
+            if comparison is not None:
+                matches.append(matching.PossibleMatch(people[pid], comparison.reasons, comparison.score, comparison.by_identifier))
+        matches.sort(key=lambda m: (-m.score, m.person.last_name, m.person.first_name, m.person.pk))
+        found.append(matches)
+    return found
+
+
+def _identity_of(person: Person) -> matching.Identity:
+    aliases = person.__dict__.get("_bulk_aliases", [])
+    return matching.Identity(
+        first_name=person.first_name,
+        last_name=person.last_name,
+        middle_names=person.middle_names,
+        date_of_birth=person.date_of_birth,
+        identifiers={name: getattr(person, name) for name in matching.IDENTIFIER_LABELS if getattr(person, name)},
+        aliases=tuple(matching.NameRecord(a.first_name, a.last_name, a.date_of_birth) for a in aliases),
+    )
+
+
+def _duplicates(user: User, candidate: matching.Identity, every: list[matching.PossibleMatch]) -> matching.MatchResult:
     """``matching.possible_duplicates`` without its audit event (written in bulk by the caller)."""
-    every = matching.find_matches(candidate)
     if not every:
         return matching.MatchResult(matches=())
     visible_ids = set(Person.objects.filter(people_filter(user), pk__in=[m.person.pk for m in every]).values_list("pk", flat=True))
@@ -77,12 +138,19 @@ def person_create_many(*, acting_user: User, news: list[NewPerson], purpose: str
     earlier: dict[Any, list[matching.Identity]] = {}
     by_identifier: dict[tuple[str, str], list[matching.Identity]] = {}
     searches: list[dict[str, Any]] = []
+    checked: list[tuple[Person, matching.Identity] | ValidationError] = []
     for new in news:
         try:
-            person, candidate = _checked(new)
+            checked.append(_checked(new))
         except ValidationError as exc:
-            outcomes.append(exc)
+            checked.append(exc)
+    matches = iter(find_matches_many([c[1] for c in checked if not isinstance(c, ValidationError)]))
+    for item in checked:
+        if isinstance(item, ValidationError):
+            outcomes.append(item)
             continue
+        person, candidate = item
+        every = next(matches)
         # Another of this call it may be: one born on a date a typo or a swap away, or sharing an
         # identifier (``compare`` needs one or the other), compared as ``person_create`` would.
         nearby = [o for d in matching.date_variants(candidate.date_of_birth) for o in earlier.get(d, ())] if candidate.date_of_birth else []
@@ -90,7 +158,7 @@ def person_create_many(*, acting_user: User, news: list[NewPerson], purpose: str
         if any(matching.compare(candidate, other) is not None for other in nearby):
             outcomes.append(None)
             continue
-        found = _duplicates(acting_user, candidate)
+        found = _duplicates(acting_user, candidate, every)
         searches.append(
             {
                 "action": AuditAction.SEARCH,
