@@ -16,6 +16,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -145,6 +146,7 @@ def feed_import(
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
     via: str = "browser",
+    committed: Callable[[int], None] | None = None,
 ) -> ImportRun:
     """Import a file of ``feed`` (CSV or XLSX). Returns the run with its counts; a file that cannot
     be read at all is a run with ``refused`` set and nothing imported."""
@@ -176,6 +178,8 @@ def feed_import(
         if len(batch) >= batch_size:
             _import_batch(batch, spec, run, acting_user, tally)
             batch = []
+            if committed is not None:  # told after each batch is committed (the command's kill hook)
+                committed(tally.rows)
     if batch:
         _import_batch(batch, spec, run, acting_user, tally)
     run.refresh_from_db()

@@ -11,7 +11,10 @@ reason or sent to review; 1 when the file was refused whole. Acts as the named s
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,21 @@ class _Bar:
             self.stream.flush()
 
 
+def _kill_hook() -> Callable[[int], None] | None:
+    """For the test of an import killed part-way (issue 11): with ``IOMHUB_FEEDS_KILL_AFTER_ROWS=N``
+    the process SIGKILLs itself as soon as a committed batch takes it to N rows or more: a
+    deterministic checkpoint, at the edge, instead of a race with the clock."""
+    after = int(os.environ.get("IOMHUB_FEEDS_KILL_AFTER_ROWS", "0") or 0)
+    if after <= 0:
+        return None
+
+    def kill(rows: int) -> None:
+        if rows >= after:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return kill
+
+
 class Command(BaseCommand):
     help = "Import a feed file (CSV or XLSX): arrests, releases, court-outcomes or offending-history. See docs/feeds/."
 
@@ -78,6 +96,7 @@ class Command(BaseCommand):
                 batch_size=max(options["batch_size"], 1),
                 progress=bar,
                 via="command",
+                committed=_kill_hook(),
             )
         finally:
             if bar is not None:
