@@ -1,17 +1,47 @@
-"""Checks the services share on what people type, each adding a message that names the field to
-``errors`` (a ``ValidationError`` dict), so one bad answer never hides another."""
+"""The one set of checks on what people type (issue 14): text and dates, each adding a message that
+names the field to ``errors`` (a ``ValidationError`` dict), so one bad answer never hides another.
+Every service uses these; the label is written as the message needs it ("the custody suite")."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
 
-def clean_text(errors: dict[str, list[str]], name: str, value: str | None, label: str, *, required: bool, limit: int) -> str:
-    """``value`` stripped; "Enter ``label``" when required and empty, refused when over ``limit``
-    characters or holding a NUL (which PostgreSQL cannot store)."""
-    value = (value or "").strip()
-    if required and not value:
+from iomhub import clock
+
+
+def _capital(label: str) -> str:
+    return f"{label[0].upper()}{label[1:]}"
+
+
+def clean_text(
+    errors: dict[str, list[str]], name: str, value: Any, label: str, *, required: bool, limit: int, collapse: bool = False
+) -> str:
+    """``value`` stripped (with ``collapse``, every run of spaces and line breaks made one space);
+    "Enter ``label``" when required and empty, refused when over ``limit`` characters or holding a
+    NUL (which PostgreSQL cannot store)."""
+    found = str(value or "").strip()
+    if collapse:
+        found = " ".join(found.split())
+    if required and not found:
         errors.setdefault(name, []).append(f"Enter {label}")
-    elif len(value) > limit:
-        errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} must be {limit} characters or fewer")
-    elif "\x00" in value:
-        errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} contains a character that is not allowed")
+    elif len(found) > limit:
+        errors.setdefault(name, []).append(f"{_capital(label)} must be {limit} characters or fewer")
+    elif "\x00" in found:
+        errors.setdefault(name, []).append(f"{_capital(label)} contains a character that is not allowed: null characters are refused")
+    return found
+
+
+def clean_date(
+    errors: dict[str, list[str]], name: str, value: Any, label: str, *, born: datetime.date | None = None, future: bool = False
+) -> datetime.date:
+    """``value`` if it is a date (a date and time is not): "Enter ``label``" otherwise (and
+    ``date.min`` returned); refused when after today (unless ``future``) or before ``born``."""
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        errors.setdefault(name, []).append(f"Enter {label}")
+        return datetime.date.min
+    if not future and value > clock.today():
+        errors.setdefault(name, []).append(f"{_capital(label)} must be today or in the past")
+    if born is not None and value < born:
+        errors.setdefault(name, []).append(f"{_capital(label)} must be after the person's date of birth")
     return value

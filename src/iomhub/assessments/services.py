@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section, User
 from iomhub.assessments.models import (
@@ -30,7 +29,7 @@ from iomhub.assessments.models import (
 from iomhub.assessments.questions import AUDIT, AUDIT_C_QUESTIONS
 from iomhub.casework.services import authorise
 from iomhub.rules import alcohol
-from iomhub.validation import clean_text
+from iomhub.validation import clean_date, clean_text
 
 if TYPE_CHECKING:
     from iomhub.people.models import Person
@@ -64,14 +63,7 @@ def _audit(user: User, obj: Any, person: Person, after: dict[str, Any]) -> None:
 
 
 def _date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person) -> datetime.date:
-    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        errors.setdefault(name, []).append(f"Enter the {label}")
-        return datetime.date.min
-    if value > clock.today():
-        errors.setdefault(name, []).append(f"The {label} must be today or in the past")
-    elif value < person.date_of_birth:
-        errors.setdefault(name, []).append(f"The {label} must be after the person's date of birth")
-    return value
+    return clean_date(errors, name, value, f"the {label}", born=person.date_of_birth)
 
 
 def _whole(errors: dict[str, list[str]], name: str, value: Any, label: str, *, low: int, high: int, required: bool = True) -> int | None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, User
 from iomhub.access.policy import Action, decide
+from iomhub.validation import clean_date, clean_text
 
 if TYPE_CHECKING:
     from iomhub.people.models import Person
@@ -52,14 +52,7 @@ def audit_write(user: User, kind: str, obj: Any, person: Person, section: str, b
 
 
 def text(errors: dict[str, list[str]], name: str, value: Any, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    found = str(value or "").strip()
-    if limit == MAX_TEXT:
-        found = " ".join(found.split())
-    if required and not found:
-        errors.setdefault(name, []).append(f"Enter the {label}")
-    elif len(found) > limit:
-        errors.setdefault(name, []).append(f"The {label} must be {limit} characters or fewer")
-    return found
+    return clean_text(errors, name, value, f"the {label}", required=required, limit=limit, collapse=limit == MAX_TEXT)
 
 
 def choice(errors: dict[str, list[str]], name: str, value: Any, choices: Any, label: str, *, required: bool = True) -> str:
@@ -74,11 +67,4 @@ def choice(errors: dict[str, list[str]], name: str, value: Any, choices: Any, la
 
 
 def date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person, *, future: bool = False) -> datetime.date:
-    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        errors.setdefault(name, []).append(f"Enter the {label}")
-        return datetime.date.min
-    if not future and value > clock.today():
-        errors.setdefault(name, []).append(f"The {label} must be today or in the past")
-    if value < person.date_of_birth:
-        errors.setdefault(name, []).append(f"The {label} must be after the person's date of birth")
-    return value
+    return clean_date(errors, name, value, f"the {label}", born=person.date_of_birth, future=future)

@@ -3,13 +3,11 @@ and the offence catalogue lookup."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
-from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.refusals import require_person_change
@@ -17,6 +15,7 @@ from iomhub.justice.catalogue import CATALOGUE_VERSION, normalise_code
 from iomhub.justice.models import (
     OffenceCode,
 )
+from iomhub.validation import clean_date, clean_text
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -42,24 +41,11 @@ def audit_write(acting_user: User, kind: str, obj: Any, person: Person, before: 
 
 
 def check_date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person, *, future: bool = False) -> None:
-    if not isinstance(value, datetime.date):
-        errors.setdefault(name, []).append(f"Enter the {label}")
-        return
-    if not future and value > clock.today():
-        errors.setdefault(name, []).append(f"The {label} must be today or in the past")
-    if value < person.date_of_birth:
-        errors.setdefault(name, []).append(f"The {label} must be after the person's date of birth")
+    clean_date(errors, name, value, f"the {label}", born=person.date_of_birth, future=future)
 
 
 def check_text(errors: dict[str, list[str]], name: str, value: str, label: str, *, required: bool = True) -> str:
-    value = " ".join(str(value or "").split())
-    if required and not value:
-        errors.setdefault(name, []).append(f"Enter the {label}")
-    elif len(value) > MAX_TEXT:
-        errors.setdefault(name, []).append(f"The {label} must be {MAX_TEXT} characters or fewer")
-    elif "\x00" in value:
-        errors.setdefault(name, []).append(f"The {label} must not contain null characters")
-    return value
+    return clean_text(errors, name, value, f"the {label}", required=required, limit=MAX_TEXT, collapse=True)
 
 
 def offence_codes_lookup(codes: Sequence[str], *, field: str = "offence_codes") -> list[OffenceCode]:
