@@ -100,9 +100,11 @@ def _from_table(user: User, as_of: datetime.date, limit: int) -> list[tuple[Pers
     from iomhub.justice import screening_table
 
     visible = _candidates_visible(user)
+    # Everyone's periods in order (a range scan and a top-N sort); who the user sees and who is on IOM
+    # is checked a batch at a time by id (a join to the policy's filter over every person took seconds
+    # at 500,000 people).
     ordered = (
         screening_table.periods_on(as_of)
-        .filter(person__in=visible.values("pk"))
         .order_by("-arrests_in_year", F("last_arrest").desc(nulls_last=True), "person_id")
         .values_list("person_id", "arrests_in_year", "last_arrest")
     )
@@ -114,7 +116,7 @@ def _from_table(user: User, as_of: datetime.date, limit: int) -> list[tuple[Pers
         by_id.update({p.pk: p for p in people})
         eligible.extend(screen_people(people, as_of, user=user, eligible_only=True, ogrs3=False))
 
-    screen(_priority_group_people(visible, as_of))
+    screen(_priority_group_people(as_of))
     offset, size = 0, min(max(2 * limit, BATCH[0]), BATCH[1])
     while True:
         batch = list(ordered[offset : offset + size])
@@ -130,14 +132,15 @@ def _cut(eligible: Sequence[Screening], limit: int) -> tuple[float, ...]:
     return sorted(rank_key(s)[:2] for s in eligible)[limit - 1]
 
 
-def _priority_group_people(visible: QuerySet[Person], as_of: datetime.date) -> list[int]:
-    """People (of ``visible``) placed in a priority group by a submitted referral (referred on or
-    before ``as_of``): a criterion the justice record does not hold (002 appendix 2). Which referrals
-    the user may see is decided when they are screened (``screening._own_facts``)."""
+def _priority_group_people(as_of: datetime.date) -> list[int]:
+    """People not on IOM placed in a priority group by a submitted referral (referred on or before
+    ``as_of``): a criterion the justice record does not hold (002 appendix 2). Who of them the user
+    sees, and which referrals count for them, is decided when they are screened (``_own_facts``)."""
     from iomhub.referrals.models import Referral
 
     submitted = (
-        Referral.objects.filter(person__in=visible.values("pk"))
+        Referral.objects.filter(person__isnull=False)
+        .exclude(person__in=Registration.objects.filter(ended_on__isnull=True).values("person_id"))
         .exclude(status=Referral.Status.DRAFT)
         .filter(Q(submitted_at__isnull=True) | Q(submitted_at__date__lte=as_of))
         .values_list("person_id", "priority_groups")
