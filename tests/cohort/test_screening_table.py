@@ -26,6 +26,8 @@ from tests.referrals.factories import make_referral
 D = datetime.date
 TODAY = D(2026, 6, 30)
 DAYS = (TODAY, D(2026, 3, 31), D(2025, 12, 1), D(2026, 9, 30))
+LAST_ARREST = D(2026, 6, 1)
+BORN = D(1990, 1, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +36,7 @@ def fixed_today():
         yield
 
 
-def arrests(partnership, person, times, last=D(2026, 6, 1), gap=20, code="28E"):
+def arrests(partnership, person, times, last=LAST_ARREST, gap=20, code="28E"):
     police = partnership.users[Role.POLICE_IOM_OFFICER]
     for i in range(times):
         justice.arrest_record(
@@ -47,7 +49,7 @@ def arrests(partnership, person, times, last=D(2026, 6, 1), gap=20, code="28E"):
         )
 
 
-def person(partnership, name, born=D(1990, 1, 1), postcode="SO14 1AA", **extra):
+def person(partnership, name, born=BORN, postcode="SO14 1AA", **extra):
     found = PersonFactory(first_name=name, last_name="Screened", date_of_birth=born, sex="male", managing_team=partnership.team, **extra)
     Address.objects.create(person=found, line_1="1 High Street", postcode=postcode, from_date=D(2020, 1, 1))
     return found
