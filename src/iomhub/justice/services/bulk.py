@@ -14,6 +14,7 @@ from django.db import transaction
 
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
+from iomhub.justice import screening_table
 from iomhub.justice.catalogue import normalise_code
 from iomhub.justice.models import Arrest, ArrestOutcome, Offence, OffenceCode
 from iomhub.justice.services._common import authorise_change, check_date, check_text
@@ -71,6 +72,8 @@ def arrests_record_many(*, acting_user: User, items: list[NewArrest]) -> list[Ar
             [Offence(person=a.person, code=code, committed_on=a.arrested_on, arrest=a) for a, offences in made for code in offences],
             batch_size=1000,
         )
+        # The screening table (ADR 0036) as every justice service keeps it: the people written, worked out again.
+        screening_table.refresh(a.person.pk for a, _ in made)
         audit.record_many(
             actor=acting_user,
             entries=[
