@@ -26,6 +26,7 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "token_id": ("access", "ApiToken"),
     "action_id": ("casework", "PlanAction"),
     "involvement_id": ("casework", "AgencyInvolvement"),
+    "return_id": ("reporting", "StoredBudgetReturn"),
 }
 PROBES: list[tuple[str, str, dict[str, str]]] = [
     ("GET", "/api/v1/no-such-thing", {}),

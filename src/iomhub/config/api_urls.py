@@ -23,6 +23,7 @@ from iomhub.operations import retention_api, sar_api
 from iomhub.people import api as people_api
 from iomhub.referrals import api as referrals_api
 from iomhub.reporting import api as reporting_api
+from iomhub.reporting import api_budget as budget_api
 
 # The schema and its documentation describe the API, not anyone's data: readable without a token,
 # so integrators can build against it.
@@ -136,6 +137,8 @@ urlpatterns = [
     path("reports/comparison", reporting_api.ComparisonView.as_view(), name="api-report-comparison"),
     path("reports/runs", reporting_api.RunsView.as_view(), name="api-report-runs"),
     path("reports/runs/<int:run_id>", reporting_api.RunView.as_view(), name="api-report-run"),
+    path("reports/budget-returns", budget_api.BudgetReturnsView.as_view(), name="api-budget-returns"),
+    path("reports/budget-returns/<int:return_id>", budget_api.BudgetReturnView.as_view(), name="api-budget-return"),
     path("meetings/<int:meeting_id>/record", meetings_api.RecordView.as_view(), name="api-meeting-record"),
     path("meetings/<int:meeting_id>/record-sheets", meetings_api.SheetsView.as_view(), name="api-meeting-sheets"),
     path("meetings/<int:meeting_id>/decisions", meetings_api.DecisionsView.as_view(), name="api-meeting-decisions"),

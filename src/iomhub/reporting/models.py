@@ -38,3 +38,27 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.params}"
+
+
+class StoredBudgetReturn(models.Model):
+    """A provider's budget return (000 appendix 7, ADR 0028), read back and kept (ADR 0031): only a
+    return read without a problem is stored, once (the file's SHA-256 is unique). Money only, no
+    person's data, so no sections: the report roles see every return."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, unique=True, help_text="Of the file as uploaded: the same file is not stored twice")
+    organisation = models.CharField(max_length=200, blank=True)
+    period = models.CharField(max_length=20, blank=True)
+    dates = models.CharField(max_length=100, blank=True)
+    # {key: {"amount": "1234.50" | None, "staff": int | None, "specify": str}} in the template's order
+    lines = models.JSONField(default=dict)
+    income_total = models.DecimalField(max_digits=14, decimal_places=2)
+    expenditure_total = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Budget return {self.organisation} {self.period} {self.dates}"
