@@ -20,11 +20,19 @@ if TYPE_CHECKING:
     from iomhub.referrals.ogrs import OgrsDerivation
 
 
-def referrals_visible_to(user: User) -> QuerySet[Referral]:
-    """The referrals ``user`` may see, as a query (the same rule as ``policy.decide``)."""
+def referrals_visible_to(user: User, *, among: Iterable[int] | None = None) -> QuerySet[Referral]:
+    """The referrals ``user`` may see, as a query (the same rule as ``policy.decide``); ``among``:
+    only those of these people (the policy's filter then checks these people alone, not everyone:
+    seconds at 500,000 people)."""
     if not decide(user, Action.REFERRAL_VIEW):
         return Referral.objects.none()
-    people = Q(person__isnull=True) | Q(person__in=_visible_people(user))
+    visible = _visible_people(user)
+    if among is not None:
+        ids = sorted(set(among))
+        visible = visible.filter(pk__in=ids)
+    people = Q(person__isnull=True) | Q(person__in=visible)
+    if among is not None:
+        people = Q(person__in=visible)
     own = Q(referring_organisation_id=user.organisation_id) if user.organisation_id is not None else Q(pk__in=[])
     if user.role_codes & REFERRAL_OVERSIGHT_ROLES:
         return Referral.objects.filter(people).filter(own | ~Q(status=Referral.Status.DRAFT))
@@ -133,7 +141,7 @@ def standing_of(*, user: User, person_ids: Iterable[int]) -> dict[int, Standing]
 
     ids = list(person_ids)
     found: dict[int, Standing] = {}
-    visible = set(referrals_visible_to(user).filter(person_id__in=ids, status__in=OPEN_STATUSES).values_list("pk", flat=True))
+    visible = set(referrals_visible_to(user, among=ids).filter(status__in=OPEN_STATUSES).values_list("pk", flat=True))
     for pk, person_id in (
         Referral.objects.filter(person_id__in=ids, status__in=OPEN_STATUSES).order_by("created_at", "pk").values_list("pk", "person_id")
     ):
