@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from iomhub.people.models import Person
     from iomhub.referrals.selectors import Standing
 
+WINDOW = 5000  # rows of the table's order read at a time (three numbers each: one sort, not one per batch)
 BATCH = (100, 1000)  # people screened at a time from the table's order: twice the list, within these bounds
 
 
@@ -118,8 +119,11 @@ def _from_table(user: User, as_of: datetime.date, limit: int) -> list[tuple[Pers
 
     screen(_priority_group_people(as_of))
     offset, size = 0, min(max(2 * limit, BATCH[0]), BATCH[1])
+    read: list[tuple[int, int, datetime.date | None]] = []  # the order read ahead, WINDOW rows a query
     while True:
-        batch = list(ordered[offset : offset + size])
+        if offset + size > len(read) and len(read) % WINDOW == 0:
+            read += ordered[len(read) : len(read) + WINDOW]
+        batch = read[offset : offset + size]
         offset += size
         if not batch or (len(eligible) >= limit and _evidence(batch[0][1], batch[0][2]) > _cut(eligible, limit)):
             break
