@@ -16,7 +16,7 @@ Only people the importer may see are loaded (``access.policy.people_filter``), a
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
@@ -28,6 +28,8 @@ from iomhub.feeds.models import LinkMethod, LinkReview
 from iomhub.people.models import Person
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from iomhub.access.models import User
     from iomhub.feeds.rows import Identity
 
@@ -36,7 +38,7 @@ CANDIDATES_SCORED = 50  # per row, as ``feeds.linkage`` scores
 _CHUNK = 900
 
 
-def _chunks(items: list, size: int = _CHUNK):  # type: ignore[no-untyped-def]
+def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -126,8 +128,8 @@ def links_for_many(people: list[Identity], row_keys: list[str], *, user: User) -
     decided = LinkReview.objects.filter(row_key__in=row_keys, status=LinkReview.Status.DECIDED, person__isnull=False)
     by_key = {r.row_key: r.person for r in decided.select_related("person")}
     for i, key in enumerate(row_keys):
-        if key in by_key and by_key[key] is not None:
-            person = by_key[key]
+        person = by_key.get(key)
+        if person is not None:
             found[i] = Link(person, LinkMethod.REVIEWED, tuple(agreed_fields(people[i], person)))
             del todo[i]
     found.update(_by_identifiers(user, people, todo))

@@ -68,14 +68,16 @@ class NotifyProvider:
     def __init__(self) -> None:
         from notifications_python_client.notifications import NotificationsAPIClient
 
-        self.client = NotificationsAPIClient(settings.NOTIFY_API_KEY)
+        self.client = NotificationsAPIClient(getattr(settings, "NOTIFY_API_KEY", ""))
 
     def send(self, *, to: str, subject: str, body: str) -> str:
         from notifications_python_client.errors import HTTPError
 
         try:
             sent = self.client.send_email_notification(
-                email_address=to, template_id=settings.NOTIFY_EMAIL_TEMPLATE, personalisation={"subject": subject, "body": body}
+                email_address=to,
+                template_id=getattr(settings, "NOTIFY_EMAIL_TEMPLATE", ""),
+                personalisation={"subject": subject, "body": body},
             )
         except HTTPError as exc:
             raise DeliveryFailed(f"GOV.UK Notify refused the e-mail ({exc.status_code})") from exc
@@ -86,7 +88,7 @@ class NotifyProvider:
 
         try:
             sent = self.client.send_sms_notification(
-                phone_number=to, template_id=settings.NOTIFY_SMS_TEMPLATE, personalisation={"body": body}
+                phone_number=to, template_id=getattr(settings, "NOTIFY_SMS_TEMPLATE", ""), personalisation={"body": body}
             )
         except HTTPError as exc:
             raise DeliveryFailed(f"GOV.UK Notify refused the text ({exc.status_code})") from exc
