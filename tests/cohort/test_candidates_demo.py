@@ -19,7 +19,7 @@ from iomhub.demo import load_demo
 from iomhub.justice.models import Arrest, CourtOutcome, Disposal, MappaManagement, Offence, Sentence, Warrant
 from iomhub.people.models import Address, Person
 from iomhub.rules import area, eligibility
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 
 AS_OF = datetime.date(2026, 11, 1)  # the demo's justice records are built up to this day
 

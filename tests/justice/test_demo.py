@@ -69,7 +69,7 @@ def test_the_demo_gives_people_released_on_licence_their_conditions(db):
 
 def test_the_demo_gives_people_convictions_and_cautions_so_ogrs3_can_be_computed(db):
     from iomhub.referrals.ogrs import derive_many
-    from iomhub.rules._dates import whole_years_between
+    from iomhub.rules.dates import whole_years_between
 
     load_demo(people=400)
     loaded_on = datetime.date(2026, 11, 1)

@@ -10,7 +10,7 @@ from iomhub import clock
 from iomhub.access.models import Role
 from iomhub.justice import selectors, services
 from iomhub.rules import prompts
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 from tests.justice import factories
 
 D = datetime.date

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 from iomhub.rules.recall import fixed_term_recall
 from iomhub.rules.sentence import sentence_dates, sentence_end
 

@@ -53,8 +53,8 @@ from iomhub.demo.timelines import build_timelines
 from iomhub.justice.models import Arrest, Sentence, Warrant
 from iomhub.justice.selectors import mappa_levels
 from iomhub.people.models import Person
-from iomhub.rules._dates import add_months
 from iomhub.rules.casework import SentenceDates, on_licence_or_supervision
+from iomhub.rules.dates import add_months
 from iomhub.rules.sentence import PROGRESSION_MODEL_COMMENCEMENT as PROGRESSION_MODEL_FROM
 
 COHORT_SHARE = 0.05  # of the people loaded

@@ -24,7 +24,7 @@ from iomhub.demo.staff import Staff, name_of
 from iomhub.demo.texts import EXIT_PLANS
 from iomhub.people.models import Person
 from iomhub.referrals.models import Referral
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 
 PastRegistration = tuple[Person, datetime.date, datetime.date, str, list[str], bool]  # person, from, to, reasons, rules, required
 REVIEW_NOTES = [

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 
 from iomhub.justice.models import Arrest, CourtOutcome, Disposal, Offence, Sentence, Warrant
 from iomhub.justice.screening_models import ScreeningPeriod, ScreeningRebuild
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 from iomhub.rules.screening_periods import periods
 
 BATCH = 2000  # people worked out at a time by a rebuild

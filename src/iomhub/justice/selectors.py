@@ -37,7 +37,7 @@ from iomhub.justice.models import (
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
 from iomhub.rules import prompts as rules_prompts
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 from iomhub.rules.eligibility import JusticeFacts
 from iomhub.rules.offending import OTHER, OffendingChart, offending_by_quarter
 

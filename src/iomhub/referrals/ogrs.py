@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from iomhub.rules import ogrs3 as rules_ogrs3
-from iomhub.rules._dates import whole_years_between
+from iomhub.rules.dates import whole_years_between
 
 if TYPE_CHECKING:
     from iomhub.justice.models import CourtOutcome, Sentence

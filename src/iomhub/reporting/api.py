@@ -17,7 +17,7 @@ from iomhub.access.routes import guarded
 from iomhub.reporting import selectors
 from iomhub.reporting.api_schemas import ComparisonSerializer, ReoffendingSerializer, ReportSerializer
 from iomhub.reporting.params import BadParameter, date_from, report_params, team_id_from
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 
 TEAM = OpenApiParameter("team", int, description="A local team's id; all teams when left out")
 REFUSED = OpenApiResponse(description="Not allowed for your role")

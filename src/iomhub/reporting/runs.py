@@ -22,7 +22,7 @@ from iomhub.reporting import downloads
 from iomhub.reporting.models import ReportRun
 from iomhub.reporting.params import BadParameter, date_from, quarter_from, team_id_from
 from iomhub.reporting.selectors.base import _authorise
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 
 if TYPE_CHECKING:
     from iomhub.access.models import User

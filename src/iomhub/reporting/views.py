@@ -16,7 +16,7 @@ from iomhub.access.routes import guarded
 from iomhub.reporting import budget, downloads, extract, selectors
 from iomhub.reporting import runs as report_runs
 from iomhub.reporting.params import BadParameter, date_from, report_params, team_id_from
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 from iomhub.web.pdf import pdf_response
 
 

@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from iomhub.rules._dates import add_months, long_date, require_date, whole_years_between
+from iomhub.rules.dates import add_months, long_date, require_date, whole_years_between
 
 NEIGHBOURHOOD_CRIME = ("burglary", "robbery", "vehicle", "theft-from-person")
 ARREST_THRESHOLD = 6

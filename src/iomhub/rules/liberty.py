@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-from iomhub.rules._dates import require_date
+from iomhub.rules.dates import require_date
 
 DAYS_PER_YEAR = 365
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import holidays
 
-from iomhub.rules._dates import require_date
+from iomhub.rules.dates import require_date
 
 CIRCULATE_WITHIN_WORKING_DAYS = 2
 

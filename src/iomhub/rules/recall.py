@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from iomhub.rules._dates import require_date, require_int
+from iomhub.rules.dates import require_date, require_int
 from iomhub.rules.sentence import REFERENCE, tranche
 
 # Fixed-term recall of 56 days for adults (SA 2026 s.32, CJA s.255BA), and its six tranches for

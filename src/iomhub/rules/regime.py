@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from iomhub.rules._dates import add_months, long_date, require_date
+from iomhub.rules.dates import add_months, long_date, require_date
 
 RAG_LEVELS = ("red-alert", "red", "amber", "green", "prison")
 VISIT_REGIME: dict[str, str] = {"red": "7 days", "amber": "14 days", "green": "1 calendar month"}

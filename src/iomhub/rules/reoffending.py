@@ -17,7 +17,7 @@ import datetime
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-from iomhub.rules._dates import add_months, require_date
+from iomhub.rules.dates import add_months, require_date
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from iomhub.rules._dates import add_months, require_date
+from iomhub.rules.dates import add_months, require_date
 
 MAX_MONTHS = 1200  # a hundred years: anything longer is a typing mistake
 

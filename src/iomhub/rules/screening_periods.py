@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 from iomhub.rules.eligibility import ARREST_THRESHOLD, NEIGHBOURHOOD_CRIME
 
 ONE_DAY = datetime.timedelta(days=1)

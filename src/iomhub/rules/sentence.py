@@ -44,7 +44,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from iomhub.rules._dates import add_months, last_day_of_month, require_date, require_int, whole_years_between
+from iomhub.rules.dates import add_months, last_day_of_month, require_date, require_int, whole_years_between
 from iomhub.rules.hdc import HDC_MINIMUM_RELEASE_DAYS, hdc_date
 
 ORA_COMMENCEMENT = datetime.date(2015, 2, 1)

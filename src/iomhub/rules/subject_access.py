@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from iomhub.rules._dates import add_months, require_date
+from iomhub.rules.dates import add_months, require_date
 
 MAX_EXTENSION_MONTHS = 2
 

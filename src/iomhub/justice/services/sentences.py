@@ -22,7 +22,7 @@ from iomhub.justice.models import (
     SentenceType,
 )
 from iomhub.justice.services._common import audit_write, authorise_change, check_date, check_text
-from iomhub.rules._dates import whole_years_between
+from iomhub.rules.dates import whole_years_between
 
 if TYPE_CHECKING:
     from iomhub.access.models import User

@@ -33,7 +33,7 @@ from iomhub.access.policy import Action
 from iomhub.reporting.selectors.base import _audit, _authorise, _team
 from iomhub.reporting.selectors.outcomes import proven_offences, reoffending_events
 from iomhub.rules import reoffending as reoffending_rules
-from iomhub.rules._dates import add_months, whole_years_between
+from iomhub.rules.dates import add_months, whole_years_between
 from iomhub.rules.eligibility import NEIGHBOURHOOD_CRIME
 from iomhub.rules.jdl_wording import Words, describe
 from iomhub.rules.matching import Comparison, Subject, matched_comparison

@@ -21,9 +21,9 @@ from iomhub.reporting.selectors.base import (
     exit_planned,
 )
 from iomhub.rules import reoffending as reoffending_rules
-from iomhub.rules._dates import add_months
 from iomhub.rules.attrition import Stage, funnel
 from iomhub.rules.costs import CostOfOffending, CostTable
+from iomhub.rules.dates import add_months
 from iomhub.rules.liberty import LibertyResult, offending_at_liberty
 from iomhub.rules.needs import PathwayChange, pathway_changes
 from iomhub.rules.reporting import TargetCheck, against_target, wilson_interval

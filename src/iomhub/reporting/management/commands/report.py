@@ -22,7 +22,7 @@ from iomhub import clock
 from iomhub.access.models import User
 from iomhub.reporting import downloads, extract, selectors
 from iomhub.reporting.params import BadParameter, date_from, quarter_from, team_id_from
-from iomhub.rules._dates import add_months
+from iomhub.rules.dates import add_months
 
 
 class Command(BaseCommand):
