@@ -65,8 +65,11 @@ def _item(key: str) -> str:
 
 
 def budget_return_json(stored: StoredBudgetReturn) -> dict[str, Any]:
+    # In the template's order, not the stored JSON's (PostgreSQL's jsonb orders keys its own way).
     lines = [
-        {"key": key, "section": LABELS[key].section, "item": _item(key), **values} for key, values in stored.lines.items() if key in LABELS
+        {"key": line.key, "section": line.section, "item": _item(line.key), **stored.lines[line.key]}
+        for line in budget_rules.LINES
+        if line.key in stored.lines
     ]
     found = {
         "id": stored.pk,
