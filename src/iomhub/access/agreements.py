@@ -24,6 +24,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Organisation, OrganisationKind, Section, SharingAgreement
 from iomhub.access.policy import Action, agreement_in_force, decide
+from iomhub.access.refusals import get_or_deny
 from iomhub.validation import clean_text
 
 if TYPE_CHECKING:
@@ -76,17 +77,14 @@ def agreement_list(*, user: User) -> list[AgreementRow]:
 def agreement_get(*, user: User, organisation_id: int | str) -> AgreementRow:
     """One organisation's agreement (or its absence); 404 for a missing organisation."""
     _may_manage(user, object_id=str(organisation_id)[:64])
-    try:
-        org = Organisation.objects.select_related("sharing_agreement").get(pk=int(organisation_id))
-    except (Organisation.DoesNotExist, ValueError, TypeError, OverflowError):
-        deny(
-            user=user,
-            action=Action.AGREEMENT_MANAGE,
-            reason="no such organisation",
-            object_type="sharing-agreement",
-            object_id=str(organisation_id)[:64],
-            not_found=True,
-        )
+    org = get_or_deny(
+        Organisation.objects.select_related("sharing_agreement"),
+        organisation_id,
+        user=user,
+        action=Action.AGREEMENT_MANAGE,
+        reason="no such organisation",
+        object_type="sharing-agreement",
+    )
     agreement = getattr(org, "sharing_agreement", None)
     return AgreementRow(org, agreement, _status(agreement, clock.today()))
 

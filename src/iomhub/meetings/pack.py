@@ -15,6 +15,7 @@ from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action, decide, in_team_scope
 from iomhub.access.projection import Lens, lens_for, section_of
+from iomhub.access.refusals import get_or_deny
 from iomhub.casework.models import OPEN_STATUSES, PlanAction
 from iomhub.cohort.models import Registration
 from iomhub.meetings.models import CaseSheet, Meeting, MeetingAction, MeetingDecision, WrittenUpdate
@@ -60,17 +61,14 @@ def may_read(user: User, meeting: Meeting) -> None:
 
 
 def pack_get(*, user: User, meeting_id: int | str) -> Meeting:
-    try:
-        meeting = Meeting.objects.select_related("team", "chair").get(pk=int(meeting_id))
-    except (Meeting.DoesNotExist, ValueError, TypeError, OverflowError):
-        deny(
-            user=user,
-            action=Action.PERSON_VIEW,
-            reason="no such meeting",
-            object_type="meeting-pack",
-            object_id=str(meeting_id)[:64],
-            not_found=True,
-        )
+    meeting = get_or_deny(
+        Meeting.objects.select_related("team", "chair"),
+        meeting_id,
+        user=user,
+        action=Action.PERSON_VIEW,
+        reason="no such meeting",
+        object_type="meeting-pack",
+    )
     may_read(user, meeting)
     return meeting
 

@@ -16,6 +16,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import Section
 from iomhub.access.policy import Action, decide, people_filter
+from iomhub.access.refusals import get_or_deny
 from iomhub.people.models import Alias, Person
 from iomhub.people.validators import IDENTIFIER_NORMALISERS
 
@@ -33,18 +34,15 @@ def people_visible_to(user: User) -> QuerySet[Person]:
 
 
 def person_get_for(*, user: User, person_id: int | str, section: str = Section.IDENTITY, audit_read: bool = True) -> Person:
-    try:
-        pk = int(person_id)
-        person = Person.objects.select_related("managing_team").get(pk=pk)
-    except (Person.DoesNotExist, ValueError, TypeError, OverflowError):
-        deny(
-            user=user,
-            action=Action.PERSON_VIEW,
-            reason="no such person",
-            object_type="person",
-            object_id=str(person_id)[:64],
-            not_found=True,
-        )
+    person = get_or_deny(
+        Person.objects.select_related("managing_team"),
+        person_id,
+        user=user,
+        action=Action.PERSON_VIEW,
+        reason="no such person",
+        object_type="person",
+    )
+    pk = person.pk
     decision = decide(user, Action.PERSON_VIEW, person, section=section)
     if not decision:
         # Existence is hidden unless the person is visible and only this section is withheld.

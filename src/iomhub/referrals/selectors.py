@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.policy import REFERRAL_OVERSIGHT_ROLES, Action, decide, people_filter
+from iomhub.access.refusals import get_or_deny
 from iomhub.referrals.models import Referral
 
 if TYPE_CHECKING:
@@ -64,17 +65,14 @@ def referral_list(*, user: User, status: str = "", listed: bool = True) -> list[
 
 
 def referral_get_for(*, user: User, referral_id: int | str, audit_read: bool = True) -> Referral:
-    try:
-        referral = Referral.objects.select_related("referring_organisation", "referred_by", "person").get(pk=int(referral_id))
-    except (Referral.DoesNotExist, ValueError, TypeError, OverflowError):
-        deny(
-            user=user,
-            action=Action.REFERRAL_VIEW,
-            reason="no such referral",
-            object_type="referral",
-            object_id=str(referral_id)[:64],
-            not_found=True,
-        )
+    referral = get_or_deny(
+        Referral.objects.select_related("referring_organisation", "referred_by", "person"),
+        referral_id,
+        user=user,
+        action=Action.REFERRAL_VIEW,
+        reason="no such referral",
+        object_type="referral",
+    )
     decision = decide(user, Action.REFERRAL_VIEW, referral)
     if not decision:
         deny(
