@@ -213,6 +213,7 @@ def main() -> int:
     if "--no-screening" not in ARGS:
         print("screening the whole population...", flush=True)
         report["screening"] = screening.run()
+        print_rest({"screening": report["screening"]})
     if "--no-feeds" not in ARGS:
         report["feeds"] = feeds()
     report["total_seconds"] = round(time.perf_counter() - STARTED, 1)
