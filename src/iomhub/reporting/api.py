@@ -24,6 +24,13 @@ REFUSED = OpenApiResponse(description="Not allowed for your role")
 BAD = OpenApiResponse(description="A parameter is wrong; the message names it")
 
 
+def _no_empty_dates(request: Request) -> None:
+    """``from=`` given but empty is not a date (the schema says so): a 400, not the default period."""
+    for name in ("from", "to"):
+        if name in request.query_params and not request.query_params[name]:
+            raise BadParameter(f"{name} must be a date like 2026-04-01")
+
+
 def _bad(error: Exception) -> Response:
     return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
 
@@ -73,6 +80,7 @@ class ReoffendingView(APIView):
         today = clock.today()
         query = request.query_params
         try:
+            _no_empty_dates(request)
             start = date_from("from", query.get("from"), add_months(today, -30))
             end = date_from("to", query.get("to"), add_months(today, -18) - datetime.timedelta(days=1))
             team_id = team_id_from(query.get("team"))
@@ -94,6 +102,7 @@ class ComparisonView(APIView):
         today = clock.today()
         query = request.query_params
         try:
+            _no_empty_dates(request)
             start = date_from("from", query.get("from"), add_months(today, -30))
             end = date_from("to", query.get("to"), add_months(today, -18) - datetime.timedelta(days=1))
             team_id = team_id_from(query.get("team"))
@@ -148,7 +157,9 @@ class RunsView(APIView):
     def post(self, request: Request) -> Response:
         from iomhub.reporting import runs
 
-        body = {("from" if k == "from_" else k): str(v) for k, v in request.data.items()} if hasattr(request.data, "items") else {}
+        given = RunRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)  # a list or an object where text is asked for is a 400 naming the field
+        body = {("from" if k == "from_" else k): str(v) for k, v in given.validated_data.items()}
         try:
             run = runs.start_run(user=request.user, kind=body.get("kind", ""), query=body)  # type: ignore[arg-type]
         except (BadParameter, ValueError) as error:
