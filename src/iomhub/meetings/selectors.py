@@ -12,11 +12,15 @@ from django.db.models import Count, QuerySet
 
 from iomhub.access.errors import deny
 from iomhub.access.policy import Action, decide, team_scope
+from iomhub.casework.models import PlanAction
+from iomhub.cohort.models import Registration
 from iomhub.meetings.models import Meeting
+from iomhub.people.models import Person
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from iomhub.access.models import User
-    from iomhub.people.models import Person
 
 
 def _may_see(user: User) -> None:
@@ -69,3 +73,23 @@ def upcoming_for(*, person: Person, today: datetime.date) -> list[Meeting]:
     if person.managing_team_id is not None:
         found = found.filter(team_id=person.managing_team_id)
     return list(found[:3])
+
+
+def people_in_order(*, people_ids: Iterable[int]) -> list[Person]:
+    """The people with these ids, by last name, first name and id (the agenda's record sheets). The
+    caller has already decided who may be seen (``agenda_for``)."""
+    return list(Person.objects.filter(pk__in=people_ids).order_by("last_name", "first_name", "pk"))
+
+
+def open_registration(*, person: Person) -> Registration | None:
+    """``person``'s current IOM registration (one not ended), or None when they are not on IOM."""
+    return Registration.objects.filter(person=person, ended_on__isnull=True).first()
+
+
+def plan_action(*, action_id: int | str) -> PlanAction | None:
+    """One plan action with its person, or None when there is no such action. The caller reads the
+    person's sheet through the policy before showing anything of it (``sheet_read``)."""
+    try:
+        return PlanAction.objects.select_related("person").get(pk=int(action_id))
+    except PlanAction.DoesNotExist:
+        return None

@@ -15,7 +15,6 @@ from iomhub.access.http import AuthedRequest
 from iomhub.access.models import Section
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
-from iomhub.casework.models import PlanAction
 from iomhub.cohort.models import Registration
 from iomhub.cohort.selectors import transfer_get
 from iomhub.meetings import actions, decisions, selectors, sheet_forms, sheets
@@ -55,7 +54,7 @@ def record_sheet(request: AuthedRequest, meeting_id: int, person_id: int) -> Htt
 
 
 def _registration(person: Any) -> Registration:
-    registration = Registration.objects.filter(person=person, ended_on__isnull=True).first()
+    registration = selectors.open_registration(person=person)
     if registration is None:
         raise Http404("not on IOM")
     return registration
@@ -103,10 +102,9 @@ def sheet_part(request: AuthedRequest, meeting_id: int, person_id: int, part: st
 @require_http_methods(["GET", "POST"])
 def action_review(request: AuthedRequest, meeting_id: int, action_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    try:
-        action = PlanAction.objects.select_related("person").get(pk=int(action_id))
-    except PlanAction.DoesNotExist as exc:
-        raise Http404("no such action") from exc
+    action = selectors.plan_action(action_id=action_id)
+    if action is None:
+        raise Http404("no such action")
     found = sheet_read(user=request.user, meeting=meeting, person_id=action.person_id)
     version = action.version
     if request.method == "POST" and str(request.POST.get("version", "")).isdigit():

@@ -18,7 +18,6 @@ from iomhub.meetings.forms import AttendeeForm, CirculatedForm, MeetingForm
 from iomhub.meetings.models import Meeting
 from iomhub.meetings.pack import discussed as discussed_people
 from iomhub.meetings.sheet_read import missing_updates
-from iomhub.people.models import Person
 from iomhub.web.forms import GovukForm, saved
 
 
@@ -57,7 +56,7 @@ def agenda(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     if meeting.minutes_circulated_on is not None:
         late = meeting.minutes_circulated_on > found.circulate_by.due
     discussed = {p.pk for p in discussed_people(meeting)}
-    sheets = list(Person.objects.filter(pk__in=found.people | discussed).order_by("last_name", "first_name", "pk"))
+    sheets = selectors.people_in_order(people_ids=found.people | discussed)
     return render(
         request,
         "meetings/agenda.html",
