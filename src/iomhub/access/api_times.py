@@ -39,4 +39,4 @@ def _to_representation(self: serializers.DateTimeField, value: Any) -> Any:
 
 
 def write_timestamps_in_utc() -> None:
-    serializers.DateTimeField.to_representation = _to_representation  # type: ignore[method-assign]
+    serializers.DateTimeField.to_representation = _to_representation  # type: ignore[method-assign,assignment]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from iomhub.access.errors import deny
 from iomhub.access.policy import Action, decide
 
@@ -39,7 +41,7 @@ def get_or_deny(queryset: QuerySet[M], object_id: Any, *, user: User | None, act
     audited 404 naming ``reason`` when there is none or the id is not a whole number."""
     try:
         return queryset.get(pk=int(object_id))
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         deny(
             user=user,
             action=action,

@@ -130,7 +130,7 @@ def case_json(case: selectors.CaseView) -> dict[str, Any]:
             for h in case.history
         ],
     }
-    return CaseSerializer(found).data  # type: ignore[return-value]
+    return CaseSerializer(found).data
 
 
 def _case_response(user: User, person_id: int) -> Response:

@@ -18,6 +18,7 @@ import datetime
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -40,9 +41,9 @@ def periods_on(day: datetime.date) -> QuerySet[ScreeningPeriod]:
     return ScreeningPeriod.objects.filter(starts_on__lte=day, ends_on__gte=day)
 
 
-def _records(person_ids: list[int]) -> dict[int, dict[str, list]]:
+def _records(person_ids: list[int]) -> dict[int, dict[str, list[Any]]]:
     """Each person's facts for ``rules.screening_periods.periods``: five queries."""
-    found: dict[int, dict[str, list]] = defaultdict(
+    found: dict[int, dict[str, list[Any]]] = defaultdict(
         lambda: {"arrest_dates": [], "offences": [], "custodial_sentences": [], "breach_warrants": [], "orders": []}
     )
     for pid, day in Arrest.objects.filter(person_id__in=person_ids).values_list("person_id", "arrested_on"):

@@ -221,17 +221,17 @@ def caseload_prompts(*, user: User, as_of: datetime.date | None = None, person_i
     visible = Person.objects.filter(people_filter(user))
     if person_ids is not None:
         visible = visible.filter(pk__in=sorted(set(person_ids)))
-    visible = visible.values("pk")
+    visible_ids = visible.values("pk")
     horizon = add_months(today, 12)  # the reconsider prompt shows 12 months before release
     # Long sentences (deregister) however they were entered - 5 years, 60 months, 260 weeks: a superset
     # here, decided exactly by ``Sentence.five_years_or_more`` below.
     maybe_long = Q(years__gte=4) | Q(months__gte=48) | Q(weeks__gte=208) | Q(days__gte=1460) | Q(length_days__gte=1460)
-    sentences = Sentence.objects.filter(person__in=visible, sentenced_on__lte=today).filter(
+    sentences = Sentence.objects.filter(person__in=visible_ids, sentenced_on__lte=today).filter(
         Q(effective_release_date__gte=today, effective_release_date__lte=horizon)
         | (Q(effective_release_date__gte=today) | Q(effective_release_date__isnull=True)) & maybe_long
     )
-    recalls = Recall.objects.filter(person__in=visible, recalled_at__date__lte=today).select_related("sentence")
-    warrants = Warrant.objects.filter(person__in=visible, issued_on__lte=today).filter(
+    recalls = Recall.objects.filter(person__in=visible_ids, recalled_at__date__lte=today).select_related("sentence")
+    warrants = Warrant.objects.filter(person__in=visible_ids, issued_on__lte=today).filter(
         Q(executed_on__isnull=True) | Q(executed_on__gt=today)
     )
     found: list[CaseloadPrompt] = []

@@ -301,7 +301,7 @@ class CloseView(APIView):
             "minutes_circulated_on": m.minutes_circulated_on,
             "circulate_by": due,
             "late": m.minutes_circulated_on > due,
-            "notified": sorted(n.recipient_id for n in closed.queued),
+            "notified": sorted(n.recipient_id for n in closed.queued if n.recipient_id is not None),
             "without_account": closed.without_account,
         }
         return Response(s.ClosedSerializer(body).data)

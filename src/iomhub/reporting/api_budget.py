@@ -83,7 +83,7 @@ def budget_return_json(stored: StoredBudgetReturn) -> dict[str, Any]:
         "income_total": stored.income_total,
         "expenditure_total": stored.expenditure_total,
     }
-    return BudgetReturnSerializer(found).data  # type: ignore[return-value]
+    return BudgetReturnSerializer(found).data
 
 
 def _decoded(text: str) -> bytes:

@@ -20,7 +20,7 @@ class NumberField(serializers.Field):  # type: ignore[type-arg]
 
 class ReportRowSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
     value = NumberField()
 
 
@@ -92,7 +92,7 @@ class PathwayRedChangeSerializer(serializers.Serializer[Any]):
 
 class AttritionStageSerializer(serializers.Serializer[Any]):
     stage = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
     people = serializers.IntegerField()
     share_of_first = serializers.FloatField(allow_null=True)
     lost = serializers.IntegerField()

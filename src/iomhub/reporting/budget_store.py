@@ -16,6 +16,7 @@ from iomhub.access.policy import Action
 from iomhub.reporting import budget
 from iomhub.reporting.models import StoredBudgetReturn
 from iomhub.reporting.selectors.base import _authorise
+from iomhub.rules.budget import Problem
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -26,7 +27,7 @@ OBJECT_TYPE = "budget-return"
 class BudgetReturnProblems(Exception):
     """The return could not be read cleanly: nothing was stored. Each problem names its row and column."""
 
-    def __init__(self, problems: list[budget.Problem]) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
 
