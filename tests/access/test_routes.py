@@ -220,6 +220,8 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/reports/comparison": api(Action.REPORT_VIEW),
     "api/v1/reports/runs": api(Action.REPORT_VIEW),
     "api/v1/reports/runs/<int:run_id>": api(Action.REPORT_VIEW),
+    "api/v1/reports/budget-returns": api(Action.REPORT_VIEW),  # budget returns kept (issue 16, ADR 0031)
+    "api/v1/reports/budget-returns/<int:return_id>": api(Action.REPORT_VIEW),
     "api/v1/meetings/<int:meeting_id>/record": api(Action.PERSON_VIEW, personal=True),
     "api/v1/meetings/<int:meeting_id>/record-sheets": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/meetings/<int:meeting_id>/decisions": api(Action.COHORT_MANAGE, personal=True),
@@ -292,6 +294,7 @@ def person_values(partnership: Any, person: Any) -> dict[str, Any]:
         "meeting_id": meeting_values(partnership),
         "token_id": 1,  # API tokens (ADR 0012): nothing need exist
         "rule_id": 1,  # retention rules (ADR 0021): the guard refuses before any lookup
+        "return_id": 1,  # budget returns (ADR 0031): the guard refuses before any lookup
         "sar_id": sar_values(partnership, person),
         "secret": "no-such-link",
         **justice_values(person),

@@ -29,6 +29,11 @@ class Channel(models.TextChoices):
 
 
 class Notification(models.Model):
+    # A message to a person is an appointment reminder (a timeline fact) sent to their number
+    # (contact); no page shows a message through a person's record, and the outbox shows none of
+    # what a message says (notifications.selectors).
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.TIMELINE, "to_number": Section.CONTACT}
+
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="notifications")
     # A text to a person (an appointment reminder): the person, and the number they agreed to.
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
