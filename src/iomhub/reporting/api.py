@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from iomhub import clock
+from iomhub.access.api_fields import StrictCharField
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.reporting import selectors
@@ -114,10 +115,10 @@ class ComparisonView(APIView):
 
 class RunRequestSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=["quarterly-pdf", "quarterly-xlsx", "comparison-json"])
-    quarter = serializers.CharField(required=False, allow_blank=True, help_text="For a quarterly report, for example 2026Q3")
-    team = serializers.CharField(required=False, allow_blank=True, help_text="A local team's id; all teams when left out")
-    from_ = serializers.CharField(required=False, allow_blank=True, help_text="For the comparison: registered from (2024-04-01)")
-    to = serializers.CharField(required=False, allow_blank=True, help_text="For the comparison: registered up to")
+    quarter = StrictCharField(required=False, allow_blank=True, help_text="For a quarterly report, for example 2026Q3")
+    team = StrictCharField(required=False, allow_blank=True, help_text="A local team's id; all teams when left out")
+    from_ = StrictCharField(required=False, allow_blank=True, help_text="For the comparison: registered from (2024-04-01)")
+    to = StrictCharField(required=False, allow_blank=True, help_text="For the comparison: registered up to")
 
 
 class RunSerializer(serializers.Serializer[Any]):
