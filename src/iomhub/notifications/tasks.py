@@ -30,7 +30,7 @@ def send_notification(notification_id: int) -> str:
     """Send one queued notification once: a sent one is never sent again; a text is not sent before
     its ``not_before`` (quiet hours)."""
     with transaction.atomic():
-        note = Notification.objects.select_for_update().select_related("recipient").get(pk=notification_id)
+        note = Notification.objects.select_for_update(of=("self",)).select_related("recipient").get(pk=notification_id)
         if note.status == NotificationStatus.SENT:
             return note.status
         if note.not_before is not None and clock.now() < note.not_before:
