@@ -21,18 +21,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection_open():
-    """Schemathesis calls the WSGI application directly, so Django's request signals fire and
-    ``close_old_connections`` closes the connection that holds the test's transaction (PostgreSQL
-    fails with "the connection is closed"; in-memory SQLite ignores it). Django's own test client
-    disconnects the handler for the same reason; do the same here and put it back afterwards."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
+    """Django's own test client disconnects ``close_old_connections`` for the same reason; do the
+    same for schemathesis's direct WSGI calls and put it back afterwards."""
+    from tests.api.quiet import quiet_request_signals, restore_request_signals
 
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+    quiet_request_signals()
     yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    restore_request_signals()
 
 
 @pytest.fixture(autouse=True)

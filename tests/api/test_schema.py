@@ -21,6 +21,7 @@ from iomhub.access.services import api_token_issue
 from iomhub.cohort.models import Registration
 from iomhub.referrals.models import Pathway
 from tests.api.crawl import UTC_TIMESTAMP, ids_for, timestamps_in
+from tests.api.quiet import quiet_request_signals
 from tests.api.schema_metrics import measure
 from tests.justice import factories
 
@@ -123,6 +124,7 @@ def world(partnership):
         _, tokens[name] = api_token_issue(
             acting_user=partnership.users[name], name="schemathesis", scope="read-write", second_factor_at=timezone.now()
         )
+    quiet_request_signals()  # _fill's test-client requests put close_old_connections back
     return {"tokens": tokens, "people": [partnership.ordinary.pk, partnership.housing_case.pk]}
 
 
