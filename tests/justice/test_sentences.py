@@ -91,6 +91,9 @@ def test_recording_a_sentence_through_the_page_audits_inputs_and_dates(client, p
         ({"sentenced_on": D(1980, 1, 1), "offence_committed_on": D(1980, 1, 1)}, "sentenced_on", "after the person's date of birth"),
         ({"days": -1}, "days", "whole number"),
         ({"prison": "x" * 201}, "prison", "200 characters or fewer"),
+        # Years, months and weeks are small integers in PostgreSQL: beyond 32,767 the insert failed.
+        ({"years": 101}, "years", "no larger than 100"),
+        ({"weeks": 40000}, "weeks", "no larger than 5200"),
     ],
 )
 def test_bad_sentence_input_is_refused_by_field_and_stores_nothing(partnership, person, officer, today, change, field, message):
@@ -137,6 +140,19 @@ def test_bad_sentence_input_on_the_page_shows_field_errors(client, partnership, 
     form = response.context["form"]
     assert "Date of sentence must be a real date" in form.errors["sentenced_on"][0]
     assert "months" in form.errors and "offence_committed_on" in form.errors
+    assert not Sentence.objects.exists()
+
+
+def test_a_sentence_longer_than_the_store_holds_is_a_field_error_on_the_page_and_in_the_api(client, partnership, person, today):
+    """Found by schemathesis on PostgreSQL: 40,000 weeks passed the checks and failed the insert."""
+    client.force_login(partnership.users[Role.PROBATION_OFFICER])
+    page = client.post(f"/people/{person.pk}/justice/sentences/new/", {"weeks": "40000"})
+    assert page.status_code == 200
+    assert "5200" in page.context["form"].errors["weeks"][0]
+    body = {"sentenced_on": "2026-01-05", "offence_committed_on": "2025-12-01", "years": 2, "weeks": 40000}
+    api = client.post(f"/api/v1/people/{person.pk}/justice/sentences", body, content_type="application/json")
+    assert api.status_code == 400
+    assert "weeks" in api.content.decode()
     assert not Sentence.objects.exists()
 
 

@@ -17,6 +17,7 @@ from iomhub.access.routes import guarded
 from iomhub.justice import selectors, services
 from iomhub.justice.api_events import JusticeCustodyPeriodSerializer, JusticeMappaRecordSerializer
 from iomhub.justice.models import (
+    COUNT_LIMITS,
     AdditionalCondition,
     LicenceCondition,
     ProgressionModelExclusion,
@@ -115,13 +116,13 @@ class SentenceSerializer(serializers.ModelSerializer[Sentence]):
 class SentenceWriteSerializer(StrictSerializer):
     sentenced_on = serializers.DateField()
     offence_committed_on = serializers.DateField()
-    years = serializers.IntegerField(min_value=0, max_value=36500, default=0)
-    months = serializers.IntegerField(min_value=0, max_value=36500, default=0)
-    weeks = serializers.IntegerField(min_value=0, max_value=36500, default=0)
-    days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
-    remand_days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
-    tagged_bail_days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
-    unlawfully_at_large_days = serializers.IntegerField(min_value=0, max_value=36500, default=0)
+    years = serializers.IntegerField(min_value=0, max_value=COUNT_LIMITS["years"], default=0)
+    months = serializers.IntegerField(min_value=0, max_value=COUNT_LIMITS["months"], default=0)
+    weeks = serializers.IntegerField(min_value=0, max_value=COUNT_LIMITS["weeks"], default=0)
+    days = serializers.IntegerField(min_value=0, max_value=COUNT_LIMITS["days"], default=0)
+    remand_days = serializers.IntegerField(min_value=0, max_value=COUNT_LIMITS["remand_days"], default=0)
+    tagged_bail_days = serializers.IntegerField(min_value=0, max_value=COUNT_LIMITS["tagged_bail_days"], default=0)
+    unlawfully_at_large_days = serializers.IntegerField(min_value=0, max_value=COUNT_LIMITS["unlawfully_at_large_days"], default=0)
     prison = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     sentence_type = serializers.ChoiceField(choices=SentenceType.choices, default=SentenceType.SDS)
     sds40_excluded = serializers.BooleanField(default=False)

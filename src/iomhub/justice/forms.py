@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from iomhub.justice.models import (
+    COUNT_LIMITS,
     AdditionalCondition,
     ArrestOutcome,
     CustodyEpisode,
@@ -119,10 +120,10 @@ class CustodyEpisodeForm(GovukForm):
 class SentenceForm(GovukForm):
     sentenced_on = GovukDateField(label="Date of sentence")
     offence_committed_on = GovukDateField(label="Date of the offence", help_text="The earliest offence date for this sentence")
-    years = _count("Years")
-    months = _count("Months")
-    weeks = _count("Weeks")
-    days = _count("Days")
+    years = _count("Years", maximum=COUNT_LIMITS["years"])
+    months = _count("Months", maximum=COUNT_LIMITS["months"])
+    weeks = _count("Weeks", maximum=COUNT_LIMITS["weeks"])
+    days = _count("Days", maximum=COUNT_LIMITS["days"])
     remand_days = _count("Days on remand", help_text="Days in custody on remand that count towards the sentence")
     tagged_bail_days = _count("Days of tagged bail credit", help_text="Credit for a qualifying curfew on bail")
     unlawfully_at_large_days = _count(

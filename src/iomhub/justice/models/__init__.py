@@ -32,6 +32,7 @@ from iomhub.justice.models.events import (
 )
 from iomhub.justice.models.mappa import MAPPA_LEVELS, MappaCategory, MappaManagement
 from iomhub.justice.models.sentences import (
+    COUNT_LIMITS,
     DATE_FIELDS,
     BreachOutcome,
     ProgressionModelExclusion,
@@ -45,6 +46,7 @@ from iomhub.justice.models.sentences import (
 from iomhub.justice.screening_models import ScreeningPeriod, ScreeningRebuild
 
 __all__ = [
+    "COUNT_LIMITS",
     "DATE_FIELDS",
     "DRUG_CONDITIONS",
     "DRUG_TESTING",

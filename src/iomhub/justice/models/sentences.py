@@ -44,6 +44,19 @@ class ProgressionModelExclusion(models.TextChoices):
     WOULD_BE_SDS_PLUS = "would-be-sds-plus", "Would be SDS+ if sentenced today (sentences before 1 October 2026)"
 
 
+# The largest number each part of a sentence's length and credit may hold: generous bounds, not a
+# court's limits; years, months and weeks are small integers in the database (32,767 at most).
+COUNT_LIMITS = {
+    "years": 100,
+    "months": 1200,
+    "weeks": 5200,
+    "days": 36500,
+    "remand_days": 36500,
+    "tagged_bail_days": 36500,
+    "unlawfully_at_large_days": 36500,
+}
+
+
 class Sentence(models.Model):
     """A determinate custodial sentence; dates from ``iomhub.rules.sentence`` unless the prison's
     own calculation has been entered as an override (the prison's calculation wins)."""

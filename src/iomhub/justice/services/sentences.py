@@ -14,6 +14,7 @@ from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
 from iomhub.justice import screening_table
 from iomhub.justice.models import (
+    COUNT_LIMITS,
     DATE_FIELDS,
     CourtOutcome,
     Offence,
@@ -190,12 +191,12 @@ def _check_own(errors: dict[str, list[str]], person: Person, **records: CourtOut
 
 
 def _check_counts(errors: dict[str, list[str]], counts: dict[str, Any]) -> None:
-    """The sentence's length and the days credited or added: whole numbers from 0 to 36500."""
+    """The sentence's length and the days credited or added: whole numbers from 0 to their limit."""
     for name, value in counts.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             errors[name] = ["Enter a whole number, 0 or more"]
-        elif value > 36500:
-            errors[name] = ["Enter a number no larger than 36500"]
+        elif value > COUNT_LIMITS[name]:
+            errors[name] = [f"Enter a number no larger than {COUNT_LIMITS[name]}"]
 
 
 def _check_kind(
