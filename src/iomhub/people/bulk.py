@@ -128,6 +128,69 @@ def _duplicates(user: User, candidate: matching.Identity, every: list[matching.P
     return matching.MatchResult(matches=tuple(shown[:10]), hidden_ids=tuple(m.person.pk for m in every if m.person.pk not in shown_ids))
 
 
+class _Earlier:
+    """The people this call has already let through, by date of birth and by identifier, so that a
+    later one like them waits for ``person_create`` (which then sees the first)."""
+
+    def __init__(self) -> None:
+        self.by_dob: dict[Any, list[matching.Identity]] = {}
+        self.by_identifier: dict[tuple[str, str], list[matching.Identity]] = {}
+
+    def like(self, candidate: matching.Identity) -> bool:
+        # Another of this call it may be: one born on a date a typo or a swap away, or sharing an
+        # identifier (``compare`` needs one or the other), compared as ``person_create`` would.
+        dob = candidate.date_of_birth
+        nearby = [o for d in matching.date_variants(dob) for o in self.by_dob.get(d, ())] if dob else []
+        nearby += [o for name, value in candidate.identifiers.items() for o in self.by_identifier.get((name, value), ())]
+        return any(matching.compare(candidate, other) is not None for other in nearby)
+
+    def add(self, candidate: matching.Identity) -> None:
+        self.by_dob.setdefault(candidate.date_of_birth, []).append(candidate)
+        for name, value in candidate.identifiers.items():
+            self.by_identifier.setdefault((name, value), []).append(candidate)
+
+
+def _all_checked(news: list[NewPerson]) -> list[tuple[Person, matching.Identity] | ValidationError]:
+    checked: list[tuple[Person, matching.Identity] | ValidationError] = []
+    for new in news:
+        try:
+            checked.append(_checked(new))
+        except ValidationError as exc:
+            checked.append(exc)
+    return checked
+
+
+def _search_entry(found: matching.MatchResult, purpose: str) -> dict[str, Any]:
+    return {
+        "action": AuditAction.SEARCH,
+        "object_type": "person",
+        "changes": {"purpose": f"duplicate check: {purpose}", "results": found.ids},
+    }
+
+
+def _created_entries(person: Person, found: matching.MatchResult) -> list[dict[str, Any]]:
+    """The person's creation, and a possible-duplicate event on each match its creator may not see."""
+    return [
+        {
+            "action": AuditAction.CREATE,
+            "object_type": "person",
+            "object_id": person.pk,
+            "person_id": person.pk,
+            "changes": audit.diff({}, _snapshot(person)),
+        },
+        *(
+            {
+                "action": AuditAction.CREATE,
+                "object_type": "possible-duplicate",
+                "object_id": person.pk,
+                "person_id": hidden_id,
+                "reason": "A new record may duplicate this one; its creator may not see this record. Check and merge if so.",
+            }
+            for hidden_id in found.hidden_ids
+        ),
+    ]
+
+
 def person_create_many(*, acting_user: User, news: list[NewPerson], purpose: str) -> list[Outcome]:
     """Each new person created (a :class:`Person`), refused (:class:`PossibleDuplicates` or
     :class:`ValidationError`), or ``None``: like another of this call, to be created afterwards."""
@@ -135,15 +198,9 @@ def person_create_many(*, acting_user: User, news: list[NewPerson], purpose: str
         deny(user=acting_user, action=Action.PERSON_CREATE, reason="role may not create people")
     outcomes: list[Outcome] = []
     made: list[tuple[Person, matching.MatchResult]] = []
-    earlier: dict[Any, list[matching.Identity]] = {}
-    by_identifier: dict[tuple[str, str], list[matching.Identity]] = {}
+    earlier = _Earlier()
     searches: list[dict[str, Any]] = []
-    checked: list[tuple[Person, matching.Identity] | ValidationError] = []
-    for new in news:
-        try:
-            checked.append(_checked(new))
-        except ValidationError as exc:
-            checked.append(exc)
+    checked = _all_checked(news)
     matches = iter(find_matches_many([c[1] for c in checked if not isinstance(c, ValidationError)]))
     for item in checked:
         if isinstance(item, ValidationError):
@@ -151,27 +208,15 @@ def person_create_many(*, acting_user: User, news: list[NewPerson], purpose: str
             continue
         person, candidate = item
         every = next(matches)
-        # Another of this call it may be: one born on a date a typo or a swap away, or sharing an
-        # identifier (``compare`` needs one or the other), compared as ``person_create`` would.
-        nearby = [o for d in matching.date_variants(candidate.date_of_birth) for o in earlier.get(d, ())] if candidate.date_of_birth else []
-        nearby += [o for name, value in candidate.identifiers.items() for o in by_identifier.get((name, value), ())]
-        if any(matching.compare(candidate, other) is not None for other in nearby):
+        if earlier.like(candidate):
             outcomes.append(None)
             continue
         found = _duplicates(acting_user, candidate, every)
-        searches.append(
-            {
-                "action": AuditAction.SEARCH,
-                "object_type": "person",
-                "changes": {"purpose": f"duplicate check: {purpose}", "results": found.ids},
-            }
-        )
+        searches.append(_search_entry(found, purpose))
         if found:
             outcomes.append(PossibleDuplicates(found))
             continue
-        earlier.setdefault(candidate.date_of_birth, []).append(candidate)
-        for name, value in candidate.identifiers.items():
-            by_identifier.setdefault((name, value), []).append(candidate)
+        earlier.add(candidate)
         person.search_names = " ".join(n.lower() for n in [person.first_name, person.middle_names, person.last_name] if n)
         made.append((person, found))
         outcomes.append(person)
@@ -179,24 +224,6 @@ def person_create_many(*, acting_user: User, news: list[NewPerson], purpose: str
         Person.objects.bulk_create([p for p, _ in made], batch_size=1000)
         entries = [*searches]
         for person, found in made:
-            entries.append(
-                {
-                    "action": AuditAction.CREATE,
-                    "object_type": "person",
-                    "object_id": person.pk,
-                    "person_id": person.pk,
-                    "changes": audit.diff({}, _snapshot(person)),
-                }
-            )
-            entries += [
-                {
-                    "action": AuditAction.CREATE,
-                    "object_type": "possible-duplicate",
-                    "object_id": person.pk,
-                    "person_id": hidden_id,
-                    "reason": "A new record may duplicate this one; its creator may not see this record. Check and merge if so.",
-                }
-                for hidden_id in found.hidden_ids
-            ]
+            entries += _created_entries(person, found)
         audit.record_many(actor=acting_user, entries=entries)
     return outcomes

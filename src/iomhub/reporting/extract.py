@@ -26,6 +26,7 @@ from iomhub.reporting.downloads import safe_text
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
+    from iomhub.cohort.models import Registration
 
 FILES = ("people.csv", "registrations.csv", "offences.csv", "custody.csv")
 
@@ -47,12 +48,71 @@ def month(day: datetime.date | None) -> str:
     return "" if day is None else f"{day:%Y-%m}"
 
 
+def _table(header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
+    """One CSV file: the header, then the rows in a fixed order (their text, column by column)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(sorted(rows, key=lambda row: tuple(str(v) for v in row)))
+    return out.getvalue()
+
+
+def _people_rows(ids: list[int], names: dict[int, str]) -> list[tuple[object, ...]]:
+    from iomhub.people.models import Person
+
+    return [
+        (names[pk], sex, month(dob), safe_text(team or ""))
+        for pk, sex, dob, team in Person.objects.filter(pk__in=ids).values_list("pk", "sex", "date_of_birth", "managing_team__name")
+    ]
+
+
+def _registration_rows(registrations: list[Registration], names: dict[int, str]) -> list[tuple[object, ...]]:
+    from iomhub.reporting.selectors import exit_planned
+
+    return [
+        (
+            names[r.person_id],
+            month(r.started_on),
+            month(r.ended_on),
+            r.rag,
+            "yes" if r.neighbourhood_crime else "no",
+            "" if r.ended_on is None else ("planned" if exit_planned(r) else "unplanned"),
+        )
+        for r in registrations
+    ]
+
+
+def _offence_rows(ids: list[int], names: dict[int, str]) -> list[tuple[object, ...]]:
+    """Each offence by group, with the month of its earliest conviction or caution (if proven)."""
+    from iomhub.justice.models import CourtOutcome, Offence
+
+    proven: dict[int, datetime.date] = {}
+    for offence_id, decided_on in CourtOutcome.offences.through.objects.filter(offence__person_id__in=ids).values_list(
+        "offence_id", "courtoutcome__decided_on"
+    ):
+        proven[offence_id] = min(decided_on, proven.get(offence_id, decided_on))
+    return [
+        (names[pid], month(committed), group or "other", nc or "", month(proven.get(oid)))
+        for oid, pid, committed, group, nc in Offence.objects.filter(person_id__in=ids).values_list(
+            "pk", "person_id", "committed_on", "code__ogrs3_group", "code__neighbourhood_crime"
+        )
+    ]
+
+
+def _custody_rows(ids: list[int], names: dict[int, str]) -> list[tuple[object, ...]]:
+    from iomhub.justice.models import CustodyEpisode
+
+    return [
+        (names[pid], kind, month(start), month(end))
+        for pid, kind, start, end in CustodyEpisode.objects.filter(person_id__in=ids).values_list(
+            "person_id", "kind", "started_on", "ended_on"
+        )
+    ]
+
+
 def evaluation_extract(*, user: User, key: str | None = None) -> dict[str, str]:
     """The extract's files (name to CSV text) for everyone ever registered, and audited as an export."""
     from iomhub.cohort.models import Registration
-    from iomhub.justice.models import CourtOutcome, CustodyEpisode, Offence
-    from iomhub.people.models import Person
-    from iomhub.reporting.selectors import exit_planned
 
     decision = decide(user, Action.REPORT_EXTRACT)
     if not decision.allowed:
@@ -64,51 +124,15 @@ def evaluation_extract(*, user: User, key: str | None = None) -> dict[str, str]:
     )
     ids = sorted({r.person_id for r in registrations})
     names = {pid: pseudonym(secret, pid) for pid in ids}
-
-    def table(header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(sorted(rows, key=lambda row: tuple(str(v) for v in row)))
-        return out.getvalue()
-
-    people = [
-        (names[pk], sex, month(dob), safe_text(team or ""))
-        for pk, sex, dob, team in Person.objects.filter(pk__in=ids).values_list("pk", "sex", "date_of_birth", "managing_team__name")
-    ]
-    regs = [
-        (
-            names[r.person_id],
-            month(r.started_on),
-            month(r.ended_on),
-            r.rag,
-            "yes" if r.neighbourhood_crime else "no",
-            "" if r.ended_on is None else ("planned" if exit_planned(r) else "unplanned"),
-        )
-        for r in registrations
-    ]
-    proven: dict[int, datetime.date] = {}
-    for offence_id, decided_on in CourtOutcome.offences.through.objects.filter(offence__person_id__in=ids).values_list(
-        "offence_id", "courtoutcome__decided_on"
-    ):
-        proven[offence_id] = min(decided_on, proven.get(offence_id, decided_on))
-    offences = [
-        (names[pid], month(committed), group or "other", nc or "", month(proven.get(oid)))
-        for oid, pid, committed, group, nc in Offence.objects.filter(person_id__in=ids).values_list(
-            "pk", "person_id", "committed_on", "code__ogrs3_group", "code__neighbourhood_crime"
-        )
-    ]
-    custody = [
-        (names[pid], kind, month(start), month(end))
-        for pid, kind, start, end in CustodyEpisode.objects.filter(person_id__in=ids).values_list(
-            "person_id", "kind", "started_on", "ended_on"
-        )
-    ]
     files = {
-        "people.csv": table(("pseudonym", "sex", "birth_month", "local_team"), people),
-        "registrations.csv": table(("pseudonym", "started_month", "ended_month", "rag", "neighbourhood_crime", "exit"), regs),
-        "offences.csv": table(("pseudonym", "offence_month", "offence_group", "neighbourhood_crime", "proven_month"), offences),
-        "custody.csv": table(("pseudonym", "kind", "start_month", "end_month"), custody),
+        "people.csv": _table(("pseudonym", "sex", "birth_month", "local_team"), _people_rows(ids, names)),
+        "registrations.csv": _table(
+            ("pseudonym", "started_month", "ended_month", "rag", "neighbourhood_crime", "exit"), _registration_rows(registrations, names)
+        ),
+        "offences.csv": _table(
+            ("pseudonym", "offence_month", "offence_group", "neighbourhood_crime", "proven_month"), _offence_rows(ids, names)
+        ),
+        "custody.csv": _table(("pseudonym", "kind", "start_month", "end_month"), _custody_rows(ids, names)),
     }
     counts = {name: text.count("\n") - 1 for name, text in files.items()}
     audit.record(

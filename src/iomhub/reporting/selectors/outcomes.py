@@ -24,7 +24,7 @@ from iomhub.rules import reoffending as reoffending_rules
 from iomhub.rules.attrition import Stage, funnel
 from iomhub.rules.costs import CostOfOffending, CostTable
 from iomhub.rules.dates import add_months
-from iomhub.rules.liberty import LibertyResult, offending_at_liberty
+from iomhub.rules.liberty import LibertyResult, Window, offending_at_liberty
 from iomhub.rules.needs import PathwayChange, pathway_changes
 from iomhub.rules.reporting import TargetCheck, against_target, wilson_interval
 
@@ -77,54 +77,16 @@ class ReoffendingReport:
         return "" if self.interval is None else f"{self.percent(self.interval[0])} to {self.percent(self.interval[1])}"
 
     def as_json(self) -> dict[str, Any]:
-        def result(r: reoffending_rules.ReoffendingResult) -> dict[str, Any]:
-            return {
-                "cohort": r.cohort,
-                "reoffenders": r.reoffenders,
-                "reoffences": r.reoffences,
-                "rate": r.rate,
-                "per_reoffender": r.per_reoffender,
-                "per_offender": r.per_offender,
-                "not_yet_measurable": r.not_yet_measurable,
-            }
-
         return {
             "cohort_from": self.cohort_from.isoformat(),
             "cohort_to": self.cohort_to.isoformat(),
             "team": self.team,
             "as_of": self.as_of.isoformat(),
-            "after_registration": result(self.after),
-            "before_registration": result(self.before),
+            "after_registration": _result_json(self.after),
+            "before_registration": _result_json(self.before),
             "rate_95_ci": list(self.interval) if self.interval else None,
-            "at_liberty": {
-                "people": self.liberty.people,
-                "before": {
-                    "offences": self.liberty.before.offences,
-                    "liberty_days": self.liberty.before.liberty_days,
-                    "rate": self.liberty.before.rate,
-                },
-                "after": {
-                    "offences": self.liberty.after.offences,
-                    "liberty_days": self.liberty.after.liberty_days,
-                    "rate": self.liberty.after.rate,
-                },
-                "rate_ratio": self.liberty.rate_ratio,
-                "rate_ratio_95_ci": list(self.liberty.rate_ratio_ci) if self.liberty.rate_ratio_ci else None,
-                "reduction": self.liberty.reduction,
-                "censored": self.liberty.censored,
-            },
-            "pathway_change": [
-                {
-                    "pathway": label,
-                    "people": c.people,
-                    "red_first": c.red_first,
-                    "red_latest": c.red_latest,
-                    "improved": c.improved,
-                    "same": c.same,
-                    "worse": c.worse,
-                }
-                for label, c in self.needs
-            ],
+            "at_liberty": _liberty_json(self.liberty),
+            "pathway_change": [_pathway_change_json(label, c) for label, c in self.needs],
             "attrition": {
                 "stages": [
                     {"stage": st.key, "label": st.label, "people": st.people, "share_of_first": st.share_of_first, "lost": st.lost}
@@ -148,6 +110,46 @@ class ReoffendingReport:
                 "explanation": self.target.explanation,
             },
         }
+
+
+def _result_json(r: reoffending_rules.ReoffendingResult) -> dict[str, Any]:
+    return {
+        "cohort": r.cohort,
+        "reoffenders": r.reoffenders,
+        "reoffences": r.reoffences,
+        "rate": r.rate,
+        "per_reoffender": r.per_reoffender,
+        "per_offender": r.per_offender,
+        "not_yet_measurable": r.not_yet_measurable,
+    }
+
+
+def _window_json(window: Window) -> dict[str, Any]:
+    return {"offences": window.offences, "liberty_days": window.liberty_days, "rate": window.rate}
+
+
+def _liberty_json(liberty: LibertyResult) -> dict[str, Any]:
+    return {
+        "people": liberty.people,
+        "before": _window_json(liberty.before),
+        "after": _window_json(liberty.after),
+        "rate_ratio": liberty.rate_ratio,
+        "rate_ratio_95_ci": list(liberty.rate_ratio_ci) if liberty.rate_ratio_ci else None,
+        "reduction": liberty.reduction,
+        "censored": liberty.censored,
+    }
+
+
+def _pathway_change_json(label: str, c: PathwayChange) -> dict[str, Any]:
+    return {
+        "pathway": label,
+        "people": c.people,
+        "red_first": c.red_first,
+        "red_latest": c.red_latest,
+        "improved": c.improved,
+        "same": c.same,
+        "worse": c.worse,
+    }
 
 
 def reoffending_events(
