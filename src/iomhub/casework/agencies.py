@@ -94,12 +94,13 @@ def _end(acting_user: User, involvement: AgencyInvolvement, person: Person, ende
 
 def involvements_end_on_exit(
     *, acting_user: User, person: Person, ended_on: datetime.date, reason: str, continuing: Sequence[int] = ()
-) -> list[AgencyInvolvement]:
+) -> list[str]:
     """When a person leaves IOM (deregistration, a completed transfer out), every agency still
     involved stops seeing them, except those the exit plan names to keep supporting them
     (``continuing``: organisation ids; ADR 0005, 0013); their open plan actions are cancelled, those
     of a continuing agency handed over (``plan.plan_actions_end_on_exit``). Called inside the leaving service's
-    transaction, after it has authorised the chair or coordinator; each ending is audited."""
+    transaction, after it has authorised the chair or coordinator (installed in ``cohort.agencies`` by
+    ``CaseworkConfig.ready``); each ending is audited. Returns the names of the agencies ended."""
     authorise(acting_user, person, section=Section.PLAN, manage=True)
     ended = []
     for involvement in (
@@ -109,7 +110,7 @@ def involvements_end_on_exit(
         .select_related("organisation")
     ):
         _end(acting_user, involvement, person, ended_on, reason)
-        ended.append(involvement)
+        ended.append(involvement.organisation.name)
     plan_actions_end_on_exit(acting_user=acting_user, person=person, ended_on=ended_on, reason=reason, continuing=continuing)
     return ended
 

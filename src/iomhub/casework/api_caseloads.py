@@ -17,7 +17,7 @@ from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.casework.dashboard import caseload
 from iomhub.casework.models import ActionStatus
-from iomhub.cohort.models import RagLevel
+from iomhub.referrals.models import RagLevel
 
 
 class CaseloadPersonSerializer(serializers.Serializer[Any]):

@@ -103,6 +103,12 @@ def agencies_involved(*, person: Person) -> list[AgencyInvolvement]:
     )
 
 
+def agencies_involved_by_name(*, person: Person) -> list[tuple[int, str]]:
+    """``agencies_involved`` as (organisation id, name): the exit plan's choice on the deregistration
+    page (installed in ``cohort.agencies`` by ``CaseworkConfig.ready``)."""
+    return [(i.organisation_id, i.organisation.name) for i in agencies_involved(person=person)]
+
+
 def involved_with(organisation_id: int) -> QuerySet[AgencyInvolvement, int]:
     """The people ``organisation_id`` is involved with now, as ``person_id`` values: the policy's
     reader of involvements (installed in ``access.subjects`` by ``CaseworkConfig.ready``)."""

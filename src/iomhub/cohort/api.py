@@ -18,19 +18,10 @@ from iomhub.access.policy import Action
 from iomhub.access.projection import NOTHING, lens_for
 from iomhub.access.routes import guarded
 from iomhub.cohort import selectors, services
-from iomhub.cohort.models import (
-    Deregistration,
-    RagChange,
-    RagLevel,
-    Registration,
-    RemovalEntry,
-    RemovalItem,
-    Review,
-    Transfer,
-    TransferKind,
-)
+from iomhub.cohort.models import Deregistration, RagChange, Registration, RemovalEntry, RemovalItem, Review, Transfer, TransferKind
 from iomhub.people import selectors as people_selectors
 from iomhub.people.api import StrictSerializer
+from iomhub.referrals.models import RagLevel
 
 REFUSALS: dict[int, Any] = {
     403: OpenApiResponse(description="Not allowed for your role"),

@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 
 from iomhub.access.models import Team
-from iomhub.cohort.models import ChecklistItem, RagLevel, RemovalItem, Review, TransferKind
+from iomhub.cohort.models import ChecklistItem, RemovalItem, Review, TransferKind
+from iomhub.referrals.models import RagLevel
 from iomhub.web.forms import GovukDateField, GovukForm
 
 

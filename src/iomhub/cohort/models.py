@@ -11,16 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from iomhub.access.models import Section
-
-
-class RagLevel(models.TextChoices):
-    """002 appendix 1: Classification or RAG rating."""
-
-    RED_ALERT = "red-alert", "Red Alert (wanted for arrest)"
-    RED = "red", "Red (catch and control)"
-    AMBER = "amber", "Amber (reduce re-offending and rehabilitate)"
-    GREEN = "green", "Green (monitor, maintain and rehabilitate)"
-    PRISON = "prison", "Prison (in custody)"
+from iomhub.referrals.models import RagLevel
 
 
 class ChecklistItem(models.TextChoices):

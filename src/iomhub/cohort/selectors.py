@@ -51,6 +51,13 @@ def registration_periods(person_id: int) -> list[tuple[datetime.date, datetime.d
     return list(Registration.objects.filter(person_id=person_id).order_by("started_on").values_list("started_on", "ended_on"))
 
 
+def current_registrations(person_ids: list[int]) -> dict[int, int]:
+    """Those of ``person_ids`` on IOM now, each with their open registration's id: the "On IOM"
+    standing of the one-referral-at-a-time rule (issue 18 §4; installed in ``referrals.selectors`` by
+    ``CohortConfig.ready``). Not audited here: the caller lists or refuses, and audits what it shows."""
+    return dict(Registration.objects.filter(person_id__in=person_ids, ended_on__isnull=True).values_list("person_id", "pk"))
+
+
 def registrations_for_person(*, user: User, person: Person) -> list[Registration] | None:
     """A visible person's registrations, newest first, or None when the user may not see this
     section. The caller has already read (and audited) the person; this read is audited too."""

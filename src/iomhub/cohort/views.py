@@ -20,7 +20,7 @@ from iomhub.access.models import Section
 from iomhub.access.policy import Action, can, decide
 from iomhub.access.projection import lens_for
 from iomhub.access.routes import guarded
-from iomhub.cohort import selectors, services
+from iomhub.cohort import agencies, selectors, services
 from iomhub.cohort.forms import (
     STEP_FORMS,
     STEP_TITLES,
@@ -283,10 +283,7 @@ def area_team(request: AuthedRequest, team_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def deregister(request: AuthedRequest, registration_id: int) -> HttpResponse:
     found = selectors.registration_get_for_management(user=request.user, registration_id=registration_id, action=Action.COHORT_DECIDE)
-    from iomhub.casework.selectors import agencies_involved
-
-    agencies = [(i.organisation_id, i.organisation.name) for i in agencies_involved(person=found.person)]
-    form = DeregistrationForm(request.POST or None, agencies=agencies, initial={"approved_on": clock.today()})
+    form = DeregistrationForm(request.POST or None, agencies=agencies.involved(person=found.person), initial={"approved_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _apply(

@@ -299,7 +299,7 @@ SPECTACULAR_SETTINGS = {
         "SubstanceEnum": "iomhub.casework.models.Substance.choices",
         "PathwayRagEnum": "iomhub.casework.models.PathwayRag.choices",
         "PlanActionStatusEnum": "iomhub.casework.models.ActionStatus.choices",
-        "RagLevelEnum": "iomhub.cohort.models.RagLevel.choices",
+        "RagLevelEnum": "iomhub.referrals.models.RagLevel.choices",
         "TransferKindEnum": "iomhub.cohort.models.TransferKind.choices",
         "ReviewOutcomeEnum": "iomhub.cohort.models.ReviewOutcome.choices",
         "RecallKindEnum": "iomhub.justice.models.RecallKind.choices",

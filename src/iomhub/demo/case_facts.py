@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from iomhub.access.models import User
-from iomhub.cohort.models import RagLevel, Registration
+from iomhub.cohort.models import Registration
 from iomhub.demo.staff import DEMO_LEADS, Staff
 from iomhub.demo.texts import OTHER_AREAS
 from iomhub.people.models import Person
+from iomhub.referrals.models import RagLevel
 from iomhub.rules import regime
 
 

@@ -8,22 +8,12 @@ import random
 from typing import Any
 
 from iomhub.access.models import User
-from iomhub.cohort.models import (
-    ChecklistEntry,
-    ChecklistItem,
-    Deregistration,
-    RagChange,
-    RagLevel,
-    Registration,
-    RemovalEntry,
-    RemovalItem,
-    Review,
-)
+from iomhub.cohort.models import ChecklistEntry, ChecklistItem, Deregistration, RagChange, Registration, RemovalEntry, RemovalItem, Review
 from iomhub.demo.case_facts import DemoCase, some_days, stamp
 from iomhub.demo.staff import Staff, name_of
 from iomhub.demo.texts import EXIT_PLANS
 from iomhub.people.models import Person
-from iomhub.referrals.models import Referral
+from iomhub.referrals.models import RagLevel, Referral
 from iomhub.rules.dates import add_months
 
 PastRegistration = tuple[Person, datetime.date, datetime.date, str, list[str], bool]  # person, from, to, reasons, rules, required

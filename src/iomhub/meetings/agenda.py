@@ -29,11 +29,11 @@ from django.db.models import Q
 from iomhub.access import audit
 from iomhub.access.models import AuditAction
 from iomhub.cohort import selectors as cohort
-from iomhub.cohort.models import RagLevel, Registration, Transfer, TransferStatus
+from iomhub.cohort.models import Registration, Transfer, TransferStatus
 from iomhub.justice import selectors as justice
 from iomhub.meetings.models import Meeting
 from iomhub.people.models import Person
-from iomhub.referrals.models import Referral
+from iomhub.referrals.models import RagLevel, Referral
 from iomhub.referrals.selectors import referral_list
 from iomhub.rules import meetings as rules
 from iomhub.rules.prompts import Prompt

@@ -7,9 +7,10 @@ from typing import Any
 from rest_framework import serializers
 
 from iomhub.access.api_fields import StrictBooleanField, StrictCharField, StrictIntegerField
-from iomhub.cohort.models import RagLevel, Review
+from iomhub.cohort.models import Review
 from iomhub.meetings.models import ActionOutcome, CaseSheet, DecisionKind, MeetingAction, MeetingDecision, WrittenUpdate
 from iomhub.people.api import StrictSerializer
+from iomhub.referrals.models import RagLevel
 
 MAX_ID = 2**63 - 1
 

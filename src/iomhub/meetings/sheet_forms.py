@@ -8,9 +8,9 @@ from django import forms
 
 from iomhub.access.models import Organisation, User
 from iomhub.casework.forms import UserChoiceField
-from iomhub.cohort.models import RagLevel, Review
+from iomhub.cohort.models import Review
 from iomhub.meetings.models import ActionOutcome
-from iomhub.referrals.models import Decision
+from iomhub.referrals.models import Decision, RagLevel
 from iomhub.web.forms import GovukDateField, GovukForm
 
 TEXT = 10000

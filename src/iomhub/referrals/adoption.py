@@ -1,21 +1,26 @@
 """What adopting a referral does besides deciding it: the person adopted (linked, chosen, or added
-after the duplicate check), and the referral's details carried to their record (addresses, contact
-numbers, warnings, the agencies involved with their contacts)."""
+after the duplicate check), and the referral's details merged into a record they already had.
+
+The rest of adoption belongs to apps above referrals (ADR 0032): the IOM registration opened
+(``cohort``) and the referral carried into the case (``casework``: the agencies involved with their
+contacts, the first needs assessment). Casework, the highest of them, installs that step here when
+it loads (``CaseworkConfig.ready``, ``casework.adoption``); ``referral_decide`` calls it inside its
+own transaction, so an adoption is kept whole or not at all, each write audited by its own service.
+Until it is installed an adoption is refused, never half done.
+"""
 
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
-from iomhub import clock
-from iomhub.referrals.models import Pathway, Referral
+from iomhub.referrals.models import Referral
 
 if TYPE_CHECKING:
-    from iomhub.access.models import Organisation, User
+    from iomhub.access.models import User
     from iomhub.people.models import Person
 
 from iomhub.referrals.answers import parse_contact_numbers
@@ -93,57 +98,10 @@ def _warning_notes(referral: Referral) -> list[str]:
     return notes
 
 
-def carry_referral(acting_user: User, referral: Referral, person: Person, *, on_record: bool, decided_on: datetime.date) -> list[str]:
-    """What the referral said, carried into the adopted person's record and case (issue 18 §2), each
-    through its own service (authorised, validated, audited): for a person already on record, the
-    sex if theirs was not known, the e-mail if none, the address if it is not their current one, the
-    numbers and warnings they do not have; for everyone, the referring agency and the named agencies
-    as involvements with their contacts, and the pathway ratings as the first needs assessment.
-    Returns the agencies named that could not be involved (no active organisation of that name with a
-    sharing agreement in force, ADR 0013), for the chair to see."""
-    from iomhub.casework import services as casework
-    from iomhub.casework.models import AgencyInvolvement
-
-    if on_record:
-        _merge_into_existing(acting_user, referral, person)
-    # The referring agency is involved in the case (002 §3: every involved agency is recorded).
-    involved = set(AgencyInvolvement.objects.filter(person=person, ended_on__isnull=True).values_list("organisation_id", flat=True))
-    if referral.referring_organisation_id not in involved:
-        casework.agency_involve(
-            acting_user=acting_user, person=person, organisation=referral.referring_organisation, role_in_case="Referring agency"
-        )
-    not_involved: list[str] = []
-    for row in referral.agencies or []:
-        organisation = _sharing_organisation(row["agency"])
-        if organisation is None:
-            not_involved.append(row["agency"])
-            continue
-        involvement = AgencyInvolvement.objects.filter(person=person, organisation=organisation, ended_on__isnull=True).first()
-        if involvement is None:
-            involvement = casework.agency_involve(
-                acting_user=acting_user, person=person, organisation=organisation, role_in_case="Named on the referral"
-            )
-        name, phone, email = _contact_of(row)
-        if name and (phone or email) and not involvement.contacts.filter(name__iexact=name).exists():
-            casework.agency_contact_add(acting_user=acting_user, involvement=involvement, name=name, phone=phone, email=email)
-    ratings = {
-        p: {
-            "rag": e.get("risk", ""),
-            # A referral submitted before needs were required for Red and Amber says so, not nothing.
-            "needs": e.get("needs", "") or (f"Not described on referral {referral.pk}" if e.get("risk") in ("red", "amber") else ""),
-            "actions": e.get("actions", ""),
-        }
-        for p, e in (referral.pathways or {}).items()
-    }
-    if set(ratings) == set(Pathway.values) and all(e["rag"] for e in ratings.values()):
-        casework.pathway_assessment_record(
-            acting_user=acting_user, person=person, assessed_on=referral.referral_date or decided_on, ratings=ratings
-        )
-    return not_involved
-
-
-def _merge_into_existing(acting_user: User, referral: Referral, person: Person) -> None:
-    """A person already on record keeps their own details; the referral adds what they lack."""
+def merge_into_record(acting_user: User, referral: Referral, person: Person) -> None:
+    """A person already on record keeps their own details; the referral adds what they lack (issue
+    18 §2): the sex if theirs was not known, the e-mail if none, the address if it is not their
+    current one, the numbers and warnings they do not have, each through ``people.services``."""
     from iomhub.people import services as people
 
     changes: dict[str, Any] = {}
@@ -171,33 +129,46 @@ def _merge_into_existing(acting_user: User, referral: Referral, person: Person) 
             people.marker_add(acting_user=acting_user, person=person, kind="other", note=note)
 
 
-def _sharing_organisation(name: str) -> Organisation | None:
-    """The active organisation of that name (case and spacing aside) whose partner workers may be
-    involved: one with a sharing agreement in force, or the police and probation, who are the core
-    team and need none (ADR 0013)."""
-    from iomhub.access.models import Organisation, OrganisationKind, SharingAgreement
-    from iomhub.access.policy import agreement_in_force
+class AdoptionStep(Protocol):
+    """The registration opened and the referral carried into the case; returns the agencies named
+    on the referral that could not be involved, for the chair to see."""
 
-    wanted = " ".join(name.split())
-    organisation = Organisation.objects.filter(name__iexact=wanted, active=True).first()
-    if organisation is None:
-        return None
-    if organisation.kind in (OrganisationKind.POLICE, OrganisationKind.PROBATION):
-        return organisation
-    agreement = SharingAgreement.objects.filter(organisation=organisation).first()
-    return organisation if agreement_in_force(agreement, clock.today()) else None
-
-
-_EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
-_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{5,18}[0-9]")
+    def __call__(
+        self,
+        acting_user: User,
+        referral: Referral,
+        adoption: Adoption,
+        *,
+        reasons: str,
+        decided_on: datetime.date,
+        chair: User | None,
+        on_record: bool,
+    ) -> list[str]: ...
 
 
-def _contact_of(row: dict[str, str]) -> tuple[str, str, str]:
-    """The named person at an agency and their phone and e-mail, from the referral's free text."""
-    details = row.get("contact", "")
-    email = m.group(0) if (m := _EMAIL.search(details)) else ""
-    phone = m.group(0).strip() if (m := _PHONE.search(details.replace(email, ""))) else ""
-    return row.get("person", "").strip(), phone, email
+_adopted: AdoptionStep | None = None
+
+
+def install(*, adopted: AdoptionStep) -> None:
+    global _adopted  # set once, at start-up, by casework
+    _adopted = adopted
+
+
+def adopted(
+    acting_user: User,
+    referral: Referral,
+    adoption: Adoption,
+    *,
+    reasons: str,
+    decided_on: datetime.date,
+    chair: User | None,
+    on_record: bool,
+) -> list[str]:
+    """The rest of the adoption of ``referral`` (decided, its person set), in the caller's
+    transaction: the step casework installed. ``on_record``: the person was on record before."""
+    if _adopted is None:
+        raise ImproperlyConfigured("No adoption step: casework installs it (CaseworkConfig.ready, ADR 0032)")
+    return _adopted(acting_user, referral, adoption, reasons=reasons, decided_on=decided_on, chair=chair, on_record=on_record)
 
 
 def identity_of_referral(referral: Referral) -> Any:

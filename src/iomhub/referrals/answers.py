@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 
 from iomhub import clock
 from iomhub.people.validators import name_errors
-from iomhub.referrals.models import SCREENING_QUESTIONS, Pathway, PriorityGroup, Referral, RiskLevel
+from iomhub.referrals.models import SCREENING_QUESTIONS, Pathway, PriorityGroup, RagLevel, Referral, RiskLevel
 from iomhub.rules import identifiers
 
 if TYPE_CHECKING:
@@ -261,8 +261,6 @@ def _sex_values() -> list[str]:
 
 
 def _rag_values() -> list[str]:
-    from iomhub.cohort.models import RagLevel
-
     return list(RagLevel.values)
 
 

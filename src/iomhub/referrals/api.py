@@ -17,12 +17,11 @@ from iomhub.access.api_fields import StrictBooleanField, StrictCharField, Strict
 from iomhub.access.errors import deny
 from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
-from iomhub.cohort.models import RagLevel
 from iomhub.people import selectors as people_selectors
 from iomhub.people.api import StrictSerializer
 from iomhub.people.models import Sex
 from iomhub.referrals import selectors, services
-from iomhub.referrals.models import Decision, Referral, RiskLevel
+from iomhub.referrals.models import Decision, RagLevel, Referral, RiskLevel
 from iomhub.referrals.services import ANSWER_FIELDS, TEXT_LIMITS
 
 

@@ -11,9 +11,8 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from iomhub.cohort.models import RagLevel
 from iomhub.people.models import Sex
-from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, Referral, RiskLevel
+from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, RagLevel, Referral, RiskLevel
 from iomhub.web.forms import GovukDateField, GovukForm
 
 AGENCY_ROWS = 4

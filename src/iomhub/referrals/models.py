@@ -16,6 +16,18 @@ from django.utils import timezone
 from iomhub.access.models import Section
 
 
+class RagLevel(models.TextChoices):
+    """002 appendix 1: Classification or RAG rating. The referring agency proposes the initial one
+    and the chair sets it on adoption; the registration (``cohort``) keeps it and its changes. It
+    lives here, the lowest app that names it (ADR 0032)."""
+
+    RED_ALERT = "red-alert", "Red Alert (wanted for arrest)"
+    RED = "red", "Red (catch and control)"
+    AMBER = "amber", "Amber (reduce re-offending and rehabilitate)"
+    GREEN = "green", "Green (monitor, maintain and rehabilitate)"
+    PRISON = "prison", "Prison (in custody)"
+
+
 class Pathway(models.TextChoices):
     """The pathways of 002 appendix 2 ("What are the risk factors on this individual's offending")."""
 
@@ -133,7 +145,7 @@ class Referral(models.Model):
     sentence_expiry = models.DateField("Sentence expiry date (SED)", null=True, blank=True)
     index_offences = models.TextField(blank=True)
     offending_history = models.TextField(blank=True)
-    # 002 appendix 1: "The referring agency will identify the initial classification" (cohort.RagLevel);
+    # 002 appendix 1: "The referring agency will identify the initial classification" (RagLevel);
     # the chair's adoption starts from it (issue 18 §2).
     proposed_rag = models.CharField("Proposed initial RAG classification", max_length=10, blank=True)
 

@@ -3,10 +3,11 @@ audited like every read of a person's data."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 
 from iomhub.access import audit
@@ -117,6 +118,18 @@ def ogrs3_for_referral(*, user: User, referral: Referral) -> OgrsDerivation | No
     return derivation
 
 
+# Whether a person is on IOM now is cohort's record (``Registration``), a layer above referrals
+# (ADR 0032): cohort installs the reader when it loads (``CohortConfig.ready``). Without it the
+# one-referral-at-a-time rule cannot be kept, so ``standing_of`` refuses rather than guess.
+CurrentRegistrations = Callable[[list[int]], dict[int, int]]  # person ids -> {person id: registration id}
+_current_registrations: CurrentRegistrations | None = None
+
+
+def install(*, current_registrations: CurrentRegistrations) -> None:
+    global _current_registrations  # set once, at start-up, by cohort
+    _current_registrations = current_registrations
+
+
 OPEN_STATUSES = (Referral.Status.DRAFT, Referral.Status.SUBMITTED, Referral.Status.DEFERRED)
 
 
@@ -135,8 +148,8 @@ def standing_of(*, user: User, person_ids: Iterable[int]) -> dict[int, Standing]
     adopted or rejected ("Referred"). The referral's id is given only where ``user`` may see that
     referral (another agency's draft is theirs, ADR 0003). Not audited here: the caller lists or
     refuses, and audits what it shows."""
-    from iomhub.cohort.models import Registration
-
+    if _current_registrations is None:
+        raise ImproperlyConfigured("No reader of current registrations: cohort installs it (CohortConfig.ready, ADR 0032)")
     ids = list(person_ids)
     found: dict[int, Standing] = {}
     visible = set(referrals_visible_to(user, among=ids).filter(status__in=OPEN_STATUSES).values_list("pk", flat=True))
@@ -145,6 +158,6 @@ def standing_of(*, user: User, person_ids: Iterable[int]) -> dict[int, Standing]
     ):
         if person_id not in found or (found[person_id].referral_id is None and pk in visible):
             found[person_id] = Standing("Referred", pk if pk in visible else None)
-    for pk, person_id in Registration.objects.filter(person_id__in=ids, ended_on__isnull=True).values_list("pk", "person_id"):
+    for person_id, pk in _current_registrations(ids).items():
         found[person_id] = Standing("On IOM", found[person_id].referral_id if person_id in found else None, pk)
     return found

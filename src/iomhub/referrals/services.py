@@ -27,13 +27,13 @@ from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action, decide, people_filter
 from iomhub.access.projection import lens_for, section_of
-from iomhub.referrals.models import Decision, Referral
+from iomhub.referrals.models import Decision, RagLevel, Referral
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
     from iomhub.people.models import Person
 
-from iomhub.referrals.adoption import Adoption, carry_referral, identity_of_referral, person_for_adoption
+from iomhub.referrals.adoption import Adoption, adopted, identity_of_referral, person_for_adoption
 from iomhub.referrals.answers import ANSWER_FIELDS, TEXT_LIMITS, clean_answers, missing_answers
 
 
@@ -344,7 +344,10 @@ def referral_decide(
         )
         if outcome == Decision.Outcome.ADOPT:
             assert adoption is not None
-            not_involved = _adopt(acting_user, current, adoption, reasons, meeting_date, chair=chair, on_record=on_record)
+            # The registration opened and the referral carried into the case (casework's step).
+            not_involved = adopted(
+                acting_user, current, adoption, reasons=reasons, decided_on=meeting_date, chair=chair, on_record=on_record
+            )
             decision.not_involved = not_involved  # type: ignore[attr-defined]
     return decision
 
@@ -366,8 +369,6 @@ def _check_decision(
     if meeting_date > clock.today():
         errors["meeting_date"] = ["Meeting date must be today or in the past"]
     if outcome == Decision.Outcome.ADOPT:
-        from iomhub.cohort.models import RagLevel
-
         if adoption is not None and not adoption.rag and referral.proposed_rag:
             # 002 appendix 1: the referring agency identifies the initial classification; the chair
             # may set another (issue 18 §2).
@@ -379,36 +380,6 @@ def _check_decision(
     if errors:
         raise ValidationError(errors)
     return reasons, meeting_date, adoption
-
-
-def _adopt(
-    acting_user: User,
-    current: Referral,
-    adoption: Adoption,
-    reasons: str,
-    meeting_date: datetime.date,
-    *,
-    chair: User | None,
-    on_record: bool,
-) -> list[str]:
-    """Open the registration adopted and carry the referral's details to the person's record."""
-    from iomhub.cohort.services import registration_open
-
-    assert current.person is not None
-    registration_open(
-        acting_user=acting_user,
-        person=current.person,
-        referral=current,
-        started_on=meeting_date,
-        rag=adoption.rag,
-        neighbourhood_crime=adoption.neighbourhood_crime,
-        domestic_abuse=adoption.domestic_abuse,
-        ppo=adoption.ppo,
-        strand=adoption.strand,
-        reason=f"Initial classification on adoption: {reasons}",
-        chair=chair,
-    )
-    return carry_referral(acting_user, current, current.person, on_record=on_record, decided_on=meeting_date)
 
 
 __all__ = [

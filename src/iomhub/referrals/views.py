@@ -16,12 +16,11 @@ from iomhub.access.errors import deny
 from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action, can, decide
 from iomhub.access.routes import guarded
-from iomhub.cohort.models import RagLevel
 from iomhub.people import selectors as people_selectors
 from iomhub.people.models import Person, Sex
 from iomhub.referrals import selectors, services
 from iomhub.referrals.forms import STEP_ORDER, STEPS, DecisionForm, answers_from, initial_for, where_to_answer
-from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, Referral
+from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, RagLevel, Referral
 
 
 def _apply_errors(form: Any, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:

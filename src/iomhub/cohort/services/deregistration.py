@@ -14,6 +14,7 @@ from iomhub.access import audit
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action
 from iomhub.access.projection import lens_for
+from iomhub.cohort import agencies
 from iomhub.cohort.models import (
     Deregistration,
     Registration,
@@ -120,9 +121,7 @@ def _end(acting_user: User, current: Registration, record: Deregistration, found
     current.ended_on = approved_on
     current.end_reason = f"Deregistered: {reasons}"
     current.save(update_fields=["ended_on", "end_reason"])
-    from iomhub.casework.services import involvements_end_on_exit
-
-    ended = involvements_end_on_exit(
+    ended = agencies.end_on_exit(
         acting_user=acting_user,
         person=current.person,
         ended_on=approved_on,
@@ -137,7 +136,7 @@ def _end(acting_user: User, current: Registration, record: Deregistration, found
         person_id=current.person_id,
         changes={
             **audit.diff(before, {"ended_on": approved_on, "end_reason": current.end_reason}),
-            "agencies_ended": sorted(i.organisation.name for i in ended),
+            "agencies_ended": sorted(ended),
             "deregistration": record.pk,
             "required_by": found.required,
             "suggested_by": found.suggested,

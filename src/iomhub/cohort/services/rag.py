@@ -11,13 +11,9 @@ from django.db import transaction
 from iomhub.access import audit
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action
-from iomhub.cohort.models import (
-    RagChange,
-    RagLevel,
-    Registration,
-    Review,
-)
+from iomhub.cohort.models import RagChange, Registration, Review
 from iomhub.cohort.services._common import SHORT_LIMIT, TEXT_LIMIT, authorise, locked_open, name_of, past_date
+from iomhub.referrals.models import RagLevel
 from iomhub.validation import clean_text
 
 if TYPE_CHECKING:

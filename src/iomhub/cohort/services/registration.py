@@ -16,14 +16,9 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Team
 from iomhub.access.policy import Action, decide
-from iomhub.cohort.models import (
-    ChecklistEntry,
-    ChecklistItem,
-    RagChange,
-    RagLevel,
-    Registration,
-)
+from iomhub.cohort.models import ChecklistEntry, ChecklistItem, RagChange, Registration
 from iomhub.cohort.services._common import SHORT_LIMIT, authorise, deciding_user, locked_open, snapshot, tick
+from iomhub.referrals.models import RagLevel
 from iomhub.validation import clean_text
 
 if TYPE_CHECKING:

@@ -13,18 +13,19 @@ from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Team
 from iomhub.access.policy import Action
+from iomhub.cohort import agencies
 from iomhub.cohort.models import (
     OPEN_TRANSFER,
     ChecklistEntry,
     ChecklistItem,
     RagChange,
-    RagLevel,
     Registration,
     Transfer,
     TransferKind,
     TransferStatus,
 )
 from iomhub.cohort.services._common import SHORT_LIMIT, TEXT_LIMIT, authorise, deciding_user, name_of, past_date, snapshot
+from iomhub.referrals.models import RagLevel
 from iomhub.validation import clean_text
 
 if TYPE_CHECKING:
@@ -310,10 +311,8 @@ def _leave_the_area(user: User, t: Transfer, deselected_on: datetime.date) -> No
     registration.ended_on = deselected_on
     registration.end_reason = f"Transferred out to {t.other_area}"
     registration.save(update_fields=["ended_on", "end_reason"])
-    from iomhub.casework.services import involvements_end_on_exit
-
     # The case has left the area: no agency here keeps it (002 §4; issue 9 §3).
-    involvements_end_on_exit(
+    agencies.end_on_exit(
         acting_user=user,
         person=registration.person,
         ended_on=deselected_on,
