@@ -1,5 +1,5 @@
-"""The two refusals every app wrote again: "may this user change these sections of this person's
-record?" and "fetch this object by the id the caller gave, or refuse as not found". Each refusal is
+"""The refusals every app wrote again: "may this user change (or read) these sections of this
+person's record?" and "fetch this object by the id the caller gave, or refuse as not found". Each refusal is
 audited through ``errors.deny`` before it is raised (ADR 0003: default deny, every refusal recorded)."""
 
 from __future__ import annotations
@@ -33,6 +33,23 @@ def require_person_change(user: User, person: Subject, *sections: str, name_sect
                 object_type="person",
                 object_id=person.pk,
                 person_id=person.pk,
+            )
+
+
+def require_person_view(user: User, person: Subject, *sections: str, what: str, not_found: bool = False) -> None:
+    """Refuse (audited) unless ``user`` may read every one of ``sections`` of ``person``'s record;
+    the recorded reason names ``what`` was asked for, and ``not_found`` makes the refusal a 404."""
+    for section in sections:
+        decision = decide(user, Action.PERSON_VIEW, person, section=section)
+        if not decision:
+            deny(
+                user=user,
+                action=Action.PERSON_VIEW,
+                reason=f"{decision.reason} ({what})",
+                object_type="person",
+                object_id=person.pk,
+                person_id=person.pk,
+                not_found=not_found,
             )
 
 

@@ -15,6 +15,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import ApiToken, AuditAction, TokenScope
 from iomhub.access.policy import Action
+from iomhub.access.refusals import get_or_deny
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -75,16 +76,14 @@ def api_token_issue(
 def api_token_revoke(*, acting_user: User, token_id: int) -> ApiToken:
     """Revoke one of the acting user's own tokens at once; another's token is not found (404)."""
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=acting_user).first()
-        if token is None:
-            deny(
-                user=acting_user,
-                action=Action.TOKEN_MANAGE,
-                reason="no such token of this user",
-                object_type="api-token",
-                object_id=token_id,
-                not_found=True,
-            )
+        token = get_or_deny(
+            ApiToken.objects.select_for_update().filter(user=acting_user),
+            token_id,
+            user=acting_user,
+            action=Action.TOKEN_MANAGE,
+            reason="no such token of this user",
+            object_type="api-token",
+        )
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])

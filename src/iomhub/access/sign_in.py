@@ -29,6 +29,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, EnrolmentLink, SignInFailure, User
 from iomhub.access.policy import Action, decide
+from iomhub.access.refusals import get_or_deny
 
 PAIR_WINDOW = datetime.timedelta(minutes=30)
 USER_WINDOW = datetime.timedelta(hours=24)
@@ -77,9 +78,9 @@ def enrolment_link_issue(*, acting_user: User, user_id: int) -> tuple[EnrolmentL
     decision = decide(acting_user, Action.USER_ENROL)
     if not decision:
         deny(user=acting_user, action=Action.USER_ENROL, reason=decision.reason, object_type="user", object_id=user_id)
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        deny(user=acting_user, action=Action.USER_ENROL, reason="no such user", object_type="user", object_id=user_id, not_found=True)
+    user = get_or_deny(
+        User.objects.filter(is_active=True), user_id, user=acting_user, action=Action.USER_ENROL, reason="no such user", object_type="user"
+    )
     secret = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 
 from iomhub.access import audit
-from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, decide
 from iomhub.access.projection import lens_for
+from iomhub.access.refusals import require_person_view
 from iomhub.documents.models import Document, DocumentKind
 from iomhub.documents.services import audit_type, storage
 from iomhub.people.selectors import person_get_for
@@ -51,17 +51,7 @@ def document_for(*, user: User, person_id: int | str, document_id: int | str) ->
         raise Http404("No such document") from None
     decision = decide(user, Action.PERSON_VIEW, person, section=Section.DOCUMENTS)
     if document.kind == DocumentKind.HEALTH:
-        health = decide(user, Action.PERSON_VIEW, person, section=Section.HEALTH)
-        if not health:
-            deny(
-                user=user,
-                action=Action.PERSON_VIEW,
-                reason=f"{health.reason} (a health document)",
-                object_type="person",
-                object_id=person.pk,
-                person_id=person.pk,
-                not_found=True,
-            )
+        require_person_view(user, person, Section.HEALTH, what="a health document", not_found=True)
     audit.record_read(
         actor=user,
         decision=decision,

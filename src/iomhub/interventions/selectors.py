@@ -14,10 +14,10 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from iomhub.access import audit
-from iomhub.access.errors import deny
 from iomhub.access.models import Section
 from iomhub.access.policy import Action, decide
 from iomhub.access.projection import lens_for
+from iomhub.access.refusals import require_person_view
 from iomhub.interventions.models import DrugTest, OrderReview, TreatmentOrder
 from iomhub.people.selectors import person_get_for
 from iomhub.rules import interventions as rules
@@ -37,17 +37,7 @@ def person_for_sections(*, user: User, person_id: int | str, sections: tuple[str
     refused and audited (404 when the person is not visible at all). The read is audited once,
     naming the sections and ``what`` was read."""
     person = person_get_for(user=user, person_id=person_id, audit_read=False)
-    for section in sections:
-        decision = decide(user, Action.PERSON_VIEW, person, section=section)
-        if not decision:
-            deny(
-                user=user,
-                action=Action.PERSON_VIEW,
-                reason=f"{decision.reason} ({what})",
-                object_type="person",
-                object_id=person.pk,
-                person_id=person.pk,
-            )
+    require_person_view(user, person, *sections, what=what)
     decision = decide(user, Action.PERSON_VIEW, person, section=sections[0])
     audit.record_read(
         actor=user,

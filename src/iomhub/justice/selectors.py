@@ -34,6 +34,7 @@ from iomhub.justice.models import (
     SupervisionConditions,
     Warrant,
 )
+from iomhub.people import selectors as people_selectors
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
 from iomhub.rules import prompts as rules_prompts
@@ -143,11 +144,7 @@ def justice_record_for(*, user: User, person_id: int | str) -> JusticeRecord:
 def person_for_change(*, user: User, person_id: int | str) -> Person:
     """The person, if ``user`` may change their justice record; refused (audited) before any form
     is shown. The read is audited as a view of the justice section."""
-    person = person_get_for(user=user, person_id=person_id, audit_read=False)
-    decision = decide(user, Action.PERSON_CHANGE, person, section=SECTION)
-    if not decision:
-        deny(user=user, action=Action.PERSON_CHANGE, reason=decision.reason, object_type="person", object_id=person.pk, person_id=person.pk)
-    return person_get_for(user=user, person_id=person_id, section=SECTION)
+    return people_selectors.person_for_change(user=user, person_id=person_id, section=SECTION)
 
 
 def sentence_for(*, person: Person, sentence_id: int | str) -> Sentence:

@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 
 from iomhub.access.errors import deny
 from iomhub.access.policy import Action, decide, team_scope
+from iomhub.access.refusals import get_or_deny
 from iomhub.casework.models import PlanAction
 from iomhub.cohort.models import Registration
 from iomhub.meetings.models import Meeting
@@ -39,12 +40,16 @@ def meeting_list(*, user: User) -> QuerySet[Meeting]:
 def meeting_get(*, user: User, meeting_id: int | str) -> Meeting:
     """One meeting; the same 404 for a missing one as for any other record."""
     _may_see(user)
-    try:
-        found = Meeting.objects.select_related("team", "chair")
-        scope = team_scope(user)
-        return (found if scope is None else found.filter(team_id=scope)).get(pk=int(meeting_id))
-    except (Meeting.DoesNotExist, ValueError, TypeError, OverflowError):
-        deny(user=user, action=Action.COHORT_MANAGE, reason="no such meeting", object_type="meeting", object_id=meeting_id, not_found=True)
+    found = Meeting.objects.select_related("team", "chair")
+    scope = team_scope(user)
+    return get_or_deny(
+        found if scope is None else found.filter(team_id=scope),
+        meeting_id,
+        user=user,
+        action=Action.COHORT_MANAGE,
+        reason="no such meeting",
+        object_type="meeting",
+    )
 
 
 def meeting_for_update(*, user: User, meeting_id: int | str, person: Person) -> Meeting:

@@ -58,21 +58,11 @@ def text_consent_record(*, acting_user: User, person: Person, number: str, agree
     """Record that ``person`` agreed to appointment reminders by text at ``number`` (or withdrew):
     who may change the person's contact details records it, audited against the person."""
     from iomhub import clock
-    from iomhub.access.errors import deny
-    from iomhub.access.policy import Action, decide
+    from iomhub.access.refusals import require_person_change
     from iomhub.notifications.models import TextConsent
     from iomhub.rules.messages import normalise_uk_mobile
 
-    decision = decide(acting_user, Action.PERSON_CHANGE, person, section=Section.CONTACT)
-    if not decision:
-        deny(
-            user=acting_user,
-            action=Action.PERSON_CHANGE,
-            reason=decision.reason,
-            object_type="person",
-            object_id=person.pk,
-            person_id=person.pk,
-        )
+    require_person_change(acting_user, person, Section.CONTACT)
     try:
         mobile = normalise_uk_mobile(number)
     except ValueError as exc:

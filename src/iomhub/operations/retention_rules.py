@@ -15,6 +15,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action, decide
+from iomhub.access.refusals import get_or_deny
 from iomhub.operations.models import RetentionRule
 from iomhub.rules.retention import DEFAULT_PERIODS, MAX_MONTHS
 from iomhub.validation import clean_text
@@ -52,17 +53,14 @@ def rule_list(*, user: User) -> list[RetentionRule]:
 
 def rule_get(*, user: User, rule_id: int | str) -> RetentionRule:
     _may_manage(user, object_id=str(rule_id)[:64])
-    try:
-        return RetentionRule.objects.select_related("updated_by").get(pk=int(rule_id))
-    except (RetentionRule.DoesNotExist, ValueError, TypeError, OverflowError):
-        deny(
-            user=user,
-            action=Action.RETENTION_MANAGE,
-            reason="no such retention rule",
-            object_type="retention-rule",
-            object_id=str(rule_id)[:64],
-            not_found=True,
-        )
+    return get_or_deny(
+        RetentionRule.objects.select_related("updated_by"),
+        rule_id,
+        user=user,
+        action=Action.RETENTION_MANAGE,
+        reason="no such retention rule",
+        object_type="retention-rule",
+    )
 
 
 def _snapshot(rule: RetentionRule) -> dict[str, Any]:

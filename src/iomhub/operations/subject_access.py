@@ -35,6 +35,7 @@ from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, AuditEvent, Section
 from iomhub.access.policy import Action, decide
 from iomhub.access.projection import section_of
+from iomhub.access.refusals import get_or_deny
 from iomhub.operations.graph import rows_about
 from iomhub.operations.models import SarStatus, SubjectAccessRequest
 from iomhub.people.models import Person
@@ -78,17 +79,14 @@ def sar_list(*, user: User) -> list[SubjectAccessRequest]:
 
 def sar_get(*, user: User, sar_id: int | str) -> SubjectAccessRequest:
     _may(user, object_id=str(sar_id)[:64])
-    try:
-        return SubjectAccessRequest.objects.select_related("person").get(pk=int(sar_id))
-    except (SubjectAccessRequest.DoesNotExist, ValueError, TypeError, OverflowError):
-        deny(
-            user=user,
-            action=Action.SUBJECT_ACCESS,
-            reason="no such request",
-            object_type="subject-access-request",
-            object_id=str(sar_id)[:64],
-            not_found=True,
-        )
+    return get_or_deny(
+        SubjectAccessRequest.objects.select_related("person"),
+        sar_id,
+        user=user,
+        action=Action.SUBJECT_ACCESS,
+        reason="no such request",
+        object_type="subject-access-request",
+    )
 
 
 def sar_read(*, user: User, sar_id: int | str) -> SubjectAccessRequest:

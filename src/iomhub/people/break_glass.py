@@ -16,6 +16,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, BreakGlassAccess
 from iomhub.access.policy import BREAK_GLASS_DURATION, Action, active_break_glass, decide
+from iomhub.access.refusals import get_or_deny
 from iomhub.people.models import Person
 
 if TYPE_CHECKING:
@@ -26,16 +27,9 @@ def break_glass_open(*, acting_user: User, person_id: int, reason: str) -> Break
     """A chair records why they must read a record they cannot normally see; lasts one hour,
     read-only. One at a time: a second while one is in force is refused (ADR 0013)."""
     reason = reason.strip()
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None:
-        deny(
-            user=acting_user,
-            action=Action.PERSON_BREAK_GLASS,
-            reason="no such person",
-            object_type="person",
-            object_id=person_id,
-            not_found=True,
-        )
+    person = get_or_deny(
+        Person.objects.all(), person_id, user=acting_user, action=Action.PERSON_BREAK_GLASS, reason="no such person", object_type="person"
+    )
     if len(reason) < 20:
         raise ValidationError({"reason": ["Give a reason of at least 20 characters"]})
     decision = decide(acting_user, Action.PERSON_BREAK_GLASS, person)

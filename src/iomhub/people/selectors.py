@@ -16,7 +16,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import Section
 from iomhub.access.policy import Action, decide, people_filter
-from iomhub.access.refusals import get_or_deny
+from iomhub.access.refusals import get_or_deny, require_person_change
 from iomhub.people.models import Alias, Person
 from iomhub.people.validators import IDENTIFIER_NORMALISERS
 
@@ -53,6 +53,14 @@ def person_get_for(*, user: User, person_id: int | str, section: str = Section.I
     if audit_read:
         audit.record_read(actor=user, decision=decision, object_type="person", object_id=pk, person_id=pk, changes={"section": section})
     return person
+
+
+def person_for_change(*, user: User, person_id: int | str, section: str, read_section: str | None = None) -> Person:
+    """The person, if ``user`` may change ``section`` of their record; refused (audited) before any
+    form is shown. The read is audited as a view of ``read_section`` (``section`` unless given)."""
+    person = person_get_for(user=user, person_id=person_id, audit_read=False)
+    require_person_change(user, person, section)
+    return person_get_for(user=user, person_id=person_id, section=read_section or section)
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from iomhub.access.errors import deny
 from iomhub.access.http import AuthedRequest
 from iomhub.access.models import Section
-from iomhub.access.policy import Action, can, decide
+from iomhub.access.policy import Action, can
 from iomhub.access.routes import guarded
 from iomhub.people import selectors, services
 from iomhub.people.break_glass import break_glass_open
@@ -50,18 +50,8 @@ def _person_for_change(request: AuthedRequest, person_id: int, section: str) -> 
     """The person, if this user may change ``section`` of their record; refused (audited) before any
     form is shown, so a change page never displays what its reader may not change (e.g. a partner
     seeing equality data on the details form, or a break-glass reader getting an edit form)."""
-    person = selectors.person_get_for(user=request.user, person_id=person_id, audit_read=False)
-    decision = decide(request.user, Action.PERSON_CHANGE, person, section=section)
-    if not decision:
-        deny(
-            user=request.user,
-            action=Action.PERSON_CHANGE,
-            reason=decision.reason,
-            object_type="person",
-            object_id=person.pk,
-            person_id=person.pk,
-        )
-    return selectors.person_get_for(user=request.user, person_id=person_id)  # the read is audited
+    # The read is audited as a view of the identity section, whichever section is changed.
+    return selectors.person_for_change(user=request.user, person_id=person_id, section=section, read_section=Section.IDENTITY)
 
 
 @guarded(Action.PERSON_SEARCH, personal_data=True)
