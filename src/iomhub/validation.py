@@ -45,3 +45,18 @@ def clean_date(
     if born is not None and value < born:
         errors.setdefault(name, []).append(f"{_capital(label)} must be after the person's date of birth")
     return value
+
+
+def clean_choice(
+    errors: dict[str, list[str]], name: str, value: Any, choices: Any, label: str, *, required: bool = True, missing: str = ""
+) -> str:
+    """``value`` as text: "Select ``label``" (or ``missing``) when required and empty, "Select a valid
+    ``label``" when it is not one of ``choices`` (a Django ``TextChoices``)."""
+    found = str(value or "")
+    if not found:
+        if required:
+            errors.setdefault(name, []).append(missing or f"Select {label}")
+        return ""
+    if found not in choices.values:
+        errors.setdefault(name, []).append(f"Select a valid {label}")
+    return found

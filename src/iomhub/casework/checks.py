@@ -10,7 +10,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, User
 from iomhub.access.policy import Action, decide
-from iomhub.validation import clean_date, clean_text
+from iomhub.validation import clean_choice, clean_date, clean_text
 
 if TYPE_CHECKING:
     from iomhub.people.models import Person
@@ -56,14 +56,7 @@ def text(errors: dict[str, list[str]], name: str, value: Any, label: str, *, req
 
 
 def choice(errors: dict[str, list[str]], name: str, value: Any, choices: Any, label: str, *, required: bool = True) -> str:
-    found = str(value or "")
-    if not found:
-        if required:
-            errors.setdefault(name, []).append(f"Select the {label}")
-        return ""
-    if found not in choices.values:
-        errors.setdefault(name, []).append(f"Select a valid {label}")
-    return found
+    return clean_choice(errors, name, value, choices, label, required=required, missing=f"Select the {label}")
 
 
 def date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person, *, future: bool = False) -> datetime.date:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.refusals import require_person_change
@@ -33,7 +32,7 @@ from iomhub.interventions.models import (
     TreatmentOrder,
 )
 from iomhub.rules import interventions as rules
-from iomhub.validation import clean_text
+from iomhub.validation import clean_choice, clean_date, clean_text
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -51,24 +50,8 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _choice(errors: dict[str, list[str]], name: str, value: Any, choices: Any, label: str) -> str:
-    found = str(value or "")
-    if not found:
-        errors.setdefault(name, []).append(f"Select {label}")
-    elif found not in choices.values:
-        errors.setdefault(name, []).append(f"Select a valid {label}")
-    return found
-
-
 def _past_date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person) -> datetime.date:
-    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        errors.setdefault(name, []).append(f"Enter {label}")
-        return datetime.date.min
-    if value > clock.today():
-        errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} must be today or in the past")
-    elif person.date_of_birth and value < person.date_of_birth:
-        errors.setdefault(name, []).append(f"{label[0].upper()}{label[1:]} must be after the person's date of birth")
-    return value
+    return clean_date(errors, name, value, label, born=person.date_of_birth)
 
 
 def order_for(person: Person, order_id: int | str | None) -> TreatmentOrder | None:
@@ -122,8 +105,8 @@ def drug_test_record(
     authorise(acting_user, person, Section.TIMELINE, Section.HEALTH)
     errors: dict[str, list[str]] = {}
     when = _past_date(errors, "tested_on", tested_on, "the date of the test", person)
-    sample_type = _choice(errors, "sample_type", sample_type, SampleType, "the sample type")
-    specified = _choice(errors, "specified", specified or Specified.NONE, Specified, "which drugs are specified")
+    sample_type = clean_choice(errors, "sample_type", sample_type, SampleType, "the sample type")
+    specified = clean_choice(errors, "specified", specified or Specified.NONE, Specified, "which drugs are specified")
     found = _check_results(errors, results, bool(refused), specified)
     notes = clean_text(errors, "notes", notes, "the notes", required=False, limit=MAX_NOTE)
     if order is not None and order.person_id != person.pk:
@@ -238,8 +221,8 @@ def order_record(
     """Record a DRR or ATR made by a court."""
     authorise(acting_user, person, Section.HEALTH)
     errors: dict[str, list[str]] = {}
-    kind = _choice(errors, "kind", kind, OrderKind, "the kind of order")
-    intensity = _choice(errors, "intensity", intensity, Intensity, "the intensity")
+    kind = clean_choice(errors, "kind", kind, OrderKind, "the kind of order")
+    intensity = clean_choice(errors, "intensity", intensity, Intensity, "the intensity")
     court = clean_text(errors, "court", court, "the court", required=True, limit=200)
     provider = clean_text(errors, "provider", provider, "the treatment provider", required=True, limit=200)
     offender_manager = clean_text(errors, "offender_manager", offender_manager, "the offender manager", required=False, limit=200)
@@ -301,8 +284,8 @@ def review_record(
     when = _past_date(errors, "reviewed_on", reviewed_on, "the date of the review", person)
     if "reviewed_on" not in errors and when < order.starts_on:
         errors.setdefault("reviewed_on", []).append("The review must be on or after the order's start date")
-    progress = _choice(errors, "progress", progress, Progress, "the progress made")
-    attendance = _choice(errors, "attendance", attendance, Attendance, "the attendance")
+    progress = clean_choice(errors, "progress", progress, Progress, "the progress made")
+    attendance = clean_choice(errors, "attendance", attendance, Attendance, "the attendance")
     notes = clean_text(errors, "notes", notes, "the progress notes", required=True, limit=MAX_NOTE)
     tests_summary = clean_text(errors, "tests_summary", tests_summary, "the test results", required=False, limit=MAX_NOTE)
     if errors:
