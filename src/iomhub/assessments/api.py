@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access.api_errors import field_errors
 from iomhub.access.api_fields import StrictBooleanField, StrictCharField, StrictIntegerField
 from iomhub.access.models import Section, User
 from iomhub.access.policy import Action
@@ -48,7 +49,7 @@ DASH_ANSWER = serializers.ChoiceField(choices=risk.ANSWERS)
 def _raise(exc: ValidationError) -> NoReturn:
     """The service's errors; one per question (``q3``) reported under the list they belong to."""
     found: dict[str, list[str]] = {}
-    for key, messages in (exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}).items():
+    for key, messages in field_errors(exc).items():
         name = "answers" if key[:1] == "q" and key[1:].isdigit() else "non_field_errors" if key == "__all__" else key
         found.setdefault(name, []).extend(messages)
     raise DrfValidationError(found) from exc

@@ -14,12 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access.api_errors import raise_invalid, service_errors, validated
 from iomhub.access.api_fields import StrictCharField, StrictIntegerField
 from iomhub.access.models import Section, User
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.casework import selectors, services
-from iomhub.casework.api_common import MAX_ID, REFUSALS, WRITE_ERRORS, raise_invalid, raise_stale, user_or_400
+from iomhub.casework.api_common import MAX_ID, REFUSALS, WRITE_ERRORS, raise_stale, user_or_400
 from iomhub.casework.models import LivesWithChildren, ParentalStatus, Safeguarding
 from iomhub.casework.selectors import person_for_change
 from iomhub.people.api import StrictSerializer
@@ -256,10 +257,7 @@ class AgencyEndView(APIView):
         user: User = request.user  # type: ignore[assignment]
         person = person_for_change(user=user, person_id=person_id, section=Section.PLAN, manage=True)
         involvement = selectors.involvement_for(person=person, involvement_id=involvement_id)
-        body = AgencyEndSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            services.agency_end(acting_user=user, involvement=involvement, **body.validated_data)
-        except ValidationError as exc:
-            raise_invalid(exc)
+        data = validated(AgencyEndSerializer, request)
+        with service_errors():
+            services.agency_end(acting_user=user, involvement=involvement, **data)
         return _case_response(user, person.pk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
@@ -24,10 +23,6 @@ WRITE_ERRORS: dict[int, Any] = {
     **REFUSALS,
 }
 FIELD_ERRORS: dict[int, Any] = {400: OpenApiResponse(description="Field-level errors"), **REFUSALS}
-
-
-def raise_invalid(exc: ValidationError) -> NoReturn:
-    raise DrfValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}) from exc
 
 
 def raise_stale(exc: StaleEdit) -> NoReturn:

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access.api_errors import raise_invalid, service_errors, validated
 from iomhub.access.api_fields import StrictBooleanField, StrictCharField, StrictIntegerField
 from iomhub.access.models import Section, User
 from iomhub.access.policy import Action
@@ -23,7 +24,6 @@ from iomhub.casework.api_common import (
     REFUSALS,
     WRITE_ERRORS,
     organisation_or_400,
-    raise_invalid,
     raise_stale,
     user_or_400,
 )
@@ -130,15 +130,11 @@ class PlanActionsView(APIView):
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         person = person_for_change(user=user, person_id=person_id, section=Section.PLAN)
-        body = PlanActionWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = validated(PlanActionWriteSerializer, request)
         data["agency"] = organisation_or_400(data["agency"], "agency")
         data["owner"] = user_or_400(data["owner"], "owner")
-        try:
+        with service_errors():
             action = services.plan_action_add(acting_user=user, person=person, **data)
-        except ValidationError as exc:
-            raise_invalid(exc)
         return Response(PlanActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
@@ -231,10 +227,7 @@ class AssessmentsView(APIView):
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         person = person_for_change(user=user, person_id=person_id, section=Section.ASSESSMENTS)
-        body = AssessmentWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            assessment: PathwayAssessment = services.pathway_assessment_record(acting_user=user, person=person, **body.validated_data)
-        except ValidationError as exc:
-            raise_invalid(exc)
+        data = validated(AssessmentWriteSerializer, request)
+        with service_errors():
+            assessment: PathwayAssessment = services.pathway_assessment_record(acting_user=user, person=person, **data)
         return Response(PathwayAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)

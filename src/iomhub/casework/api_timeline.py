@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -13,12 +12,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from iomhub.access import api_params
+from iomhub.access.api_errors import service_errors, validated
 from iomhub.access.api_fields import StrictCharField
 from iomhub.access.models import Section, User
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.casework import selectors, services
-from iomhub.casework.api_common import FIELD_ERRORS, REFUSALS, raise_invalid
+from iomhub.casework.api_common import FIELD_ERRORS, REFUSALS
 from iomhub.casework.models import DrugResult, EntryKind, EntryOutcome, Substance, TimelineEntry
 from iomhub.casework.selectors import person_for_change
 from iomhub.people.api import StrictSerializer
@@ -96,10 +96,7 @@ class TimelineView(APIView):
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         person = person_for_change(user=user, person_id=person_id, section=Section.TIMELINE)
-        body = TimelineWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            entry = services.timeline_record(acting_user=user, person=person, **body.validated_data)
-        except ValidationError as exc:
-            raise_invalid(exc)
+        data = validated(TimelineWriteSerializer, request)
+        with service_errors():
+            entry = services.timeline_record(acting_user=user, person=person, **data)
         return Response(TimelineEntrySerializer(entry).data, status=status.HTTP_201_CREATED)

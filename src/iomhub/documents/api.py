@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access.api_errors import service_errors, validated
 from iomhub.access.api_fields import StrictCharField
 from iomhub.access.models import Section, User
 from iomhub.access.policy import Action
@@ -85,15 +84,11 @@ class DocumentsView(APIView):
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         person = person_get_for(user=user, person_id=person_id, section=Section.DOCUMENTS)
-        body = DocumentUploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        try:
+        data = validated(DocumentUploadSerializer, request)
+        with service_errors(whole="file"):
             document = services.document_upload(
                 acting_user=user, person=person, upload=data["file"], title=data["title"], kind=data["kind"]
             )
-        except ValidationError as exc:
-            raise DrfValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}) from exc
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 

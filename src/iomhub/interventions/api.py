@@ -4,16 +4,15 @@ with 403 and the attempt audited)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access.api_errors import service_errors, validated
 from iomhub.access.api_fields import StrictBooleanField, StrictCharField, StrictIntegerField
 from iomhub.access.models import Section, User
 from iomhub.access.policy import Action
@@ -42,10 +41,6 @@ REFUSALS: dict[int, Any] = {
     404: OpenApiResponse(description="Not found or not visible to you"),
 }
 WRITE_ERRORS: dict[int, Any] = {400: OpenApiResponse(description="Field-level errors"), **REFUSALS}
-
-
-def _raise(exc: ValidationError) -> NoReturn:
-    raise DrfValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}) from exc
 
 
 class DrugTestResultSerializer(serializers.ModelSerializer[DrugTestResult]):
@@ -173,14 +168,10 @@ class DrugTestsView(APIView):
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         person = selectors.person_for_sections(user=user, person_id=person_id, sections=selectors.DRUG_TEST_SECTIONS, what="drug-tests")
-        body = DrugTestWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        try:
+        data = validated(DrugTestWriteSerializer, request)
+        with service_errors():
             order = services.order_for(person, data.pop("order"))
             test = services.drug_test_record(acting_user=user, person=person, order=order, **data)
-        except ValidationError as exc:
-            _raise(exc)
         return Response(DrugTestSerializer(selectors.drug_test_for(person=person, test_id=test.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -204,12 +195,9 @@ class OrdersView(APIView):
     def post(self, request: Request, person_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         person = selectors.person_for_sections(user=user, person_id=person_id, sections=selectors.ORDER_SECTIONS, what="treatment-orders")
-        body = OrderWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            order = services.order_record(acting_user=user, person=person, **body.validated_data)
-        except ValidationError as exc:
-            _raise(exc)
+        data = validated(OrderWriteSerializer, request)
+        with service_errors():
+            order = services.order_record(acting_user=user, person=person, **data)
         return Response(OrderSerializer(selectors.order_for(person=person, order_id=order.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -246,12 +234,9 @@ class OrderReviewsView(APIView):
     def post(self, request: Request, person_id: int, order_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         view = _order(user, person_id, order_id)
-        body = OrderReviewWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            review = services.review_record(acting_user=user, order=view.order, **body.validated_data)
-        except ValidationError as exc:
-            _raise(exc)
+        data = validated(OrderReviewWriteSerializer, request)
+        with service_errors():
+            review = services.review_record(acting_user=user, order=view.order, **data)
         return Response(OrderReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access.api_errors import raise_invalid, service_errors, validated
 from iomhub.access.api_problems import stale
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
@@ -247,10 +248,6 @@ def _record_json(record: selectors.JusticeRecord) -> dict[str, Any]:
     }
 
 
-def _raise(exc: Any) -> None:
-    raise DrfValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}) from exc
-
-
 @guarded(Action.PERSON_VIEW, personal_data=True, api=True)
 class JusticeRecordView(APIView):
     @extend_schema(
@@ -286,14 +283,9 @@ class SentencesView(APIView):
     )
     def post(self, request: Request, person_id: int) -> Response:
         person = selectors.person_for_change(user=request.user, person_id=person_id)  # type: ignore[arg-type]
-        body = SentenceWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        from django.core.exceptions import ValidationError
-
-        try:
-            sentence = services.sentence_record(acting_user=request.user, person=person, **body.validated_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _raise(exc)
+        data = validated(SentenceWriteSerializer, request)
+        with service_errors():
+            sentence = services.sentence_record(acting_user=request.user, person=person, **data)  # type: ignore[arg-type]
         return Response(SentenceSerializer(sentence).data, status=status.HTTP_201_CREATED)
 
 
@@ -315,17 +307,9 @@ class SentenceOverridesView(APIView):
         responses={200: SentenceSerializer, 400: OpenApiResponse(description="Field-level errors"), **REFUSALS},
     )
     def post(self, request: Request, person_id: int) -> Response:
-        person = selectors.person_for_change(user=request.user, person_id=person_id)  # type: ignore[arg-type]
-        body = OverrideWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        sentence = selectors.sentence_for(person=person, sentence_id=data.pop("sentence"))
-        from django.core.exceptions import ValidationError
-
-        try:
+        sentence, data = _sentence_step(request, person_id, OverrideWriteSerializer)
+        with service_errors():
             sentence = services.sentence_override(acting_user=request.user, sentence=sentence, **data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _raise(exc)
         return Response(SentenceSerializer(sentence).data)
 
 
@@ -398,9 +382,7 @@ class ConditionsWriteSerializer(StrictSerializer):
 
 def _sentence_step(request: Request, person_id: int, body_class: type[StrictSerializer]) -> tuple[Sentence, dict[str, Any]]:
     person = selectors.person_for_change(user=request.user, person_id=person_id)  # type: ignore[arg-type]
-    body = body_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    data = dict(body.validated_data)
+    data = validated(body_class, request)
     return selectors.sentence_for(person=person, sentence_id=data.pop("sentence")), data
 
 
@@ -422,13 +404,9 @@ class RecallsView(APIView):
         responses={201: RecallSerializer, 400: OpenApiResponse(description="Field-level errors"), **REFUSALS},
     )
     def post(self, request: Request, person_id: int) -> Response:
-        from django.core.exceptions import ValidationError
-
         sentence, data = _sentence_step(request, person_id, RecallWriteSerializer)
-        try:
+        with service_errors():
             recall = services.recall_record(acting_user=request.user, sentence=sentence, **data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _raise(exc)
         return Response(RecallSerializer(recall).data, status=status.HTTP_201_CREATED)
 
 
@@ -450,13 +428,9 @@ class BreachesView(APIView):
         responses={201: PssBreachSerializer, 400: OpenApiResponse(description="Field-level errors"), **REFUSALS},
     )
     def post(self, request: Request, person_id: int) -> Response:
-        from django.core.exceptions import ValidationError
-
         sentence, data = _sentence_step(request, person_id, PssBreachWriteSerializer)
-        try:
+        with service_errors():
             breach = services.pss_breach_record(acting_user=request.user, sentence=sentence, **data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _raise(exc)
         return Response(PssBreachSerializer(breach).data, status=status.HTTP_201_CREATED)
 
 
@@ -492,5 +466,5 @@ class ConditionsView(APIView):
         except services.StaleConditions as exc:
             raise stale(exc.messages) from exc
         except ValidationError as exc:
-            _raise(exc)
+            raise_invalid(exc)
         return Response(SentenceSerializer(selectors.sentence_for(person=sentence.person, sentence_id=sentence.pk)).data)
