@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from iomhub.access import audit
 from iomhub.access.errors import deny
@@ -138,25 +138,34 @@ def _team(team_id: int | None) -> Team | None:
     return team
 
 
+def _overlapping(team: Team | None, start: datetime.date, end: datetime.date) -> QuerySet[Registration]:
+    """Registrations on the caseload at some day from ``start`` to ``end`` inclusive, or ending in
+    that period, of ``team``'s people (or everyone's): not yet read, so it can be a subquery."""
+    from iomhub.cohort.models import Registration
+
+    queryset = Registration.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start), started_on__lte=end)
+    return queryset if team is None else queryset.filter(person__managing_team=team)
+
+
 def _registrations(team: Team | None, *, overlapping: tuple[datetime.date, datetime.date]) -> list[Registration]:
     """Registrations on the caseload at some day of the period, or ending in it (from its start to its
     end inclusive)."""
-    from iomhub.cohort.models import Registration
-
-    start, end = overlapping
-    queryset = Registration.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start), started_on__lte=end)
-    if team is not None:
-        queryset = queryset.filter(person__managing_team=team)
-    return list(queryset.select_related("person__managing_team").order_by("started_on", "pk"))
+    return list(_overlapping(team, *overlapping).select_related("person__managing_team").order_by("started_on", "pk"))
 
 
-def _in_custody(person_ids: Iterable[int], day: datetime.date) -> set[int]:
-    """Of ``person_ids``, those in custody (remand or sentenced) on ``day``: an episode begun on or
-    before it and not ended by it."""
+def _id_filter(person_ids: Iterable[int] | QuerySet[Any]) -> Iterable[int] | QuerySet[Any]:
+    """``person_ids`` for an ``__in`` filter: a subquery as it is (a national quarter's tens of
+    thousands of ids as one statement, not as as many parameters), other ids sorted and unique."""
+    return person_ids if isinstance(person_ids, QuerySet) else sorted(set(person_ids))
+
+
+def _in_custody(person_ids: Iterable[int] | QuerySet[Any], day: datetime.date) -> set[int]:
+    """Of ``person_ids`` (ids, or a subquery of them), those in custody (remand or sentenced) on
+    ``day``: an episode begun on or before it and not ended by it."""
     from iomhub.justice.models import CustodyEpisode
 
     return set(
-        CustodyEpisode.objects.filter(person_id__in=sorted(set(person_ids)), started_on__lte=day)
+        CustodyEpisode.objects.filter(person_id__in=_id_filter(person_ids), started_on__lte=day)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         .values_list("person_id", flat=True)
     )

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from iomhub.access.policy import Action
@@ -20,9 +20,10 @@ from iomhub.reporting.selectors.base import (
     _authorise,
     _count,
     _figure,
+    _id_filter,
     _in_custody,
     _on_caseload_any,
-    _registrations,
+    _overlapping,
     _team,
     exit_planned,
 )
@@ -70,12 +71,16 @@ NOT_YET_SUPPORTED: tuple[tuple[str, str], ...] = (
 @dataclass(frozen=True)
 class _Quarter:
     """What the quarterly report counts, read once: the registrations overlapping the quarter, each
-    person's registration intervals, and who was managed on the first and last day."""
+    person's registration intervals, and who was managed on the first and last day. ``people`` and
+    ``managed_at_end`` are the same people as subqueries, for filtering other tables in the database
+    (at national scale tens of thousands of ids: one statement, not as many parameters)."""
 
     start: datetime.date
     end: datetime.date
     registrations: list[Registration]
     person_ids: list[int]
+    people: QuerySet[Any]
+    managed_at_end: QuerySet[Any]
     intervals: dict[int, list[tuple[datetime.date, datetime.date | None]]]
     at_start: set[int]
     at_end: set[int]
@@ -103,7 +108,7 @@ def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, expor
             Table(
                 "accommodation",
                 f"Accommodation on {q.end:%-d %B %Y} (002 §7)",
-                (_figure("no-fixed-abode", "Managed and of no fixed abode", _no_fixed_abode(q.at_end, q.end)),),
+                (_figure("no-fixed-abode", "Managed and of no fixed abode", _no_fixed_abode(q.managed_at_end, q.end)),),
             ),
             _completeness_table(q),
         ),
@@ -123,23 +128,30 @@ NOTES = (
 
 
 def _read_quarter(team: Team | None, quarter: Quarter) -> _Quarter:
-    """The registrations overlapping ``quarter`` (of ``team``'s people, or everyone's), in two queries."""
+    """The registrations overlapping ``quarter`` (of ``team``'s people, or everyone's), in two queries:
+    only the columns the figures use (a planned exit needs the deregistration's two reasons)."""
     from iomhub.cohort.models import Registration
 
     start, end = quarter.start, quarter.end
-    found = _registrations(team, overlapping=(start, end))
+    overlapping = _overlapping(team, start, end)
     registrations = list(
-        Registration.objects.filter(pk__in=[r.pk for r in found]).select_related("deregistration").order_by("started_on", "pk")
+        overlapping.select_related("deregistration")
+        .only("person_id", "started_on", "ended_on", "deregistration__required_by", "deregistration__exceptional")
+        .order_by("started_on", "pk")
     )
-    person_ids = sorted({r.person_id for r in registrations})
+    people = overlapping.values("person_id")
     intervals: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
-    for r in Registration.objects.filter(person_id__in=person_ids).values_list("person_id", "started_on", "ended_on"):
+    for r in Registration.objects.filter(person_id__in=people).values_list("person_id", "started_on", "ended_on"):
         intervals[r[0]].append((r[1], r[2]))
+    # On the caseload on the last day (rules.reporting.on_caseload): begun by it, not ended by it.
+    at_end = overlapping.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end), started_on__lte=end)
     return _Quarter(
         start=start,
         end=end,
         registrations=registrations,
-        person_ids=person_ids,
+        person_ids=sorted({r.person_id for r in registrations}),
+        people=people,
+        managed_at_end=at_end.values("person_id"),
         intervals=intervals,
         at_start={r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=start)},
         at_end={r.person_id for r in registrations if on_caseload(started_on=r.started_on, ended_on=r.ended_on, day=end)},
@@ -155,7 +167,7 @@ def _caseload_table(q: _Quarter) -> Table:
             _figure("caseload-start", f"Managed on {q.start:%-d %B %Y}", q.at_start),
             _figure("caseload-end", f"Managed on {q.end:%-d %B %Y}", q.at_end),
             Figure("average-caseload", "Average caseload (people per day)", average, frozenset(), drillable=False),
-            _figure("in-custody-end", f"In custody on {q.end:%-d %B %Y}", _in_custody(q.at_end, q.end)),
+            _figure("in-custody-end", f"In custody on {q.end:%-d %B %Y}", _in_custody(q.managed_at_end, q.end)),
         ),
     )
 
@@ -184,13 +196,13 @@ def _enforcement_table(q: _Quarter, quarter: Quarter) -> Table:
     from iomhub.justice.models import PssBreach, Recall, Warrant
 
     kinds = [Warrant.Kind.BREACH, Warrant.Kind.FAIL_TO_APPEAR]
-    issued = Warrant.objects.filter(person_id__in=q.person_ids, issued_on__gte=q.start, issued_on__lte=q.end, kind__in=kinds)
+    issued = Warrant.objects.filter(person_id__in=q.people, issued_on__gte=q.start, issued_on__lte=q.end, kind__in=kinds)
     warrants = [(p, k) for p, k, d in issued.values_list("person_id", "kind", "issued_on") if q.managed_then(p, d)]
-    heard = PssBreach.objects.filter(person_id__in=q.person_ids, heard_on__gte=q.start, heard_on__lte=q.end)
+    heard = PssBreach.objects.filter(person_id__in=q.people, heard_on__gte=q.start, heard_on__lte=q.end)
     pss = [p for p, d in heard.values_list("person_id", "heard_on") if q.managed_then(p, d)]
     recalls = [
         (p, k)
-        for p, k, at in Recall.objects.filter(person_id__in=q.person_ids).values_list("person_id", "kind", "recalled_at")
+        for p, k, at in Recall.objects.filter(person_id__in=q.people).values_list("person_id", "kind", "recalled_at")
         if timezone.localdate(at) in quarter and q.managed_then(p, timezone.localdate(at))
     ]
     return Table(
@@ -208,7 +220,7 @@ def _enforcement_table(q: _Quarter, quarter: Quarter) -> Table:
 
 
 def _timeline_tables(q: _Quarter) -> tuple[Table, Table]:
-    tests, appointments = _timeline_figures(q.person_ids, q.start, q.end, q.managed_then)
+    tests, appointments = _timeline_figures(q.people, q.start, q.end, q.managed_then)
     drugs = Table(
         "drugs",
         "Drugs: drug tests while managed (002 §7)",
@@ -239,7 +251,8 @@ def _completeness_table(q: _Quarter) -> Table:
     from iomhub.casework.models import CaseRecord
 
     at_end = q.at_end
-    cases = {c.person_id: c for c in CaseRecord.objects.filter(person_id__in=sorted(at_end))}
+    fields = ("person_id", *CaseRecord.SAFEGUARDING_FIELDS)
+    cases = {c.person_id: c for c in CaseRecord.objects.filter(person_id__in=q.managed_at_end).only(*fields)}
     parental = [p for p in at_end if p in cases and cases[p].parental_status]
     safeguarding = [p for p in at_end if p in cases and cases[p].safeguarding_complete]
 
@@ -260,14 +273,14 @@ def _completeness_table(q: _Quarter) -> Table:
 
 
 def _timeline_figures(
-    person_ids: Sequence[int], start: datetime.date, end: datetime.date, managed_then: Any
+    person_ids: Sequence[int] | QuerySet[Any], start: datetime.date, end: datetime.date, managed_then: Any
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """Drug tests (person, result) and office appointments (person, outcome) dated in the period on
     a day the person was managed: one query."""
     from iomhub.casework.models import EntryKind, TimelineEntry
 
     rows = TimelineEntry.objects.filter(
-        person_id__in=list(person_ids), occurred_on__gte=start, occurred_on__lte=end, kind__in=[EntryKind.DRUG_TEST, EntryKind.OFFICE]
+        person_id__in=_id_filter(person_ids), occurred_on__gte=start, occurred_on__lte=end, kind__in=[EntryKind.DRUG_TEST, EntryKind.OFFICE]
     ).values_list("person_id", "kind", "drug_result", "outcome", "occurred_on")
     tests, appointments = [], []
     for person_id, kind, result, outcome, day in rows:
@@ -280,12 +293,13 @@ def _timeline_figures(
     return tests, appointments
 
 
-def _no_fixed_abode(person_ids: Iterable[int], day: datetime.date) -> set[int]:
-    """Of ``person_ids``, those whose address on ``day`` is recorded as no fixed abode."""
+def _no_fixed_abode(person_ids: Iterable[int] | QuerySet[Any], day: datetime.date) -> set[int]:
+    """Of ``person_ids`` (ids, or a subquery of them), those whose address on ``day`` is recorded as
+    no fixed abode."""
     from iomhub.people.models import Address
 
     return set(
-        Address.objects.filter(person_id__in=sorted(set(person_ids)), no_fixed_abode=True)
+        Address.objects.filter(person_id__in=_id_filter(person_ids), no_fixed_abode=True)
         .filter(Q(from_date__isnull=True) | Q(from_date__lte=day), Q(to_date__isnull=True) | Q(to_date__gte=day))
         .values_list("person_id", flat=True)
     )
