@@ -319,29 +319,14 @@ def referral_decide(
             chair=decider,
             chair_name=decider.get_full_name() or decider.get_username(),
         )
-        current.status = {
-            Decision.Outcome.ADOPT: Referral.Status.ADOPTED,
-            Decision.Outcome.REJECT: Referral.Status.REJECTED,
-            Decision.Outcome.DEFER: Referral.Status.DEFERRED,
-        }[Decision.Outcome(outcome)]
+        current.status = _STATUS_AFTER[Decision.Outcome(outcome)]
         on_record = False
         if outcome == Decision.Outcome.ADOPT:
             assert adoption is not None
             current.person, created = person_for_adoption(acting_user, current, adoption)
             on_record = not created
         current.save()
-        audit.record(
-            actor=acting_user,
-            action=AuditAction.CREATE,
-            object_type="referral-decision",
-            object_id=decision.pk,
-            person_id=current.person_id,
-            changes={
-                **audit.diff({}, {"referral": current.pk, "outcome": outcome, "reasons": reasons, "meeting_date": meeting_date}),
-                **audit.diff(before, _snapshot(current)),
-                **({"chair": decider.pk} if chair is not None else {}),
-            },
-        )
+        _audit_decision(acting_user, decision, before, current, chair=chair)
         if outcome == Decision.Outcome.ADOPT:
             assert adoption is not None
             # The registration opened and the referral carried into the case (casework's step).
@@ -350,6 +335,33 @@ def referral_decide(
             )
             decision.not_involved = not_involved  # type: ignore[attr-defined]
     return decision
+
+
+_STATUS_AFTER = {
+    Decision.Outcome.ADOPT: Referral.Status.ADOPTED,
+    Decision.Outcome.REJECT: Referral.Status.REJECTED,
+    Decision.Outcome.DEFER: Referral.Status.DEFERRED,
+}
+
+
+def _audit_decision(acting_user: User, decision: Decision, before: dict[str, Any], current: Referral, *, chair: User | None) -> None:
+    """The decision audited against the person: what was decided, the referral's change, and the
+    chair when the coordinator recorded it for them."""
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        object_type="referral-decision",
+        object_id=decision.pk,
+        person_id=current.person_id,
+        changes={
+            **audit.diff(
+                {},
+                {"referral": current.pk, "outcome": decision.outcome, "reasons": decision.reasons, "meeting_date": decision.meeting_date},
+            ),
+            **audit.diff(before, _snapshot(current)),
+            **({"chair": decision.chair_id} if chair is not None else {}),
+        },
+    )
 
 
 def _check_decision(
