@@ -25,6 +25,21 @@ def secret_key() -> str:
     return SECRET_FILE.read_text().strip()
 
 
+FIELD_KEY_FILE = OUT / "field_key"
+
+
+def field_key() -> str:
+    """The field-encryption key (ADR 0039) the dataset is sealed with and the production server opens
+    it with: made once per machine, like the secret key (production refuses the development key)."""
+    from cryptography.fernet import Fernet
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not FIELD_KEY_FILE.exists():
+        FIELD_KEY_FILE.write_text(Fernet.generate_key().decode())
+        FIELD_KEY_FILE.chmod(0o600)
+    return FIELD_KEY_FILE.read_text().strip()
+
+
 def database_url(profile: str) -> str:
     if os.environ.get("BENCH_DB", "postgresql") == "sqlite":
         return f"sqlite:///{OUT / f'bench-{profile}.sqlite3'}"
@@ -40,6 +55,12 @@ def configure(profile: str) -> str:
     url = database_url(profile)
     os.environ["DATABASE_URL"] = url
     os.environ["SECRET_KEY"] = secret_key()
+    # The server inherits both: new values are sealed with the bench's key; a dataset built before
+    # the bench had one (sealed with the development key) is still read.
+    from iomhub.crypto.keys import DEVELOPMENT_KEY
+
+    os.environ["IOMHUB_FIELD_KEY"] = field_key()
+    os.environ["IOMHUB_FIELD_PREVIOUS_KEYS"] = DEVELOPMENT_KEY
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iomhub.config.settings")
     os.environ.setdefault("IOMHUB_ENV", "dev")
     os.environ.setdefault("IOMHUB_DEMO", "1")
