@@ -30,6 +30,7 @@ from iomhub.access.errors import deny
 from iomhub.access.models import Organisation, Role, Section
 from iomhub.access.policy import Action, can, decide, people_filter, sections_for, sees_intelligence
 from iomhub.access.projection import Lens, lens_for, section_of
+from iomhub.access.refusals import require_person_change
 from iomhub.casework.models import (
     OPEN_STATUSES,
     RAG_SCORE,
@@ -44,6 +45,7 @@ from iomhub.casework.models import (
     PlanAction,
     TimelineEntry,
 )
+from iomhub.people import selectors as people_selectors
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
 from iomhub.rules.casework import Completeness, assessed_risk_fallen, first_and_latest_change, lead_worker_problem
@@ -322,11 +324,16 @@ def _deregistration_facts(entries: list[tuple[str, str, datetime.date, str]]) ->
 
 def person_for_change(*, user: User, person_id: int | str, section: str, manage: bool = False) -> Person:
     """The person, if ``user`` may change ``section`` (and manage the case); refused (audited)
-    before any form is shown. The read is audited as a view of ``section``."""
+    before any form is shown. The read is audited as a view of ``section``.
+
+    Without ``manage`` this is ``people.selectors.person_for_change``. With it, the manage check
+    falls between the change check and the audited read (a refused manager is not recorded as having
+    viewed the record), so the same steps are taken here with the manage refusal in between."""
+    if not manage:
+        return people_selectors.person_for_change(user=user, person_id=person_id, section=section)
     person = person_get_for(user=user, person_id=person_id, audit_read=False)
-    decision = decide(user, Action.PERSON_CHANGE, person, section=section)
-    if decision and manage:
-        decision = decide(user, Action.COHORT_MANAGE)
+    require_person_change(user, person, section)
+    decision = decide(user, Action.COHORT_MANAGE)
     if not decision:
         deny(user=user, action=Action.PERSON_CHANGE, reason=decision.reason, object_type="person", object_id=person.pk, person_id=person.pk)
     return person_get_for(user=user, person_id=person_id, section=section)
