@@ -16,6 +16,7 @@ from iomhub.justice import services as justice
 from iomhub.meetings import services
 from iomhub.meetings.agenda import agenda_for
 from iomhub.meetings.models import Attendee, Meeting
+from iomhub.referrals.models import Referral
 from tests.factories import PersonFactory, TeamFactory
 from tests.referrals.factories import make_referral
 
@@ -81,6 +82,23 @@ def test_submitted_referrals_are_on_the_agenda_and_drafts_are_not(partnership):
     agenda = _on_agenda(p, D(2026, 2, 5))
     assert [r.pk for r in agenda.referrals] == [submitted.pk]
     assert other_team.pk not in [r.pk for r in agenda.referrals]
+
+
+def test_the_teams_referral_is_on_the_agenda_however_many_other_teams_have_newer_ones(partnership):
+    """A national service: the list of referrals stops at 500, so it must be the team's 500. Before,
+    the agenda took the 500 newest in the country and kept the team's among them."""
+    p = partnership
+    officer = p.users[Role.POLICE_IOM_OFFICER]
+    ours = make_referral(by=officer, last_name="Ours")
+    theirs = make_referral(by=officer, person=PersonFactory(managing_team=TeamFactory(name="Coastal IOM")))
+    newer = []
+    for _ in range(500):
+        copy = Referral.objects.get(pk=theirs.pk)
+        copy.pk = None
+        newer.append(copy)
+    Referral.objects.bulk_create(newer)
+    assert Referral.objects.filter(status="submitted").order_by("-created_at", "-id").first().pk != ours.pk
+    assert [r.pk for r in _on_agenda(p, D(2026, 2, 5)).referrals] == [ours.pk]
 
 
 def test_a_prison_release_joins_the_agenda_12_weeks_before_release_not_the_day_before(partnership):

@@ -73,8 +73,9 @@ class Agenda:
         return ids
 
 
-def _in_team(meeting: Meeting) -> Q:
-    return Q(managing_team=meeting.team_id) | Q(managing_team__isnull=True)
+def _in_team(meeting: Meeting, prefix: str = "") -> Q:
+    """The people of the meeting's team, or of no team yet (``prefix``: the path to the person)."""
+    return Q(**{f"{prefix}managing_team": meeting.team_id}) | Q(**{f"{prefix}managing_team__isnull": True})
 
 
 def _of_team(person: Person | None, meeting: Meeting) -> bool:
@@ -105,11 +106,13 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
     if justice.can_see_justice_at_all(user):
         prompts = [
             (people[p.person_id], p.prompt)
-            for p in justice.caseload_prompts(user=user, as_of=day)
+            for p in justice.caseload_prompts(user=user, as_of=day, person_ids=people)
             if p.person_id in people and p.prompt.code not in SECTION_5_PROMPTS
         ]
 
-    referrals = [r for r in referral_list(user=user, status=Referral.Status.SUBMITTED, listed=False) if _of_team(r.person, meeting)]
+    # The team's referrals: of someone not yet on IOM Hub, or of a person of the team or of none yet.
+    of_team = Q(person__isnull=True) | _in_team(meeting, "person__")
+    referrals = referral_list(user=user, status=Referral.Status.SUBMITTED, listed=False, within=of_team)
     required = cohort.deregistrations_required(user=user, registrations=current, as_of=day) if current else []
     reregistration = [
         (r, release) for r, release in cohort.reregistration_reminders(user=user, as_of=day, listed=False) if _of_team(r.person, meeting)

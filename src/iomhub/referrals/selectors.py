@@ -47,12 +47,15 @@ def _visible_people(user: User) -> QuerySet[Person]:
     return Person.objects.filter(people_filter(user)).values("pk")  # type: ignore[return-value]
 
 
-def referral_list(*, user: User, status: str = "", listed: bool = True) -> list[Referral]:
+def referral_list(*, user: User, status: str = "", listed: bool = True, within: Q | None = None) -> list[Referral]:
     """The referrals the user sees (up to 500), audited as a search and against each person on
-    record they name, unless the caller (the agenda) shows a part of the list and audits that."""
+    record they name, unless the caller (the agenda) shows a part of the list and audits that.
+    ``within`` narrows them in the database (the agenda: its team's), so the 500 are the caller's."""
     if not decide(user, Action.REFERRAL_VIEW):
         deny(user=user, action=Action.REFERRAL_VIEW, reason="role may not see referrals", object_type="referral")
     referrals = referrals_visible_to(user).select_related("referring_organisation", "person")
+    if within is not None:
+        referrals = referrals.filter(within)
     if status:
         referrals = referrals.filter(status=status)
     found = list(referrals[:500])
