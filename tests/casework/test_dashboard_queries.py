@@ -8,7 +8,9 @@ import pytest
 from iomhub import clock
 from iomhub.access.models import Role
 from iomhub.casework.dashboard import caseload
+from iomhub.people.models import Person
 from tests.cohort.scale import TODAY, add_registered, queries
+from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +41,17 @@ def test_the_lead_worker_rule_is_read_for_every_case_at_once(partnership):
         many, more = queries(lambda: caseload(user=coordinator, as_of=TODAY))
     assert many == few
     assert len(more.lead_problems) == 20 > len(found.lead_problems) == 2  # on licence from the 4-month sentence, led by police
+
+
+def test_lead_workers_to_change_are_the_coordinators_teams_only(partnership):
+    """Chosen in the database (at national scale the country's are thousands), not filtered after."""
+    p = partnership
+    coordinator = p.users[Role.COORDINATOR]
+    with clock.frozen(TODAY):
+        made = add_registered(p, 3)
+        ours = {person.pk for person, _ in caseload(user=coordinator, as_of=TODAY).lead_problems}
+        assert len(ours) == 2
+        Person.objects.filter(pk__in=[r.person_id for r in made]).update(managing_team=TeamFactory(name="Coastal IOM"))
+        assert caseload(user=coordinator, as_of=TODAY).lead_problems == []
+        Person.objects.filter(pk__in=[r.person_id for r in made]).update(managing_team=None)  # of no team yet: on it again
+        assert {person.pk for person, _ in caseload(user=coordinator, as_of=TODAY).lead_problems} == ours

@@ -107,12 +107,7 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
     cases = [CaseRow(r, regimes.get(r.pk)) for r in registrations]
     person_ids = {r.person_id for r in registrations}
     people_by_id = {r.person_id: r.person for r in registrations}
-    scope = team_scope(user) if team else None
     action_scope = _in_team(user, "person__") if team else Q()
-
-    def in_scope(person: Person) -> bool:
-        return scope is None or person.managing_team_id in (None, scope)
-
     releases = []
     if person_ids and justice.can_see_justice_at_all(user):
         releases = [
@@ -130,7 +125,7 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
         reviews=reviews,
         releases=releases,
         without_lead=list(casework.people_without_lead(user).filter(_in_team(user)).order_by("last_name", "first_name")) if team else [],
-        lead_problems=[(p, why) for p, why in casework.lead_worker_problems(user, today) if in_scope(p)] if team else [],
+        lead_problems=casework.lead_worker_problems(user, today, within=_in_team(user)) if team else [],
     )
     shown = (
         person_ids

@@ -417,16 +417,17 @@ def safeguarding_completeness(user: User | None = None, person_ids: list[int] | 
     return Completeness(total=people.count(), complete=people.filter(complete).count())
 
 
-def lead_worker_problems(user: User, as_of: datetime.date | None = None) -> list[tuple[Person, str]]:
-    """Registered people the user sees whose lead worker no longer fits the rule: on licence or
-    supervision now (e.g. released since allocation) but led by someone who is not a probation
-    officer (002 §3, §5). For the coordinator's dashboard."""
+def lead_worker_problems(user: User, as_of: datetime.date | None = None, *, within: Q | None = None) -> list[tuple[Person, str]]:
+    """Registered people the user sees (of ``within``, a filter on Person: the coordinator's team)
+    whose lead worker no longer fits the rule: on licence or supervision now (e.g. released since
+    allocation) but led by someone who is not a probation officer (002 §3, §5). For the
+    coordinator's dashboard."""
     from iomhub.casework.services import supervised_people
 
     today = as_of or clock.today()
     found = []
     led = list(
-        Person.objects.filter(people_filter(user), _registered(), case_record__lead_worker__isnull=False)
+        Person.objects.filter(people_filter(user), _registered(), within or Q(), case_record__lead_worker__isnull=False)
         .exclude(case_record__lead_worker__role_assignments__role=Role.PROBATION_OFFICER)
         .select_related("case_record__lead_worker")
     )
