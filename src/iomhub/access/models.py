@@ -110,6 +110,12 @@ class User(AbstractUser):
     def role_labels(self) -> list[str]:
         return [Role(code).label for code in sorted(self.role_codes)]
 
+    @property
+    def display_name(self) -> str:
+        """The name a record keeps of who did something (decided, recorded, reviewed): the full name,
+        or the username when the account has none."""
+        return self.get_full_name() or self.get_username()
+
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")

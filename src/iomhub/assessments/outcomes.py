@@ -12,7 +12,7 @@ from django.db import transaction
 
 from iomhub.access.models import Section, User
 from iomhub.assessments.models import Stage, TreatmentOutcomesProfile
-from iomhub.assessments.services import MAX_NOTE, _audit, _choice, _date, _name
+from iomhub.assessments.services import MAX_NOTE, _audit, _choice, _date
 from iomhub.casework.services import authorise
 from iomhub.rules import top
 from iomhub.validation import clean_text
@@ -51,7 +51,7 @@ def top_record(
             other_drug=drug,
             notes=text,
             recorded_by=acting_user,
-            recorded_by_name=_name(acting_user),
+            recorded_by_name=acting_user.display_name,
             **measures,
         )
         _audit(acting_user, profile, person, {"completed_on": day, "stage": chosen, "other_drug": drug, "notes": text, **measures})

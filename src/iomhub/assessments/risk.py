@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from iomhub.access.models import Section, User
 from iomhub.assessments.models import DashChecklist, MaracReferral
 from iomhub.assessments.questions import DASH
-from iomhub.assessments.services import MAX_INCIDENTS, MAX_NOTE, _audit, _date, _flag, _name, _whole, escalation_threshold
+from iomhub.assessments.services import MAX_INCIDENTS, MAX_NOTE, _audit, _date, _flag, _whole, escalation_threshold
 from iomhub.casework.services import authorise
 from iomhub.rules import dash
 from iomhub.validation import clean_text
@@ -91,7 +91,7 @@ def dash_record(
             refer_to_marac=result.refer_to_marac,
             reasons=list(result.reasons),
             recorded_by=acting_user,
-            recorded_by_name=_name(acting_user),
+            recorded_by_name=acting_user.display_name,
         )
         after = {
             "completed_on": day,
@@ -152,7 +152,7 @@ def marac_referral_record(
                 marac=name,
                 notes=text,
                 recorded_by=acting_user,
-                recorded_by_name=_name(acting_user),
+                recorded_by_name=acting_user.display_name,
             )
             _audit(acting_user, referral, person, {"referred_on": day, "marac": name, "notes": text, "checklist": checklist.pk})
     except IntegrityError:  # two saves at once: the other one won

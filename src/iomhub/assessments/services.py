@@ -47,10 +47,6 @@ def escalation_threshold() -> int:
     return int(getattr(settings, "MARAC_ESCALATION_THRESHOLD", 3))
 
 
-def _name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _audit(user: User, obj: Any, person: Person, after: dict[str, Any]) -> None:
     audit.record(
         actor=user,
@@ -164,7 +160,7 @@ def alcohol_screening_record(
             follows=follows,
             notes=text,
             recorded_by=acting_user,
-            recorded_by_name=_name(acting_user),
+            recorded_by_name=acting_user.display_name,
         )
         after = {"instrument": kind, "screened_on": day, "session": sess, "answers": checked, "units_last_week": units}
         _audit(acting_user, screening, person, {**after, "score": result.score, "zone": result.zone})
@@ -214,7 +210,7 @@ def brief_advice_record(
             referral=ref,
             duration_minutes=minutes or 0,
             recorded_by=acting_user,
-            recorded_by_name=_name(acting_user),
+            recorded_by_name=acting_user.display_name,
         )
         after = {
             "given_on": day,

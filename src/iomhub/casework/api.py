@@ -80,7 +80,7 @@ class CaseSerializer(serializers.Serializer[Any]):
 
 
 def _worker(user: User | None) -> dict[str, Any] | None:
-    return {"id": user.pk, "name": user.get_full_name() or user.get_username()} if user else None
+    return {"id": user.pk, "name": user.display_name} if user else None
 
 
 def _safeguarding(case: selectors.CaseView) -> dict[str, Any]:

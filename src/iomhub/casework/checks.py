@@ -19,10 +19,6 @@ MAX_TEXT = 200
 MAX_NOTE = 5000
 
 
-def name_of(user: User) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def authorise(user: User, person: Person, *, section: str, manage: bool = False) -> None:
     """Refuse (audited) unless ``user`` may change ``section`` of ``person``'s record (and, for
     ``manage``, is the coordinator or chair)."""

@@ -26,7 +26,7 @@ from iomhub.web.forms import GovukDateField, GovukForm
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         org = f", {obj.organisation}" if obj.organisation_id else ""
-        return f"{obj.get_full_name() or obj.get_username()}{org}"
+        return f"{obj.display_name}{org}"
 
 
 def _staff(roles: frozenset[str]) -> Any:
@@ -125,7 +125,7 @@ class ActionAgencyForm(GovukForm):
 
 class OwnerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.get_username())
+        return str(obj.display_name)
 
 
 class PlanActionForm(GovukForm):

@@ -19,7 +19,7 @@ from iomhub.access import audit
 from iomhub.access.models import AuditAction, Organisation, OrganisationKind, Role, Section, SharingAgreement, User
 from iomhub.access.policy import CORE_ROLES, Action, agreement_in_force, decide, sections_for
 from iomhub.access.projection import lens_for
-from iomhub.casework.checks import MAX_NOTE, authorise, name_of
+from iomhub.casework.checks import MAX_NOTE, authorise
 from iomhub.casework.checks import audit_write as _audit
 from iomhub.casework.checks import choice as _choice
 from iomhub.casework.checks import date as _date
@@ -73,14 +73,14 @@ def _check_owner(
     if owner.organisation_id != agency.pk:
         errors.setdefault("owner", []).append(f"The person responsible must work for {agency.name}")
     elif not owner.is_active or not owner.role_codes & ACTION_HOLDERS:
-        errors.setdefault("owner", []).append(f"{name_of(owner)} does not work on IOM cases: choose another worker")
+        errors.setdefault("owner", []).append(f"{owner.display_name} does not work on IOM cases: choose another worker")
     elif not involving and not decide(owner, Action.PERSON_VIEW, person):
         errors.setdefault("owner", []).append(
-            f"{name_of(owner)} cannot open this person's record: {agency.name} must be involved in the case first"
+            f"{owner.display_name} cannot open this person's record: {agency.name} must be involved in the case first"
         )
     elif Section.PLAN not in sections_for(owner):
         errors.setdefault("owner", []).append(
-            f"{agency.name}'s sharing agreement does not give {name_of(owner)} the plan: type the name of the person responsible instead"
+            f"{agency.name}'s sharing agreement does not give {owner.display_name} the plan: type the name of the person responsible instead"
         )
 
 
@@ -107,7 +107,7 @@ def _check(
 ) -> _Checked:
     errors: dict[str, list[str]] = {}
     description = _text(errors, "description", description, "action", limit=MAX_NOTE)
-    owner_name = _text(errors, "owner_name", name_of(owner) if owner else owner_name, "person responsible", required=False)
+    owner_name = _text(errors, "owner_name", owner.display_name if owner else owner_name, "person responsible", required=False)
     due = _date(errors, "due_on", due_on, "due date", person, future=True)
     if due != datetime.date.min and due < clock.today():
         errors.setdefault("due_on", []).append("The due date must be today or in the future")

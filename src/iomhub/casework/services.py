@@ -38,7 +38,6 @@ from iomhub.casework.checks import MAX_NOTE, MAX_TEXT, authorise
 from iomhub.casework.checks import audit_write as _audit
 from iomhub.casework.checks import choice as _choice
 from iomhub.casework.checks import date as _date
-from iomhub.casework.checks import name_of as _name
 from iomhub.casework.checks import text as _text
 from iomhub.casework.models import (
     KIND_OUTCOMES,
@@ -154,7 +153,7 @@ def _display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, User):
-        return f"{_name(value)} ({value.get_username()})"
+        return f"{value.display_name} ({value.get_username()})"
     return str(value)
 
 
@@ -266,7 +265,7 @@ def pathway_assessment_record(
         raise ValidationError(errors)
     with transaction.atomic():
         assessment = PathwayAssessment.objects.create(
-            person=person, assessed_on=assessed, assessed_by=acting_user, assessed_by_name=_name(acting_user)
+            person=person, assessed_on=assessed, assessed_by=acting_user, assessed_by_name=acting_user.display_name
         )
         for need in needs:
             need.assessment = assessment
@@ -354,7 +353,7 @@ def _entry_saved(
         drug_result=result,
         positive_for=sorted(set(positives)),
         recorded_by=acting_user,
-        recorded_by_name=_name(acting_user),
+        recorded_by_name=acting_user.display_name,
         force_number=force_number,
     )
     _audit(

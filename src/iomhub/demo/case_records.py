@@ -12,7 +12,7 @@ from faker import Faker
 from iomhub.access.models import Organisation, User
 from iomhub.casework.models import AgencyContact, AgencyInvolvement, CaseChange, CaseRecord, LivesWithChildren, ParentalStatus, Safeguarding
 from iomhub.demo.case_facts import DemoCase, stamp
-from iomhub.demo.staff import Staff, name_of
+from iomhub.demo.staff import Staff
 from iomhub.demo.texts import CONTACT_TITLES
 
 
@@ -56,7 +56,7 @@ def _records(cases: list[DemoCase], staff: Staff, rng: random.Random, batch_size
                 CaseChange(
                     case=record,
                     field=name,
-                    new_value=f"{name_of(user)} ({user.get_username()})",
+                    new_value=f"{user.display_name} ({user.get_username()})",
                     reason="Allocated at adoption",
                     changed_by=staff.coordinator,
                     changed_at=stamp(case.started_on, 16),
@@ -114,7 +114,7 @@ def _contacts(
                 worker = case.lead if case.lead_kind == "substance" else staff.demo("substance")
             elif org.name in users_of and rng.random() < 0.6:
                 worker = users_of[org.name]
-            name = name_of(worker) if worker is not None else fake.name()
+            name = worker.display_name if worker is not None else fake.name()
             contacts.append(
                 AgencyContact(
                     involvement_id=inv_pk,

@@ -299,7 +299,7 @@ def build_mappa(*, seed: int = 2026, today: datetime.date = datetime.date(2026, 
     Its own random stream: the other demo data is unchanged."""
     rng = random.Random(seed + 9)
     officer = User.objects.filter(username="probation.officer").first()
-    name = (officer.get_full_name() or officer.get_username()) if officer is not None else "Demo MAPPA coordinator"
+    name = officer.display_name if officer is not None else "Demo MAPPA coordinator"
     arrested = Arrest.objects.order_by("person_id").values_list("person_id", flat=True).distinct()
     made: list[MappaManagement] = []
     for pk in arrested:

@@ -12,7 +12,7 @@ from faker import Faker
 from iomhub.access.models import Organisation, User
 from iomhub.casework.models import ActionStatus, PathwayAssessment, PathwayNeed, PathwayRag, PlanAction, PlanActionChange
 from iomhub.demo.case_facts import DemoCase, some_days, stamp
-from iomhub.demo.staff import DEMO_LEADS, LEAD_ORGS, Staff, name_of
+from iomhub.demo.staff import DEMO_LEADS, LEAD_ORGS, Staff
 from iomhub.demo.texts import ACTIONS, NEEDS, PATHWAY_AGENCY
 from iomhub.referrals.models import Pathway
 
@@ -56,7 +56,7 @@ def _assessments(
                     for p, r in rating.items()
                 }
             assessments.append(
-                PathwayAssessment(person=case.person, assessed_on=on, assessed_by=case.lead, assessed_by_name=name_of(case.lead))
+                PathwayAssessment(person=case.person, assessed_on=on, assessed_by=case.lead, assessed_by_name=case.lead.display_name)
             )
             ratings.append(dict(rating))
             owners.append(case)
@@ -118,7 +118,7 @@ class _Plan:
                 sentence_plan=sentence_plan,
                 agency=agency,
                 owner=owner,
-                owner_name=name_of(owner) if owner is not None else self.fake.name(),
+                owner_name=owner.display_name if owner is not None else self.fake.name(),
                 due_on=final_due,
                 status=status,
                 version=len(steps),

@@ -11,7 +11,7 @@ from faker import Faker
 
 from iomhub.access.models import Organisation
 from iomhub.demo.case_facts import DemoCase, DemoSentence, some_days, stamp
-from iomhub.demo.staff import Staff, name_of
+from iomhub.demo.staff import Staff
 from iomhub.people.models import Address, ContactNumber, Person
 from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, Referral
 
@@ -81,7 +81,7 @@ class _Referrer:
             person=person,
             referring_organisation=self.by_org[by.organisation_id or 0],
             referred_by=by,
-            contact=f"{name_of(by)}, {by.email}",
+            contact=f"{by.display_name}, {by.email}",
             referral_date=on,
             created_at=stamp(on, 9),
             updated_at=stamp(on, 11),
@@ -145,7 +145,7 @@ def build_referrals(
                 reasons=why,
                 meeting_date=meeting,
                 chair=staff.chair,
-                chair_name=name_of(staff.chair),
+                chair_name=staff.chair.display_name,
                 decided_at=stamp(meeting, 15),
             )
             for i, outcome, meeting, why in decisions

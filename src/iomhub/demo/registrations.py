@@ -10,7 +10,7 @@ from typing import Any
 from iomhub.access.models import User
 from iomhub.cohort.models import ChecklistEntry, ChecklistItem, Deregistration, RagChange, Registration, RemovalEntry, RemovalItem, Review
 from iomhub.demo.case_facts import DemoCase, some_days, stamp
-from iomhub.demo.staff import Staff, name_of
+from iomhub.demo.staff import Staff
 from iomhub.demo.texts import EXIT_PLANS
 from iomhub.people.models import Person
 from iomhub.referrals.models import RagLevel, Referral
@@ -78,7 +78,7 @@ class _History:
 
     def change(self, reg: Registration, level: str, on: datetime.date, why: str, by: User, **extra: Any) -> None:
         self.changes.append(
-            RagChange(registration=reg, level=level, changed_on=on, reason=why, decided_by=by, decided_by_name=name_of(by), **extra)
+            RagChange(registration=reg, level=level, changed_on=on, reason=why, decided_by=by, decided_by_name=by.display_name, **extra)
         )
 
     def open_case(self, case: DemoCase, reg: Registration) -> None:
@@ -108,7 +108,7 @@ class _History:
                     registration=reg,
                     item=item,
                     done_on=None if na else done,
-                    done_by="" if na else name_of(coordinator),
+                    done_by="" if na else coordinator.display_name,
                     not_applicable=na,
                     recorded_by=coordinator,
                     recorded_at=stamp(done, 12),
@@ -134,7 +134,7 @@ class _History:
                     outcome=Review.Outcome.RETAIN,
                     notes=rng.choice(REVIEW_NOTES),
                     reviewed_by=self.chair,
-                    reviewed_by_name=name_of(self.chair),
+                    reviewed_by_name=self.chair.display_name,
                     recorded_at=stamp(on, 17),
                 )
             )
@@ -151,7 +151,7 @@ class _History:
                     registration=reg,
                     item=item,
                     done_on=start,
-                    done_by=name_of(coordinator),
+                    done_by=coordinator.display_name,
                     recorded_by=coordinator,
                     recorded_at=stamp(start, 12),
                 )
@@ -168,7 +168,7 @@ class _History:
                 required_by=rules if required else [],
                 suggested_by=[] if required else rules,
                 approved_by=chair,
-                approved_by_name=name_of(chair),
+                approved_by_name=chair.display_name,
                 recorded_at=stamp(end, 17),
             )
         )
@@ -190,7 +190,7 @@ def _removals(deregistrations: list[Deregistration], staff: Staff, rng: random.R
                     deregistration=record,
                     item=item,
                     done_on=done,
-                    done_by=name_of(coordinator),
+                    done_by=coordinator.display_name,
                     recorded_by=coordinator,
                     recorded_at=stamp(done, 12),
                 )

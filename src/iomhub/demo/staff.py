@@ -66,7 +66,3 @@ class Staff:
             chosen = min(pool[1:], key=lambda u: (self.loads[u.pk], u.pk))
         self.loads[chosen.pk] += 1
         return chosen
-
-
-def name_of(user: User) -> str:
-    return user.get_full_name() or user.get_username()

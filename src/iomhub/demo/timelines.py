@@ -10,7 +10,7 @@ from typing import Any
 from iomhub.access.models import Organisation, User
 from iomhub.casework.models import DrugResult, EntryKind, EntryOutcome, Substance, TimelineEntry
 from iomhub.demo.case_facts import DemoCase, some_days, stamp, visit_interval
-from iomhub.demo.staff import Staff, name_of
+from iomhub.demo.staff import Staff
 from iomhub.demo.texts import INTELLIGENCE
 from iomhub.interventions.services import drug_tests_from_entries
 from iomhub.rules import regime
@@ -38,7 +38,7 @@ class _Timeline:
                 summary=summary,
                 organisation=by.organisation,
                 recorded_by=by,
-                recorded_by_name=name_of(by),
+                recorded_by_name=by.display_name,
                 recorded_at=stamp(min(on, self.today), 17),
                 **extra,
             )
@@ -146,7 +146,7 @@ class _Timeline:
                     drug_result=result,
                     positive_for=[str(s) for s in positive],
                     recorded_by=tester,
-                    recorded_by_name=name_of(tester),
+                    recorded_by_name=tester.display_name,
                     recorded_at=stamp(day, 15),
                 )
             )
@@ -165,7 +165,7 @@ class _Timeline:
                     summary=rng.choice(INTELLIGENCE),
                     organisation=self.police,
                     recorded_by=police,
-                    recorded_by_name=name_of(police),
+                    recorded_by_name=police.display_name,
                     recorded_at=stamp(on, 18),
                 )
             )

@@ -132,7 +132,7 @@ def _store(
                 generated=generated,
                 source=source,
                 uploaded_by=user,
-                uploaded_by_name=user.get_full_name() or user.get_username(),
+                uploaded_by_name=user.display_name,
             )
             audit.record(
                 actor=user,

@@ -58,7 +58,7 @@ def progress_report_make(*, acting_user: User, view: OrderView, audience: str) -
         "reviews": sorted(view.reviews, key=lambda r: (r.reviewed_on, r.pk)),
         "tests": [describe_test(t) for t in sorted(view.tests, key=lambda t: (t.tested_on, t.pk))],
         "audience": AUDIENCES.get(audience, AUDIENCES["court"]),
-        "author": acting_user.get_full_name() or acting_user.get_username(),
+        "author": acting_user.display_name,
         "today": today,
         "generated_at": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
     }

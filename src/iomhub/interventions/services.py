@@ -46,10 +46,6 @@ def authorise(user: User, person: Person, *sections: str) -> None:
     require_person_change(user, person, *sections, name_section=True)
 
 
-def _name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _past_date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person) -> datetime.date:
     return clean_date(errors, name, value, label, born=person.date_of_birth)
 
@@ -166,7 +162,7 @@ def _test_create(
         refused=refused,
         notes=notes,
         recorded_by=user,
-        recorded_by_name=_name(user),
+        recorded_by_name=user.display_name,
     )
     DrugTestResult.objects.bulk_create(DrugTestResult(test=test, substance=s, result=r) for s, r in sorted(found.items()))
     audit.record(
@@ -299,7 +295,7 @@ def review_record(
             tests_summary=tests_summary,
             notes=notes,
             reviewed_by=acting_user,
-            reviewed_by_name=_name(acting_user),
+            reviewed_by_name=acting_user.display_name,
         )
         audit.record(
             actor=acting_user,

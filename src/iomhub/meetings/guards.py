@@ -72,6 +72,6 @@ def chair_present(meeting: Meeting, field: str = "meeting") -> User:
     if meeting.chair is None:
         raise ValidationError({field: ["Name the meeting's chair before recording the chair's decisions"]})
     if not meeting.attendees.filter(user=meeting.chair).exists():
-        name = meeting.chair.get_full_name() or meeting.chair.get_username()
+        name = meeting.chair.display_name
         raise ValidationError({field: [f"Record the chair, {name}, as an attendee (with their IOM Hub account) before their decisions"]})
     return meeting.chair

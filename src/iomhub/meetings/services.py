@@ -65,7 +65,7 @@ def meeting_arrange(
     elif abs((held_on - clock.today()).days) > HORIZON_DAYS:
         errors["held_on"] = ["The date of the meeting must be within a year of today"]
     if chair is not None and not chair.has_role(Role.CHAIR):
-        errors["chair"] = [f"{chair.get_full_name() or chair.get_username()} is not a chair: select someone with the chair's role"]
+        errors["chair"] = [f"{chair.display_name} is not a chair: select someone with the chair's role"]
     if errors or held_on is None:
         raise ValidationError(errors)
     try:
@@ -95,7 +95,7 @@ def attendee_add(
     if user is not None:
         if not user.is_active:
             errors["user"] = ["That account is not active"]
-        name = user.get_full_name() or user.get_username()
+        name = user.display_name
         organisation = str(user.organisation) if user.organisation_id else organisation
         if meeting.attendees.filter(user=user).exists():
             errors["user"] = [f"{name} is already recorded at this meeting"]

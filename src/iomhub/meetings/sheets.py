@@ -96,7 +96,7 @@ def written_update_submit(*, acting_user: User, meeting: Meeting, person: Person
     if errors:
         raise ValidationError(errors)
     late = clock.today() > written_update_due(held_on=meeting.held_on).due
-    name = acting_user.get_full_name() or acting_user.get_username()
+    name = acting_user.display_name
     if acting_user.organisation_id:
         name = f"{name}, {acting_user.organisation}"
     try:

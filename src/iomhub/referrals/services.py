@@ -317,7 +317,7 @@ def referral_decide(
             reasons=reasons,
             meeting_date=meeting_date,
             chair=decider,
-            chair_name=decider.get_full_name() or decider.get_username(),
+            chair_name=decider.display_name,
         )
         current.status = _STATUS_AFTER[Decision.Outcome(outcome)]
         on_record = False

@@ -62,10 +62,6 @@ TEXT_LIMIT = 5000
 SHORT_LIMIT = 200
 
 
-def name_of(user: User) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def authorise(user: User, action: Action, person: Person, *, object_type: str, object_id: int | None = None) -> None:
     """``action`` on a person whose plan section the user may change: refused and audited otherwise
     (404 when the person is not visible at all). A change, not a view: a chair who sees the person

@@ -21,7 +21,7 @@ from iomhub.cohort.models import (
     RemovalEntry,
     RemovalItem,
 )
-from iomhub.cohort.services._common import SHORT_LIMIT, TEXT_LIMIT, authorise, deciding_user, locked_open, name_of, past_date, tick
+from iomhub.cohort.services._common import SHORT_LIMIT, TEXT_LIMIT, authorise, deciding_user, locked_open, past_date, tick
 from iomhub.validation import clean_text
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def deregister(
             suggested_by=found.suggested,
             exceptional=exceptional and not found.required and approved_on < found.earliest,
             approved_by=decider,
-            approved_by_name=name_of(decider),
+            approved_by_name=decider.display_name,
         )
         RemovalEntry.objects.bulk_create([RemovalEntry(deregistration=record, item=item) for item in RemovalItem.values])
         _end(acting_user, current, record, found, continuing=continuing)

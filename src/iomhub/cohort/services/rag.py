@@ -12,7 +12,7 @@ from iomhub.access import audit
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action
 from iomhub.cohort.models import RagChange, Registration, Review
-from iomhub.cohort.services._common import SHORT_LIMIT, TEXT_LIMIT, authorise, locked_open, name_of, past_date
+from iomhub.cohort.services._common import SHORT_LIMIT, TEXT_LIMIT, authorise, locked_open, past_date
 from iomhub.referrals.models import RagLevel
 from iomhub.validation import clean_text
 
@@ -55,7 +55,7 @@ def rag_change(
             reason=reason,
             meeting=meeting,
             decided_by=acting_user,
-            decided_by_name=name_of(acting_user),
+            decided_by_name=acting_user.display_name,
         )
         audit.record(
             actor=acting_user,
@@ -153,7 +153,7 @@ def review_record(
             outcome=outcome,
             notes=notes,
             reviewed_by=acting_user,
-            reviewed_by_name=name_of(acting_user),
+            reviewed_by_name=acting_user.display_name,
         )
         audit.record(
             actor=acting_user,

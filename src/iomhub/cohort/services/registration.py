@@ -65,7 +65,7 @@ def registration_open(
             changed_on=started_on,
             reason=reason,
             decided_by=decider,
-            decided_by_name=decider.get_full_name() or decider.get_username(),
+            decided_by_name=decider.display_name,
         )
         ChecklistEntry.objects.bulk_create([ChecklistEntry(registration=registration, item=item) for item in ChecklistItem.values])
         audit.record(

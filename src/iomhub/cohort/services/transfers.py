@@ -24,7 +24,7 @@ from iomhub.cohort.models import (
     TransferKind,
     TransferStatus,
 )
-from iomhub.cohort.services._common import SHORT_LIMIT, TEXT_LIMIT, authorise, deciding_user, name_of, past_date, snapshot
+from iomhub.cohort.services._common import SHORT_LIMIT, TEXT_LIMIT, authorise, deciding_user, past_date, snapshot
 from iomhub.referrals.models import RagLevel
 from iomhub.validation import clean_text
 
@@ -259,7 +259,7 @@ def _decision(user: User, t: Transfer, data: dict[str, Any]) -> None:
     if errors:
         raise ValidationError(errors)
     t.decided_on, t.decision_meeting, t.decision_notes = data["decided_on"], meeting, notes
-    t.decided_by_name = name_of(user)
+    t.decided_by_name = user.display_name
     t.status = TransferStatus.ACCEPTED if accepted else TransferStatus.REJECTED
     if not accepted:
         t.closed_reason = notes
@@ -278,7 +278,7 @@ def _deselect(user: User, t: Transfer, data: dict[str, Any]) -> None:
         raise ValidationError(errors)
     assert deselected_on is not None
     t.deselected_on = deselected_on
-    t.deselected_by_name = name_of(user)
+    t.deselected_by_name = user.display_name
     t.status = TransferStatus.COMPLETED
     if t.kind == TransferKind.INTERNAL:
         _move_between_teams(user, t)
@@ -342,7 +342,7 @@ def _arrive_from_another_area(user: User, t: Transfer, deselected_on: datetime.d
         reason=f"Transfer in from {t.other_area}: managed as Red for the first 8 weeks (002 §4)",
         meeting=t.decision_meeting,
         decided_by=user,
-        decided_by_name=name_of(user),
+        decided_by_name=user.display_name,
     )
     ChecklistEntry.objects.bulk_create([ChecklistEntry(registration=registration, item=item) for item in ChecklistItem.values])
     t.registration = registration

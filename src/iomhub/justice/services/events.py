@@ -237,7 +237,7 @@ def mappa_record(
             from_date=from_date,
             source=source,
             recorded_by=acting_user,
-            recorded_by_name=acting_user.get_full_name() or acting_user.get_username(),
+            recorded_by_name=acting_user.display_name,
         )
         before = {"level": previous.level, "category": previous.category} if previous is not None else {"level": None, "category": ""}
         audit.record(
