@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 
 from iomhub import clock
@@ -20,6 +21,7 @@ from iomhub.justice import services as justice_services
 from iomhub.justice.models import Sentence
 from tests.access.support import events_since, last_event_id
 from tests.cohort.support import register
+from tests.factories import TeamFactory
 
 START = datetime.date(2026, 1, 5)
 EARLIEST = datetime.date(2026, 7, 5)
@@ -330,6 +332,12 @@ def test_re_registration_is_reconsidered_twelve_months_before_release(partnershi
     [(found, release)] = selectors.reregistration_reminders(user=coordinator, as_of=datetime.date(2028, 3, 1))
     assert found.pk == registration.pk and release == datetime.date(2029, 3, 1)
     assert selectors.reregistration_reminders(user=coordinator, as_of=datetime.date(2029, 3, 1)) == []
+    # The agenda asks for its team's only, in the database.
+    elsewhere = Q(person__managing_team=TeamFactory(name="Coastal IOM"))
+    assert selectors.reregistration_reminders(user=coordinator, as_of=datetime.date(2028, 3, 1), within=elsewhere) == []
+    ours = Q(person__managing_team=partnership.ordinary.managing_team_id) | Q(person__managing_team__isnull=True)
+    [(found, _)] = selectors.reregistration_reminders(user=coordinator, as_of=datetime.date(2028, 3, 1), within=ours)
+    assert found.pk == registration.pk
 
 
 def test_the_pages_show_the_rules_and_remove(client, partnership, registration):

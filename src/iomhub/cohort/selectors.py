@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from iomhub import clock
 from iomhub.access import audit
@@ -305,16 +305,19 @@ def deregistration_advice(*, user: User, registration: Registration, as_of: date
     return advise(registration, as_of, lens=lens_for(user, registration.person))
 
 
-def reregistration_reminders(*, user: User, as_of: datetime.date, listed: bool = True) -> list[tuple[Registration, datetime.date]]:
+def reregistration_reminders(
+    *, user: User, as_of: datetime.date, listed: bool = True, within: Q | None = None
+) -> list[tuple[Registration, datetime.date]]:
     """People deregistered for a custodial sentence of 5 years or more whose case is due back at
     the referral and review meeting: from 12 months before release until release (002 §2). Pairs of
     (ended registration, release date), soonest release first; audited as a search, and against
-    each person listed unless the caller (the agenda) shows a part of the list and audits that."""
+    each person listed unless the caller (the agenda) shows a part of the list and audits that.
+    ``within`` (a filter on Registration: the agenda's team) narrows them in the database."""
     from iomhub.cohort.advice import long_sentences_many
 
     if not can(user, Action.COHORT_MANAGE):
         deny(user=user, action=Action.COHORT_MANAGE, reason="coordinator or chair", object_type="registration")
-    ended = Registration.objects.filter(deregistration__isnull=False, person__in=_visible_people(user)).select_related(
+    ended = Registration.objects.filter(within or Q(), deregistration__isnull=False, person__in=_visible_people(user)).select_related(
         "person", "deregistration"
     )
     long_ended = [r for r in ended if "custodial-sentence-5-years" in r.deregistration.required_by]

@@ -78,11 +78,6 @@ def _in_team(meeting: Meeting, prefix: str = "") -> Q:
     return Q(**{f"{prefix}managing_team": meeting.team_id}) | Q(**{f"{prefix}managing_team__isnull": True})
 
 
-def _of_team(person: Person | None, meeting: Meeting) -> bool:
-    """``_in_team`` for a person already read (``None``: a referral of someone not yet on IOM Hub)."""
-    return person is None or person.managing_team_id in (None, meeting.team_id)
-
-
 def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
     """The agenda of ``meeting`` as ``user`` may see it (the coordinator or chair, who agree it: 002 §2)."""
     day = meeting.held_on
@@ -115,7 +110,8 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
     referrals = referral_list(user=user, status=Referral.Status.SUBMITTED, listed=False, within=of_team)
     required = cohort.deregistrations_required(user=user, registrations=current, as_of=day) if current else []
     reregistration = [
-        (r, release) for r, release in cohort.reregistration_reminders(user=user, as_of=day, listed=False) if _of_team(r.person, meeting)
+        (r, release)
+        for r, release in cohort.reregistration_reminders(user=user, as_of=day, listed=False, within=_in_team(meeting, "person__"))
     ]
     transfers_in = [
         t for t in cohort.transfer_list(user=user, listed=False) if t.status == TransferStatus.PROPOSED and t.to_team_id == meeting.team_id
