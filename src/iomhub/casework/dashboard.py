@@ -28,6 +28,7 @@ from iomhub.cohort import selectors as cohort
 from iomhub.cohort.models import Registration
 from iomhub.justice import selectors as justice
 from iomhub.people.models import Person
+from iomhub.people.selectors import of_team
 from iomhub.rules.prompts import Prompt
 
 if TYPE_CHECKING:
@@ -78,9 +79,7 @@ def _in_team(user: User, prefix: str = "") -> Q:
     """The people of the user's local team (managed by it, or by no team yet, as on the agenda),
     or everyone for a partnership-wide user (``policy.team_scope``; ADR 0013)."""
     scope = team_scope(user)
-    if scope is None:
-        return Q()
-    return Q(**{f"{prefix}managing_team": scope}) | Q(**{f"{prefix}managing_team__isnull": True})
+    return Q() if scope is None else of_team(scope, prefix)
 
 
 def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:

@@ -33,6 +33,7 @@ from iomhub.cohort.models import Registration, Transfer, TransferStatus
 from iomhub.justice import selectors as justice
 from iomhub.meetings.models import Meeting
 from iomhub.people.models import Person
+from iomhub.people.selectors import of_team
 from iomhub.referrals.models import RagLevel, Referral
 from iomhub.referrals.selectors import referral_list
 from iomhub.rules import meetings as rules
@@ -73,15 +74,10 @@ class Agenda:
         return ids
 
 
-def _in_team(meeting: Meeting, prefix: str = "") -> Q:
-    """The people of the meeting's team, or of no team yet (``prefix``: the path to the person)."""
-    return Q(**{f"{prefix}managing_team": meeting.team_id}) | Q(**{f"{prefix}managing_team__isnull": True})
-
-
 def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
     """The agenda of ``meeting`` as ``user`` may see it (the coordinator or chair, who agree it: 002 §2)."""
     day = meeting.held_on
-    team_people = Person.objects.filter(_in_team(meeting))
+    team_people = Person.objects.filter(of_team(meeting.team_id))
     current = list(
         Registration.objects.filter(ended_on__isnull=True, started_on__lte=day, person__in=team_people.values("pk"))
         .select_related("person")
@@ -106,12 +102,12 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
         ]
 
     # The team's referrals: of someone not yet on IOM Hub, or of a person of the team or of none yet.
-    of_team = Q(person__isnull=True) | _in_team(meeting, "person__")
-    referrals = referral_list(user=user, status=Referral.Status.SUBMITTED, listed=False, within=of_team)
+    team_referrals = Q(person__isnull=True) | of_team(meeting.team_id, "person__")
+    referrals = referral_list(user=user, status=Referral.Status.SUBMITTED, listed=False, within=team_referrals)
     required = cohort.deregistrations_required(user=user, registrations=current, as_of=day) if current else []
     reregistration = [
         (r, release)
-        for r, release in cohort.reregistration_reminders(user=user, as_of=day, listed=False, within=_in_team(meeting, "person__"))
+        for r, release in cohort.reregistration_reminders(user=user, as_of=day, listed=False, within=of_team(meeting.team_id, "person__"))
     ]
     transfers_in = [
         t for t in cohort.transfer_list(user=user, listed=False) if t.status == TransferStatus.PROPOSED and t.to_team_id == meeting.team_id

@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 50
 
 
+def of_team(team_id: int, prefix: str = "") -> Q:
+    """The people of a local team: managed by it, or by no team yet (a person adopted before a team
+    was chosen is every team's to see to). ``prefix``: the path to the person (``"person__"``)."""
+    return Q(**{f"{prefix}managing_team": team_id}) | Q(**{f"{prefix}managing_team__isnull": True})
+
+
 def people_visible_to(user: User) -> QuerySet[Person]:
     """The people ``user`` sees, less duplicates merged into another record (their records moved)."""
     return Person.objects.filter(people_filter(user), merged_into__isnull=True)
