@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,12 +18,17 @@ OUT = ROOT / "var" / "bench"
 SECRET_FILE = OUT / "secret_key"
 
 
-def secret_key() -> str:
+def _kept(path: Path, make: Callable[[], str]) -> str:
+    """A secret made once per machine by ``make`` and kept in ``path`` (readable by its owner only)."""
     OUT.mkdir(parents=True, exist_ok=True)
-    if not SECRET_FILE.exists():
-        SECRET_FILE.write_text(secrets.token_urlsafe(50))
-        SECRET_FILE.chmod(0o600)
-    return SECRET_FILE.read_text().strip()
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def secret_key() -> str:
+    return _kept(SECRET_FILE, lambda: secrets.token_urlsafe(50))
 
 
 FIELD_KEY_FILE = OUT / "field_key"
@@ -31,13 +37,9 @@ FIELD_KEY_FILE = OUT / "field_key"
 def field_key() -> str:
     """The field-encryption key (ADR 0039) the dataset is sealed with and the production server opens
     it with: made once per machine, like the secret key (production refuses the development key)."""
-    from cryptography.fernet import Fernet
+    from iomhub.crypto.keys import new_key
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    if not FIELD_KEY_FILE.exists():
-        FIELD_KEY_FILE.write_text(Fernet.generate_key().decode())
-        FIELD_KEY_FILE.chmod(0o600)
-    return FIELD_KEY_FILE.read_text().strip()
+    return _kept(FIELD_KEY_FILE, new_key)
 
 
 def database_url(profile: str) -> str:
