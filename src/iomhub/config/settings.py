@@ -348,3 +348,16 @@ TASK_QUEUES = ["default", "feeds", "reports", "notifications"]
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASKS_QUEUE], "QUEUES": TASK_QUEUES}}
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASK_QUEUES}
+
+# Who delivers notifications (ADR 0020): "log" (the default: written to the service log) or "notify",
+# GOV.UK Notify through its Python client, with the service's API key and one e-mail and one text
+# template, each of a single ((body)) placeholder (and ((subject)) for e-mail; docs/operations.md).
+IOMHUB_NOTIFY_PROVIDER = os.environ.get("IOMHUB_NOTIFY_PROVIDER", "log")
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_EMAIL_TEMPLATE = os.environ.get("NOTIFY_EMAIL_TEMPLATE", "")
+NOTIFY_SMS_TEMPLATE = os.environ.get("NOTIFY_SMS_TEMPLATE", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+if IOMHUB_NOTIFY_PROVIDER not in {"log", "notify"}:
+    raise ImproperlyConfigured(f"IOMHUB_NOTIFY_PROVIDER must be log or notify, not {IOMHUB_NOTIFY_PROVIDER!r}")
+if IOMHUB_NOTIFY_PROVIDER == "notify" and not (NOTIFY_API_KEY and NOTIFY_EMAIL_TEMPLATE and NOTIFY_SMS_TEMPLATE):
+    raise ImproperlyConfigured("IOMHUB_NOTIFY_PROVIDER=notify needs NOTIFY_API_KEY, NOTIFY_EMAIL_TEMPLATE and NOTIFY_SMS_TEMPLATE")

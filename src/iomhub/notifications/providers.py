@@ -1,7 +1,8 @@
 """Who delivers a notification (ADR 0020). A provider takes the recipient's address, the subject and
-the body and returns its own reference, or raises :class:`DeliveryFailed`. GOV.UK Notify is a
-further provider behind ``IOMHUB_NOTIFY_PROVIDER`` when it is wired; until then the outbox keeps the
-messages (``log``: written to the service log, as sent) and the tests use :class:`FakeProvider`."""
+the body and returns its own reference, or raises :class:`DeliveryFailed`. ``IOMHUB_NOTIFY_PROVIDER``
+chooses: ``log`` (the default: written to the service log, as sent) or ``notify`` (GOV.UK Notify
+through ``notifications-python-client``, :class:`NotifyProvider`); the tests use :class:`FakeProvider`,
+and GOV.UK Notify's own client is tested against a local stand-in for its HTTP API."""
 
 from __future__ import annotations
 
@@ -63,34 +64,37 @@ class FakeProvider:
 class NotifyProvider:
     """GOV.UK Notify (``notifications-python-client``), when ``IOMHUB_NOTIFY_PROVIDER=notify``:
     ``NOTIFY_API_KEY`` and the template ids ``NOTIFY_EMAIL_TEMPLATE`` / ``NOTIFY_SMS_TEMPLATE`` (each a
-    template of one placeholder, ``((body))``, and ``((subject))`` for e-mail)."""
+    template of one placeholder, ``((body))``, and ``((subject))`` for e-mail). A refusal (HTTP 4xx or
+    5xx) or no answer at all is :class:`DeliveryFailed`, so the outbox keeps the message as failed to retry."""
 
     def __init__(self) -> None:
         from notifications_python_client.notifications import NotificationsAPIClient
 
-        self.client = NotificationsAPIClient(getattr(settings, "NOTIFY_API_KEY", ""))
+        self.client = NotificationsAPIClient(  # type: ignore[no-untyped-call]  # the client has no annotations
+            settings.NOTIFY_API_KEY, base_url=getattr(settings, "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"), timeout=10
+        )
 
     def send(self, *, to: str, subject: str, body: str) -> str:
-        from notifications_python_client.errors import HTTPError
+        from notifications_python_client.errors import APIError
 
         try:
-            sent = self.client.send_email_notification(
+            sent = self.client.send_email_notification(  # type: ignore[no-untyped-call]
                 email_address=to,
                 template_id=getattr(settings, "NOTIFY_EMAIL_TEMPLATE", ""),
                 personalisation={"subject": subject, "body": body},
             )
-        except HTTPError as exc:
+        except APIError as exc:
             raise DeliveryFailed(f"GOV.UK Notify refused the e-mail ({exc.status_code})") from exc
         return str(sent["id"])
 
     def send_sms(self, *, to: str, body: str) -> str:
-        from notifications_python_client.errors import HTTPError
+        from notifications_python_client.errors import APIError
 
         try:
-            sent = self.client.send_sms_notification(
+            sent = self.client.send_sms_notification(  # type: ignore[no-untyped-call]
                 phone_number=to, template_id=getattr(settings, "NOTIFY_SMS_TEMPLATE", ""), personalisation={"body": body}
             )
-        except HTTPError as exc:
+        except APIError as exc:
             raise DeliveryFailed(f"GOV.UK Notify refused the text ({exc.status_code})") from exc
         return str(sent["id"])
 
