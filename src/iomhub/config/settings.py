@@ -197,6 +197,8 @@ IOMHUB_LOCKOUT_USER_FAILURES = int(os.environ.get("IOMHUB_LOCKOUT_USER_FAILURES"
 IOMHUB_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("IOMHUB_LOCKOUT_ADDRESS_FAILURES", "50"))
 SESSION_COOKIE_AGE = int(os.environ.get("IOMHUB_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # the cookie age is an idle timeout, renewed by activity
+# An unchanged session is written again only when its expiry is over a minute old (ADR 0040).
+SESSION_ENGINE = "iomhub.web.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
