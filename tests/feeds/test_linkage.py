@@ -3,6 +3,8 @@ possible match goes to the review queue, never guessed; every link names the fie
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from iomhub.access.models import AuditEvent, Role
@@ -39,19 +41,29 @@ def test_a_pnc_id_with_a_misspelt_surname_but_the_same_date_of_birth_links(partn
     assert (link.person, link.method, link.agreed) == (partnership.ordinary, "pnc", ["pnc_id", "given_name", "date_of_birth"])
 
 
-def test_a_doubtful_match_goes_to_review_once_however_often_it_is_imported(partnership, coordinator):
-    # Jordan Example, born 1991 rather than 1990: one digit of the year differs. The model cannot be
-    # sure (a relative? a slip?), so a person decides, offered Jordan Example with what agreed.
+@pytest.fixture
+def namesake(partnership):
+    """Another Jordan Example on record, born 1992: a row about a Jordan Example born 1991 (one digit
+    of the year from each) could be either, so the model links neither without a person."""
+    from tests.factories import PersonFactory
+
+    return PersonFactory(first_name="Jordan", last_name="Example", date_of_birth=datetime.date(1992, 5, 17))
+
+
+def test_a_doubtful_match_goes_to_review_once_however_often_it_is_imported(partnership, coordinator, namesake):
+    # Jordan Example, born 1991: one digit of the year differs from each of two Jordan Examples on
+    # record. The model cannot tell which, so a person decides, offered both with what agreed.
     data = csv_file(row(family_name="Example", given_name="Jordan", date_of_birth="1991-05-17"))
     for _ in range(2):
         run = arrests_import(acting_user=coordinator, data=data, file_name="a.csv")
         assert run.counts() == {"rows": 1, "imported": 0, "unchanged": 0, "rejected": 0, "review": 1}
     review = LinkReview.objects.get()
     assert review.why == "Names and date of birth nearly agree: a probable match, but not certain enough to link"
-    assert [c["person_id"] for c in review.candidates] == [partnership.ordinary.pk]
-    reasons = review.candidates[0]["reasons"]
-    assert reasons[:3] == ["given_name", "family_name", "date_of_birth (one digit differs)"]
-    assert reasons[3].startswith("match probability 0.")
+    assert [c["person_id"] for c in review.candidates] == [partnership.ordinary.pk, namesake.pk]
+    for candidate in review.candidates:
+        reasons = candidate["reasons"]
+        assert reasons[:3] == ["given_name", "family_name", "date_of_birth (one digit differs)"]
+        assert reasons[3].startswith("match probability 0.")
     assert not Person.objects.filter(date_of_birth="1991-05-17").exists()
 
 
@@ -106,7 +118,7 @@ def test_a_restricted_record_the_importer_may_not_see_is_never_linked_to_or_reve
     assert AuditEvent.objects.filter(object_type="possible-duplicate", person_id=hidden.pk).exists()
 
 
-def test_a_review_decision_records_the_arrest_and_later_imports_follow_it(partnership, coordinator):
+def test_a_review_decision_records_the_arrest_and_later_imports_follow_it(partnership, coordinator, namesake):
     data = csv_file(row(family_name="Example", given_name="Jordan", date_of_birth="1991-05-17"))
     arrests_import(acting_user=coordinator, data=data, file_name="a.csv")
     review = LinkReview.objects.get()
@@ -123,7 +135,7 @@ def test_a_review_decision_records_the_arrest_and_later_imports_follow_it(partne
     assert Arrest.objects.count() == 1
 
 
-def test_a_review_decision_for_someone_new_creates_them(partnership, coordinator):
+def test_a_review_decision_for_someone_new_creates_them(partnership, coordinator, namesake):
     arrests_import(
         acting_user=coordinator,
         data=csv_file(row(family_name="Example", given_name="Jordan", date_of_birth="1991-05-17")),
@@ -134,7 +146,7 @@ def test_a_review_decision_for_someone_new_creates_them(partnership, coordinator
     assert Arrest.objects.get().person.date_of_birth.isoformat() == "1991-05-17"
 
 
-def test_a_review_may_only_link_to_a_person_offered(partnership, coordinator):
+def test_a_review_may_only_link_to_a_person_offered(partnership, coordinator, namesake):
     from django.core.exceptions import ValidationError
 
     arrests_import(

@@ -34,7 +34,7 @@ def test_the_database_query_and_the_python_rule_block_the_same_people():
 def test_each_score_says_what_agreed_exactly_and_nearly():
     person = record(1, "Stephen", "Thompson", datetime.date(1990, 5, 12))
     swapped = probable.score(record(0, "Steven", "Thompson", datetime.date(1990, 12, 5)), [person])[0]
-    assert swapped.agreed == ("given_name (spelt alike)", "family_name", "date_of_birth (day and month swapped)")
+    assert swapped.agreed == ("given_name (another form of the name)", "family_name", "date_of_birth (day and month swapped)")
     other = probable.score(record(0, "Chloe", "Patel", datetime.date(1971, 2, 3)), [person])[0]
     assert other.agreed == () and other.probability < probable.REVIEW_AT
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from iomhub.feeds.linkage_model.settings import record
+from iomhub.feeds.linkage_model.settings import LEVELS, record
 from iomhub.feeds.linkage_model.train import MODEL
 
 if TYPE_CHECKING:
@@ -29,13 +29,10 @@ if TYPE_CHECKING:
 
     from splink import Linker
 
-LINK_AT = 0.9
+LINK_AT = 0.35
+RIVAL_BELOW = 0.2
 REVIEW_AT = 0.1
 _FIELDS = {"first_name": "given_name", "surname": "family_name", "dob": "date_of_birth", "pnc_id": "pnc_id"}
-# gamma of each comparison's exact level (``settings``): names 4, date of birth 4, PNC ID 1.
-_EXACT = {"first_name": 4, "surname": 4, "dob": 4, "pnc_id": 1}
-_NEAR = {"first_name": "spelt alike", "surname": "spelt alike", "dob": ""}
-_DOB_NEAR = {3: "day and month swapped", 2: "one digit differs", 1: "same day and month"}
 
 
 @dataclass(frozen=True)
@@ -88,15 +85,18 @@ def blocks(row: dict[str, Any], person: dict[str, Any]) -> bool:
 
 
 def _agreed(scored: dict[str, Any]) -> tuple[str, ...]:
+    """What agreed, by the level each comparison reached (``settings.LEVELS``: Splink numbers a
+    comparison's levels from the last, 0, up to the first): the exact level names the field alone,
+    a near one the field and how (``given_name (sounds alike)``); faint levels claim nothing."""
     agreed = []
     for column, name in _FIELDS.items():
+        levels = LEVELS[column]
         gamma = scored[f"gamma_{column}"]
-        if gamma == _EXACT[column]:
-            agreed.append(name)
-        elif column == "dob" and gamma in _DOB_NEAR:
-            agreed.append(f"{name} ({_DOB_NEAR[gamma]})")
-        elif column in ("first_name", "surname") and gamma >= 2:
-            agreed.append(f"{name} ({_NEAR[column]})")
+        if gamma < 0:
+            continue
+        how = levels[len(levels) - 1 - gamma]
+        if how is not None:
+            agreed.append(f"{name} ({how})" if how else name)
     return tuple(agreed)
 
 
@@ -124,7 +124,7 @@ def score_many(
     right = pd.DataFrame([{**people[pid], "pair_key": pid} for pid in {pid for _, pid in pairs}])
     for frame in (left, right):
         frame["pnc_id"] = frame["pnc_id"].astype("string")
-        for column in ("first_name", "surname"):
+        for column in ("first_name", "first_name_sound", "surname", "surname_sound"):
             frame[column] = frame[column].astype("string")
     api = linker._db_api
     tables = [api.register(left), api.register(right)]
@@ -148,12 +148,15 @@ def decide(row: dict[str, Any], candidates: list[dict[str, Any]]) -> Decision:
     return decide_scored(score(row, candidates))
 
 
-def decide_scored(scored: list[Scored]) -> Decision:
+def decide_scored(
+    scored: list[Scored], *, link_at: float = LINK_AT, rival_below: float = RIVAL_BELOW, review_at: float = REVIEW_AT
+) -> Decision:
     """A link, the review queue or nobody, from the scored candidates (best first)."""
-    doubtful = tuple(s for s in scored if s.probability >= REVIEW_AT)
+    doubtful = tuple(s for s in scored if s.probability >= review_at)
     if not doubtful:
         return Decision("none", ())
     best = doubtful[0]
-    if best.probability >= LINK_AT and len(doubtful) == 1 and not best.pnc_differs:
+    rivals = [s for s in scored[1:] if s.probability >= rival_below]
+    if best.probability >= link_at and not rivals and not best.pnc_differs:
         return Decision("link", (best,))
     return Decision("review", doubtful)
