@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from iomhub.access import audit
 from iomhub.access.errors import deny
@@ -30,7 +30,9 @@ from iomhub.people.services import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
+
+    from django.db.models import QuerySet
 
     from iomhub.access.models import User
 
@@ -63,59 +65,83 @@ def _chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching.PossibleMatch]]:
-    """``matching.find_matches`` for each candidate, with the people each may be (born on a date a
-    typo or a swap away, an alias so born, or holding one of its identifiers; merged records left
-    out) read in a few queries for the whole list, then compared one by one as ``find_matches`` does."""
-    variants = [matching.date_variants(c.date_of_birth) if c.date_of_birth else set() for c in candidates]
-    dates = sorted(set().union(*variants)) if variants else []
-    by_dob: dict[Any, set[int]] = {}
-    people: dict[int, Person] = {}
-    live = Person.objects.filter(merged_into__isnull=True)
-    for chunk in _chunks(dates):
-        for person in live.filter(date_of_birth__in=chunk):
-            people[person.pk] = person
-            by_dob.setdefault(person.date_of_birth, set()).add(person.pk)
-        for person_id, dob in Alias.objects.filter(date_of_birth__in=chunk).values_list("person_id", "date_of_birth"):
-            by_dob.setdefault(dob, set()).add(person_id)
-    by_identifier: dict[tuple[str, str], set[int]] = {}
-    for name in matching.IDENTIFIER_LABELS:
-        values = sorted({c.identifiers[name] for c in candidates if c.identifiers.get(name)})
-        for chunk in _chunks(values):
-            for person in live.filter(**{f"{name}__in": chunk}):
-                people[person.pk] = person
-                by_identifier.setdefault((name, getattr(person, name)), set()).add(person.pk)
-    missing = {pid for ids in by_dob.values() for pid in ids} - set(people)
-    for chunk in _chunks(sorted(missing)):
-        people.update((p.pk, p) for p in live.filter(pk__in=chunk))
-    for chunk in _chunks(sorted(people)):
-        for alias in Alias.objects.filter(person_id__in=chunk):
-            people[alias.person_id].__dict__.setdefault("_bulk_aliases", []).append(alias)
-    identities = {pid: _identity_of(person) for pid, person in people.items()}
-    found: list[list[matching.PossibleMatch]] = []
-    for candidate, dob_variants in zip(candidates, variants, strict=True):
-        ids = {pid for d in dob_variants for pid in by_dob.get(d, ())}
-        ids |= {pid for name, value in candidate.identifiers.items() for pid in by_identifier.get((name, value), ())}
-        matches = []
-        for pid in sorted(ids & set(identities))[:2000]:
-            comparison = matching.compare(candidate, identities[pid])
-            if comparison is not None:
-                matches.append(matching.PossibleMatch(people[pid], comparison.reasons, comparison.score, comparison.by_identifier))
-        matches.sort(key=lambda m: (-m.score, m.person.last_name, m.person.first_name, m.person.pk))
-        found.append(matches)
+def one_of(queryset: QuerySet[Any], field: str, values: Iterable[Any]) -> Iterator[Any]:
+    """The rows of ``queryset`` whose ``field`` is one of ``values``: on PostgreSQL one array
+    parameter (``= ANY(%s)``: thousands of placeholders cost psycopg more to parse than the query
+    costs to run), elsewhere ``IN`` lists of 900."""
+    wanted = sorted(set(values))
+    if not wanted:
+        return
+    if connection.vendor == "postgresql":
+        meta = queryset.model._meta
+        column = f'"{meta.db_table}"."{(meta.pk if field == "pk" else meta.get_field(field)).column}"'
+        # Only the model's own table and column names are interpolated; the values are one parameter.
+        yield from queryset.extra(where=[f"{column} = ANY(%s)"], params=[wanted])  # noqa: S610
+        return
+    for chunk in _chunks(wanted):
+        yield from queryset.filter(**{f"{field}__in": chunk})
+
+
+_IDENTITY_FIELDS = ("id", "first_name", "last_name", "middle_names", "date_of_birth", *matching.IDENTIFIER_LABELS)
+
+
+def _identities(ids: set[int]) -> dict[int, matching.Identity]:
+    """The identity ``compare`` reads of each person (not merged) among ``ids``, their aliases
+    with them: values only, no model instances."""
+    aliases: dict[int, list[matching.NameRecord]] = {}
+    alias_rows = Alias.objects.values_list("person_id", "first_name", "last_name", "date_of_birth").order_by("pk")
+    for person_id, first, last, dob in one_of(alias_rows, "person_id", ids):
+        aliases.setdefault(person_id, []).append(matching.NameRecord(first, last, dob))
+    found: dict[int, matching.Identity] = {}
+    live = Person.objects.filter(merged_into__isnull=True).values_list(*_IDENTITY_FIELDS)
+    for pid, first, last, middle, dob, *identifiers in one_of(live, "pk", ids):
+        found[pid] = matching.Identity(
+            first_name=first,
+            last_name=last,
+            middle_names=middle,
+            date_of_birth=dob,
+            identifiers={name: value for name, value in zip(matching.IDENTIFIER_LABELS, identifiers, strict=True) if value},
+            aliases=tuple(aliases.get(pid, ())),
+        )
     return found
 
 
-def _identity_of(person: Person) -> matching.Identity:
-    aliases = person.__dict__.get("_bulk_aliases", [])
-    return matching.Identity(
-        first_name=person.first_name,
-        last_name=person.last_name,
-        middle_names=person.middle_names,
-        date_of_birth=person.date_of_birth,
-        identifiers={name: getattr(person, name) for name in matching.IDENTIFIER_LABELS if getattr(person, name)},
-        aliases=tuple(matching.NameRecord(a.first_name, a.last_name, a.date_of_birth) for a in aliases),
-    )
+def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching.PossibleMatch]]:
+    """``matching.find_matches`` for each candidate, with the people each may be (born on a date a
+    typo or a swap away, an alias so born, or holding one of its identifiers; merged records left
+    out) read in a few queries for the whole list, as values, then compared one by one as
+    ``find_matches`` does; only the people matched are read as records."""
+    variants = [matching.date_variants(c.date_of_birth) if c.date_of_birth else set() for c in candidates]
+    dates = set().union(*variants) if variants else set()
+    by_dob: dict[Any, set[int]] = {}
+    live = Person.objects.filter(merged_into__isnull=True)
+    for person_id, dob in one_of(live.values_list("pk", "date_of_birth"), "date_of_birth", dates):
+        by_dob.setdefault(dob, set()).add(person_id)
+    for person_id, dob in one_of(Alias.objects.values_list("person_id", "date_of_birth"), "date_of_birth", dates):
+        by_dob.setdefault(dob, set()).add(person_id)
+    by_identifier: dict[tuple[str, str], set[int]] = {}
+    for name in matching.IDENTIFIER_LABELS:
+        values = {c.identifiers[name] for c in candidates if c.identifiers.get(name)}
+        for person_id, value in one_of(live.values_list("pk", name), name, values):
+            by_identifier.setdefault((name, value), set()).add(person_id)
+    identities = _identities({pid for ids in by_dob.values() for pid in ids} | {pid for ids in by_identifier.values() for pid in ids})
+    compared: list[list[tuple[int, matching.Comparison]]] = []
+    for candidate, dob_variants in zip(candidates, variants, strict=True):
+        ids = {pid for d in dob_variants for pid in by_dob.get(d, ())}
+        ids |= {pid for name, value in candidate.identifiers.items() for pid in by_identifier.get((name, value), ())}
+        found = []
+        for pid in sorted(ids & identities.keys())[:2000]:
+            comparison = matching.compare(candidate, identities[pid])
+            if comparison is not None:
+                found.append((pid, comparison))
+        compared.append(found)
+    people = {p.pk: p for p in one_of(Person.objects.all(), "pk", {pid for found in compared for pid, _ in found})}
+    every: list[list[matching.PossibleMatch]] = []
+    for found in compared:
+        matches = [matching.PossibleMatch(people[pid], c.reasons, c.score, c.by_identifier) for pid, c in found]
+        matches.sort(key=lambda m: (-m.score, m.person.last_name, m.person.first_name, m.person.pk))
+        every.append(matches)
+    return every
 
 
 def _duplicates(user: User, candidate: matching.Identity, every: list[matching.PossibleMatch]) -> matching.MatchResult:

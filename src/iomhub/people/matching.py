@@ -24,6 +24,7 @@ import datetime
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -124,8 +125,12 @@ NICKNAMES: dict[str, frozenset[str]] = _build_nicknames(_NICKNAME_GROUPS)
 # Thresholds, chosen against the variants in tests/people/test_matching.py (see ADR 0004).
 FIRST_NAME_SIMILAR = 0.88  # Jaro-Winkler: "Jon"/"John", "Stephen"/"Stephan"
 SURNAME_SIMILAR = 0.90
+# The name and date comparisons are pure functions of their arguments, and a feed import asks the same
+# ones again and again (common names, the same dates): each remembers its last answers (issue 11).
+_MEMO = 65_536
 
 
+@lru_cache(maxsize=_MEMO)
 def normalise_name(name: str) -> str:
     """Lower case, accents removed, only letters, spaces and hyphens kept (O'Brien → obrien)."""
     decomposed = unicodedata.normalize("NFKD", name or "")
@@ -162,6 +167,7 @@ class Identity:
     aliases: tuple[NameRecord, ...] = ()
 
 
+@lru_cache(maxsize=_MEMO)
 def first_name_reason(candidate: str, existing: str) -> str | None:
     a, b = normalise_name(candidate), normalise_name(existing)
     if not a or not b:
@@ -180,6 +186,7 @@ def first_name_reason(candidate: str, existing: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=_MEMO)
 def last_name_reason(candidate: str, existing: str) -> str | None:
     a, b = normalise_name(candidate), normalise_name(existing)
     if not a or not b:
@@ -198,6 +205,7 @@ def last_name_reason(candidate: str, existing: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=_MEMO)
 def date_of_birth_reason(candidate: datetime.date | None, existing: datetime.date | None) -> tuple[str, str] | None:
     """(kind, reason) where kind is "same", "transposed" or "typo"."""
     if candidate is None or existing is None:
