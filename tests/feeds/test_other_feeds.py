@@ -190,7 +190,7 @@ def test_a_file_of_another_feed_is_refused_naming_the_missing_columns(coordinato
     assert "docs/feeds/releases.md" in run.refused
 
 
-def test_a_coordinator_uploads_a_court_outcomes_file_in_the_browser(client, partnership, coordinator):
+def test_a_coordinator_uploads_a_court_outcomes_file_in_the_browser(client, partnership, coordinator, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(coordinator)
@@ -201,7 +201,8 @@ def test_a_coordinator_uploads_a_court_outcomes_file_in_the_browser(client, part
         ",Example,Jordan,1990-05-17,Northbridge MC,2026-07-01,28E,2026-05-02,Caution,,",
         ",A,B,1990-01-01,X,2026-07-01,99Z,2026-05-02,Fine,,1",
     )
-    response = client.post("/feeds/court-outcomes/", {"file": SimpleUploadedFile("courts.csv", data, content_type="text/csv")})
+    with django_capture_on_commit_callbacks(execute=True):  # the import is queued when the upload commits
+        response = client.post("/feeds/court-outcomes/", {"file": SimpleUploadedFile("courts.csv", data, content_type="text/csv")})
     run = ImportRun.objects.get()
     assert (run.feed, run.imported, run.rejected) == ("court-outcomes", 1, 1)
     result = client.get(response["Location"]).content.decode()

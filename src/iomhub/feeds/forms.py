@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
-from iomhub.feeds.reading import MAX_FILE_BYTES
 from iomhub.feeds.spec import FeedSpec
+from iomhub.feeds.uploads import upload_problem
 from iomhub.web.forms import GovukForm
 
 
@@ -18,9 +19,17 @@ class UploadForm(GovukForm):
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(f"The file must be smaller than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        problem = upload_problem(upload.name or "", upload.size or 0, first_bytes(upload))
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
+
+
+def first_bytes(upload: UploadedFile, n: int = 8) -> bytes:
+    upload.seek(0)
+    head: bytes = upload.read(n)
+    upload.seek(0)
+    return head
 
 
 class ReviewDecisionForm(GovukForm):

@@ -35,8 +35,23 @@ class LinkMethod(models.TextChoices):
     REVIEWED = "reviewed", "Decided on review"
 
 
+class RunStatus(models.TextChoices):
+    """Where an import run is (``ImportRun.status``): an upload waits in the queue, is imported
+    batch by batch, and ends finished, refused whole (nothing read) or stopped by a fault."""
+
+    QUEUED = "queued", "Waiting to start"
+    IMPORTING = "importing", "Importing"
+    FINISHED = "finished", "Finished"
+    REFUSED = "refused", "Not imported"
+    STOPPED = "stopped", "Stopped by a fault"
+
+
 class ImportRun(models.Model):
-    """One import of one file: who ran it, what it was (name and SHA-256), and what became of each row."""
+    """One import of one file: who ran it, what it was (name and SHA-256), and what became of each row.
+
+    A file uploaded in the browser or through the API is queued (``queued_at``, its bytes in
+    ``ImportUpload`` until imported) and imported by the ``feeds`` task (``feeds.tasks``), which
+    sets ``began_at`` and, once the file is read, ``total``; the counts grow after each batch."""
 
     feed = models.CharField(max_length=20, choices=Feed.choices)
     file_name = models.CharField(max_length=255)
@@ -50,12 +65,48 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     review = models.PositiveIntegerField(default=0)
+    via = models.CharField(max_length=10, blank=True, help_text="browser, api or command (blank: before uploads were queued)")
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When the upload was queued (browser and API uploads)")
+    began_at = models.DateTimeField(null=True, blank=True, help_text="When a worker began importing the queued upload")
+    total = models.PositiveIntegerField(null=True, blank=True, help_text="Rows in the file, once read (for CSV, at most this many)")
+    fault = models.TextField(blank=True, help_text="Why the import stopped part-way, if a fault stopped it")
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        constraints = [
+            # A double submit of the same file by the same person queues it once (ADR 0040).
+            models.UniqueConstraint(
+                fields=["started_by", "feed", "sha256"],
+                condition=models.Q(queued_at__isnull=False, finished_at__isnull=True),
+                name="one_pending_upload_per_person_feed_file",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_feed_display()} import {self.pk} of {self.file_name}"
+
+    @property
+    def status(self) -> RunStatus:
+        if self.refused:
+            return RunStatus.REFUSED
+        if self.fault:
+            return RunStatus.STOPPED
+        if self.finished_at is not None:
+            return RunStatus.FINISHED
+        if self.queued_at is not None and self.began_at is None:
+            return RunStatus.QUEUED
+        return RunStatus.IMPORTING
+
+    @property
+    def status_label(self) -> str:
+        return str(self.status.label)
+
+    @property
+    def percent(self) -> int:
+        """Rows done as a share of the rows in the file (a CSV's total is an upper bound)."""
+        if self.status != RunStatus.IMPORTING:
+            return 100 if self.finished_at is not None else 0
+        return min(99, self.rows * 100 // self.total) if self.total else 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -65,6 +116,17 @@ class ImportRun(models.Model):
             "rejected": self.rejected,
             "review": self.review,
         }
+
+
+class ImportUpload(models.Model):
+    """The bytes of a queued upload, kept only until its run is imported (then deleted), so the
+    worker can read the file and nothing else holds it: the task is given the run's id only."""
+
+    run = models.OneToOneField(ImportRun, on_delete=models.CASCADE, primary_key=True, related_name="upload")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Upload for import {self.run_id}"
 
 
 class Rejection(models.Model):

@@ -147,15 +147,20 @@ def feed_import(
     progress: Progress | None = None,
     via: str = "browser",
     committed: Callable[[int], None] | None = None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
     """Import a file of ``feed`` (CSV or XLSX). Returns the run with its counts; a file that cannot
-    be read at all is a run with ``refused`` set and nothing imported."""
+    be read at all is a run with ``refused`` set and nothing imported. ``run``: a queued upload's
+    run to import into (``feeds.tasks``), rather than a new one."""
     spec = spec_for(feed)
     authorise(acting_user)
-    run = ImportRun.objects.create(
-        feed=Feed(feed), file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(), started_by=acting_user
+    if run is None:
+        run = ImportRun.objects.create(
+            feed=Feed(feed), file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(), started_by=acting_user, via=via
+        )
+    where = {"command": f"from the command line by {getpass.getuser()} on {socket.gethostname()}", "api": "uploaded through the API"}.get(
+        via, "uploaded in the browser"
     )
-    where = f"from the command line by {getpass.getuser()} on {socket.gethostname()}" if via == "command" else "uploaded in the browser"
     try:
         table = read_table(data, file_name, spec.columns, spec.doc)
     except FileRefused as exc:

@@ -1,5 +1,6 @@
 """The feed pages for coordinators: upload a feed file (custody arrests, prison releases, court
-outcomes, offending history), see what became of each row,
+outcomes, offending history; imported in the background, ``feeds.uploads``), follow its import
+(queued, importing with the rows done, then the result) and see what became of each row,
 download the error report, and decide the rows whose person is uncertain. Thin: parse, call one
 service or selector, render."""
 
@@ -15,8 +16,10 @@ from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
 from iomhub.feeds.forms import ReviewDecisionForm, UploadForm
+from iomhub.feeds.models import RunStatus
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
+from iomhub.feeds.uploads import upload_enqueue
 from iomhub.web.forms import apply_errors
 
 
@@ -27,7 +30,7 @@ def upload(request: AuthedRequest, feed: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, spec=spec)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
-        run = services.feed_import(feed=feed, acting_user=request.user, data=file.read(), file_name=file.name or "upload")
+        run = upload_enqueue(feed=feed, acting_user=request.user, data=file.read(), file_name=file.name or "upload")
         return redirect("feeds:run", run_id=run.pk)
     return render(request, "feeds/upload.html", {"form": form, "spec": spec})
 
@@ -36,7 +39,8 @@ def upload(request: AuthedRequest, feed: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def run_result(request: AuthedRequest, run_id: int) -> HttpResponse:
     run = selectors.run_get_for(user=request.user, run_id=run_id)
-    return render(request, "feeds/result.html", {"run": run, "rejections": list(run.rejections.all()[:50])})
+    over = run.status not in (RunStatus.QUEUED, RunStatus.IMPORTING)
+    return render(request, "feeds/result.html", {"run": run, "over": over, "rejections": list(run.rejections.all()[:50]) if over else []})
 
 
 @guarded(Action.COHORT_MANAGE, personal_data=True)
