@@ -180,3 +180,92 @@ def test_a_row_already_recorded_is_unchanged_whoever_linkage_would_pick_today(pa
     again = arrests_import(acting_user=coordinator, data=data, file_name="a.csv")
     assert again.counts() == {"rows": 1, "imported": 0, "unchanged": 1, "rejected": 0, "review": 0}
     assert not LinkReview.objects.exists()
+
+
+def test_a_nickname_with_day_and_month_swapped_is_linked_without_a_person_and_says_why(partnership, coordinator):
+    from tests.factories import PersonFactory
+
+    rebecca = PersonFactory(first_name="Rebecca", last_name="Holt", date_of_birth=datetime.date(1988, 4, 9))
+    run = arrests_import(
+        acting_user=coordinator, data=csv_file(row(family_name="Holt", given_name="Becky", date_of_birth="1988-09-04")), file_name="a.csv"
+    )
+    assert run.counts()["imported"] == 1 and run.counts()["review"] == 0
+    link = ArrestLink.objects.get()
+    assert (link.person, link.method) == (rebecca, "probable")
+    assert link.agreed[:3] == ["given_name (another form of the name)", "family_name", "date_of_birth (day and month swapped)"]
+    assert link.agreed[3].startswith("match probability 0.9")
+    assert not Person.objects.filter(first_name="Becky").exists()
+
+
+def test_a_changed_surname_with_the_given_name_and_date_of_birth_agreeing_is_linked(partnership, coordinator):
+    from tests.factories import PersonFactory
+
+    kathryn = PersonFactory(first_name="Kathryn", last_name="Marsh", date_of_birth=datetime.date(1979, 3, 2))
+    arrests_import(
+        acting_user=coordinator, data=csv_file(row(family_name="Lowe", given_name="Kathryn", date_of_birth="1979-03-02")), file_name="a.csv"
+    )
+    link = ArrestLink.objects.get()
+    assert (link.person, link.method) == (kathryn, "probable")
+    assert link.agreed[:2] == ["given_name", "date_of_birth"]
+
+
+def test_the_same_name_born_on_another_day_is_not_linked(partnership, coordinator):
+    # Jordan Example is on record, born 1990-05-17; a Jordan Example born 1972-11-03 is someone else.
+    arrests_import(
+        acting_user=coordinator,
+        data=csv_file(row(family_name="Example", given_name="Jordan", date_of_birth="1972-11-03")),
+        file_name="a.csv",
+    )
+    assert not ArrestLink.objects.filter(person=partnership.ordinary).exists()
+    assert not Arrest.objects.filter(person=partnership.ordinary).exists()
+
+
+def test_a_changed_surname_with_a_different_pnc_id_is_never_linked_without_a_person(partnership, coordinator):
+    from tests.factories import PersonFactory
+
+    kathryn = PersonFactory(first_name="Kathryn", last_name="Marsh", date_of_birth=datetime.date(1979, 3, 2), pnc_id=pnc(2001, 77))
+    arrests_import(
+        acting_user=coordinator,
+        data=csv_file(row(pnc_id=pnc(2003, 12), family_name="Lowe", given_name="Kathryn", date_of_birth="1979-03-02")),
+        file_name="a.csv",
+    )
+    assert not Arrest.objects.filter(person=kathryn).exists()
+    assert [c["person_id"] for c in LinkReview.objects.get().candidates] == [kathryn.pk]
+
+
+def _outcome(found):
+    from iomhub.feeds.linkage import Link, Uncertain
+
+    if isinstance(found, Link):
+        return ("link", found.person.pk, found.method, found.agreed)
+    if isinstance(found, Uncertain):
+        return ("review", found.why, found.candidates)
+    return None
+
+
+def test_the_batch_path_links_as_row_by_row_does(partnership, coordinator, namesake):
+    from iomhub.feeds.linkage import Uncertain, link_for
+    from iomhub.feeds.linkage_batch import links_for_many
+    from iomhub.feeds.rows import Identity
+    from tests.factories import PersonFactory
+
+    PersonFactory(first_name="Rebecca", last_name="Holt", date_of_birth=datetime.date(1988, 4, 9))
+    PersonFactory(first_name="Kathryn", last_name="Marsh", date_of_birth=datetime.date(1979, 3, 2))
+    people = [
+        Identity("", "Holt", "Becky", datetime.date(1988, 9, 4)),  # nickname, day and month swapped: linked
+        Identity("", "Lowe", "Kathryn", datetime.date(1979, 3, 2)),  # changed surname: linked
+        Identity("", "Marsh", "Catherine", datetime.date(1979, 3, 3)),  # another form, a digit: linked
+        Identity("", "Example", "Jordan", datetime.date(1991, 5, 17)),  # two namesakes: review
+        Identity("", "Example", "Jordan", datetime.date(1972, 11, 3)),  # same name, another person: nobody
+        Identity("", "Sampel", "Casey", datetime.date(1985, 1, 2)),  # two letters swapped: linked
+        Identity("", "Quillfeather", "Robin", datetime.date(1972, 11, 30)),  # nobody like them
+    ]
+    keys = [f"row-{i}" for i in range(len(people))]
+    by_row = []
+    for who, key in zip(people, keys, strict=True):
+        try:
+            by_row.append(_outcome(link_for(who, row_key=key, user=coordinator)))
+        except Uncertain as uncertain:
+            by_row.append(_outcome(uncertain))
+    assert [o[0] if o else None for o in by_row] == ["link", "link", "link", "review", None, "link", None]
+    assert [_outcome(found) for found in links_for_many(people, keys, user=coordinator)] == by_row

@@ -10,6 +10,7 @@ import pytest
 from iomhub.feeds.linkage_model import probable
 from iomhub.feeds.linkage_model.evaluate import evaluate
 from iomhub.feeds.linkage_model.settings import record
+from iomhub.people.matching import normalise_name
 from iomhub.people.models import Person
 from tests.factories import PersonFactory
 
@@ -51,3 +52,21 @@ def test_on_people_it_was_not_trained_on_links_are_precise_and_the_doubtful_go_t
     found = evaluate(people_count=600, rows_count=120, seed=99)
     assert found["precision"] >= 0.95, found
     assert found["recall_with_review"] >= 0.9, found
+
+
+def test_names_that_sound_alike_share_a_skeleton_and_others_do_not():
+    from iomhub.feeds.linkage_model.settings import forms, sound
+
+    for spellings in (("Sean", "Shaun", "Shawn"), ("Catherine", "Kathryn"), ("Philip", "Filip"), ("Wright", "Rite"), ("Zoe", "Zowie")):
+        assert len({sound(normalise_name(s)) for s in spellings}) == 1, spellings
+    assert sound("jordan") != sound("gemma") and sound("smith") != sound("patel")
+    assert sound("") is None
+    assert "becky" in forms("rebecca") and "steve" in forms("stephen") and forms(None) == []
+
+
+def test_on_people_it_was_not_trained_on_most_true_matches_link_without_a_person():
+    # Seeds neither training (train.TRAINING_SEED) nor threshold tuning (train.TUNING_SEED) used.
+    for seed in (1, 3):
+        found = evaluate(people_count=600, rows_count=400, seed=seed)
+        assert found["precision"] >= 0.98, found
+        assert found["recall"] >= 0.95, found
