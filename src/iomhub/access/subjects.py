@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from iomhub.slots import Slot
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -24,28 +26,27 @@ class Subject(Protocol):
 
 
 # organisation id -> the ids of the people it is involved with now, as a subquery
-_involved: Callable[[int], QuerySet[Any]] | None = None
+Involved = Callable[[int], "QuerySet[Any]"]
+_involved: Slot[Involved] = Slot("reader of the people an organisation is involved with", installed_by="casework (CaseworkConfig.ready)")
 # person ids -> those of them whose record is restricted
-_restricted: Callable[[Iterable[int]], set[int]] | None = None
+Restricted = Callable[[Iterable[int]], set[int]]
+_restricted: Slot[Restricted] = Slot("reader of restricted records", installed_by="people (PeopleConfig.ready)")
 
 
-def install(
-    *, involved: Callable[[int], QuerySet[Any]] | None = None, restricted: Callable[[Iterable[int]], set[int]] | None = None
-) -> None:
-    global _involved, _restricted
+def install(*, involved: Involved | None = None, restricted: Restricted | None = None) -> None:
     if involved is not None:
-        _involved = involved
+        _involved.install(involved)
     if restricted is not None:
-        _restricted = restricted
+        _restricted.install(restricted)
 
 
 def involved_person_ids(organisation_id: int) -> QuerySet[Any] | None:
     """The people ``organisation_id`` is involved with now (a ``person_id`` values queryset), or None
     when no app records involvements (nobody is then involved)."""
-    return None if _involved is None else _involved(organisation_id)
+    return _involved.step()(organisation_id) if _involved.installed else None
 
 
 def restricted_among(person_ids: Iterable[int]) -> set[int]:
     """Which of ``person_ids`` are restricted people; without a reader, all of them (default deny)."""
     ids = set(person_ids)
-    return ids if _restricted is None else _restricted(ids)
+    return _restricted.step()(ids) if _restricted.installed else ids

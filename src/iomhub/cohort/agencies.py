@@ -22,7 +22,7 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from django.core.exceptions import ImproperlyConfigured
+from iomhub.slots import Slot
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -39,24 +39,20 @@ class EndOnExit(Protocol):
     ) -> list[str]: ...
 
 
-_involved: Involved | None = None
-_end_on_exit: EndOnExit | None = None
+_involved: Slot[Involved] = Slot("reader of the agencies involved", installed_by="casework (CaseworkConfig.ready)")
+_end_on_exit: Slot[EndOnExit] = Slot("ending of involvements on exit", installed_by="casework (CaseworkConfig.ready)")
 
 
 def install(*, involved: Involved, end_on_exit: EndOnExit) -> None:
-    global _involved, _end_on_exit  # set once, at start-up, by casework
-    _involved, _end_on_exit = involved, end_on_exit
+    _involved.install(involved)
+    _end_on_exit.install(end_on_exit)
 
 
 def involved(*, person: Person) -> list[tuple[int, str]]:
     """The agencies involved in ``person``'s case now (the caller has authorised the person)."""
-    if _involved is None:
-        raise ImproperlyConfigured("No reader of the agencies involved: casework installs it (CaseworkConfig.ready, ADR 0032)")
-    return _involved(person=person)
+    return _involved.step()(person=person)
 
 
 def end_on_exit(*, acting_user: User, person: Person, ended_on: datetime.date, reason: str, continuing: Sequence[int] = ()) -> list[str]:
     """End the involvement of every agency not ``continuing``; the names of those ended."""
-    if _end_on_exit is None:
-        raise ImproperlyConfigured("No ending of involvements on exit: casework installs it (CaseworkConfig.ready, ADR 0032)")
-    return _end_on_exit(acting_user=acting_user, person=person, ended_on=ended_on, reason=reason, continuing=continuing)
+    return _end_on_exit.step()(acting_user=acting_user, person=person, ended_on=ended_on, reason=reason, continuing=continuing)

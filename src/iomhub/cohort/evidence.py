@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from iomhub.slots import Slot
+
 
 @dataclass(frozen=True)
 class CaseworkFacts:
@@ -37,18 +39,18 @@ class CaseworkFacts:
 
 LastHomeVisits = Callable[..., Mapping[int, datetime.date]]
 FactsMany = Callable[..., Mapping[int, Mapping[str, Any]]]
-_last_home_visits: LastHomeVisits | None = None
-_facts_many: FactsMany | None = None
+_last_home_visits: Slot[LastHomeVisits] = Slot("reader of home visits", installed_by="casework (CaseworkConfig.ready)")
+_facts_many: Slot[FactsMany] = Slot("reader of the deregistration facts", installed_by="casework (CaseworkConfig.ready)")
 _NAMES = frozenset(f.name for f in fields(CaseworkFacts))
 
 
 def install(*, last_home_visits: LastHomeVisits, deregistration_facts_many: FactsMany) -> None:
-    global _last_home_visits, _facts_many  # set once, at start-up, by casework
-    _last_home_visits, _facts_many = last_home_visits, deregistration_facts_many
+    _last_home_visits.install(last_home_visits)
+    _facts_many.install(deregistration_facts_many)
 
 
 def timeline_available() -> bool:
-    return _last_home_visits is not None
+    return _last_home_visits.installed
 
 
 def last_home_visit(*, person_id: int, as_of: datetime.date) -> datetime.date | None:
@@ -58,7 +60,7 @@ def last_home_visit(*, person_id: int, as_of: datetime.date) -> datetime.date | 
 
 def last_home_visits(*, person_ids: Sequence[int], as_of: datetime.date) -> dict[int, datetime.date]:
     """``last_home_visit`` for each of ``person_ids`` that has had one (one query)."""
-    found = {} if _last_home_visits is None else _last_home_visits(person_ids=list(person_ids), as_of=as_of)
+    found = _last_home_visits.step()(person_ids=list(person_ids), as_of=as_of) if timeline_available() else {}
     return {pid: found[pid] for pid in person_ids if found.get(pid) is not None}
 
 
@@ -68,5 +70,5 @@ def deregistration_facts(*, person_id: int, since: datetime.date, as_of: datetim
 
 def deregistration_facts_many(*, since: Mapping[int, datetime.date], as_of: datetime.date) -> dict[int, CaseworkFacts]:
     """``deregistration_facts`` for each person id of ``since`` (to the start of their registration)."""
-    found = {} if _facts_many is None else _facts_many(since=dict(since), as_of=as_of)
+    found = _facts_many.step()(since=dict(since), as_of=as_of) if _facts_many.installed else {}
     return {pid: CaseworkFacts(**{k: v for k, v in found.get(pid, {}).items() if k in _NAMES}) for pid in since}

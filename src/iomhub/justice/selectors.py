@@ -41,6 +41,7 @@ from iomhub.rules import prompts as rules_prompts
 from iomhub.rules.dates import add_months
 from iomhub.rules.eligibility import JusticeFacts
 from iomhub.rules.offending import OTHER, OffendingChart, offending_by_quarter
+from iomhub.slots import Slot
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -80,18 +81,18 @@ def _load(person: Person) -> JusticeRecord:
         mappa=list(MappaManagement.objects.filter(person=person)),
     )
     record.prompts = person_prompts(record, clock.today())
-    record.registrations = [] if _registration_periods is None else _registration_periods(person.pk)
+    record.registrations = _registration_periods.step()(person.pk) if _registration_periods.installed else []
     return record
 
 
 # The IOM registrations drawn on the offending chart are cohort's record, a layer above justice
 # (ADR 0032): cohort installs the reader when it loads (``CohortConfig.ready``); none, none drawn.
-_registration_periods: Callable[[int], list[tuple[datetime.date, datetime.date | None]]] | None = None
+RegistrationPeriods = Callable[[int], list[tuple[datetime.date, datetime.date | None]]]
+_registration_periods: Slot[RegistrationPeriods] = Slot("reader of registration periods", installed_by="cohort (CohortConfig.ready)")
 
 
-def install(*, registration_periods: Callable[[int], list[tuple[datetime.date, datetime.date | None]]]) -> None:
-    global _registration_periods  # set once, at start-up, by cohort
-    _registration_periods = registration_periods
+def install(*, registration_periods: RegistrationPeriods) -> None:
+    _registration_periods.install(registration_periods)
 
 
 def current_mappa(record: JusticeRecord, as_of: datetime.date) -> MappaManagement | None:

@@ -15,9 +15,10 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 
 from iomhub.referrals.models import Referral
+from iomhub.slots import Slot
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -146,12 +147,11 @@ class AdoptionStep(Protocol):
     ) -> list[str]: ...
 
 
-_adopted: AdoptionStep | None = None
+_adopted: Slot[AdoptionStep] = Slot("adoption step", installed_by="casework (CaseworkConfig.ready)")
 
 
 def install(*, adopted: AdoptionStep) -> None:
-    global _adopted  # set once, at start-up, by casework
-    _adopted = adopted
+    _adopted.install(adopted)
 
 
 def adopted(
@@ -166,9 +166,7 @@ def adopted(
 ) -> list[str]:
     """The rest of the adoption of ``referral`` (decided, its person set), in the caller's
     transaction: the step casework installed. ``on_record``: the person was on record before."""
-    if _adopted is None:
-        raise ImproperlyConfigured("No adoption step: casework installs it (CaseworkConfig.ready, ADR 0032)")
-    return _adopted(acting_user, referral, adoption, reasons=reasons, decided_on=decided_on, chair=chair, on_record=on_record)
+    return _adopted.step()(acting_user, referral, adoption, reasons=reasons, decided_on=decided_on, chair=chair, on_record=on_record)
 
 
 def identity_of_referral(referral: Referral) -> Any:

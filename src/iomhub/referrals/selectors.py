@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 
 from iomhub.access import audit
@@ -15,6 +14,7 @@ from iomhub.access.errors import deny
 from iomhub.access.policy import REFERRAL_OVERSIGHT_ROLES, Action, decide, people_filter
 from iomhub.access.refusals import get_or_deny
 from iomhub.referrals.models import Referral
+from iomhub.slots import Slot
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -127,12 +127,11 @@ def ogrs3_for_referral(*, user: User, referral: Referral) -> OgrsDerivation | No
 # (ADR 0032): cohort installs the reader when it loads (``CohortConfig.ready``). Without it the
 # one-referral-at-a-time rule cannot be kept, so ``standing_of`` refuses rather than guess.
 CurrentRegistrations = Callable[[list[int]], dict[int, int]]  # person ids -> {person id: registration id}
-_current_registrations: CurrentRegistrations | None = None
+_current_registrations: Slot[CurrentRegistrations] = Slot("reader of current registrations", installed_by="cohort (CohortConfig.ready)")
 
 
 def install(*, current_registrations: CurrentRegistrations) -> None:
-    global _current_registrations  # set once, at start-up, by cohort
-    _current_registrations = current_registrations
+    _current_registrations.install(current_registrations)
 
 
 OPEN_STATUSES = (Referral.Status.DRAFT, Referral.Status.SUBMITTED, Referral.Status.DEFERRED)
@@ -153,8 +152,7 @@ def standing_of(*, user: User, person_ids: Iterable[int]) -> dict[int, Standing]
     adopted or rejected ("Referred"). The referral's id is given only where ``user`` may see that
     referral (another agency's draft is theirs, ADR 0003). Not audited here: the caller lists or
     refuses, and audits what it shows."""
-    if _current_registrations is None:
-        raise ImproperlyConfigured("No reader of current registrations: cohort installs it (CohortConfig.ready, ADR 0032)")
+    current_registrations = _current_registrations.step()
     ids = list(person_ids)
     found: dict[int, Standing] = {}
     visible = set(referrals_visible_to(user, among=ids).filter(status__in=OPEN_STATUSES).values_list("pk", flat=True))
@@ -163,6 +161,6 @@ def standing_of(*, user: User, person_ids: Iterable[int]) -> dict[int, Standing]
     ):
         if person_id not in found or (found[person_id].referral_id is None and pk in visible):
             found[person_id] = Standing("Referred", pk if pk in visible else None)
-    for person_id, pk in _current_registrations(ids).items():
+    for person_id, pk in current_registrations(ids).items():
         found[person_id] = Standing("On IOM", found[person_id].referral_id if person_id in found else None, pk)
     return found
