@@ -14,6 +14,8 @@ from iomhub.people.matching import normalise_name
 from iomhub.people.models import Person
 from tests.factories import PersonFactory
 
+SMALL = 100  # people on record: no fewer than the thresholds were chosen among changes nothing
+
 
 @pytest.mark.django_db
 def test_the_database_query_and_the_python_rule_block_the_same_people():
@@ -34,18 +36,20 @@ def test_the_database_query_and_the_python_rule_block_the_same_people():
 
 def test_each_score_says_what_agreed_exactly_and_nearly():
     person = record(1, "Stephen", "Thompson", datetime.date(1990, 5, 12))
-    swapped = probable.score(record(0, "Steven", "Thompson", datetime.date(1990, 12, 5)), [person])[0]
+    swapped = probable.score(record(0, "Steven", "Thompson", datetime.date(1990, 12, 5)), [person], population=SMALL)[0]
     assert swapped.agreed == ("given_name (another form of the name)", "family_name", "date_of_birth (day and month swapped)")
-    other = probable.score(record(0, "Chloe", "Patel", datetime.date(1971, 2, 3)), [person])[0]
+    other = probable.score(record(0, "Chloe", "Patel", datetime.date(1971, 2, 3)), [person], population=SMALL)[0]
     assert other.agreed == () and other.probability < probable.REVIEW_AT
 
 
 def test_a_different_pnc_id_is_never_linked_without_a_person_deciding():
     person = record(1, "Stephen", "Thompson", datetime.date(1990, 5, 12), "2001/0000077Q")
     for given in ("Stephen", "Steven"):
-        decision = probable.decide(record(0, given, "Thompson", datetime.date(1990, 5, 12), "2002/0000078A"), [person])
+        decision = probable.decide(record(0, given, "Thompson", datetime.date(1990, 5, 12), "2002/0000078A"), [person], population=SMALL)
         assert decision.kind != "link"
-    assert probable.score(record(0, "Steven", "Thompson", datetime.date(1990, 5, 12), "2002/0000078A"), [person])[0].pnc_differs
+    assert probable.score(record(0, "Steven", "Thompson", datetime.date(1990, 5, 12), "2002/0000078A"), [person], population=SMALL)[
+        0
+    ].pnc_differs
 
 
 def test_on_people_it_was_not_trained_on_links_are_precise_and_the_doubtful_go_to_review():
@@ -70,3 +74,20 @@ def test_on_people_it_was_not_trained_on_most_true_matches_link_without_a_person
         found = evaluate(people_count=600, rows_count=400, seed=seed)
         assert found["precision"] >= 0.98, found
         assert found["recall"] >= 0.95, found
+
+
+def test_the_more_people_on_record_the_more_must_agree_to_link():
+    # Among a few thousand people, a changed surname with the given name and date of birth agreeing is
+    # linked; among fifty thousand, someone else with that given name and birthday is likely enough
+    # that it is not. A nickname with the surname agreeing and day and month swapped links in both.
+    kathryn = record(1, "Kathryn", "Marsh", datetime.date(1979, 3, 2))
+    rebecca = record(2, "Rebecca", "Holt", datetime.date(1988, 4, 9))
+    changed = record(0, "Kathryn", "Lowe", datetime.date(1979, 3, 2))
+    nickname = record(0, "Becky", "Holt", datetime.date(1988, 9, 4))
+    assert probable.decide(changed, [kathryn, rebecca], population=probable.REFERENCE_PEOPLE).kind == "link"
+    assert probable.decide(changed, [kathryn, rebecca], population=50_000).kind != "link"
+    for population in (probable.REFERENCE_PEOPLE, 50_000):
+        decision = probable.decide(nickname, [kathryn, rebecca], population=population)
+        assert (decision.kind, decision.scored[0].unique_id) == ("link", 2)
+    assert probable.for_population(0.5, 4 * probable.REFERENCE_PEOPLE) == pytest.approx(0.2)
+    assert probable.for_population(0.5, 10) == 0.5

@@ -107,7 +107,7 @@ def scored_rows(
             continue
         to_score[i] = row
         pairs += [(i, int(k["unique_id"])) for k in _candidates(row, index)]
-    scores = probable.score_many(to_score, {int(k["unique_id"]): k for k in known}, pairs)
+    scores = probable.score_many(to_score, {int(k["unique_id"]): k for k in known}, pairs, population=people_count)
     return [r.person for r in rows], certain, scores
 
 

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 LINK_AT = 0.35
 RIVAL_BELOW = 0.2
 REVIEW_AT = 0.1
+# The people the thresholds were chosen among (``evaluate.choose_thresholds``): with more people on
+# record, a pair needs more agreement to reach them (``for_population``).
+REFERENCE_PEOPLE = 2000
 _FIELDS = {"first_name": "given_name", "surname": "family_name", "dob": "date_of_birth", "pnc_id": "pnc_id"}
 
 
@@ -100,17 +103,45 @@ def _agreed(scored: dict[str, Any]) -> tuple[str, ...]:
     return tuple(agreed)
 
 
-def score(row: dict[str, Any], candidates: list[dict[str, Any]]) -> list[Scored]:
-    """Each candidate scored against ``row`` (``settings.record`` dicts), best first."""
+def people_on_record() -> int:
+    """How many people the row could be: every record not merged into another, whoever may see it."""
+    from iomhub.people.models import Person
+
+    return Person.objects.filter(merged_into__isnull=True).count()
+
+
+def for_population(probability: float, population: int) -> float:
+    """The model's match probability for a population of ``population`` people rather than the
+    ``REFERENCE_PEOPLE`` its thresholds were chosen at: the chance that a row is about one given
+    person falls as the people on record grow, so the prior odds are scaled by
+    ``REFERENCE_PEOPLE / population`` (never raised for a smaller population)."""
+    if population <= REFERENCE_PEOPLE or probability >= 1.0:
+        return probability
+    odds = probability / (1.0 - probability) * REFERENCE_PEOPLE / population
+    return odds / (1.0 + odds)
+
+
+def _scored(unique_id: int, s: dict[str, Any], population: int) -> Scored:
+    return Scored(unique_id, for_population(float(s["match_probability"]), population), _agreed(s), s["gamma_pnc_id"] == 0)
+
+
+def score(row: dict[str, Any], candidates: list[dict[str, Any]], *, population: int | None = None) -> list[Scored]:
+    """Each candidate scored against ``row`` (``settings.record`` dicts), best first, for a
+    population of ``population`` people (by default, the people on record)."""
     if not candidates:
         return []
+    population = people_on_record() if population is None else population
     found = _linker().inference.score_pairs([row], candidates).as_record_list()
-    scored = [Scored(int(s["unique_id_r"]), float(s["match_probability"]), _agreed(s), s["gamma_pnc_id"] == 0) for s in found]
+    scored = [_scored(int(s["unique_id_r"]), s, population) for s in found]
     return sorted(scored, key=lambda s: (-s.probability, s.unique_id))
 
 
 def score_many(
-    rows: Mapping[int, dict[str, Any]] | list[dict[str, Any]], people: dict[int, dict[str, Any]], pairs: list[tuple[int, int]]
+    rows: Mapping[int, dict[str, Any]] | list[dict[str, Any]],
+    people: dict[int, dict[str, Any]],
+    pairs: list[tuple[int, int]],
+    *,
+    population: int | None = None,
 ) -> dict[int, list[Scored]]:
     """Every (row index, person id) pair in ``pairs`` scored in one DuckDB query (the batch of a feed
     import, issue 11): by row index, best first. The same model and the same scores as ``score``;
@@ -119,6 +150,7 @@ def score_many(
         return {}
     import pandas as pd
 
+    population = people_on_record() if population is None else population
     linker = _linker()
     left = pd.DataFrame([{**rows[i], "unique_id": n, "pair_key": pid} for n, (i, pid) in enumerate(pairs)])
     right = pd.DataFrame([{**people[pid], "pair_key": pid} for pid in {pid for _, pid in pairs}])
@@ -140,12 +172,12 @@ def score_many(
     by_row: dict[int, list[Scored]] = {}
     for s in found:
         i, pid = pairs[int(s["unique_id_l"])]
-        by_row.setdefault(i, []).append(Scored(pid, float(s["match_probability"]), _agreed(s), s["gamma_pnc_id"] == 0))
+        by_row.setdefault(i, []).append(_scored(pid, s, population))
     return {i: sorted(found_, key=lambda s: (-s.probability, s.unique_id)) for i, found_ in by_row.items()}
 
 
-def decide(row: dict[str, Any], candidates: list[dict[str, Any]]) -> Decision:
-    return decide_scored(score(row, candidates))
+def decide(row: dict[str, Any], candidates: list[dict[str, Any]], *, population: int | None = None) -> Decision:
+    return decide_scored(score(row, candidates, population=population))
 
 
 def decide_scored(
