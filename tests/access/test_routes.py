@@ -222,6 +222,9 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/reports/runs/<int:run_id>": api(Action.REPORT_VIEW),
     "api/v1/reports/budget-returns": api(Action.REPORT_VIEW),  # budget returns kept (issue 16, ADR 0031)
     "api/v1/reports/budget-returns/<int:return_id>": api(Action.REPORT_VIEW),
+    "api/v1/imports": api(Action.COHORT_MANAGE),  # feed imports in the background (issue 11 §1, §7; ADR 0040)
+    "api/v1/imports/<int:import_run_id>": api(Action.COHORT_MANAGE, personal=True),
+    "api/v1/imports/<int:import_run_id>/errors": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/meetings/<int:meeting_id>/record": api(Action.PERSON_VIEW, personal=True),
     "api/v1/meetings/<int:meeting_id>/record-sheets": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/meetings/<int:meeting_id>/decisions": api(Action.COHORT_MANAGE, personal=True),
@@ -344,7 +347,7 @@ def feeds_values(partnership: Any) -> dict[str, Any]:
     note = Notification.objects.filter(recipient=coordinator).first() or Notification.objects.create(
         recipient=coordinator, subject="Route walk", body="A failed message", status=NotificationStatus.FAILED
     )
-    return {"run_id": run.pk, "review_id": review.pk, "notification_id": note.pk}
+    return {"run_id": run.pk, "import_run_id": run.pk, "review_id": review.pk, "notification_id": note.pk}
 
 
 def casework_values(partnership: Any, person: Any) -> dict[str, Any]:
@@ -794,6 +797,8 @@ EXERCISES: dict[str, Exercise] = {
     "feeds/imports/<int:run_id>/": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
     "feeds/imports/<int:run_id>/errors.csv": Exercise(Role.COORDINATOR, "ordinary", (_get("export"),)),
     "feeds/review/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
+    "api/v1/imports/<int:import_run_id>": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "api/v1/imports/<int:import_run_id>/errors": Exercise(Role.COORDINATOR, "ordinary", (_get("export"),)),
     "feeds/review/<int:review_id>/": Exercise(Role.COORDINATOR, "ordinary", (("post", {"decision": "create"}, "change"),)),
     "caseload/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
     "meetings/<int:meeting_id>/": Exercise(Role.CHAIR, "ordinary", (_get("view"),)),
@@ -985,6 +990,9 @@ TOKEN_USERS = {
     "api/v1/meetings/<int:meeting_id>/actions": Role.COORDINATOR,
     "api/v1/meetings/<int:meeting_id>/written-updates": Role.COORDINATOR,
     "api/v1/subject-access-requests/<int:sar_id>": Role.IG_LEAD,
+    # An import run is its uploader's (the coordinator's here).
+    "api/v1/imports/<int:import_run_id>": Role.COORDINATOR,
+    "api/v1/imports/<int:import_run_id>/errors": Role.COORDINATOR,
     "api/v1/subject-access-requests/<int:sar_id>/pack": Role.IG_LEAD,
 }
 TOKEN_USERS |= justice_api_routes.TOKEN_USERS

@@ -15,6 +15,7 @@ from iomhub.casework import api_plan, api_timeline
 from iomhub.cohort import api as cohort_api
 from iomhub.cohort import api_candidates as cohort_candidates_api
 from iomhub.documents import api as documents_api
+from iomhub.feeds import api as feeds_api
 from iomhub.interventions import api as interventions_api
 from iomhub.justice import api as justice_api
 from iomhub.justice import api_events as justice_events_api
@@ -139,6 +140,10 @@ urlpatterns = [
     path("reports/runs/<int:run_id>", reporting_api.RunView.as_view(), name="api-report-run"),
     path("reports/budget-returns", budget_api.BudgetReturnsView.as_view(), name="api-budget-returns"),
     path("reports/budget-returns/<int:return_id>", budget_api.BudgetReturnView.as_view(), name="api-budget-return"),
+    # Feed imports, in the background (issue 11 §1, §7)
+    path("imports", feeds_api.ImportsView.as_view(), name="api-imports"),
+    path("imports/<int:import_run_id>", feeds_api.ImportView.as_view(), name="api-import"),
+    path("imports/<int:import_run_id>/errors", feeds_api.ImportErrorsView.as_view(), name="api-import-errors"),
     path("meetings/<int:meeting_id>/record", meetings_api.RecordView.as_view(), name="api-meeting-record"),
     path("meetings/<int:meeting_id>/record-sheets", meetings_api.SheetsView.as_view(), name="api-meeting-sheets"),
     path("meetings/<int:meeting_id>/decisions", meetings_api.DecisionsView.as_view(), name="api-meeting-decisions"),

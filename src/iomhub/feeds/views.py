@@ -16,7 +16,7 @@ from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
 from iomhub.feeds.forms import ReviewDecisionForm, UploadForm
-from iomhub.feeds.models import RunStatus
+from iomhub.feeds.models import ImportRun, RunStatus
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
 from iomhub.feeds.uploads import upload_enqueue
@@ -46,7 +46,11 @@ def run_result(request: AuthedRequest, run_id: int) -> HttpResponse:
 @guarded(Action.COHORT_MANAGE, personal_data=True)
 @require_http_methods(["GET"])
 def run_errors(request: AuthedRequest, run_id: int) -> HttpResponse:
-    run = selectors.run_get_for(user=request.user, run_id=run_id, export=True)
+    return error_report_response(selectors.run_get_for(user=request.user, run_id=run_id, export=True))
+
+
+def error_report_response(run: ImportRun) -> HttpResponse:
+    """The run's error report as a CSV download (the page's and the API's)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
     write_report(run, response)
