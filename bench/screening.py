@@ -9,7 +9,13 @@ row per person with whether they meet the criteria the database alone can decide
 the rolling twelve months, a neighbourhood-crime offence in them, serving a custodial sentence under
 12 months; excluded under 18 and at MAPPA level 3 (000 §5.7, 003, 002 §4). It leaves out what the
 application adds from its own records (PPO, priority groups, residence in the area, community-order
-non-compliance), so it is a floor: less work than the application's, never more."""
+non-compliance), so it is a floor: less work than the application's, never more.
+
+On a shared machine both figures move with the load, so the floor is timed three times and the
+fastest kept (the ratio errs against the application), and ``BENCH_SCREEN_ROUNDS`` (default 1)
+screens everyone that many times, each round after its own floor, keeping the fastest of each;
+every round's figures are in the results. ``cpu_seconds`` is this process's own CPU time (Python
+and the driver), which the machine's load changes far less than the elapsed time."""
 
 from __future__ import annotations
 
@@ -48,7 +54,9 @@ WHERE p.merged_into_id IS NULL AND p.date_of_birth <= params.as_of
 
 
 def application(as_of: Any) -> dict[str, Any]:
-    from iomhub.cohort.screening import screen_people
+    """Everyone screened a batch at a time: each batch's people read as (id, date of birth), as
+    ``screening.subjects`` reads them, then ``screen_people`` (its facts in bulk, the rules per person)."""
+    from iomhub.cohort.screening import Subject, screen_people
     from iomhub.people.models import Person
 
     batch = int(os.environ.get("BENCH_SCREEN_BATCH", "5000"))
@@ -57,9 +65,9 @@ def application(as_of: Any) -> dict[str, Any]:
     total = everyone.count()
     done = eligible = 0
     last = 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     while time.perf_counter() - started < limit:
-        people = list(everyone.filter(pk__gt=last)[:batch])
+        people = [Subject(pk, born) for pk, born in everyone.filter(pk__gt=last).values_list("pk", "date_of_birth")[:batch]]
         if not people:
             break
         last = people[-1].pk
@@ -72,26 +80,31 @@ def application(as_of: Any) -> dict[str, Any]:
         "screened": done,
         "complete": done == total,
         "eligible": eligible,
-        "seconds": round(seconds, 1),
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
         "rows_per_second": round(done / max(seconds, 1e-6)),
     }
 
 
-def floor(as_of: Any) -> dict[str, Any] | None:
+def floor(as_of: Any, times: int = 3) -> dict[str, Any] | None:
+    """FLOOR_SQL ``times`` times; the fastest."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return None
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(FLOOR_SQL, {"as_of": as_of})
-        rows = cursor.fetchall()
-    seconds = time.perf_counter() - started
+    best = float("inf")
+    rows: list[Any] = []
+    for _ in range(times):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(FLOOR_SQL, {"as_of": as_of})
+            rows = cursor.fetchall()
+        best = min(best, time.perf_counter() - started)
     return {
         "rows": len(rows),
         "eligible": sum(1 for _, ok in rows if ok),
-        "seconds": round(seconds, 2),
-        "rows_per_second": round(len(rows) / max(seconds, 1e-6)),
+        "seconds": round(best, 3),
+        "rows_per_second": round(len(rows) / max(best, 1e-6)),
     }
 
 
@@ -99,7 +112,18 @@ def run() -> dict[str, Any]:
     from iomhub import clock
 
     as_of = clock.today()
-    found: dict[str, Any] = {"as_of": as_of.isoformat(), "application": application(as_of), "sql_floor": floor(as_of)}
+    rounds = []
+    for _ in range(max(1, int(os.environ.get("BENCH_SCREEN_ROUNDS", "1")))):
+        sql = floor(as_of)
+        app = application(as_of)
+        ratio = round(sql["rows_per_second"] / max(app["rows_per_second"], 1), 1) if sql else None
+        rounds.append({"application": app, "sql_floor": sql, "application_over_floor": ratio})
+    found: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "application": max((r["application"] for r in rounds), key=lambda a: a["rows_per_second"]),
+        "sql_floor": max((r["sql_floor"] for r in rounds if r["sql_floor"]), key=lambda f: f["rows_per_second"], default=None),
+        "rounds": rounds,
+    }
     if found["sql_floor"]:
         found["application_over_floor"] = round(found["sql_floor"]["rows_per_second"] / max(found["application"]["rows_per_second"], 1), 1)
     return found

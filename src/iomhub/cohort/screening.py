@@ -23,6 +23,12 @@ Where the facts come from (ADR 0008):
 - **OGRS3** (for ranking candidates, issue 5 §4): ``iomhub.referrals.ogrs.derive_many``, the same
   derivation a referral shows, from the justice record.
 
+Screening many people (the candidate list, the whole population in ``rebuild``-style jobs and the
+benchmark, issue 15 §4) does per person only what the rule needs: a person is anything with ``pk``
+and ``date_of_birth`` (``Subject``: two columns, not a model instance), the justice facts are only
+the ones the rule can use on the day (``screening_read.facts_on``, when the caller has not read them),
+and the own records are read as plain values, each in one query for the whole batch.
+
 JUSTICE ADAPTER: the justice app provides
 ``iomhub.justice.selectors.screening_facts(*, person_ids: list[int] | None, as_of: date) -> dict[int, JusticeFacts]``
 returning, for each person id, ``iomhub.rules.eligibility.JusticeFacts`` (people with no justice record may be
@@ -34,18 +40,48 @@ None, the pages say that the justice record is not available, and screening uses
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from iomhub.cohort.screening_read import facts_on, of_people
 from iomhub.justice.selectors import screening_facts
+from iomhub.people.bulk import one_of
 from iomhub.rules import eligibility
 from iomhub.rules.eligibility import JusticeFacts
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
-    from iomhub.people.models import Address, Person
+    from iomhub.people.models import Person
     from iomhub.referrals.ogrs import OgrsDerivation
+
+
+class Screenable(Protocol):
+    """What screening needs of a person's own record: a ``people.Person`` is one."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def date_of_birth(self) -> datetime.date: ...
+
+
+class Subject(NamedTuple):
+    """A person to screen, as two columns (``subjects``): what a batch of thousands needs."""
+
+    pk: int
+    date_of_birth: datetime.date
+
+
+def subjects(person_ids: Iterable[int] | None = None) -> list[Subject]:
+    """The people with ``person_ids`` (all, when None) not merged into another record, as
+    ``Subject`` in id order."""
+    from iomhub.people.models import Person
+
+    rows = Person.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", "date_of_birth")
+    if person_ids is not None:
+        return [Subject(pk, born) for pk, born in sorted(one_of(rows, "pk", person_ids))]
+    return [Subject(pk, born) for pk, born in rows]
 
 
 def justice_facts(person_ids: list[int] | None, as_of: datetime.date) -> dict[int, JusticeFacts] | None:
@@ -105,94 +141,125 @@ def area_coverage() -> dict[str, list[str]]:
     return covered
 
 
-def _current_addresses(ids: list[int], as_of: datetime.date) -> dict[int, Address]:
-    """Each person's address on ``as_of`` (moved in on or before it, or undated, and not yet left);
-    where several are current, the one moved into last."""
+def _current_addresses(batch: list[int], as_of: datetime.date) -> dict[int, tuple[str, bool]]:
+    """Each person's address on ``as_of`` (moved in on or before it, or undated, and not yet left),
+    as (postcode, no fixed abode); where several are current, the one moved into last."""
     from django.db.models import F, Q
 
     from iomhub.people.models import Address
 
-    found: dict[int, Address] = {}
+    found: dict[int, tuple[str, bool]] = {}
     current = (
-        Address.objects.filter(person_id__in=ids)
-        .filter(Q(from_date__isnull=True) | Q(from_date__lte=as_of))
+        Address.objects.filter(Q(from_date__isnull=True) | Q(from_date__lte=as_of))
         .filter(Q(to_date__isnull=True) | Q(to_date__gte=as_of))
         .order_by("person_id", F("from_date").asc(nulls_first=True), "id")
+        .values_list("person_id", "postcode", "no_fixed_abode")
     )
-    for address in current:
-        found[address.person_id] = address
+    for pid, postcode, no_fixed_abode in of_people(current, batch):
+        found[pid] = (postcode, no_fixed_abode)
     return found
 
 
-def _residence(address: Address | None, covered: dict[str, list[str]]) -> tuple[bool | None, str]:
+def _residence(address: tuple[str, bool] | None, covered: dict[str, list[str]]) -> tuple[bool | None, str]:
+    """Whether the current address (postcode, no fixed abode) is in the area, and how that was decided."""
     from iomhub.rules.area import covering_entry, resident_in_area
 
     if not covered:
         return None, "Not known: the postcodes the local teams cover are not set"
     if address is None:
         return None, "Not known: no current address recorded"
-    if address.no_fixed_abode:
+    postcode, no_fixed_abode = address
+    if no_fixed_abode:
         return None, "Not known: no fixed abode"
-    resident = resident_in_area(coverage=covered, postcode=address.postcode)
+    resident = resident_in_area(coverage=covered, postcode=postcode)
     if resident is None:
         return None, "Not known: the current address has no postcode"
     if resident:
-        entry = covering_entry(covered, address.postcode) or ""
-        return True, f"Lives in the area: current address {address.postcode} ({entry}, {', '.join(covered[entry])})"
-    return False, f"Lives outside the area: current address {address.postcode} is in none of the postcodes the local teams cover"
+        entry = covering_entry(covered, postcode) or ""
+        return True, f"Lives in the area: current address {postcode} ({entry}, {', '.join(covered[entry])})"
+    return False, f"Lives outside the area: current address {postcode} is in none of the postcodes the local teams cover"
 
 
-def _own_facts(people: Sequence[Person], as_of: datetime.date, user: User | None) -> dict[int, OwnFacts]:
-    """PPO, MAPPA 1 and priority groups from submitted referrals, and residence, from IOM Hub's own
-    records. With ``user``, only the referrals that user may see count, and residence only when the
-    user sees addresses (the contact section); without (internal use), everything."""
+def _priority_groups(batch: list[int], as_of: datetime.date, user: User | None) -> dict[int, set[str]]:
+    """The priority groups answered Y on each person's submitted referrals (referred on or before
+    ``as_of``); with ``user``, only the referrals that user may see."""
     from django.db.models import Q
 
-    from iomhub.access.models import Section
-    from iomhub.access.policy import Action, can, sections_for
-    from iomhub.cohort.models import Registration
+    from iomhub.access.policy import Action, can
     from iomhub.referrals.models import PriorityGroup, Referral
 
-    ids = [p.pk for p in people]
-    ppo = set(Registration.objects.filter(person_id__in=ids, ended_on__isnull=True, ppo=True).values_list("person_id", flat=True))
-    groups: dict[int, set[str]] = {}
-    submitted = (
-        Referral.objects.filter(person_id__in=ids)
-        .exclude(status=Referral.Status.DRAFT)
-        .filter(Q(submitted_at__isnull=True) | Q(submitted_at__date__lte=as_of))
-        .select_related("person")
+    submitted = Referral.objects.exclude(status=Referral.Status.DRAFT).filter(
+        Q(submitted_at__isnull=True) | Q(submitted_at__date__lte=as_of)
     )
-    for referral in submitted:
-        if user is not None and not can(user, Action.REFERRAL_VIEW, referral):
-            continue
-        pid = referral.person_id
+    known = set(PriorityGroup.values)
+    groups: dict[int, set[str]] = {}
+    rows: Iterable[tuple[int | None, Any]]
+    if user is None:  # internal use: every referral counts, so no referral needs to be a model instance
+        rows = of_people(submitted.order_by().values_list("person_id", "priority_groups"), batch)
+    else:
+        rows = (
+            (r.person_id, r.priority_groups)
+            for r in of_people(submitted.select_related("person"), batch)
+            if can(user, Action.REFERRAL_VIEW, r)
+        )
+    for pid, ticked in rows:
         if pid is None:
             continue
-        ticked = {g for g, yes in (referral.priority_groups or {}).items() if yes is True and g in PriorityGroup.values}
-        groups.setdefault(pid, set()).update(ticked)
+        groups.setdefault(pid, set()).update(g for g, yes in (ticked or {}).items() if yes is True and g in known)
+    return groups
+
+
+def _own_facts(people: Sequence[Screenable], batch: list[int], as_of: datetime.date, user: User | None) -> dict[int, OwnFacts]:
+    """PPO, MAPPA 1 and priority groups from submitted referrals, and residence, from IOM Hub's own
+    records. With ``user``, only the referrals that user may see count, and residence only when the
+    user sees addresses (the contact section); without (internal use), everything. Four queries;
+    people with the same own facts share one ``OwnFacts`` (most have none but their residence)."""
+    from iomhub.access.models import Section
+    from iomhub.access.policy import sections_for
+    from iomhub.cohort.models import Registration
+    from iomhub.referrals.models import PriorityGroup
+
+    ids = [p.pk for p in people]
+    ppo = set(of_people(Registration.objects.filter(ended_on__isnull=True, ppo=True).values_list("person_id", flat=True), batch))
+    groups = _priority_groups(batch, as_of, user)
     sees_addresses = user is None or Section.CONTACT in sections_for(user)
     covered = area_coverage() if sees_addresses else {}
-    addresses = _current_addresses(ids, as_of) if sees_addresses else {}
+    addresses = _current_addresses(batch, as_of) if sees_addresses else {}
     labels = dict(PriorityGroup.choices)
+    order = list(PriorityGroup.values)
+    shared: dict[tuple[object, ...], OwnFacts] = {}  # the same facts, one object
+    residences: dict[tuple[str, bool] | None, tuple[bool | None, str]] = {}  # a postcode decided once
     facts = {}
     for pk in ids:
-        ticked = groups.get(pk, set())
+        ticked = groups.get(pk)
         if sees_addresses:
-            resident, residence = _residence(addresses.get(pk), covered)
+            address = addresses.get(pk)
+            residence = residences.get(address)
+            if residence is None:
+                residence = residences[address] = _residence(address, covered)
         else:
-            resident, residence = None, "Not known: addresses are not shared with you"
-        facts[pk] = OwnFacts(
-            ppo=pk in ppo,
-            referral_mappa=1 if PriorityGroup.MAPPA_1 in ticked else None,
-            priority_groups=tuple(str(labels[g]) for g in PriorityGroup.values if g in ticked),
-            resident_in_area=resident,
-            residence=residence,
-        )
+            residence = (None, "Not known: addresses are not shared with you")
+        key = (pk in ppo, residence) if not ticked else (pk,)
+        mine = shared.get(key)
+        if mine is None:
+            mine = OwnFacts(
+                ppo=pk in ppo,
+                referral_mappa=1 if ticked and PriorityGroup.MAPPA_1 in ticked else None,
+                priority_groups=tuple(str(labels[g]) for g in order if g in ticked) if ticked else (),
+                resident_in_area=residence[0],
+                residence=residence[1],
+            )
+            if not ticked:
+                shared[key] = mine
+        facts[pk] = mine
     return facts
 
 
+_NO_FACTS = JusticeFacts()
+
+
 def screen_people(
-    people: Sequence[Person],
+    people: Sequence[Screenable],
     as_of: datetime.date,
     *,
     user: User | None = None,
@@ -201,52 +268,74 @@ def screen_people(
     ogrs3: bool = True,
 ) -> list[Screening]:
     """Screen each person on ``as_of`` (pure rules, facts gathered in bulk: a few queries in all).
-    ``user`` limits the referrals and addresses read to what that user may see (see ``_own_facts``);
-    ``read``: the justice facts already read on ``as_of`` (``justice_facts``) for at least these
-    people, so they are not read twice (the candidate list). ``eligible_only``: return only those who
-    meet the criteria. ``ogrs3=False`` leaves OGRS3 (which decides no criterion, only ranks and
-    informs) for the caller to add with :func:`with_ogrs3` where it is needed: the candidate list
-    screens a whole area and needs it only near the top (:func:`top_candidates`). The caller has
-    authorised the people and their justice section, and audits."""
-    facts = read if read is not None else justice_facts([p.pk for p in people], as_of)
-    own = _own_facts(people, as_of, user)
+    ``people``: ``Person`` records or ``Subject`` (``subjects``). ``user`` limits the referrals and
+    addresses read to what that user may see (see ``_own_facts``); ``read``: the justice facts already
+    read on ``as_of`` (``justice_facts``) for at least these people, so they are not read twice (the
+    candidate list); otherwise only the facts the rule can use on ``as_of`` are read
+    (``screening_read.facts_on``: the answers, evidence and ranking keys are the same).
+    ``eligible_only``: return only those who meet the criteria. ``ogrs3=False`` leaves OGRS3 (which
+    decides no criterion, only ranks and informs) for the caller to add with :func:`with_ogrs3` where
+    it is needed: the candidate list screens a whole area and needs it only near the top
+    (:func:`top_candidates`). The caller has authorised the people and their justice section, and
+    audits."""
+    batch = sorted({p.pk for p in people})
+    facts = read if read is not None else facts_on(batch, as_of)
+    own = _own_facts(people, batch, as_of, user)
+    screen = eligibility.screen
+    nothing: dict[tuple[int | None, bool | None], JusticeFacts] = {}
     results = []
     for person in people:
-        if person.date_of_birth > as_of:
+        born = person.date_of_birth
+        if born > as_of:
             continue  # not born yet on that date: nothing to screen
-        found = (facts or {}).get(person.pk, JusticeFacts())
-        mine = own[person.pk]
-        found = replace(
-            found,
-            mappa_level=found.mappa_level if found.mappa_level is not None else mine.referral_mappa,
-            resident_in_area=found.resident_in_area if found.resident_in_area is not None else mine.resident_in_area,
-        )
-        result = eligibility.screen(
+        pk = person.pk
+        found = facts.get(pk, _NO_FACTS)
+        mine = own[pk]
+        mappa = found.mappa_level if found.mappa_level is not None else mine.referral_mappa
+        resident = found.resident_in_area if found.resident_in_area is not None else mine.resident_in_area
+        if mappa != found.mappa_level or resident != found.resident_in_area:
+            if found is _NO_FACTS:  # most people: one shared object for each MAPPA level and residence
+                found = nothing.get((mappa, resident)) or nothing.setdefault(
+                    (mappa, resident), JusticeFacts(mappa_level=mappa, resident_in_area=resident)
+                )
+            else:
+                found = JusticeFacts(
+                    arrest_dates=found.arrest_dates,
+                    offences=found.offences,
+                    custodial_sentences=found.custodial_sentences,
+                    community_order_non_compliance=found.community_order_non_compliance,
+                    mappa_level=mappa,
+                    resident_in_area=resident,
+                    ogrs3_two_year=found.ogrs3_two_year,
+                )
+        result = screen(
             as_of=as_of,
-            date_of_birth=person.date_of_birth,
+            date_of_birth=born,
             arrest_dates=found.arrest_dates,
             offences=found.offences,
             custodial_sentences=found.custodial_sentences,
             ppo=mine.ppo,
             community_order_non_compliance=found.community_order_non_compliance,
-            mappa_level=found.mappa_level,
-            resident_in_area=found.resident_in_area,
+            mappa_level=mappa,
+            resident_in_area=resident,
             priority_groups=mine.priority_groups,
         )
         if result.eligible or not eligible_only:
-            results.append(
-                Screening(
-                    person_id=person.pk,
-                    as_of=as_of,
-                    result=result,
-                    justice_available=facts is not None,
-                    facts=found,
-                    residence=mine.residence,
-                )
-            )
-    if ogrs3 and facts is not None:
-        results = with_ogrs3(results, {p.pk: p for p in people})
+            results.append(Screening(pk, as_of, result, True, found, mine.residence))
+    if ogrs3:
+        results = with_ogrs3(results, _people_records(people, results))
     return results
+
+
+def _people_records(people: Sequence[Screenable], screenings: Sequence[Screening]) -> dict[int, Person]:
+    """The ``Person`` records of the people screened, for OGRS3 (read when given as ``Subject``)."""
+    from iomhub.people.models import Person
+
+    records: dict[int, Person] = {p.pk: p for p in people if isinstance(p, Person)}
+    missing = [s.person_id for s in screenings if s.person_id not in records]
+    if missing:
+        records.update(Person.objects.in_bulk(missing))
+    return records
 
 
 def with_ogrs3(screenings: Sequence[Screening], people: Mapping[int, Person]) -> list[Screening]:

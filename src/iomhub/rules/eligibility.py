@@ -11,6 +11,13 @@ Sources:
 - Seed 002 appendix 2 (referral form, "Priority Groups", each Y/N): a referral that places the person
   in a priority group is a criterion met (issue 5 §3 lists "priority groups" among the criteria).
 "Rolling twelve months" means arrests after (as_of minus 12 calendar months) and on or before as_of.
+
+Screening a whole population calls :func:`screen` once a person, so it does no work a person does
+not need: the dates that depend only on the day screened are worked out once per day (cached), and a
+criterion with no facts to weigh is not weighed. :func:`relevant_facts` is the part of a justice
+record that the rule (and the candidate ranking) can use on a day; screening reads only that part
+(``iomhub.cohort.screening_read``). Both are checked against the rule as it was first written,
+over generated records (tests/rules/test_eligibility_fast.py).
 """
 
 from __future__ import annotations
@@ -18,16 +25,42 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from iomhub.rules.dates import add_months, long_date, require_date, whole_years_between
 
 NEIGHBOURHOOD_CRIME = ("burglary", "robbery", "vehicle", "theft-from-person")
 ARREST_THRESHOLD = 6
+ONE_DAY = datetime.timedelta(days=1)
+# A sentence under 12 calendar months that is being served on a day began less than this many days
+# before it (12 calendar months are at most 366 days): the bound of a read that must hold them all.
+SHORT_CUSTODY_REACH = datetime.timedelta(days=366)
+
+
+@lru_cache(maxsize=256)
+def year_before(as_of: datetime.date) -> datetime.date:
+    """``as_of`` minus 12 calendar months: the rolling year is after this day and up to ``as_of``."""
+    return add_months(as_of, -12)
+
+
+_long_date = lru_cache(maxsize=8192)(long_date)  # evidence names the same few hundred days again and again
+
+
+@lru_cache(maxsize=8192)
+def _twelve_months_less_a_day(day: datetime.date) -> datetime.date:
+    return add_months(day, 12) - ONE_DAY
+
+
+def serving_short_custody(day: datetime.date, length: int, as_of: datetime.date) -> bool:
+    """A custodial sentence of ``length`` days from ``day`` is under 12 calendar months and being
+    served on ``as_of`` (custody or licence: from the sentence date to its last day), 000 §5.7."""
+    last_day = day + datetime.timedelta(days=length - 1)
+    return last_day < _twelve_months_less_a_day(day) and day <= as_of <= last_day
 
 
 def arrests_in_rolling_year(*, arrest_dates: Iterable[datetime.date], as_of: datetime.date) -> int:
     require_date("as_of", as_of)
-    start = add_months(as_of, -12)
+    start = year_before(as_of)
     count = 0
     for i, day in enumerate(arrest_dates):
         require_date(f"arrest_dates[{i}]", day)
@@ -52,6 +85,33 @@ class JusticeFacts:
     # Filled here from IOM Hub's own records when the justice record does not say (it does not):
     resident_in_area: bool | None = None  # None: not known
     ogrs3_two_year: float | None = None  # probability 0-1, for ranking candidates
+
+
+def relevant_facts(facts: JusticeFacts, as_of: datetime.date) -> JusticeFacts:
+    """The part of a justice record (as the database holds it: valid dates, lengths of a day or more)
+    that :func:`screen` and the candidate ranking can use on ``as_of``; screening with it gives the
+    same answer, evidence and ranking keys as with the whole record:
+    - arrests in the rolling year (the count, 000 §5.7) and the latest arrest on or before ``as_of``
+      (the ranking's second key), oldest first;
+    - neighbourhood-crime offences in the rolling year (003), oldest first;
+    - custodial sentences under 12 months being served on ``as_of`` (000 §5.7), oldest first;
+    - the rest (non-compliance, MAPPA level, residence, OGRS3) as they are."""
+    start = year_before(as_of)
+    past = [day for day in facts.arrest_dates if day <= as_of]
+    in_year = sorted(day for day in past if day > start)
+    older = [day for day in past if day <= start]
+    arrests = ([max(older)] if older else []) + in_year
+    offences = sorted((day, category) for day, category in facts.offences if category in NEIGHBOURHOOD_CRIME and start < day <= as_of)
+    sentences = sorted((day, length) for day, length in facts.custodial_sentences if serving_short_custody(day, length, as_of))
+    return JusticeFacts(
+        arrest_dates=tuple(arrests),
+        offences=tuple(offences),
+        custodial_sentences=tuple(sentences),
+        community_order_non_compliance=facts.community_order_non_compliance,
+        mappa_level=facts.mappa_level,
+        resident_in_area=facts.resident_in_area,
+        ogrs3_two_year=facts.ogrs3_two_year,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,23 +164,32 @@ def screen(
         raise ValueError(f"date_of_birth ({date_of_birth}) is after as_of ({as_of})")
     if mappa_level is not None and mappa_level not in (1, 2, 3):
         raise ValueError(f"mappa_level must be 1, 2 or 3, not {mappa_level!r}")
-    year_ago = add_months(as_of, -12)
-    met = [
-        _arrests(arrest_dates, as_of, year_ago),
-        _neighbourhood_crime(offences, as_of, year_ago),
-        _short_custody(custodial_sentences, as_of),
+    year_ago = year_before(as_of)
+    # A criterion with nothing to weigh is not met: most people screened have no facts at all.
+    met = (
+        _arrests(arrest_dates, as_of, year_ago) if arrest_dates else None,
+        _neighbourhood_crime(offences, as_of, year_ago) if offences else None,
+        _short_custody(custodial_sentences, as_of) if custodial_sentences else None,
         Criterion("ppo", "prolific and other priority offender (000 §6.4)") if ppo else None,
         Criterion("community-order-non-compliance", "high risk of non-compliance with a community order (000 §5.7)")
         if community_order_non_compliance
         else None,
-        _priority_groups(priority_groups),
-    ]
-    criteria = [c for c in met if c is not None]
+        _priority_groups(priority_groups) if priority_groups else None,
+    )
+    criteria = tuple(c for c in met if c is not None)
     routes = _routes(date_of_birth, as_of, mappa_level, resident_in_area)
-    excluded = [r.code for r in routes if r.code in ("under-18", "mappa-3", "outside-area")]
+    if not routes:
+        if not criteria:
+            return ScreeningResult(criteria=(), routes=(), eligible=False, breakdown=_NONE_MET)
+        return ScreeningResult(criteria=criteria, routes=(), eligible=True, breakdown=tuple(c.evidence for c in criteria))
+    excluded = [r.code for r in routes if r.code in _EXCLUSIONS]
     eligible = bool(criteria) and not excluded
-    breakdown = tuple(c.evidence for c in criteria + routes) or ("no entry criterion met",)
-    return ScreeningResult(criteria=tuple(criteria), routes=tuple(routes), eligible=eligible, breakdown=breakdown)
+    breakdown = tuple(c.evidence for c in criteria + routes) or _NONE_MET
+    return ScreeningResult(criteria=criteria, routes=routes, eligible=eligible, breakdown=breakdown)
+
+
+_NONE_MET = ("no entry criterion met",)
+_EXCLUSIONS = ("under-18", "mappa-3", "outside-area")
 
 
 def _arrests(arrest_dates: Sequence[datetime.date], as_of: datetime.date, year_ago: datetime.date) -> Criterion | None:
@@ -128,7 +197,7 @@ def _arrests(arrest_dates: Sequence[datetime.date], as_of: datetime.date, year_a
     if arrests < ARREST_THRESHOLD:
         return None
     return Criterion(
-        "six-arrests-12-months", f"{arrests} arrests after {long_date(year_ago)} and on or before {long_date(as_of)} (000 §5.7)"
+        "six-arrests-12-months", f"{arrests} arrests after {_long_date(year_ago)} and on or before {_long_date(as_of)} (000 §5.7)"
     )
 
 
@@ -139,7 +208,7 @@ def _neighbourhood_crime(offences: Sequence[tuple[datetime.date, str]], as_of: d
         if not isinstance(category, str) or not category:
             raise ValueError(f"offences[{i}] category must be a non-empty string, not {category!r}")
         if category in NEIGHBOURHOOD_CRIME and year_ago < day <= as_of:
-            recent.append(f"{category} on {long_date(day)}")
+            recent.append(f"{category} on {_long_date(day)}")
     return Criterion("neighbourhood-crime", "; ".join(recent) + " (003)") if recent else None
 
 
@@ -149,10 +218,8 @@ def _short_custody(custodial_sentences: Sequence[tuple[datetime.date, int]], as_
         require_date(f"custodial_sentences[{i}] date", day)
         if isinstance(length, bool) or not isinstance(length, int) or length < 1:
             raise ValueError(f"custodial_sentences[{i}] length must be a whole number of days of 1 or more, not {length!r}")
-        last_day = day + datetime.timedelta(days=length - 1)
-        under_12_months = last_day < add_months(day, 12) - datetime.timedelta(days=1)
-        if under_12_months and day <= as_of <= last_day:
-            short.append(f"{length} days from {long_date(day)} to {long_date(last_day)}")
+        if serving_short_custody(day, length, as_of):
+            short.append(f"{length} days from {_long_date(day)} to {_long_date(day + datetime.timedelta(days=length - 1))}")
     if not short:
         return None
     return Criterion("short-custody", "serving a custodial sentence under 12 months: " + "; ".join(short) + " (000 §5.7)")
@@ -168,7 +235,9 @@ def _priority_groups(priority_groups: Sequence[str]) -> Criterion | None:
     return Criterion("priority-group", "referred in the priority groups: " + "; ".join(groups) + " (002 appendix 2)") if groups else None
 
 
-def _routes(date_of_birth: datetime.date, as_of: datetime.date, mappa_level: int | None, resident_in_area: bool | None) -> list[Criterion]:
+def _routes(
+    date_of_birth: datetime.date, as_of: datetime.date, mappa_level: int | None, resident_in_area: bool | None
+) -> tuple[Criterion, ...]:
     """The other routes: youth (under 18), MAPPA 3 (excluded) or 2 (dual management), outside the area."""
     routes: list[Criterion] = []
     age = whole_years_between(date_of_birth, as_of)
@@ -182,4 +251,4 @@ def _routes(date_of_birth: datetime.date, as_of: datetime.date, mappa_level: int
         raise ValueError(f"resident_in_area must be True, False or None (not known), not {resident_in_area!r}")
     if resident_in_area is False:
         routes.append(Criterion("outside-area", "lives outside the area: notify their home area (000 §5.7)"))
-    return routes
+    return tuple(routes)
