@@ -15,9 +15,11 @@ and older timeline entries are added until the profile's totals are reached. The
 triggers are off while copying (``session_replication_role = replica``): the keys are shifted
 consistently, and the counts and sample reads are checked after.
 
-The dataset is reused between runs when its fingerprint (the profile's parameters, this file's
-generator version and the migrations applied) matches the one stored in the table
-``bench_dataset``; otherwise the database is dropped and built again.
+The dataset is reused between runs when its fingerprint (the profile's parameters and this file's
+generator version) matches the one stored in the table ``bench_dataset`` and every migration it has
+applied is still in the code: migrations added since are applied to it, as to a production
+database. Otherwise (another profile, a new generator, a migration removed or renamed) the database
+is dropped and built again.
 
     python bench/national.py [--profile small|county|national] [--force]
 """
@@ -90,11 +92,22 @@ PERSON_IDENTIFIERS = ("pnc_id", "cro_number", "urn", "ni_number", "prison_number
 
 
 def fingerprint(profile: Profile) -> str:
+    """What the dataset was built from: the profile's parameters and the generator's version. The
+    schema is not part of it: a dataset built under earlier migrations is migrated forward, as a
+    production database would be (``ensure``)."""
+    raw = json.dumps({"profile": asdict(profile), "generator": GENERATOR_VERSION}, sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def migrations_on_disk() -> set[str]:
     from django.db.migrations.loader import MigrationLoader
 
-    applied = sorted(f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    raw = json.dumps({"profile": asdict(profile), "generator": GENERATOR_VERSION, "migrations": applied}, sort_keys=True)
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+    return {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations}
+
+
+def migrations_applied(cursor: Any) -> set[str]:
+    cursor.execute("SELECT app || '.' || name FROM django_migrations")
+    return {row[0] for row in cursor.fetchall()}
 
 
 def stored(cursor: Any) -> dict[str, Any] | None:
@@ -363,7 +376,19 @@ def ensure(profile: Profile, *, database_url: str, force: bool = False) -> dict[
         except Exception:
             found = None
         if found and found["fingerprint"] == fp:
-            return {"reused": True, "fingerprint": fp, **found}
+            with connection.cursor() as cursor:
+                applied = migrations_applied(cursor)
+            if applied <= migrations_on_disk():  # only new migrations since: apply them to the dataset
+                started = time.perf_counter()
+                call_command("migrate", verbosity=0)
+                newer = sorted(migrations_on_disk() - applied)
+                return {
+                    "reused": True,
+                    "fingerprint": fp,
+                    "migrated": newer,
+                    "migrate_seconds": round(time.perf_counter() - started, 1),
+                    **found,
+                }
     connection.close()
     server, name = database_url.rsplit("/", 1)
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
