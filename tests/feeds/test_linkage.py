@@ -269,3 +269,16 @@ def test_the_batch_path_links_as_row_by_row_does(partnership, coordinator, names
             by_row.append(_outcome(uncertain))
     assert [o[0] if o else None for o in by_row] == ["link", "link", "link", "review", None, "link", None]
     assert [_outcome(found) for found in links_for_many(people, keys, user=coordinator)] == by_row
+
+
+def test_a_pnc_id_with_a_changed_surname_and_day_and_month_swapped_links_by_pnc(partnership, coordinator):
+    from tests.factories import PersonFactory
+
+    rebecca = PersonFactory(first_name="Rebecca", last_name="Ali", date_of_birth=datetime.date(1971, 6, 7), pnc_id=pnc(1997, 2182468))
+    arrests_import(
+        acting_user=coordinator,
+        data=csv_file(row(pnc_id=rebecca.pnc_id, family_name="Johnston", given_name="Rebecca", date_of_birth="1971-07-06")),
+        file_name="a.csv",
+    )
+    link = ArrestLink.objects.get()
+    assert (link.person, link.method, link.agreed) == (rebecca, "pnc", ["pnc_id", "given_name", "date_of_birth (day and month swapped)"])

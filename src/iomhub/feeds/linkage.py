@@ -4,7 +4,8 @@ Certain links, in this order:
 
 1. a decision already made on the review queue for this very row;
 2. the prison number, then the PNC ID: one record the importer may see holds it, and its surname or
-   date of birth agrees too (an identifier alone, with neither, is a keying error as often as not);
+   date of birth agrees too, or its given name with the date of birth's day and month swapped (a
+   changed surname keyed with that slip); an identifier alone is a keying error as often as not;
 3. exact name and date of birth: one record with the same given name, surname (as
    ``people.matching.normalise_name`` folds them: case, accents, spacing) and date of birth, and no
    different PNC ID;
@@ -63,6 +64,8 @@ def agreed_fields(who: Identity, person: Person) -> list[str]:
         agreed.append("given_name")
     if person.date_of_birth == who.date_of_birth:
         agreed.append("date_of_birth")
+    elif person.date_of_birth is not None and probable.swapped(who.date_of_birth) == person.date_of_birth:
+        agreed.append("date_of_birth (day and month swapped)")
     return agreed
 
 
@@ -78,7 +81,8 @@ def identifier_link(who: Identity, holders: list[Person], name: str, method: str
         raise Uncertain(f"{len(holders)} records hold the {words} {value}", [_candidate(p, agreed_fields(who, p)) for p in holders])
     person = holders[0]
     agreed = agreed_fields(who, person)
-    if "family_name" not in agreed and "date_of_birth" not in agreed:
+    swapped = "given_name" in agreed and "date_of_birth (day and month swapped)" in agreed
+    if "family_name" not in agreed and "date_of_birth" not in agreed and not swapped:
         raise Uncertain(f"The {words} agrees but neither the surname nor the date of birth does", [_candidate(person, agreed)])
     return Link(person, method, tuple(agreed))
 

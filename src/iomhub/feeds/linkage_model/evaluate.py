@@ -2,7 +2,8 @@
 in the order ``feeds.linkage.link_for`` applies them, and with the same outcomes (a link, the
 review queue, nobody):
 
-1. the PNC ID: its one holder linked when the surname or date of birth agrees too, else review;
+1. the PNC ID: its one holder linked when the surname or date of birth agrees too (or the given
+   name, with day and month swapped), else review;
 2. exact name and date of birth: one such record linked unless its PNC ID differs (then review);
    more than one, review;
 3. the trained model on the candidates ``probable.blocks`` lets through (``probable.candidates_q``
@@ -61,7 +62,12 @@ def _certain(row: dict[str, Any], index: Index) -> tuple[str, list[int]] | None:
         return "review", [int(k["unique_id"]) for k in holders]
     if holders:
         k = holders[0]
-        agrees = k["surname"] == row["surname"] or k["dob"] == row["dob"]
+        swapped = probable.swapped(datetime.date.fromisoformat(row["dob"]))
+        agrees = (
+            k["surname"] == row["surname"]
+            or k["dob"] == row["dob"]
+            or (k["first_name"] == row["first_name"] and swapped is not None and k["dob"] == swapped.isoformat())
+        )
         return ("link" if agrees else "review"), [int(k["unique_id"])]
     exact = [k for k in index["dob"][row["dob"]] if (k["first_name"], k["surname"]) == (row["first_name"], row["surname"])]
     if len(exact) > 1:

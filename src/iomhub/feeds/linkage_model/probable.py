@@ -4,9 +4,11 @@ used by ``feeds.linkage`` when neither an identifier nor the exact name and date
 - ``candidates_q`` / ``blocks``: which people are scored at all (the same date of birth, or with day
   and month swapped; the same family name born within ten years; the same given name born the same
   year, or on the same day and month of another year), as a database query and as the same rule in Python (for the benchmark);
-- ``decide``: a link when the best candidate's match probability is at least ``LINK_AT``, no other
-  is above ``REVIEW_AT`` and the PNC IDs do not differ; the review queue when any candidate is at
-  least ``REVIEW_AT`` (doubtful pairs: a person decides); otherwise nobody.
+- ``decide``: a link when the best candidate's match probability (``for_population``: scaled for
+  the people on record) is at least ``LINK_AT``, no other is at least ``RIVAL_BELOW`` and the PNC
+  IDs do not differ; the review queue when any candidate is at least ``REVIEW_AT`` (doubtful pairs:
+  a person decides); otherwise nobody. The thresholds were chosen on the tuning people
+  (``evaluate.choose_thresholds``, ADR 0026 addendum).
 
 Every scored candidate says which fields agreed, exactly or nearly, as the model compared them.
 """
