@@ -272,7 +272,7 @@ def test_no_route_edits_or_deletes_the_audit_log(client, partnership):
         "token_id": 1,  # API tokens and set-up links (ADR 0012)
         "secret": "no-such-link",
         "run_id": 1,  # feed imports and their review queue (ADR 0014)
-        "import_run_id": 1,  # feed imports over the API (ADR 0040)
+        "import_run_id": 1,  # feed imports over the API (ADR 0041)
         "review_id": 1,
         "screening_id": 1,  # the health instruments (issue 12 part 1): nothing need exist
         "checklist_id": 1,

@@ -222,7 +222,7 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/reports/runs/<int:run_id>": api(Action.REPORT_VIEW),
     "api/v1/reports/budget-returns": api(Action.REPORT_VIEW),  # budget returns kept (issue 16, ADR 0031)
     "api/v1/reports/budget-returns/<int:return_id>": api(Action.REPORT_VIEW),
-    "api/v1/imports": api(Action.COHORT_MANAGE),  # feed imports in the background (issue 11 §1, §7; ADR 0040)
+    "api/v1/imports": api(Action.COHORT_MANAGE),  # feed imports in the background (issue 11 §1, §7; ADR 0041)
     "api/v1/imports/<int:import_run_id>": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/imports/<int:import_run_id>/errors": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/meetings/<int:meeting_id>/record": api(Action.PERSON_VIEW, personal=True),

@@ -1,4 +1,4 @@
-"""Feed imports over the API (issue 11 §1, §7; ADR 0040): what the upload pages do, with the same
+"""Feed imports over the API (issue 11 §1, §7; ADR 0041): what the upload pages do, with the same
 checks, policy and audit. Every response is checked against the schema (tests/api/conftest.py)."""
 
 from __future__ import annotations

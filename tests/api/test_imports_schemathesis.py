@@ -1,4 +1,4 @@
-"""Schemathesis on the feed-import operations (issue 11 §1, §7; ADR 0040), with the path naming a
+"""Schemathesis on the feed-import operations (issue 11 §1, §7; ADR 0041), with the path naming a
 run the token's user uploaded (so generated requests reach the run, not a 404): no server error,
 every status, content type and body as documented, schema-violating requests refused."""
 

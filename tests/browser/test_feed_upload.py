@@ -1,4 +1,4 @@
-"""A coordinator uploads an arrests file in the browser (issue 11 §1, §7; ADR 0040): with the
+"""A coordinator uploads an arrests file in the browser (issue 11 §1, §7; ADR 0041): with the
 import in-process the upload lands on the result; on the database queue it lands on a "waiting to
 start" page that works without JavaScript (a link to check again), and after the worker has run the
 same link shows the result. Every page is axe-clean; the error report downloads."""

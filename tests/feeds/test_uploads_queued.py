@@ -1,4 +1,4 @@
-"""A feed file uploaded in the browser is imported in the background (issue 11 §1 and §7, ADR 0040).
+"""A feed file uploaded in the browser is imported in the background (issue 11 §1 and §7, ADR 0041).
 
 With the immediate backend (development, the tests) the upload ends on a finished run. With the
 database queue (django-tasks-db, the production default) the run stays queued, its page saying so,

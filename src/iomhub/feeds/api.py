@@ -1,4 +1,4 @@
-"""Feed imports over the JSON API (issue 11 §1 and §7; ADR 0040): upload a file to be imported in
+"""Feed imports over the JSON API (issue 11 §1 and §7; ADR 0041): upload a file to be imported in
 the background, follow its run (status, rows done, counts, the first rejected rows) and download
 its error report; the same checks, policy and audit as the upload pages (``feeds.uploads``,
 ``feeds.selectors.run_get_for``: a run is its uploader's, anyone else gets 404)."""

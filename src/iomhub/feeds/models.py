@@ -74,7 +74,7 @@ class ImportRun(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         constraints = [
-            # A double submit of the same file by the same person queues it once (ADR 0040).
+            # A double submit of the same file by the same person queues it once (ADR 0041).
             models.UniqueConstraint(
                 fields=["started_by", "feed", "sha256"],
                 condition=models.Q(queued_at__isnull=False, finished_at__isnull=True),

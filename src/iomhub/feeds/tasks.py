@@ -1,4 +1,4 @@
-"""Importing an uploaded feed file in the background (issue 11 §1 and §7; ADRs 0019 and 0040).
+"""Importing an uploaded feed file in the background (issue 11 §1 and §7; ADRs 0019 and 0041).
 
 ``import_upload`` is given the run's id only (nothing about a person is in the queue). It takes the
 queued upload's bytes, imports them into the run as the person who uploaded it (so the policy and

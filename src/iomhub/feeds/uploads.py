@@ -1,4 +1,4 @@
-"""A feed file uploaded in the browser or through the API (issue 11 §1 and §7; ADR 0040): checked
+"""A feed file uploaded in the browser or through the API (issue 11 §1 and §7; ADR 0041): checked
 (size and type) at once, kept with a run made "queued", and imported by the ``feeds`` task
 (``feeds.tasks.import_upload``) when the upload commits: in the same process with the immediate
 backend (development, tests), by a worker with the database or Redis queue.
