@@ -72,6 +72,12 @@ def test_a_police_officer_may_not_import(client, partnership, upload):
 
 
 def test_the_review_queue_lists_uncertain_rows_and_takes_a_decision(client, partnership, coordinator, upload):
+    import datetime
+
+    from tests.factories import PersonFactory
+
+    # Two Jordan Examples on record, born 1990 and 1992: a row born 1991 could be either (ADR 0026 addendum).
+    PersonFactory(first_name="Jordan", last_name="Example", date_of_birth=datetime.date(1992, 5, 17))
     client.force_login(coordinator)
     upload(client, csv_file(row(family_name="Example", given_name="Jordan", date_of_birth="1991-05-17")))
     review = LinkReview.objects.get()
