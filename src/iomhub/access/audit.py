@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from iomhub.access.models import AuditAction, AuditEvent
+from iomhub.bulk_insert import insert_many
 from iomhub.crypto.changes import seal_changes
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def record_many(*, actor: User | None, entries: Iterable[dict[str, Any]], userna
         )
         for e in entries
     ]
-    return AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return insert_many(events, batch_size=2000)  # by COPY on PostgreSQL (issue 11)
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from iomhub.bulk_insert import insert_many
 from iomhub.feeds.linkage import Link, Uncertain, agreed_fields
 from iomhub.feeds.linkage_batch import links_for_many
 from iomhub.feeds.linkage_model import probable
@@ -43,20 +44,32 @@ __all__ = ["import_arrests_batch"]
 def _entangled(rows: list[FeedRow], answers: list[object]) -> set[int]:
     """Rows (by index) whose answer could change because a row before them in the batch creates a
     person: the model scores them at least ``REVIEW_AT`` together, or the PNC IDs agree; each such
-    row waits for the row-by-row path. Scored in one query, like the rest."""
+    row waits for the row-by-row path. The earlier new rows each row may be are found by the keys
+    of the blocking rule (date of birth or swapped, family name, given name), then ``blocks``
+    decides as before; scored in one query, like the rest."""
     new = [i for i, a in enumerate(answers) if a is None]
     if not new:
         return set()
     recs = [record(0, r.identity.given_name, r.identity.family_name, r.identity.date_of_birth, r.identity.pnc_id) for r in rows]
+    keyed: dict[tuple[str, object], list[int]] = defaultdict(list)
+    for j in new:
+        who = rows[j].identity
+        for key in (
+            ("dob", who.date_of_birth),
+            ("surname", recs[j]["surname"]),
+            ("first_name", recs[j]["first_name"]),
+            ("pnc", who.pnc_id),
+        ):
+            keyed[key].append(j)
     pairs, waiting = [], set()
     for i, row in enumerate(rows):
-        for j in new:
-            if rows[j].line >= row.line:
-                break
-            if row.identity.pnc_id and row.identity.pnc_id == rows[j].identity.pnc_id:
-                waiting.add(i)
-            elif blocks(recs[i], recs[j]):
-                pairs.append((i, j))
+        who = row.identity
+        keys = [("dob", who.date_of_birth), ("dob", probable.swapped(who.date_of_birth)), ("surname", recs[i]["surname"])]
+        keys.append(("first_name", recs[i]["first_name"]))
+        earlier = sorted({j for key in keys for j in keyed.get(key, ()) if rows[j].line < row.line})
+        if who.pnc_id and any(rows[j].line < row.line for j in keyed.get(("pnc", who.pnc_id), ())):
+            waiting.add(i)
+        pairs += [(i, j) for j in earlier if not (who.pnc_id and who.pnc_id == rows[j].identity.pnc_id) and blocks(recs[i], recs[j])]
     people = {j: {**recs[j], "unique_id": j} for j in new}
     for i, scored in probable.score_many(recs, people, pairs).items():
         if any(s.probability >= probable.REVIEW_AT for s in scored):
@@ -147,7 +160,7 @@ def _write(todo: list[tuple[FeedRow, Link]], run: ImportRun, acting_user: User, 
                 row_key=row.row_key,
             )
         )
-    ArrestLink.objects.bulk_create(links, batch_size=1000)
+    insert_many(links)  # by COPY on PostgreSQL
     tally.imported += len(links)
 
 

@@ -15,8 +15,11 @@ Only people the importer may see are loaded (``access.policy.people_filter``), a
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
 
@@ -25,6 +28,7 @@ from iomhub.feeds.linkage import Link, Uncertain, agreed_fields, exact_link, ide
 from iomhub.feeds.linkage_model import probable
 from iomhub.feeds.linkage_model.settings import record
 from iomhub.feeds.models import LinkMethod, LinkReview
+from iomhub.people.bulk import one_of
 from iomhub.people.models import Person
 
 if TYPE_CHECKING:
@@ -86,21 +90,38 @@ def candidate_pairs(people: list[Identity]) -> set[tuple[int, int]]:
     return found
 
 
-def _visible(user: User, ids: set[int], **extra: object) -> dict[int, Person]:
-    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True, **extra)
-    found: dict[int, Person] = {}
-    for chunk in _chunks(sorted(ids)):
-        found.update((p.pk, p) for p in visible.filter(pk__in=chunk))
-    return found
+@dataclass(frozen=True)
+class _Seen:
+    """What linkage reads of a person (``exact_link``, ``agreed_fields``, the model's record): a
+    batch reads thousands of the people its rows may be, as values; only those linked are then read
+    as records (``_as_records``)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    date_of_birth: datetime.date
+    pnc_id: str
+    prison_number: str
+
+
+def _visible(user: User, ids: set[int]) -> dict[int, _Seen]:
+    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True)
+    return {row[0]: _Seen(*row) for row in one_of(visible.values_list(*(f.name for f in fields(_Seen))), "pk", ids)}
+
+
+@lru_cache(maxsize=100_000)
+def _record(pid: int, first: str, last: str, dob: datetime.date, pnc: str) -> dict[str, Any]:
+    """The model's record of a person (``settings.record``), kept between batches: the same people
+    are candidates again and again. Read only (``score_many`` copies it)."""
+    return record(pid, first, last, dob, pnc)
 
 
 def _holders(user: User, people: list[Identity], name: str) -> dict[str, list[Person]]:
-    values = sorted({getattr(who, name) for who in people if getattr(who, name)})
+    values = {getattr(who, name) for who in people if getattr(who, name)}
     holders: dict[str, list[Person]] = defaultdict(list)
-    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True)
-    for chunk in _chunks(values):
-        for person in visible.filter(**{f"{name}__in": chunk}).order_by("pk"):
-            holders[getattr(person, name)].append(person)
+    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by("pk")
+    for person in one_of(visible, name, values):
+        holders[getattr(person, name)].append(person)
     return holders
 
 
@@ -142,7 +163,7 @@ def _by_people(user: User, todo: dict[int, Identity]) -> dict[int, Found]:
     order = list(todo)
     pairs = candidate_pairs([todo[i] for i in order])
     persons = _visible(user, {pid for _, pid in pairs})
-    by_row: dict[int, list[Person]] = defaultdict(list)
+    by_row: dict[int, list[_Seen]] = defaultdict(list)
     for n, pid in sorted(pairs):
         if pid in persons:
             by_row[order[n]].append(persons[pid])
@@ -152,7 +173,7 @@ def _by_people(user: User, todo: dict[int, Identity]) -> dict[int, Found]:
     for i, who in todo.items():
         candidates = by_row.get(i, [])
         try:
-            link = exact_link(who, [p for p in candidates if p.date_of_birth == who.date_of_birth])
+            link = exact_link(who, cast("list[Person]", [p for p in candidates if p.date_of_birth == who.date_of_birth]))
         except Uncertain as uncertain:
             found[i] = uncertain
             continue
@@ -162,10 +183,17 @@ def _by_people(user: User, todo: dict[int, Identity]) -> dict[int, Found]:
         rows[i] = record(0, who.given_name, who.family_name, who.date_of_birth, who.pnc_id)
         to_score += [(i, p.pk) for p in candidates[:CANDIDATES_SCORED]]
         found[i] = None
-    records = {pid: record(pid, p.first_name, p.last_name, p.date_of_birth, p.pnc_id) for pid, p in persons.items()}
+    scored_ids = {pid for _, pid in to_score}
+    records = {pid: _record(pid, p.first_name, p.last_name, p.date_of_birth, p.pnc_id) for pid, p in persons.items() if pid in scored_ids}
     for i, scored in probable.score_many(rows, records, to_score).items():
         try:
-            found[i] = probable_link(probable.decide_scored(scored), persons)
+            found[i] = probable_link(probable.decide_scored(scored), cast("dict[int, Person]", persons))
         except Uncertain as uncertain:
             found[i] = uncertain
-    return found
+    return _as_records(found)
+
+
+def _as_records(found: dict[int, Found]) -> dict[int, Found]:
+    """Each link's person as the record itself (read in one query), for the writes that follow."""
+    people = {p.pk: p for p in one_of(Person.objects.all(), "pk", {f.person.pk for f in found.values() if isinstance(f, Link)})}
+    return {i: Link(people[f.person.pk], f.method, f.agreed) if isinstance(f, Link) else f for i, f in found.items()}

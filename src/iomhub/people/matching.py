@@ -307,6 +307,25 @@ def compare(candidate: Identity, existing: Identity) -> Comparison | None:
     return Comparison(reasons=tuple(reasons), score=score, by_identifier=by_identifier)
 
 
+def may_compare(candidate: Identity, existing: Identity) -> bool:
+    """False only when :func:`compare` is certainly None: no identifier agrees, and for every pair of
+    their names (aliases too) neither the first names agree (``first_name_reason``) nor are the names
+    the other way round; ``compare`` needs one of these before it looks at anything else. A cheap
+    first pass for checking many people at once (a feed import's batch, issue 11)."""
+    for name, value in candidate.identifiers.items():
+        if value and existing.identifiers.get(name) == value:
+            return True
+    for _, theirs in _names_to_compare(existing):
+        for _, ours in _names_to_compare(candidate):
+            if first_name_reason(ours.first_name, theirs.first_name) is not None:
+                return True
+            if normalise_name(ours.first_name) == normalise_name(theirs.last_name) and normalise_name(ours.last_name) == normalise_name(
+                theirs.first_name
+            ):
+                return True
+    return False
+
+
 def date_variants(dob: datetime.date) -> set[datetime.date]:
     """Every real date a single typo or a swapped day and month could turn ``dob`` into."""
     found = {dob}

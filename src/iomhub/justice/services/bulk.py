@@ -14,6 +14,7 @@ from django.db import transaction
 
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
+from iomhub.bulk_insert import insert_many
 from iomhub.justice import screening_table
 from iomhub.justice.catalogue import normalise_code
 from iomhub.justice.models import Arrest, ArrestOutcome, Offence, OffenceCode
@@ -67,10 +68,9 @@ def arrests_record_many(*, acting_user: User, items: list[NewArrest]) -> list[Ar
         made.append((arrest, offences))
         outcomes.append(arrest)
     with transaction.atomic():
-        Arrest.objects.bulk_create([a for a, _ in made], batch_size=1000)
-        Offence.objects.bulk_create(
-            [Offence(person=a.person, code=code, committed_on=a.arrested_on, arrest=a) for a, offences in made for code in offences],
-            batch_size=1000,
+        insert_many([a for a, _ in made])  # by COPY on PostgreSQL (issue 11)
+        insert_many(
+            [Offence(person=a.person, code=code, committed_on=a.arrested_on, arrest=a) for a, offences in made for code in offences]
         )
         # The screening table (ADR 0036) as every justice service keeps it: the people written, worked out again.
         screening_table.refresh(a.person.pk for a, _ in made)
