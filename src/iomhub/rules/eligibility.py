@@ -37,7 +37,7 @@ ONE_DAY = datetime.timedelta(days=1)
 SHORT_CUSTODY_REACH = datetime.timedelta(days=366)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=65536)  # the days screened; a rebuild of the screening table asks it of every edge
 def year_before(as_of: datetime.date) -> datetime.date:
     """``as_of`` minus 12 calendar months: the rolling year is after this day and up to ``as_of``."""
     return add_months(as_of, -12)

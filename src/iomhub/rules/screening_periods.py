@@ -24,9 +24,10 @@ import datetime
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from iomhub.rules.dates import add_months
-from iomhub.rules.eligibility import ARREST_THRESHOLD, NEIGHBOURHOOD_CRIME
+from iomhub.rules.eligibility import ARREST_THRESHOLD, NEIGHBOURHOOD_CRIME, year_before
 
 ONE_DAY = datetime.timedelta(days=1)
 FOREVER = datetime.date.max
@@ -40,6 +41,7 @@ class Period:
     last_arrest: datetime.date | None
 
 
+@lru_cache(maxsize=65536)  # a rebuild asks it of the same few thousand days again and again
 def leaves_window(day: datetime.date) -> datetime.date:
     """The first day whose rolling twelve months no longer hold ``day``: the first D with
     ``add_months(D, -12) >= day`` (the window is after D minus 12 months, ``eligibility``)."""
@@ -53,7 +55,7 @@ def leaves_window(day: datetime.date) -> datetime.date:
 
 def _in_year(sorted_days: Sequence[datetime.date], day: datetime.date) -> int:
     """How many of ``sorted_days`` fall after ``day`` minus 12 months and on or before ``day``."""
-    return bisect_right(sorted_days, day) - bisect_right(sorted_days, add_months(day, -12))
+    return bisect_right(sorted_days, day) - bisect_right(sorted_days, year_before(day))
 
 
 def _short(sentences: Iterable[tuple[datetime.date, int]]) -> list[tuple[datetime.date, datetime.date]]:
