@@ -5,7 +5,7 @@ Hub runs.
 
 The synthetic people come with the truth (who each row is about), so the model is trained on it
 rather than guessed by expectation maximisation (ADR 0026 addendum: EM's guessed chance that two
-records match was fifteen times too small, so a pair agreeing on both names with one digit of the
+records match was twenty times too small, so a pair agreeing on both names with one digit of the
 year wrong scored 0.46):
 
 - the m probabilities (how often each level occurs between a row and the person it is about) from
