@@ -63,3 +63,22 @@ def test_a_script_prefix_is_part_of_what_is_remembered():
 def test_another_url_configuration_is_not_answered_from_the_first():
     with pytest.raises(NoReverseMatch):
         render(engines["django"], "{% url 'people:summary' 5 %}")
+
+
+def test_an_argument_that_is_not_a_number_or_text_is_reversed_every_time():
+    class Named:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def __str__(self) -> str:
+            return self.text
+
+        def __hash__(self) -> int:
+            return 1
+
+        def __eq__(self, other: object) -> bool:
+            return True
+
+    source = "{% url 'people:justice:new' 5 kind %}"
+    assert render(engines["django"], source, kind=Named("arrests")) == "/people/5/justice/arrests/new/"
+    assert render(engines["django"], source, kind=Named("offences")) == "/people/5/justice/offences/new/"

@@ -20,8 +20,12 @@ from django.template.base import Parser, Token
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
 register = template.Library()
+
+# The argument types whose value alone makes the URL (a model, say, writes its str(), which may change).
+KEYS = frozenset({int, str, SafeString})
 
 
 @lru_cache(maxsize=8192)
@@ -39,11 +43,9 @@ def _reversed(
 
 def cached_reverse(view_name: str, args: list[Any], kwargs: dict[str, Any], current_app: str | None) -> str:
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    key_args, key_kwargs = tuple(args), tuple(sorted(kwargs.items()))
-    try:
-        hash((key_args, key_kwargs))
-    except TypeError:  # an argument that cannot be a key: Django's own, every time
+    if not all(type(v) in KEYS for v in (*args, *kwargs.values())):  # a model, a date: Django's own, every time
         return reverse(view_name, urlconf=urlconf, args=args, kwargs=kwargs, current_app=current_app)
+    key_args, key_kwargs = tuple(args), tuple(sorted(kwargs.items()))
     return _reversed(urlconf, get_script_prefix(), translation.get_language(), view_name, key_args, key_kwargs, current_app)
 
 
