@@ -55,6 +55,9 @@ def test_in_process_the_upload_lands_on_the_result(session, partnership, tmp_pat
     run = ImportRun.objects.get()
     assert session.page.url.endswith(f"/feeds/imports/{run.pk}/")
     _assert_result(session)
+    session.follow("a.govuk-back-link:has-text('Import another file')")
+    assert session.page.locator("table[data-table='recent-imports'] td").first.inner_text().startswith("overnight-arrests.csv")
+    session.assert_accessible("upload page with the latest imports")
 
 
 def test_on_the_database_queue_the_page_waits_then_shows_the_result(session, partnership, tmp_path):

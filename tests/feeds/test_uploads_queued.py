@@ -230,3 +230,16 @@ def test_on_the_redis_queue_an_rq_worker_imports_it_the_same(client, coordinator
     run.refresh_from_db()
     assert (run.status, run.rows, run.imported, run.rejected) == (RunStatus.FINISHED, 3, 2, 1)
     assert not ImportUpload.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_upload_page_lists_the_users_own_latest_imports_to_come_back_to(client, partnership, coordinator):
+    mine = upload_enqueue(acting_user=coordinator, feed="arrests", data=GOOD_AND_BAD, file_name="mine.csv")  # queued
+    chair = partnership.users[Role.CHAIR]
+    theirs = upload_enqueue(acting_user=chair, feed="arrests", data=GOOD_AND_BAD, file_name="theirs.csv")
+    other_feed = upload_enqueue(acting_user=coordinator, feed="releases", data=GOOD_AND_BAD, file_name="releases.csv")
+    client.force_login(coordinator)
+    page = client.get("/feeds/arrests/").content.decode()
+    assert f'href="/feeds/imports/{mine.pk}/"' in page and "Waiting to start" in page
+    assert f"/feeds/imports/{theirs.pk}/" not in page and "theirs.csv" not in page
+    assert f"/feeds/imports/{other_feed.pk}/" not in page

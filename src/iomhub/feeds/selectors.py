@@ -45,6 +45,14 @@ def run_get_for(*, user: User, run_id: int, export: bool = False) -> ImportRun:
     return run
 
 
+def recent_runs(*, user: User, feed: str, limit: int = 10) -> list[ImportRun]:
+    """The user's own latest runs of ``feed`` (file name, status, counts: no row of the file), so an
+    upload imported in the background can be found again."""
+    if not can(user, Action.COHORT_MANAGE):
+        deny(user=user, action=Action.COHORT_MANAGE, reason="import runs are the importer's", object_type="import-run")
+    return list(ImportRun.objects.filter(started_by=user, feed=feed).order_by("-started_at", "-id")[:limit])
+
+
 @dataclass(frozen=True)
 class ReviewItem:
     review: LinkReview

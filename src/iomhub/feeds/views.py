@@ -32,7 +32,8 @@ def upload(request: AuthedRequest, feed: str) -> HttpResponse:
         file = form.cleaned_data["file"]
         run = upload_enqueue(feed=feed, acting_user=request.user, data=file.read(), file_name=file.name or "upload")
         return redirect("feeds:run", run_id=run.pk)
-    return render(request, "feeds/upload.html", {"form": form, "spec": spec})
+    runs = selectors.recent_runs(user=request.user, feed=feed)
+    return render(request, "feeds/upload.html", {"form": form, "spec": spec, "runs": runs})
 
 
 @guarded(Action.COHORT_MANAGE, personal_data=True)
