@@ -40,7 +40,7 @@ from iomhub.people.services import NewPerson, PossibleDuplicates, person_create
 
 __all__ = ["BATCH_SIZE", "SYSTEM_USERNAME", "arrests_import", "feed_import", "feed_system_user", "import_row", "review_decide"]
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000  # issue 11 throughput (ADR 0037 addendum): fewer, larger batches; a killed run keeps whole batches
 
 
 def _new_person(who: Identity, acting_user: User, spec: FeedSpec, *, confirmed_new: bool = False) -> Any:
