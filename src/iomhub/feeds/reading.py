@@ -96,7 +96,8 @@ def _read_csv(data: bytes, columns: Sequence[str], doc: str) -> Table:
                 problem = f"The row has {len(cells)} cells but the first row names {len(names)} columns"
             yield RawRow(start, values, problem)
 
-    return Table(names, rows(), max(text.count("\n"), 1))
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    return Table(names, rows(), max(lines - 1, 1))  # the lines after the header (a quoted cell may span two)
 
 
 def _cell_text(value: Any) -> str:
