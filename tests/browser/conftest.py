@@ -96,7 +96,7 @@ class Session:
 def session(browser, live_server) -> Iterator[Session]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(8000)
+    page.set_default_timeout(20000)  # a limit, never a wait: the first page of a worker can be slow on a loaded 2-core machine
     s = Session(page=page, base=live_server.url)
     page.on(
         "console",
