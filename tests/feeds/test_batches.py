@@ -47,3 +47,16 @@ def test_one_batch_ends_as_a_row_at_a_time(partnership, coordinator):
     assert row_by_row[0]["imported"] >= 5  # the oracle did something worth comparing
     assert len({link[3] for link in row_by_row[1]["links"]}) >= 3  # created, linked by name, probable …
     assert _run(coordinator, 500) == row_by_row
+
+
+def test_a_restricted_person_the_importer_may_not_see_is_flagged_not_shown_as_row_by_row(partnership, coordinator):
+    """The duplicate check's visibility is read once for the batch (people.bulk.person_create_many):
+    a restricted record a new row may duplicate is still never offered to the importer, and is
+    flagged on its own record, exactly as person_create flags it row by row."""
+    from iomhub.people.models import Person, Restriction
+
+    Person.objects.create(first_name="Robin", last_name="Quillfeather", date_of_birth="1972-11-30", restriction=Restriction.MAPPA)
+    row_by_row = _run(coordinator, 1)
+    flagged = [a for a in row_by_row[2] if a[0][1] == "possible-duplicate"]
+    assert flagged, "the restricted record's possible duplicate is flagged on it"
+    assert _run(coordinator, 500) == row_by_row

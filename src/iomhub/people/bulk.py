@@ -153,11 +153,12 @@ def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching
     return every
 
 
-def _duplicates(user: User, candidate: matching.Identity, every: list[matching.PossibleMatch]) -> matching.MatchResult:
-    """``matching.possible_duplicates`` without its audit event (written in bulk by the caller)."""
+def _duplicates(user: User, every: list[matching.PossibleMatch], visible_ids: set[int]) -> matching.MatchResult:
+    """``matching.possible_duplicates`` without its audit event (written in bulk by the caller);
+    ``visible_ids``: which of the people matched ``user`` sees (``people_filter``), read once for
+    the whole call."""
     if not every:
         return matching.MatchResult(matches=())
-    visible_ids = set(Person.objects.filter(people_filter(user), pk__in=[m.person.pk for m in every]).values_list("pk", flat=True))
     shown = [m for m in every if m.person.pk in visible_ids and can(user, Action.PERSON_VIEW, m.person, section=Section.IDENTITY)]
     shown_ids = {m.person.pk for m in shown}
     return matching.MatchResult(matches=tuple(shown[:10]), hidden_ids=tuple(m.person.pk for m in every if m.person.pk not in shown_ids))
@@ -236,7 +237,10 @@ def person_create_many(*, acting_user: User, news: list[NewPerson], purpose: str
     earlier = _Earlier()
     searches: list[dict[str, Any]] = []
     checked = _all_checked(news)
-    matches = iter(find_matches_many([c[1] for c in checked if not isinstance(c, ValidationError)]))
+    every_match = find_matches_many([c[1] for c in checked if not isinstance(c, ValidationError)])
+    visible = Person.objects.filter(people_filter(acting_user)).values_list("pk", flat=True)
+    visible_ids = set(one_of(visible, "pk", {m.person.pk for found in every_match for m in found}))
+    matches = iter(every_match)
     for item in checked:
         if isinstance(item, ValidationError):
             outcomes.append(item)
@@ -246,7 +250,7 @@ def person_create_many(*, acting_user: User, news: list[NewPerson], purpose: str
         if earlier.like(candidate):
             outcomes.append(None)
             continue
-        found = _duplicates(acting_user, candidate, every)
+        found = _duplicates(acting_user, every, visible_ids)
         searches.append(_search_entry(found, purpose))
         if found:
             outcomes.append(PossibleDuplicates(found))
