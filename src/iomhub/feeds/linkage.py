@@ -111,12 +111,24 @@ def exact_link(who: Identity, same_dob: list[Person]) -> Link | None:
     return Link(person, LinkMethod.NAME_DOB, tuple(agreed_fields(who, person)))
 
 
+def on_review_queue(who: Identity, review: LinkReview | None) -> Link | None:
+    """A row the review queue holds (``review``, by the row's key): the person a coordinator decided
+    on, or, while it waits for a decision, :class:`Uncertain` again, whoever the linkage would pick
+    today (people added since, a retrained model): importing the row again changes nothing until
+    it is decided (issue 11 §2: nothing twice). None when the queue has never held the row."""
+    if review is None:
+        return None
+    if review.status == LinkReview.Status.DECIDED and review.person is not None:
+        return Link(review.person, LinkMethod.REVIEWED, tuple(agreed_fields(who, review.person)))
+    raise Uncertain(review.why, list(review.candidates))
+
+
 def link_for(who: Identity, *, row_key: str, user: User) -> Link | None:
     """The person ``who`` certainly is, or None when nobody matches; raises :class:`Uncertain`
     when a person must decide."""
-    decided = LinkReview.objects.filter(row_key=row_key, status=LinkReview.Status.DECIDED, person__isnull=False).first()
-    if decided is not None and decided.person is not None:
-        return Link(decided.person, LinkMethod.REVIEWED, tuple(agreed_fields(who, decided.person)))
+    held = on_review_queue(who, LinkReview.objects.filter(row_key=row_key).select_related("person").first())
+    if held is not None:
+        return held
     visible = Person.objects.filter(people_filter(user), merged_into__isnull=True)
     found = _by_identifier(who, visible, "prison_number", LinkMethod.PRISON_NUMBER) or _by_identifier(
         who, visible, "pnc_id", LinkMethod.PNC

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db import connection
 
 from iomhub.access.policy import people_filter
-from iomhub.feeds.linkage import Link, Uncertain, agreed_fields, exact_link, identifier_link, probable_link
+from iomhub.feeds.linkage import Link, Uncertain, exact_link, identifier_link, on_review_queue, probable_link
 from iomhub.feeds.linkage_model import probable
 from iomhub.feeds.linkage_model.settings import record
 from iomhub.feeds.models import LinkMethod, LinkReview
@@ -146,13 +146,15 @@ def links_for_many(people: list[Identity], row_keys: list[str], *, user: User) -
     :class:`Link`, an :class:`Uncertain` for the review queue, or None when nobody matches."""
     found: dict[int, Found] = {}
     todo = dict(enumerate(people))
-    decided = LinkReview.objects.filter(row_key__in=row_keys, status=LinkReview.Status.DECIDED, person__isnull=False)
-    by_key = {r.row_key: r.person for r in decided.select_related("person")}
+    held = {r.row_key: r for r in LinkReview.objects.filter(row_key__in=row_keys).select_related("person")}
     for i, key in enumerate(row_keys):
-        person = by_key.get(key)
-        if person is not None:
-            found[i] = Link(person, LinkMethod.REVIEWED, tuple(agreed_fields(people[i], person)))
-            del todo[i]
+        if key not in held:
+            continue
+        try:
+            found[i] = on_review_queue(people[i], held[key])
+        except Uncertain as waiting:
+            found[i] = waiting
+        del todo[i]
     found.update(_by_identifiers(user, people, todo))
     if todo:
         found.update(_by_people(user, todo))
