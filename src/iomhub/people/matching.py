@@ -328,6 +328,11 @@ def may_compare(candidate: Identity, existing: Identity) -> bool:
 
 def date_variants(dob: datetime.date) -> set[datetime.date]:
     """Every real date a single typo or a swapped day and month could turn ``dob`` into."""
+    return set(_date_variants(dob))
+
+
+@lru_cache(maxsize=_MEMO)
+def _date_variants(dob: datetime.date) -> frozenset[datetime.date]:
     found = {dob}
     if dob.day <= 12:  # then the swapped date is always real (its day is a month number)
         found.add(dob.replace(month=dob.day, day=dob.month))
@@ -343,7 +348,7 @@ def date_variants(dob: datetime.date) -> set[datetime.date]:
                 continue
             if variant.year >= 1900:
                 found.add(variant)
-    return found
+    return frozenset(found)
 
 
 # ---- the database side --------------------------------------------------------------------------
