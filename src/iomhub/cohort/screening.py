@@ -44,9 +44,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from iomhub.cohort.screening_read import Batch, facts_on, of_people
+from iomhub.cohort.screening_read import facts_on, of_people
 from iomhub.justice.selectors import screening_facts
-from iomhub.people.bulk import one_of
+from iomhub.pg_arrays import Ids, one_of
 from iomhub.rules import eligibility
 from iomhub.rules.eligibility import JusticeFacts
 
@@ -141,7 +141,7 @@ def area_coverage() -> dict[str, list[str]]:
     return covered
 
 
-def _current_addresses(batch: Batch, as_of: datetime.date) -> dict[int, tuple[str, bool]]:
+def _current_addresses(batch: Ids, as_of: datetime.date) -> dict[int, tuple[str, bool]]:
     """Each person's address on ``as_of`` (moved in on or before it, or undated, and not yet left),
     as (postcode, no fixed abode); where several are current, the one moved into last."""
     from django.db.models import F, Q
@@ -180,7 +180,7 @@ def _residence(address: tuple[str, bool] | None, covered: dict[str, list[str]]) 
     return False, f"Lives outside the area: current address {postcode} is in none of the postcodes the local teams cover"
 
 
-def _priority_groups(batch: Batch, as_of: datetime.date, user: User | None) -> dict[int, set[str]]:
+def _priority_groups(batch: Ids, as_of: datetime.date, user: User | None) -> dict[int, set[str]]:
     """The priority groups answered Y on each person's submitted referrals (referred on or before
     ``as_of``); with ``user``, only the referrals that user may see."""
     from django.db.models import Q
@@ -209,7 +209,7 @@ def _priority_groups(batch: Batch, as_of: datetime.date, user: User | None) -> d
     return groups
 
 
-def _own_facts(people: Sequence[Screenable], batch: Batch, as_of: datetime.date, user: User | None) -> dict[int, OwnFacts]:
+def _own_facts(people: Sequence[Screenable], batch: Ids, as_of: datetime.date, user: User | None) -> dict[int, OwnFacts]:
     """PPO, MAPPA 1 and priority groups from submitted referrals, and residence, from IOM Hub's own
     records. With ``user``, only the referrals that user may see count, and residence only when the
     user sees addresses (the contact section); without (internal use), everything. Four queries;
@@ -278,7 +278,7 @@ def screen_people(
     it is needed: the candidate list screens a whole area and needs it only near the top
     (:func:`top_candidates`). The caller has authorised the people and their justice section, and
     audits."""
-    batch = Batch(p.pk for p in people)
+    batch = Ids(p.pk for p in people)
     facts = read if read is not None else facts_on(batch, as_of)
     own = _own_facts(people, batch, as_of, user)
     screen = eligibility.screen

@@ -12,7 +12,7 @@ few sentences read to the exact part. A test compares it with ``relevant_facts``
 generated records at many days (tests/cohort/test_screening_read.py).
 
 People are passed as a list of ids. On PostgreSQL the list is one array parameter
-(``people.bulk.one_of``: ``= ANY(%s)``), not one parameter per person: building and quoting 5,000
+(``iomhub.pg_arrays.one_of``: ``= ANY(%s)``), not one parameter per person: building and quoting 5,000
 parameters per query cost more than the queries. The caller has authorised the people and audits
 its own read.
 """
@@ -24,44 +24,29 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import connection
 from django.db.models import Max, QuerySet
 
 from iomhub.justice.models import Arrest, CourtOutcome, Disposal, MappaManagement, Offence, Sentence, Warrant
-from iomhub.people.bulk import one_of
+from iomhub.pg_arrays import Ids, one_of
 from iomhub.rules.eligibility import NEIGHBOURHOOD_CRIME, SHORT_CUSTODY_REACH, JusticeFacts, serving_short_custody, year_before
-
-
-class Batch(list[int]):
-    """People's ids, sorted, with their PostgreSQL array literal written once (``{1,2,3}``): a batch
-    is filtered by a dozen queries, and ``people.bulk.one_of`` writes the literal again each time."""
-
-    def __init__(self, ids: Iterable[int]) -> None:
-        super().__init__(sorted(set(ids)))
-        self.literal = "{" + ",".join(map(str, self)) + "}"
 
 
 def of_people(queryset: QuerySet[Any], batch: Sequence[int]) -> Iterator[Any]:
     """The rows of ``queryset`` (a table with ``person_id``) of the people in ``batch`` (sorted ids):
-    on PostgreSQL one array parameter (``= ANY``, as ``people.bulk.one_of``), with the batch's first
-    and last id as bounds the planner can use on the person index (a batch of neighbouring ids
-    reads only their rows); elsewhere ``one_of`` (``IN`` lists)."""
+    one array parameter on PostgreSQL (``iomhub.pg_arrays.one_of``), with the batch's first and
+    last id as bounds the planner can use on the person index (a batch of neighbouring ids reads
+    only their rows)."""
     if not batch:
         return iter(())
     bounded = queryset.filter(person_id__gte=batch[0], person_id__lte=batch[-1])
-    if connection.vendor != "postgresql":
-        return one_of(bounded, "person_id", batch)
-    literal = batch.literal if isinstance(batch, Batch) else Batch(batch).literal
-    meta = queryset.model._meta
-    column = f'"{meta.db_table}"."{meta.get_field("person").column}"'  # the model's own names; the ids are one parameter
-    return iter(bounded.extra(where=[f"{column} = ANY(%s::bigint[])"], params=[literal]))  # noqa: S610
+    return one_of(bounded, "person_id", batch if isinstance(batch, Ids) else Ids(batch))
 
 
 def facts_on(person_ids: Iterable[int], as_of: datetime.date) -> dict[int, JusticeFacts]:
     """``relevant_facts`` of each person's justice record on ``as_of``, for the people in
     ``person_ids`` that have any (the others have none the rule can use). Seven queries, however
     many people; the rows read are those of the rolling year, not the whole history."""
-    batch = person_ids if isinstance(person_ids, Batch) else Batch(person_ids)
+    batch = person_ids if isinstance(person_ids, Ids) else Ids(person_ids)
     start = year_before(as_of)
     arrests: dict[int, list[datetime.date]] = defaultdict(list)
     in_year = Arrest.objects.filter(arrested_on__gt=start, arrested_on__lte=as_of).order_by()
@@ -87,7 +72,7 @@ def facts_on(person_ids: Iterable[int], as_of: datetime.date) -> dict[int, Justi
     warrants = Warrant.objects.filter(kind=Warrant.Kind.BREACH, issued_on__gt=start, issued_on__lte=as_of).order_by()
     breached = set(of_people(warrants.values_list("person_id", flat=True), batch))
     orders = CourtOutcome.objects.filter(disposal__in=[Disposal.COMMUNITY, Disposal.SUSPENDED], decided_on__lte=as_of).order_by()
-    on_order = set(of_people(orders.values_list("person_id", flat=True), Batch(breached)))
+    on_order = set(of_people(orders.values_list("person_id", flat=True), Ids(breached)))
     mappa = _mappa_levels(batch, as_of)
     # The rows read are already the relevant ones, but for sentences (read by a wider window) and
     # order: this is ``relevant_facts`` of the whole record (the test compares the two).

@@ -28,8 +28,8 @@ from iomhub.feeds.linkage import Link, Uncertain, exact_link, identifier_link, o
 from iomhub.feeds.linkage_model import probable
 from iomhub.feeds.linkage_model.settings import record
 from iomhub.feeds.models import LinkMethod, LinkReview
-from iomhub.people.bulk import one_of
 from iomhub.people.models import Person
+from iomhub.pg_arrays import one_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 
 from iomhub.justice.models import Arrest, CourtOutcome, Disposal, Offence, Sentence, Warrant
 from iomhub.justice.screening_models import ScreeningPeriod, ScreeningRebuild
-from iomhub.people.bulk import one_of
+from iomhub.pg_arrays import literal, one_of
 from iomhub.rules.dates import add_months
 from iomhub.rules.screening_periods import Period, periods
 
@@ -44,7 +44,7 @@ def periods_on(day: datetime.date) -> QuerySet[ScreeningPeriod]:
 
 def _records(person_ids: list[int]) -> dict[int, dict[str, list[Any]]]:
     """Each person's facts for ``rules.screening_periods.periods``: five queries (the ids as one
-    array parameter on PostgreSQL, ``people.bulk.one_of``; unordered: the rule sorts)."""
+    array parameter on PostgreSQL, ``iomhub.pg_arrays.one_of``; unordered: the rule sorts)."""
     found: dict[int, dict[str, list[Any]]] = defaultdict(
         lambda: {"arrest_dates": [], "offences": [], "custodial_sentences": [], "breach_warrants": [], "orders": []}
     )
@@ -99,15 +99,12 @@ def _insert(rows: list[tuple[int, Period]]) -> int:
         ]
         return len(ScreeningPeriod.objects.bulk_create(made, batch_size=BATCH))
 
-    def array(values: Iterable[object]) -> str:
-        return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
-
     columns = (
-        array(pid for pid, _ in rows),
-        array(p.starts_on for _, p in rows),
-        array(p.ends_on for _, p in rows),
-        array(p.arrests_in_year for _, p in rows),
-        array(p.last_arrest for _, p in rows),
+        literal(pid for pid, _ in rows),
+        literal(p.starts_on for _, p in rows),
+        literal(p.ends_on for _, p in rows),
+        literal(p.arrests_in_year for _, p in rows),
+        literal(p.last_arrest for _, p in rows),
     )
     with connection.cursor() as cursor:
         cursor.execute(_INSERT.format(table=connection.ops.quote_name(ScreeningPeriod._meta.db_table)), columns)

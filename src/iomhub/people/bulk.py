@@ -9,11 +9,10 @@ at a time afterwards, through ``person_create``, which then sees the first.
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 
 from iomhub.access import audit
 from iomhub.access.errors import deny
@@ -30,12 +29,9 @@ from iomhub.people.services import (
     _refuse_hidden_characters,
     _snapshot,
 )
+from iomhub.pg_arrays import one_of
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
-
-    from django.db.models import QuerySet
-
     from iomhub.access.models import User
 
 Outcome = Person | PossibleDuplicates | ValidationError | None
@@ -60,33 +56,6 @@ def _checked(new: NewPerson) -> tuple[Person, matching.Identity]:
         identifiers=data,
     )
     return person, candidate
-
-
-def _chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def one_of(queryset: QuerySet[Any], field: str, values: Iterable[Any]) -> Iterator[Any]:
-    """The rows of ``queryset`` whose ``field`` is one of ``values``: on PostgreSQL one array
-    parameter (``= ANY(%s)``: thousands of placeholders cost psycopg more to parse than the query
-    costs to run; numbers and dates go as one array literal, which psycopg need not quote item by
-    item), elsewhere ``IN`` lists of 900."""
-    wanted = sorted(set(values))
-    if not wanted:
-        return
-    if connection.vendor == "postgresql":
-        meta = queryset.model._meta
-        target = meta.pk if field == "pk" else meta.get_field(field)
-        column, param, cast = f'"{meta.db_table}"."{target.column}"', "%s", ""
-        if all(isinstance(v, int | datetime.date) and not isinstance(v, bool | datetime.datetime) for v in wanted):
-            # Integers and ISO dates: no quoting needed in an array literal.
-            param, cast = "{" + ",".join(str(v) for v in wanted) + "}", f"::{target.db_type(connection)}[]"
-        # Only the model's own table, column and type names are interpolated; the values are one parameter.
-        yield from queryset.extra(where=[f"{column} = ANY(%s{cast})"], params=[param if cast else wanted])  # noqa: S610
-        return
-    for chunk in _chunks(wanted):
-        yield from queryset.filter(**{f"{field}__in": chunk})
 
 
 _IDENTITY_FIELDS = ("id", "first_name", "last_name", "middle_names", "date_of_birth", *matching.IDENTIFIER_LABELS)
