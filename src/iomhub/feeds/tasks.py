@@ -48,11 +48,12 @@ def _claim(run_id: int) -> tuple[ImportRun, bytes] | None:
 
 def _total_recorder(run_id: int) -> Progress:
     """A progress callback that records the rows in the file once it has been read."""
-    seen = {"total": False}
+    recorded = False
 
     def progress(rows: int, total: int) -> None:
-        if not seen["total"]:
-            seen["total"] = True
+        nonlocal recorded
+        if not recorded:
+            recorded = True
             ImportRun.objects.filter(pk=run_id).update(total=total)
 
     return progress
