@@ -111,3 +111,37 @@ def test_the_referral_list_is_audited_against_each_person_on_record(client, part
     since = last_event_id()
     assert client.get("/referrals/").status_code == 200
     assert [e.person_id for e in events_since(since, action="listed")] == [partnership.ordinary.pk]
+
+
+def test_a_listed_event_carries_the_request_and_the_purpose_as_the_search_does(client, partnership):
+    """``record_shown`` writes its rows in one statement on PostgreSQL (ADR 0040 addendum): every
+    column as an event written one at a time would have, the search first, then each person once, in
+    the order listed."""
+    Registration.objects.create(person=partnership.ordinary, started_on=datetime.date(2026, 1, 5), rag="amber")
+    Registration.objects.create(person=partnership.housing_case, started_on=datetime.date(2026, 1, 5), rag="red")
+    coordinator = partnership.users[Role.COORDINATOR]
+    client.force_login(coordinator)
+    since = last_event_id()
+    request_id = "3f2b8c1e-0a4d-4c55-9a7e-5b1d2c3e4f50"
+    response = client.get("/caseload/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="Audit test/1.0", headers={"X-Request-ID": request_id})
+    assert response.status_code == 200
+    events = sorted(events_since(since, object_type="caseload"), key=lambda e: e.pk)
+    search, listed = events[0], events[1:]
+    assert search.action == "search" and search.person_id is None and search.object_id == ""
+    assert search.changes["people"] == sorted([partnership.ordinary.pk, partnership.housing_case.pk])
+    assert [e.person_id for e in listed] == sorted([partnership.ordinary.pk, partnership.housing_case.pk])
+    for e in events:
+        assert (e.actor, e.actor_username, e.ip_address, e.user_agent, e.request_id, e.route, e.outcome, e.reason) == (
+            coordinator,
+            coordinator.username,
+            "203.0.113.7",
+            "Audit test/1.0",
+            request_id,
+            "/caseload/",
+            "ok",
+            "",
+        )
+        assert e.occurred_at is not None
+    for e in listed:
+        assert e.action == "listed" and e.object_id == str(e.person_id)
+        assert e.changes == {"as_of": search.changes["as_of"]}

@@ -9,9 +9,13 @@ from __future__ import annotations
 import contextvars
 import datetime
 import decimal
+import json
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.utils import timezone
 
 from iomhub.access.models import AuditAction, AuditEvent
 from iomhub.bulk_insert import insert_many
@@ -156,11 +160,12 @@ def record_shown(
     object_id: Any = "",
     changes: dict[str, Any] | None = None,
     action: AuditAction | str = AuditAction.SEARCH,
-) -> list[AuditEvent]:
+) -> None:
     """A list of people shown to ``actor`` (search results, a caseload, an agenda, the Red Alert
     list): the search itself, with what was asked and found, and one ``listed`` event against each
     person shown, so each person's viewers include everyone who saw them in a list (issue 9 §8).
-    One bulk insert, however many people."""
+    One insert, however many people: on PostgreSQL one statement whose rows differ only in four
+    arrays (``_insert_listed``), elsewhere ``bulk_create``."""
     ctx = _context.get()
     actor_obj = actor if getattr(actor, "pk", None) else None
     common = {
@@ -173,14 +178,58 @@ def record_shown(
     }
     summary_changes = jsonable(changes or {})
     summary_id = str(object_id) if object_id not in (None, "") else ""
-    events = [AuditEvent(action=str(action), object_type=object_type, object_id=summary_id, changes=summary_changes, **common)]
     purpose = {k: summary_changes[k] for k in ("purpose", "section", "as_of") if k in summary_changes}
-    seen: set[int] = set()
-    for pid in person_ids:
-        if pid is None or pid in seen:
-            continue
-        seen.add(pid)
-        events.append(
-            AuditEvent(action=AuditAction.LISTED, object_type=object_type, object_id=str(pid), person_id=pid, changes=purpose, **common)
+    listed = list(dict.fromkeys(pid for pid in person_ids if pid is not None))  # once each, in the order given
+    if connection.vendor == "postgresql":
+        _insert_listed(common, str(action), object_type, summary_id, summary_changes, purpose, listed)
+        return
+    events = [AuditEvent(action=str(action), object_type=object_type, object_id=summary_id, changes=summary_changes, **common)]
+    events += [
+        AuditEvent(action=AuditAction.LISTED, object_type=object_type, object_id=str(pid), person_id=pid, changes=purpose, **common)
+        for pid in listed
+    ]
+    AuditEvent.objects.bulk_create(events)
+
+
+def _insert_listed(
+    common: dict[str, Any],
+    action: str,
+    object_type: str,
+    summary_id: str,
+    summary: dict[str, Any],
+    purpose: dict[str, Any],
+    listed: list[int],
+) -> None:
+    """``record_shown``'s rows in one ``INSERT … SELECT`` (issue 15, ADR 0040 addendum): the values
+    every row shares are parameters once, and the rows' own (action, object id, person, changes)
+    four arrays, so a list of 200 people is not 200 model instances and 2,800 parameters (~9 ms
+    of the team dashboard's CPU). The same columns and values as ``bulk_create`` would write, in
+    the same order (the summary first, then each person as given)."""
+    actor = common["actor"]
+    actions = [action] + [str(AuditAction.LISTED)] * len(listed)
+    ids = [summary_id] + [str(pid) for pid in listed]
+    people: list[int | None] = [None, *listed]
+    changes = [json.dumps(summary)] + [json.dumps(purpose)] * len(listed)
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (occurred_at, actor_id, actor_username, action, object_type, object_id, person_id, route, outcome,"  # noqa: S608 - the table's own name
+            " changes, reason, ip_address, user_agent, request_id)"
+            " SELECT %s, %s, %s, a.action, %s, a.object_id, a.person_id, %s, 'ok', a.changes::jsonb, '', %s::inet, %s, %s"
+            " FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[]) WITH ORDINALITY AS a(action, object_id, person_id, changes, n)"
+            " ORDER BY a.n",
+            [
+                timezone.now(),
+                actor.pk if actor is not None else None,
+                common["actor_username"],
+                object_type,
+                common["route"],
+                common["ip_address"],
+                common["user_agent"],
+                common["request_id"],
+                actions,
+                ids,
+                people,
+                changes,
+            ],
         )
-    return AuditEvent.objects.bulk_create(events)

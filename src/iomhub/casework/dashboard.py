@@ -39,6 +39,23 @@ ACTIONS_DUE_DAYS = 14
 REVIEWS_AHEAD_DAYS = 14
 CASES_PER_PAGE = 50  # the cases table, a page at a time (GOV.UK pagination)
 LIST_LIMIT = 25  # the lists below it show their first 25 rows, with a link to show every row
+# What the page, the API and the regime read of each row (issue 15, ADR 0040 addendum): the person's
+# name and no more. A full Person or PlanAction row is ~40 columns, several of them dates and sealed
+# fields; the dashboard builds ~700 of them, and building models was the largest part of its CPU.
+PERSON_FIELDS = ("person__id", "person__first_name", "person__last_name")
+REGISTRATION_FIELDS = ("id", "person_id", "started_on", "ended_on", "rag", "transferred_in_on", *PERSON_FIELDS)
+ACTION_FIELDS = (
+    "id",
+    "person_id",
+    "description",
+    "agency_id",
+    "owner_name",
+    "due_on",
+    "status",
+    "agency__id",
+    "agency__name",
+    *PERSON_FIELDS,
+)
 
 
 @dataclass(frozen=True)
@@ -96,10 +113,13 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
     registrations = list(
         Registration.objects.filter(person__in=people.values("pk"), ended_on__isnull=True, started_on__lte=today)
         .select_related("person")
+        .only(*REGISTRATION_FIELDS)
         .order_by("person__last_name", "person__first_name", "pk")
     )
     regimes, reviews = (
-        cohort.dashboard_regimes(user=user, registrations=registrations, as_of=today, within_days=REVIEWS_AHEAD_DAYS)
+        # ``registrations`` are current on ``today`` and of people ``user`` sees (``people_filter`` above, or
+        # ``people_led_by``, which applies it): the regime needs not read them again.
+        cohort.dashboard_regimes(user=user, registrations=registrations, as_of=today, within_days=REVIEWS_AHEAD_DAYS, visible=True)
         if registrations
         else ({}, [])
     )
@@ -118,12 +138,23 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
         as_of=today,
         team=team,
         cases=cases,
-        overdue_actions=list(casework.overdue_actions(user, today).filter(action_scope).order_by("due_on", "pk")),
-        actions_due=list(casework.actions_due(user, today, ACTIONS_DUE_DAYS).filter(action_scope).order_by("due_on", "pk")),
-        actions_later=[] if team else list(casework.actions_later(user, today, ACTIONS_DUE_DAYS).order_by("due_on", "pk")),
+        overdue_actions=list(casework.overdue_actions(user, today).filter(action_scope).only(*ACTION_FIELDS).order_by("due_on", "pk")),
+        actions_due=list(
+            casework.actions_due(user, today, ACTIONS_DUE_DAYS).filter(action_scope).only(*ACTION_FIELDS).order_by("due_on", "pk")
+        ),
+        actions_later=[]
+        if team
+        else list(casework.actions_later(user, today, ACTIONS_DUE_DAYS).only(*ACTION_FIELDS).order_by("due_on", "pk")),
         reviews=reviews,
         releases=releases,
-        without_lead=list(casework.people_without_lead(user).filter(_in_team(user)).order_by("last_name", "first_name")) if team else [],
+        without_lead=list(
+            casework.people_without_lead(user)
+            .filter(_in_team(user))
+            .only("id", "first_name", "last_name")
+            .order_by("last_name", "first_name")
+        )
+        if team
+        else [],
         lead_problems=casework.lead_worker_problems(user, today, within=_in_team(user)) if team else [],
     )
     shown = (

@@ -425,18 +425,19 @@ def lead_worker_problems(user: User, as_of: datetime.date | None = None, *, with
     from iomhub.casework.services import supervised_people
 
     today = as_of or clock.today()
-    found = []
+    # The ids first (most people led by someone else are not supervised), then only the people to
+    # show: a person, case record and user built per led person was ~9 ms of the dashboard's CPU.
     led = list(
         Person.objects.filter(people_filter(user), _registered(), within or Q(), case_record__lead_worker__isnull=False)
         .exclude(case_record__lead_worker__role_assignments__role=Role.PROBATION_OFFICER)
-        .select_related("case_record__lead_worker")
+        .values_list("pk", flat=True)
     )
-    supervised = supervised_people([p.pk for p in led], today)
-    for person in led:
-        if person.pk in supervised:
-            problem = lead_worker_problem(supervised=True, lead_is_probation_officer=False)
-            found.append((person, problem))
-    return found
+    supervised = supervised_people(led, today) if led else set()
+    if not supervised:
+        return []
+    problem = lead_worker_problem(supervised=True, lead_is_probation_officer=False)
+    shown = Person.objects.filter(pk__in=sorted(supervised)).only("id", "first_name", "last_name")
+    return [(person, problem) for person in shown]
 
 
 def own_force_number(user: User) -> str:

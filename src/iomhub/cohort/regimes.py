@@ -221,15 +221,20 @@ def _visible_among(user: User, person_ids: Iterable[int]) -> set[int]:
 
 
 def dashboard_regimes(
-    *, user: User, registrations: Sequence[Registration], as_of: datetime.date, within_days: int
+    *, user: User, registrations: Sequence[Registration], as_of: datetime.date, within_days: int, visible: bool = False
 ) -> tuple[dict[int, Regime], list[ReviewRow]]:
     """``regime_for`` and ``reviews_due`` for the dashboard in one pass: the registrations (current
     on ``as_of``, person visible to ``user``) read once with their RAG history and reviews, each
     regime worked out once, and the reviews due by ``as_of`` + ``within_days`` taken from those
-    regimes. The reviews search is audited as ``reviews_due`` audits it."""
+    regimes. The reviews search is audited as ``reviews_due`` audits it. ``visible``: the caller
+    read ``registrations`` through ``people_filter(user)`` (the dashboard), so they are not read and
+    checked again; only those current on ``as_of`` are kept."""
     if not can(user, Action.PERSON_SEARCH):
         deny(user=user, action=Action.PERSON_SEARCH, reason="role may not list people", object_type="registration")
-    found = _current_visible(user, registrations, as_of)
+    if visible:
+        found = _with_dates([r for r in registrations if r.ended_on is None and r.started_on <= as_of])
+    else:
+        found = _current_visible(user, registrations, as_of)
     regimes = regimes_of(found, as_of, lens=lens_of_sections(sections_for(user)))
     rows = []
     if _plan_shared(user):
