@@ -86,7 +86,7 @@ def test_a_report_read_is_audited_as_a_search_naming_no_one(partnership, data):
 
 def test_drill_down_shows_the_chair_the_people_they_see(partnership, data):
     chair = partnership.users[Role.CHAIR]
-    report = selectors.quarterly(user=chair, quarter=Quarter.parse(QUARTER), team_id=data.team_a.pk)
+    report = selectors.quarterly(user=chair, quarter=Quarter.parse(QUARTER), team_id=data.team_a.pk, people=True)
     people = selectors.drill_down(user=chair, report=report, key="exits-unplanned")
     assert {p.last_name for p in people} == {"Esterhazy", "Hollingsworth"}
     listed = AuditEvent.objects.filter(actor=chair, action="listed", person_id__in=[p.pk for p in people])
@@ -98,7 +98,7 @@ def test_drill_down_leaves_out_a_restricted_person_the_chair_is_not_named_on(par
 
     Person.objects.filter(pk=data.people["P5"].pk).update(restriction=Restriction.MAPPA)
     chair = partnership.users[Role.CHAIR]
-    report = selectors.quarterly(user=chair, quarter=Quarter.parse(QUARTER), team_id=data.team_a.pk)
+    report = selectors.quarterly(user=chair, quarter=Quarter.parse(QUARTER), team_id=data.team_a.pk, people=True)
     assert report.figure("exits-unplanned").count == 2  # the figure counts everyone
     assert {p.last_name for p in selectors.drill_down(user=chair, report=report, key="exits-unplanned")} == {"Hollingsworth"}
 

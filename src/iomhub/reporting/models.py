@@ -62,3 +62,44 @@ class StoredBudgetReturn(models.Model):
 
     def __str__(self) -> str:
         return f"Budget return {self.organisation} {self.period} {self.dates}"
+
+
+class DataChange(models.Model):
+    """One writing statement to a table the quarterly report counts, on PostgreSQL: inserted by a
+    database trigger, folded into ``DataChangeTotal`` now and then (``reporting.data_version``)."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"Data change {self.pk}"
+
+
+class DataChangeTotal(models.Model):
+    """The writes counted so far (one row, id 1): on SQLite bumped by the triggers themselves, on
+    PostgreSQL by folding in ``DataChange`` rows. The data version is this plus those rows."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    changes = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.changes} data changes"
+
+
+class StoredReport(models.Model):
+    """A report's figures as counted at one data version (ADR 0042): figures only, no person's ids
+    (the drill-down counts afresh), and the same for every reader allowed the report (ADR 0015), so
+    keyed by the report's parameters alone. Used only while the data version and the code's
+    ``FIGURES_VERSION`` are unchanged."""
+
+    kind = models.CharField(max_length=20)
+    params = models.CharField(max_length=100, help_text="The report's parameters, e.g. 2026Q3 team=all")
+    data_version = models.BigIntegerField()
+    figures_version = models.PositiveSmallIntegerField()
+    figures = models.JSONField()
+    counted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "params"], name="reporting_storedreport_one_per_params")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.params} at {self.data_version}"

@@ -109,7 +109,7 @@ def people(request: AuthedRequest) -> HttpResponse:
     """The people behind one figure of the quarterly report, as the reader may see them."""
     try:
         params = report_params(request.GET)
-        report = selectors.quarterly(user=request.user, quarter=params.quarter, team_id=params.team_id)
+        report = selectors.quarterly(user=request.user, quarter=params.quarter, team_id=params.team_id, people=True)
         key = request.GET.get("figure", "")
         figure = report.figure(key)
         found = selectors.drill_down(user=request.user, report=report, key=key)

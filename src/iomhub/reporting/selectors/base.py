@@ -79,6 +79,8 @@ class Report:
     notes: tuple[str, ...] = ()
     not_supported: tuple[tuple[str, str], ...] = ()
     trend: tuple[TrendRow, ...] = ()
+    # False for a report read back from its stored figures (ADR 0042): counts only, so no drill-down
+    with_people: bool = True
 
     def figure(self, key: str) -> Figure:
         for table in self.tables:
@@ -202,6 +204,8 @@ def drill_down(*, user: User, report: Report, key: str) -> list[Person]:
     from iomhub.people.models import Person
 
     _authorise(user, Action.REPORT_DRILL, f"{report.period} {key}")
+    if not report.with_people:
+        raise RuntimeError("drill_down needs a report counted with its people (quarterly(..., people=True))")
     figure = report.figure(key)
     if not figure.drillable:
         return []

@@ -89,13 +89,37 @@ class _Quarter:
         return _on_caseload_any(self.intervals[pid], day)
 
 
-def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, export: bool = False) -> Report:
+# The quarterly figures as counted by this code: raise it when a figure is counted differently, so
+# that reports stored by the code before are counted again (ADR 0042).
+FIGURES_VERSION = 1
+
+
+def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, export: bool = False, people: bool = False) -> Report:
     """The quarterly report (issue 16 §2; 002 §7; 000 §9.4, figure 1, §7.2) for ``quarter`` and a
-    local team (by the person's managing team) or the whole partnership."""
+    local team (by the person's managing team) or the whole partnership.
+
+    The figures are the same for every reader allowed them (ADR 0015), so they are stored and read
+    again while no counted record has changed (``reporting.stored``, ADR 0042); ``people=True``
+    counts afresh and keeps the people behind each figure, for ``drill_down``. Either way the reader
+    is authorised first and the read audited, every time."""
+    from iomhub.reporting import stored
+
     _authorise(user, Action.REPORT_VIEW, f"quarterly {quarter}")
     team = _team(team_id)
+    if people:
+        report = _count_quarterly(team, quarter)
+    else:
+        params = f"{quarter} team={team.pk if team else 'all'}"
+        report = stored.stored_or_counted(
+            kind="quarterly", params=params, figures_version=FIGURES_VERSION, count=lambda: _count_quarterly(team, quarter)
+        )
+    _audit(user, f"quarterly {quarter}", {"quarter": str(quarter), "team": team_id}, export=export)
+    return report
+
+
+def _count_quarterly(team: Team | None, quarter: Quarter) -> Report:
     q = _read_quarter(team, quarter)
-    report = Report(
+    return Report(
         title=f"Quarterly report, {quarter.months}",
         period=str(quarter),
         team=team.name if team else "All local teams",
@@ -115,8 +139,6 @@ def quarterly(*, user: User, quarter: Quarter, team_id: int | None = None, expor
         notes=NOTES,
         not_supported=NOT_YET_SUPPORTED,
     )
-    _audit(user, f"quarterly {quarter}", {"quarter": str(quarter), "team": team_id}, export=export)
-    return report
 
 
 NOTES = (
