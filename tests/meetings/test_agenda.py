@@ -267,3 +267,81 @@ def test_the_pages_arrange_a_meeting_record_an_attendee_and_show_the_agenda(clie
     client.force_login(p.users[Role.POLICE_IOM_OFFICER])
     assert client.get(f"/meetings/{meeting.pk}/").status_code == 403
     assert client.get("/meetings/").status_code == 403
+
+
+def _sentence(person, *, years, months=0, sentenced_on=datetime.date(2026, 1, 12), release=datetime.date(2031, 6, 1)):
+    from iomhub.justice.models import Sentence
+
+    return Sentence.objects.create(
+        person=person,
+        sentenced_on=sentenced_on,
+        offence_committed_on=sentenced_on - datetime.timedelta(days=30),
+        years=years,
+        months=months,
+        effective_release_date=release,
+        release_date=release,
+    )
+
+
+def _mappa(p, person, level, from_date=datetime.date(2026, 1, 20)):
+    with clock.frozen(from_date):
+        justice.mappa_record(
+            acting_user=p.users[Role.COORDINATOR], person=person, level=level, category="2" if level else "", from_date=from_date
+        )
+
+
+def test_deregistration_required_is_on_the_agenda_for_a_long_sentence_or_mappa_level_3_only(partnership):
+    """Item 5 reads the justice record alone (the agenda shows no suggested rule): 5 years or more
+    being served, or MAPPA level 3 in force, on the meeting's day; never a shorter sentence, one
+    already served, MAPPA level 2, or a record dated after the meeting. The oracle is the rules as
+    the coordinator's list applies them, with the timeline (``cohort.deregistrations_required``)."""
+    p = partnership
+    long_ = PersonFactory(last_name="Long", managing_team=p.team)
+    short = PersonFactory(last_name="Short", managing_team=p.team)
+    served = PersonFactory(last_name="Served", managing_team=p.team)
+    level3 = PersonFactory(last_name="Levelthree", managing_team=p.team)
+    level2 = PersonFactory(last_name="Leveltwo", managing_team=p.team)
+    later = PersonFactory(last_name="Later", managing_team=p.team)
+    both = PersonFactory(last_name="Both", managing_team=p.team)
+    registered = {person.pk: _register(p, person, "amber") for person in (long_, short, served, level3, level2, later, both)}
+    _sentence(long_, years=5)
+    _sentence(short, years=4, months=11)
+    _sentence(served, years=6, sentenced_on=D(2019, 1, 1), release=D(2026, 1, 31))
+    _sentence(both, years=7)
+    _mappa(p, level3, 3)
+    _mappa(p, level2, 2)
+    _mappa(p, later, 3, from_date=D(2026, 2, 20))
+    _mappa(p, both, 3)
+    day = D(2026, 2, 5)
+    agenda = _on_agenda(p, day)
+    found = {r.person_id: codes for r, codes in agenda.deregistration_required}
+    assert found == {
+        long_.pk: ["custodial-sentence-5-years"],
+        level3.pk: ["mappa-level-3"],
+        both.pk: ["custodial-sentence-5-years", "mappa-level-3"],
+    }
+    with clock.frozen(day):
+        oracle = cohort_selectors.deregistrations_required(
+            user=p.users[Role.COORDINATOR], registrations=list(registered.values()), as_of=day
+        )
+    assert found == {r.person_id: codes for r, codes in oracle}
+    assert {long_.pk, level3.pk, both.pk} <= agenda.people
+    assert later.pk in {r.person_id for r, _ in _on_agenda(p, D(2026, 2, 20)).deregistration_required}
+
+
+def test_the_reviews_on_the_agenda_are_the_reviews_due_of_the_team_but_the_red_cases(partnership):
+    """Item 3 and item 2 come from one reading of the regimes: the oracle is ``cohort.reviews_due``
+    over the same registrations, the Red ones left to item 2."""
+    p = partnership
+    amber = _register(p, p.ordinary, "amber")
+    green = _register(p, p.housing_case, "green")
+    red = _register(p, PersonFactory(last_name="Redcase", managing_team=p.team), "red")
+    day = D(2026, 9, 1)  # past everyone's six months
+    agenda = _on_agenda(p, day)
+    with clock.frozen(day):
+        oracle = cohort_selectors.reviews_due(user=p.users[Role.COORDINATOR], registrations=[amber, green, red], as_of=day)
+    assert {row.registration.pk for row in oracle} == {amber.pk, green.pk, red.pk}
+    assert [(row.registration.pk, row.due, row.why, row.overdue) for row in agenda.reviews] == [
+        (row.registration.pk, row.due, row.why, row.overdue) for row in oracle if row.registration.pk != red.pk
+    ]
+    assert [r.pk for r, _ in agenda.red] == [red.pk]

@@ -154,6 +154,31 @@ def advise_many(registrations: Sequence[Registration], as_of: datetime.date, *, 
     }
 
 
+def required_many(registrations: Sequence[Registration], as_of: datetime.date, *, lens: Lens | None = None) -> dict[int, list[str]]:
+    """``advise_many(...)[pk].required`` for each of ``registrations`` (by id): the rules that
+    require deregistration (a custodial sentence of 5 years or more, MAPPA level 3) hold on the
+    justice record alone, so only it is read (two queries; nothing where ``lens`` does not see it),
+    not the timeline the suggested rules need (the meeting agenda)."""
+    from iomhub.justice.selectors import mappa_levels
+
+    if lens is not None and not all(lens.sees(*RULE_SECTIONS[code]) for code in REQUIRED):
+        return {r.pk: [] for r in registrations}
+    ids = sorted({r.person_id for r in registrations})
+    sentences = long_sentences_many((pid, as_of) for pid in ids)
+    mappa = mappa_levels(person_ids=ids, as_of=as_of) if ids else {}
+    found = {}
+    for r in registrations:
+        served = sentences[(r.person_id, as_of)]
+        in_force = mappa.get(r.person_id)
+        advice = regime.deregistration(
+            today=as_of,
+            mappa_level=in_force.level if in_force is not None else None,
+            custodial_sentence_years=max((_years(s) for s in served), default=None),
+        )
+        found[r.pk] = list(advice.required)
+    return found
+
+
 def _project(advice: Advice, lens: Lens | None) -> Advice:
     """``advice`` as ``lens`` may read it: each rule whose sections are not all shared is withheld
     (the same text whatever it held), and the release and MAPPA facts go with the justice record."""

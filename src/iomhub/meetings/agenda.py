@@ -27,9 +27,14 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from iomhub.access import audit
+from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
+from iomhub.access.policy import Action, can, sections_for
+from iomhub.access.projection import lens_of_sections
 from iomhub.cohort import selectors as cohort
+from iomhub.cohort.advice import required_many
 from iomhub.cohort.models import Registration, Transfer, TransferStatus
+from iomhub.cohort.regimes import Regime, ReviewRow
 from iomhub.justice import selectors as justice
 from iomhub.meetings.models import Meeting
 from iomhub.people.models import Person
@@ -52,8 +57,8 @@ SECTION_5_PROMPTS = frozenset({"deregister", "reconsider"})
 class Agenda:
     meeting: Meeting
     referrals: list[Referral]
-    red: list[tuple[Registration, cohort.Regime | None]]
-    reviews: list[cohort.ReviewRow]
+    red: list[tuple[Registration, Regime]]
+    reviews: list[ReviewRow]
     prompts: list[tuple[Person, Prompt]]
     deregistration_required: list[tuple[Registration, list[str]]]
     reregistration: list[tuple[Registration, datetime.date]]
@@ -75,7 +80,13 @@ class Agenda:
 
 
 def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
-    """The agenda of ``meeting`` as ``user`` may see it (the coordinator or chair, who agree it: 002 §2)."""
+    """The agenda of ``meeting`` as ``user`` may see it (the coordinator or chair, who agree it: 002 §2).
+
+    The team's current registrations are read once, and the regime of each whose person ``user``
+    sees is worked out once (``cohort.dashboard_regimes``, audited as ``reviews_due``): the Red cases
+    and the reviews due both come from it, and the deregistrations required from the justice record alone (``advice.required_many``:
+    the agenda shows no suggested rule, so the timeline is not read for them). A fixed number of
+    queries however many cases (tests/meetings/test_agenda_queries.py)."""
     day = meeting.held_on
     team_people = Person.objects.filter(of_team(meeting.team_id))
     current = list(
@@ -83,14 +94,15 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "pk")
     )
-    red_cases = [r for r in current if r.rag in RED]
-    regimes = cohort.regime_for(user=user, registrations=red_cases, as_of=day) if red_cases else {}
-    visible_red = [(r, regimes.get(r.pk)) for r in red_cases if r.pk in regimes]
-    reviews = (
-        [row for row in cohort.reviews_due(user=user, registrations=current, as_of=day) if row.registration.rag not in RED]
-        if current
-        else []
-    )
+    # Every regime once, of the current registrations whose person the user sees (as their sections allow).
+    regimes: dict[int, Regime] = {}
+    reviews: list[ReviewRow] = []
+    if current:
+        regimes, due = cohort.dashboard_regimes(user=user, registrations=current, as_of=day, within_days=0)
+        reviews = [row for row in due if row.registration.rag not in RED]
+    visible = [r for r in current if r.pk in regimes]
+    visible_red = [(r, regimes[r.pk]) for r in visible if r.rag in RED]
+    required = _deregistrations_required(user, visible, day) if current else []
 
     people = {r.person_id: r.person for r in current}
     prompts: list[tuple[Person, Prompt]] = []
@@ -104,7 +116,6 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
     # The team's referrals: of someone not yet on IOM Hub, or of a person of the team or of none yet.
     team_referrals = Q(person__isnull=True) | of_team(meeting.team_id, "person__")
     referrals = referral_list(user=user, status=Referral.Status.SUBMITTED, listed=False, within=team_referrals)
-    required = cohort.deregistrations_required(user=user, registrations=current, as_of=day) if current else []
     reregistration = [
         (r, release)
         for r, release in cohort.reregistration_reminders(user=user, as_of=day, listed=False, within=of_team(meeting.team_id, "person__"))
@@ -133,3 +144,20 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
         changes={"as_of": day, "people": sorted(agenda.people)},
     )
     return agenda
+
+
+def _deregistrations_required(user: User, visible: list[Registration], day: datetime.date) -> list[tuple[Registration, list[str]]]:
+    """``cohort.deregistrations_required`` for the registrations the user sees: the required rules
+    only (a long custodial sentence, MAPPA level 3), from the justice record where it is shared;
+    audited as the same search (the agenda lists the people itself)."""
+    if not can(user, Action.COHORT_MANAGE):
+        deny(user=user, action=Action.COHORT_MANAGE, reason="coordinator or chair", object_type="registration")
+    required = required_many(visible, day, lens=lens_of_sections(sections_for(user)))
+    rows = [(r, required[r.pk]) for r in visible if required[r.pk]]
+    audit.record_shown(
+        actor=user,
+        person_ids=[],
+        object_type="registration",
+        changes={"purpose": "deregistration required", "as_of": day, "results": [r.person_id for r, _ in rows]},
+    )
+    return rows

@@ -22,10 +22,12 @@ if TYPE_CHECKING:
     from iomhub.referrals.ogrs import OgrsDerivation
 
 
-def referrals_visible_to(user: User, *, among: Iterable[int] | None = None) -> QuerySet[Referral]:
+def referrals_visible_to(user: User, *, among: Iterable[int] | None = None, narrow: Q | None = None) -> QuerySet[Referral]:
     """The referrals ``user`` may see, as a query (the same rule as ``policy.decide``); ``among``:
     only those of these people (the policy's filter then checks these people alone, not everyone:
-    seconds at 500,000 people)."""
+    seconds at 500,000 people); ``narrow``: a filter the caller applies anyway (the agenda: its
+    team's submitted referrals), applied here too so that the policy checks only the people those
+    referrals name (0.4-0.6 s -> milliseconds at 500,000 people)."""
     if not decide(user, Action.REFERRAL_VIEW):
         return Referral.objects.none()
     visible = _visible_people(user)
@@ -33,7 +35,10 @@ def referrals_visible_to(user: User, *, among: Iterable[int] | None = None) -> Q
         ids = sorted(set(among))
         visible = visible.filter(pk__in=ids)
     else:  # the policy checked on the people referred, not on everyone (seconds at 500,000 people)
-        visible = visible.filter(pk__in=Referral.objects.filter(person__isnull=False).values("person_id"))
+        referred = Referral.objects.filter(person__isnull=False)
+        if narrow is not None:
+            referred = referred.filter(narrow)
+        visible = visible.filter(pk__in=referred.values("person_id"))
     people = Q(person__isnull=True) | Q(person__in=visible)
     if among is not None:
         people = Q(person__in=visible)
@@ -55,7 +60,8 @@ def referral_list(*, user: User, status: str = "", listed: bool = True, within: 
     ``within`` narrows them in the database (the agenda: its team's), so the 500 are the caller's."""
     if not decide(user, Action.REFERRAL_VIEW):
         deny(user=user, action=Action.REFERRAL_VIEW, reason="role may not see referrals", object_type="referral")
-    referrals = referrals_visible_to(user).select_related("referring_organisation", "person")
+    narrow = (within or Q()) & (Q(status=status) if status else Q())
+    referrals = referrals_visible_to(user, narrow=narrow if narrow else None).select_related("referring_organisation", "person")
     if within is not None:
         referrals = referrals.filter(within)
     if status:
