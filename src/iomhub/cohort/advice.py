@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from iomhub.access.models import Section
 from iomhub.access.projection import WITHHELD, Lens
 from iomhub.cohort import evidence
@@ -110,7 +112,9 @@ def long_sentences_many(wanted: Iterable[tuple[int, datetime.date]]) -> dict[tup
     days: dict[int, list[datetime.date]] = {}
     for pid, day in found:
         days.setdefault(pid, []).append(day)
-    for s in Sentence.objects.filter(person_id__in=list(days), sentenced_on__lte=max(day for _, day in found)):
+    # Released before the earliest day asked about: served on every day asked about (not read).
+    running = Q(effective_release_date__isnull=True) | Q(effective_release_date__gt=min(day for _, day in found))
+    for s in Sentence.objects.filter(running, person_id__in=list(days), sentenced_on__lte=max(day for _, day in found)):
         if not s.five_years_or_more:
             continue
         for day in days[s.person_id]:

@@ -3,6 +3,8 @@ allocated officers who neither attended nor sent a written update flagged to the
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -99,21 +101,24 @@ def sheet_read(*, user: User, meeting: Meeting, person_id: int | str) -> SheetVi
     )
 
 
-def missing_updates(*, meeting: Meeting, people_ids: set[int]) -> list[tuple[Person, Officer]]:
-    """For the agenda: each case on it whose allocated officer neither attends nor sent an update
-    (a fixed number of queries however many cases)."""
-    from iomhub.people.models import Person
-
+def missing_updates(*, meeting: Meeting, people: Sequence[Person]) -> list[tuple[Person, Officer]]:
+    """For the agenda: each case on it (``people``, in the order shown) whose allocated officer
+    neither attends nor sent an update (a fixed number of queries however many cases; each case's
+    updates and open actions found by person, not by scanning every case's)."""
+    people_ids = [p.pk for p in people]
     attending = _attending(meeting)
-    updates = list(WrittenUpdate.objects.filter(meeting=meeting, person_id__in=people_ids))
-    actions = list(PlanAction.objects.filter(person_id__in=people_ids, status__in=OPEN_STATUSES).select_related("owner__organisation"))
+    updates: dict[int, list[WrittenUpdate]] = defaultdict(list)
+    for update in WrittenUpdate.objects.filter(meeting=meeting, person_id__in=people_ids):
+        updates[update.person_id].append(update)
+    actions: dict[int, list[PlanAction]] = defaultdict(list)
+    for action in PlanAction.objects.filter(person_id__in=people_ids, status__in=OPEN_STATUSES).select_related("owner__organisation"):
+        actions[action.person_id].append(action)
     leads = {
         r.person_id: r.lead_worker for r in CaseRecord.objects.filter(person_id__in=people_ids).select_related("lead_worker__organisation")
     }
     found = []
-    for person in Person.objects.filter(pk__in=people_ids).order_by("last_name", "first_name"):
-        mine = [u for u in updates if u.person_id == person.pk]
-        for officer in _officers(leads.get(person.pk), attending, mine, [a for a in actions if a.person_id == person.pk]):
+    for person in people:
+        for officer in _officers(leads.get(person.pk), attending, updates.get(person.pk, []), actions.get(person.pk, [])):
             if officer.missing:
                 found.append((person, officer))
     return found

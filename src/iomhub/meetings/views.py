@@ -66,7 +66,7 @@ def agenda(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "attendees": meeting.attendees.all(),
             "late": late,
             "sheets": sheets,
-            "missing": missing_updates(meeting=meeting, people_ids={p.pk for p in sheets}),
+            "missing": missing_updates(meeting=meeting, people=sheets),
             "carried": carried_from_previous(user=request.user, meeting=meeting),
         },
     )
