@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from iomhub.people.models import Person
     from iomhub.referrals.selectors import Standing
 
-WINDOW = 5000  # rows of the table's order read at a time (three numbers each: one sort, not one per batch)
+WINDOW = 1000  # rows of the table's order read at a time (three numbers each), by the index in that order (justice_screening_rank)
 BATCH = (100, 1000)  # people screened at a time from the table's order: twice the list, within these bounds
 
 

@@ -27,6 +27,7 @@ class ScreeningPeriod(models.Model):
 
     class Meta:
         ordering = ["person_id", "starts_on"]
+        # And on PostgreSQL ``justice_screening_rank`` (migration 0007): the candidate list's order.
         indexes = [models.Index(fields=["starts_on", "ends_on"], name="justice_screening_on")]
 
     def __str__(self) -> str:
