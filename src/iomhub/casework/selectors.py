@@ -367,6 +367,16 @@ def _actions_for(user: User) -> QuerySet[PlanAction]:
     return actions.filter(owner=user)
 
 
+def open_actions(user: User, due_by: datetime.date | None = None) -> QuerySet[PlanAction]:
+    """Open or carried-over actions (due by ``due_by``, or whenever): the owner's own, or every
+    visible one for the coordinator and chair. The dashboard reads its overdue, due and later
+    actions in this one query and splits them by date."""
+    actions = _actions_for(user)
+    if due_by is not None:
+        actions = actions.filter(due_on__lte=due_by)
+    return actions.select_related("person", "agency")
+
+
 def overdue_actions(user: User, as_of: datetime.date | None = None) -> QuerySet[PlanAction]:
     """Open or carried-over actions past their due date: the owner's own, or every visible one for
     the coordinator and chair."""
@@ -438,6 +448,25 @@ def lead_worker_problems(user: User, as_of: datetime.date | None = None, *, with
     problem = lead_worker_problem(supervised=True, lead_is_probation_officer=False)
     shown = Person.objects.filter(pk__in=sorted(supervised)).only("id", "first_name", "last_name")
     return [(person, problem) for person in shown]
+
+
+def lead_worker_problems_among(led: Mapping[int, tuple[Person, int]], as_of: datetime.date | None = None) -> list[tuple[Person, str]]:
+    """``lead_worker_problems`` for people the caller has read (through ``people_filter``, each with
+    an open registration): ``led`` maps each person's id to the person and their lead worker's id,
+    in the order to show them. The team dashboard's path: who leads whom came with its registrations,
+    so what is left is which lead workers are probation officers and who is supervised (two
+    queries, or none when no one has a lead worker)."""
+    from iomhub.access.models import RoleAssignment
+    from iomhub.casework.services import supervised_people
+
+    if not led:
+        return []
+    leads = sorted({lead for _, lead in led.values()})
+    officers = set(RoleAssignment.objects.filter(user_id__in=leads, role=Role.PROBATION_OFFICER).values_list("user_id", flat=True))
+    candidates = [pid for pid, (_, lead) in led.items() if lead not in officers]
+    supervised = supervised_people(candidates, as_of or clock.today()) if candidates else set()
+    problem = lead_worker_problem(supervised=True, lead_is_probation_officer=False)
+    return [(person, problem) for pid, (person, _) in led.items() if pid in supervised]
 
 
 def own_force_number(user: User) -> str:
