@@ -29,7 +29,7 @@ from django.db.models import Q
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
-from iomhub.access.policy import Action, can, sections_for
+from iomhub.access.policy import Action, can, people_filter, sections_for
 from iomhub.access.projection import lens_of_sections
 from iomhub.cohort import selectors as cohort
 from iomhub.cohort.advice import required_many
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from iomhub.access.models import User
 
 RED = (RagLevel.RED_ALERT, RagLevel.RED)
+# What the agenda reads of a registration and its person (the regime: dates and RAG; the page: the name).
+REGISTRATION_FIELDS = ("id", "person_id", "started_on", "ended_on", "rag", "transferred_in_on", "person__first_name", "person__last_name")
 # Long sentences (deregister, reconsider 12 months before release) are item 5, decided by the cohort's
 # own rules for the people on IOM (which also know MAPPA level 3); item 4 keeps the other prompts.
 SECTION_5_PROMPTS = frozenset({"deregister", "reconsider"})
@@ -82,27 +84,26 @@ class Agenda:
 def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
     """The agenda of ``meeting`` as ``user`` may see it (the coordinator or chair, who agree it: 002 §2).
 
-    The team's current registrations are read once, and the regime of each whose person ``user``
-    sees is worked out once (``cohort.dashboard_regimes``, audited as ``reviews_due``): the Red cases
-    and the reviews due both come from it, and the deregistrations required from the justice record alone (``advice.required_many``:
-    the agenda shows no suggested rule, so the timeline is not read for them). A fixed number of
-    queries however many cases (tests/meetings/test_agenda_queries.py)."""
+    The team's current registrations whose person ``user`` sees are read once, and the regime of each
+    worked out once (``cohort.dashboard_regimes``, audited as ``reviews_due``): the Red cases and the
+    reviews due both come from it, and the deregistrations required from the justice record alone
+    (``advice.required_many``: the agenda shows no suggested rule, so the timeline is not read for
+    them). A fixed number of queries however many cases (tests/meetings/test_agenda_queries.py)."""
     day = meeting.held_on
-    team_people = Person.objects.filter(of_team(meeting.team_id))
+    # The team's current registrations whose person the user sees (the policy's filter, in the same
+    # query), each read as the agenda shows it: regimes and rules read the dates and RAG only.
+    team_people = Person.objects.filter(of_team(meeting.team_id), people_filter(user))
     current = list(
         Registration.objects.filter(ended_on__isnull=True, started_on__lte=day, person__in=team_people.values("pk"))
         .select_related("person")
+        .only(*REGISTRATION_FIELDS)
         .order_by("person__last_name", "person__first_name", "pk")
     )
-    # Every regime once, of the current registrations whose person the user sees (as their sections allow).
-    regimes: dict[int, Regime] = {}
-    reviews: list[ReviewRow] = []
-    if current:
-        regimes, due = cohort.dashboard_regimes(user=user, registrations=current, as_of=day, within_days=0)
-        reviews = [row for row in due if row.registration.rag not in RED]
-    visible = [r for r in current if r.pk in regimes]
-    visible_red = [(r, regimes[r.pk]) for r in visible if r.rag in RED]
-    required = _deregistrations_required(user, visible, day) if current else []
+    # Every regime once (as the user's sections allow), not read and checked again (visible=True).
+    regimes, due = cohort.dashboard_regimes(user=user, registrations=current, as_of=day, within_days=0, visible=True)
+    reviews = [row for row in due if row.registration.rag not in RED]
+    visible_red = [(r, regimes[r.pk]) for r in current if r.rag in RED]
+    required = _deregistrations_required(user, current, day)
 
     people = {r.person_id: r.person for r in current}
     prompts: list[tuple[Person, Prompt]] = []
@@ -146,14 +147,14 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
     return agenda
 
 
-def _deregistrations_required(user: User, visible: list[Registration], day: datetime.date) -> list[tuple[Registration, list[str]]]:
+def _deregistrations_required(user: User, current: list[Registration], day: datetime.date) -> list[tuple[Registration, list[str]]]:
     """``cohort.deregistrations_required`` for the registrations the user sees: the required rules
     only (a long custodial sentence, MAPPA level 3), from the justice record where it is shared;
     audited as the same search (the agenda lists the people itself)."""
     if not can(user, Action.COHORT_MANAGE):
         deny(user=user, action=Action.COHORT_MANAGE, reason="coordinator or chair", object_type="registration")
-    required = required_many(visible, day, lens=lens_of_sections(sections_for(user)))
-    rows = [(r, required[r.pk]) for r in visible if required[r.pk]]
+    required = required_many(current, day, lens=lens_of_sections(sections_for(user)))
+    rows = [(r, required[r.pk]) for r in current if required[r.pk]]
     audit.record_shown(
         actor=user,
         person_ids=[],
