@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from iomhub.access import audit
 from iomhub.access.errors import deny
@@ -82,31 +82,152 @@ def _identities(ids: set[int]) -> dict[int, matching.Identity]:
     return found
 
 
+Names = dict[Any, list[tuple[int, matching.NameRecord]]]  # by the date each name carries
+_NAME_COLUMNS = ("first_name", "last_name")
+
+
+def _born_on(aliases: Any, dates: set[Any]) -> Any:
+    """The alias rows of ``aliases`` whose person was born on one of ``dates``."""
+    wanted = sorted(dates)
+    for start in range(0, len(wanted), 900):
+        yield from aliases.filter(person__date_of_birth__in=wanted[start : start + 900])
+
+
+def _every_name(dates: set[Any]) -> Any:
+    """(person id, first name, last name, date) of every name a live person is on record under
+    (their own, their aliases'; an alias without a date of birth takes the person's) dated one of ``dates``."""
+    live = Person.objects.filter(merged_into__isnull=True).values_list("pk", *_NAME_COLUMNS, "date_of_birth")
+    aliases = Alias.objects.filter(person__merged_into__isnull=True)
+    yield from one_of(live, "date_of_birth", dates)
+    yield from one_of(aliases.values_list("person_id", *_NAME_COLUMNS, "date_of_birth"), "date_of_birth", dates)
+    yield from _born_on(aliases.filter(date_of_birth__isnull=True).values_list("person_id", *_NAME_COLUMNS, "person__date_of_birth"), dates)
+
+
+def surname_key(name: str) -> str:
+    """A surname as ``matching.last_name_reason`` finds it the "same surname"."""
+    return matching.normalise_name(name).replace(" ", "").replace("-", "")
+
+
+# On PostgreSQL the names dated a typo away from a candidate are read only when the surname is the
+# candidate's (``compare`` needs the same surname with a mistyped date): an ASCII surname's key is
+# its letters in lower case, as ``surname_key`` makes it; a surname with any other character is
+# always read, and compared in Python. The rest of the names (same or swapped date) are all read.
+_TYPO_NAMES_SQL = r"""
+WITH v(d, k) AS (SELECT * FROM unnest(%(dates)s::date[], %(keys)s::text[]))
+SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM people_person p JOIN v ON p.date_of_birth = v.d
+ WHERE p.merged_into_id IS NULL AND (lower(regexp_replace(p.last_name, '[^A-Za-z]', '', 'g')) = v.k OR p.last_name ~ '[^\x01-\x7f]')
+UNION
+SELECT a.person_id, a.first_name, a.last_name, a.date_of_birth FROM people_alias a JOIN v ON a.date_of_birth = v.d
+ JOIN people_person p ON p.id = a.person_id
+ WHERE p.merged_into_id IS NULL AND (lower(regexp_replace(a.last_name, '[^A-Za-z]', '', 'g')) = v.k OR a.last_name ~ '[^\x01-\x7f]')
+UNION
+SELECT a.person_id, a.first_name, a.last_name, p.date_of_birth FROM people_person p JOIN v ON p.date_of_birth = v.d
+ JOIN people_alias a ON a.person_id = p.id
+ WHERE p.merged_into_id IS NULL AND a.date_of_birth IS NULL
+ AND (lower(regexp_replace(a.last_name, '[^A-Za-z]', '', 'g')) = v.k OR a.last_name ~ '[^\x01-\x7f]')
+"""
+
+_COUNTS_SQL = """
+SELECT date_of_birth, count(*) FROM (
+ SELECT p.date_of_birth FROM people_person p WHERE p.merged_into_id IS NULL AND p.date_of_birth = ANY(%(dates)s::date[])
+ UNION ALL
+ SELECT a.date_of_birth FROM people_alias a WHERE a.date_of_birth = ANY(%(dates)s::date[])
+) born GROUP BY date_of_birth
+"""
+
+
+def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -> tuple[Names, dict[Any, int] | None]:
+    """Each person's names that may match a candidate's (``matching.name_may_match``), a superset
+    read from the people born on a date ``compare`` weighs against a candidate's; and how many
+    people (and dated aliases) were born on each of the ``variants`` dates (None: not counted,
+    every name read)."""
+    names: Names = {}
+    compared = [matching.dates_compared(c.date_of_birth) if c.date_of_birth else frozenset() for c in candidates]
+    if connection.vendor != "postgresql":
+        rows: Any = _every_name(set().union(*compared) if compared else set())
+        counts = None
+    else:
+        near: set[Any] = set()
+        pairs: set[tuple[Any, str]] = set()
+        for candidate, dates in zip(candidates, compared, strict=True):
+            if candidate.date_of_birth is None:
+                continue
+            same = {candidate.date_of_birth, _swapped(candidate.date_of_birth)} - {None}
+            near |= same
+            key = surname_key(candidate.last_name)
+            pairs |= {(d, key) for d in dates - same}
+        dates_arr, keys = [d for d, _ in sorted(pairs)], [k for _, k in sorted(pairs)]
+        with connection.cursor() as cursor:
+            cursor.execute(_TYPO_NAMES_SQL, {"dates": dates_arr, "keys": keys})
+            typo_rows = cursor.fetchall()
+            cursor.execute(_COUNTS_SQL, {"dates": sorted(set().union(*variants)) if variants else []})
+            counts = dict(cursor.fetchall())
+        rows = [*_every_name(near), *typo_rows]
+    for pid, first, last, dob in rows:
+        names.setdefault(dob, []).append((pid, matching.NameRecord(first, last, dob)))
+    return names, counts
+
+
+def _swapped(dob: Any) -> Any:
+    """``dob`` with its day and month swapped, when that is a real date; else None."""
+    return dob.replace(month=dob.day, day=dob.month) if dob.day <= 12 else None
+
+
+def _born_near(dates: set[Any]) -> set[int]:
+    """Every live person born, or with an alias born, on one of ``dates`` (``find_matches``'s selection)."""
+    live = set(one_of(Person.objects.filter(merged_into__isnull=True).values_list("pk", flat=True), "date_of_birth", dates))
+    dated = one_of(Alias.objects.filter(person__merged_into__isnull=True).values_list("person_id", flat=True), "date_of_birth", dates)
+    return live | set(dated)
+
+
+def _born_on_dates(ids: set[int]) -> dict[int, set[Any]]:
+    """Each live person's date of birth and their aliases' dates, of ``ids``."""
+    born: dict[int, set[Any]] = {}
+    for pid, dob in one_of(Person.objects.filter(merged_into__isnull=True).values_list("pk", "date_of_birth"), "pk", ids):
+        born.setdefault(pid, set()).add(dob)
+    for pid, dob in one_of(Alias.objects.filter(date_of_birth__isnull=False).values_list("person_id", "date_of_birth"), "person_id", ids):
+        born.setdefault(pid, set()).add(dob)
+    return born
+
+
 def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching.PossibleMatch]]:
     """``matching.find_matches`` for each candidate, with the people each may be (born on a date a
     typo or a swap away, an alias so born, or holding one of its identifiers; merged records left
-    out) read in a few queries for the whole list, as values, then compared one by one as
-    ``find_matches`` does; only the people matched are read as records."""
+    out) read in a few queries for the whole list, then compared one by one as ``find_matches``
+    does; only the people matched are read as records.
+
+    Issue 11, national scale (some 700 people born near each new person): ``compare`` answers
+    nothing unless an identifier agrees or one of the person's names passes
+    ``matching.name_may_match`` against the candidate's, so only the names that may (``_names_near``)
+    are read, and only the people with one are read whole and compared. ``find_matches`` compares
+    the first 2,000 by id of the people each may be: when more than 2,000 may have been born near a
+    candidate (``counts``), those are read to cut the list where it cuts it."""
     variants = [matching.date_variants(c.date_of_birth) if c.date_of_birth else set() for c in candidates]
-    dates = set().union(*variants) if variants else set()
-    by_dob: dict[Any, set[int]] = {}
+    names_by_dob, counts = _names_near(candidates, variants)
     live = Person.objects.filter(merged_into__isnull=True)
-    for person_id, dob in one_of(live.values_list("pk", "date_of_birth"), "date_of_birth", dates):
-        by_dob.setdefault(dob, set()).add(person_id)
-    for person_id, dob in one_of(Alias.objects.values_list("person_id", "date_of_birth"), "date_of_birth", dates):
-        by_dob.setdefault(dob, set()).add(person_id)
     by_identifier: dict[tuple[str, str], set[int]] = {}
     for name in matching.IDENTIFIER_LABELS:
         values = {c.identifiers[name] for c in candidates if c.identifiers.get(name)}
         for person_id, value in one_of(live.values_list("pk", name), name, values):
             by_identifier.setdefault((name, value), set()).add(person_id)
-    identities = _identities({pid for ids in by_dob.values() for pid in ids} | {pid for ids in by_identifier.values() for pid in ids})
+    named: list[set[int]] = []
+    for candidate in candidates:
+        ours = matching.names_of(candidate)
+        dates = matching.dates_compared(candidate.date_of_birth) if candidate.date_of_birth else frozenset()
+        named.append({pid for d in dates for pid, record in names_by_dob.get(d, ()) if matching.name_may_match(ours, record)})
+    born = _born_on_dates({pid for found in named for pid in found})
+    wanted: list[set[int]] = []
+    for candidate, dob_variants, found in zip(candidates, variants, named, strict=True):
+        held = {pid for name, value in candidate.identifiers.items() for pid in by_identifier.get((name, value), ())}
+        found = {pid for pid in found if born.get(pid, set()) & dob_variants}  # as ``find_matches`` selects them
+        if counts is None or sum(counts.get(d, 0) for d in dob_variants) + len(held) > 2000:
+            found &= set(sorted(_born_near(dob_variants) | held)[:2000])  # as ``find_matches`` cuts the list
+        wanted.append(found | held)
+    identities = _identities(set().union(*wanted) if wanted else set())
     compared: list[list[tuple[int, matching.Comparison]]] = []
-    for candidate, dob_variants in zip(candidates, variants, strict=True):
-        ids = {pid for d in dob_variants for pid in by_dob.get(d, ())}
-        ids |= {pid for name, value in candidate.identifiers.items() for pid in by_identifier.get((name, value), ())}
+    for candidate, ids in zip(candidates, wanted, strict=True):
         found = []
-        for pid in sorted(ids & identities.keys())[:2000]:
+        for pid in sorted(ids & identities.keys()):
             if not matching.may_compare(candidate, identities[pid]):
                 continue
             comparison = matching.compare(candidate, identities[pid])

@@ -326,13 +326,33 @@ def may_compare(candidate: Identity, existing: Identity) -> bool:
     return False
 
 
+def names_of(candidate: Identity) -> tuple[Identity, ...]:
+    """The candidate's names (its own, its aliases') as :func:`compare` puts each to a record's names."""
+    return tuple(Identity(r.first_name, r.last_name, r.date_of_birth) for _, r in _names_to_compare(candidate))
+
+
+def name_may_match(names: tuple[Identity, ...], record: NameRecord) -> bool:
+    """Whether one of ``names`` (:func:`names_of` a candidate) matches ``record``, one name a person
+    is on record under, as :func:`compare` weighs a pair of names. When no identifier agrees,
+    ``compare`` finds something only if this holds for one of the person's names (issue 11: a feed
+    import's duplicate check reads the names of the people born nearby, and compares whole only
+    the people for whom this holds)."""
+    return any(_compare_names(name, record, "") is not None for name in names)
+
+
 def date_variants(dob: datetime.date) -> set[datetime.date]:
     """Every real date a single typo or a swapped day and month could turn ``dob`` into."""
     return set(_date_variants(dob))
 
 
+def dates_compared(dob: datetime.date) -> frozenset[datetime.date]:
+    """Every date :func:`date_of_birth_reason` finds something in beside ``dob``: the variants, and
+    the typos before 1900 (an alias's date of birth may be one)."""
+    return _date_variants(dob, 1)
+
+
 @lru_cache(maxsize=_MEMO)
-def _date_variants(dob: datetime.date) -> frozenset[datetime.date]:
+def _date_variants(dob: datetime.date, floor: int = 1900) -> frozenset[datetime.date]:
     found = {dob}
     if dob.day <= 12:  # then the swapped date is always real (its day is a month number)
         found.add(dob.replace(month=dob.day, day=dob.month))
@@ -346,7 +366,7 @@ def _date_variants(dob: datetime.date) -> frozenset[datetime.date]:
                 variant = datetime.date(int(text[4:]), int(text[2:4]), int(text[:2]))
             except ValueError:
                 continue
-            if variant.year >= 1900:
+            if variant.year >= floor:
                 found.add(variant)
     return frozenset(found)
 
