@@ -73,7 +73,7 @@ def _answers(found: list[matching.PossibleMatch]) -> list[tuple[int, tuple[str, 
     return [(m.person.pk, m.reasons, m.score, m.by_identifier) for m in found]
 
 
-def test_the_same_matches_as_one_at_a_time():
+def test_the_same_matches_as_one_at_a_time() -> None:
     candidates = _people(random.Random(11))
     many = find_matches_many(candidates)
     assert len(many) == len(candidates)

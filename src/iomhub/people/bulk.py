@@ -217,12 +217,12 @@ def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching
         named.append({pid for d in dates for pid, record in names_by_dob.get(d, ()) if matching.name_may_match(ours, record)})
     born = _born_on_dates({pid for found in named for pid in found})
     wanted: list[set[int]] = []
-    for candidate, dob_variants, found in zip(candidates, variants, named, strict=True):
+    for candidate, dob_variants, may in zip(candidates, variants, named, strict=True):
         held = {pid for name, value in candidate.identifiers.items() for pid in by_identifier.get((name, value), ())}
-        found = {pid for pid in found if born.get(pid, set()) & dob_variants}  # as ``find_matches`` selects them
+        chosen = {pid for pid in may if born.get(pid, set()) & dob_variants}  # as ``find_matches`` selects them
         if counts is None or sum(counts.get(d, 0) for d in dob_variants) + len(held) > 2000:
-            found &= set(sorted(_born_near(dob_variants) | held)[:2000])  # as ``find_matches`` cuts the list
-        wanted.append(found | held)
+            chosen &= set(sorted(_born_near(dob_variants) | held)[:2000])  # as ``find_matches`` cuts the list
+        wanted.append(chosen | held)
     identities = _identities(set().union(*wanted) if wanted else set())
     compared: list[list[tuple[int, matching.Comparison]]] = []
     for candidate, ids in zip(candidates, wanted, strict=True):
