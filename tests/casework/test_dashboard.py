@@ -129,6 +129,9 @@ def test_a_release_shows_from_12_weeks_before_and_not_the_day_before(partnership
     assert caseload(user=officer, as_of=window - datetime.timedelta(days=1)).releases == []
     shown = caseload(user=officer, as_of=window).releases
     assert [(person.pk, prompt.about) for person, prompt in shown] == [(p.ordinary.pk, release)]
+    # Up to the release day itself (the dashboard reads only the sentences released in the next 12 weeks).
+    assert [person.pk for person, _ in caseload(user=officer, as_of=release).releases] == [p.ordinary.pk]
+    assert caseload(user=officer, as_of=release + datetime.timedelta(days=1)).releases == []
 
 
 def test_the_page_shows_the_caseload_and_a_partner_sees_only_their_own(client, partnership):

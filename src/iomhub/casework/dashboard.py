@@ -137,7 +137,7 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
     if person_ids and justice.can_see_justice_at_all(user):
         releases = [
             (people_by_id[p.person_id], p.prompt)
-            for p in justice.caseload_prompts(user=user, as_of=today, person_ids=person_ids)
+            for p in justice.caseload_prompts(user=user, as_of=today, person_ids=person_ids, releases_only=True)
             if p.person_id in person_ids and p.prompt.code in RELEASE_PROMPTS
         ]
     # The open actions in one query, split by date (two reads of the country's open actions at

@@ -41,6 +41,7 @@ from iomhub.rules import prompts as rules_prompts
 from iomhub.rules.dates import add_months
 from iomhub.rules.eligibility import JusticeFacts
 from iomhub.rules.offending import OTHER, OffendingChart, offending_by_quarter
+from iomhub.rules.regime import LIVE_LIST_WEEKS
 from iomhub.slots import Slot
 
 if TYPE_CHECKING:
@@ -208,11 +209,15 @@ class CaseloadPrompt:
     prompt: rules_prompts.Prompt
 
 
-def caseload_prompts(*, user: User, as_of: datetime.date | None = None, person_ids: Iterable[int] | None = None) -> list[CaseloadPrompt]:
+def caseload_prompts(
+    *, user: User, as_of: datetime.date | None = None, person_ids: Iterable[int] | None = None, releases_only: bool = False
+) -> list[CaseloadPrompt]:
     """Prompts for every person ``user`` may see the justice record of (of ``person_ids`` when
     given: the dashboard's cases), for the caseload dashboard and the meeting agenda. Only sentences
     released within 12 months (or long sentences still running), open recalls and outstanding
-    warrants are read: a few queries whatever the size."""
+    warrants are read: a few queries whatever the size. ``releases_only``: the prompts of the
+    releases in the next 12 weeks alone (the dashboard's ``live-list``), from the sentences released
+    by then, in one query; recalls and warrants are not read."""
     today = as_of or clock.today()
     if not decide(user, Action.PERSON_SEARCH) or not can_see_justice_at_all(user):
         deny(user=user, action=Action.PERSON_VIEW, reason="role may not see justice records")
@@ -228,6 +233,13 @@ def caseload_prompts(*, user: User, as_of: datetime.date | None = None, person_i
         Q(effective_release_date__gte=today, effective_release_date__lte=horizon)
         | (Q(effective_release_date__gte=today) | Q(effective_release_date__isnull=True)) & maybe_long
     )
+    if releases_only:  # the live list's 12 weeks (a day's margin), decided exactly by the rule below
+        sentences = Sentence.objects.filter(
+            person__in=visible_ids,
+            sentenced_on__lte=today,
+            effective_release_date__gte=today,
+            effective_release_date__lte=today + datetime.timedelta(weeks=LIVE_LIST_WEEKS, days=1),
+        )
     recalls = Recall.objects.filter(person__in=visible_ids, recalled_at__date__lte=today).select_related("sentence")
     warrants = Warrant.objects.filter(person__in=visible_ids, issued_on__lte=today).filter(
         Q(executed_on__isnull=True) | Q(executed_on__gt=today)
@@ -236,7 +248,13 @@ def caseload_prompts(*, user: User, as_of: datetime.date | None = None, person_i
     for s in sentences:
         facts = _sentence_facts(s)
         if facts is not None:
-            found += [CaseloadPrompt(s.person_id, p) for p in rules_prompts.sentence_prompts(facts, today)]
+            found += [
+                CaseloadPrompt(s.person_id, p)
+                for p in rules_prompts.sentence_prompts(facts, today)
+                if not releases_only or p.code == "live-list"
+            ]
+    if releases_only:
+        recalls, warrants = Recall.objects.none(), Warrant.objects.none()
     for r in recalls:
         found += [CaseloadPrompt(r.person_id, p) for p in rules_prompts.recall_prompts(_recall_facts(r), today)]
     for w in warrants:
