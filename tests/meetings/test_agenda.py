@@ -13,6 +13,7 @@ from iomhub.access.models import AuditEvent, PersonAccessGrant, Role
 from iomhub.cohort import selectors as cohort_selectors
 from iomhub.cohort import services as cohort
 from iomhub.justice import services as justice
+from iomhub.justice.models import Sentence
 from iomhub.meetings import services
 from iomhub.meetings.agenda import agenda_for
 from iomhub.meetings.models import Attendee, Meeting
@@ -270,8 +271,6 @@ def test_the_pages_arrange_a_meeting_record_an_attendee_and_show_the_agenda(clie
 
 
 def _sentence(person, *, years, months=0, sentenced_on=datetime.date(2026, 1, 12), release=datetime.date(2031, 6, 1)):
-    from iomhub.justice.models import Sentence
-
     return Sentence.objects.create(
         person=person,
         sentenced_on=sentenced_on,
@@ -303,8 +302,14 @@ def test_deregistration_required_is_on_the_agenda_for_a_long_sentence_or_mappa_l
     level2 = PersonFactory(last_name="Leveltwo", managing_team=p.team)
     later = PersonFactory(last_name="Later", managing_team=p.team)
     both = PersonFactory(last_name="Both", managing_team=p.team)
-    registered = {person.pk: _register(p, person, "amber") for person in (long_, short, served, level3, level2, later, both)}
+    mixed = PersonFactory(last_name="Mixed", managing_team=p.team)  # 3 years and 30 months: 5 1/2 years
+    in_weeks = PersonFactory(last_name="Weeks", managing_team=p.team)
+    people = (long_, short, served, level3, level2, later, both, mixed, in_weeks)
+    registered = {person.pk: _register(p, person, "amber") for person in people}
     _sentence(long_, years=5)
+    _sentence(mixed, years=3, months=30)
+    _sentence(in_weeks, years=0, months=0)
+    Sentence.objects.filter(person=in_weeks).update(weeks=261)
     _sentence(short, years=4, months=11)
     _sentence(served, years=6, sentenced_on=D(2019, 1, 1), release=D(2026, 1, 31))
     _sentence(both, years=7)
@@ -319,6 +324,8 @@ def test_deregistration_required_is_on_the_agenda_for_a_long_sentence_or_mappa_l
         long_.pk: ["custodial-sentence-5-years"],
         level3.pk: ["mappa-level-3"],
         both.pk: ["custodial-sentence-5-years", "mappa-level-3"],
+        mixed.pk: ["custodial-sentence-5-years"],
+        in_weeks.pk: ["custodial-sentence-5-years"],
     }
     with clock.frozen(day):
         oracle = cohort_selectors.deregistrations_required(

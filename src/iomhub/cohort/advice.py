@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from iomhub.access.models import Section
 from iomhub.access.projection import WITHHELD, Lens
@@ -114,7 +114,13 @@ def long_sentences_many(wanted: Iterable[tuple[int, datetime.date]]) -> dict[tup
         days.setdefault(pid, []).append(day)
     # Released before the earliest day asked about: served on every day asked about (not read).
     running = Q(effective_release_date__isnull=True) | Q(effective_release_date__gt=min(day for _, day in found))
-    for s in Sentence.objects.filter(running, person_id__in=list(days), sentenced_on__lte=max(day for _, day in found)):
+    # A term of 5 years or more is at least 1,825 days, and no more than a year is 366 days, a month
+    # 31: a term whose bound is under 1,800 days is never long (decided exactly below).
+    bound = F("years") * 366 + F("months") * 31 + F("weeks") * 7 + F("days")
+    sentences = Sentence.objects.alias(bound=bound).filter(
+        running, bound__gte=1800, person_id__in=list(days), sentenced_on__lte=max(day for _, day in found)
+    )
+    for s in sentences:
         if not s.five_years_or_more:
             continue
         for day in days[s.person_id]:

@@ -97,12 +97,18 @@ def _case(user: User, meeting: Meeting, person: Person) -> CasePack | None:
     return case
 
 
-def discussed(meeting: Meeting) -> list[Person]:
+def discussed_ids(meeting: Meeting) -> set[int]:
+    """The ids of the people the meeting's record names: a record sheet, a decision, an action or a
+    written update (the agenda's record sheets add them to the cases on the agenda)."""
     ids = set(CaseSheet.objects.filter(meeting=meeting).values_list("person_id", flat=True))
     ids |= set(MeetingDecision.objects.filter(meeting=meeting, person__isnull=False).values_list("person_id", flat=True))
     ids |= set(MeetingAction.objects.filter(meeting=meeting).values_list("action__person_id", flat=True))
     ids |= set(WrittenUpdate.objects.filter(meeting=meeting).values_list("person_id", flat=True))
-    return list(Person.objects.filter(pk__in=ids).order_by("last_name", "first_name", "pk"))
+    return ids
+
+
+def discussed(meeting: Meeting) -> list[Person]:
+    return list(Person.objects.filter(pk__in=discussed_ids(meeting)).order_by("last_name", "first_name", "pk"))
 
 
 def pack_for(*, user: User, meeting: Meeting) -> Pack:

@@ -82,8 +82,9 @@ def upcoming_for(*, person: Person, today: datetime.date) -> list[Meeting]:
 
 def people_in_order(*, people_ids: Iterable[int]) -> list[Person]:
     """The people with these ids, by last name, first name and id (the agenda's record sheets). The
-    caller has already decided who may be seen (``agenda_for``)."""
-    return list(Person.objects.filter(pk__in=people_ids).order_by("last_name", "first_name", "pk"))
+    caller has already decided who may be seen (``agenda_for``). Only what the agenda shows of them
+    is read (the name)."""
+    return list(Person.objects.filter(pk__in=people_ids).only("id", "first_name", "last_name").order_by("last_name", "first_name", "pk"))
 
 
 def open_registration(*, person: Person) -> Registration | None:
