@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from iomhub.access import audit
 from iomhub.access.errors import deny
@@ -187,7 +188,35 @@ def _on_caseload_any(intervals: Sequence[tuple[datetime.date, datetime.date | No
     return any(on_caseload(started_on=s, ended_on=e, day=day) for s, e in intervals)
 
 
-def exit_planned(registration: Registration) -> bool:
+@dataclass(frozen=True, slots=True)
+class ExitRow:
+    """The two facts of a deregistration the exit rule reads."""
+
+    required_by: list[str]
+    exceptional: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationRow:
+    """A registration as the quarterly report counts it: read as values, not as a model (tens of
+    thousands at national scale)."""
+
+    person_id: int
+    started_on: datetime.date
+    ended_on: datetime.date | None
+    deregistration: ExitRow | None
+
+
+def day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Aware datetimes a day either side of ``start`` to ``end`` in the current time zone: a filter
+    that lets the database skip what cannot fall in the period (the exact local day is still
+    checked after)."""
+    earliest = timezone.make_aware(datetime.datetime.combine(start - datetime.timedelta(days=1), datetime.time.min))
+    latest = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=2), datetime.time.min))
+    return earliest, latest
+
+
+def exit_planned(registration: Registration | RegistrationRow) -> bool:
     """A planned exit: deregistered by the chair on the 002 §2 review, neither required by a rule (a
     long custodial sentence, MAPPA level 3) nor exceptional. Everything else (required, exceptional,
     transferred out, ended without a deregistration) is unplanned [inferred, ADR 0015]."""

@@ -25,6 +25,7 @@ from iomhub.reporting.selectors.base import (
     _in_custody,
     _registrations,
     _team,
+    day_bounds,
 )
 from iomhub.rules.quarters import Quarter
 from iomhub.rules.reporting import average_caseload, on_caseload
@@ -136,7 +137,8 @@ def _referral_figures(team: Team | None, start: datetime.date, end: datetime.dat
     """Referrals submitted in the period, and the meeting's decisions made in it by outcome (002 §2)."""
     from iomhub.referrals.models import Decision, Referral
 
-    referrals = Referral.objects.exclude(status=Referral.Status.DRAFT).filter(submitted_at__isnull=False)
+    earliest, latest = day_bounds(start, end)
+    referrals = Referral.objects.exclude(status=Referral.Status.DRAFT).filter(submitted_at__gte=earliest, submitted_at__lt=latest)
     decisions = Decision.objects.filter(meeting_date__gte=start, meeting_date__lte=end)
     if team is not None:
         referrals = referrals.filter(person__managing_team=team)

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from iomhub.access.policy import Action
 from iomhub.reporting.selectors.base import (
+    ExitRow,
     Figure,
+    RegistrationRow,
     Report,
     Table,
     _audit,
@@ -25,6 +27,7 @@ from iomhub.reporting.selectors.base import (
     _on_caseload_any,
     _overlapping,
     _team,
+    day_bounds,
     exit_planned,
 )
 from iomhub.reporting.selectors.overview import _referral_figures
@@ -33,7 +36,6 @@ from iomhub.rules.reporting import average_caseload, on_caseload
 
 if TYPE_CHECKING:
     from iomhub.access.models import Team, User
-    from iomhub.cohort.models import Registration
 
 
 # The 002 §7 and 000 §9.4 measures the recorded data cannot support yet, and why (issue 16 §2).
@@ -77,7 +79,7 @@ class _Quarter:
 
     start: datetime.date
     end: datetime.date
-    registrations: list[Registration]
+    registrations: list[RegistrationRow]
     person_ids: list[int]
     people: QuerySet[Any]
     managed_at_end: QuerySet[Any]
@@ -156,11 +158,13 @@ def _read_quarter(team: Team | None, quarter: Quarter) -> _Quarter:
 
     start, end = quarter.start, quarter.end
     overlapping = _overlapping(team, start, end)
-    registrations = list(
-        overlapping.select_related("deregistration")
-        .only("person_id", "started_on", "ended_on", "deregistration__required_by", "deregistration__exceptional")
-        .order_by("started_on", "pk")
+    rows = overlapping.order_by("started_on", "pk").values_list(
+        "person_id", "started_on", "ended_on", "deregistration__pk", "deregistration__required_by", "deregistration__exceptional"
     )
+    registrations = [
+        RegistrationRow(p, s, e, ExitRow(required or [], exceptional) if dereg is not None else None)
+        for p, s, e, dereg, required, exceptional in rows
+    ]
     people = overlapping.values("person_id")
     intervals: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
     for r in Registration.objects.filter(person_id__in=people).values_list("person_id", "started_on", "ended_on"):
@@ -222,9 +226,11 @@ def _enforcement_table(q: _Quarter, quarter: Quarter) -> Table:
     warrants = [(p, k) for p, k, d in issued.values_list("person_id", "kind", "issued_on") if q.managed_then(p, d)]
     heard = PssBreach.objects.filter(person_id__in=q.people, heard_on__gte=q.start, heard_on__lte=q.end)
     pss = [p for p, d in heard.values_list("person_id", "heard_on") if q.managed_then(p, d)]
+    earliest, latest = day_bounds(q.start, q.end)
+    recalled = Recall.objects.filter(person_id__in=q.people, recalled_at__gte=earliest, recalled_at__lt=latest)
     recalls = [
         (p, k)
-        for p, k, at in Recall.objects.filter(person_id__in=q.people).values_list("person_id", "kind", "recalled_at")
+        for p, k, at in recalled.values_list("person_id", "kind", "recalled_at")
         if timezone.localdate(at) in quarter and q.managed_then(p, timezone.localdate(at))
     ]
     return Table(
@@ -273,10 +279,13 @@ def _completeness_table(q: _Quarter) -> Table:
     from iomhub.casework.models import CaseRecord
 
     at_end = q.at_end
-    fields = ("person_id", *CaseRecord.SAFEGUARDING_FIELDS)
-    cases = {c.person_id: c for c in CaseRecord.objects.filter(person_id__in=q.managed_at_end).only(*fields)}
-    parental = [p for p in at_end if p in cases and cases[p].parental_status]
-    safeguarding = [p for p in at_end if p in cases and cases[p].safeguarding_complete]
+    # (person, parental status, lives with children, safeguarding): CaseRecord.safeguarding_complete as values
+    cases = {
+        row[0]: row[1:]
+        for row in CaseRecord.objects.filter(person_id__in=q.managed_at_end).values_list("person_id", *CaseRecord.SAFEGUARDING_FIELDS)
+    }
+    parental = [p for p in at_end if p in cases and cases[p][0]]
+    safeguarding = [p for p in at_end if p in cases and all(cases[p])]
 
     def pct(part: int, whole: int) -> float:
         return round(100 * part / whole, 1) if whole else 0.0
