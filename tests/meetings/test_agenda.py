@@ -16,7 +16,7 @@ from iomhub.justice import services as justice
 from iomhub.justice.models import Sentence
 from iomhub.meetings import services
 from iomhub.meetings.agenda import agenda_for
-from iomhub.meetings.models import Attendee, Meeting
+from iomhub.meetings.models import Attendee, CaseSheet, Meeting
 from iomhub.referrals.models import Referral
 from tests.factories import PersonFactory, TeamFactory
 from tests.referrals.factories import make_referral
@@ -352,3 +352,22 @@ def test_the_reviews_on_the_agenda_are_the_reviews_due_of_the_team_but_the_red_c
         (row.registration.pk, row.due, row.why, row.overdue) for row in oracle if row.registration.pk != red.pk
     ]
     assert [r.pk for r, _ in agenda.red] == [red.pk]
+
+
+def test_a_record_sheet_of_someone_the_reader_may_not_see_is_not_listed_and_one_they_see_is_audited(client, partnership):
+    """The record sheets listed are the agenda's cases and the people the meeting's record names,
+    through the access policy: a restricted person the coordinator is not named on is neither listed
+    nor named in the audit; the chair named on them sees their sheet, audited in the agenda's view."""
+    p = partnership
+    day = D(2026, 2, 5)
+    meeting = _meeting(p, day)
+    PersonAccessGrant.objects.create(person=p.restricted, user=p.users[Role.CHAIR])
+    CaseSheet.objects.create(meeting=meeting, person=p.restricted, current_situation="Discussed", updated_by=p.users[Role.CHAIR])
+    for role, listed in ((Role.COORDINATOR, False), (Role.CHAIR, True)):
+        client.force_login(p.users[role])
+        with clock.frozen(day):
+            page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+        assert (f'data-person="{p.restricted.pk}"' in page) is listed
+        event = AuditEvent.objects.filter(action="view", object_type="meeting-agenda", actor=p.users[role]).get()
+        assert (p.restricted.pk in event.changes["people"]) is listed
+        assert AuditEvent.objects.filter(action="listed", object_type="meeting-agenda", person_id=p.restricted.pk).exists() is listed

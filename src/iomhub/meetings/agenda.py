@@ -15,7 +15,8 @@ records themselves (seed 002 §"Purpose of the Referral and Operational Meeting"
 The meeting is one local team's: it covers the people that team manages, and people with no
 managing team yet (so nobody falls off every agenda). Every part is read through the selectors that
 apply the access policy and audit their own searches; the agenda itself is audited as one view
-listing everyone on it.
+listing everyone on it, and the people of the meeting's own record (their record sheets) whom the
+user sees with them.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from iomhub.cohort.models import Registration, Transfer, TransferStatus
 from iomhub.cohort.regimes import Regime, ReviewRow
 from iomhub.justice import selectors as justice
 from iomhub.meetings.models import Meeting
+from iomhub.meetings.pack import discussed_ids
 from iomhub.people.models import Person
 from iomhub.people.selectors import of_team
 from iomhub.referrals.models import RagLevel, Referral
@@ -67,6 +69,9 @@ class Agenda:
     transfers_in: list[Transfer]
     circulate_by: rules.Deadline
     written_update_due: rules.Deadline
+    # The people the meeting's own record names (a record sheet, decision, action or written update)
+    # whom the user sees: their record sheets are listed beside the cases on the agenda.
+    discussed: frozenset[int] = frozenset()
 
     @property
     def as_of(self) -> datetime.date:
@@ -135,14 +140,16 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
         transfers_in=transfers_in,
         circulate_by=rules.circulate_plans_by(held_on=day),
         written_update_due=rules.written_update_due(held_on=day),
+        discussed=frozenset(Person.objects.filter(people_filter(user), pk__in=sorted(discussed_ids(meeting))).values_list("pk", flat=True)),
     )
+    shown = sorted(agenda.people | agenda.discussed)
     audit.record_shown(
         actor=user,
         action=AuditAction.VIEW,
-        person_ids=sorted(agenda.people),
+        person_ids=shown,
         object_type="meeting-agenda",
         object_id=meeting.pk,
-        changes={"as_of": day, "people": sorted(agenda.people)},
+        changes={"as_of": day, "people": shown},
     )
     return agenda
 

@@ -16,7 +16,6 @@ from iomhub.meetings.actions import carried_from_previous
 from iomhub.meetings.agenda import agenda_for
 from iomhub.meetings.forms import AttendeeForm, CirculatedForm, MeetingForm
 from iomhub.meetings.models import Meeting
-from iomhub.meetings.pack import discussed_ids
 from iomhub.meetings.sheet_read import missing_updates
 from iomhub.web.forms import GovukForm, saved
 
@@ -55,7 +54,7 @@ def agenda(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     late = None
     if meeting.minutes_circulated_on is not None:
         late = meeting.minutes_circulated_on > found.circulate_by.due
-    sheets = selectors.people_in_order(people_ids=found.people | discussed_ids(meeting))
+    sheets = selectors.people_in_order(people_ids=found.people | found.discussed)
     return render(
         request,
         "meetings/agenda.html",
