@@ -1,8 +1,9 @@
 """Screening of the whole population as rows per second (issue 15 §4), beside its floor: the same
 entry criteria computed in one SQL statement, in the same run.
 
-The application's screening is ``iomhub.cohort.screening.screen_people`` (the rules in
-``iomhub.rules.eligibility``, the facts read in bulk), over everyone on record in batches of
+The application's screening is ``iomhub.cohort.screening.eligible_people`` (the database keeps
+those ``rules.eligibility.may_be_eligible`` allows, a necessary condition; the rules in
+``iomhub.rules.eligibility`` decide them, their facts read in bulk), over everyone on record in batches of
 ``BENCH_SCREEN_BATCH`` (default 5,000), stopping after ``BENCH_SCREEN_SECONDS`` (default 900: the
 figure is then rows per second over the part done, and says so). The floor (PostgreSQL) returns a
 row per person with whether they meet the criteria the database alone can decide: six arrests in
@@ -55,8 +56,9 @@ WHERE p.merged_into_id IS NULL AND p.date_of_birth <= params.as_of
 
 def application(as_of: Any) -> dict[str, Any]:
     """Everyone screened a batch at a time: each batch's people read as (id, date of birth), as
-    ``screening.subjects`` reads them, then ``screen_people`` (its facts in bulk, the rules per person)."""
-    from iomhub.cohort.screening import Subject, screen_people
+    ``screening.subjects`` reads them, then ``eligible_people`` (narrowed in the database by a
+    necessary condition, then the rules for each person kept, their facts in bulk)."""
+    from iomhub.cohort.screening import Subject, eligible_people
     from iomhub.people.models import Person
 
     batch = int(os.environ.get("BENCH_SCREEN_BATCH", "5000"))
@@ -71,7 +73,7 @@ def application(as_of: Any) -> dict[str, Any]:
         if not people:
             break
         last = people[-1].pk
-        results = screen_people(people, as_of, ogrs3=False)
+        results = eligible_people(people, as_of)
         done += len(people)
         eligible += sum(1 for s in results if s.result.eligible)
     seconds = time.perf_counter() - started

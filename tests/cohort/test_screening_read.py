@@ -22,8 +22,8 @@ from django.test.utils import CaptureQueriesContext
 
 from iomhub import clock
 from iomhub.access.models import Role
-from iomhub.cohort.screening import Subject, screen_people, subjects
-from iomhub.cohort.screening_read import facts_on
+from iomhub.cohort.screening import Subject, eligible_people, screen_people, subjects
+from iomhub.cohort.screening_read import facts_on, may_qualify
 from iomhub.justice import services as justice
 from iomhub.justice.models import Arrest, Offence, OffenceCode
 from iomhub.justice.selectors import screening_facts
@@ -158,3 +158,30 @@ def test_subjects_leave_out_merged_records(population):
     found = subjects([p.pk for p in population[:5]])
     assert [s.pk for s in found] == [p.pk for p in population[:5] if p.pk != merged.pk]
     assert found[0] == Subject(population[0].pk, population[0].date_of_birth)
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_database_narrowing_keeps_everyone_the_rule_finds_eligible(population, day):
+    """``may_qualify`` (SQL narrowing, then ``rules.eligibility.may_be_eligible``) keeps every person
+    whom screening everyone finds eligible, and ``eligible_people`` gives exactly their screenings."""
+    ids = [p.pk for p in population]
+    everyone = screen_people(subjects(ids), day, ogrs3=False)
+    eligible = [s for s in everyone if s.result.eligible]
+    kept = may_qualify(ids, day)
+    assert {s.person_id for s in eligible} <= set(kept)
+    found = eligible_people(subjects(ids), day)
+    assert [(s.person_id, s.result, s.residence) for s in found] == [(s.person_id, s.result, s.residence) for s in eligible]
+    if day == TODAY:  # a real narrowing: some are left to the rule, some are not read at all
+        assert 3 <= len(kept) <= len(ids) - 3
+
+
+def test_the_database_narrowing_counts_a_ppo_and_a_priority_group(population, partnership):
+    from iomhub.cohort.models import Registration
+
+    quiet = PersonFactory(date_of_birth=D(1980, 1, 1), managing_team=partnership.team)
+    assert quiet.pk not in may_qualify([quiet.pk], TODAY)
+    Registration.objects.create(person=quiet, started_on=D(2026, 1, 1), rag="green", ppo=True)
+    assert quiet.pk in may_qualify([quiet.pk], TODAY)
+    grouped = population[-1]  # no justice record; a submitted referral ticked a priority group
+    assert grouped.pk in may_qualify([grouped.pk], TODAY)
+    assert [s.person_id for s in eligible_people(subjects([grouped.pk]), TODAY)] == [grouped.pk]

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iomhub.rules import eligibility
+from iomhub.rules.dates import add_months
 from iomhub.rules.eligibility import SHORT_CUSTODY_REACH, JusticeFacts, relevant_facts, screen, serving_short_custody
 from tests.rules import eligibility_reference as reference
 
@@ -136,3 +137,56 @@ def test_a_short_sentence_being_served_began_within_the_reach_a_read_covers(day,
 )
 def test_serving_short_custody_000_5_7(day, length, as_of, serving):
     assert serving_short_custody(day, length, as_of) is serving
+
+
+@st.composite
+def sparse_records(draw: st.DrawFn) -> dict:
+    """Records where one criterion at a time often decides: about six arrests around the rolling
+    year's edges, now and then an offence or a sentence near the day, the other facts mostly absent
+    (``records`` meets PPO half the time, which hides the rest)."""
+    record = draw(records())
+    as_of = record["as_of"]
+    around = st.integers(min_value=-5, max_value=380).map(lambda back: as_of - dt.timedelta(days=back))
+    rarely = st.sampled_from([False, False, False, False, True])
+    arrests = draw(st.sampled_from([0, 5, 6, 6, 6, 7]))
+    return {
+        **record,
+        "arrest_dates": [draw(around) for _ in range(arrests)],
+        "offences": [(draw(around), draw(categories))] if draw(rarely) else [],
+        "custodial_sentences": [(draw(around), draw(lengths))] if draw(rarely) else [],
+        "ppo": draw(rarely),
+        "community_order_non_compliance": draw(rarely),
+        "priority_groups": ["Gangs"] if draw(rarely) else [],
+        "date_of_birth": draw(st.sampled_from([D(1970, 1, 1), D(1990, 6, 15), record["date_of_birth"]])),
+        "mappa_level": draw(st.sampled_from([None, None, None, 2, 3])),
+        "resident_in_area": draw(st.sampled_from([True, True, None, False])),
+    }
+
+
+@settings(max_examples=300)
+@given(sparse_records() | records())
+def test_may_be_eligible_holds_for_everyone_the_rule_finds_eligible(record):
+    """``may_be_eligible`` is a necessary condition: never False for someone ``screen`` finds eligible.
+    Its inputs are worked out here from the record as the database would count them, with the
+    first rule's own arrest count (a community-order non-compliance is a breach warrant in the year)."""
+    as_of = record["as_of"]
+    start = add_months(as_of, -12)
+    kept = eligibility.may_be_eligible(
+        as_of=as_of,
+        arrests_in_year=reference.arrests_in_rolling_year(arrest_dates=record["arrest_dates"], as_of=as_of),
+        neighbourhood_crime_in_year=any(c in eligibility.NEIGHBOURHOOD_CRIME and start < d <= as_of for d, c in record["offences"]),
+        custodial_sentences=record["custodial_sentences"],
+        breach_warrant_in_year=record["community_order_non_compliance"],
+        ppo=record["ppo"],
+        priority_groups=bool(record["priority_groups"]),
+    )
+    if screen(**record).eligible:
+        assert kept
+
+
+def test_may_be_eligible_is_false_without_a_fact_for_any_criterion():
+    as_of = D(2026, 6, 30)
+    assert not eligibility.may_be_eligible(as_of=as_of)
+    assert not eligibility.may_be_eligible(as_of=as_of, arrests_in_year=5, custodial_sentences=[(D(2025, 1, 1), 365), (D(2026, 6, 1), 367)])
+    assert eligibility.may_be_eligible(as_of=as_of, custodial_sentences=[(D(2026, 6, 30), 366)])
+    assert eligibility.may_be_eligible(as_of=as_of, arrests_in_year=6)

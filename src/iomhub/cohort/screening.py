@@ -44,7 +44,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from iomhub.cohort.screening_read import facts_on, of_people
+from iomhub.cohort.screening_read import facts_on, may_qualify, of_people
 from iomhub.justice.selectors import screening_facts
 from iomhub.pg_arrays import Ids, one_of
 from iomhub.rules import eligibility
@@ -325,6 +325,16 @@ def screen_people(
     if ogrs3:
         results = with_ogrs3(results, _people_records(people, results))
     return results
+
+
+def eligible_people(people: Sequence[Screenable], as_of: datetime.date, *, user: User | None = None) -> list[Screening]:
+    """The screenings of those of ``people`` who are eligible on ``as_of``, as
+    ``screen_people(people, as_of, user=user, eligible_only=True, ogrs3=False)`` gives them, for
+    many people at once (the whole population, issue 15 §4): the database first keeps those
+    ``rules.eligibility.may_be_eligible`` allows (``screening_read.may_qualify``: a necessary
+    condition, so nobody eligible is dropped), and the rule screens only them."""
+    kept = set(may_qualify((p.pk for p in people), as_of))
+    return screen_people([p for p in people if p.pk in kept], as_of, user=user, eligible_only=True, ogrs3=False)
 
 
 def _people_records(people: Sequence[Screenable], screenings: Sequence[Screening]) -> dict[int, Person]:

@@ -24,11 +24,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from iomhub.justice.models import Arrest, CourtOutcome, Disposal, MappaManagement, Offence, Sentence, Warrant
 from iomhub.pg_arrays import Ids, one_of
-from iomhub.rules.eligibility import NEIGHBOURHOOD_CRIME, SHORT_CUSTODY_REACH, JusticeFacts, serving_short_custody, year_before
+from iomhub.rules.eligibility import (
+    ARREST_THRESHOLD,
+    NEIGHBOURHOOD_CRIME,
+    SHORT_CUSTODY_LONGEST,
+    SHORT_CUSTODY_REACH,
+    JusticeFacts,
+    may_be_eligible,
+    serving_short_custody,
+    year_before,
+)
 
 
 def of_people(queryset: QuerySet[Any], batch: Sequence[int]) -> Iterator[Any]:
@@ -97,3 +106,54 @@ def _mappa_levels(batch: Sequence[int], as_of: datetime.date) -> dict[int, int |
     for pid, _day, _id, level in sorted(of_people(records.values_list("person_id", "from_date", "id", "level"), batch)):
         found[pid] = level
     return found
+
+
+def may_qualify(person_ids: Iterable[int], as_of: datetime.date) -> Ids:
+    """Of ``person_ids``, those ``rules.eligibility.may_be_eligible`` keeps on ``as_of``: everyone
+    the rule could find eligible, and usually few more (issue 15 §4). The database counts and
+    narrows (six arrests in the rolling year, a neighbourhood-crime offence in it, a sentence of at
+    most ``SHORT_CUSTODY_LONGEST`` days begun within ``SHORT_CUSTODY_REACH``, a breach warrant in the
+    year, a current PPO registration, a submitted referral with a group ticked Y); the pure rule
+    decides on what it read. Six queries, however many people; the caller screens those kept with
+    the rule itself. A test checks on generated records that nobody eligible is left out
+    (tests/cohort/test_screening_read.py)."""
+    from iomhub.cohort.models import Registration
+    from iomhub.referrals.models import Referral
+
+    batch = person_ids if isinstance(person_ids, Ids) else Ids(person_ids)
+    start = year_before(as_of)
+    in_year = Arrest.objects.filter(arrested_on__gt=start, arrested_on__lte=as_of).order_by().values("person_id")
+    many = in_year.annotate(n=Count("id")).filter(n__gte=ARREST_THRESHOLD)
+    arrests = dict(of_people(many.values_list("person_id", "n"), batch))
+    crimes = Offence.objects.filter(committed_on__gt=start, committed_on__lte=as_of, code__neighbourhood_crime__in=NEIGHBOURHOOD_CRIME)
+    crime = set(of_people(crimes.order_by().values_list("person_id", flat=True), batch))
+    sentences: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    short = Sentence.objects.filter(
+        sentenced_on__gt=as_of - SHORT_CUSTODY_REACH, sentenced_on__lte=as_of, length_days__gte=1, length_days__lte=SHORT_CUSTODY_LONGEST
+    ).order_by()
+    for pid, day, length in of_people(short.values_list("person_id", "sentenced_on", "length_days"), batch):
+        sentences[pid].append((day, length))
+    warrants = Warrant.objects.filter(kind=Warrant.Kind.BREACH, issued_on__gt=start, issued_on__lte=as_of).order_by()
+    breached = set(of_people(warrants.values_list("person_id", flat=True), batch))
+    ppo = set(of_people(Registration.objects.filter(ended_on__isnull=True, ppo=True).order_by().values_list("person_id", flat=True), batch))
+    submitted = Referral.objects.exclude(status=Referral.Status.DRAFT).filter(
+        Q(submitted_at__isnull=True) | Q(submitted_at__date__lte=as_of)
+    )
+    grouped = {
+        pid
+        for pid, ticked in of_people(submitted.order_by().values_list("person_id", "priority_groups"), batch)
+        if any(yes is True for yes in (ticked or {}).values())
+    }
+    return Ids(
+        pid
+        for pid in set(arrests) | crime | set(sentences) | breached | ppo | grouped
+        if may_be_eligible(
+            as_of=as_of,
+            arrests_in_year=arrests.get(pid, 0),
+            neighbourhood_crime_in_year=pid in crime,
+            custodial_sentences=sentences.get(pid, ()),
+            breach_warrant_in_year=pid in breached,
+            ppo=pid in ppo,
+            priority_groups=pid in grouped,
+        )
+    )

@@ -114,6 +114,43 @@ def relevant_facts(facts: JusticeFacts, as_of: datetime.date) -> JusticeFacts:
     )
 
 
+# The longest custodial sentence that can be "under 12 months" (000 §5.7): 12 calendar months from
+# any day are at most 366 days, and the sentence must end before them.
+SHORT_CUSTODY_LONGEST = 366
+
+
+def may_be_eligible(
+    *,
+    as_of: datetime.date,
+    arrests_in_year: int = 0,
+    neighbourhood_crime_in_year: bool = False,
+    custodial_sentences: Iterable[tuple[datetime.date, int]] = (),
+    breach_warrant_in_year: bool = False,
+    ppo: bool = False,
+    priority_groups: bool = False,
+) -> bool:
+    """A necessary condition for :func:`screen` to find a person eligible on ``as_of``, in terms a
+    database can count (issue 15 §4: the whole population is narrowed by it in SQL, then the rule
+    decides the few it keeps): eligibility needs an entry criterion met (000 §5.7, 003, 002
+    appendix 2), and each criterion needs its own fact:
+    - six arrests in the rolling year: ``arrests_in_year`` (the count after ``year_before(as_of)``
+      and on or before ``as_of``) of at least ``ARREST_THRESHOLD``;
+    - neighbourhood crime (003): an offence of those categories in the rolling year;
+    - short custody (000 §5.7): a sentence of 1 to ``SHORT_CUSTODY_LONGEST`` days begun on or
+      before ``as_of`` whose last day is on or after it (a wider test than ``serving_short_custody``);
+    - non-compliance with a community order: a breach warrant in the rolling year (the order made is
+      not asked for: wider again);
+    - PPO; a referral placing the person in a priority group (002 appendix 2).
+    Someone for whom this is False is never eligible (tests/rules/test_eligibility_fast.py checks it
+    against the rule on generated records); True decides nothing: the rule decides."""
+    if arrests_in_year >= ARREST_THRESHOLD or neighbourhood_crime_in_year or breach_warrant_in_year or ppo or priority_groups:
+        return True
+    return any(
+        1 <= length <= SHORT_CUSTODY_LONGEST and day <= as_of <= day + datetime.timedelta(days=length - 1)
+        for day, length in custodial_sentences
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Criterion:
     code: str

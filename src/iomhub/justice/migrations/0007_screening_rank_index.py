@@ -3,7 +3,10 @@ year, the latest arrest (nulls last), the person, with the period's days alongsi
 holding a day are read in that order by an index-only scan that stops at the rows asked for, not a
 sort of every period. SQLite cannot index ``NULLS LAST`` (and needs no help): nothing there."""
 
+from typing import Any
+
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 INDEX = "justice_screening_rank"
 CREATE = (
@@ -12,12 +15,12 @@ CREATE = (
 )
 
 
-def create(apps, schema_editor):
+def create(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE)
 
 
-def drop(apps, schema_editor):
+def drop(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX}"')
 
