@@ -105,11 +105,10 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
     against each person shown."""
     today = as_of or clock.today()
     team = bool(user.role_codes & casework.COORDINATING_ROLES)
-    people = (
-        Person.objects.filter(people_filter(user), _in_team(user), registrations__ended_on__isnull=True)
-        if team
-        else casework.people_led_by(user)
-    )
+    # The people the user sees (of their team): the open registrations below are theirs. (A filter on
+    # ``registrations__ended_on__isnull`` here joined every registration in the country to the
+    # team's people and matched people with none at all: the same rows, read for nothing.)
+    people = Person.objects.filter(people_filter(user), _in_team(user)) if team else casework.people_led_by(user)
     # Every open registration of those people with the lead worker's id (one query): the cases are
     # those begun by ``today``; on the team dashboard the same rows say who has no lead worker and
     # whose lead may need changing, which were two more reads of the team's people (~18 ms of
