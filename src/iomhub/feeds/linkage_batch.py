@@ -53,12 +53,18 @@ def _date_sql(part: str) -> str:
     return "CAST(strftime('%%Y', p.date_of_birth) AS INTEGER)" if part == "year" else "strftime('%%m-%%d', p.date_of_birth)"
 
 
-def candidate_pairs(people: list[Identity]) -> set[tuple[int, int]]:
-    """(index in ``people``, person id) for everyone each identity may be, merged records left out:
-    ``probable.candidates_q`` for the whole list in one query per chunk."""
+def candidate_pairs(people: list[Identity], user: User) -> set[tuple[int, int]]:
+    """(index in ``people``, person id) for the people each identity may be that ``user`` sees,
+    merged records left out: by ``probable.candidates_q`` for the whole list in one query per
+    chunk. Of each identity's people, only those linkage reads are answered: everyone born the
+    same day (``exact_link``) and the first ``CANDIDATES_SCORED`` by id (the model's), cut in SQL
+    (issue 11, national scale: a common surname is thousands of people, sent and sorted for nothing)."""
     table = Person._meta.db_table
     year, day_month = _date_sql("year"), _date_sql("day_month")
     cast = "::date" if connection.vendor == "postgresql" else ""
+    visible_sql, visible_params = (
+        Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by().values("pk").query.sql_with_params()
+    )
     found: set[tuple[int, int]] = set()
     for chunk in _chunks(list(enumerate(people))):
         values, params = [], []
@@ -79,13 +85,20 @@ def candidate_pairs(people: list[Identity]) -> set[tuple[int, int]]:
             f"UPPER(p.last_name) = b.fam AND {year} BETWEEN b.y - 10 AND b.y + 10",
             f"UPPER(p.first_name) = b.giv AND ({year} = b.y OR {day_month} = b.md)",
         ]
-        # Only the table name and our own SQL fragments are interpolated; every value is a parameter.
-        sql = f"WITH b(i, fam, giv, dob, swp, y, md) AS (VALUES {', '.join(values)}) " + " UNION ".join(  # noqa: S608
-            f"SELECT b.i, p.id FROM b JOIN {table} p ON ({on}) WHERE p.merged_into_id IS NULL"  # noqa: S608
+        # Only the table name, our own SQL fragments and Django's SQL of the visible people are
+        # interpolated; every value is a parameter.
+        pairs = " UNION ".join(
+            f"SELECT b.i, p.id, p.date_of_birth = b.dob AS same FROM b JOIN {table} p ON ({on}) WHERE p.merged_into_id IS NULL"  # noqa: S608
             for on in joins
         )
+        sql = (
+            f"WITH b(i, fam, giv, dob, swp, y, md) AS (VALUES {', '.join(values)}), "  # noqa: S608
+            f"pairs AS ({pairs}), "
+            f"ranked AS (SELECT i, id, same, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs WHERE id IN ({visible_sql})) "
+            f"SELECT i, id FROM ranked WHERE n <= %s OR same"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [*params, *visible_params, CANDIDATES_SCORED])
             found.update((int(i), int(pid)) for i, pid in cursor.fetchall())
     return found
 
@@ -163,7 +176,7 @@ def links_for_many(people: list[Identity], row_keys: list[str], *, user: User) -
 
 def _by_people(user: User, todo: dict[int, Identity]) -> dict[int, Found]:
     order = list(todo)
-    pairs = candidate_pairs([todo[i] for i in order])
+    pairs = candidate_pairs([todo[i] for i in order], user)
     persons = _visible(user, {pid for _, pid in pairs})
     by_row: dict[int, list[_Seen]] = defaultdict(list)
     for n, pid in sorted(pairs):
