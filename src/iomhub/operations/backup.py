@@ -70,6 +70,7 @@ from iomhub.operations.backup_tables import (
     table_rows,
     tables_in_order,
 )
+from iomhub.reporting import data_version
 
 
 def backup(out: BinaryIO, *, key: bytes, connection: BaseDatabaseWrapper, created_at: datetime.datetime) -> Manifest:
@@ -127,7 +128,8 @@ def restore(source: BinaryIO, *, keys: list[bytes], connection: BaseDatabaseWrap
     head = json.loads(next(lines, b"{}"))
     tables, columns = _fitting(head, connection)
     quote = connection.ops.quote_name
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor, data_version.suspended(connection):
+        # the backup's own data version is restored with the stored reports it is valid for (ADR 0042)
         _clear_what_migrate_made(connection, cursor, tables)
         read, manifest = _Loader(cursor, columns, quote).load(lines)
         if manifest is None:

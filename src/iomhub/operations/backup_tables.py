@@ -19,7 +19,16 @@ MIGRATIONS_TABLE = "django_migrations"
 # post-migrate sync). A freshly migrated database has rows in these and nowhere else; a restore
 # replaces their rows with the backup's, so the ids other rows point at are the backup's.
 # tests/operations proves the list is complete for a freshly emptied database.
-FILLED_BY_MIGRATE = ("django_content_type", "auth_permission", "justice_offencecode", "operations_retentionrule")
+# The reports' data version (ADR 0042) is written by triggers on every write, migrate's included: a
+# restore replaces it with the backup's, with the triggers suspended while it loads.
+FILLED_BY_MIGRATE = (
+    "django_content_type",
+    "auth_permission",
+    "justice_offencecode",
+    "operations_retentionrule",
+    "reporting_datachange",
+    "reporting_datachangetotal",
+)
 # Rows that ``migrate`` makes in tables that otherwise hold the partnership's own records: the system
 # account the feeds act as (feeds/0004, ADR 0014), its role and the audit event of its making. A
 # freshly migrated database may hold these and still count as empty; a restore replaces them with

@@ -21,6 +21,8 @@ happens to include a write a moment newer than its version is only recounted onc
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection
@@ -115,6 +117,17 @@ def drop(conn: Any) -> None:
     with conn.cursor() as cursor:
         for statement in _statements(conn.vendor, install=False):
             cursor.execute(statement)
+
+
+@contextlib.contextmanager
+def suspended(conn: Any) -> Iterator[None]:
+    """Without the triggers, for a restore only: the backup's rows are loaded with the backup's own
+    data version and the stored reports valid for it (operations.backup)."""
+    drop(conn)
+    try:
+        yield
+    finally:
+        install(conn)
 
 
 def current() -> tuple[int, int]:
