@@ -11,6 +11,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from iomhub.access.backends import WITH_USER
 from iomhub.access.models import ApiToken
 from iomhub.access.services import api_token_used
 
@@ -28,7 +29,11 @@ class ApiTokenAuthentication(BaseAuthentication):
             secret = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token") from None
-        token = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(secret)).first()
+        token = (
+            ApiToken.objects.select_related("user", *(f"user__{name}" for name in WITH_USER))
+            .filter(digest=ApiToken.digest_of(secret))
+            .first()
+        )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid token")
         if token.revoked_at is not None:

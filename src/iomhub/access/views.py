@@ -82,7 +82,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             sign_in_limits.success_record(username=username, ip_address=address)
             audit.record(actor=user, action=AuditAction.PASSWORD_OK, object_type="user", object_id=user.pk)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             if second_factor_exempt(user):
                 return _signed_in(request, user)
             target = "access:two-factor" if has_confirmed_device(user) else "access:two-factor-setup"
