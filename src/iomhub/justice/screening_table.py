@@ -144,13 +144,11 @@ def with_recent_events(person_ids: Iterable[int], as_of: datetime.date) -> set[i
     ``as_of``: the population the candidate list screens (``screening_facts(person_ids=None)``)."""
     ids = sorted(set(person_ids))
     year_ago = add_months(as_of, -12)
-    found: set[int] = set(
-        Arrest.objects.filter(person_id__in=ids, arrested_on__gt=year_ago, arrested_on__lte=as_of).values_list("person_id", flat=True)
-    )
-    found |= set(
-        Offence.objects.filter(person_id__in=ids, committed_on__gt=year_ago, committed_on__lte=as_of).values_list("person_id", flat=True)
-    )
-    found |= set(
-        Sentence.objects.filter(person_id__in=ids, sentenced_on__gt=year_ago, sentenced_on__lte=as_of).values_list("person_id", flat=True)
-    )
+    # The ids as one array parameter on PostgreSQL (``iomhub.pg_arrays.one_of``), not one each.
+    arrests = Arrest.objects.filter(arrested_on__gt=year_ago, arrested_on__lte=as_of).order_by().values_list("person_id", flat=True)
+    offences = Offence.objects.filter(committed_on__gt=year_ago, committed_on__lte=as_of).order_by().values_list("person_id", flat=True)
+    sentences = Sentence.objects.filter(sentenced_on__gt=year_ago, sentenced_on__lte=as_of).order_by().values_list("person_id", flat=True)
+    found: set[int] = set(one_of(arrests, "person_id", ids))
+    found |= set(one_of(offences, "person_id", ids))
+    found |= set(one_of(sentences, "person_id", ids))
     return found
