@@ -165,3 +165,48 @@ def test_each_prompt_appears_on_the_tab_and_caseload_on_its_day_and_not_the_day_
             assert (f'data-prompt="{code}"' in page) is shown, (code, day)
             found = {(c.prompt.code, c.person_id) for c in selectors.caseload_prompts(user=officer)}
             assert ((code, person.pk) in found) is shown, (code, day, found)
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        {"years": 3, "months": 30},  # 5 years 6 months, entered as years and months
+        {"years": 4, "weeks": 53},
+        {"months": 40, "days": 700},
+        {"years": 5},
+    ],
+)
+def test_a_long_sentence_however_entered_prompts_deregistration_on_the_caseload(partnership, person, officer, term):
+    """The caseload reads long sentences by a filter in the database (``may_be_five_years_or_more``):
+    a mixed term of five years or more is among them, also when its length in days was not worked
+    out (a sentence the calculator does not support: a filter on each unit alone, or on that length,
+    missed 3 years 30 months)."""
+    from iomhub.justice.models import Sentence
+
+    with clock.frozen(D(2026, 8, 3)):
+        sentence = factories.sentence(user=officer, person=person, sentenced_on=D(2026, 8, 3), offence_committed_on=D(2026, 5, 1), **term)
+    Sentence.objects.filter(pk=sentence.pk).update(length_days=None)
+    assert sentence.five_years_or_more
+    with clock.frozen(D(2026, 9, 1)):
+        found = selectors.caseload_prompts(user=officer)
+    assert ("deregister", person.pk) in {(c.prompt.code, c.person_id) for c in found}
+
+
+@pytest.mark.django_db
+def test_the_database_filter_keeps_every_sentence_of_five_years_or_more(person):
+    """A superset: every term the rule counts as five years or more, over a grid of mixed terms."""
+    from iomhub.justice.models import Sentence
+    from iomhub.justice.models.sentences import may_be_five_years_or_more
+
+    day = D(2024, 2, 29)
+    made = Sentence.objects.bulk_create(
+        Sentence(person=person, sentenced_on=day, offence_committed_on=day, years=y, months=m, weeks=w, days=d)
+        for y in range(6)
+        for m in range(0, 61, 6)
+        for w in range(0, 262, 29)
+        for d in range(0, 1831, 305)
+    )
+    kept = set(Sentence.objects.filter(may_be_five_years_or_more()).values_list("pk", flat=True))
+    long = {s.pk for s in made if s.five_years_or_more}
+    assert long and long <= kept
+    assert len(kept) < len(made)  # a filter, not everything

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from iomhub.access.models import Section
 from iomhub.access.projection import WITHHELD, Lens
@@ -105,6 +105,7 @@ def long_sentences_many(wanted: Iterable[tuple[int, datetime.date]]) -> dict[tup
     """``long_sentences`` for each (person id, day) of ``wanted`` (e.g. every person on one day, or
     each deregistration on the day it was approved), the sentences read in one query."""
     from iomhub.justice.models import Sentence
+    from iomhub.justice.models.sentences import may_be_five_years_or_more
 
     found: dict[tuple[int, datetime.date], list[Sentence]] = {key: [] for key in wanted}
     if not found:
@@ -114,11 +115,8 @@ def long_sentences_many(wanted: Iterable[tuple[int, datetime.date]]) -> dict[tup
         days.setdefault(pid, []).append(day)
     # Released before the earliest day asked about: served on every day asked about (not read).
     running = Q(effective_release_date__isnull=True) | Q(effective_release_date__gt=min(day for _, day in found))
-    # A term of 5 years or more is at least 1,825 days, and no more than a year is 366 days, a month
-    # 31: a term whose bound is under 1,800 days is never long (decided exactly below).
-    bound = F("years") * 366 + F("months") * 31 + F("weeks") * 7 + F("days")
-    sentences = Sentence.objects.alias(bound=bound).filter(
-        running, bound__gte=1800, person_id__in=list(days), sentenced_on__lte=max(day for _, day in found)
+    sentences = Sentence.objects.filter(
+        may_be_five_years_or_more(), running, person_id__in=list(days), sentenced_on__lte=max(day for _, day in found)
     )
     for s in sentences:
         if not s.five_years_or_more:

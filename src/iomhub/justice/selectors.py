@@ -34,6 +34,7 @@ from iomhub.justice.models import (
     SupervisionConditions,
     Warrant,
 )
+from iomhub.justice.models.sentences import may_be_five_years_or_more
 from iomhub.people import selectors as people_selectors
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
@@ -226,9 +227,9 @@ def caseload_prompts(
         visible = visible.filter(pk__in=sorted(set(person_ids)))
     visible_ids = visible.values("pk")
     horizon = add_months(today, 12)  # the reconsider prompt shows 12 months before release
-    # Long sentences (deregister) however they were entered - 5 years, 60 months, 260 weeks: a superset
-    # here, decided exactly by ``Sentence.five_years_or_more`` below.
-    maybe_long = Q(years__gte=4) | Q(months__gte=48) | Q(weeks__gte=208) | Q(days__gte=1460) | Q(length_days__gte=1460)
+    # Long sentences (deregister) however they were entered - 5 years, 60 months, 3 years 30 months: a
+    # superset here, decided exactly by ``Sentence.five_years_or_more`` below.
+    maybe_long = Q(may_be_five_years_or_more())
     sentences = Sentence.objects.filter(person__in=visible_ids, sentenced_on__lte=today).filter(
         Q(effective_release_date__gte=today, effective_release_date__lte=horizon)
         | (Q(effective_release_date__gte=today) | Q(effective_release_date__isnull=True)) & maybe_long

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models import F
+from django.db.models.lookups import GreaterThanOrEqual
 
 from iomhub.access.models import Section
 from iomhub.justice.models.events import CourtOutcome, Offence
@@ -152,6 +154,15 @@ class Sentence(models.Model):
 
         end = sentence_end(sentence_date=self.sentenced_on, years=self.years, months=self.months, weeks=self.weeks, days=self.days)
         return end >= sentence_end(sentence_date=self.sentenced_on, years=5)
+
+
+def may_be_five_years_or_more() -> GreaterThanOrEqual:
+    """A filter the database can run that keeps every sentence ``Sentence.five_years_or_more``
+    holds of, however the term was entered (5 years, 3 years 30 months, 261 weeks, 1,830 days), and
+    a few more: a term of 5 years is at least 1,826 days, and a year is never more than 366 days
+    nor a month more than 31, so a term whose bound below is under 1,800 days is never long. The
+    exact rule decides what this keeps."""
+    return GreaterThanOrEqual(F("years") * 366 + F("months") * 31 + F("weeks") * 7 + F("days"), 1800)
 
 
 class Recall(models.Model):
