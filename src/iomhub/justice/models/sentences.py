@@ -156,7 +156,7 @@ class Sentence(models.Model):
         return end >= sentence_end(sentence_date=self.sentenced_on, years=5)
 
 
-def may_be_five_years_or_more() -> GreaterThanOrEqual:
+def may_be_five_years_or_more() -> GreaterThanOrEqual[int]:
     """A filter the database can run that keeps every sentence ``Sentence.five_years_or_more``
     holds of, however the term was entered (5 years, 3 years 30 months, 261 weeks, 1,830 days), and
     a few more: a term of 5 years is at least 1,826 days, and a year is never more than 366 days
