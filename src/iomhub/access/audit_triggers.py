@@ -6,9 +6,7 @@ framework empties every table between browser tests, which the triggers (rightly
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from typing import Any
+from iomhub.db_triggers import Triggers
 
 PG_INSTALL = [
     """CREATE OR REPLACE FUNCTION access_auditevent_append_only() RETURNS trigger AS $$
@@ -34,30 +32,5 @@ SQLITE_INSTALL = [
 SQLITE_DROP = ["DROP TRIGGER IF EXISTS access_auditevent_no_update", "DROP TRIGGER IF EXISTS access_auditevent_no_delete"]
 
 
-def _statements(vendor: str, install: bool) -> list[str]:
-    if vendor == "postgresql":
-        return PG_INSTALL if install else PG_DROP
-    if vendor == "sqlite":
-        return SQLITE_INSTALL if install else SQLITE_DROP
-    raise RuntimeError(f"No append-only audit trigger for database {vendor}")
-
-
-def install(connection: Any) -> None:
-    with connection.cursor() as cursor:
-        for statement in _statements(connection.vendor, install=True):
-            cursor.execute(statement)
-
-
-def drop(connection: Any) -> None:
-    with connection.cursor() as cursor:
-        for statement in _statements(connection.vendor, install=False):
-            cursor.execute(statement)
-
-
-@contextlib.contextmanager
-def suspended(connection: Any) -> Iterator[None]:
-    drop(connection)
-    try:
-        yield
-    finally:
-        install(connection)
+TRIGGERS = Triggers("append-only audit", postgresql=(PG_INSTALL, PG_DROP), sqlite=(SQLITE_INSTALL, SQLITE_DROP))
+install, drop, suspended = TRIGGERS.install, TRIGGERS.drop, TRIGGERS.suspended

@@ -21,11 +21,9 @@ happens to include a write a moment newer than its version is only recounted onc
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from typing import Any
-
 from django.db import connection
+
+from iomhub.db_triggers import Triggers
 
 # What the quarterly report reads (selectors/quarterly.py and overview._referral_figures). A table
 # added to the report must be added here and to a migration (tests/reporting/test_stored.py checks
@@ -99,35 +97,11 @@ def _sqlite_drop() -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {n}" for n in (*names, f"reporting_{PERSON_TABLE}_update", f"reporting_{PERSON_TABLE}_delete")]
 
 
-def _statements(vendor: str, install: bool) -> list[str]:
-    if vendor == "postgresql":
-        return _pg_install() if install else _pg_drop()
-    if vendor == "sqlite":
-        return _sqlite_install() if install else _sqlite_drop()
-    raise RuntimeError(f"No data-version trigger for database {vendor}")
-
-
-def install(conn: Any) -> None:
-    with conn.cursor() as cursor:
-        for statement in _statements(conn.vendor, install=True):
-            cursor.execute(statement)
-
-
-def drop(conn: Any) -> None:
-    with conn.cursor() as cursor:
-        for statement in _statements(conn.vendor, install=False):
-            cursor.execute(statement)
-
-
-@contextlib.contextmanager
-def suspended(conn: Any) -> Iterator[None]:
-    """Without the triggers, for a restore only: the backup's rows are loaded with the backup's own
-    data version and the stored reports valid for it (operations.backup)."""
-    drop(conn)
-    try:
-        yield
-    finally:
-        install(conn)
+TRIGGERS = Triggers("data-version", postgresql=(_pg_install(), _pg_drop()), sqlite=(_sqlite_install(), _sqlite_drop()))
+install, drop = TRIGGERS.install, TRIGGERS.drop
+# Without the triggers, for a restore only: the backup's rows are loaded with the backup's own data
+# version and the stored reports valid for it (operations.backup).
+suspended = TRIGGERS.suspended
 
 
 def current() -> tuple[int, int]:
