@@ -18,10 +18,10 @@ from iomhub.casework.models import PathwayAssessment, PathwayNeed, TimelineEntry
 from iomhub.cohort import selectors, services
 from iomhub.cohort.models import Deregistration, Registration, RemovalEntry
 from iomhub.justice import services as justice_services
-from iomhub.justice.models import Sentence
 from tests.access.support import events_since, last_event_id
 from tests.cohort.support import register
 from tests.factories import TeamFactory
+from tests.justice.factories import stored_sentence
 
 START = datetime.date(2026, 1, 5)
 EARLIEST = datetime.date(2026, 7, 5)
@@ -43,15 +43,7 @@ def holds(found):
 
 
 def sentence(person, *, years, months=0, sentenced_on=datetime.date(2026, 3, 2), release=datetime.date(2030, 9, 1)):
-    return Sentence.objects.create(
-        person=person,
-        sentenced_on=sentenced_on,
-        offence_committed_on=sentenced_on - datetime.timedelta(days=30),
-        years=years,
-        months=months,
-        effective_release_date=release,
-        release_date=release,
-    )
+    return stored_sentence(person, years=years, months=months, sentenced_on=sentenced_on, release=release)
 
 
 def mappa(partnership, registration, level, from_date=datetime.date(2026, 3, 1)):

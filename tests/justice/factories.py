@@ -27,3 +27,19 @@ def arrest(*, user: Any, person: Any, **overrides: Any) -> Any:
     }
     values.update(overrides)
     return services.arrest_record(acting_user=user, person=person, **values)
+
+
+def stored_sentence(person: Any, *, years: int, months: int = 0, sentenced_on: datetime.date, release: datetime.date) -> Any:
+    """A sentence stored as it stands, its release date given (no calculation, no audit): for tests
+    of what reads sentences, not of how they are recorded."""
+    from iomhub.justice.models import Sentence
+
+    return Sentence.objects.create(
+        person=person,
+        sentenced_on=sentenced_on,
+        offence_committed_on=sentenced_on - datetime.timedelta(days=30),
+        years=years,
+        months=months,
+        effective_release_date=release,
+        release_date=release,
+    )

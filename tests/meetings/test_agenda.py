@@ -19,6 +19,7 @@ from iomhub.meetings.agenda import agenda_for
 from iomhub.meetings.models import Attendee, CaseSheet, Meeting
 from iomhub.referrals.models import Referral
 from tests.factories import PersonFactory, TeamFactory
+from tests.justice.factories import stored_sentence
 from tests.referrals.factories import make_referral
 
 pytestmark = pytest.mark.django_db
@@ -271,15 +272,7 @@ def test_the_pages_arrange_a_meeting_record_an_attendee_and_show_the_agenda(clie
 
 
 def _sentence(person, *, years, months=0, sentenced_on=datetime.date(2026, 1, 12), release=datetime.date(2031, 6, 1)):
-    return Sentence.objects.create(
-        person=person,
-        sentenced_on=sentenced_on,
-        offence_committed_on=sentenced_on - datetime.timedelta(days=30),
-        years=years,
-        months=months,
-        effective_release_date=release,
-        release_date=release,
-    )
+    return stored_sentence(person, years=years, months=months, sentenced_on=sentenced_on, release=release)
 
 
 def _mappa(p, person, level, from_date=datetime.date(2026, 1, 20)):
