@@ -443,3 +443,20 @@ def test_an_invalid_audit_filter_shows_the_error_and_no_entries(client, partners
     body = page.content.decode()
     assert "From date must be a real date" in body
     assert page.context["page"].paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_an_over_long_object_id_is_cut_to_the_column_and_the_event_still_written(partnership):
+    """An id from a URL or a file can be anything: every way of writing an event keeps the first
+    64 characters rather than failing (and losing the event) on PostgreSQL's column limit."""
+    user = partnership.users[Role.POLICE_IOM_OFFICER]
+    hostile = "9" * 40 + "<script>" + "x" * 60
+    before = last_event_id()
+    audit.record(actor=user, action="view", object_type="meeting", object_id=hostile)
+    audit.record_many(actor=user, entries=[{"action": "create", "object_type": "arrest", "object_id": hostile}])
+    audit.record_shown(actor=user, person_ids=[partnership.ordinary.pk], object_type="person", object_id=hostile)
+    written = events_since(before)
+    ids = sorted(e.object_id for e in written if e.action != "listed")
+    assert ids == [hostile[:64]] * 3
+    assert audit.record(actor=user, action="view", object_type="person", object_id=None).object_id == ""
+    assert audit.record(actor=user, action="view", object_type="person", object_id=12).object_id == "12"

@@ -76,7 +76,7 @@ def agreement_list(*, user: User) -> list[AgreementRow]:
 
 def agreement_get(*, user: User, organisation_id: int | str) -> AgreementRow:
     """One organisation's agreement (or its absence); 404 for a missing organisation."""
-    _may_manage(user, object_id=str(organisation_id)[:64])
+    _may_manage(user, object_id=organisation_id)
     org = get_or_deny(
         Organisation.objects.select_related("sharing_agreement"),
         organisation_id,

@@ -62,6 +62,15 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _object_id(value: Any) -> str:
+    """The object's id as the log keeps it: text, at most the column's 64 characters. An id from a
+    URL or a file can be anything; it is cut, not refused, so the event is still written."""
+    return "" if value in (None, "") else str(value)[:_OBJECT_ID_LENGTH]
+
+
+_OBJECT_ID_LENGTH = AuditEvent._meta.get_field("object_id").max_length
+
+
 def record(
     *,
     actor: User | None,
@@ -81,7 +90,7 @@ def record(
         actor_username=(actor_obj.get_username() if actor_obj else username)[:150],
         action=str(action),
         object_type=object_type,
-        object_id=str(object_id) if object_id not in (None, "") else "",
+        object_id=_object_id(object_id),
         person_id=person_id,
         changes=seal_changes(object_type, jsonable(changes or {})),  # ADR 0039
         reason=reason,
@@ -111,7 +120,7 @@ def record_many(*, actor: User | None, entries: Iterable[dict[str, Any]], userna
         AuditEvent(
             action=str(e["action"]),
             object_type=e.get("object_type", ""),
-            object_id=str(e["object_id"]) if e.get("object_id") not in (None, "") else "",
+            object_id=_object_id(e.get("object_id")),
             person_id=e.get("person_id"),
             changes=seal_changes(e.get("object_type", ""), jsonable(e.get("changes") or {})),
             reason=e.get("reason", ""),
@@ -177,7 +186,7 @@ def record_shown(
         "route": ctx.route[:200],
     }
     summary_changes = jsonable(changes or {})
-    summary_id = str(object_id) if object_id not in (None, "") else ""
+    summary_id = _object_id(object_id)
     purpose = {k: summary_changes[k] for k in ("purpose", "section", "as_of") if k in summary_changes}
     listed = list(dict.fromkeys(pid for pid in person_ids if pid is not None))  # once each, in the order given
     if connection.vendor == "postgresql":

@@ -66,6 +66,6 @@ def get_or_deny(queryset: QuerySet[M], object_id: Any, *, user: User | None, act
             action=action,
             reason=reason,
             object_type=object_type,
-            object_id=str(object_id)[:64],
+            object_id=object_id,
             not_found=True,
         )

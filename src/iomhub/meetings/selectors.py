@@ -65,7 +65,7 @@ def meeting_for_update(*, user: User, meeting_id: int | str, person: Person) -> 
             action=Action.PERSON_CHANGE,
             reason="no such meeting for this person",
             object_type="meeting",
-            object_id=str(meeting_id)[:64],
+            object_id=meeting_id,
             person_id=person.pk,
             not_found=True,
         )

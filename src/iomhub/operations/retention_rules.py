@@ -52,7 +52,7 @@ def rule_list(*, user: User) -> list[RetentionRule]:
 
 
 def rule_get(*, user: User, rule_id: int | str) -> RetentionRule:
-    _may_manage(user, object_id=str(rule_id)[:64])
+    _may_manage(user, object_id=rule_id)
     return get_or_deny(
         RetentionRule.objects.select_related("updated_by"),
         rule_id,
