@@ -42,9 +42,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from iomhub.cohort.screening_read import facts_on, may_qualify, of_people
+from iomhub.cohort.screening_read import facts_on, may_qualify, of_people, ppo_people, priority_groups
 from iomhub.justice.selectors import screening_facts
 from iomhub.pg_arrays import Ids, one_of
 from iomhub.rules import eligibility
@@ -180,35 +180,6 @@ def _residence(address: tuple[str, bool] | None, covered: dict[str, list[str]]) 
     return False, f"Lives outside the area: current address {postcode} is in none of the postcodes the local teams cover"
 
 
-def _priority_groups(batch: Ids, as_of: datetime.date, user: User | None) -> dict[int, set[str]]:
-    """The priority groups answered Y on each person's submitted referrals (referred on or before
-    ``as_of``); with ``user``, only the referrals that user may see."""
-    from django.db.models import Q
-
-    from iomhub.access.policy import Action, can
-    from iomhub.referrals.models import PriorityGroup, Referral
-
-    submitted = Referral.objects.exclude(status=Referral.Status.DRAFT).filter(
-        Q(submitted_at__isnull=True) | Q(submitted_at__date__lte=as_of)
-    )
-    known = set(PriorityGroup.values)
-    groups: dict[int, set[str]] = {}
-    rows: Iterable[tuple[int | None, Any]]
-    if user is None:  # internal use: every referral counts, so no referral needs to be a model instance
-        rows = of_people(submitted.order_by().values_list("person_id", "priority_groups"), batch)
-    else:
-        rows = (
-            (r.person_id, r.priority_groups)
-            for r in of_people(submitted.select_related("person"), batch)
-            if can(user, Action.REFERRAL_VIEW, r)
-        )
-    for pid, ticked in rows:
-        if pid is None:
-            continue
-        groups.setdefault(pid, set()).update(g for g, yes in (ticked or {}).items() if yes is True and g in known)
-    return groups
-
-
 def _own_facts(people: Sequence[Screenable], batch: Ids, as_of: datetime.date, user: User | None) -> dict[int, OwnFacts]:
     """PPO, MAPPA 1 and priority groups from submitted referrals, and residence, from IOM Hub's own
     records. With ``user``, only the referrals that user may see count, and residence only when the
@@ -216,12 +187,11 @@ def _own_facts(people: Sequence[Screenable], batch: Ids, as_of: datetime.date, u
     people with the same own facts share one ``OwnFacts`` (most have none but their residence)."""
     from iomhub.access.models import Section
     from iomhub.access.policy import sections_for
-    from iomhub.cohort.models import Registration
     from iomhub.referrals.models import PriorityGroup
 
     ids = [p.pk for p in people]
-    ppo = set(of_people(Registration.objects.filter(ended_on__isnull=True, ppo=True).values_list("person_id", flat=True), batch))
-    groups = _priority_groups(batch, as_of, user)
+    ppo = ppo_people(batch)
+    groups = priority_groups(batch, as_of, user)
     sees_addresses = user is None or Section.CONTACT in sections_for(user)
     covered = area_coverage() if sees_addresses else {}
     addresses = _current_addresses(batch, as_of) if sees_addresses else {}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -38,6 +38,9 @@ from iomhub.rules.eligibility import (
     serving_short_custody,
     year_before,
 )
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
 
 
 def of_people(queryset: QuerySet[Any], batch: Sequence[int]) -> Iterator[Any]:
@@ -117,9 +120,6 @@ def may_qualify(person_ids: Iterable[int], as_of: datetime.date) -> Ids:
     decides on what it read. Six queries, however many people; the caller screens those kept with
     the rule itself. A test checks on generated records that nobody eligible is left out
     (tests/cohort/test_screening_read.py)."""
-    from iomhub.cohort.models import Registration
-    from iomhub.referrals.models import Referral
-
     batch = person_ids if isinstance(person_ids, Ids) else Ids(person_ids)
     start = year_before(as_of)
     in_year = Arrest.objects.filter(arrested_on__gt=start, arrested_on__lte=as_of).order_by().values("person_id")
@@ -135,15 +135,8 @@ def may_qualify(person_ids: Iterable[int], as_of: datetime.date) -> Ids:
         sentences[pid].append((day, length))
     warrants = Warrant.objects.filter(kind=Warrant.Kind.BREACH, issued_on__gt=start, issued_on__lte=as_of).order_by()
     breached = set(of_people(warrants.values_list("person_id", flat=True), batch))
-    ppo = set(of_people(Registration.objects.filter(ended_on__isnull=True, ppo=True).order_by().values_list("person_id", flat=True), batch))
-    submitted = Referral.objects.exclude(status=Referral.Status.DRAFT).filter(
-        Q(submitted_at__isnull=True) | Q(submitted_at__date__lte=as_of)
-    )
-    grouped = {
-        pid
-        for pid, ticked in of_people(submitted.order_by().values_list("person_id", "priority_groups"), batch)
-        if any(yes is True for yes in (ticked or {}).values())
-    }
+    ppo = ppo_people(batch)
+    grouped = {pid for pid, groups in priority_groups(batch, as_of, None).items() if groups}
     return Ids(
         pid
         for pid in set(arrests) | crime | set(sentences) | breached | ppo | grouped
@@ -157,3 +150,39 @@ def may_qualify(person_ids: Iterable[int], as_of: datetime.date) -> Ids:
             priority_groups=pid in grouped,
         )
     )
+
+
+def ppo_people(batch: Ids) -> set[int]:
+    """Those of ``batch`` on IOM now as a prolific and priority offender (002 appendix 2)."""
+    from iomhub.cohort.models import Registration
+
+    return set(
+        of_people(Registration.objects.filter(ended_on__isnull=True, ppo=True).order_by().values_list("person_id", flat=True), batch)
+    )
+
+
+def priority_groups(batch: Ids, as_of: datetime.date, user: User | None) -> dict[int, set[str]]:
+    """The priority groups answered Y on each person's submitted referrals (referred on or before
+    ``as_of``); with ``user``, only the referrals that user may see."""
+    from iomhub.access.policy import Action, can
+    from iomhub.referrals.models import PriorityGroup, Referral
+
+    submitted = Referral.objects.exclude(status=Referral.Status.DRAFT).filter(
+        Q(submitted_at__isnull=True) | Q(submitted_at__date__lte=as_of)
+    )
+    known = set(PriorityGroup.values)
+    groups: dict[int, set[str]] = {}
+    rows: Iterable[tuple[int | None, Any]]
+    if user is None:  # internal use: every referral counts, so no referral needs to be a model instance
+        rows = of_people(submitted.order_by().values_list("person_id", "priority_groups"), batch)
+    else:
+        rows = (
+            (r.person_id, r.priority_groups)
+            for r in of_people(submitted.select_related("person"), batch)
+            if can(user, Action.REFERRAL_VIEW, r)
+        )
+    for pid, ticked in rows:
+        if pid is None:
+            continue
+        groups.setdefault(pid, set()).update(g for g, yes in (ticked or {}).items() if yes is True and g in known)
+    return groups
