@@ -152,7 +152,7 @@ def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -
         for candidate, dates in zip(candidates, compared, strict=True):
             if candidate.date_of_birth is None:
                 continue
-            same = {candidate.date_of_birth, _swapped(candidate.date_of_birth)} - {None}
+            same: set[Any] = {candidate.date_of_birth, matching.swapped(candidate.date_of_birth)} - {None}
             near |= same
             key = surname_key(candidate.last_name)
             pairs |= {(d, key) for d in dates - same}
@@ -166,11 +166,6 @@ def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -
     for pid, first, last, dob in rows:
         names.setdefault(dob, []).append((pid, matching.NameRecord(first, last, dob)))
     return names, counts
-
-
-def _swapped(dob: Any) -> Any:
-    """``dob`` with its day and month swapped, when that is a real date; else None."""
-    return dob.replace(month=dob.day, day=dob.month) if dob.day <= 12 else None
 
 
 def _born_near(dates: set[Any]) -> set[int]:

@@ -351,11 +351,17 @@ def dates_compared(dob: datetime.date) -> frozenset[datetime.date]:
     return _date_variants(dob, 1)
 
 
+def swapped(dob: datetime.date) -> datetime.date | None:
+    """``dob`` with its day and month swapped, when that is a real date (a day of 12 or less: then
+    its day is a month number and its month a day every month has); else None."""
+    return dob.replace(month=dob.day, day=dob.month) if dob.day <= 12 else None
+
+
 @lru_cache(maxsize=_MEMO)
 def _date_variants(dob: datetime.date, floor: int = 1900) -> frozenset[datetime.date]:
     found = {dob}
-    if dob.day <= 12:  # then the swapped date is always real (its day is a month number)
-        found.add(dob.replace(month=dob.day, day=dob.month))
+    if (other := swapped(dob)) is not None:
+        found.add(other)
     digits = dob.strftime("%d%m%Y")
     for i in range(len(digits)):
         for d in "0123456789":
