@@ -74,3 +74,37 @@ def test_on_the_database_queue_the_page_waits_then_shows_the_result(session, par
         session.follow("a:has-text('Check the progress again')")
     assert page.url.endswith(f"/feeds/imports/{run.pk}/")
     _assert_result(session)
+
+
+def test_a_run_whose_worker_died_says_so_then_says_it_was_resumed(session, partnership, tmp_path):
+    """Its worker killed part-way (began, its heartbeat aged past FEED_IMPORT_STALLED_AFTER by
+    writing it, no sleeping): "Stopped part-way", to be resumed automatically; after the scheduled
+    job, "Resumed at …"; after the worker, the result. Each page axe-clean."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from iomhub.feeds.tasks import resume_stalled
+
+    page = session.page
+    with override_settings(TASKS=DB_TASKS):
+        _upload(session, tmp_path)
+        run = ImportRun.objects.get()
+        aged = timezone.now() - datetime.timedelta(seconds=settings.FEED_IMPORT_STALLED_AFTER + 60)
+        ImportRun.objects.filter(pk=run.pk).update(began_at=aged, heartbeat_at=aged, attempts=1)
+        session.follow("a:has-text('Check the progress again')")
+        assert page.locator("[data-run-status]").get_attribute("data-run-status") == "stalled"
+        assert page.locator("[data-run-status] .govuk-tag").inner_text() == "Stopped part-way"
+        assert "It will be resumed automatically" in page.locator("[data-run-resume]").inner_text()
+        session.assert_accessible("stalled import")
+
+        assert resume_stalled() == [run.pk]
+        session.follow("a:has-text('Check the progress again')")
+        assert page.locator("[data-run-status]").get_attribute("data-run-status") == "queued"
+        assert "Resumed at" in page.locator("[data-run-resume]").inner_text()
+        session.assert_accessible("resumed import")
+
+        call_command("db_worker", "--queue-name", "feeds", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        session.follow("a:has-text('Check the progress again')")
+    _assert_result(session)

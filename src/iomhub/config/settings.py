@@ -352,6 +352,11 @@ TASK_QUEUES = ["default", "feeds", "reports", "notifications"]
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASKS_QUEUE], "QUEUES": TASK_QUEUES}}
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASK_QUEUES}
+# A feed upload's import begun with no progress (a committed batch of 2,000 rows, seconds each) for
+# this many seconds has stalled: its worker died, and the scheduler's `resume_imports` queues it
+# again, at most FEED_IMPORT_ATTEMPTS workers in all (ADR 0041, docs/operations.md).
+FEED_IMPORT_STALLED_AFTER = int(os.environ.get("FEED_IMPORT_STALLED_AFTER", str(5 * 60)))
+FEED_IMPORT_ATTEMPTS = int(os.environ.get("FEED_IMPORT_ATTEMPTS", "3"))
 
 # Who delivers notifications (ADR 0020): "log" (the default: written to the service log) or "notify",
 # GOV.UK Notify through its Python client, with the service's API key and one e-mail and one text

@@ -50,7 +50,10 @@ class ImportRejectionSerializer(serializers.ModelSerializer[Rejection]):
 
 
 class ImportRunSerializer(serializers.ModelSerializer[ImportRun]):
-    status = RunStatusField(help_text="queued, importing, then finished, refused (nothing read) or stopped (a fault)")
+    status = RunStatusField(
+        help_text="queued, importing, then finished, refused (nothing read) or stopped (a fault); stalled: its import stopped "
+        "part-way with no progress for a few minutes, and it is queued again automatically (resumed_at)"
+    )
     total = serializers.IntegerField(allow_null=True, read_only=True, help_text="Rows in the file once read (exact when over)")
     rejections = serializers.SerializerMethodField(help_text=f"The first {SHOWN_REJECTIONS} problems, by line, once the run is over")
     error_report = serializers.SerializerMethodField(help_text="Where to download every rejected row (CSV)")
@@ -66,6 +69,9 @@ class ImportRunSerializer(serializers.ModelSerializer[ImportRun]):
             "queued_at",
             "began_at",
             "finished_at",
+            "heartbeat_at",
+            "attempts",
+            "resumed_at",
             "total",
             "rows",
             "imported",
@@ -81,7 +87,7 @@ class ImportRunSerializer(serializers.ModelSerializer[ImportRun]):
 
     @extend_schema_field(ImportRejectionSerializer(many=True))
     def get_rejections(self, obj: ImportRun) -> list[dict[str, Any]]:
-        if obj.status in (RunStatus.QUEUED, RunStatus.IMPORTING):
+        if not obj.over:
             return []
         return list(ImportRejectionSerializer(obj.rejections.all()[:SHOWN_REJECTIONS], many=True).data)
 

@@ -8,13 +8,20 @@ written only through their services. What is here is the feed's own bookkeeping.
 
 from __future__ import annotations
 
+import datetime
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from iomhub import clock
 from iomhub.access.models import Section
+
+
+def stalled_cutoff() -> datetime.datetime:
+    """A begun import whose last progress is before this has stalled (its worker died)."""
+    return clock.now() - datetime.timedelta(seconds=settings.FEED_IMPORT_STALLED_AFTER)
 
 
 class Feed(models.TextChoices):
@@ -44,6 +51,7 @@ class RunStatus(models.TextChoices):
     FINISHED = "finished", "Finished"
     REFUSED = "refused", "Not imported"
     STOPPED = "stopped", "Stopped by a fault"
+    STALLED = "stalled", "Stopped part-way"
 
 
 class ImportRun(models.Model):
@@ -51,7 +59,13 @@ class ImportRun(models.Model):
 
     A file uploaded in the browser or through the API is queued (``queued_at``, its bytes in
     ``ImportUpload`` until imported) and imported by the ``feeds`` task (``feeds.tasks``), which
-    sets ``began_at`` and, once the file is read, ``total``; the counts grow after each batch."""
+    sets ``began_at`` and, once the file is read, ``total``; the counts grow after each batch.
+
+    ``heartbeat_at`` is when the import last made progress (a worker took it, a batch committed).
+    A run begun whose heartbeat is older than ``FEED_IMPORT_STALLED_AFTER`` seconds is "stalled":
+    its worker died part-way (OOM, a deploy, kill -9), and ``feeds.tasks.resume_stalled`` queues
+    it again (``attempts``: the workers that have taken it; ``resumed_at``: when it was last
+    queued again)."""
 
     feed = models.CharField(max_length=20, choices=Feed.choices)
     file_name = models.CharField(max_length=255)
@@ -70,6 +84,13 @@ class ImportRun(models.Model):
     began_at = models.DateTimeField(null=True, blank=True, help_text="When a worker began importing the queued upload")
     total = models.PositiveIntegerField(null=True, blank=True, help_text="Rows in the file, once read (for CSV, at most this many)")
     fault = models.TextField(blank=True, help_text="Why the import stopped part-way, if a fault stopped it")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the import last made progress: a worker took it, or a batch of rows was committed"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker has taken the queued upload")
+    resumed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the run was last queued again after its worker stopped part-way"
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -95,7 +116,24 @@ class ImportRun(models.Model):
             return RunStatus.FINISHED
         if self.queued_at is not None and self.began_at is None:
             return RunStatus.QUEUED
+        if self.stalled_since is not None:
+            return RunStatus.STALLED
         return RunStatus.IMPORTING
+
+    @property
+    def stalled_since(self) -> datetime.datetime | None:
+        """When a queued upload's import last made progress, if that is longer ago than
+        ``FEED_IMPORT_STALLED_AFTER`` (its worker died part-way); None for a run that is moving,
+        waiting, over, or imported from the command line (no worker to resume it)."""
+        if self.queued_at is None or self.began_at is None or self.finished_at is not None or self.fault or self.refused:
+            return None
+        last = self.heartbeat_at or self.began_at
+        return last if last < stalled_cutoff() else None
+
+    @property
+    def over(self) -> bool:
+        """Finished, refused or stopped: nothing more will be imported into the run."""
+        return self.status in (RunStatus.FINISHED, RunStatus.REFUSED, RunStatus.STOPPED)
 
     @property
     def status_label(self) -> str:
@@ -104,7 +142,7 @@ class ImportRun(models.Model):
     @property
     def percent(self) -> int:
         """Rows done as a share of the rows in the file (a CSV's total is an upper bound)."""
-        if self.status != RunStatus.IMPORTING:
+        if self.status not in (RunStatus.IMPORTING, RunStatus.STALLED):
             return 100 if self.finished_at is not None else 0
         return min(99, self.rows * 100 // self.total) if self.total else 0
 

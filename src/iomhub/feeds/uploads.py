@@ -6,6 +6,8 @@ backend (development, tests), by a worker with the database or Redis queue.
 The same file sent again by the same person while their earlier upload of it is still queued or
 importing (a double submit, a client's retry) is that earlier run, queued once: the database holds
 at most one unfinished upload per person, feed and file (``one_pending_upload_per_person_feed_file``).
+If that earlier run has stalled (its worker died part-way: ``feeds.tasks``), the upload resumes it;
+if it had been tried too often already, it is stopped and this upload is a new run.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from iomhub.feeds.actors import authorise
 from iomhub.feeds.models import Feed, ImportRun, ImportUpload
 from iomhub.feeds.reading import MAX_FILE_BYTES
 from iomhub.feeds.registry import spec_for
-from iomhub.feeds.tasks import import_upload
+from iomhub.feeds.tasks import import_upload, resume
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -60,6 +62,10 @@ def upload_enqueue(*, acting_user: User, feed: str, data: bytes, file_name: str,
     sha256 = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         run = _pending(acting_user, feed, sha256)
+        if run is not None and run.stalled_since is not None:
+            resumed = resume(run.pk, why="the person who uploaded it uploaded the same file again", actor=acting_user)
+            if resumed is not None and resumed.over:  # stopped after its last attempt: this upload starts afresh
+                run = None
         if run is None:
             try:
                 with transaction.atomic():

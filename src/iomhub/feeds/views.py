@@ -16,7 +16,7 @@ from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
 from iomhub.feeds.forms import ReviewDecisionForm, UploadForm
-from iomhub.feeds.models import ImportRun, RunStatus
+from iomhub.feeds.models import ImportRun
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
 from iomhub.feeds.uploads import upload_enqueue
@@ -40,7 +40,7 @@ def upload(request: AuthedRequest, feed: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def run_result(request: AuthedRequest, run_id: int) -> HttpResponse:
     run = selectors.run_get_for(user=request.user, run_id=run_id)
-    over = run.status not in (RunStatus.QUEUED, RunStatus.IMPORTING)
+    over = run.over
     return render(request, "feeds/result.html", {"run": run, "over": over, "rejections": list(run.rejections.all()[:50]) if over else []})
 
 
