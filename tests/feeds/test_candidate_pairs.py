@@ -54,3 +54,66 @@ def test_same_day_and_the_first_by_id_of_those_the_importer_sees(coordinator: Us
     assert per_row[3] == 0
     hidden = set(Person.objects.exclude(restriction="").values_list("pk", flat=True)) | set(ids[5:40:5])
     assert hidden and not {pk for _, pk in expected} & hidden
+
+
+def _oracle(rows: list[Identity], user: User) -> set[tuple[int, int]]:
+    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by("pk")
+    expected = set()
+    for i, who in enumerate(rows):
+        found = list(visible.filter(candidates_q(who.family_name, who.given_name, who.date_of_birth)).values_list("pk", "date_of_birth"))
+        expected |= {(i, pk) for pk, _ in found[:CANDIDATES_SCORED]} | {(i, pk) for pk, dob in found if dob == who.date_of_birth}
+    return expected
+
+
+def test_the_edges_of_each_way(coordinator: User) -> None:
+    """Each way of the blocking rule at its edges: the ten years either side to the day (born on 1
+    January ten years before, 31 December ten years after, and a day beyond each), the same year,
+    the same day and month in another year (29 February too), the date with day and month swapped,
+    names in other cases; a restricted person the importer has been granted is seen, one not
+    granted is not. More than ``CANDIDATES_SCORED`` people in several ways at once, so the first by
+    id of their union is tested, not of one way alone."""
+    from iomhub.access.models import PersonAccessGrant
+
+    rng = random.Random(11)
+    dob = datetime.date(1984, 2, 29)
+    edges = [
+        datetime.date(1974, 1, 1),
+        datetime.date(1973, 12, 31),
+        datetime.date(1994, 12, 31),
+        datetime.date(1995, 1, 1),
+        datetime.date(1984, 1, 1),
+        datetime.date(1984, 12, 31),
+        datetime.date(1983, 12, 31),
+        datetime.date(1988, 2, 29),
+        datetime.date(1960, 2, 28),
+        dob,
+        datetime.date(1984, 3, 1),
+    ]
+    people = [
+        Person(
+            first_name=rng.choice(["Leap", "LEAP", "leap", "Other"]),
+            last_name=rng.choice(["Day", "DAY", "day", "Else"]),
+            date_of_birth=rng.choice(edges),
+            restriction=Restriction.MAPPA if rng.random() < 0.15 else "",
+        )
+        for _ in range(300)
+    ]
+    swapped = [Person(first_name="Nobody", last_name="Alike", date_of_birth=datetime.date(1990, 4, 6)) for _ in range(3)]
+    Person.objects.bulk_create([*people, *swapped])
+    restricted = list(Person.objects.exclude(restriction="").order_by("pk").values_list("pk", flat=True))
+    granted = restricted[::2]
+    for pk in granted:
+        PersonAccessGrant.objects.create(person_id=pk, user=coordinator)
+    rows = [
+        Identity("", "day", "leap", dob),
+        Identity("", "Else", "Other", datetime.date(1984, 6, 15)),
+        Identity("", "Unknown", "leap", datetime.date(1999, 2, 29 - 1)),
+        Identity("", "Alike", "Nobody", datetime.date(1990, 6, 4)),
+    ]
+    expected = _oracle(rows, coordinator)
+    assert candidate_pairs(rows, coordinator) == expected
+    seen = {pk for _, pk in expected}
+    assert seen & set(granted), "a granted restricted person is a candidate"
+    assert not seen & (set(restricted) - set(granted)), "a restricted person not granted never is"
+    assert {pk for i, pk in expected if i == 3} == {p.pk for p in swapped}  # the date with day and month swapped
+    assert sum(1 for i, _ in expected if i == 0) > CANDIDATES_SCORED
