@@ -10,7 +10,9 @@ foreign key into a copied table shifted by a fixed stride per copy. Each copy is
 of the same shape (its own local teams, coordinators and workers with caseloads of the same size),
 as a national deployment holds many; the people keep their names (a surname search finds them all),
 their dates of birth move a few days and their national identifiers are left empty, so that no
-identifier is held twice. Then older arrests and offences (years earlier than the demo's history)
+identifier is held twice, but for the PNC ID: each copy's person holds one of their own (the copy's
+year, the person's original id as the serial, its check character), as every arrested person does, so
+that a custody feed can name them (``bench/feeds.py``, ``custody_records``). Then older arrests and offences (years earlier than the demo's history)
 and older timeline entries are added until the profile's totals are reached. The foreign-key
 triggers are off while copying (``session_replication_role = replica``): the keys are shifted
 consistently, and the counts and sample reads are checked after.
@@ -34,7 +36,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-GENERATOR_VERSION = 2  # 2: the screening table rebuilt after the copies
+GENERATOR_VERSION = 3  # 2: the screening table rebuilt after the copies; 3: the copies hold PNC IDs
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,14 @@ NOT_COPIED = {
     "operations_subjectaccessrequest",
 }
 ROOTS = ("people_person", "access_team", "access_user")
-# National identifiers: left empty on the copies (no identifier held by two people).
-PERSON_IDENTIFIERS = ("pnc_id", "cro_number", "urn", "ni_number", "prison_number", "crn", "nhs_number", "email")
+# National identifiers: left empty on the copies (no identifier held by two people), but the PNC ID.
+PERSON_IDENTIFIERS = ("cro_number", "urn", "ni_number", "prison_number", "crn", "nhs_number", "email")
+# A copy's PNC ID: year 1990 + the copy's number, the original id as the serial (the demo's own
+# serials start at 100,000, so none is held twice) and the check character of rules.identifiers.
+COPY_PNC_ID = (
+    "(1990 + c)::text || '/' || lpad(id::text, 7, '0') || substr('ZABCDEFGHJKLMNPQRTUVWXY',"
+    " ((lpad(((1990 + c) %% 100)::text, 2, '0') || lpad(id::text, 7, '0'))::bigint %% 23)::int + 1, 1)"
+)
 
 
 def fingerprint(profile: Profile) -> str:
@@ -202,6 +210,8 @@ def copy_partnership(cursor: Any, copies: int) -> dict[str, int]:
                 exprs.append(f'"{name}" + c * {stride[refs[name]]}')
             elif table == "people_person" and name in PERSON_IDENTIFIERS:
                 exprs.append("''")
+            elif table == "people_person" and name == "pnc_id":
+                exprs.append(COPY_PNC_ID)
             elif table == "people_person" and name == "date_of_birth":
                 exprs.append("date_of_birth + (c %% 9) - 4")
             elif table == "access_user" and name == "password":

@@ -169,7 +169,7 @@ def print_rest(report: dict[str, Any]) -> None:
     if found:
         feed, linkage = found["arrests_import"], found["linkage"]
         print(
-            f"arrests import: {feed['rows']:,} rows in {feed['first_import_seconds']}s ({feed['first_import_rows_per_second']:,} rows/s)"
+            f"arrests import ({feed['composition']}): {feed['rows']:,} rows in {feed['first_import_seconds']}s ({feed['first_import_rows_per_second']:,} rows/s)"
             f" {feed['first_import_counts']}; again in {feed['second_import_seconds']}s ({feed['second_import_rows_per_second']:,} rows/s)"
             f" {feed['second_import_counts']}"
             + (
