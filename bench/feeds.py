@@ -32,7 +32,12 @@ def _arrest(i: int) -> list[str]:
     import datetime
 
     at = datetime.datetime(2024, 1, 1, 0, 0, tzinfo=datetime.UTC) + datetime.timedelta(minutes=i)
-    return [at.isoformat(timespec="minutes"), ("Northbridge custody suite", "Southport custody")[i % 2], ("28E", "34B", "45")[i % 3], "Charged"]
+    return [
+        at.isoformat(timespec="minutes"),
+        ("Northbridge custody suite", "Southport custody")[i % 2],
+        ("28E", "34B", "45")[i % 3],
+        "Charged",
+    ]
 
 
 def half_new(rows: int) -> tuple[list[list[str]], str]:
@@ -66,13 +71,17 @@ def custody_records(rows: int) -> tuple[list[list[str]], str]:
 
     from iomhub.feeds.linkage_model import synthetic
 
-    rng = random.Random(20261206)  # noqa: S311 - synthetic data, reproducible
-    on_record = list(Person.objects.filter(restriction="", merged_into__isnull=True).values_list("pnc_id", "last_name", "first_name", "date_of_birth"))
+    rng = random.Random(20261206)  # synthetic data, reproducible
+    on_record = list(
+        Person.objects.filter(restriction="", merged_into__isnull=True).values_list("pnc_id", "last_name", "first_name", "date_of_birth")
+    )
     same = collections.Counter((last.upper(), first.upper(), dob) for _, last, first, dob in on_record)
     known = [p for p in on_record if p[0] or same[(p[1].upper(), p[2].upper(), p[3])] == 1]
     new_rows = rows - round(rows * ON_RECORD_SHARE)
     strangers = synthetic.people(31337, new_rows)
-    about: list[tuple[str, str, str, str]] = [(s.pnc_id, s.surname, s.first_name, s.dob.isoformat()) for s in strangers[: new_rows * 2 // 3]]
+    about: list[tuple[str, str, str, str]] = [
+        (s.pnc_id, s.surname, s.first_name, s.dob.isoformat()) for s in strangers[: new_rows * 2 // 3]
+    ]
     about += about[: new_rows - len(about)]  # a third of them arrested twice
     about += [(pnc, last, first, dob.isoformat()) for pnc, last, first, dob in rng.choices(known, k=rows - len(about))]
     rng.shuffle(about)
