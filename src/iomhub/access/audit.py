@@ -52,7 +52,27 @@ def new_request_id() -> str:
     return str(uuid.uuid4())
 
 
+# Values JSON holds as they are, which ``jsonable`` returns unchanged (these exact types: a ``str``
+# subclass such as a ``TextChoices`` member takes the general path, which also returns it as it is).
+_NATIVE = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
+    """``value`` as JSON can hold it: dates as ISO text, ids and decimals as text, tuples as lists,
+    dictionary keys as text, recursively. A batch's events (``record_many``) are mostly plain dicts
+    of text and numbers, so those are answered first, without the general path's tests for each
+    value (issue 11); the result is the same either way."""
+    kind = type(value)
+    if kind in _NATIVE:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): v if type(v) in _NATIVE else jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _NATIVE else jsonable(v) for v in value]
+    return _jsonable(value)
+
+
+def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime.date | datetime.datetime | uuid.UUID | decimal.Decimal):
         return str(value) if not isinstance(value, datetime.date) else value.isoformat()
     if isinstance(value, list | tuple):
