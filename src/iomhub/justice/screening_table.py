@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 
 from iomhub.justice.models import Arrest, CourtOutcome, Disposal, Offence, Sentence, Warrant
 from iomhub.justice.screening_models import ScreeningPeriod, ScreeningRebuild
-from iomhub.pg_arrays import literal, one_of
+from iomhub.pg_arrays import Ids, literal, one_of
 from iomhub.rules.dates import add_months
 from iomhub.rules.screening_periods import Period, periods
 
@@ -42,31 +42,50 @@ def periods_on(day: datetime.date) -> QuerySet[ScreeningPeriod]:
     return ScreeningPeriod.objects.filter(starts_on__lte=day, ends_on__gte=day)
 
 
-def _records(person_ids: list[int]) -> dict[int, dict[str, list[Any]]]:
-    """Each person's facts for ``rules.screening_periods.periods``: five queries (the ids as one
-    array parameter on PostgreSQL, ``iomhub.pg_arrays.one_of``; unordered: the rule sorts)."""
-    found: dict[int, dict[str, list[Any]]] = defaultdict(
-        lambda: {"arrest_dates": [], "offences": [], "custodial_sentences": [], "breach_warrants": [], "orders": []}
-    )
+_FACTS = ("arrest_dates", "offences", "custodial_sentences", "breach_warrants", "orders")
+
+
+def _records(person_ids: Ids) -> dict[str, dict[int, list[Any]]]:
+    """The facts for ``rules.screening_periods.periods``, by kind and then by person: five queries
+    (the ids as one array parameter on PostgreSQL, ``iomhub.pg_arrays.one_of``, its literal written
+    once for the five; unordered: the rule sorts). A person has a list only for the kinds of fact
+    they have: no five empty lists and a dictionary made for each person (issue 11)."""
+    found: dict[str, dict[int, list[Any]]] = {kind: defaultdict(list) for kind in _FACTS}
+    arrest_dates, offences, sentences, breaches, orders = (found[kind] for kind in _FACTS)
     for pid, day in one_of(Arrest.objects.order_by().values_list("person_id", "arrested_on"), "person_id", person_ids):
-        found[pid]["arrest_dates"].append(day)
-    offences = Offence.objects.order_by().values_list("person_id", "committed_on", "code__neighbourhood_crime")
-    for pid, day, category in one_of(offences, "person_id", person_ids):
-        found[pid]["offences"].append((day, category or "other"))
-    sentences = Sentence.objects.filter(length_days__isnull=False).order_by()
-    for pid, day, length in one_of(sentences.values_list("person_id", "sentenced_on", "length_days"), "person_id", person_ids):
-        found[pid]["custodial_sentences"].append((day, length))
-    warrants = Warrant.objects.filter(kind=Warrant.Kind.BREACH).order_by().values_list("person_id", "issued_on")
-    for pid, day in one_of(warrants, "person_id", person_ids):
-        found[pid]["breach_warrants"].append(day)
-    orders = CourtOutcome.objects.filter(disposal__in=[Disposal.COMMUNITY, Disposal.SUSPENDED]).order_by()
-    for pid, day in one_of(orders.values_list("person_id", "decided_on"), "person_id", person_ids):
-        found[pid]["orders"].append(day)
+        arrest_dates[pid].append(day)
+    offence_rows = Offence.objects.order_by().values_list("person_id", "committed_on", "code__neighbourhood_crime")
+    for pid, day, category in one_of(offence_rows, "person_id", person_ids):
+        offences[pid].append((day, category or "other"))
+    sentence_rows = Sentence.objects.filter(length_days__isnull=False).order_by().values_list("person_id", "sentenced_on", "length_days")
+    for pid, day, length in one_of(sentence_rows, "person_id", person_ids):
+        sentences[pid].append((day, length))
+    warrant_rows = Warrant.objects.filter(kind=Warrant.Kind.BREACH).order_by().values_list("person_id", "issued_on")
+    for pid, day in one_of(warrant_rows, "person_id", person_ids):
+        breaches[pid].append(day)
+    orders_made = CourtOutcome.objects.filter(disposal__in=[Disposal.COMMUNITY, Disposal.SUSPENDED]).order_by()
+    for pid, day in one_of(orders_made.values_list("person_id", "decided_on"), "person_id", person_ids):
+        orders[pid].append(day)
     return found
 
 
-def _rows(person_ids: list[int]) -> list[tuple[int, Period]]:
-    return [(pid, p) for pid, record in sorted(_records(person_ids).items()) for p in periods(**record)]
+def _rows(person_ids: Iterable[int]) -> list[tuple[int, Period]]:
+    """Each person's periods, by person id, each person's oldest first (the order they are inserted in)."""
+    facts = _records(person_ids if isinstance(person_ids, Ids) else Ids(person_ids))
+    arrest_dates, offences, sentences, breaches, orders = (facts[kind] for kind in _FACTS)
+    people = sorted(set().union(*facts.values()))  # those with any fact; the others have no period
+    none: tuple[Any, ...] = ()
+    return [
+        (pid, p)
+        for pid in people
+        for p in periods(
+            arrest_dates=arrest_dates.get(pid, none),
+            offences=offences.get(pid, none),
+            custodial_sentences=sentences.get(pid, none),
+            breach_warrants=breaches.get(pid, none),
+            orders=orders.get(pid, none),
+        )
+    ]
 
 
 _INSERT = (
@@ -108,7 +127,7 @@ def _insert(rows: list[tuple[int, Period]]) -> int:
 def refresh(person_ids: Iterable[int]) -> None:
     """Work out again the periods of ``person_ids`` (their justice record has just changed), while
     the table is in use. Called by the justice services inside their transaction."""
-    ids = sorted(set(person_ids))
+    ids = Ids(person_ids)
     if not ids or not in_use():
         return
     with transaction.atomic():
