@@ -117,3 +117,26 @@ def test_the_edges_of_each_way(coordinator: User) -> None:
     assert not seen & (set(restricted) - set(granted)), "a restricted person not granted never is"
     assert {pk for i, pk in expected if i == 3} == {p.pk for p in swapped}  # the date with day and month swapped
     assert sum(1 for i, _ in expected if i == 0) > CANDIDATES_SCORED
+
+
+def test_a_policy_filter_through_another_table(coordinator: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should the access policy's filter of people ever go through another table (a team, a
+    grant), the candidates are still those it lets through: the filter is then taken whole, as the
+    ids it selects."""
+    from django.db.models import Q
+
+    import iomhub.feeds.linkage_batch as linkage_batch
+
+    base = datetime.date(1979, 5, 5)
+    Person.objects.bulk_create(
+        [Person(first_name="Jo", last_name="Grey", date_of_birth=base + datetime.timedelta(days=n % 3)) for n in range(60)]
+    )
+    chosen = list(Person.objects.order_by("pk").values_list("pk", flat=True)[::4])
+    Person.objects.filter(pk__in=chosen).update(managing_team_id=coordinator.team_id)
+    through_team = Q(managing_team__name=coordinator.team.name)
+    monkeypatch.setattr(linkage_batch, "people_filter", lambda user: through_team)
+    rows = [Identity("", "Grey", "Jo", base)]
+    visible = Person.objects.filter(through_team, merged_into__isnull=True).order_by("pk")
+    found = list(visible.filter(candidates_q("Grey", "Jo", base)).values_list("pk", "date_of_birth"))
+    expected = {(0, pk) for pk, _ in found[:CANDIDATES_SCORED]} | {(0, pk) for pk, dob in found if dob == base}
+    assert expected and candidate_pairs(rows, coordinator) == expected

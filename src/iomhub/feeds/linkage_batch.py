@@ -67,7 +67,11 @@ def candidate_pairs(people: list[Identity], user: User) -> set[tuple[int, int]]:
 def _visible_where(user: User) -> tuple[str, list[Any]]:
     """The access policy's filter of the people ``user`` sees, merged records left out, as the SQL of
     a ``WHERE`` on the unaliased people table (Django's own SQL of ``people_filter``)."""
-    query = Person.objects.filter(people_filter(user), merged_into__isnull=True).query
+    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True)
+    query = visible.query
+    if len(query.alias_map) > 1:  # a filter through another table: the ids it selects, as a subquery
+        sql, params = visible.order_by().values("pk").query.sql_with_params()
+        return f"{Person._meta.db_table}.id IN ({sql})", list(params)
     sql, params = query.get_compiler(connection=connection).compile(query.where)
     return sql, list(params)
 
