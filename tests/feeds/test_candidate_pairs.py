@@ -131,9 +131,11 @@ def test_a_policy_filter_through_another_table(coordinator: User, monkeypatch: p
     Person.objects.bulk_create(
         [Person(first_name="Jo", last_name="Grey", date_of_birth=base + datetime.timedelta(days=n % 3)) for n in range(60)]
     )
+    team = coordinator.team
+    assert team is not None
     chosen = list(Person.objects.order_by("pk").values_list("pk", flat=True)[::4])
-    Person.objects.filter(pk__in=chosen).update(managing_team_id=coordinator.team_id)
-    through_team = Q(managing_team__name=coordinator.team.name)
+    Person.objects.filter(pk__in=chosen).update(managing_team=team)
+    through_team = Q(managing_team__name=team.name)
     monkeypatch.setattr(linkage_batch, "people_filter", lambda user: through_team)
     rows = [Identity("", "Grey", "Jo", base)]
     visible = Person.objects.filter(through_team, merged_into__isnull=True).order_by("pk")
