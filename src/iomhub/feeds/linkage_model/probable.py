@@ -19,7 +19,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q
 
@@ -29,7 +29,10 @@ from iomhub.feeds.linkage_model.train import MODEL
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from splink import Linker
+    import numpy as np
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker
+    from splink.internals.splink_dataframe import SplinkDataFrame  # the type only: splink does not export it
 
 LINK_AT = 0.35
 RIVAL_BELOW = 0.2
@@ -54,13 +57,19 @@ class Decision:
     scored: tuple[Scored, ...]  # best first: the one linked, or those offered for review
 
 
-@lru_cache(maxsize=1)
 def _linker() -> Linker:
+    return _linker_and_api()[0]
+
+
+@lru_cache(maxsize=1)
+def _linker_and_api() -> tuple[Linker, DuckDBAPI]:
+    """The trained model, and the DuckDB connection it runs on (where ``score_many`` registers a batch)."""
     import pandas as pd
     from splink import DuckDBAPI, Linker
 
+    api = DuckDBAPI()
     seed = pd.DataFrame([record(0, "a", "a", "1900-01-01")])
-    return Linker(DuckDBAPI().register(seed), str(MODEL), log_level=logging.WARNING)
+    return Linker(api.register(seed), str(MODEL), log_level=logging.WARNING), api
 
 
 def swapped(dob: datetime.date) -> datetime.date | None:
@@ -138,6 +147,78 @@ def score(row: dict[str, Any], candidates: list[dict[str, Any]], *, population: 
     return sorted(scored, key=lambda s: (-s.probability, s.unique_id))
 
 
+# What ``score_many`` reads of Splink's predictions (``_predictions``).
+_GAMMAS = tuple(f"gamma_{column}" for column in _FIELDS)
+_PREDICTED = ("unique_id_l", "match_probability", *_GAMMAS)
+
+
+@lru_cache(maxsize=1)
+def _record_columns() -> tuple[tuple[str, pa.DataType], ...]:
+    """The columns of a record as ``score_many`` registers them with DuckDB (``settings.record``),
+    each with its Arrow type: strings as VARCHAR even when every value in a batch is empty."""
+    import pyarrow as pa
+
+    return (
+        ("first_name", pa.string()),
+        ("first_name_forms", pa.list_(pa.string())),
+        ("first_name_sound", pa.string()),
+        ("surname", pa.string()),
+        ("surname_sound", pa.string()),
+        ("dob", pa.string()),
+        ("pnc_id", pa.string()),
+    )
+
+
+def _table(records: list[dict[str, Any]], unique_ids: list[int], pair_keys: list[int]) -> pa.Table:
+    """``records`` (``settings.record`` dicts) as one Arrow table, column by column, typed as the
+    model reads them, with their ``unique_id`` and ``pair_key`` (no pandas frame in between)."""
+    import pyarrow as pa
+
+    arrays = {"unique_id": pa.array(unique_ids, pa.int64())}
+    for column, kind in _record_columns():
+        arrays[column] = pa.array([r[column] for r in records], kind)
+    arrays["pair_key"] = pa.array(pair_keys, pa.int64())
+    return pa.table(arrays)
+
+
+def _pair_table(rows: Mapping[int, dict[str, Any]] | list[dict[str, Any]], pairs: list[tuple[int, int]]) -> pa.Table:
+    """The left side of ``score_many``: one record per pair (``unique_id``: the pair's place in
+    ``pairs``; ``pair_key``: its person), each row's record made once and repeated by Arrow."""
+    import pyarrow as pa
+
+    place = {i: n for n, i in enumerate(dict.fromkeys(i for i, _ in pairs))}
+    table = _table([rows[i] for i in place], list(place.values()), list(place.values()))
+    table = table.take(pa.array([place[i] for i, _ in pairs], pa.int64()))
+    table = table.set_column(0, "unique_id", pa.array(range(len(pairs)), pa.int64()))
+    return table.set_column(table.num_columns - 1, "pair_key", pa.array([pid for _, pid in pairs], pa.int64()))
+
+
+def _predictions(predicted: SplinkDataFrame) -> dict[str, np.ndarray]:
+    """Splink's predictions, only the ``_PREDICTED`` columns, as NumPy arrays straight from DuckDB
+    (``SplinkDataFrame.as_duckdbpyrelation``, Splink's public API), rather than every column of
+    every pair as a dict (``as_record_list``)."""
+    return cast("dict[str, np.ndarray]", predicted.as_duckdbpyrelation().select(", ".join(_PREDICTED)).fetchnumpy())
+
+
+@lru_cache(maxsize=4096)
+def _agreed_at(gammas: tuple[int, ...]) -> tuple[str, ...]:
+    """``_agreed`` for one combination of levels (``_GAMMAS``; a few hundred at most), worked out
+    once for all the pairs of a batch that reach it."""
+    return _agreed(dict(zip(_GAMMAS, gammas, strict=True)))
+
+
+def _for_population_all(probabilities: np.ndarray, population: int) -> np.ndarray:
+    """``for_population`` on every probability at once: the same operations in the same order, so
+    the same doubles."""
+    if population <= REFERENCE_PEOPLE:
+        return probabilities
+    scaled = probabilities.copy()
+    below = probabilities < 1.0
+    odds = probabilities[below] / (1.0 - probabilities[below]) * REFERENCE_PEOPLE / population
+    scaled[below] = odds / (1.0 + odds)
+    return scaled
+
+
 def score_many(
     rows: Mapping[int, dict[str, Any]] | list[dict[str, Any]],
     people: dict[int, dict[str, Any]],
@@ -147,35 +228,51 @@ def score_many(
 ) -> dict[int, list[Scored]]:
     """Every (row index, person id) pair in ``pairs`` scored in one DuckDB query (the batch of a feed
     import, issue 11): by row index, best first. The same model and the same scores as ``score``;
-    only the pairs asked for are compared (one row per pair, joined to its person)."""
+    only the pairs asked for are compared (one row per pair, joined to its person).
+
+    Kept cheap in CPU (ADR 0037 addendum): the records go to DuckDB as Arrow columns, only the
+    columns read come back, as arrays; the scaling and the order are worked on whole arrays, and
+    what agreed once for each combination of levels."""
     if not pairs:
         return {}
-    import pandas as pd
+    import numpy as np
 
     population = people_on_record() if population is None else population
-    linker = _linker()
-    left = pd.DataFrame([{**rows[i], "unique_id": n, "pair_key": pid} for n, (i, pid) in enumerate(pairs)])
-    right = pd.DataFrame([{**people[pid], "pair_key": pid} for pid in {pid for _, pid in pairs}])
-    for frame in (left, right):
-        frame["pnc_id"] = frame["pnc_id"].astype("string")
-        for column in ("first_name", "first_name_sound", "surname", "surname_sound"):
-            frame[column] = frame[column].astype("string")
-    api = linker._db_api
-    tables = [api.register(left), api.register(right)]
+    linker, api = _linker_and_api()
+    ids = list(dict.fromkeys(pid for _, pid in pairs))
+    tables = [api.register(_pair_table(rows, pairs)), api.register(_table([people[pid] for pid in ids], ids, ids))]
     try:
         predicted = linker.inference.predict_between(
             tables[0], tables[1], blocking_rules_to_generate_predictions=["l.pair_key = r.pair_key"]
         )
         tables.append(predicted)
-        found = predicted.as_record_list()
+        found = _predictions(predicted)
     finally:
         for table in tables:
             table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
-    by_row: dict[int, list[Scored]] = {}
-    for s in found:
-        i, pid = pairs[int(s["unique_id_l"])]
-        by_row.setdefault(i, []).append(_scored(pid, s, population))
-    return {i: sorted(found_, key=lambda s: (-s.probability, s.unique_id)) for i, found_ in by_row.items()}
+    place = found["unique_id_l"]
+    row_of = np.array([i for i, _ in pairs], dtype=np.int64)[place]
+    pid_of = np.array([pid for _, pid in pairs], dtype=np.int64)[place]
+    probability = _for_population_all(found["match_probability"], population)
+    # Each pair's levels (-1 to 6 each) as one number, and what agreed once for each number reached.
+    levels = np.column_stack([found[g] for g in _GAMMAS]).astype(np.int64)
+    code = (levels + 1) @ (8 ** np.arange(len(_GAMMAS), dtype=np.int64))
+    _, first, combination_of = np.unique(code, return_index=True, return_inverse=True)
+    agreed = [_agreed_at(tuple(c)) for c in levels[first].tolist()]
+    # By row, then best first (``-probability``), then by person: as ``score`` sorts.
+    order = np.lexsort((pid_of, -probability, row_of))
+    scored = list(
+        map(
+            Scored,
+            pid_of[order].tolist(),
+            probability[order].tolist(),
+            [agreed[c] for c in combination_of.reshape(-1)[order].tolist()],
+            (found["gamma_pnc_id"][order] == 0).tolist(),
+        )
+    )
+    rows_in_order = row_of[order]
+    starts = np.flatnonzero(np.r_[True, rows_in_order[1:] != rows_in_order[:-1]]).tolist()
+    return {int(rows_in_order[a]): scored[a:b] for a, b in zip(starts, [*starts[1:], len(scored)], strict=True)}
 
 
 def decide(row: dict[str, Any], candidates: list[dict[str, Any]], *, population: int | None = None) -> Decision:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import lru_cache
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -43,6 +44,12 @@ LEVELS: dict[str, tuple[str | None, ...]] = {
 }
 
 
+# Names repeat (the same people are candidates batch after batch, and names are common): the work on
+# one name is pure, so it is kept for the next record that has it.
+_NAMES_KEPT = 1 << 16
+
+
+@lru_cache(maxsize=_NAMES_KEPT)
 def sound(name: str | None) -> str | None:
     """A name's consonant skeleton, in the tradition of Soundex and Metaphone but kept to English
     spellings: ph/v as f, c/ch/ck/q as k (c before e, i, y as s), soft g at the start as j, silent gh,
@@ -121,17 +128,32 @@ def settings() -> SettingsCreator:
     )
 
 
+@lru_cache(maxsize=_NAMES_KEPT)
+def _given(name: str) -> tuple[str | None, tuple[str, ...], str | None]:
+    """A given name as ``record`` puts it: folded, its forms and its sound."""
+    given = normalise_name(name) or None
+    return given, tuple(forms(given)), sound(given)
+
+
+@lru_cache(maxsize=_NAMES_KEPT)
+def _family(name: str) -> tuple[str | None, str | None]:
+    """A family name as ``record`` puts it: folded, and its sound."""
+    family = normalise_name(name) or None
+    return family, sound(family)
+
+
 def record(unique_id: int, first_name: str, surname: str, dob: datetime.date | str, pnc_id: str = "") -> dict[str, Any]:
     """A person or a feed row as the model reads it: names folded as ``people.matching`` folds them,
     with the given name's other forms and each name's sound (:func:`sound`)."""
-    given, family = normalise_name(first_name) or None, normalise_name(surname) or None
+    given, given_forms, given_sound = _given(first_name)
+    family, family_sound = _family(surname)
     return {
         "unique_id": unique_id,
         "first_name": given,
-        "first_name_forms": forms(given),
-        "first_name_sound": sound(given),
+        "first_name_forms": list(given_forms),
+        "first_name_sound": given_sound,
         "surname": family,
-        "surname_sound": sound(family),
+        "surname_sound": family_sound,
         "dob": dob.isoformat() if isinstance(dob, datetime.date) else dob,
         "pnc_id": pnc_id or None,
     }
