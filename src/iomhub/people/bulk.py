@@ -29,7 +29,7 @@ from iomhub.people.services import (
     _refuse_hidden_characters,
     _snapshot,
 )
-from iomhub.pg_arrays import one_of
+from iomhub.pg_arrays import literal, one_of
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -82,7 +82,8 @@ def _identities(ids: set[int]) -> dict[int, matching.Identity]:
     return found
 
 
-Names = dict[Any, list[tuple[int, matching.NameRecord]]]  # by the date each name carries
+_Row = tuple[int, str, str, Any]  # a name: person id, first name, last name, date of birth
+Names = dict[Any, list[_Row]]  # by the date each name carries
 _NAME_COLUMNS = ("first_name", "last_name")
 
 
@@ -112,34 +113,65 @@ def surname_key(name: str) -> str:
 # candidate's (``compare`` needs the same surname with a mistyped date): an ASCII surname's key is
 # its letters in lower case, as ``surname_key`` makes it; a surname with any other character is
 # always read, and compared in Python. The rest of the names (same or swapped date) are all read.
-_TYPO_NAMES_SQL = r"""
-WITH v(d, k) AS (SELECT * FROM unnest(%(dates)s::date[], %(keys)s::text[]))
-SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM people_person p JOIN v ON p.date_of_birth = v.d
- WHERE p.merged_into_id IS NULL AND (lower(regexp_replace(p.last_name, '[^A-Za-z]', '', 'g')) = v.k OR p.last_name ~ '[^\x01-\x7f]')
-UNION
-SELECT a.person_id, a.first_name, a.last_name, a.date_of_birth FROM people_alias a JOIN v ON a.date_of_birth = v.d
+# One statement reads both (``near``: every name; ``v``: (date, key) pairs). Each way to a name is
+# its own branch, so each has an index (migration 0009) and none an OR: the people by (date, key),
+# one probe a pair (LATERAL ... OFFSET 0, not flattened into a join of the whole table); those with
+# a non-ASCII surname from their own small index; an undated alias by its key, its person's date
+# looked up by id. Branches may repeat a name (a non-ASCII surname may also have the key): harmless,
+# the names are sets of people in the end.
+_NAME = r"lower(regexp_replace({}.last_name, '[^A-Za-z]', '', 'g'))"
+_NON_ASCII = r"{}.last_name ~ '[^\x01-\x7f]'"
+_NAMES_SQL = f"""
+WITH v(d, k) AS MATERIALIZED (SELECT * FROM unnest(%(dates)s::date[], %(keys)s::text[])),
+ near(d) AS MATERIALIZED (SELECT * FROM unnest(%(near)s::date[]))
+SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM people_person p
+ WHERE p.merged_into_id IS NULL AND p.date_of_birth IN (SELECT d FROM near)
+UNION ALL
+SELECT a.person_id, a.first_name, a.last_name, a.date_of_birth FROM people_alias a JOIN people_person p ON p.id = a.person_id
+ WHERE p.merged_into_id IS NULL AND a.date_of_birth IN (SELECT d FROM near)
+UNION ALL
+SELECT a.person_id, a.first_name, a.last_name, p.date_of_birth FROM people_alias a JOIN people_person p ON p.id = a.person_id
+ WHERE p.merged_into_id IS NULL AND a.date_of_birth IS NULL AND p.date_of_birth IN (SELECT d FROM near)
+UNION ALL
+SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM v CROSS JOIN LATERAL (
+ SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM people_person p
+  WHERE p.merged_into_id IS NULL AND p.date_of_birth = v.d AND {_NAME.format("p")} = v.k OFFSET 0) p
+UNION ALL
+SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM people_person p
+ WHERE p.merged_into_id IS NULL AND {_NON_ASCII.format("p")} AND p.date_of_birth IN (SELECT d FROM v)
+UNION ALL
+SELECT a.person_id, a.first_name, a.last_name, a.date_of_birth FROM v JOIN people_alias a ON a.date_of_birth = v.d
  JOIN people_person p ON p.id = a.person_id
- WHERE p.merged_into_id IS NULL AND (lower(regexp_replace(a.last_name, '[^A-Za-z]', '', 'g')) = v.k OR a.last_name ~ '[^\x01-\x7f]')
-UNION
-SELECT a.person_id, a.first_name, a.last_name, p.date_of_birth FROM people_person p JOIN v ON p.date_of_birth = v.d
- JOIN people_alias a ON a.person_id = p.id
- WHERE p.merged_into_id IS NULL AND a.date_of_birth IS NULL
- AND (lower(regexp_replace(a.last_name, '[^A-Za-z]', '', 'g')) = v.k OR a.last_name ~ '[^\x01-\x7f]')
+ WHERE p.merged_into_id IS NULL AND ({_NAME.format("a")} = v.k OR {_NON_ASCII.format("a")})
+UNION ALL
+SELECT a.person_id, a.first_name, a.last_name, a.d FROM (
+ SELECT a.person_id, a.first_name, a.last_name, {_NAME.format("a")} AS k,
+  (SELECT p.date_of_birth FROM people_person p WHERE p.id = a.person_id AND p.merged_into_id IS NULL) AS d
+  FROM people_alias a WHERE a.date_of_birth IS NULL AND {_NAME.format("a")} = ANY(%(ukeys)s::text[])) a
+ WHERE (a.d, a.k) IN (SELECT d, k FROM v)
+UNION ALL
+SELECT a.person_id, a.first_name, a.last_name, p.date_of_birth FROM people_alias a JOIN people_person p ON p.id = a.person_id
+ WHERE p.merged_into_id IS NULL AND a.date_of_birth IS NULL AND {_NON_ASCII.format("a")} AND p.date_of_birth IN (SELECT d FROM v)
+"""  # noqa: S608 - only this module's two constants are interpolated; the values are parameters
+
+# How many people (merged ones too) and dated aliases were born on each date: more than
+# ``find_matches`` selects (it leaves the merged out), which is all the test of 2,000 needs, and an
+# index-only count (the live people's would read every row).
+_COUNTS_SQL = """
+SELECT d, (SELECT count(*) FROM people_person p WHERE p.date_of_birth = d) + (SELECT count(*) FROM people_alias a WHERE a.date_of_birth = d)
+ FROM unnest(%(dates)s::date[]) d
 """
 
-_COUNTS_SQL = """
-SELECT date_of_birth, count(*) FROM (
- SELECT p.date_of_birth FROM people_person p WHERE p.merged_into_id IS NULL AND p.date_of_birth = ANY(%(dates)s::date[])
- UNION ALL
- SELECT a.date_of_birth FROM people_alias a WHERE a.date_of_birth = ANY(%(dates)s::date[])
-) born GROUP BY date_of_birth
-"""
+
+def _text_literal(values: list[str]) -> str:
+    """The PostgreSQL array literal of ``values``, each quoted (one parameter, not one a value)."""
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
 def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -> tuple[Names, dict[Any, int] | None]:
     """Each person's names that may match a candidate's (``matching.name_may_match``), a superset
-    read from the people born on a date ``compare`` weighs against a candidate's; and how many
-    people (and dated aliases) were born on each of the ``variants`` dates (None: not counted,
+    read from the people born on a date ``compare`` weighs against a candidate's; and at least how
+    many people (and dated aliases) were born on each of the ``variants`` dates (None: not counted,
     every name read)."""
     names: Names = {}
     compared = [matching.dates_compared(c.date_of_birth) if c.date_of_birth else frozenset() for c in candidates]
@@ -156,16 +188,67 @@ def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -
             near |= same
             key = surname_key(candidate.last_name)
             pairs |= {(d, key) for d in dates - same}
-        dates_arr, keys = [d for d, _ in sorted(pairs)], [k for _, k in sorted(pairs)]
-        with connection.cursor() as cursor:
-            cursor.execute(_TYPO_NAMES_SQL, {"dates": dates_arr, "keys": keys})
-            typo_rows = cursor.fetchall()
-            cursor.execute(_COUNTS_SQL, {"dates": sorted(set().union(*variants)) if variants else []})
+        ordered = sorted(pairs)
+        params = {
+            "dates": "{" + ",".join([str(d) for d, _ in ordered]) + "}",  # ISO dates: an array literal as it is
+            "keys": _text_literal([k for _, k in ordered]),
+            "ukeys": _text_literal(sorted({k for _, k in ordered})),
+            "near": literal(sorted(near)),
+        }
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Compiling these statements (JIT, ~30-150 ms each) costs more than running them.
+            cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+            (jit, _) = cursor.fetchone()
+            cursor.execute(_NAMES_SQL, params)
+            rows = cursor.fetchall()
+            cursor.execute(_COUNTS_SQL, {"dates": literal(sorted(set().union(*variants)) if variants else [])})
             counts = dict(cursor.fetchall())
-        rows = [*_every_name(near), *typo_rows]
-    for pid, first, last, dob in rows:
-        names.setdefault(dob, []).append((pid, matching.NameRecord(first, last, dob)))
+            cursor.execute("SELECT set_config('jit', %s, true)", [jit])
+    for row in rows:
+        names.setdefault(row[3], []).append(tuple(row))
     return names, counts
+
+
+def _named(candidates: list[matching.Identity], names_by_dob: Names) -> list[set[int]]:
+    """For each candidate, the people with a name born on a date ``compare`` weighs against the
+    candidate's that passes ``matching.name_may_match``.
+
+    ``name_may_match`` (``_compare_names``) answers nothing for a pair of names unless the first
+    names agree (``matching.first_name_reason``) or the names are the other way round (the first
+    name folded is the other's surname folded, and the other way about). So each date's names are
+    kept by first name as entered, and by (surname, first name) folded: only the names whose first
+    name agrees (asked once per pair of first names) or whose folded names are the candidate's
+    swapped are put to ``name_may_match``, which still decides (issue 11: about 140 names a
+    candidate at national scale, most of them with a first name nothing like the candidate's)."""
+    by_first: dict[Any, dict[str, list[_Row]]] = {}
+    by_swap: dict[Any, dict[tuple[str, str], list[_Row]]] = {}
+    fold = matching.normalise_name
+    for dob, names in names_by_dob.items():
+        firsts, swaps = by_first.setdefault(dob, {}), by_swap.setdefault(dob, {})
+        for row in names:
+            firsts.setdefault(row[1], []).append(row)
+            swaps.setdefault((fold(row[2]), fold(row[1])), []).append(row)
+    agrees: dict[str, dict[str, bool]] = {}
+    named: list[set[int]] = []
+    for candidate in candidates:
+        ours = matching.names_of(candidate)
+        keys = [(agrees.setdefault(n.first_name, {}), n.first_name, (fold(n.first_name), fold(n.last_name))) for n in ours]
+        dates = matching.dates_compared(candidate.date_of_birth) if candidate.date_of_birth else frozenset()
+        tried: list[_Row] = []
+        for d in dates:
+            on_date = by_first.get(d)
+            if not on_date:
+                continue
+            for agree, first, swap in keys:
+                for theirs, records in on_date.items():
+                    ok = agree.get(theirs)
+                    if ok is None:
+                        ok = agree[theirs] = matching.first_name_reason(first, theirs) is not None
+                    if ok:
+                        tried += records
+                tried += by_swap[d].get(swap, ())
+        named.append({pid for pid, f, last, dob in tried if matching.name_may_match(ours, matching.NameRecord(f, last, dob))})
+    return named
 
 
 def _born_near(dates: set[Any]) -> set[int]:
@@ -205,11 +288,7 @@ def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching
         values = {c.identifiers[name] for c in candidates if c.identifiers.get(name)}
         for person_id, value in one_of(live.values_list("pk", name), name, values):
             by_identifier.setdefault((name, value), set()).add(person_id)
-    named: list[set[int]] = []
-    for candidate in candidates:
-        ours = matching.names_of(candidate)
-        dates = matching.dates_compared(candidate.date_of_birth) if candidate.date_of_birth else frozenset()
-        named.append({pid for d in dates for pid, record in names_by_dob.get(d, ()) if matching.name_may_match(ours, record)})
+    named = _named(candidates, names_by_dob)
     born = _born_on_dates({pid for found in named for pid in found})
     wanted: list[set[int]] = []
     for candidate, dob_variants, may in zip(candidates, variants, named, strict=True):
