@@ -116,6 +116,18 @@ def test_the_list_cut_at_2000_people_where_find_matches_cuts_it() -> None:
     assert [m for m in many[1] if m.person.last_name == "P1500"]
 
 
+def test_the_list_cut_in_find_matches_order_not_by_id() -> None:
+    """``find_matches`` takes its 2,000 in the people's order (surname, first name, id): here
+    surnames fall as ids rise, so the first 2,000 by id are not the ones it compares."""
+    Person.objects.bulk_create([Person(first_name="Sam", last_name=f"P{2100 - n:04d}", date_of_birth=BORN) for n in range(2100)])
+    candidates = [matching.Identity("Sam", f"P{n:04d}", BORN) for n in (1, 50, 2050, 2099)]
+    many = find_matches_many(candidates)
+    for candidate, batch in zip(candidates, many, strict=True):
+        assert _answers(batch) == _answers(matching.find_matches(candidate)), candidate
+    assert [m for m in many[0] if m.person.last_name == "P0001"]
+    assert not [m for m in many[-1] if m.person.last_name == "P2099"]
+
+
 def test_the_jit_setting_is_left_as_it_was() -> None:
     """On PostgreSQL the reads turn JIT compilation off for themselves only (it costs more than the
     statements): the caller's transaction has its own setting back afterwards."""

@@ -251,13 +251,6 @@ def _named(candidates: list[matching.Identity], names_by_dob: Names) -> list[set
     return named
 
 
-def _born_near(dates: set[Any]) -> set[int]:
-    """Every live person born, or with an alias born, on one of ``dates`` (``find_matches``'s selection)."""
-    live = set(one_of(Person.objects.filter(merged_into__isnull=True).values_list("pk", flat=True), "date_of_birth", dates))
-    dated = one_of(Alias.objects.filter(person__merged_into__isnull=True).values_list("person_id", flat=True), "date_of_birth", dates)
-    return live | set(dated)
-
-
 def _born_on_dates(ids: set[int]) -> dict[int, set[Any]]:
     """Each live person's date of birth and their aliases' dates, of ``ids``."""
     born: dict[int, set[Any]] = {}
@@ -278,8 +271,9 @@ def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching
     nothing unless an identifier agrees or one of the person's names passes
     ``matching.name_may_match`` against the candidate's, so only the names that may (``_names_near``)
     are read, and only the people with one are read whole and compared. ``find_matches`` compares
-    the first 2,000 by id of the people each may be: when more than 2,000 may have been born near a
-    candidate (``counts``), those are read to cut the list where it cuts it."""
+    the first 2,000 of the people it selects, in their order (surname, first name, id): when more
+    than 2,000 may have been born near a candidate (``counts``), its selection
+    (``matching.candidate_people``) is read to cut the list where it cuts it."""
     variants = [matching.date_variants(c.date_of_birth) if c.date_of_birth else set() for c in candidates]
     names_by_dob, counts = _names_near(candidates, variants)
     live = Person.objects.filter(merged_into__isnull=True)
@@ -295,7 +289,7 @@ def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching
         held = {pid for name, value in candidate.identifiers.items() for pid in by_identifier.get((name, value), ())}
         chosen = {pid for pid in may if born.get(pid, set()) & dob_variants}  # as ``find_matches`` selects them
         if counts is None or sum(counts.get(d, 0) for d in dob_variants) + len(held) > 2000:
-            chosen &= set(sorted(_born_near(dob_variants) | held)[:2000])  # as ``find_matches`` cuts the list
+            chosen &= set(matching.candidate_people(candidate).values_list("pk", flat=True)[:2000])  # where ``find_matches`` cuts it
         wanted.append(chosen | held)
     identities = _identities(set().union(*wanted) if wanted else set())
     compared: list[list[tuple[int, matching.Comparison]]] = []

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from iomhub.access import audit
@@ -415,7 +415,9 @@ def identity_of(person: Person) -> Identity:
     )
 
 
-def _candidate_people(candidate: Identity) -> list[Person]:
+def candidate_people(candidate: Identity) -> QuerySet[Person]:
+    """The people :func:`find_matches` selects to compare with ``candidate``, in its order (it
+    compares the first 2,000; a feed import's batch cuts its own list where this one is cut)."""
     q = Q(pk__in=[])
     for name in IDENTIFIER_LABELS:
         value = candidate.identifiers.get(name)
@@ -427,7 +429,11 @@ def _candidate_people(candidate: Identity) -> list[Person]:
         alias_people = Alias.objects.filter(date_of_birth__in=dates).values_list("person_id", flat=True)
         q |= Q(pk__in=list(alias_people[:500]))
     # A duplicate merged into another record is not offered: its names are an alias of that record.
-    return list(Person.objects.filter(q, merged_into__isnull=True).prefetch_related("aliases")[:2000])
+    return Person.objects.filter(q, merged_into__isnull=True)
+
+
+def _candidate_people(candidate: Identity) -> list[Person]:
+    return list(candidate_people(candidate).prefetch_related("aliases")[:2000])
 
 
 def find_matches(candidate: Identity, *, exclude: Iterable[int] = ()) -> list[PossibleMatch]:
