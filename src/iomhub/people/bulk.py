@@ -122,16 +122,15 @@ def surname_key(name: str) -> str:
 _NAME = r"lower(regexp_replace({}.last_name, '[^A-Za-z]', '', 'g'))"
 _NON_ASCII = r"{}.last_name ~ '[^\x01-\x7f]'"
 _NAMES_SQL = f"""
-WITH v(d, k) AS MATERIALIZED (SELECT * FROM unnest(%(dates)s::date[], %(keys)s::text[])),
- near(d) AS MATERIALIZED (SELECT * FROM unnest(%(near)s::date[]))
+WITH v(d, k) AS MATERIALIZED (SELECT * FROM unnest(%(dates)s::date[], %(keys)s::text[]))
 SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM people_person p
- WHERE p.merged_into_id IS NULL AND p.date_of_birth IN (SELECT d FROM near)
+ WHERE p.merged_into_id IS NULL AND p.date_of_birth = ANY(%(near)s::date[])
 UNION ALL
 SELECT a.person_id, a.first_name, a.last_name, a.date_of_birth FROM people_alias a JOIN people_person p ON p.id = a.person_id
- WHERE p.merged_into_id IS NULL AND a.date_of_birth IN (SELECT d FROM near)
+ WHERE p.merged_into_id IS NULL AND a.date_of_birth = ANY(%(near)s::date[])
 UNION ALL
 SELECT a.person_id, a.first_name, a.last_name, p.date_of_birth FROM people_alias a JOIN people_person p ON p.id = a.person_id
- WHERE p.merged_into_id IS NULL AND a.date_of_birth IS NULL AND p.date_of_birth IN (SELECT d FROM near)
+ WHERE p.merged_into_id IS NULL AND a.date_of_birth IS NULL AND p.date_of_birth = ANY(%(near)s::date[])
 UNION ALL
 SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM v CROSS JOIN LATERAL (
  SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM people_person p
