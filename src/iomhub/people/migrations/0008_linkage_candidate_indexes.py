@@ -6,28 +6,17 @@ expression index there would be an index the ``sqlite3`` tool could not write th
 
 from django.db import migrations
 
+from iomhub.pg_indexes import postgresql_indexes
+
+LIVE = "WHERE merged_into_id IS NULL"
 INDEXES = {
-    "person_upper_last_dob": "(upper(last_name), date_of_birth)",
-    "person_upper_first_dob": "(upper(first_name), date_of_birth)",
-    "person_upper_first_md": "(upper(first_name), EXTRACT(MONTH FROM date_of_birth), EXTRACT(DAY FROM date_of_birth))",
+    "person_upper_last_dob": f"people_person (upper(last_name), date_of_birth) {LIVE}",
+    "person_upper_first_dob": f"people_person (upper(first_name), date_of_birth) {LIVE}",
+    "person_upper_first_md": f"people_person (upper(first_name), EXTRACT(MONTH FROM date_of_birth), EXTRACT(DAY FROM date_of_birth)) {LIVE}",
 }
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, columns in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON people_person {columns} WHERE merged_into_id IS NULL")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("people", "0007_encrypt_special_category")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_indexes(INDEXES)]

@@ -6,6 +6,8 @@ undated alias by its key. PostgreSQL only, as 0008: SQLite reads every name near
 
 from django.db import migrations
 
+from iomhub.pg_indexes import postgresql_indexes
+
 KEY = r"lower(regexp_replace((last_name)::text, '[^A-Za-z]', '', 'g'))"
 NON_ASCII = r"last_name ~ '[^\x01-\x7f]'"
 
@@ -17,21 +19,7 @@ INDEXES = {
 }
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, definition in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("people", "0008_linkage_candidate_indexes")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_indexes(INDEXES)]
