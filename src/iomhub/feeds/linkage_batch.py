@@ -48,6 +48,8 @@ def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
 
 
 def _date_sql(part: str) -> str:
+    if connection.vendor == "postgresql":
+        return "EXTRACT(YEAR FROM p.date_of_birth)::int" if part == "year" else "to_char(p.date_of_birth, 'MM-DD')"
     return "CAST(strftime('%%Y', p.date_of_birth) AS INTEGER)" if part == "year" else "strftime('%%m-%%d', p.date_of_birth)"
 
 
@@ -57,98 +59,48 @@ def candidate_pairs(people: list[Identity], user: User) -> set[tuple[int, int]]:
     chunk. Of each identity's people, only those linkage reads are answered: everyone born the
     same day (``exact_link``) and the first ``CANDIDATES_SCORED`` by id (the model's), cut in SQL
     (issue 11, national scale: a common surname is thousands of people, sent and sorted for nothing)."""
-    found: set[tuple[int, int]] = set()
-    pairs_of = _pairs_postgresql if connection.vendor == "postgresql" else _pairs_sqlite
-    for chunk in _chunks(list(enumerate(people))):
-        found |= pairs_of(chunk, user)
-    return found
-
-
-def _visible_where(user: User) -> tuple[str, list[Any]]:
-    """The access policy's filter of the people ``user`` sees, merged records left out, as the SQL of
-    a ``WHERE`` on the unaliased people table (Django's own SQL of ``people_filter``)."""
-    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True)
-    query = visible.query
-    if len(query.alias_map) > 1:  # a filter through another table: the ids it selects, as a subquery
-        sql, params = visible.order_by().values("pk").query.sql_with_params()
-        return f"{Person._meta.db_table}.id IN ({sql})", list(params)
-    sql, params = query.get_compiler(connection=connection).compile(query.where)
-    return sql, list(params)
-
-
-def _pairs_postgresql(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[int, int]]:
-    """``candidate_pairs`` for one chunk on PostgreSQL: for each row, the first ``CANDIDATES_SCORED``
-    by id of each of ``candidates_q``'s four ways (the first of their union are among them), each
-    read in id order from its index (people migration 0008: upper-case names with the date of
-    birth; the given name with the day and month), and everyone born the same day. At national scale
-    this reads some 100 people per row, where one join of the whole chunk read 470,000 pairs per
-    900 rows to keep 65,000 (3.1 s -> 0.8 s per chunk, the same pairs)."""
-    values: list[str] = []
-    params: list[Any] = []
-    for i, who in chunk:
-        dob, year = who.date_of_birth, who.date_of_birth.year
-        values.append("(%s, upper(%s), upper(%s), %s::date, %s::date, %s::date, %s::date, %s::date, %s::date, %s, %s)")
-        params += [i, who.family_name, who.given_name, dob, probable.swapped(dob) or dob]
-        params += [datetime.date(max(year - 10, 1), 1, 1), datetime.date(min(year + 10, 9999), 12, 31)]
-        params += [datetime.date(year, 1, 1), datetime.date(year, 12, 31), dob.month, dob.day]
-    visible, visible_params = _visible_where(user)
-    person, born = "people_person", "people_person.date_of_birth"
-    ways = [
-        f"({born} = b.dob OR {born} = b.swp)",
-        f"upper({person}.last_name) = b.fam AND {born} BETWEEN b.lo AND b.hi",
-        f"upper({person}.first_name) = b.giv AND {born} BETWEEN b.ys AND b.ye",
-        f"upper({person}.first_name) = b.giv AND EXTRACT(MONTH FROM {born}) = b.m AND EXTRACT(DAY FROM {born}) = b.d",
-    ]
-    first = " UNION ".join(
-        f"(SELECT {person}.id FROM {person} WHERE {way} AND {visible} ORDER BY {person}.id LIMIT {CANDIDATES_SCORED})"  # noqa: S608
-        for way in ways
-    )
-    # Only our own SQL fragments and Django's SQL of the visible people are interpolated; every
-    # value is a parameter. The people table is unaliased, as Django's filter names it.
-    sql = (
-        f"WITH b(i, fam, giv, dob, swp, lo, hi, ys, ye, m, d) AS (VALUES {', '.join(values)}) "  # noqa: S608
-        f"SELECT b.i, c.id FROM b CROSS JOIN LATERAL (SELECT id FROM ({first}) ways ORDER BY id LIMIT {CANDIDATES_SCORED}) c "
-        f"UNION SELECT b.i, {person}.id FROM b JOIN {person} ON {born} = b.dob WHERE {visible}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *visible_params * (len(ways) + 1)])
-        return {(int(i), int(pid)) for i, pid in cursor.fetchall()}
-
-
-def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[int, int]]:
-    """``candidate_pairs`` for one chunk on the embedded database: one join of the chunk with the
-    people table by each of ``candidates_q``'s ways, ranked by id (SQLite has no ``LATERAL``)."""
     table = Person._meta.db_table
     year, day_month = _date_sql("year"), _date_sql("day_month")
+    cast = "::date" if connection.vendor == "postgresql" else ""
     visible_sql, visible_params = (
         Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by().values("pk").query.sql_with_params()
     )
-    values: list[str] = []
-    params: list[Any] = []
-    for i, who in chunk:
-        dob = who.date_of_birth
-        values.append("(%s, %s, %s, %s, %s, %s, %s)")
-        params += [i, who.family_name.upper(), who.given_name.upper(), dob, probable.swapped(dob) or dob, dob.year, dob.strftime("%m-%d")]
-    joins = [
-        "p.date_of_birth = b.dob OR p.date_of_birth = b.swp",
-        f"UPPER(p.last_name) = b.fam AND {year} BETWEEN b.y - 10 AND b.y + 10",
-        f"UPPER(p.first_name) = b.giv AND ({year} = b.y OR {day_month} = b.md)",
-    ]
-    # Only the table name, our own SQL fragments and Django's SQL of the visible people are
-    # interpolated; every value is a parameter.
-    pairs = " UNION ".join(
-        f"SELECT b.i, p.id, p.date_of_birth = b.dob AS same FROM b JOIN {table} p ON ({on}) WHERE p.merged_into_id IS NULL"  # noqa: S608
-        for on in joins
-    )
-    sql = (
-        f"WITH b(i, fam, giv, dob, swp, y, md) AS (VALUES {', '.join(values)}), "  # noqa: S608
-        f"pairs AS ({pairs}), "
-        f"ranked AS (SELECT i, id, same, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs WHERE id IN ({visible_sql})) "
-        f"SELECT i, id FROM ranked WHERE n <= %s OR same"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *visible_params, CANDIDATES_SCORED])
-        return {(int(i), int(pid)) for i, pid in cursor.fetchall()}
+    found: set[tuple[int, int]] = set()
+    for chunk in _chunks(list(enumerate(people))):
+        values, params = [], []
+        for i, who in chunk:
+            dob = who.date_of_birth
+            values.append(f"(%s, %s, %s, %s{cast}, %s{cast}, %s, %s)")
+            params += [
+                i,
+                who.family_name.upper(),
+                who.given_name.upper(),
+                dob,
+                probable.swapped(dob) or dob,
+                dob.year,
+                dob.strftime("%m-%d"),
+            ]
+        joins = [
+            "p.date_of_birth = b.dob OR p.date_of_birth = b.swp",
+            f"UPPER(p.last_name) = b.fam AND {year} BETWEEN b.y - 10 AND b.y + 10",
+            f"UPPER(p.first_name) = b.giv AND ({year} = b.y OR {day_month} = b.md)",
+        ]
+        # Only the table name, our own SQL fragments and Django's SQL of the visible people are
+        # interpolated; every value is a parameter.
+        pairs = " UNION ".join(
+            f"SELECT b.i, p.id, p.date_of_birth = b.dob AS same FROM b JOIN {table} p ON ({on}) WHERE p.merged_into_id IS NULL"  # noqa: S608
+            for on in joins
+        )
+        sql = (
+            f"WITH b(i, fam, giv, dob, swp, y, md) AS (VALUES {', '.join(values)}), "  # noqa: S608
+            f"pairs AS ({pairs}), "
+            f"ranked AS (SELECT i, id, same, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs WHERE id IN ({visible_sql})) "
+            f"SELECT i, id FROM ranked WHERE n <= %s OR same"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *visible_params, CANDIDATES_SCORED])
+            found.update((int(i), int(pid)) for i, pid in cursor.fetchall())
+    return found
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
-"""Indexes for record linkage's candidates at national scale (issue 11; ADR 0037 addendum, fifth
-sitting): ``feeds.linkage_batch._pairs_postgresql`` reads, for each feed row, the first people by id
-of each of the blocking rule's ways (``probable.candidates_q``) from these. PostgreSQL only: the
-embedded database's linkage query is a join of the whole chunk (SQLite has no ``LATERAL``), and an
-expression index there would be an index the ``sqlite3`` tool could not write through."""
+"""Indexes made for a faster form of record linkage's candidate query (issue 11; ADR 0037 addendum,
+fifth sitting): each row's first people by id read from each way of the blocking rule by its
+index (``CROSS JOIN LATERAL``). That form was 3.5x quicker on the national database as built, but
+after ``VACUUM (ANALYZE)`` PostgreSQL planned it 40x slower (a ten-year range of births read and
+filtered by surname), so ``feeds.linkage_batch.candidate_pairs`` went back to its one join the same
+sitting. The indexes are unused until a stable form is found; a later migration drops them if none
+is. PostgreSQL only."""
 
 from django.db import migrations
 
