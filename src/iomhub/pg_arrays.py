@@ -7,7 +7,8 @@ On PostgreSQL the values go instead as one array parameter (``column = ANY(%s)``
 ISO dates as one array *literal* (``{1,2,3}``): they need no quoting, so psycopg does not adapt
 them one by one. Elsewhere (SQLite) the same rows come from ``IN`` lists of 900.
 
-One place writes array literals (:func:`literal`) and one filters by them (:func:`one_of`);
+One place writes array literals (:func:`literal`; :func:`text_literal` for text, every element
+quoted) and one filters by them (:func:`one_of`);
 :class:`Ids` is a list of ids read by many queries, its literal written once.
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-__all__ = ["Ids", "literal", "one_of"]
+__all__ = ["Ids", "literal", "one_of", "text_literal"]
 
 
 def _plain(value: object) -> bool:
@@ -41,6 +42,13 @@ def literal(values: Iterable[object]) -> str:
         else:
             raise TypeError(f"{type(value).__name__} has no unquoted array literal")
     return "{" + ",".join(parts) + "}"
+
+
+def text_literal(values: Iterable[str]) -> str:
+    """The PostgreSQL array literal of the texts ``values``, each element double-quoted with its
+    backslashes and double quotes escaped, e.g. ``{"o'neil","a\\"b"}``: one parameter for thousands
+    of texts (the batch duplicate check's surname keys), where a list is adapted text by text."""
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
 class Ids(list[int]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 
 from iomhub.people.models import Person
 from iomhub.pg_arrays import Ids, literal, one_of
@@ -66,3 +67,15 @@ def test_one_of_past_nine_hundred_values(db):
     made = [PersonFactory() for _ in range(5)]
     wanted = list(range(1, 2000)) + [p.pk for p in made]
     assert _ids(one_of(Person.objects.all(), "pk", wanted)) == _ids(made)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="array literals are PostgreSQL's")
+def test_text_literal_reads_back_as_written() -> None:
+    """Every text comes back as it went in: quotes, backslashes, commas, braces, spaces, NULL as a word."""
+    from iomhub.pg_arrays import text_literal
+
+    texts = ["o'neil", 'a"b', "back\\slash", "a,b", "{x}", " spaced ", "NULL", "", "ünï"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::text[]", [text_literal(texts)])
+        assert cursor.fetchone()[0] == texts

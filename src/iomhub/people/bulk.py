@@ -29,7 +29,7 @@ from iomhub.people.services import (
     _refuse_hidden_characters,
     _snapshot,
 )
-from iomhub.pg_arrays import literal, one_of
+from iomhub.pg_arrays import literal, one_of, text_literal
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -162,11 +162,6 @@ SELECT d, (SELECT count(*) FROM people_person p WHERE p.date_of_birth = d) + (SE
 """
 
 
-def _text_literal(values: list[str]) -> str:
-    """The PostgreSQL array literal of ``values``, each quoted (one parameter, not one a value)."""
-    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
-
-
 def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -> tuple[Names, dict[Any, int] | None]:
     """Each person's names that may match a candidate's (``matching.name_may_match``), a superset
     read from the people born on a date ``compare`` weighs against a candidate's; and at least how
@@ -189,9 +184,9 @@ def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -
             pairs |= {(d, key) for d in dates - same}
         ordered = sorted(pairs)
         params = {
-            "dates": "{" + ",".join([str(d) for d, _ in ordered]) + "}",  # ISO dates: an array literal as it is
-            "keys": _text_literal([k for _, k in ordered]),
-            "ukeys": _text_literal(sorted({k for _, k in ordered})),
+            "dates": literal([d for d, _ in ordered]),
+            "keys": text_literal([k for _, k in ordered]),
+            "ukeys": text_literal(sorted({k for _, k in ordered})),
             "near": literal(sorted(near)),
         }
         with transaction.atomic(), connection.cursor() as cursor:
