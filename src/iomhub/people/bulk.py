@@ -154,18 +154,19 @@ SELECT a.person_id, a.first_name, a.last_name, p.date_of_birth FROM people_alias
 """  # noqa: S608 - only this module's two constants are interpolated; the values are parameters
 
 # How many people (merged ones too) and dated aliases were born on each date: more than
-# ``find_matches`` selects (it leaves the merged out), which is all the test of 2,000 needs, and an
-# index-only count (the live people's would read every row).
+# ``find_matches`` selects (it leaves the merged out), which is all the tests of its cuts need
+# (``matching.CUT`` people, ``matching.ALIAS_PEOPLE`` aliases), and index-only counts (the live
+# people's would read every row).
 _COUNTS_SQL = """
-SELECT d, (SELECT count(*) FROM people_person p WHERE p.date_of_birth = d) + (SELECT count(*) FROM people_alias a WHERE a.date_of_birth = d)
+SELECT d, (SELECT count(*) FROM people_person p WHERE p.date_of_birth = d), (SELECT count(*) FROM people_alias a WHERE a.date_of_birth = d)
  FROM unnest(%(dates)s::date[]) d
 """
 
 
-def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -> tuple[Names, dict[Any, int] | None]:
+def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -> tuple[Names, dict[Any, tuple[int, int]] | None]:
     """Each person's names that may match a candidate's (``matching.name_may_match``), a superset
     read from the people born on a date ``compare`` weighs against a candidate's; and at least how
-    many people (and dated aliases) were born on each of the ``variants`` dates (None: not counted,
+    many people and dated aliases were born on each of the ``variants`` dates (None: not counted,
     every name read)."""
     names: Names = {}
     compared = [matching.dates_compared(c.date_of_birth) if c.date_of_birth else frozenset() for c in candidates]
@@ -196,7 +197,7 @@ def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -
             cursor.execute(_NAMES_SQL, params)
             rows = cursor.fetchall()
             cursor.execute(_COUNTS_SQL, {"dates": literal(sorted(set().union(*variants)) if variants else [])})
-            counts = dict(cursor.fetchall())
+            counts = {d: (people, aliases) for d, people, aliases in cursor.fetchall()}
             cursor.execute("SELECT set_config('jit', %s, true)", [jit])
     for row in rows:
         names.setdefault(row[3], []).append(tuple(row))
@@ -255,6 +256,14 @@ def _born_on_dates(ids: set[int]) -> dict[int, set[Any]]:
     return born
 
 
+def _may_be_cut(counts: list[tuple[int, int]], held: int) -> bool:
+    """Whether ``matching.candidate_people`` may cut a candidate's list: more people and aliases born
+    on its dates, with the people holding one of its identifiers, than ``find_matches`` compares, or
+    more aliases than it takes people by an alias."""
+    people, aliases = sum(p for p, _ in counts), sum(a for _, a in counts)
+    return people + aliases + held > matching.CUT or aliases > matching.ALIAS_PEOPLE
+
+
 def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching.PossibleMatch]]:
     """``matching.find_matches`` for each candidate, with the people each may be (born on a date a
     typo or a swap away, an alias so born, or holding one of its identifiers; merged records left
@@ -265,8 +274,8 @@ def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching
     nothing unless an identifier agrees or one of the person's names passes
     ``matching.name_may_match`` against the candidate's, so only the names that may (``_names_near``)
     are read, and only the people with one are read whole and compared. ``find_matches`` compares
-    the first 2,000 of the people it selects, in their order (surname, first name, id): when more
-    than 2,000 may have been born near a candidate (``counts``), its selection
+    the first 2,000 of the people it selects, in their order (surname, first name, id), and at most
+    500 of them by an alias: when either cut may apply (``counts``), its selection
     (``matching.candidate_people``) is read to cut the list where it cuts it."""
     variants = [matching.date_variants(c.date_of_birth) if c.date_of_birth else set() for c in candidates]
     names_by_dob, counts = _names_near(candidates, variants)
@@ -281,10 +290,12 @@ def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching
     wanted: list[set[int]] = []
     for candidate, dob_variants, may in zip(candidates, variants, named, strict=True):
         held = {pid for name, value in candidate.identifiers.items() for pid in by_identifier.get((name, value), ())}
-        chosen = {pid for pid in may if born.get(pid, set()) & dob_variants}  # as ``find_matches`` selects them
-        if counts is None or sum(counts.get(d, 0) for d in dob_variants) + len(held) > 2000:
-            chosen &= set(matching.candidate_people(candidate).values_list("pk", flat=True)[:2000])  # where ``find_matches`` cuts it
-        wanted.append(chosen | held)
+        chosen = {pid for pid in may if born.get(pid, set()) & dob_variants} | held  # as ``find_matches`` selects them
+        if counts is None or _may_be_cut([counts.get(d, (0, 0)) for d in dob_variants], len(held)):
+            chosen &= set(
+                matching.candidate_people(candidate).values_list("pk", flat=True)[: matching.CUT]
+            )  # where ``find_matches`` cuts it
+        wanted.append(chosen)
     identities = _identities(set().union(*wanted) if wanted else set())
     compared: list[list[tuple[int, matching.Comparison]]] = []
     for candidate, ids in zip(candidates, wanted, strict=True):

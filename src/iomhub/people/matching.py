@@ -415,9 +415,16 @@ def identity_of(person: Person) -> Identity:
     )
 
 
+# ``candidate_people`` takes at most this many of the people with an alias dated near the candidate's
+# date of birth (an alias row each), the first in this order: the people's own (``Person.Meta.ordering``).
+ALIAS_PEOPLE = 500
+ALIAS_CUT_ORDER = ("person__last_name", "person__first_name", "person_id")
+CUT = 2000  # how many of the people selected ``find_matches`` compares
+
+
 def candidate_people(candidate: Identity) -> QuerySet[Person]:
     """The people :func:`find_matches` selects to compare with ``candidate``, in its order (it
-    compares the first 2,000; a feed import's batch cuts its own list where this one is cut)."""
+    compares the first ``CUT``; a feed import's batch cuts its own list where this one is cut)."""
     q = Q(pk__in=[])
     for name in IDENTIFIER_LABELS:
         value = candidate.identifiers.get(name)
@@ -426,14 +433,15 @@ def candidate_people(candidate: Identity) -> QuerySet[Person]:
     if candidate.date_of_birth is not None:
         dates = date_variants(candidate.date_of_birth)
         q |= Q(date_of_birth__in=dates)
-        alias_people = Alias.objects.filter(date_of_birth__in=dates).values_list("person_id", flat=True)
-        q |= Q(pk__in=list(alias_people[:500]))
+        # The first 500 in the order of the cut below (surname, first name, id), not as read.
+        alias_people = Alias.objects.filter(date_of_birth__in=dates).order_by(*ALIAS_CUT_ORDER).values_list("person_id", flat=True)
+        q |= Q(pk__in=list(alias_people[:ALIAS_PEOPLE]))
     # A duplicate merged into another record is not offered: its names are an alias of that record.
     return Person.objects.filter(q, merged_into__isnull=True)
 
 
 def _candidate_people(candidate: Identity) -> list[Person]:
-    return list(candidate_people(candidate).prefetch_related("aliases")[:2000])
+    return list(candidate_people(candidate).prefetch_related("aliases")[:CUT])
 
 
 def find_matches(candidate: Identity, *, exclude: Iterable[int] = ()) -> list[PossibleMatch]:
