@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import connection
+from django.db import connection, transaction
 
 from iomhub.access.policy import people_filter
 from iomhub.feeds.linkage import Link, Uncertain, exact_link, identifier_link, on_review_queue, probable_link
@@ -29,7 +29,7 @@ from iomhub.feeds.linkage_model import probable
 from iomhub.feeds.linkage_model.settings import record
 from iomhub.feeds.models import LinkMethod, LinkReview
 from iomhub.people.models import Person
-from iomhub.pg_arrays import one_of
+from iomhub.pg_arrays import literal, one_of, text_literal
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -47,60 +47,138 @@ def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
+def candidate_pairs(people: list[Identity], user: User) -> set[tuple[int, int]]:
+    """(index in ``people``, person id) for the people each identity may be that ``user`` sees,
+    merged records left out, by ``probable.candidates_q``, one query per chunk. Of each identity's
+    people, only those linkage reads are answered: everyone born the same day (``exact_link``) and
+    the first ``CANDIDATES_SCORED`` by id (the model's), cut in SQL (issue 11, national scale: a
+    common surname is thousands of people, sent and sorted for nothing)."""
+    pairs_of = _pairs_postgresql if connection.vendor == "postgresql" else _pairs_sqlite
+    found: set[tuple[int, int]] = set()
+    for chunk in _chunks(list(enumerate(people))):
+        found |= pairs_of(chunk, user)
+    return found
+
+
+_PEOPLE = Person._meta.db_table
+
+
+def _visible_where(user: User) -> tuple[str, list[Any]]:
+    """The access policy's filter of the people ``user`` sees, merged records left out, as the SQL of
+    a ``WHERE`` on the unaliased people table (Django's own SQL of ``people_filter``); should the
+    filter go through another table, the ids it selects, as a subquery."""
+    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True)
+    query = visible.query
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    if [alias for alias, used in query.alias_refcount.items() if used] != [_PEOPLE]:
+        sql, params = visible.order_by().values("pk").query.sql_with_params()
+        return f"{_PEOPLE}.id IN ({sql})", list(params)
+    return sql, list(params)
+
+
+# ``candidates_q``'s ways on PostgreSQL, each on the people table unaliased and each with the one
+# index that serves it (people migrations 0008 and 0010), and whether its people are cut at the
+# first ``CANDIDATES_SCORED`` by id (the same or swapped date: a day's births, all read). No way's
+# condition can be answered by another index: the years are compared as ``EXTRACT(YEAR ...)`` (no
+# index has it first), so the date of birth's own index, which PostgreSQL chose for a ten-year range
+# once the tables were analysed (ADR 0037, fifth sitting), is not a way to any of them.
+_BORN = f"{_PEOPLE}.date_of_birth"
+_YEAR = f"EXTRACT(YEAR FROM {_BORN})"
+_WAYS = (
+    (f"{_BORN} = ANY(ARRAY[b.dob, b.swp])", False),
+    (f"upper({_PEOPLE}.last_name) = b.fam AND {_YEAR} BETWEEN b.y - 10 AND b.y + 10", True),
+    (f"upper({_PEOPLE}.first_name) = b.giv AND {_YEAR} = b.y", True),
+    (f"upper({_PEOPLE}.first_name) = b.giv AND EXTRACT(MONTH FROM {_BORN}) = b.m AND EXTRACT(DAY FROM {_BORN}) = b.d", True),
+)
+# The planner's choices these statements must not have: a whole-table scan, a bitmap of a range of
+# births, or a join of the chunk with the people table other than row by row through the indexes.
+# Turned off for the statement alone (and JIT, whose compiling costs more than the statement), the
+# caller's values put back after.
+_PINNED = ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin", "jit")
+
+
+def _pairs_sql(visible: str) -> str:
+    # Only our own SQL fragments and Django's SQL of the visible people are interpolated; every value
+    # is a parameter. ``OFFSET 0`` keeps an uncut way a subquery read row by row.
+    ways = " UNION ".join(
+        f"SELECT b.i, w.id, w.same FROM b CROSS JOIN LATERAL (SELECT {_PEOPLE}.id, {_BORN} = b.dob AS same "  # noqa: S608
+        f"FROM {_PEOPLE} WHERE {where} AND {_PEOPLE}.merged_into_id IS NULL AND {visible} {f'ORDER BY {_PEOPLE}.id LIMIT {CANDIDATES_SCORED}' if cut else 'OFFSET 0'}) w"
+        for where, cut in _WAYS
+    )
+    return (
+        "WITH b AS (SELECT i, upper(fam) AS fam, upper(giv) AS giv, dob, swp, EXTRACT(YEAR FROM dob) AS y, EXTRACT(MONTH FROM dob) AS m, "  # noqa: S608
+        "EXTRACT(DAY FROM dob) AS d FROM unnest(%s::int[], %s::text[], %s::text[], %s::date[], %s::date[]) AS u(i, fam, giv, dob, swp)), "
+        f"pairs AS ({ways}) "
+        f"SELECT i, id FROM (SELECT i, id, same, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs) r "
+        f"WHERE n <= {CANDIDATES_SCORED} OR same"
+    )
+
+
+def _pairs_postgresql(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[int, int]]:
+    """``candidate_pairs`` for one chunk on PostgreSQL: for each row, everyone born on its date or
+    the date with day and month swapped, and the first ``CANDIDATES_SCORED`` by id of each other
+    way (the first of their union are among them), each read row by row from its own index
+    (``CROSS JOIN LATERAL``), the plan pinned (``_PINNED``). The batch goes as arrays."""
+    visible, visible_params = _visible_where(user)
+    dobs = [who.date_of_birth for _, who in chunk]
+    params = [
+        literal([i for i, _ in chunk]),
+        text_literal([who.family_name for _, who in chunk]),
+        text_literal([who.given_name for _, who in chunk]),
+        literal(dobs),
+        literal([probable.swapped(dob) or dob for dob in dobs]),
+        *visible_params * len(_WAYS),
+    ]
+    settings = ", ".join(f"current_setting('{name}')" for name in _PINNED)
+    pin = ", ".join(f"set_config('{name}', %s, true)" for name in _PINNED)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT {settings}")
+        before = list(cursor.fetchone() or ())
+        cursor.execute(f"SELECT {pin}", ["off"] * len(_PINNED))
+        cursor.execute(_pairs_sql(visible), params)
+        found = {(int(i), int(pid)) for i, pid in cursor.fetchall()}
+        cursor.execute(f"SELECT {pin}", before)
+    return found
+
+
 def _date_sql(part: str) -> str:
-    if connection.vendor == "postgresql":
-        return "EXTRACT(YEAR FROM p.date_of_birth)::int" if part == "year" else "to_char(p.date_of_birth, 'MM-DD')"
     return "CAST(strftime('%%Y', p.date_of_birth) AS INTEGER)" if part == "year" else "strftime('%%m-%%d', p.date_of_birth)"
 
 
-def candidate_pairs(people: list[Identity], user: User) -> set[tuple[int, int]]:
-    """(index in ``people``, person id) for the people each identity may be that ``user`` sees,
-    merged records left out: by ``probable.candidates_q`` for the whole list in one query per
-    chunk. Of each identity's people, only those linkage reads are answered: everyone born the
-    same day (``exact_link``) and the first ``CANDIDATES_SCORED`` by id (the model's), cut in SQL
-    (issue 11, national scale: a common surname is thousands of people, sent and sorted for nothing)."""
+def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[int, int]]:
+    """``candidate_pairs`` for one chunk on the embedded database: one join of the chunk with the
+    people table by each of ``candidates_q``'s ways, ranked by id."""
     table = Person._meta.db_table
     year, day_month = _date_sql("year"), _date_sql("day_month")
-    cast = "::date" if connection.vendor == "postgresql" else ""
     visible_sql, visible_params = (
         Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by().values("pk").query.sql_with_params()
     )
-    found: set[tuple[int, int]] = set()
-    for chunk in _chunks(list(enumerate(people))):
-        values, params = [], []
-        for i, who in chunk:
-            dob = who.date_of_birth
-            values.append(f"(%s, %s, %s, %s{cast}, %s{cast}, %s, %s)")
-            params += [
-                i,
-                who.family_name.upper(),
-                who.given_name.upper(),
-                dob,
-                probable.swapped(dob) or dob,
-                dob.year,
-                dob.strftime("%m-%d"),
-            ]
-        joins = [
-            "p.date_of_birth = b.dob OR p.date_of_birth = b.swp",
-            f"UPPER(p.last_name) = b.fam AND {year} BETWEEN b.y - 10 AND b.y + 10",
-            f"UPPER(p.first_name) = b.giv AND ({year} = b.y OR {day_month} = b.md)",
-        ]
-        # Only the table name, our own SQL fragments and Django's SQL of the visible people are
-        # interpolated; every value is a parameter.
-        pairs = " UNION ".join(
-            f"SELECT b.i, p.id, p.date_of_birth = b.dob AS same FROM b JOIN {table} p ON ({on}) WHERE p.merged_into_id IS NULL"  # noqa: S608
-            for on in joins
-        )
-        sql = (
-            f"WITH b(i, fam, giv, dob, swp, y, md) AS (VALUES {', '.join(values)}), "  # noqa: S608
-            f"pairs AS ({pairs}), "
-            f"ranked AS (SELECT i, id, same, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs WHERE id IN ({visible_sql})) "
-            f"SELECT i, id FROM ranked WHERE n <= %s OR same"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *visible_params, CANDIDATES_SCORED])
-            found.update((int(i), int(pid)) for i, pid in cursor.fetchall())
-    return found
+    values: list[str] = []
+    params: list[Any] = []
+    for i, who in chunk:
+        dob = who.date_of_birth
+        values.append("(%s, %s, %s, %s, %s, %s, %s)")
+        params += [i, who.family_name.upper(), who.given_name.upper(), dob, probable.swapped(dob) or dob, dob.year, dob.strftime("%m-%d")]
+    joins = [
+        "p.date_of_birth = b.dob OR p.date_of_birth = b.swp",
+        f"UPPER(p.last_name) = b.fam AND {year} BETWEEN b.y - 10 AND b.y + 10",
+        f"UPPER(p.first_name) = b.giv AND ({year} = b.y OR {day_month} = b.md)",
+    ]
+    # Only the table name, our own SQL fragments and Django's SQL of the visible people are
+    # interpolated; every value is a parameter.
+    pairs = " UNION ".join(
+        f"SELECT b.i, p.id, p.date_of_birth = b.dob AS same FROM b JOIN {table} p ON ({on}) WHERE p.merged_into_id IS NULL"  # noqa: S608
+        for on in joins
+    )
+    sql = (
+        f"WITH b(i, fam, giv, dob, swp, y, md) AS (VALUES {', '.join(values)}), "  # noqa: S608
+        f"pairs AS ({pairs}), "
+        f"ranked AS (SELECT i, id, same, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs WHERE id IN ({visible_sql})) "
+        f"SELECT i, id FROM ranked WHERE n <= %s OR same"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *visible_params, CANDIDATES_SCORED])
+        return {(int(i), int(pid)) for i, pid in cursor.fetchall()}
 
 
 @dataclass(frozen=True)
