@@ -30,6 +30,7 @@ from iomhub.feeds.tally import reject, service_faults
 from iomhub.justice.services.bulk import NewArrest, arrests_record_many
 from iomhub.people.bulk import person_create_many
 from iomhub.people.services import NewPerson, PossibleDuplicates
+from iomhub.pg_arrays import one_of
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -110,13 +111,18 @@ def _new_people(rows: list[FeedRow], acting_user: User, spec: FeedSpec) -> list[
 def _same_arrest(todo: list[tuple[FeedRow, Link]]) -> set[int]:
     """Rows (by index in ``todo``) whose arrest is on record already under another row's key, or
     twice in the batch: the row-by-row path says unchanged or names both."""
-    people = {link.person.pk for _, link in todo}
     times = {row.facts["arrested_at"] for row, _ in todo}
-    known = (
-        set(ArrestLink.objects.filter(person_id__in=people, arrested_at__in=times).values_list("person_id", "arrested_at", "suite_key"))
-        if todo
-        else set()
-    )
+    known = set()
+    if todo:
+        # The people's links between the batch's first and last arrest time, the people as one array
+        # parameter (``pg_arrays.one_of``), then those at one of the batch's times: the links of the
+        # people at those times, without thousands of placeholders.
+        near = ArrestLink.objects.filter(arrested_at__range=(min(times), max(times))).order_by()
+        for person_id, at, suite in one_of(
+            near.values_list("person_id", "arrested_at", "suite_key"), "person_id", {link.person.pk for _, link in todo}
+        ):
+            if at in times:
+                known.add((person_id, at, suite))
     waiting = set()
     for n, (row, link) in enumerate(todo):
         key = (link.person.pk, row.facts["arrested_at"], row.key[1])
@@ -127,10 +133,11 @@ def _same_arrest(todo: list[tuple[FeedRow, Link]]) -> set[int]:
 
 
 def _write(todo: list[tuple[FeedRow, Link]], run: ImportRun, acting_user: User, tally: Tally, spec: FeedSpec) -> None:
+    zone = timezone.get_current_timezone()  # once, not once a row (``localdate`` looks it up each call)
     items = [
         NewArrest(
             person=link.person,
-            arrested_on=timezone.localdate(row.facts["arrested_at"]),
+            arrested_on=timezone.localdate(row.facts["arrested_at"], zone),
             custody_suite=row.facts["custody_suite"],
             outcome=row.facts["outcome"],
             offence_codes=(row.facts["offence_code"],),
@@ -146,16 +153,16 @@ def _write(todo: list[tuple[FeedRow, Link]], run: ImportRun, acting_user: User, 
             reject(tally, run, row.line, row.values, [("", f"You may not record {spec.title} for this person")])
             continue
         links.append(
-            ArrestLink(
-                person=link.person,
+            ArrestLink(  # by ids: the same columns, without a related object set on each (as the offences)
+                person_id=link.person.pk,
                 arrested_at=row.facts["arrested_at"],
                 suite_key=row.key[1],
-                arrest=arrest,
+                arrest_id=arrest.pk,
                 outcome=row.facts["outcome"],
                 offence_code=row.facts["offence_code"],
                 method=link.method,
                 agreed=list(link.agreed),
-                run=run,
+                run_id=run.pk,
                 line=row.line,
                 row_key=row.row_key,
             )
