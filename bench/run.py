@@ -204,6 +204,8 @@ def print_import(feed: dict[str, Any]) -> None:
         f" into copies of those tables with their indexes): {feed['writes_floor_seconds']}s, {feed['writes_floor_over_copy']}x"
         f" the bare COPY; the import takes {feed['import_over_writes_floor']}x this floor"
     )
+    tables = feed.get("writes_floor_tables_seconds", {})
+    print("    of which " + ", ".join(f"{name} {seconds}s" for name, seconds in tables.items()))
 
 
 def main() -> int:

@@ -71,6 +71,7 @@ def test_the_import_figures(on_record: list[Person]) -> None:
     assert ("copy_seconds" in found) == ("copy_temp_seconds" in found) == (connection.vendor == "postgresql")
     if connection.vendor == "postgresql":
         assert found["writes_floor_rows"] == dict.fromkeys(MUST_WRITE, 40)
+        assert set(found["writes_floor_tables_seconds"]) == MUST_WRITE
         assert found["floors_committed"] is False
         assert _floor_tables() == []  # dropped after
 
