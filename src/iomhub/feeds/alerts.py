@@ -24,12 +24,15 @@ from iomhub.casework.models import CaseRecord
 from iomhub.cohort.models import Registration
 from iomhub.feeds.models import ArrestLink
 from iomhub.notifications.services import notification_queue
+from iomhub.people.models import Person
+from iomhub.pg_arrays import one_of
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from iomhub.feeds.models import ImportRun
     from iomhub.justice.models import Warrant
     from iomhub.notifications.models import Notification
-    from iomhub.people.models import Person
 
 OVERNIGHT = datetime.timedelta(hours=24)
 ARREST_SUBJECT = "Overnight arrest of someone in your IOM cohort"
@@ -67,16 +70,25 @@ def _send(acting_user: User, person: Person, subject: str, body: str) -> list[No
     ]
 
 
+def in_cohort_of(person_ids: Iterable[int], on: datetime.date) -> set[int]:
+    """Of ``person_ids``, those in the cohort on ``on`` (``in_cohort`` for each, in one query)."""
+    registered = Registration.objects.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)).order_by()
+    return set(one_of(registered.values_list("person_id", flat=True), "person_id", person_ids))
+
+
 def arrest_alerts(run: ImportRun, acting_user: User) -> list[Notification]:
     """After an arrests import: each arrest the run recorded in the last 24 hours of someone in the
-    cohort, once per recipient and person (two arrests of one person overnight are one alert)."""
+    cohort, once per recipient and person (two arrests of one person overnight are one alert). Who
+    is in the cohort is read for all the run's people at once, and only their records are loaded
+    (a daily feed's every row is overnight; few of its people are in the cohort)."""
     since = clock.now() - OVERNIGHT
-    people = {link.person_id: link.person for link in ArrestLink.objects.filter(run=run, arrested_at__gte=since).select_related("person")}
-    today = clock.today()
+    arrested = list(dict.fromkeys(ArrestLink.objects.filter(run=run, arrested_at__gte=since).values_list("person_id", flat=True)))
+    members = in_cohort_of(arrested, clock.today())
+    people = Person.objects.in_bulk([pid for pid in arrested if pid in members])
     sent: list[Notification] = []
-    for person in people.values():
-        if in_cohort(person, today):
-            sent += _send(acting_user, person, ARREST_SUBJECT, ARREST_BODY)
+    for pid in arrested:
+        if pid in members:
+            sent += _send(acting_user, people[pid], ARREST_SUBJECT, ARREST_BODY)
     return sent
 
 
