@@ -7,7 +7,8 @@ instead of a handful per row, and the probable matches scored in one DuckDB quer
 - the prison numbers and PNC IDs of the batch in one query each;
 - the people each row may be, by the blocking rule of ``probable.candidates_q`` (same or swapped
   date of birth; same family name born within ten years; same given name born the same year or on
-  the same day and month), as one SQL join of the batch against the people table;
+  the same day and month): on PostgreSQL each way read row by row from its own index, the plan
+  pinned (``_pairs_postgresql``); on SQLite one join of the batch against the people table;
 - the exact name and date of birth, then the model, from those people.
 
 Only people the importer may see are loaded (``access.policy.people_filter``), as row by row.
@@ -76,19 +77,22 @@ def _visible_where(user: User) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
-# ``candidates_q``'s ways on PostgreSQL, each on the people table unaliased and each with the one
-# index that serves it (people migrations 0008 and 0010), and whether its people are cut at the
-# first ``CANDIDATES_SCORED`` by id (the same or swapped date: a day's births, all read). No way's
-# condition can be answered by another index: the years are compared as ``EXTRACT(YEAR ...)`` (no
-# index has it first), so the date of birth's own index, which PostgreSQL chose for a ten-year range
-# once the tables were analysed (ADR 0037, fifth sitting), is not a way to any of them.
+# ``candidates_q``'s ways on PostgreSQL, each on the people table unaliased, each with the one index
+# that answers all its conditions (people migrations 0008 and 0010), and whether it is read in id
+# order and cut at the first ``CANDIDATES_SCORED`` (a surname's people born within ten years: a
+# common surname is thousands). The others are read whole: a day's births, a given name's births in
+# a year or on a day and month are tens of people; cut, PostgreSQL could read them in id order from
+# the primary key instead, stopping (it guesses) at the fiftieth. No way's condition can be answered
+# by another index: the years are compared as ``EXTRACT(YEAR ...)``, which no index has first, so the
+# date of birth's own index, by which PostgreSQL read a ten-year range of births once the tables
+# were analysed (ADR 0037, fifth sitting), answers none but the first.
 _BORN = f"{_PEOPLE}.date_of_birth"
 _YEAR = f"EXTRACT(YEAR FROM {_BORN})"
 _WAYS = (
     (f"{_BORN} = ANY(ARRAY[b.dob, b.swp])", False),
     (f"upper({_PEOPLE}.last_name) = b.fam AND {_YEAR} BETWEEN b.y - 10 AND b.y + 10", True),
-    (f"upper({_PEOPLE}.first_name) = b.giv AND {_YEAR} = b.y", True),
-    (f"upper({_PEOPLE}.first_name) = b.giv AND EXTRACT(MONTH FROM {_BORN}) = b.m AND EXTRACT(DAY FROM {_BORN}) = b.d", True),
+    (f"upper({_PEOPLE}.first_name) = b.giv AND {_YEAR} = b.y", False),
+    (f"upper({_PEOPLE}.first_name) = b.giv AND EXTRACT(MONTH FROM {_BORN}) = b.m AND EXTRACT(DAY FROM {_BORN}) = b.d", False),
 )
 # The planner's choices these statements must not have: a whole-table scan, a bitmap of a range of
 # births, or a join of the chunk with the people table other than row by row through the indexes.

@@ -1,10 +1,11 @@
-"""Indexes made for a faster form of record linkage's candidate query (issue 11; ADR 0037 addendum,
-fifth sitting): each row's first people by id read from each way of the blocking rule by its
-index (``CROSS JOIN LATERAL``). That form was 3.5x quicker on the national database as built, but
-after ``VACUUM (ANALYZE)`` PostgreSQL planned it 40x slower (a ten-year range of births read and
-filtered by surname), so ``feeds.linkage_batch.candidate_pairs`` went back to its one join the same
-sitting. The indexes are unused until a stable form is found; a later migration drops them if none
-is. PostgreSQL only."""
+"""Indexes for record linkage's candidates at national scale (issue 11; ADR 0037 addenda, fifth and
+sixth sittings), made for a form of ``feeds.linkage_batch.candidate_pairs`` that read each row's
+first people by id from each way of the blocking rule (``CROSS JOIN LATERAL``); taken back the same
+sitting, as PostgreSQL planned it 40x slower once the tables were analysed (a ten-year range of
+births read and filtered by surname). Its sixth-sitting form reads each way from the one index
+that answers all its conditions, the plan pinned: ``person_upper_first_md`` here (a given name's
+people born on a day and month) is one of them; the other two, by name and date of birth, are
+dropped by 0010, which makes those it reads instead. PostgreSQL only."""
 
 from django.db import migrations
 
