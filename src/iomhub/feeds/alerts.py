@@ -47,26 +47,41 @@ RED_ALERT_BODY = "A warrant has been recorded for someone in the IOM cohort you 
 def recipients(person: Person) -> list[User]:
     """The person's lead worker and the police IOM officers of their team (every police IOM officer
     when they have no team), each only if they may see the person's justice record."""
-    found: dict[int, User] = {}
-    case = CaseRecord.objects.filter(person=person).select_related("lead_worker").first()
-    if case is not None and case.lead_worker is not None and case.lead_worker.is_active:
-        found[case.lead_worker.pk] = case.lead_worker
+    return recipients_of([person])[person.pk]
+
+
+def recipients_of(people: list[Person]) -> dict[int, list[User]]:
+    """``recipients`` of each of ``people``, by person id: their case records read in one query and
+    the police IOM officers once per team, not once per person (an arrests import's alerts)."""
+    leads: dict[int, User] = {}
+    for case in one_of(CaseRecord.objects.select_related("lead_worker").order_by(), "person_id", {p.pk for p in people}):
+        if case.lead_worker is not None and case.lead_worker.is_active:
+            leads[case.person_id] = case.lead_worker
     police = User.objects.filter(is_active=True, role_assignments__role=Role.POLICE_IOM_OFFICER).distinct()
-    if person.managing_team_id is not None:
-        police = police.filter(team_id=person.managing_team_id)
-    for officer in police.order_by("pk"):
-        found.setdefault(officer.pk, officer)
-    return [user for user in found.values() if lens_for(user, person).sees(Section.JUSTICE)]
+    teams: dict[int | None, list[User]] = {}
+    found: dict[int, list[User]] = {}
+    for person in people:
+        team = person.managing_team_id
+        if team not in teams:
+            teams[team] = list((police.filter(team_id=team) if team is not None else police).order_by("pk"))
+        chosen: dict[int, User] = {}
+        lead = leads.get(person.pk)
+        if lead is not None:
+            chosen[lead.pk] = lead
+        for officer in teams[team]:
+            chosen.setdefault(officer.pk, officer)
+        found[person.pk] = [user for user in chosen.values() if lens_for(user, person).sees(Section.JUSTICE)]
+    return found
 
 
 def in_cohort(person: Person, on: datetime.date) -> bool:
     return Registration.objects.filter(person=person, started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)).exists()
 
 
-def _send(acting_user: User, person: Person, subject: str, body: str) -> list[Notification]:
+def _send(acting_user: User, person: Person, subject: str, body: str, to: list[User] | None = None) -> list[Notification]:
     return [
         notification_queue(acting_user=acting_user, recipient=user, subject=subject, body=body, attachment=f"/people/{person.pk}/justice/")
-        for user in recipients(person)
+        for user in (recipients(person) if to is None else to)
     ]
 
 
@@ -85,10 +100,11 @@ def arrest_alerts(run: ImportRun, acting_user: User) -> list[Notification]:
     arrested = list(dict.fromkeys(ArrestLink.objects.filter(run=run, arrested_at__gte=since).values_list("person_id", flat=True)))
     members = in_cohort_of(arrested, clock.today())
     people = Person.objects.in_bulk([pid for pid in arrested if pid in members])
+    to = recipients_of(list(people.values()))
     sent: list[Notification] = []
     for pid in arrested:
         if pid in members:
-            sent += _send(acting_user, people[pid], ARREST_SUBJECT, ARREST_BODY)
+            sent += _send(acting_user, people[pid], ARREST_SUBJECT, ARREST_BODY, to[pid])
     return sent
 
 
