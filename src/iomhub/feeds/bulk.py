@@ -79,13 +79,12 @@ def _entangled(rows: list[FeedRow], answers: list[object]) -> set[int]:
 
 
 def _seen(rows: list[FeedRow]) -> dict[str, set[tuple[str, str]]]:
+    """The (offence, outcome) of each of the rows' keys already recorded: the keys as one array
+    parameter on PostgreSQL (``pg_arrays.one_of``), not lists of 900 placeholders."""
     found: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    keys = [r.row_key for r in rows]
-    for start in range(0, len(keys), 900):
-        for key, code, outcome in ArrestLink.objects.filter(row_key__in=keys[start : start + 900]).values_list(
-            "row_key", "offence_code", "outcome"
-        ):
-            found[key].add((code, outcome))
+    recorded = ArrestLink.objects.order_by().values_list("row_key", "offence_code", "outcome")
+    for key, code, outcome in one_of(recorded, "row_key", {r.row_key for r in rows}):
+        found[key].add((code, outcome))
     return found
 
 
