@@ -79,3 +79,21 @@ def test_text_literal_reads_back_as_written() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT %s::text[]", [text_literal(texts)])
         assert cursor.fetchone()[0] == texts
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="array literals are PostgreSQL's")
+def test_many_dates_and_numbers_read_back_as_written(db) -> None:
+    """The literal of a batch's values (written a type at a time) is read by PostgreSQL itself as
+    the same values, in order, with the subclasses (a date-time, a boolean) still refused."""
+    dates = [datetime.date(1900, 1, 1) + datetime.timedelta(days=n * 37) for n in range(3000)] + [
+        datetime.date(1, 1, 1),
+        datetime.date(9999, 12, 31),
+    ]
+    numbers = [0, -7, 2**62, *range(1, 3000, 7)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::date[], %s::bigint[]", [literal(dates), literal(numbers)])
+        assert cursor.fetchone() == (dates, numbers)
+    with pytest.raises(TypeError):
+        literal([*dates, datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)])
+    with pytest.raises(TypeError):
+        literal([*numbers, True])
