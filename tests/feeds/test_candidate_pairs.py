@@ -225,3 +225,13 @@ def test_each_way_is_read_from_its_index_whatever_the_statistics(coordinator: Us
         assert "Hash Join" not in plan and "Merge Join" not in plan, plan
         for index in ("person_upper_last_id", "person_upper_first_year", "person_upper_first_md"):
             assert f"Index Scan using {index} on people_person" in plan, plan
+
+
+def test_an_importer_who_sees_nobody_has_no_candidates(coordinator: User) -> None:
+    """A user the access policy lets see nobody (here: no longer active) gets no candidates, as the
+    ORM finds none for them; the policy's filter is then no SQL at all (it raised before)."""
+    Person.objects.create(first_name="Seen", last_name="Never", date_of_birth=datetime.date(1970, 1, 1))
+    coordinator.is_active = False
+    rows = [Identity("", "Never", "Seen", datetime.date(1970, 1, 1))]
+    assert _oracle(rows, coordinator) == set()
+    assert candidate_pairs(rows, coordinator) == set()
