@@ -183,7 +183,7 @@ def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -
             near |= same
             key = surname_key(candidate.last_name)
             pairs |= {(d, key) for d in dates - same}
-        ordered = sorted(pairs)
+        ordered = list(pairs)  # in any order: each pair is a probe of its own
         params = {
             "dates": literal([d for d, _ in ordered]),
             "keys": text_literal([k for _, k in ordered]),
@@ -223,24 +223,36 @@ def _named(candidates: list[matching.Identity], names_by_dob: Names) -> list[set
         for row in names:
             firsts.setdefault(row[1], []).append(row)
             swaps.setdefault((fold(row[2]), fold(row[1])), []).append(row)
-    agrees: dict[str, dict[str, bool]] = {}
+    # For each first name of the candidates: the first names on record already put to
+    # ``first_name_reason`` against it, and those of them that agree (worked on as sets: a date's
+    # first names are each asked once, then those that agree picked out, without a loop in Python).
+    asked: dict[str, set[str]] = {}
+    agreeing: dict[str, set[str]] = {}
     named: list[set[int]] = []
     for candidate in candidates:
         ours = matching.names_of(candidate)
-        keys = [(agrees.setdefault(n.first_name, {}), n.first_name, (fold(n.first_name), fold(n.last_name))) for n in ours]
+        keys = [
+            (
+                asked.setdefault(n.first_name, set()),
+                agreeing.setdefault(n.first_name, set()),
+                n.first_name,
+                (fold(n.first_name), fold(n.last_name)),
+            )
+            for n in ours
+        ]
         dates = matching.dates_compared(candidate.date_of_birth) if candidate.date_of_birth else frozenset()
         tried: list[_Row] = []
         for d in dates:
             on_date = by_first.get(d)
             if not on_date:
                 continue
-            for agree, first, swap in keys:
-                for theirs, records in on_date.items():
-                    ok = agree.get(theirs)
-                    if ok is None:
-                        ok = agree[theirs] = matching.first_name_reason(first, theirs) is not None
-                    if ok:
-                        tried += records
+            for seen, agree, first, swap in keys:
+                for theirs in on_date.keys() - seen:
+                    seen.add(theirs)
+                    if matching.first_name_reason(first, theirs) is not None:
+                        agree.add(theirs)
+                for theirs in on_date.keys() & agree:
+                    tried += on_date[theirs]
                 tried += by_swap[d].get(swap, ())
         named.append({pid for pid, f, last, dob in tried if matching.name_may_match(ours, matching.NameRecord(f, last, dob))})
     return named
@@ -341,7 +353,7 @@ class _Earlier:
         dob = candidate.date_of_birth
         nearby = [o for d in matching.date_variants(dob) for o in self.by_dob.get(d, ())] if dob else []
         nearby += [o for name, value in candidate.identifiers.items() for o in self.by_identifier.get((name, value), ())]
-        return any(matching.compare(candidate, other) is not None for other in nearby)
+        return any(matching.may_compare(candidate, other) and matching.compare(candidate, other) is not None for other in nearby)
 
     def add(self, candidate: matching.Identity) -> None:
         self.by_dob.setdefault(candidate.date_of_birth, []).append(candidate)

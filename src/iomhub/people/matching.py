@@ -364,8 +364,11 @@ def _date_variants(dob: datetime.date) -> frozenset[datetime.date]:
     return frozenset(d for d in _dates_near(dob) if d.year >= 1900)
 
 
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _days_in(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    return 29 if month == 2 and calendar.isleap(year) else _DAYS[month]
 
 
 @lru_cache(maxsize=_MEMO)
