@@ -147,9 +147,9 @@ def test_a_policy_filter_through_another_table(coordinator: User, monkeypatch: p
 
 def test_names_an_array_would_quote_and_a_second_chunk(coordinator: User) -> None:
     """On PostgreSQL the batch goes as arrays: names with a quote, a double quote, a backslash, a
-    comma, braces, spaces or the word NULL are found as the ORM finds them; and rows past the
-    first chunk of 900 keep their own index."""
-    names = ["O'Neil", 'Say "Hi"', "Back\\slash", "Com,ma", "{Brace}", "NULL", "Two  Words", "o'neil"]
+    comma, braces, spaces, the word NULL or a ``LIKE`` wildcard are found as the ORM finds them;
+    and rows past the first chunk of 900 keep their own index."""
+    names = ["O'Neil", 'Say "Hi"', "Back\\slash", "Com,ma", "{Brace}", "NULL", "Two  Words", "o'neil", "Per%cent", "Under_score"]
     base = datetime.date(1991, 3, 14)
     Person.objects.bulk_create(
         [
@@ -157,10 +157,13 @@ def test_names_an_array_would_quote_and_a_second_chunk(coordinator: User) -> Non
             for n, (family, given) in enumerate(zip(names, reversed(names), strict=True))
         ]
     )
+    # Not "Under_score" (on SQLite the names are compared by LIKE, its wildcards escaped).
+    trap = Person.objects.create(first_name="Zed", last_name="UnderXscore", date_of_birth=base + datetime.timedelta(days=5))
     filler = [Identity("", "Nobody", "Nemo", datetime.date(1900, 1, 2)) for _ in range(900)]
     rows = [*filler, *(Identity("", family, given, base + datetime.timedelta(days=1)) for family, given in zip(names, names, strict=True))]
     expected = _oracle(rows, coordinator)
     assert {i for i, _ in expected} >= set(range(900, 900 + len(names)))  # each found by its own names
+    assert trap.pk not in {pk for _, pk in expected}
     assert candidate_pairs(rows, coordinator) == expected
 
 
@@ -235,3 +238,18 @@ def test_an_importer_who_sees_nobody_has_no_candidates(coordinator: User) -> Non
     rows = [Identity("", "Never", "Seen", datetime.date(1970, 1, 1))]
     assert _oracle(rows, coordinator) == set()
     assert candidate_pairs(rows, coordinator) == set()
+
+
+def test_names_in_other_cases_beyond_ascii(coordinator: User) -> None:
+    """Names compared as ``candidates_q``'s ``iexact`` compares them on each database (PostgreSQL:
+    ``UPPER`` of both sides, by the database, so a sharp s is not SS; SQLite: ``LIKE``, which folds
+    ASCII letters alone), not folded in Python first (as both batches did before)."""
+    born = datetime.date(1966, 7, 8)
+    pairs = [("STRASSE", "Jan"), ("Straße", "Jan"), ("ÖLMEZ", "Ünal"), ("Ölmez", "ünal"), ("ölmez", "ÜNAL")]
+    Person.objects.bulk_create(
+        [Person(last_name=family, first_name=given, date_of_birth=born + datetime.timedelta(days=40)) for family, given in pairs]
+    )
+    rows = [Identity("", "straße", "Nobody", born), Identity("", "ölmez", "Nobody", born), Identity("", "Other", "ünal", born)]
+    expected = _oracle(rows, coordinator)
+    assert {i for i, _ in expected} == {0, 1, 2} and len(expected) < 3 * len(pairs)  # found by name, not all by date
+    assert candidate_pairs(rows, coordinator) == expected

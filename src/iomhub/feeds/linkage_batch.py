@@ -155,7 +155,9 @@ def _date_sql(part: str) -> str:
 
 def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[int, int]]:
     """``candidate_pairs`` for one chunk on the embedded database: one join of the chunk with the
-    people table by each of ``candidates_q``'s ways, ranked by id."""
+    people table by each of ``candidates_q``'s ways, ranked by id. Names are compared as Django's
+    ``iexact`` compares them here (``LIKE``, which folds the case of ASCII letters alone)."""
+    like = connection.ops.prep_for_like_query
     table = Person._meta.db_table
     year, day_month = _date_sql("year"), _date_sql("day_month")
     visible_sql, visible_params = (
@@ -166,11 +168,11 @@ def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[in
     for i, who in chunk:
         dob = who.date_of_birth
         values.append("(%s, %s, %s, %s, %s, %s, %s)")
-        params += [i, who.family_name.upper(), who.given_name.upper(), dob, probable.swapped(dob) or dob, dob.year, dob.strftime("%m-%d")]
+        params += [i, like(who.family_name), like(who.given_name), dob, probable.swapped(dob) or dob, dob.year, dob.strftime("%m-%d")]
     joins = [
         "p.date_of_birth = b.dob OR p.date_of_birth = b.swp",
-        f"UPPER(p.last_name) = b.fam AND {year} BETWEEN b.y - 10 AND b.y + 10",
-        f"UPPER(p.first_name) = b.giv AND ({year} = b.y OR {day_month} = b.md)",
+        f"p.last_name LIKE b.fam ESCAPE '\\' AND {year} BETWEEN b.y - 10 AND b.y + 10",
+        f"p.first_name LIKE b.giv ESCAPE '\\' AND ({year} = b.y OR {day_month} = b.md)",
     ]
     # Only the table name, our own SQL fragments and Django's SQL of the visible people are
     # interpolated; every value is a parameter.
