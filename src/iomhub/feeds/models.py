@@ -194,7 +194,7 @@ class ArrestLink(models.Model):
 
     Method = LinkMethod
 
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", db_index=False)
     arrested_at = models.DateTimeField()
     suite_key = models.CharField(max_length=200, help_text="The custody suite, case and spacing folded")
     arrest = models.OneToOneField("justice.Arrest", on_delete=models.PROTECT, related_name="feed_link")
@@ -204,12 +204,15 @@ class ArrestLink(models.Model):
     agreed = models.JSONField(default=list)
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="links")
     line = models.PositiveIntegerField()
-    row_key = models.CharField(max_length=64, blank=True, db_index=True, help_text="The row's identity and key (FeedRow.row_key)")
+    row_key = models.CharField(max_length=64, blank=True, help_text="The row's identity and key (FeedRow.row_key)")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "arrested_at", "suite_key"], name="one_feed_arrest_per_person_time_suite"),
         ]
+        # The person's look-ups use the constraint's index (person first); row_key, a SHA-256 only
+        # ever compared whole, has a plain index and no LIKE 'prefix%' one. Each index costs every row.
+        indexes = [models.Index(fields=["row_key"], name="arrestlink_row_key_idx")]
 
     def __str__(self) -> str:
         return f"Arrest {self.arrest_id} from import {self.run_id} line {self.line}"
@@ -233,10 +236,11 @@ class FeedRecord(models.Model):
     agreed = models.JSONField(default=list)
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="records")
     line = models.PositiveIntegerField()
-    row_key = models.CharField(max_length=64, blank=True, db_index=True, help_text="The row's identity and key (FeedRow.row_key)")
+    row_key = models.CharField(max_length=64, blank=True, help_text="The row's identity and key (FeedRow.row_key)")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["feed", "person", "key"], name="one_feed_record_per_person_key")]
+        indexes = [models.Index(fields=["row_key"], name="feedrecord_row_key_idx")]  # compared whole: no LIKE index
 
     def __str__(self) -> str:
         return f"{self.get_feed_display()} {self.object_type} {self.object_id} from import {self.run_id} line {self.line}"
