@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ def _read_csv(data: bytes, columns: Sequence[str], doc: str) -> Table:
     if any(undecodable(h) for h in header):
         raise FileRefused("The first row is not UTF-8 text: save the file as CSV UTF-8 and import it again.")
     names = _check_header(header, columns, doc)
+    width, every_name = len(names), all(names)
 
     def rows() -> Iterator[RawRow]:
         line = reader.line_num
@@ -88,9 +90,12 @@ def _read_csv(data: bytes, columns: Sequence[str], doc: str) -> Table:
                 yield RawRow(start, {}, f"The row could not be read as CSV: {exc}")
                 continue
             line = reader.line_num
-            if not any(c.strip() for c in cells):
+            if not any(map(str.strip, cells)):
                 continue
-            values = {names[i]: cells[i] if i < len(cells) else "" for i in range(len(names)) if names[i]}
+            if every_name and len(cells) >= width:
+                values = dict(zip(names, cells, strict=False))  # the same dictionary, in the same order, as below
+            else:
+                values = {names[i]: cells[i] if i < len(cells) else "" for i in range(width) if names[i]}
             problem = ""
             if len(cells) > len(names):
                 problem = f"The row has {len(cells)} cells but the first row names {len(names)} columns"
@@ -138,5 +143,9 @@ def _read_xlsx(data: bytes, columns: Sequence[str], doc: str) -> Table:
     return Table(names, rows(), max((sheet.max_row or 1) - 1, 1))
 
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # the surrogates ``surrogateescape`` keeps undecodable bytes as
+
+
 def undecodable(value: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in value)
+    """Whether ``value`` holds a byte that was not UTF-8 (kept as a surrogate U+DC80 to U+DCFF)."""
+    return not value.isascii() and _UNDECODABLE.search(value) is not None

@@ -87,27 +87,31 @@ def label(column: str) -> str:
 
 def clean_cells(raw: RawRow, spec: FeedSpec, found: RowFaults) -> dict[str, str]:
     """Each column's text, stripped; a blank, over-long, undecodable or hidden-character cell is a
-    fault of its column."""
+    fault of its column. (A cell of ASCII text holds no undecodable byte, and a printable one no
+    hidden character: only the others are looked at a character at a time, ``undecodable`` and
+    ``hidden_character``; only a date cell of 16 or 19 characters ending 00:00 can be midnight.)"""
     clean: dict[str, str] = {}
+    values, dates, may_be_blank, max_length = raw.values, spec.dates, spec.may_be_blank, spec.max_length
     for column in spec.columns:
-        value = raw.values.get(column, "")
-        if undecodable(value):
+        value = values.get(column, "")
+        if not value.isascii() and undecodable(value):
             found.add(column, "Not UTF-8 text: save the file as CSV UTF-8 and import it again")
             continue
         value = value.strip()
-        if column in spec.dates:
+        if column in dates and len(value) in (16, 19) and value.endswith("00:00"):
             value = _MIDNIGHT.sub("", value)  # a spreadsheet's date cell reads as midnight on that day
-        if not value and column not in spec.may_be_blank:
+        if not value and column not in may_be_blank:
             found.add(column, f"Enter the {label(column)}")
             continue
-        limit = spec.max_length[column]
+        limit = max_length[column]
         if len(value) > limit:
             found.add(column, f"{len(value)} characters: the {label(column)} must be {limit} or fewer")
             continue
-        hidden = hidden_character(value)
-        if hidden:
-            found.add(column, f"Contains a control or invisible character ({hidden})")
-            continue
+        if not value.isprintable():
+            hidden = hidden_character(value)
+            if hidden:
+                found.add(column, f"Contains a control or invisible character ({hidden})")
+                continue
         clean[column] = value
     return clean
 

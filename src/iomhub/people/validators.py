@@ -64,7 +64,14 @@ NAME_FIELDS = {"first_name": "First name", "middle_names": "Middle names", "last
 
 
 def hidden_character(value: str) -> str | None:
-    """The first character of ``value`` a name may not hold, as ``U+XXXX``, or ``None``."""
+    """The first character of ``value`` a name may not hold, as ``U+XXXX``, or ``None``.
+
+    Every such character is one ``str.isprintable`` refuses (Python's "Other" and "Separator"
+    categories but the space: the categories above, and the spaces other than " " that
+    ``isspace`` finds), so a printable value, nearly every value, is answered by that one call in
+    C; only the others are read a character at a time (a test checks every code point)."""
+    if value.isprintable():
+        return None
     for char in value:
         if unicodedata.category(char) in _HIDDEN_CATEGORIES or (char.isspace() and char != " "):
             return f"U+{ord(char):04X}"
