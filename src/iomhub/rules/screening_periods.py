@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import datetime
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from iomhub.rules.dates import add_months
 from iomhub.rules.eligibility import ARREST_THRESHOLD, NEIGHBOURHOOD_CRIME, year_before
@@ -53,11 +54,6 @@ def leaves_window(day: datetime.date) -> datetime.date:
     return found
 
 
-def _in_year(sorted_days: Sequence[datetime.date], day: datetime.date) -> int:
-    """How many of ``sorted_days`` fall after ``day`` minus 12 months and on or before ``day``."""
-    return bisect_right(sorted_days, day) - bisect_right(sorted_days, year_before(day))
-
-
 def _short(sentences: Iterable[tuple[datetime.date, int]]) -> list[tuple[datetime.date, datetime.date]]:
     """The custodial sentences under 12 months, as (first day, last day): ``eligibility.screen``'s test."""
     found = []
@@ -81,35 +77,45 @@ def periods(
     """The periods (oldest first, never overlapping) in which the record meets a criterion above.
     ``offences``: (date, category) as screening reads them; ``custodial_sentences``: (sentence date,
     length in days); ``breach_warrants``: the dates breach warrants were issued; ``orders``: the
-    dates community and suspended sentence orders were made."""
+    dates community and suspended sentence orders were made.
+
+    A period can begin only on an edge: a day a fact happens, the day it leaves the rolling year
+    (``leaves_window``), the first day of a short sentence or the day after its last, the first
+    order. Each edge's rolling year (``year_before``) is worked out once and its arrests counted
+    once (two bisections), for the criterion and the period's count alike (issue 11)."""
     arrests = sorted(arrest_dates)
-    crimes = sorted(day for day, category in offences if category in NEIGHBOURHOOD_CRIME)
+    crimes = sorted([day for day, category in offences if category in NEIGHBOURHOOD_CRIME])
     short = _short(custodial_sentences)
     breaches = sorted(breach_warrants)
     first_order = min(orders, default=None)
-    edges = {first_order} if first_order else set()
+    edges: set[datetime.date] = {first_order} if first_order else set()
     for day in {*arrests, *crimes, *breaches}:
-        edges |= {day, leaves_window(day)}
+        edges.add(day)
+        edges.add(leaves_window(day))
     for first, last in short:
-        edges |= {first, last + ONE_DAY}
-    found: list[Period] = []
+        edges.add(first)
+        edges.add(last + ONE_DAY)
     ordered = sorted(edges)
+    # Breaches count only from the first order on: without an order (or a breach) the criterion never holds.
+    breaches_count = first_order is not None and bool(breaches)
+    found: list[list[Any]] = []  # [starts_on, ends_on, arrests_in_year, last_arrest], made Periods at the end
     for i, day in enumerate(ordered):
-        meets = (
-            _in_year(arrests, day) >= ARREST_THRESHOLD
-            or _in_year(crimes, day) > 0
-            or any(first <= day <= last for first, last in short)
-            or (first_order is not None and first_order <= day and _in_year(breaches, day) > 0)
-        )
-        if not meets:
+        after = year_before(day)
+        upto = bisect_right(arrests, day)
+        count = upto - bisect_right(arrests, after)
+        if not (
+            count >= ARREST_THRESHOLD
+            or (crimes and bisect_right(crimes, day) > bisect_right(crimes, after))
+            or (short and any(first <= day <= last for first, last in short))
+            or (breaches_count and first_order <= day and bisect_right(breaches, day) > bisect_right(breaches, after))  # type: ignore[operator]
+        ):
             continue
         ends_on = ordered[i + 1] - ONE_DAY if i + 1 < len(ordered) else FOREVER
-        count = _in_year(arrests, day)
-        before = bisect_right(arrests, day)
-        last_arrest = arrests[before - 1] if before else None
-        previous = found[-1] if found else None
-        if previous and previous.ends_on + ONE_DAY == day and (previous.arrests_in_year, previous.last_arrest) == (count, last_arrest):
-            found[-1] = Period(previous.starts_on, ends_on, count, last_arrest)
-        else:
-            found.append(Period(day, ends_on, count, last_arrest))
-    return found
+        last_arrest = arrests[upto - 1] if upto else None
+        if found:
+            previous = found[-1]
+            if previous[1] + ONE_DAY == day and previous[2] == count and previous[3] == last_arrest:
+                previous[1] = ends_on
+                continue
+        found.append([day, ends_on, count, last_arrest])
+    return [Period(starts_on, ends_on, count, last_arrest) for starts_on, ends_on, count, last_arrest in found]
