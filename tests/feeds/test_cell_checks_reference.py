@@ -199,3 +199,25 @@ def test_csv_rows_as_read_cell_by_cell(nameless, rows):
     got = [(r.line, r.values, r.problem) for r in table.rows]
     assert got == _rows_reference(data.decode("utf-8", "surrogateescape"))
     assert all(list(r[1]) == [n for n in header if n] for r in got)  # the columns in the file's order
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "Pacific/Kiritimati", "Etc/GMT+12", "UTC"])
+@pytest.mark.parametrize("at", ["2026-06-30T23:30:00+00:00", "2026-07-01T00:30:00+00:00", "2026-12-31T11:00:00+00:00"])
+def test_a_date_of_birth_after_today_in_the_current_zone_is_refused_and_today_is_not(zone, at):
+    import datetime
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from iomhub import clock
+    from iomhub.feeds.rows import identity
+
+    with clock.frozen(datetime.datetime.fromisoformat(at)), timezone.override(zoneinfo.ZoneInfo(zone)):
+        today = clock.today()
+        for offset, refused in ((-400, False), (-2, False), (-1, False), (0, False), (1, True), (2, True)):
+            dob = (today + datetime.timedelta(days=offset)).isoformat()
+            found = RowFaults(2, {})
+            who = identity({"family_name": "Example", "given_name": "Jo", "date_of_birth": dob}, found)
+            assert (who is None, found.faults) == (
+                (True, [("date_of_birth", f"{dob} cannot be a date of birth")]) if refused else (False, [])
+            ), (zone, at, offset)

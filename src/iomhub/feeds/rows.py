@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # The identity columns, shared by every feed; their widths are the fields they are stored in.
 IDENTITY_MAX_LENGTH = {"pnc_id": 13, "prison_number": 7, "family_name": 100, "given_name": 100, "date_of_birth": 10}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ONE_DAY = datetime.timedelta(days=1)
 _MIDNIGHT = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})[T ]00:00(:00)?$")
 
 
@@ -157,6 +158,12 @@ def event_date(
     return value
 
 
+def _utc_date_before_today() -> datetime.date:
+    """A day before today in any time zone (no zone is a day or more from UTC): a date before it is
+    surely not in the future, without asking Django's current time zone (a context variable) a row."""
+    return clock.now().astimezone(datetime.UTC).date() - _ONE_DAY
+
+
 def identity(clean: dict[str, str], found: RowFaults) -> Identity | None:
     """Who the row is about: the PNC ID and prison number (checked, when given), names and date of birth."""
     ids: dict[str, str] = {}
@@ -171,7 +178,7 @@ def identity(clean: dict[str, str], found: RowFaults) -> Identity | None:
         dob, why = parse_date(clean["date_of_birth"])
         if dob is None:
             found.add("date_of_birth", why)
-        elif dob > clock.today() or dob.year < 1900:
+        elif (dob >= _utc_date_before_today() and dob > clock.today()) or dob.year < 1900:
             found.add("date_of_birth", f"{dob.isoformat()} cannot be a date of birth")
             dob = None
     if dob is None or "family_name" not in clean or "given_name" not in clean or found.faults:
