@@ -44,6 +44,7 @@ OUTCOMES = {
     "bail": ArrestOutcome.BAIL,
 }
 OUTCOME_WORDING = "Charged, No further action, Caution, Released under investigation or Bailed"
+_OUTCOME_VALUES = {word: str(outcome) for word, outcome in OUTCOMES.items()}  # as ``choice`` answers, made once
 
 
 def suite_key(suite: str) -> str:
@@ -59,7 +60,7 @@ def check(clean: dict[str, str], found: RowFaults, who: Identity | None, catalog
     elif who is not None and timezone.localdate(arrested_at) < who.date_of_birth:
         found.add("arrested_at", f"{clean['arrested_at']} is before the date of birth")
     code = offence_code(clean, "offence_code", found, catalogue)
-    outcome = choice(clean, "outcome", found, {k: str(v) for k, v in OUTCOMES.items()}, OUTCOME_WORDING)
+    outcome = choice(clean, "outcome", found, _OUTCOME_VALUES, OUTCOME_WORDING)
     if found.faults or arrested_at is None:
         return None
     suite = " ".join(clean["custody_suite"].split())
