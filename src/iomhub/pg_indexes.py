@@ -5,6 +5,9 @@ form of the same query and gets none: an expression index there would be one the
 could not write through.
 
     operations = [postgresql_indexes({"name": "table (columns) WHERE condition", ...})]
+
+``OnPostgreSQL`` is a ``RunSQL`` run on PostgreSQL alone (shown by ``sqlmigrate`` like any other):
+for indexes only PostgreSQL has, such as the ``varchar_pattern_ops`` ones Django adds there.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 
 from django.db import migrations
 
-__all__ = ["postgresql_indexes"]
+__all__ = ["OnPostgreSQL", "postgresql_indexes"]
 
 
 def postgresql_indexes(indexes: dict[str, str]) -> migrations.RunPython:
@@ -31,3 +34,16 @@ def postgresql_indexes(indexes: dict[str, str]) -> migrations.RunPython:
                 schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
     return migrations.RunPython(create, drop)
+
+
+class OnPostgreSQL(migrations.RunSQL):
+    """SQL for PostgreSQL alone, both ways; nothing on other databases (SQLite never had the indexes
+    it is about)."""
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -40,6 +40,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action, decide
+from iomhub.people.comparison import IDENTIFIER_LABELS
 from iomhub.people.models import Alias, Person, PersonMerge
 from iomhub.people.services import refresh_search_names
 
@@ -50,15 +51,7 @@ if TYPE_CHECKING:
 # where they are (a merge must not let anyone see more than before), as does the merge's own record.
 NOT_MOVED = frozenset({"access.breakglassaccess", "access.personaccessgrant", "people.personmerge", "people.person"})
 
-IDENTIFIERS: dict[str, str] = {
-    "pnc_id": "PNC ID",
-    "cro_number": "CRO number",
-    "ni_number": "National Insurance number",
-    "prison_number": "prison number",
-    "crn": "probation CRN",
-    "nhs_number": "NHS number",
-    "urn": "police URN",
-}
+IDENTIFIERS = IDENTIFIER_LABELS  # the person's identifiers and their labels, as duplicate detection names them
 IDENTITY_FIELDS = ("first_name", "middle_names", "last_name", "date_of_birth", "sex", *IDENTIFIERS)
 
 # Plain-English refusals for the unique constraints a merge can meet; others get a general message.

@@ -8,28 +8,16 @@ rebuilt: only renamed to the name the model now gives it (Django's names are at 
 Django's own operations would drop and recreate the kept index (and rebuild the table on SQLite),
 so the database is changed by the statements below and the models' state by Django's operations."""
 
-from typing import Any
-
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+
+from iomhub.pg_indexes import OnPostgreSQL
 
 TABLE = "access_auditevent"
 PLAIN = {"access_auditevent_person_id_f16f0fdd": "person_id", "access_auditevent_actor_id_6b860062": "actor_id"}
 LIKE = {"access_auditevent_action_4a1b55cc_like": "action"}
 KEPT = "access_auditevent_action_4a1b55cc"
-
-
-class OnPostgreSQL(migrations.RunSQL):
-    """SQL for PostgreSQL alone (SQLite never had the ``_like`` indexes)."""
-
-    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -9,10 +9,10 @@ rebuilt: only renamed to the names the models now give them (Django's names are 
 Django's own operations would drop and recreate the kept indexes (and rebuild the tables on SQLite),
 so the database is changed by the statements below and the models' state by Django's operations."""
 
-from typing import Any
-
 import django.db.models.deletion
 from django.db import migrations, models
+
+from iomhub.pg_indexes import OnPostgreSQL
 
 DROPPED = {"feeds_arrestlink_person_id_1b3b409a": ("feeds_arrestlink", "person_id")}
 LIKE = {
@@ -22,18 +22,6 @@ LIKE = {
 KEPT = {"arrestlink": "feeds_arrestlink_row_key_49aac53a", "feedrecord": "feeds_feedrecord_row_key_76be8a9a"}
 NEW_NAMES = {"arrestlink": "arrestlink_row_key_idx", "feedrecord": "feedrecord_row_key_idx"}
 ROW_KEY = models.CharField(blank=True, help_text="The row's identity and key (FeedRow.row_key)", max_length=64)
-
-
-class OnPostgreSQL(migrations.RunSQL):
-    """SQL for PostgreSQL alone (SQLite never had the ``_like`` indexes)."""
-
-    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
