@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from iomhub import clock
 from iomhub.access.models import Role, Section, User
@@ -74,8 +74,13 @@ def recipients_of(people: list[Person]) -> dict[int, list[User]]:
     return found
 
 
+def _registered_on(on: datetime.date) -> QuerySet[Registration]:
+    """Registrations open on ``on``: their people are the cohort that day."""
+    return Registration.objects.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+
 def in_cohort(person: Person, on: datetime.date) -> bool:
-    return Registration.objects.filter(person=person, started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)).exists()
+    return _registered_on(on).filter(person=person).exists()
 
 
 def _send(acting_user: User, person: Person, subject: str, body: str, to: list[User] | None = None) -> list[Notification]:
@@ -87,8 +92,7 @@ def _send(acting_user: User, person: Person, subject: str, body: str, to: list[U
 
 def in_cohort_of(person_ids: Iterable[int], on: datetime.date) -> set[int]:
     """Of ``person_ids``, those in the cohort on ``on`` (``in_cohort`` for each, in one query)."""
-    registered = Registration.objects.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)).order_by()
-    return set(one_of(registered.values_list("person_id", flat=True), "person_id", person_ids))
+    return set(one_of(_registered_on(on).order_by().values_list("person_id", flat=True), "person_id", person_ids))
 
 
 def arrest_alerts(run: ImportRun, acting_user: User) -> list[Notification]:
