@@ -158,7 +158,6 @@ def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[in
     people table by each of ``candidates_q``'s ways, ranked by id. Names are compared as Django's
     ``iexact`` compares them here (``LIKE``, which folds the case of ASCII letters alone)."""
     like = connection.ops.prep_for_like_query
-    table = Person._meta.db_table
     year, day_month = _date_sql("year"), _date_sql("day_month")
     visible_sql, visible_params = (
         Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by().values("pk").query.sql_with_params()
@@ -177,7 +176,7 @@ def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[in
     # Only the table name, our own SQL fragments and Django's SQL of the visible people are
     # interpolated; every value is a parameter.
     pairs = " UNION ".join(
-        f"SELECT b.i, p.id, p.date_of_birth = b.dob AS same FROM b JOIN {table} p ON ({on}) WHERE p.merged_into_id IS NULL"  # noqa: S608
+        f"SELECT b.i, p.id, p.date_of_birth = b.dob AS same FROM b JOIN {_PEOPLE} p ON ({on}) WHERE p.merged_into_id IS NULL"  # noqa: S608
         for on in joins
     )
     sql = (
