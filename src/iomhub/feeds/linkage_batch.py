@@ -49,20 +49,51 @@ def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-def candidate_pairs(people: list[Identity], user: User) -> set[tuple[int, int]]:
+@dataclass(frozen=True)
+class _Seen:
+    """What linkage reads of a person (``exact_link``, ``agreed_fields``, the model's record): a
+    batch reads thousands of the people its rows may be, as values, in the candidate query itself
+    (``candidate_people``); only those linked are then read as records (``_as_records``)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    date_of_birth: datetime.date
+    pnc_id: str
+    prison_number: str
+
+
+# The columns of ``_Seen`` after its ``pk``, as the candidate queries return them after each person's id.
+_SEEN = tuple(f.name for f in fields(_Seen))[1:]
+Pairs = set[tuple[int, int]]
+
+
+def candidate_pairs(people: list[Identity], user: User) -> Pairs:
     """(index in ``people``, person id) for the people each identity may be that ``user`` sees,
-    merged records left out, by ``probable.candidates_q``, one query per chunk. Of each identity's
-    people, only those linkage reads are answered: everyone born the same day (``exact_link``) and
-    the first ``CANDIDATES_SCORED`` by id (the model's), cut in SQL (issue 11, national scale: a
-    common surname is thousands of people, sent and sorted for nothing)."""
+    merged records left out (``candidate_people``'s pairs)."""
+    return candidate_people(people, user)[0]
+
+
+def candidate_people(people: list[Identity], user: User) -> tuple[Pairs, dict[int, _Seen]]:
+    """(index in ``people``, person id) for the people each identity may be that ``user`` sees,
+    merged records left out, by ``probable.candidates_q``, one query per chunk; and each of those
+    people as linkage reads them (``_Seen``), from the same query (issue 11: a second query by id of
+    the same thousands of visible people cost as much again). Of each identity's people, only those
+    linkage reads are answered: everyone born the same day (``exact_link``) and the first
+    ``CANDIDATES_SCORED`` by id (the model's), cut in SQL (issue 11, national scale: a common
+    surname is thousands of people, sent and sorted for nothing)."""
     pairs_of = _pairs_postgresql if connection.vendor == "postgresql" else _pairs_sqlite
-    found: set[tuple[int, int]] = set()
+    found: Pairs = set()
+    seen: dict[int, _Seen] = {}
     try:
         for chunk in _chunks(list(enumerate(people))):
-            found |= pairs_of(chunk, user)
+            for i, pid, *columns in pairs_of(chunk, user):
+                found.add((int(i), int(pid)))
+                if pid not in seen:
+                    seen[pid] = _Seen(pid, *columns)
     except EmptyResultSet:  # the policy lets ``user`` see nobody (Django writes no SQL for that)
-        return set()
-    return found
+        return set(), {}
+    return found, seen
 
 
 _PEOPLE = Person._meta.db_table
@@ -107,9 +138,12 @@ _PINNED = ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mer
 
 def _pairs_sql(visible: str) -> str:
     # Only our own SQL fragments and Django's SQL of the visible people are interpolated; every value
-    # is a parameter. ``OFFSET 0`` keeps an uncut way a subquery read row by row.
+    # is a parameter. ``OFFSET 0`` keeps an uncut way a subquery read row by row. Each person's
+    # ``_Seen`` columns come with their id (read from the row each way already reads).
+    seen = ", ".join(f"{_PEOPLE}.{name}" for name in _SEEN)
+    carried = ", ".join(_SEEN)
     ways = " UNION ".join(
-        f"SELECT b.i, w.id, w.same FROM b CROSS JOIN LATERAL (SELECT {_PEOPLE}.id, {_BORN} = b.dob AS same "  # noqa: S608
+        f"SELECT b.i, w.* FROM b CROSS JOIN LATERAL (SELECT {_PEOPLE}.id, {_BORN} = b.dob AS same, {seen} "  # noqa: S608
         f"FROM {_PEOPLE} WHERE {where} AND {_PEOPLE}.merged_into_id IS NULL AND {visible} {f'ORDER BY {_PEOPLE}.id LIMIT {CANDIDATES_SCORED}' if cut else 'OFFSET 0'}) w"
         for where, cut in _WAYS
     )
@@ -117,16 +151,17 @@ def _pairs_sql(visible: str) -> str:
         "WITH b AS (SELECT i, upper(fam) AS fam, upper(giv) AS giv, dob, swp, EXTRACT(YEAR FROM dob) AS y, EXTRACT(MONTH FROM dob) AS m, "  # noqa: S608
         "EXTRACT(DAY FROM dob) AS d FROM unnest(%s::int[], %s::text[], %s::text[], %s::date[], %s::date[]) AS u(i, fam, giv, dob, swp)), "
         f"pairs AS ({ways}) "
-        f"SELECT i, id FROM (SELECT i, id, same, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs) r "
+        f"SELECT i, id, {carried} FROM (SELECT pairs.*, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs) r "
         f"WHERE n <= {CANDIDATES_SCORED} OR same"
     )
 
 
-def _pairs_postgresql(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[int, int]]:
+def _pairs_postgresql(chunk: list[tuple[int, Identity]], user: User) -> list[tuple[Any, ...]]:
     """``candidate_pairs`` for one chunk on PostgreSQL: for each row, everyone born on its date or
     the date with day and month swapped, and the first ``CANDIDATES_SCORED`` by id of each other
     way (the first of their union are among them), each read row by row from its own index
-    (``CROSS JOIN LATERAL``), the plan pinned (``_PINNED``). The batch goes as arrays."""
+    (``CROSS JOIN LATERAL``), the plan pinned (``_PINNED``). The batch goes as arrays. Rows of
+    (index, person id, the person's ``_SEEN`` columns)."""
     visible, visible_params = _visible_where(user)
     dobs = [who.date_of_birth for _, who in chunk]
     params = [
@@ -144,7 +179,7 @@ def _pairs_postgresql(chunk: list[tuple[int, Identity]], user: User) -> set[tupl
         before = list(cursor.fetchone() or ())
         cursor.execute(f"SELECT {pin}", ["off"] * len(_PINNED))
         cursor.execute(_pairs_sql(visible), params)
-        found = {(int(i), int(pid)) for i, pid in cursor.fetchall()}
+        found: list[tuple[Any, ...]] = cursor.fetchall()
         cursor.execute(f"SELECT {pin}", before)
     return found
 
@@ -153,10 +188,11 @@ def _date_sql(part: str) -> str:
     return "CAST(strftime('%%Y', p.date_of_birth) AS INTEGER)" if part == "year" else "strftime('%%m-%%d', p.date_of_birth)"
 
 
-def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[int, int]]:
+def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> list[tuple[Any, ...]]:
     """``candidate_pairs`` for one chunk on the embedded database: one join of the chunk with the
     people table by each of ``candidates_q``'s ways, ranked by id. Names are compared as Django's
-    ``iexact`` compares them here (``LIKE``, which folds the case of ASCII letters alone)."""
+    ``iexact`` compares them here (``LIKE``, which folds the case of ASCII letters alone). Rows as
+    ``_pairs_postgresql``'s, the date of birth read back as a date."""
     like = connection.ops.prep_for_like_query
     year, day_month = _date_sql("year"), _date_sql("day_month")
     visible_sql, visible_params = (
@@ -175,38 +211,26 @@ def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> set[tuple[in
     ]
     # Only the table name, our own SQL fragments and Django's SQL of the visible people are
     # interpolated; every value is a parameter.
+    seen = ", ".join(f"p.{name}" for name in _SEEN)
     pairs = " UNION ".join(
-        f"SELECT b.i, p.id, p.date_of_birth = b.dob AS same FROM b JOIN {_PEOPLE} p ON ({on}) WHERE p.merged_into_id IS NULL"  # noqa: S608
+        f"SELECT b.i, p.id, p.date_of_birth = b.dob AS same, {seen} FROM b JOIN {_PEOPLE} p ON ({on}) WHERE p.merged_into_id IS NULL"  # noqa: S608
         for on in joins
     )
     sql = (
         f"WITH b(i, fam, giv, dob, swp, y, md) AS (VALUES {', '.join(values)}), "  # noqa: S608
         f"pairs AS ({pairs}), "
-        f"ranked AS (SELECT i, id, same, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs WHERE id IN ({visible_sql})) "
-        f"SELECT i, id FROM ranked WHERE n <= %s OR same"
+        f"ranked AS (SELECT pairs.*, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs WHERE id IN ({visible_sql})) "
+        f"SELECT i, id, {', '.join(_SEEN)} FROM ranked WHERE n <= %s OR same"
     )
+    born = 2 + _SEEN.index("date_of_birth")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *visible_params, CANDIDATES_SCORED])
-        return {(int(i), int(pid)) for i, pid in cursor.fetchall()}
+        rows = cursor.fetchall()
+    return [(*row[:born], _as_date(row[born]), *row[born + 1 :]) for row in rows]
 
 
-@dataclass(frozen=True)
-class _Seen:
-    """What linkage reads of a person (``exact_link``, ``agreed_fields``, the model's record): a
-    batch reads thousands of the people its rows may be, as values; only those linked are then read
-    as records (``_as_records``)."""
-
-    pk: int
-    first_name: str
-    last_name: str
-    date_of_birth: datetime.date
-    pnc_id: str
-    prison_number: str
-
-
-def _visible(user: User, ids: set[int]) -> dict[int, _Seen]:
-    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True)
-    return {row[0]: _Seen(*row) for row in one_of(visible.values_list(*(f.name for f in fields(_Seen))), "pk", ids)}
+def _as_date(value: datetime.date | str) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 @lru_cache(maxsize=100_000)
@@ -263,8 +287,7 @@ def links_for_many(people: list[Identity], row_keys: list[str], *, user: User) -
 
 def _by_people(user: User, todo: dict[int, Identity]) -> dict[int, Found]:
     order = list(todo)
-    pairs = candidate_pairs([todo[i] for i in order], user)
-    persons = _visible(user, {pid for _, pid in pairs})
+    pairs, persons = candidate_people([todo[i] for i in order], user)
     by_row: dict[int, list[_Seen]] = defaultdict(list)
     for n, pid in sorted(pairs):
         if pid in persons:
