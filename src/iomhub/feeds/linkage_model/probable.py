@@ -11,28 +11,37 @@ used by ``feeds.linkage`` when neither an identifier nor the exact name and date
   (``evaluate.choose_thresholds``, ADR 0026 addendum).
 
 Every scored candidate says which fields agreed, exactly or nearly, as the model compared them.
+
+``score_many`` runs the SQL Splink's ``predict_between`` generates, generated once a process
+(``_compiled``): the same statements on the same tables, so the same probabilities to the last bit,
+without Splink building its pipeline again for every batch (ADR 0037 addendum).
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import threading
+import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
+from splink import DuckDBAPI
 
 from iomhub.feeds.linkage_model.settings import LEVELS, record
 from iomhub.feeds.linkage_model.train import MODEL
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
+    import duckdb
     import numpy as np
     import pyarrow as pa
-    from splink import DuckDBAPI, Linker
-    from splink.internals.splink_dataframe import SplinkDataFrame  # the type only: splink does not export it
+    from splink import Linker
 
 LINK_AT = 0.35
 RIVAL_BELOW = 0.2
@@ -61,13 +70,25 @@ def _linker() -> Linker:
     return _linker_and_api()[0]
 
 
+class _RecordingDuckDBAPI(DuckDBAPI):
+    """Splink's DuckDB backend, which also keeps each statement Splink runs while ``recording`` is a
+    list (``_compiled``: what ``predict_between`` runs)."""
+
+    recording: list[str] | None = None
+
+    def _execute_sql_against_backend(self, final_sql: str) -> duckdb.DuckDBPyRelation:
+        if self.recording is not None:
+            self.recording.append(final_sql)
+        return super()._execute_sql_against_backend(final_sql)
+
+
 @lru_cache(maxsize=1)
-def _linker_and_api() -> tuple[Linker, DuckDBAPI]:
+def _linker_and_api() -> tuple[Linker, _RecordingDuckDBAPI]:
     """The trained model, and the DuckDB connection it runs on (where ``score_many`` registers a batch)."""
     import pandas as pd
-    from splink import DuckDBAPI, Linker
+    from splink import Linker
 
-    api = DuckDBAPI()
+    api = _RecordingDuckDBAPI()
     seed = pd.DataFrame([record(0, "a", "a", "1900-01-01")])
     return Linker(api.register(seed), str(MODEL), log_level=logging.WARNING), api
 
@@ -130,11 +151,37 @@ def _agreed(scored: dict[str, Any]) -> tuple[str, ...]:
     return tuple(agreed)
 
 
-def people_on_record() -> int:
-    """How many people the row could be: every record not merged into another, whoever may see it."""
+def _count_people() -> int:
     from iomhub.people.models import Person
 
     return Person.objects.filter(merged_into__isnull=True).count()
+
+
+# Within ``people_counted``: the count, once made (an empty list until then).
+_COUNTED: ContextVar[list[int] | None] = ContextVar("people_counted", default=None)
+
+
+def people_on_record() -> int:
+    """How many people the row could be: every record not merged into another, whoever may see it.
+    Counted again on each call, but within ``people_counted``: there, once."""
+    counted = _COUNTED.get()
+    if counted is None:
+        return _count_people()
+    if not counted:
+        counted.append(_count_people())
+    return counted[0]
+
+
+@contextmanager
+def people_counted() -> Iterator[None]:
+    """``people_on_record`` counted at most once within: for code that creates and merges nobody
+    inside, where every count would be the same (``feeds.bulk._wave``: the links of a wave, before
+    any person of it is created). Issue 11: the count took 26 ms, per ``score_many`` call."""
+    token = _COUNTED.set([])
+    try:
+        yield
+    finally:
+        _COUNTED.reset(token)
 
 
 def for_population(probability: float, population: int) -> float:
@@ -163,7 +210,7 @@ def score(row: dict[str, Any], candidates: list[dict[str, Any]], *, population: 
     return sorted(scored, key=lambda s: (-s.probability, s.unique_id))
 
 
-# What ``score_many`` reads of Splink's predictions (``_predictions``).
+# What ``score_many`` reads of Splink's predictions (``predict``).
 _GAMMAS = tuple(f"gamma_{column}" for column in _FIELDS)
 _PREDICTED = ("unique_id_l", "match_probability", *_GAMMAS)
 
@@ -209,11 +256,88 @@ def _pair_table(rows: Mapping[int, dict[str, Any]] | list[dict[str, Any]], pairs
     return table.set_column(table.num_columns - 1, "pair_key", pa.array([pid for _, pid in pairs], pa.int64()))
 
 
-def _predictions(predicted: SplinkDataFrame) -> dict[str, np.ndarray]:
-    """Splink's predictions, only the ``_PREDICTED`` columns, as NumPy arrays straight from DuckDB
-    (``SplinkDataFrame.as_duckdbpyrelation``, Splink's public API), rather than every column of
-    every pair as a dict (``as_record_list``)."""
-    return cast("dict[str, np.ndarray]", predicted.as_duckdbpyrelation().select(", ".join(_PREDICTED)).fetchnumpy())
+# The one blocking rule of ``score_many``: only the pairs asked for (each row's record joined to its person).
+PAIRS_ONLY = "l.pair_key = r.pair_key"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """What Splink runs for ``predict_between`` (``PAIRS_ONLY``) on two tables registered as ``left``
+    and ``right``: the statements ``before`` its predictions (its blocked pairs made as a table),
+    the query of the predictions, and the statements ``after`` (the blocked pairs dropped)."""
+
+    left: str
+    right: str
+    before: tuple[str, ...]
+    predict: str
+    after: tuple[str, ...]
+
+
+# What Splink reads of the tables' columns before it writes SQL for them: nothing to run again.
+_LOOKS = ("PRAGMA table_info(", "SELECT column_name FROM information_schema.columns ")
+_RUNS = ("DROP TABLE IF EXISTS ", "CREATE TABLE ")
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> _Compiled:
+    """Splink's ``predict_between`` for ``score_many``, run once on a record each side registered
+    under names of its own (``_table``: the columns and types of every batch), each statement it runs
+    kept (``_RecordingDuckDBAPI``). The SQL depends on the model, the blocking rule and the tables'
+    names and columns only, never on their rows: run again on other rows registered under the same
+    names, it computes what Splink would. Building it took Splink some 10 ms of Python a call
+    (issue 11: 10% of the import's CPU)."""
+    linker, api = _linker_and_api()
+    seed = _table([record(0, "a", "a", "1900-01-01")], [0], [0])
+    tag = uuid.uuid4().hex[:8]  # a name Splink has never registered (it refuses a name twice)
+    tables = [api.register(seed, table_name=f"__iomhub_left_{tag}"), api.register(seed, table_name=f"__iomhub_right_{tag}")]
+    api.recording = []
+    try:
+        predicted = linker.inference.predict_between(tables[0], tables[1], blocking_rules_to_generate_predictions=[PAIRS_ONLY])
+    finally:
+        ran, api.recording = api.recording, None
+    try:
+        made = predicted.physical_name
+        statements = [sql for sql in ran if not sql.lstrip().startswith(_LOOKS)]
+        unknown = [sql for sql in statements if not sql.lstrip().startswith(_RUNS)]
+        create = f"CREATE TABLE {made} AS\n{predicted.sql_used_to_create}"
+        drop = f"DROP TABLE IF EXISTS {made}"
+        if unknown or create not in statements or drop not in statements:
+            msg = f"Splink's predict_between ran what the compiled scoring does not know: {unknown or statements}"
+            raise RuntimeError(msg)
+        return _Compiled(
+            left=tables[0].physical_name,
+            right=tables[1].physical_name,
+            before=tuple(statements[: statements.index(drop)]),
+            predict=predicted.sql_used_to_create,
+            after=tuple(statements[statements.index(create) + 1 :]),
+        )
+    finally:
+        for table in (*tables, predicted):
+            table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+
+
+# One batch at a time on the connection: the compiled statements use fixed table names.
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def predict(left: pa.Table, right: pa.Table, columns: tuple[str, ...] = _PREDICTED) -> dict[str, np.ndarray]:
+    """Splink's predictions of ``predict_between(left, right)`` for the pairs ``PAIRS_ONLY`` blocks
+    (``_compiled``), only ``columns``, as NumPy arrays straight from DuckDB, rather than every
+    column of every pair as a dict."""
+    compiled = _compiled()
+    con = _linker_and_api()[1].duckdb_con
+    with _ONE_AT_A_TIME:
+        con.register(compiled.left, left)
+        con.register(compiled.right, right)
+        try:
+            for sql in compiled.before:
+                con.execute(sql)
+            return con.sql(compiled.predict).select(", ".join(columns)).fetchnumpy()
+        finally:
+            for sql in compiled.after:
+                con.execute(sql)
+            con.unregister(compiled.left)
+            con.unregister(compiled.right)
 
 
 @lru_cache(maxsize=4096)
@@ -254,18 +378,8 @@ def score_many(
     import numpy as np
 
     population = people_on_record() if population is None else population
-    linker, api = _linker_and_api()
     ids = list(dict.fromkeys(pid for _, pid in pairs))
-    tables = [api.register(_pair_table(rows, pairs)), api.register(_table([people[pid] for pid in ids], ids, ids))]
-    try:
-        predicted = linker.inference.predict_between(
-            tables[0], tables[1], blocking_rules_to_generate_predictions=["l.pair_key = r.pair_key"]
-        )
-        tables.append(predicted)
-        found = _predictions(predicted)
-    finally:
-        for table in tables:
-            table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    found = predict(_pair_table(rows, pairs), _table([people[pid] for pid in ids], ids, ids))
     place = found["unique_id_l"]
     row_of = np.array([i for i, _ in pairs], dtype=np.int64)[place]
     pid_of = np.array([pid for _, pid in pairs], dtype=np.int64)[place]
