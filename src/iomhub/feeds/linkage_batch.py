@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
@@ -49,11 +48,12 @@ def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-@dataclass(frozen=True)
-class _Seen:
+class _Seen(NamedTuple):
     """What linkage reads of a person (``exact_link``, ``agreed_fields``, the model's record): a
     batch reads thousands of the people its rows may be, as values, in the candidate query itself
-    (``candidate_people``); only those linked are then read as records (``_as_records``)."""
+    (``candidate_people``), each made from its row as it comes (a tuple: a frozen dataclass's
+    ``__init__`` cost 0.2 s of CPU per 1,000 rows of new people); only those linked are then read
+    as records (``_as_records``)."""
 
     pk: int
     first_name: str
@@ -64,35 +64,36 @@ class _Seen:
 
 
 # The columns of ``_Seen`` after its ``pk``, as the candidate queries return them after each person's id.
-_SEEN = tuple(f.name for f in fields(_Seen))[1:]
+_SEEN = _Seen._fields[1:]
 Pairs = set[tuple[int, int]]
 
 
 def candidate_pairs(people: list[Identity], user: User) -> Pairs:
     """(index in ``people``, person id) for the people each identity may be that ``user`` sees,
     merged records left out (``candidate_people``'s pairs)."""
-    return candidate_people(people, user)[0]
+    return set(candidate_people(people, user)[0])
 
 
-def candidate_people(people: list[Identity], user: User) -> tuple[Pairs, dict[int, _Seen]]:
+def candidate_people(people: list[Identity], user: User) -> tuple[list[tuple[int, int]], dict[int, _Seen]]:
     """(index in ``people``, person id) for the people each identity may be that ``user`` sees,
-    merged records left out, by ``probable.candidates_q``, one query per chunk; and each of those
+    merged records left out, by ``probable.candidates_q``, one query per chunk, in that order (by
+    index, then id: the database sorts them for its ranking already); and each of those
     people as linkage reads them (``_Seen``), from the same query (issue 11: a second query by id of
     the same thousands of visible people cost as much again). Of each identity's people, only those
     linkage reads are answered: everyone born the same day (``exact_link``) and the first
     ``CANDIDATES_SCORED`` by id (the model's), cut in SQL (issue 11, national scale: a common
     surname is thousands of people, sent and sorted for nothing)."""
     pairs_of = _pairs_postgresql if connection.vendor == "postgresql" else _pairs_sqlite
-    found: Pairs = set()
+    found: list[tuple[int, int]] = []
     seen: dict[int, _Seen] = {}
     try:
         for chunk in _chunks(list(enumerate(people))):
-            for i, pid, *columns in pairs_of(chunk, user):
-                found.add((int(i), int(pid)))
-                if pid not in seen:
-                    seen[pid] = _Seen(pid, *columns)
+            rows = pairs_of(chunk, user)
+            found += [(row[0], row[1]) for row in rows]
+            latest = {row[1]: row for row in rows}  # a person's row is the same for each of its pairs
+            seen.update({pid: _Seen._make(row[1:]) for pid, row in latest.items() if pid not in seen})
     except EmptyResultSet:  # the policy lets ``user`` see nobody (Django writes no SQL for that)
-        return set(), {}
+        return [], {}
     return found, seen
 
 
@@ -152,7 +153,7 @@ def _pairs_sql(visible: str) -> str:
         "EXTRACT(DAY FROM dob) AS d FROM unnest(%s::int[], %s::text[], %s::text[], %s::date[], %s::date[]) AS u(i, fam, giv, dob, swp)), "
         f"pairs AS ({ways}) "
         f"SELECT i, id, {carried} FROM (SELECT pairs.*, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs) r "
-        f"WHERE n <= {CANDIDATES_SCORED} OR same"
+        f"WHERE n <= {CANDIDATES_SCORED} OR same ORDER BY i, id"
     )
 
 
@@ -220,7 +221,7 @@ def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> list[tuple[A
         f"WITH b(i, fam, giv, dob, swp, y, md) AS (VALUES {', '.join(values)}), "  # noqa: S608
         f"pairs AS ({pairs}), "
         f"ranked AS (SELECT pairs.*, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs WHERE id IN ({visible_sql})) "
-        f"SELECT i, id, {', '.join(_SEEN)} FROM ranked WHERE n <= %s OR same"
+        f"SELECT i, id, {', '.join(_SEEN)} FROM ranked WHERE n <= %s OR same ORDER BY i, id"
     )
     born = 2 + _SEEN.index("date_of_birth")
     with connection.cursor() as cursor:
@@ -289,9 +290,8 @@ def _by_people(user: User, todo: dict[int, Identity]) -> dict[int, Found]:
     order = list(todo)
     pairs, persons = candidate_people([todo[i] for i in order], user)
     by_row: dict[int, list[_Seen]] = defaultdict(list)
-    for n, pid in sorted(pairs):
-        if pid in persons:
-            by_row[order[n]].append(persons[pid])
+    for n, pid in pairs:  # in order of id: the first ``CANDIDATES_SCORED`` are scored
+        by_row[order[n]].append(persons[pid])
     found: dict[int, Found] = {}
     to_score: list[tuple[int, int]] = []
     rows: dict[int, dict] = {}  # type: ignore[type-arg]
