@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from iomhub.access.models import AuditAction, AuditEvent
-from iomhub.bulk_insert import insert_many
+from iomhub.bulk_insert import insert_values
 from iomhub.crypto.changes import seal_changes
 
 if TYPE_CHECKING:
@@ -122,34 +122,54 @@ def record(
     )
 
 
-def record_many(*, actor: User | None, entries: Iterable[dict[str, Any]], username: str = "") -> list[AuditEvent]:
+_MANY_COLUMNS = (
+    "actor_id",
+    "actor_username",
+    "ip_address",
+    "user_agent",
+    "request_id",
+    "route",
+    "action",
+    "object_type",
+    "object_id",
+    "person_id",
+    "changes",
+    "reason",
+    "outcome",
+)
+
+
+def record_many(*, actor: User | None, entries: Iterable[dict[str, Any]], username: str = "") -> None:
     """Many events by one actor in one bulk insert (a feed import's batch, issue 11): each entry
     takes ``record``'s keywords (action, object_type, object_id, person_id, changes, reason, outcome),
-    and each person written still has an event of their own."""
+    and each person written still has an event of their own. The events are written as values
+    (``iomhub.bulk_insert.insert_values``: the rows ``AuditEvent(...)`` instances would give, through
+    the same preparation, ``occurred_at`` each its own ``timezone.now()``), not a model instance each
+    (ADR 0037 addendum "a batch's rows as values")."""
     ctx = _context.get()
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    common = {
-        "actor": actor_obj,
-        "actor_username": (actor_obj.get_username() if actor_obj else username)[:150],
-        "ip_address": ctx.ip_address,
-        "user_agent": ctx.user_agent[:300],
-        "request_id": ctx.request_id,
-        "route": ctx.route[:200],
-    }
-    events = [
-        AuditEvent(
-            action=str(e["action"]),
-            object_type=e.get("object_type", ""),
-            object_id=_object_id(e.get("object_id")),
-            person_id=e.get("person_id"),
-            changes=seal_changes(e.get("object_type", ""), jsonable(e.get("changes") or {})),
-            reason=e.get("reason", ""),
-            outcome=e.get("outcome", "ok"),
-            **common,
+    common = (
+        actor_obj.pk if actor_obj is not None else None,
+        (actor_obj.get_username() if actor_obj else username)[:150],
+        ctx.ip_address,
+        ctx.user_agent[:300],
+        ctx.request_id,
+        ctx.route[:200],
+    )
+    rows = [
+        (
+            *common,
+            str(e["action"]),
+            e.get("object_type", ""),
+            _object_id(e.get("object_id")),
+            e.get("person_id"),
+            seal_changes(e.get("object_type", ""), jsonable(e.get("changes") or {})),
+            e.get("reason", ""),
+            e.get("outcome", "ok"),
         )
         for e in entries
     ]
-    return insert_many(events, batch_size=2000)  # by COPY on PostgreSQL (issue 11)
+    insert_values(AuditEvent, _MANY_COLUMNS, rows, batch_size=2000)  # by COPY on PostgreSQL (issue 11)
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
-from iomhub.bulk_insert import insert_many
+from iomhub.bulk_insert import insert_many, insert_values
 from iomhub.justice import screening_table
 from iomhub.justice.catalogue import normalise_code
 from iomhub.justice.models import Arrest, ArrestOutcome, Offence, OffenceCode
@@ -34,11 +34,15 @@ class NewArrest:
     offence_codes: tuple[str, ...]
 
 
+# ``ArrestOutcome.values`` as a set, made once: the enum makes a new list at each read (~80 µs, issue 11).
+_OUTCOMES = frozenset(ArrestOutcome.values)
+
+
 def _checked(item: NewArrest, catalogue: dict[str, OffenceCode]) -> tuple[Arrest, list[OffenceCode]]:
     errors: dict[str, list[str]] = {}
     check_date(errors, "arrested_on", item.arrested_on, "date of arrest", item.person)
     suite = check_text(errors, "custody_suite", item.custody_suite, "custody suite")
-    if item.outcome not in ArrestOutcome.values:
+    if item.outcome not in _OUTCOMES:
         errors["outcome"] = ["Select the outcome of the arrest"]
     wanted = [code for code in map(normalise_code, item.offence_codes) if code]
     if not wanted:
@@ -69,13 +73,11 @@ def arrests_record_many(*, acting_user: User, items: list[NewArrest]) -> list[Ar
         outcomes.append(arrest)
     with transaction.atomic():
         insert_many([a for a, _ in made])  # by COPY on PostgreSQL (issue 11)
-        # By ids (the arrests have theirs now): the same columns, without a related object set on each.
-        insert_many(
-            [
-                Offence(person_id=a.person_id, code_id=code.pk, committed_on=a.arrested_on, arrest_id=a.pk)
-                for a, offences in made
-                for code in offences
-            ]
+        # As values by ids (the arrests have theirs now): the rows Offence instances would give, none made.
+        insert_values(
+            Offence,
+            ("person_id", "code_id", "committed_on", "arrest_id"),
+            [(a.person_id, code.pk, a.arrested_on, a.pk) for a, offences in made for code in offences],
         )
         # The screening table (ADR 0036) as every justice service keeps it: the people written, worked out again.
         screening_table.refresh(a.person_id for a, _ in made)
