@@ -27,7 +27,8 @@ from iomhub.justice.models import Arrest, CourtOutcome, Disposal, Offence, Sente
 from iomhub.justice.screening_models import ScreeningPeriod, ScreeningRebuild
 from iomhub.pg_arrays import Ids, literal, one_of
 from iomhub.rules.dates import add_months
-from iomhub.rules.screening_periods import Period, periods
+from iomhub.rules.eligibility import NEIGHBOURHOOD_CRIME
+from iomhub.rules.screening_periods import period_rows
 
 BATCH = 2000  # people worked out at a time by a rebuild
 
@@ -54,9 +55,15 @@ def _records(person_ids: Ids) -> dict[str, dict[int, list[Any]]]:
     arrest_dates, offences, sentences, breaches, orders = (found[kind] for kind in _FACTS)
     for pid, day in one_of(Arrest.objects.order_by().values_list("person_id", "arrested_on"), "person_id", person_ids):
         arrest_dates[pid].append(day)
-    offence_rows = Offence.objects.order_by().values_list("person_id", "committed_on", "code__neighbourhood_crime")
+    # Only the neighbourhood crimes: the rule reads no other offence (its ``crimes``), and a person
+    # with no other fact has no period either way; most offences are not read (issue 11).
+    offence_rows = (
+        Offence.objects.filter(code__neighbourhood_crime__in=NEIGHBOURHOOD_CRIME)
+        .order_by()
+        .values_list("person_id", "committed_on", "code__neighbourhood_crime")
+    )
     for pid, day, category in one_of(offence_rows, "person_id", person_ids):
-        offences[pid].append((day, category or "other"))
+        offences[pid].append((day, category))
     sentence_rows = Sentence.objects.filter(length_days__isnull=False).order_by().values_list("person_id", "sentenced_on", "length_days")
     for pid, day, length in one_of(sentence_rows, "person_id", person_ids):
         sentences[pid].append((day, length))
@@ -69,16 +76,20 @@ def _records(person_ids: Ids) -> dict[str, dict[int, list[Any]]]:
     return found
 
 
-def _rows(person_ids: Iterable[int]) -> list[tuple[int, Period]]:
-    """Each person's periods, by person id, each person's oldest first (the order they are inserted in)."""
+Row = tuple[int, datetime.date, datetime.date, int, datetime.date | None]  # person_id and a Period's fields
+
+
+def _rows(person_ids: Iterable[int]) -> list[Row]:
+    """Each person's periods as the table's rows (person id, then ``Period``'s fields; no ``Period``
+    made), by person id, each person's oldest first (the order they are inserted in)."""
     facts = _records(person_ids if isinstance(person_ids, Ids) else Ids(person_ids))
     arrest_dates, offences, sentences, breaches, orders = (facts[kind] for kind in _FACTS)
     people = sorted(set().union(*facts.values()))  # those with any fact; the others have no period
     none: tuple[Any, ...] = ()
     return [
-        (pid, p)
+        (pid, *row)
         for pid in people
-        for p in periods(
+        for row in period_rows(
             arrest_dates=arrest_dates.get(pid, none),
             offences=offences.get(pid, none),
             custodial_sentences=sentences.get(pid, none),
@@ -94,7 +105,7 @@ _INSERT = (
 )
 
 
-def _insert(rows: list[tuple[int, Period]]) -> int:
+def _insert(rows: list[Row]) -> int:
     """Add the periods, the one writer of the table (a rebuild's batches and a refresh alike): on
     PostgreSQL one statement of five array parameters, written as their text (ids, ISO dates,
     counts: nothing to quote), not a model instance and five parameters a period; elsewhere
@@ -105,20 +116,12 @@ def _insert(rows: list[tuple[int, Period]]) -> int:
         return 0
     if connection.vendor != "postgresql":
         made = [
-            ScreeningPeriod(
-                person_id=pid, starts_on=p.starts_on, ends_on=p.ends_on, arrests_in_year=p.arrests_in_year, last_arrest=p.last_arrest
-            )
-            for pid, p in rows
+            ScreeningPeriod(person_id=pid, starts_on=starts_on, ends_on=ends_on, arrests_in_year=count, last_arrest=last_arrest)
+            for pid, starts_on, ends_on, count, last_arrest in rows
         ]
         return len(ScreeningPeriod.objects.bulk_create(made, batch_size=BATCH))
 
-    columns = (
-        literal(pid for pid, _ in rows),
-        literal(p.starts_on for _, p in rows),
-        literal(p.ends_on for _, p in rows),
-        literal(p.arrests_in_year for _, p in rows),
-        literal(p.last_arrest for _, p in rows),
-    )
+    columns = tuple(literal(column) for column in zip(*rows, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(_INSERT.format(table=connection.ops.quote_name(ScreeningPeriod._meta.db_table)), columns)
     return len(rows)
@@ -138,17 +141,17 @@ def refresh(person_ids: Iterable[int]) -> None:
     if not ids or not in_use():
         return
     with transaction.atomic():
-        wanted = Counter((pid, p.starts_on, p.ends_on, p.arrests_in_year, p.last_arrest) for pid, p in _rows(ids))
+        wanted = Counter(_rows(ids))
         held = ScreeningPeriod.objects.order_by().values_list("pk", "person_id", "starts_on", "ends_on", "arrests_in_year", "last_arrest")
         stale: list[int] = []
-        for pk, *period in one_of(held, "person_id", ids):
-            key = tuple(period)
+        for row in one_of(held, "person_id", ids):
+            key = row[1:]
             if wanted[key] > 0:
                 wanted[key] -= 1
             else:
-                stale.append(pk)
+                stale.append(row[0])
         _delete(stale)
-        _insert([(key[0], Period(*key[1:])) for key, count in wanted.items() for _ in range(count)])
+        _insert([key for key, count in wanted.items() for _ in range(count)])
 
 
 def _delete(period_ids: list[int]) -> None:

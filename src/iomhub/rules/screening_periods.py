@@ -66,6 +66,9 @@ def _short(sentences: Iterable[tuple[datetime.date, int]]) -> list[tuple[datetim
     return found
 
 
+PeriodRow = tuple[datetime.date, datetime.date, int, datetime.date | None]  # a Period's fields, in order
+
+
 def periods(
     *,
     arrest_dates: Iterable[datetime.date],
@@ -74,6 +77,26 @@ def periods(
     breach_warrants: Iterable[datetime.date] = (),
     orders: Iterable[datetime.date] = (),
 ) -> list[Period]:
+    """The periods (oldest first, never overlapping) in which the record meets a criterion above:
+    ``period_rows``'s, as ``Period``s."""
+    found = period_rows(
+        arrest_dates=arrest_dates,
+        offences=offences,
+        custodial_sentences=custodial_sentences,
+        breach_warrants=breach_warrants,
+        orders=orders,
+    )
+    return [Period(*row) for row in found]
+
+
+def period_rows(
+    *,
+    arrest_dates: Iterable[datetime.date],
+    offences: Iterable[tuple[datetime.date, str]],
+    custodial_sentences: Iterable[tuple[datetime.date, int]],
+    breach_warrants: Iterable[datetime.date] = (),
+    orders: Iterable[datetime.date] = (),
+) -> list[PeriodRow]:
     """The periods (oldest first, never overlapping) in which the record meets a criterion above.
     ``offences``: (date, category) as screening reads them; ``custodial_sentences``: (sentence date,
     length in days); ``breach_warrants``: the dates breach warrants were issued; ``orders``: the
@@ -82,7 +105,9 @@ def periods(
     A period can begin only on an edge: a day a fact happens, the day it leaves the rolling year
     (``leaves_window``), the first day of a short sentence or the day after its last, the first
     order. Each edge's rolling year (``year_before``) is worked out once and its arrests counted
-    once (two bisections), for the criterion and the period's count alike (issue 11)."""
+    once (two bisections), for the criterion and the period's count alike (issue 11). Each period
+    is a tuple of ``Period``'s fields (starts_on, ends_on, arrests_in_year, last_arrest): the
+    screening table writes and compares these, without a ``Period`` made for each (issue 11)."""
     arrests = sorted(arrest_dates)
     crimes = sorted([day for day, category in offences if category in NEIGHBOURHOOD_CRIME])
     short = _short(custodial_sentences)
@@ -118,4 +143,4 @@ def periods(
                 previous[1] = ends_on
                 continue
         found.append([day, ends_on, count, last_arrest])
-    return [Period(starts_on, ends_on, count, last_arrest) for starts_on, ends_on, count, last_arrest in found]
+    return [(starts_on, ends_on, count, last_arrest) for starts_on, ends_on, count, last_arrest in found]
