@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -49,7 +50,10 @@ class Identity:
 @dataclass(frozen=True)
 class FeedRow:
     """A row that passed every check: who it is about, its natural key (beyond the person), what it
-    records (``facts``, typed) and the values compared when its key is met again (``fingerprint``)."""
+    records (``facts``, typed) and the values compared when its key is met again (``fingerprint``).
+
+    ``row_key`` is worked out once, when the row is made (``check_row``): the import reads it for
+    the duplicate check, the look-up of rows already recorded, linkage and the write (issue 11)."""
 
     feed: str
     line: int
@@ -58,18 +62,23 @@ class FeedRow:
     key: tuple[str, ...]
     facts: dict[str, Any]
     fingerprint: tuple[str, ...] = ()
+    row_key: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def row_key(self) -> str:
-        """The row's identity and natural key as one hash: two rows with the same key are one record.
-        (The arrests feed's keys carry no feed name, as they did before the other feeds.)"""
-        prefix = () if self.feed == "arrests" else (self.feed,)
-        return hashlib.sha256("\x1f".join((*prefix, *self.identity.parts(), *self.key)).encode()).hexdigest()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "row_key", key_of(self.feed, self.identity, self.key))
 
-    @property
+    @cached_property
     def record_key(self) -> str:
         """The natural key beyond the person, hashed: with the feed and the person, one record."""
         return hashlib.sha256("\x1f".join(self.key).encode()).hexdigest()
+
+
+def key_of(feed: str, who: Identity, key: tuple[str, ...]) -> str:
+    """The row's identity and natural key as one hash: two rows with the same key are one record.
+    (The arrests feed's keys carry no feed name, as they did before the other feeds.) Databases
+    hold these keys (``ArrestLink``, ``FeedRecord``, ``LinkReview``): the text hashed never changes."""
+    parts = who.parts() if feed == "arrests" else (feed, *who.parts())
+    return hashlib.sha256("\x1f".join((*parts, *key)).encode()).hexdigest()
 
 
 @dataclass
@@ -133,7 +142,7 @@ def parse_datetime(text: str) -> tuple[datetime.datetime | None, str]:
         moment = datetime.datetime.fromisoformat(text)
     except ValueError:
         return None, f"{text} is not a real date and time"
-    if timezone.is_naive(moment):
+    if moment.tzinfo is None:  # ``fromisoformat`` gives no zone, or a fixed offset
         # Records are kept in local time: a time without an offset is the time in England.
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
     return moment, ""
