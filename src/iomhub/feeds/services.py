@@ -39,6 +39,7 @@ from iomhub.feeds.spec import FeedSpec
 from iomhub.feeds.tally import Progress, Tally, catalogue, reject, service_faults
 from iomhub.people.selectors import person_get_for
 from iomhub.people.services import NewPerson, PossibleDuplicates, person_create
+from iomhub.pg_arrays import one_of
 
 __all__ = ["BATCH_SIZE", "SYSTEM_USERNAME", "arrests_import", "feed_import", "feed_system_user", "import_row", "review_decide"]
 
@@ -93,11 +94,24 @@ def _seen_before(row: FeedRow) -> bool:
 
 
 def to_review(tally: Tally, run: ImportRun, row: FeedRow, uncertain: Uncertain) -> None:
-    LinkReview.objects.get_or_create(
-        row_key=row.row_key,
-        defaults={"run": run, "line": row.line, "values": row.values, "candidates": uncertain.candidates, "why": uncertain.why},
+    """The row sent to the review queue: held in ``tally`` until its batch is done (``_queue_reviews``)."""
+    tally.reviews.append(
+        LinkReview(row_key=row.row_key, run=run, line=row.line, values=row.values, candidates=uncertain.candidates, why=uncertain.why)
     )
     tally.review += 1
+
+
+def _queue_reviews(tally: Tally) -> None:
+    """The batch's rows sent to review, put on the queue as ``get_or_create`` by row key did one by
+    one: a key the queue holds already (the same row imported again) keeps its entry; the others
+    are inserted in one statement, in the order they were sent (a run's keys are distinct: a row
+    met twice is a duplicate, rejected). ``ignore_conflicts`` only for a key another import puts
+    on the queue between the look-up and the insert, which ``get_or_create`` also left as it found."""
+    pending, tally.reviews = tally.reviews, []
+    if not pending:
+        return
+    held = set(one_of(LinkReview.objects.order_by().values_list("row_key", flat=True), "row_key", {r.row_key for r in pending}))
+    LinkReview.objects.bulk_create([r for r in pending if r.row_key not in held], ignore_conflicts=True)
 
 
 def _import_one(item: FeedRow, spec: FeedSpec, run: ImportRun, acting_user: User, tally: Tally) -> None:
@@ -134,6 +148,7 @@ def _import_batch(batch: list[FeedRow | RowFaults], spec: FeedSpec, run: ImportR
         for _ in batch:  # progress row by row, inside the batch's transaction
             tally.rows += 1
             tally.tick()
+        _queue_reviews(tally)
         Rejection.objects.bulk_create(tally.rejections)
         tally.rejections = []
         ImportRun.objects.filter(pk=run.pk).update(**tally.counts())

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
-from iomhub.feeds.models import ImportRun, Rejection
+from iomhub.feeds.models import ImportRun, LinkReview, Rejection
 from iomhub.justice.models import OffenceCode
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ class Tally:
     rejected: int = 0
     review: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    reviews: list[LinkReview] = field(default_factory=list)  # sent to review, put on the queue after the batch
 
     def counts(self) -> dict[str, int]:
         return {"rows": self.rows, "imported": self.imported, "unchanged": self.unchanged, "rejected": self.rejected, "review": self.review}
