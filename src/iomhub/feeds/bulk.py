@@ -144,11 +144,11 @@ def _write(todo: list[tuple[FeedRow, Link]], run: ImportRun, acting_user: User, 
         for row, link in todo
     ]
     links = []
-    for (row, link), arrest in zip(todo, arrests_record_many(acting_user=acting_user, items=items), strict=True):
-        if isinstance(arrest, ValidationError):
-            reject(tally, run, row.line, row.values, service_faults(arrest, spec))
+    for (row, link), answer in zip(todo, arrests_record_many(acting_user=acting_user, items=items), strict=True):
+        if isinstance(answer, ValidationError):
+            reject(tally, run, row.line, row.values, service_faults(answer, spec))
             continue
-        if isinstance(arrest, PermissionDenied):
+        if isinstance(answer, PermissionDenied):
             reject(tally, run, row.line, row.values, [("", f"You may not record {spec.title} for this person")])
             continue
         links.append(
@@ -156,7 +156,7 @@ def _write(todo: list[tuple[FeedRow, Link]], run: ImportRun, acting_user: User, 
                 person_id=link.person.pk,
                 arrested_at=row.facts["arrested_at"],
                 suite_key=row.key[1],
-                arrest_id=arrest.pk,
+                arrest_id=answer,  # the arrest's id
                 outcome=row.facts["outcome"],
                 offence_code=row.facts["offence_code"],
                 method=link.method,
