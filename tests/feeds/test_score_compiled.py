@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from splink import DuckDBAPI, Linker
@@ -208,22 +209,69 @@ def test_the_compiled_statements_are_run_again_on_each_batch_not_on_the_first_on
     assert not [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall() if "blocked" in t]
 
 
+def _on_record() -> int:
+    """The oracle: every person not merged into another, counted afresh."""
+    return Person.objects.filter(merged_into__isnull=True).count()
+
+
+def _person(last: str, day: int = 1) -> Person:
+    return Person.objects.create(first_name="Kept", last_name=last, date_of_birth=datetime.date(1970, 1, day))
+
+
 @pytest.mark.django_db
-def test_the_people_on_record_are_counted_once_within_people_counted(django_assert_num_queries):
-    """Within ``people_counted`` the population is counted at the first ``score_many`` and kept:
-    the same count as each call made, where nobody is created in between (``feeds.bulk._wave``);
-    outside it, each call counts again."""
+def test_within_people_counted_the_older_people_are_counted_once(django_assert_num_queries):
+    """Within ``people_counted`` the people up to the highest id are counted at the first call and
+    kept; later calls count only those added since (one query each, not the whole table); the
+    answers are those of counting everyone again. Outside it, each call counts everyone."""
     for n in range(3):
-        Person.objects.create(first_name="Kept", last_name=f"Count{n}", date_of_birth=datetime.date(1970, 1, 1 + n))
+        _person(f"Count{n}", 1 + n)
     rows, found = [record(0, "Steve", "Smith", "1980-01-02")], {7: record(7, "Stephen", "Smith", "1980-02-01")}
     with django_assert_num_queries(2):
         alone = [probable.score_many(rows, found, [(0, 7)]) for _ in range(2)]
-    with django_assert_num_queries(1), probable.people_counted():
-        counted = [probable.score_many(rows, found, [(0, 7)]) for _ in range(2)]
-        assert probable.people_on_record() == 3
-    assert counted == alone
     with probable.people_counted():
-        assert probable.people_on_record() == 3
-        Person.objects.create(first_name="Made", last_name="Inside", date_of_birth=datetime.date(1971, 1, 1))
-        assert probable.people_on_record() == 3  # kept: the block is for code that creates nobody
-    assert probable.people_on_record() == 4
+        with django_assert_num_queries(3):  # the highest id, the people up to it, those after it
+            first = probable.score_many(rows, found, [(0, 7)])
+        with django_assert_num_queries(1) as counted:
+            second = probable.score_many(rows, found, [(0, 7)])
+        assert "people_person" in counted.captured_queries[0]["sql"]
+        assert [first, second] == alone
+        assert probable.people_on_record() == _on_record() == 3
+
+
+@pytest.mark.django_db
+def test_within_people_counted_people_added_are_counted_as_a_fresh_count_would():
+    """People added while the block is open (by the import or anyone else) are counted, one merged
+    after being added is not, and one added in a savepoint that is rolled back is not: each answer
+    equals a fresh count."""
+    older = _person("Older")
+    with probable.people_counted():
+        assert probable.people_on_record() == _on_record() == 1
+        made = _person("Made", 2)
+        assert probable.people_on_record() == _on_record() == 2
+        other = _person("Other", 3)
+        other.merged_into = made
+        other.save(update_fields=["merged_into"])
+        assert probable.people_on_record() == _on_record() == 2
+        try:
+            with transaction.atomic():
+                _person("Undone", 4)
+                assert probable.people_on_record() == _on_record() == 3
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert probable.people_on_record() == _on_record() == 2
+        with probable.people_counted():  # an enclosed block is the enclosing one
+            assert probable.people_on_record() == _on_record() == 2
+    assert older.pk < made.pk
+    assert probable.people_on_record() == _on_record() == 2
+
+
+@pytest.mark.django_db
+def test_outside_people_counted_every_call_counts_everyone(django_assert_num_queries):
+    _person("Alone")
+    with django_assert_num_queries(1):
+        assert probable.people_on_record() == 1
+    with probable.people_counted():
+        assert probable.people_on_record() == 1
+    _person("After", 2)
+    assert probable.people_on_record() == _on_record() == 2

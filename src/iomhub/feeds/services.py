@@ -31,6 +31,7 @@ from iomhub.access.models import AuditAction, User
 from iomhub.feeds.actors import SYSTEM_USERNAME, authorise, feed_system_user
 from iomhub.feeds.bulk import import_arrests_batch
 from iomhub.feeds.linkage import Link, Uncertain, agreed_fields, link_for
+from iomhub.feeds.linkage_model import probable
 from iomhub.feeds.models import ArrestLink, Feed, FeedRecord, ImportRun, LinkMethod, LinkReview, Rejection
 from iomhub.feeds.reading import FileRefused, RawRow, read_table
 from iomhub.feeds.registry import spec_for
@@ -190,7 +191,9 @@ def feed_import(
     tally = Tally(progress=progress, total=table.total)
     seen: dict[str, int] = {}
     batch: list[FeedRow | RowFaults] = []
-    with _young_collections_only() as collect:
+    # The people on record, the population the linkage model scales for, counted once for the import
+    # and then only those added since (``probable.people_counted``; nobody is merged by an import).
+    with _young_collections_only() as collect, probable.people_counted():
         for raw in table.rows:
             checked = check_row(raw, spec, codes)
             if isinstance(checked, FeedRow):
