@@ -194,11 +194,10 @@ def _wave(fresh: list[FeedRow], *, run: ImportRun, acting_user: User, tally: Tal
     the next wave) and those added to ``later`` (row by row)."""
     from iomhub.feeds.services import to_review
 
-    # The people on record (the population the model's probabilities are scaled for) counted once for
-    # the links and the entanglement both: nobody is created or merged before ``_new_people``.
-    with probable.people_counted():
-        answers: list[object] = list(links_for_many([r.identity for r in fresh], [r.row_key for r in fresh], user=acting_user))
-        waiting = _entangled(fresh, answers)
+    # The people on record, the population the model scales for, are counted for the whole import
+    # (``probable.people_counted`` around ``feeds.services.feed_import``'s batches), not here.
+    answers: list[object] = list(links_for_many([r.identity for r in fresh], [r.row_key for r in fresh], user=acting_user))
+    waiting = _entangled(fresh, answers)
     create = [i for i, a in enumerate(answers) if a is None and i not in waiting]
     for i, made in zip(create, _new_people([fresh[i] for i in create], acting_user, spec), strict=True):
         answers[i] = made
