@@ -111,7 +111,7 @@ def _written(since_event: int, since_arrest: int):
 
 def _answer(outcome):
     if isinstance(outcome, ValidationError):
-        return ("refused", sorted(outcome.message_dict))
+        return ("refused", outcome.message_dict)  # each field's messages, word for word
     if isinstance(outcome, PermissionDenied):
         return ("denied",)
     return ("recorded",)

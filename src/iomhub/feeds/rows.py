@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from iomhub import clock
 from iomhub.feeds.reading import RawRow, undecodable
-from iomhub.justice.catalogue import CATALOGUE_VERSION, normalise_code
+from iomhub.justice.catalogue import normalise_code, unknown_codes
 from iomhub.people.matching import normalise_name
 from iomhub.people.validators import IDENTIFIER_NORMALISERS, hidden_character
 
@@ -204,7 +204,7 @@ def identity(clean: dict[str, str], found: RowFaults) -> Identity | None:
 def offence_code(clean: dict[str, str], column: str, found: RowFaults, catalogue: frozenset[str]) -> str:
     code = normalise_code(clean.get(column, ""))
     if code not in catalogue:
-        found.add(column, f"Unknown Home Office offence code {code}: not in the offence catalogue (version {CATALOGUE_VERSION})")
+        found.add(column, unknown_codes([code]))
     return code
 
 

@@ -28,6 +28,7 @@ A code that is not in the catalogue is refused with a message naming it - never 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -50,6 +51,12 @@ class CatalogueRow:
     ogrs3_group: str
     cost_category: str
     source: str
+
+
+def unknown_codes(codes: Iterable[str]) -> str:
+    """The message refusing offence codes not in the catalogue: each code by name, and the
+    catalogue's version (one wording for a form, the API, a feed's row and a batch)."""
+    return f"Unknown Home Office offence code {', '.join(sorted(set(codes)))}: not in the offence catalogue (version {CATALOGUE_VERSION})"
 
 
 def normalise_code(text: str) -> str:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.refusals import require_person_change
-from iomhub.justice.catalogue import CATALOGUE_VERSION, normalise_code
+from iomhub.justice.catalogue import normalise_code, unknown_codes
 from iomhub.justice.models import (
     OffenceCode,
 )
@@ -54,8 +54,5 @@ def offence_codes_lookup(codes: Sequence[str], *, field: str = "offence_codes") 
     found = {o.code: o for o in OffenceCode.objects.filter(code__in=wanted)}
     unknown = [c for c in wanted if c not in found]
     if unknown:
-        listed = ", ".join(sorted(set(unknown)))
-        raise ValidationError(
-            {field: [f"Unknown Home Office offence code {listed}: not in the offence catalogue (version {CATALOGUE_VERSION})"]}
-        )
+        raise ValidationError({field: [unknown_codes(unknown)]})
     return [found[c] for c in wanted]

@@ -24,7 +24,7 @@ from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
 from iomhub.bulk_insert import insert_values
 from iomhub.justice import screening_table
-from iomhub.justice.catalogue import normalise_code
+from iomhub.justice.catalogue import normalise_code, unknown_codes
 from iomhub.justice.models import Arrest, ArrestOutcome, Offence, OffenceCode
 from iomhub.justice.services._common import authorise_change, check_date, check_text
 
@@ -62,7 +62,7 @@ def _checked(item: NewArrest, catalogue: dict[str, OffenceCode], today: datetime
         errors["offence_codes"] = ["Enter the Home Office code of at least one offence"]
     unknown = sorted({c for c in wanted if c not in catalogue})
     if unknown:
-        errors["offence_codes"] = [f"Unknown Home Office offence code {', '.join(unknown)}: not in the offence catalogue"]
+        errors["offence_codes"] = [unknown_codes(unknown)]
     if errors:
         raise ValidationError(errors)
     return suite, [catalogue[c] for c in wanted]
