@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from iomhub.bulk_insert import insert_many
+from iomhub.bulk_insert import insert_values
 from iomhub.feeds.linkage import Link, Uncertain, agreed_fields
 from iomhub.feeds.linkage_batch import links_for_many
 from iomhub.feeds.linkage_model import probable
@@ -131,6 +131,22 @@ def _same_arrest(todo: list[tuple[FeedRow, Link]]) -> set[int]:
     return waiting
 
 
+# The columns of an arrest's link, as ``_write`` gives them (the rows ``ArrestLink(...)`` would write).
+_LINK_COLUMNS = (
+    "person_id",
+    "arrested_at",
+    "suite_key",
+    "arrest_id",
+    "outcome",
+    "offence_code",
+    "method",
+    "agreed",
+    "run_id",
+    "line",
+    "row_key",
+)
+
+
 def _write(todo: list[tuple[FeedRow, Link]], run: ImportRun, acting_user: User, tally: Tally, spec: FeedSpec) -> None:
     zone = timezone.get_current_timezone()  # once, not once a row (``localdate`` looks it up each call)
     items = [
@@ -151,22 +167,11 @@ def _write(todo: list[tuple[FeedRow, Link]], run: ImportRun, acting_user: User, 
         if isinstance(answer, PermissionDenied):
             reject(tally, run, row.line, row.values, [("", f"You may not record {spec.title} for this person")])
             continue
-        links.append(
-            ArrestLink(  # by ids: the same columns, without a related object set on each (as the offences)
-                person_id=link.person.pk,
-                arrested_at=row.facts["arrested_at"],
-                suite_key=row.key[1],
-                arrest_id=answer,  # the arrest's id
-                outcome=row.facts["outcome"],
-                offence_code=row.facts["offence_code"],
-                method=link.method,
-                agreed=list(link.agreed),
-                run_id=run.pk,
-                line=row.line,
-                row_key=row.row_key,
-            )
-        )
-    insert_many(links)  # by COPY on PostgreSQL
+        facts = row.facts
+        # ``answer`` is the arrest's id; the row's values in ``_LINK_COLUMNS``' order.
+        person, at, suite, outcome, code = link.person.pk, facts["arrested_at"], row.key[1], facts["outcome"], facts["offence_code"]
+        links.append((person, at, suite, answer, outcome, code, link.method, list(link.agreed), run.pk, row.line, row.row_key))
+    insert_values(ArrestLink, _LINK_COLUMNS, links)  # as values, by COPY on PostgreSQL: no ArrestLink instance each
     tally.imported += len(links)
 
 
