@@ -27,7 +27,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from itertools import repeat
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Q
 from splink import DuckDBAPI
@@ -52,8 +54,11 @@ REFERENCE_PEOPLE = 2000
 _FIELDS = {"first_name": "given_name", "surname": "family_name", "dob": "date_of_birth", "pnc_id": "pnc_id"}
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):
+    """A candidate as scored. A named tuple rather than a frozen dataclass: a batch makes one for
+    every pair it scores (some 100,000 a batch of a feed import, issue 11), and ``score_many`` makes
+    them straight from its columns (``tuple.__new__``), with no ``__init__`` a pair (ADR 0037 addendum)."""
+
     unique_id: int
     probability: float
     agreed: tuple[str, ...]
@@ -216,14 +221,17 @@ def _scored(unique_id: int, s: dict[str, Any], population: int) -> Scored:
 
 
 def score(row: dict[str, Any], candidates: list[dict[str, Any]], *, population: int | None = None) -> list[Scored]:
-    """Each candidate scored against ``row`` (``settings.record`` dicts), best first, for a
-    population of ``population`` people (by default, the people on record)."""
+    """Each candidate scored against ``row`` (``settings.record`` dicts, the candidates distinct
+    people by ``unique_id``), best first, for a population of ``population`` people (by default, the
+    people on record). Scored as a batch of one row is (``score_many``: the SQL Splink generates,
+    compiled once a process), not by Splink building its pipeline for every row (``score_pairs``,
+    some 40 ms a call): the same probabilities to the last bit (ADR 0037 addendum)."""
     if not candidates:
         return []
-    population = people_on_record() if population is None else population
-    found = _linker().inference.score_pairs([row], candidates).as_record_list()
-    scored = [_scored(int(s["unique_id_r"]), s, population) for s in found]
-    return sorted(scored, key=lambda s: (-s.probability, s.unique_id))
+    people = {int(c["unique_id"]): c for c in candidates}
+    if len(people) != len(candidates):
+        raise ValueError("score takes each candidate once (by unique_id)")
+    return score_many([row], people, [(0, pid) for pid in people], population=population).get(0, [])
 
 
 # What ``score_many`` reads of Splink's predictions (``predict``).
@@ -248,28 +256,53 @@ def _record_columns() -> tuple[tuple[str, pa.DataType], ...]:
     )
 
 
-def _table(records: list[dict[str, Any]], unique_ids: list[int], pair_keys: list[int]) -> pa.Table:
+def _columns(records: list[dict[str, Any]]) -> list[pa.Array]:
+    """The model's columns of ``records`` (``_record_columns``), each an Arrow array of its type: the
+    records read once each, every column at a time (``itemgetter``)."""
+    import pyarrow as pa
+
+    kinds = _record_columns()
+    if not records:
+        return [pa.array([], kind) for _, kind in kinds]
+    values = zip(*map(itemgetter(*(column for column, _ in kinds)), records), strict=True)
+    return [pa.array(column, kind) for (_, kind), column in zip(kinds, values, strict=True)]
+
+
+def _table(records: list[dict[str, Any]], unique_ids: list[int] | np.ndarray, pair_keys: list[int] | np.ndarray) -> pa.Table:
     """``records`` (``settings.record`` dicts) as one Arrow table, column by column, typed as the
     model reads them, with their ``unique_id`` and ``pair_key`` (no pandas frame in between)."""
     import pyarrow as pa
 
-    arrays = {"unique_id": pa.array(unique_ids, pa.int64())}
-    for column, kind in _record_columns():
-        arrays[column] = pa.array([r[column] for r in records], kind)
-    arrays["pair_key"] = pa.array(pair_keys, pa.int64())
-    return pa.table(arrays)
+    names = ["unique_id", *(column for column, _ in _record_columns()), "pair_key"]
+    arrays = [pa.array(unique_ids, pa.int64()), *_columns(records), pa.array(pair_keys, pa.int64())]
+    return pa.Table.from_arrays(arrays, names=names)
 
 
-def _pair_table(rows: Mapping[int, dict[str, Any]] | list[dict[str, Any]], pairs: list[tuple[int, int]]) -> pa.Table:
+def _pair_arrays(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """The row index and the person id of each pair, as two arrays."""
+    import numpy as np
+
+    return np.array([i for i, _ in pairs], dtype=np.int64), np.array([pid for _, pid in pairs], dtype=np.int64)
+
+
+def _pair_table(
+    rows: Mapping[int, dict[str, Any]] | list[dict[str, Any]],
+    pairs: list[tuple[int, int]],
+    arrays: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pa.Table:
     """The left side of ``score_many``: one record per pair (``unique_id``: the pair's place in
-    ``pairs``; ``pair_key``: its person), each row's record made once and repeated by Arrow."""
+    ``pairs``; ``pair_key``: its person), each row's record made once and repeated by Arrow
+    (``arrays``: ``_pair_arrays(pairs)``, when already made)."""
+    import numpy as np
     import pyarrow as pa
 
-    place = {i: n for n, i in enumerate(dict.fromkeys(i for i, _ in pairs))}
-    table = _table([rows[i] for i in place], list(place.values()), list(place.values()))
-    table = table.take(pa.array([place[i] for i, _ in pairs], pa.int64()))
-    table = table.set_column(0, "unique_id", pa.array(range(len(pairs)), pa.int64()))
-    return table.set_column(table.num_columns - 1, "pair_key", pa.array([pid for _, pid in pairs], pa.int64()))
+    row_of, pid_of = _pair_arrays(pairs) if arrays is None else arrays
+    distinct, where = np.unique(row_of, return_inverse=True)
+    repeated = pa.array(where.reshape(-1), pa.int64())
+    names = ["unique_id", *(column for column, _ in _record_columns()), "pair_key"]
+    columns = [column.take(repeated) for column in _columns([rows[i] for i in distinct.tolist()])]
+    arrays_ = [pa.array(np.arange(len(pairs), dtype=np.int64)), *columns, pa.array(pid_of, pa.int64())]
+    return pa.Table.from_arrays(arrays_, names=names)
 
 
 # The one blocking rule of ``score_many``: only the pairs asked for (each row's record joined to its person).
@@ -336,22 +369,44 @@ def _compiled() -> _Compiled:
 _ONE_AT_A_TIME = threading.Lock()
 
 
+@lru_cache(maxsize=8)
+def _parsed(columns: tuple[str, ...]) -> tuple[tuple[duckdb.Statement, ...], duckdb.Statement, tuple[duckdb.Statement, ...]]:
+    """``_compiled``'s statements parsed once (on the connection they run on), the prediction query
+    reading only ``columns`` of Splink's predictions (as a relation's ``select`` of them would): each
+    batch then runs them with no parsing, and the query is bound once a batch, not three times as
+    through a relation (some 7 ms a call of CPU, whatever its size)."""
+    compiled = _compiled()
+    con = _linker_and_api()[1].duckdb_con
+    quoted = ", ".join('"' + column.replace('"', '""') + '"' for column in columns)
+
+    def parsed(sql: str) -> duckdb.Statement:
+        [statement] = con.extract_statements(sql)
+        return statement
+
+    return (
+        tuple(map(parsed, compiled.before)),
+        parsed(f"SELECT {quoted} FROM ({compiled.predict}) AS predicted"),  # noqa: S608 - Splink's own SQL, our column names
+        tuple(map(parsed, compiled.after)),
+    )
+
+
 def predict(left: pa.Table, right: pa.Table, columns: tuple[str, ...] = _PREDICTED) -> dict[str, np.ndarray]:
     """Splink's predictions of ``predict_between(left, right)`` for the pairs ``PAIRS_ONLY`` blocks
     (``_compiled``), only ``columns``, as NumPy arrays straight from DuckDB, rather than every
     column of every pair as a dict."""
     compiled = _compiled()
+    before, query, after = _parsed(tuple(columns))
     con = _linker_and_api()[1].duckdb_con
     with _ONE_AT_A_TIME:
         con.register(compiled.left, left)
         con.register(compiled.right, right)
         try:
-            for sql in compiled.before:
-                con.execute(sql)
-            return con.sql(compiled.predict).select(", ".join(columns)).fetchnumpy()
+            for statement in before:
+                con.execute(statement)
+            return con.execute(query).fetchnumpy()
         finally:
-            for sql in compiled.after:
-                con.execute(sql)
+            for statement in after:
+                con.execute(statement)
             con.unregister(compiled.left)
             con.unregister(compiled.right)
 
@@ -394,11 +449,11 @@ def score_many(
     import numpy as np
 
     population = people_on_record() if population is None else population
-    ids = list(dict.fromkeys(pid for _, pid in pairs))
-    found = predict(_pair_table(rows, pairs), _table([people[pid] for pid in ids], ids, ids))
+    row_of, pid_of = _pair_arrays(pairs)
+    ids = np.unique(pid_of)
+    found = predict(_pair_table(rows, pairs, (row_of, pid_of)), _table([people[pid] for pid in ids.tolist()], ids, ids))
     place = found["unique_id_l"]
-    row_of = np.array([i for i, _ in pairs], dtype=np.int64)[place]
-    pid_of = np.array([pid for _, pid in pairs], dtype=np.int64)[place]
+    row_of, pid_of = row_of[place], pid_of[place]
     probability = _for_population_all(found["match_probability"], population)
     # Each pair's levels (-1 to 6 each) as one number, and what agreed once for each number reached.
     levels = np.column_stack([found[g] for g in _GAMMAS]).astype(np.int64)
@@ -407,15 +462,13 @@ def score_many(
     agreed = [_agreed_at(tuple(c)) for c in levels[first].tolist()]
     # By row, then best first (``-probability``), then by person: as ``score`` sorts.
     order = np.lexsort((pid_of, -probability, row_of))
-    scored = list(
-        map(
-            Scored,
-            pid_of[order].tolist(),
-            probability[order].tolist(),
-            [agreed[c] for c in combination_of.reshape(-1)[order].tolist()],
-            (found["gamma_pnc_id"][order] == 0).tolist(),
-        )
+    columns = (
+        pid_of[order].tolist(),
+        probability[order].tolist(),
+        [agreed[c] for c in combination_of.reshape(-1)[order].tolist()],
+        (found["gamma_pnc_id"][order] == 0).tolist(),
     )
+    scored: list[Scored] = list(map(tuple.__new__, repeat(Scored), zip(*columns, strict=True)))  # no __init__ a pair
     rows_in_order = row_of[order]
     starts = np.flatnonzero(np.r_[True, rows_in_order[1:] != rows_in_order[:-1]]).tolist()
     return {int(rows_in_order[a]): scored[a:b] for a, b in zip(starts, [*starts[1:], len(scored)], strict=True)}
