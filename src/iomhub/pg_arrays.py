@@ -33,6 +33,8 @@ def _plain(value: object) -> bool:
 # Values of exactly these types are plain (``_plain``): a batch's ids and dates are checked a type
 # at a time rather than a value at a time (issue 11: some 40,000 dates a batch).
 _EXACTLY_PLAIN = frozenset({int, datetime.date})
+_EXACTLY_DATE = frozenset({datetime.date})
+_iso: Any = datetime.date.isoformat
 
 
 def _all_plain(values: list[Any]) -> bool:
@@ -43,7 +45,10 @@ def literal(values: Iterable[object]) -> str:
     """The PostgreSQL array literal of ``values`` (integers, dates, ``None`` as ``NULL``), e.g.
     ``{1,NULL,3}``. Anything else is refused: its text could need quoting."""
     values = list(values)
-    if set(map(type, values)) <= _EXACTLY_PLAIN:
+    types = set(map(type, values))
+    if types <= _EXACTLY_DATE:  # ``date.isoformat`` is ``str`` of a date, without the call through ``__str__``
+        return "{" + ",".join(map(_iso, values)) + "}"
+    if types <= _EXACTLY_PLAIN:
         return "{" + ",".join(map(str, values)) + "}"
     parts = []
     for value in values:
@@ -60,6 +65,11 @@ def text_literal(values: Iterable[str]) -> str:
     """The PostgreSQL array literal of the texts ``values``, each element double-quoted with its
     backslashes and double quotes escaped, e.g. ``{"o'neil","a\\"b"}``: one parameter for thousands
     of texts (the batch duplicate check's surname keys), where a list is adapted text by text."""
+    values = list(values)
+    if not values:
+        return "{}"
+    if not any('"' in v or "\\" in v for v in set(values)):  # nothing to escape: each text as it is (issue 11)
+        return '{"' + '","'.join(values) + '"}'
     return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 

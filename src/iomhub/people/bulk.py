@@ -118,21 +118,27 @@ def surname_key(name: str) -> str:
 # one probe a pair (LATERAL ... OFFSET 0, not flattened into a join of the whole table); those with
 # a non-ASCII surname from their own small index; an undated alias by its key, its person's date
 # looked up by id. Branches may repeat a name (a non-ASCII surname may also have the key): harmless,
-# the names are sets of people in the end.
+# the names are sets of people in the end. The people born on a same or swapped date are read once
+# (``near``), their undated aliases joined to them (not the people read again for a hash of every
+# alias); a person a digit away is probed only for the dates between the earliest and the latest
+# date of birth on record (half the pairs of a bench batch are dates such as 1085 or 2985: nobody).
 _NAME = r"lower(regexp_replace({}.last_name, '[^A-Za-z]', '', 'g'))"
 _NON_ASCII = r"{}.last_name ~ '[^\x01-\x7f]'"
 _NAMES_SQL = f"""
-WITH v(d, k) AS MATERIALIZED (SELECT * FROM unnest(%(dates)s::date[], %(keys)s::text[]))
-SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM people_person p
- WHERE p.merged_into_id IS NULL AND p.date_of_birth = ANY(%(near)s::date[])
+WITH v(d, k) AS MATERIALIZED (SELECT * FROM unnest(%(dates)s::date[], %(keys)s::text[])),
+near AS MATERIALIZED (SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM people_person p
+ WHERE p.merged_into_id IS NULL AND p.date_of_birth = ANY(%(near)s::date[]))
+SELECT * FROM near
 UNION ALL
 SELECT a.person_id, a.first_name, a.last_name, a.date_of_birth FROM people_alias a JOIN people_person p ON p.id = a.person_id
  WHERE p.merged_into_id IS NULL AND a.date_of_birth = ANY(%(near)s::date[])
 UNION ALL
-SELECT a.person_id, a.first_name, a.last_name, p.date_of_birth FROM people_alias a JOIN people_person p ON p.id = a.person_id
- WHERE p.merged_into_id IS NULL AND a.date_of_birth IS NULL AND p.date_of_birth = ANY(%(near)s::date[])
+SELECT a.person_id, a.first_name, a.last_name, n.date_of_birth FROM near n JOIN people_alias a ON a.person_id = n.id
+ WHERE a.date_of_birth IS NULL
 UNION ALL
-SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM v CROSS JOIN LATERAL (
+SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM (
+ SELECT * FROM v WHERE v.d BETWEEN (SELECT min(date_of_birth) FROM people_person) AND (SELECT max(date_of_birth) FROM people_person)) v
+ CROSS JOIN LATERAL (
  SELECT p.id, p.first_name, p.last_name, p.date_of_birth FROM people_person p
   WHERE p.merged_into_id IS NULL AND p.date_of_birth = v.d AND {_NAME.format("p")} = v.k OFFSET 0) p
 UNION ALL
@@ -175,19 +181,22 @@ def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -
         counts = None
     else:
         near: set[Any] = set()
-        pairs: set[tuple[Any, str]] = set()
+        by_key: dict[str, set[Any]] = {}  # the (date, key) pairs, by key: each pair once, no tuple each
         for candidate, dates in zip(candidates, compared, strict=True):
             if candidate.date_of_birth is None:
                 continue
             same: set[Any] = {candidate.date_of_birth, matching.swapped(candidate.date_of_birth)} - {None}
             near |= same
-            key = surname_key(candidate.last_name)
-            pairs |= {(d, key) for d in dates - same}
-        ordered = list(pairs)  # in any order: each pair is a probe of its own
+            by_key.setdefault(surname_key(candidate.last_name), set()).update(dates - same)
+        pair_dates: list[Any] = []
+        pair_keys: list[str] = []
+        for key, on in by_key.items():  # in any order: each pair is a probe of its own
+            pair_dates += on
+            pair_keys += [key] * len(on)
         params = {
-            "dates": literal([d for d, _ in ordered]),
-            "keys": text_literal([k for _, k in ordered]),
-            "ukeys": text_literal(sorted({k for _, k in ordered})),
+            "dates": literal(pair_dates),
+            "keys": text_literal(pair_keys),
+            "ukeys": text_literal(sorted(k for k, on in by_key.items() if on)),
             "near": literal(sorted(near)),
         }
         with transaction.atomic(), connection.cursor() as cursor:
@@ -240,12 +249,14 @@ def _named(candidates: list[matching.Identity], names_by_dob: Names) -> list[set
             )
             for n in ours
         ]
-        dates = matching.dates_compared(candidate.date_of_birth) if candidate.date_of_birth else frozenset()
+        dob = candidate.date_of_birth
+        dates = matching.dates_compared(dob) if dob else frozenset()
+        # Names the other way round pass only on the same or the swapped date (on a date a digit
+        # away ``_compare_names`` needs a strong first name, which names the other way round lack).
+        same = {d for n in ours if n.date_of_birth for d in (n.date_of_birth, matching.swapped(n.date_of_birth))}
         tried: list[_Row] = []
-        for d in dates:
-            on_date = by_first.get(d)
-            if not on_date:
-                continue
+        for d in by_first.keys() & dates:  # only the dates with a name on record: a few of some 70
+            on_date = by_first[d]
             for seen, agree, first, swap in keys:
                 for theirs in on_date.keys() - seen:
                     seen.add(theirs)
@@ -253,8 +264,13 @@ def _named(candidates: list[matching.Identity], names_by_dob: Names) -> list[set
                         agree.add(theirs)
                 for theirs in on_date.keys() & agree:
                     tried += on_date[theirs]
-                tried += by_swap[d].get(swap, ())
-        named.append({pid for pid, f, last, dob in tried if matching.name_may_match(ours, matching.NameRecord(f, last, dob))})
+                if d in same:
+                    tried += by_swap[d].get(swap, ())
+        found: set[int] = set()
+        for pid, f, last, on in tried:
+            if pid not in found and matching.name_may_match(ours, matching.NameRecord(f, last, on)):
+                found.add(pid)
+        named.append(found)
     return named
 
 
@@ -289,6 +305,8 @@ def find_matches_many(candidates: list[matching.Identity]) -> list[list[matching
     the first 2,000 of the people it selects, in their order (surname, first name, id), and at most
     500 of them by an alias: when either cut may apply (``counts``), its selection
     (``matching.candidate_people``) is read to cut the list where it cuts it."""
+    if not candidates:
+        return []  # nothing to read (a wave with no new person)
     variants = [matching.date_variants(c.date_of_birth) if c.date_of_birth else set() for c in candidates]
     names_by_dob, counts = _names_near(candidates, variants)
     live = Person.objects.filter(merged_into__isnull=True)
