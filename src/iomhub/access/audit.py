@@ -142,10 +142,11 @@ _MANY_COLUMNS = (
 def record_many(*, actor: User | None, entries: Iterable[dict[str, Any]], username: str = "") -> None:
     """Many events by one actor in one bulk insert (a feed import's batch, issue 11): each entry
     takes ``record``'s keywords (action, object_type, object_id, person_id, changes, reason, outcome),
-    and each person written still has an event of their own. The events are written as values
-    (``iomhub.bulk_insert.insert_values``: the rows ``AuditEvent(...)`` instances would give, through
-    the same preparation, ``occurred_at`` each its own ``timezone.now()``), not a model instance each
-    (ADR 0037 addendum "a batch's rows as values")."""
+    and each person written still has an event of their own. The events are written as values, not
+    a model instance each (ADR 0037 addendum "a batch's rows as values"): on PostgreSQL by one
+    ``COPY`` of their own (``_copy_events``), elsewhere through ``iomhub.bulk_insert.insert_values``
+    (the rows ``AuditEvent(...)`` instances would give); ``occurred_at`` each its own
+    ``timezone.now()``."""
     ctx = _context.get()
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
     common = (
@@ -158,7 +159,6 @@ def record_many(*, actor: User | None, entries: Iterable[dict[str, Any]], userna
     )
     rows = [
         (
-            *common,
             str(e["action"]),
             e.get("object_type", ""),
             _object_id(e.get("object_id")),
@@ -169,7 +169,48 @@ def record_many(*, actor: User | None, entries: Iterable[dict[str, Any]], userna
         )
         for e in entries
     ]
-    insert_values(AuditEvent, _MANY_COLUMNS, rows, batch_size=2000)  # by COPY on PostgreSQL (issue 11)
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _copy_events(common, rows)
+        return
+    insert_values(AuditEvent, _MANY_COLUMNS, [(*common, *row) for row in rows], batch_size=2000)
+
+
+# ``_copy_events``: the columns every event of a call shares, then each event's own (``_MANY_COLUMNS``),
+# with the types of value each of those writes as it is (the plain types of ``insert_values``).
+_SHARED = _MANY_COLUMNS[:6]
+_OWN = _MANY_COLUMNS[6:]
+_CHANGES_AT = _OWN.index("changes")
+_PLAIN_TYPES = {"person_id": (int, type(None)), "changes": (dict,)}  # any other: ``str`` (``changes``: dumped below)
+
+
+def _copy_events(common: tuple[Any, ...], rows: list[tuple[Any, ...]]) -> None:
+    """``record_many``'s events on PostgreSQL, by one ``COPY``: the rows ``insert_values`` writes (each
+    field's ``get_db_prep_save`` for any value not of its plain type, as there; ``occurred_at`` its
+    own ``timezone.now()`` a row; the id from the table's sequence, in the order given), but each
+    event's ``changes`` sent as the JSON text psycopg sends for it (``json.dumps`` of the same value:
+    Django's ``JSONField`` on PostgreSQL dumps with ``json.dumps``), not a ``Jsonb`` wrapper made by
+    the field's preparation and dumped by psycopg a row (issue 11). The shared values (actor,
+    request context) are prepared once a call."""
+    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
+    shared = [_prep(fields[name], value) for name, value in zip(_SHARED, common, strict=True)]
+    own = [(fields[name], _PLAIN_TYPES.get(name, (str,))) for name in _OWN]
+    dumps = json.dumps
+    now = timezone.now
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in ("occurred_at", *_SHARED, *_OWN))
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        write = copy.write_row
+        for row in rows:
+            values = [value if type(value) in plain else _prep(field, value) for (field, plain), value in zip(own, row, strict=True)]
+            values[_CHANGES_AT] = dumps(row[_CHANGES_AT])
+            write([now(), *shared, *values])
+
+
+def _prep(field: Any, value: Any) -> Any:
+    """``value`` as ``field`` saves it (``get_db_prep_save``)."""
+    return field.get_db_prep_save(value, connection)
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
