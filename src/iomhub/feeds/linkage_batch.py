@@ -279,21 +279,21 @@ def _candidates_ahead(people: list[Identity], user: User, ahead: Prefetched) -> 
             added[row[0]].append(_Seen._make(row[1:]))
     found: list[tuple[int, int]] = []
     seen: dict[int, _Seen] = {}
-    for i, who in known:
-        merged = {p.pk: p for p in ahead.people[_name_key(who)]}
-        for p in added.get(i, ()):
-            merged.setdefault(p.pk, p)
-        for n, pid in enumerate(sorted(merged)):
-            person = merged[pid]
-            if n < CANDIDATES_SCORED or person.date_of_birth == who.date_of_birth:
-                found.append((i, pid))
-                seen.setdefault(pid, person)
+    for i, who in known:  # in order of index, each in order of id
+        chosen = ahead.people[_name_key(who)]
+        if i in added:  # anyone new: merged, and cut again
+            merged = {p.pk: p for p in chosen}
+            for p in added[i]:
+                merged.setdefault(p.pk, p)
+            ordered = [merged[pid] for pid in sorted(merged)]
+            chosen = [p for n, p in enumerate(ordered) if n < CANDIDATES_SCORED or p.date_of_birth == who.date_of_birth]
+        found += [(i, p.pk) for p in chosen]
+        seen.update({p.pk: p for p in chosen})
     if rest:
         pairs, fresh = candidate_people([people[i] for i in rest], user)
         found += [(rest[n], pid) for n, pid in pairs]
-        for pid, person in fresh.items():
-            seen.setdefault(pid, person)
-    found.sort()
+        seen.update({pid: person for pid, person in fresh.items() if pid not in seen})
+        found.sort()
     return found, seen
 
 
