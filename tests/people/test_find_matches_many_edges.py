@@ -3,7 +3,8 @@ a time (the oracle: it selects and compares with the ORM, apart from the batch c
 the eighth sitting's cheaper reads lean on (issue 11, ADR 0037 addendum):
 
 - the people a digit away are probed only for dates between the earliest and the latest date of
-  birth on record (people born on those very dates, and aliases dated before 1900, still found);
+  birth on record, and only for dates counted with someone born or an alias dated on them (people
+  born on those very dates, and an alias dated before 1900 where nobody is born, still found);
 - names the other way round are looked for only on a date the same as, or swapped from, one of
   the candidate's names' dates (its aliases' too);
 - the undated aliases of the people born on the same or swapped date read from those people;

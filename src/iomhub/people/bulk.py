@@ -162,17 +162,51 @@ SELECT a.person_id, a.first_name, a.last_name, p.date_of_birth FROM people_alias
 # How many people (merged ones too) and dated aliases were born on each date: more than
 # ``find_matches`` selects (it leaves the merged out), which is all the tests of its cuts need
 # (``matching.CUT`` people, ``matching.ALIAS_PEOPLE`` aliases), and index-only counts (the live
-# people's would read every row).
+# people's would read every row). A date outside the earliest and latest on record is not looked
+# up: nobody is born there (a fifth of a batch's dates, such as 2985).
 _COUNTS_SQL = """
-SELECT d, (SELECT count(*) FROM people_person p WHERE p.date_of_birth = d), (SELECT count(*) FROM people_alias a WHERE a.date_of_birth = d)
- FROM unnest(%(dates)s::date[]) d
+SELECT d,
+ CASE WHEN d BETWEEN pl AND ph THEN (SELECT count(*) FROM people_person p WHERE p.date_of_birth = d) ELSE 0 END,
+ CASE WHEN d BETWEEN al AND ah THEN (SELECT count(*) FROM people_alias a WHERE a.date_of_birth = d) ELSE 0 END
+ FROM unnest(%(dates)s::date[]) d,
+  (SELECT min(date_of_birth) AS pl, max(date_of_birth) AS ph FROM people_person) p,
+  (SELECT min(date_of_birth) AS al, max(date_of_birth) AS ah FROM people_alias) a
 """
+
+
+def _names_params(
+    candidates: list[matching.Identity], compared: list[frozenset[Any]], counts: dict[Any, tuple[int, int]]
+) -> dict[str, str]:
+    """``_NAMES_SQL``'s parameters: the same and swapped dates, and the (date, surname key) pairs a
+    digit away. A date counted with nobody born on it and no alias dated on it (``_COUNTS_SQL``:
+    merged people too) is left out of the pairs: every branch that reads them needs a person born,
+    or an alias dated, on the pair's date (three in five of a bench batch's pairs)."""
+    nobody = {d for d, (people, aliases) in counts.items() if not people and not aliases}
+    near: set[Any] = set()
+    by_key: dict[str, set[Any]] = {}  # the (date, key) pairs, by key: each pair once, no tuple each
+    for candidate, dates in zip(candidates, compared, strict=True):
+        if candidate.date_of_birth is None:
+            continue
+        same: set[Any] = {candidate.date_of_birth, matching.swapped(candidate.date_of_birth)} - {None}
+        near |= same
+        by_key.setdefault(surname_key(candidate.last_name), set()).update(dates - same - nobody)
+    pair_dates: list[Any] = []
+    pair_keys: list[str] = []
+    for key, on in by_key.items():  # in any order: each pair is a probe of its own
+        pair_dates += on
+        pair_keys += [key] * len(on)
+    return {
+        "dates": literal(pair_dates),
+        "keys": text_literal(pair_keys),
+        "ukeys": text_literal(sorted(k for k, on in by_key.items() if on)),
+        "near": literal(sorted(near)),
+    }
 
 
 def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -> tuple[Names, dict[Any, tuple[int, int]] | None]:
     """Each person's names that may match a candidate's (``matching.name_may_match``), a superset
     read from the people born on a date ``compare`` weighs against a candidate's; and at least how
-    many people and dated aliases were born on each of the ``variants`` dates (None: not counted,
+    many people and dated aliases were born on each date compared (None: not counted,
     every name read)."""
     names: Names = {}
     compared = [matching.dates_compared(c.date_of_birth) if c.date_of_birth else frozenset() for c in candidates]
@@ -180,33 +214,16 @@ def _names_near(candidates: list[matching.Identity], variants: list[set[Any]]) -
         rows: Any = _every_name(set().union(*compared) if compared else set())
         counts = None
     else:
-        near: set[Any] = set()
-        by_key: dict[str, set[Any]] = {}  # the (date, key) pairs, by key: each pair once, no tuple each
-        for candidate, dates in zip(candidates, compared, strict=True):
-            if candidate.date_of_birth is None:
-                continue
-            same: set[Any] = {candidate.date_of_birth, matching.swapped(candidate.date_of_birth)} - {None}
-            near |= same
-            by_key.setdefault(surname_key(candidate.last_name), set()).update(dates - same)
-        pair_dates: list[Any] = []
-        pair_keys: list[str] = []
-        for key, on in by_key.items():  # in any order: each pair is a probe of its own
-            pair_dates += on
-            pair_keys += [key] * len(on)
-        params = {
-            "dates": literal(pair_dates),
-            "keys": text_literal(pair_keys),
-            "ukeys": text_literal(sorted(k for k, on in by_key.items() if on)),
-            "near": literal(sorted(near)),
-        }
         with transaction.atomic(), connection.cursor() as cursor:
             # Compiling these statements (JIT, ~30-150 ms each) costs more than running them.
             cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
             (jit, _) = cursor.fetchone()
-            cursor.execute(_NAMES_SQL, params)
-            rows = cursor.fetchall()
-            cursor.execute(_COUNTS_SQL, {"dates": literal(sorted(set().union(*variants)) if variants else [])})
+            # Every date compared is counted (the variants, and the typos before 1900 only an alias
+            # may be dated on): the cuts read the variants' counts, the pairs leave out the empty dates.
+            cursor.execute(_COUNTS_SQL, {"dates": literal(sorted(set().union(*compared)) if compared else [])})
             counts = {d: (people, aliases) for d, people, aliases in cursor.fetchall()}
+            cursor.execute(_NAMES_SQL, _names_params(candidates, compared, counts))
+            rows = cursor.fetchall()
             cursor.execute("SELECT set_config('jit', %s, true)", [jit])
     for row in rows:
         names.setdefault(row[3], []).append(tuple(row))
