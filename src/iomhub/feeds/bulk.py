@@ -13,6 +13,7 @@ is left to the row-by-row path, after the batch, so the outcome is what a row-by
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,8 @@ from django.utils import timezone
 
 from iomhub.bulk_insert import insert_values
 from iomhub.feeds.linkage import Link, Uncertain, agreed_fields
-from iomhub.feeds.linkage_batch import links_for_many
+from iomhub.feeds.linkage_batch import Prefetched, links_for_many
+from iomhub.feeds.linkage_batch import prefetch as prefetch_people
 from iomhub.feeds.linkage_model import probable
 from iomhub.feeds.linkage_model.probable import blocks
 from iomhub.feeds.linkage_model.settings import record
@@ -39,7 +41,25 @@ if TYPE_CHECKING:
     from iomhub.feeds.spec import FeedSpec
     from iomhub.feeds.tally import Tally
 
-__all__ = ["import_arrests_batch"]
+__all__ = ["Ahead", "import_arrests_batch", "prefetch"]
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A batch's read-only reads made ahead, on PostgreSQL, on another connection while the batch
+    before it was imported (``feeds.ahead``): the rows' keys already recorded (``_seen``: a run's
+    row keys are distinct, so no batch of the run can record one of this batch's), and the
+    candidate people of its rows not recorded (``linkage_batch.prefetch``, completed when used)."""
+
+    seen: dict[str, set[tuple[str, str]]]
+    people: Prefetched
+
+
+def prefetch(rows: list[FeedRow], user: User, low: int) -> Ahead:
+    """``Ahead`` for the checked ``rows`` of a batch; ``low``: see ``linkage_batch.Prefetched``."""
+    seen = _seen(rows)
+    pending = [r for r in rows if r.row_key not in seen]
+    return Ahead(seen, prefetch_people([r.identity for r in pending], [r.row_key for r in pending], user, low))
 
 
 def _entangled(rows: list[FeedRow], answers: list[object]) -> set[int]:
@@ -175,18 +195,22 @@ def _write(todo: list[tuple[FeedRow, Link]], run: ImportRun, acting_user: User, 
     tally.imported += len(links)
 
 
-def import_arrests_batch(rows: list[FeedRow], *, run: ImportRun, acting_user: User, tally: Tally, spec: FeedSpec) -> list[FeedRow]:
+def import_arrests_batch(
+    rows: list[FeedRow], *, run: ImportRun, acting_user: User, tally: Tally, spec: FeedSpec, ahead: Ahead | None = None
+) -> list[FeedRow]:
     """Import the checked ``rows`` of one batch; returns the rows left to the row-by-row path (in
-    line order). Counts, rejections and the review queue go to ``tally`` as row by row.
+    line order). Counts, rejections and the review queue go to ``tally`` as row by row. ``ahead``:
+    the batch's reads made ahead (``prefetch`` of these very rows), used in their place.
 
     In waves: a row whose answer could depend on a person an earlier row creates waits for the next
     wave, which links it with that person on record, as row by row."""
-    seen = _seen(rows)
+    seen = ahead.seen if ahead is not None else _seen(rows)
     pending = [r for r in rows if r.row_key not in seen]
     later = [r for r in rows if r.row_key in seen and r.fingerprint not in seen[r.row_key]]
     tally.unchanged += len(rows) - len(pending) - len(later)
+    people = ahead.people if ahead is not None else None
     while pending:
-        deferred = _wave(pending, run=run, acting_user=acting_user, tally=tally, spec=spec, later=later)
+        deferred = _wave(pending, run=run, acting_user=acting_user, tally=tally, spec=spec, later=later, ahead=people)
         if len(deferred) == len(pending):  # no progress: row by row
             later += deferred
             break
@@ -194,14 +218,16 @@ def import_arrests_batch(rows: list[FeedRow], *, run: ImportRun, acting_user: Us
     return sorted(later, key=lambda r: r.line)
 
 
-def _wave(fresh: list[FeedRow], *, run: ImportRun, acting_user: User, tally: Tally, spec: FeedSpec, later: list[FeedRow]) -> list[FeedRow]:
+def _wave(
+    fresh: list[FeedRow], *, run: ImportRun, acting_user: User, tally: Tally, spec: FeedSpec, later: list[FeedRow], ahead: Prefetched | None
+) -> list[FeedRow]:
     """One wave: every row linked, created or sent to review, and written, but those returned (for
     the next wave) and those added to ``later`` (row by row)."""
     from iomhub.feeds.services import to_review
 
     # The people on record, the population the model scales for, are counted for the whole import
     # (``probable.people_counted`` around ``feeds.services.feed_import``'s batches), not here.
-    answers: list[object] = list(links_for_many([r.identity for r in fresh], [r.row_key for r in fresh], user=acting_user))
+    answers: list[object] = list(links_for_many([r.identity for r in fresh], [r.row_key for r in fresh], user=acting_user, ahead=ahead))
     waiting = _entangled(fresh, answers)
     create = [i for i, a in enumerate(answers) if a is None and i not in waiting]
     for i, made in zip(create, _new_people([fresh[i] for i in create], acting_user, spec), strict=True):

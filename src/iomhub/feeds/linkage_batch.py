@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -74,7 +75,7 @@ def candidate_pairs(people: list[Identity], user: User) -> Pairs:
     return set(candidate_people(people, user)[0])
 
 
-def candidate_people(people: list[Identity], user: User) -> tuple[list[tuple[int, int]], dict[int, _Seen]]:
+def candidate_people(people: list[Identity], user: User, ahead: Prefetched | None = None) -> tuple[list[tuple[int, int]], dict[int, _Seen]]:
     """(index in ``people``, person id) for the people each identity may be that ``user`` sees,
     merged records left out, by ``probable.candidates_q``, one query per chunk, in that order (by
     index, then id: the database sorts them for its ranking already); and each of those
@@ -82,7 +83,10 @@ def candidate_people(people: list[Identity], user: User) -> tuple[list[tuple[int
     the same thousands of visible people cost as much again). Of each identity's people, only those
     linkage reads are answered: everyone born the same day (``exact_link``) and the first
     ``CANDIDATES_SCORED`` by id (the model's), cut in SQL (issue 11, national scale: a common
-    surname is thousands of people, sent and sorted for nothing)."""
+    surname is thousands of people, sent and sorted for nothing). ``ahead``: what was read ahead
+    of the batch (``prefetch``), completed now (``_candidates_ahead``)."""
+    if ahead is not None:
+        return _candidates_ahead(people, user, ahead)
     pairs_of = _pairs_postgresql if connection.vendor == "postgresql" else _pairs_sqlite
     found: list[tuple[int, int]] = []
     seen: dict[int, _Seen] = {}
@@ -137,6 +141,24 @@ _WAYS = (
 _PINNED = ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin", "jit")
 
 
+# The chunk's rows as the ways read them, from five array parameters (``_batch_params``).
+_BATCH = (
+    "b AS (SELECT i, upper(fam) AS fam, upper(giv) AS giv, dob, swp, EXTRACT(YEAR FROM dob) AS y, EXTRACT(MONTH FROM dob) AS m, "
+    "EXTRACT(DAY FROM dob) AS d FROM unnest(%s::int[], %s::text[], %s::text[], %s::date[], %s::date[]) AS u(i, fam, giv, dob, swp))"
+)
+
+
+def _batch_params(chunk: list[tuple[int, Identity]]) -> list[str]:
+    dobs = [who.date_of_birth for _, who in chunk]
+    return [
+        literal([i for i, _ in chunk]),
+        text_literal([who.family_name for _, who in chunk]),
+        text_literal([who.given_name for _, who in chunk]),
+        literal(dobs),
+        literal([probable.swapped(dob) or dob for dob in dobs]),
+    ]
+
+
 def _pairs_sql(visible: str) -> str:
     # Only our own SQL fragments and Django's SQL of the visible people are interpolated; every value
     # is a parameter. ``OFFSET 0`` keeps an uncut way a subquery read row by row. Each person's
@@ -149,9 +171,7 @@ def _pairs_sql(visible: str) -> str:
         for where, cut in _WAYS
     )
     return (
-        "WITH b AS (SELECT i, upper(fam) AS fam, upper(giv) AS giv, dob, swp, EXTRACT(YEAR FROM dob) AS y, EXTRACT(MONTH FROM dob) AS m, "  # noqa: S608
-        "EXTRACT(DAY FROM dob) AS d FROM unnest(%s::int[], %s::text[], %s::text[], %s::date[], %s::date[]) AS u(i, fam, giv, dob, swp)), "
-        f"pairs AS ({ways}) "
+        f"WITH {_BATCH}, pairs AS ({ways}) "  # noqa: S608
         f"SELECT i, id, {carried} FROM (SELECT pairs.*, ROW_NUMBER() OVER (PARTITION BY i ORDER BY id) AS n FROM pairs) r "
         f"WHERE n <= {CANDIDATES_SCORED} OR same ORDER BY i, id"
     )
@@ -164,15 +184,7 @@ def _pairs_postgresql(chunk: list[tuple[int, Identity]], user: User) -> list[tup
     (``CROSS JOIN LATERAL``), the plan pinned (``_PINNED``). The batch goes as arrays. Rows of
     (index, person id, the person's ``_SEEN`` columns)."""
     visible, visible_params = _visible_where(user)
-    dobs = [who.date_of_birth for _, who in chunk]
-    params = [
-        literal([i for i, _ in chunk]),
-        text_literal([who.family_name for _, who in chunk]),
-        text_literal([who.given_name for _, who in chunk]),
-        literal(dobs),
-        literal([probable.swapped(dob) or dob for dob in dobs]),
-        *visible_params * len(_WAYS),
-    ]
+    params = [*_batch_params(chunk), *visible_params * len(_WAYS)]
     settings = ", ".join(f"current_setting('{name}')" for name in _PINNED)
     pin = ", ".join(f"set_config('{name}', %s, true)" for name in _PINNED)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -183,6 +195,106 @@ def _pairs_postgresql(chunk: list[tuple[int, Identity]], user: User) -> list[tup
         found: list[tuple[Any, ...]] = cursor.fetchall()
         cursor.execute(f"SELECT {pin}", before)
     return found
+
+
+def _name_key(who: Identity) -> tuple[str, str, datetime.date]:
+    """What of an identity the candidate query reads: its people are those of any identity alike."""
+    return (who.family_name, who.given_name, who.date_of_birth)
+
+
+@dataclass(frozen=True)
+class Prefetched:
+    """A batch's candidate people read ahead, on PostgreSQL, on another connection while the batch
+    before was imported (``feeds.ahead``; ``prefetch``): for each identity (by ``_name_key``) what
+    ``candidate_people`` answered then, in id order, cut as it cuts; and ``low``, the highest
+    person id the importer's own connection had seen before the batch then in flight created
+    anyone, taken before that read. Whoever that batch (or any later one) creates has a higher
+    id, so ``candidate_people`` reads only the people above ``low`` again (``_pairs_after``)."""
+
+    low: int
+    people: dict[tuple[str, str, datetime.date], list[_Seen]]
+
+
+def prefetch(people: list[Identity], row_keys: list[str], user: User, low: int) -> Prefetched:
+    """``candidate_people`` now, to be completed later by the people above ``low``, of those of
+    ``people`` (with their rows' keys) that ``links_for_many`` would ask it of as things stand: not
+    on the review queue, nobody holding their prison number or PNC ID. Any other is asked afresh
+    when it comes to it (a holder merged since, say)."""
+    held = set(one_of(LinkReview.objects.order_by().values_list("row_key", flat=True), "row_key", set(row_keys)))
+    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by()
+    taken = {
+        name: set(one_of(visible.values_list(name, flat=True), name, {getattr(who, name) for who in people if getattr(who, name)}))
+        for name in ("prison_number", "pnc_id")
+    }
+    first: dict[tuple[str, str, datetime.date], Identity] = {}
+    for who, key in zip(people, row_keys, strict=True):
+        if key not in held and not any(getattr(who, name) in values for name, values in taken.items()):
+            first.setdefault(_name_key(who), who)
+    keys = list(first)
+    pairs, seen = candidate_people([first[key] for key in keys], user)
+    found: dict[tuple[str, str, datetime.date], list[_Seen]] = {key: [] for key in keys}
+    for n, pid in pairs:  # by index, then id
+        found[keys[n]].append(seen[pid])
+    return Prefetched(low, found)
+
+
+def _after_sql(visible: str) -> str:
+    # The people above ``low`` (a batch's worth), then joined with the chunk by the very conditions
+    # of ``_WAYS``, read on them rather than on the people table; uncut: ``_candidates_ahead`` cuts.
+    columns = ", ".join(f"{_PEOPLE}.{name}" for name in _SEEN)
+    carried = ", ".join(f"n.{name}" for name in _SEEN)
+    ways = " UNION ".join(
+        f"SELECT b.i, n.id, {carried} FROM b JOIN n ON {where.replace(f'{_PEOPLE}.', 'n.')}"  # noqa: S608
+        for where, _ in _WAYS
+    )
+    return (
+        f"WITH {_BATCH}, n AS MATERIALIZED (SELECT {_PEOPLE}.id, {columns} FROM {_PEOPLE} "  # noqa: S608
+        f"WHERE {_PEOPLE}.id > %s AND {_PEOPLE}.merged_into_id IS NULL AND {visible}) {ways}"
+    )
+
+
+def _pairs_after(chunk: list[tuple[int, Identity]], user: User, low: int) -> list[tuple[Any, ...]]:
+    """``_pairs_postgresql``'s rows, uncut, of the people with an id above ``low`` alone."""
+    try:
+        visible, visible_params = _visible_where(user)
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_after_sql(visible), [*_batch_params(chunk), low, *visible_params])
+        found: list[tuple[Any, ...]] = cursor.fetchall()
+    return found
+
+
+def _candidates_ahead(people: list[Identity], user: User, ahead: Prefetched) -> tuple[list[tuple[int, int]], dict[int, _Seen]]:
+    """``candidate_people`` from what was read ahead and the people above ``ahead.low`` read now,
+    merged and cut as the query cuts: per identity, the first ``CANDIDATES_SCORED`` by id and
+    everyone born the same day. (What was read ahead holds the first of its own people, and the
+    people above ``low`` come after them, so the cut of the two together is the cut of all.) An
+    identity not read ahead is asked afresh."""
+    known = [(i, who) for i, who in enumerate(people) if _name_key(who) in ahead.people]
+    rest = [i for i, who in enumerate(people) if _name_key(who) not in ahead.people]
+    added: dict[int, list[_Seen]] = defaultdict(list)
+    if known:
+        for row in _pairs_after(known, user, ahead.low):
+            added[row[0]].append(_Seen._make(row[1:]))
+    found: list[tuple[int, int]] = []
+    seen: dict[int, _Seen] = {}
+    for i, who in known:  # in order of index, each in order of id
+        chosen = ahead.people[_name_key(who)]
+        if i in added:  # anyone new: merged, and cut again
+            merged = {p.pk: p for p in chosen}
+            for p in added[i]:
+                merged.setdefault(p.pk, p)
+            ordered = [merged[pid] for pid in sorted(merged)]
+            chosen = [p for n, p in enumerate(ordered) if n < CANDIDATES_SCORED or p.date_of_birth == who.date_of_birth]
+        found += [(i, p.pk) for p in chosen]
+        seen.update({p.pk: p for p in chosen})
+    if rest:
+        pairs, fresh = candidate_people([people[i] for i in rest], user)
+        found += [(rest[n], pid) for n, pid in pairs]
+        seen.update({pid: person for pid, person in fresh.items() if pid not in seen})
+        found.sort()
+    return found, seen
 
 
 def _date_sql(part: str) -> str:
@@ -266,7 +378,7 @@ def _by_identifiers(user: User, people: list[Identity], todo: dict[int, Identity
     return found
 
 
-def links_for_many(people: list[Identity], row_keys: list[str], *, user: User) -> list[Found]:
+def links_for_many(people: list[Identity], row_keys: list[str], *, user: User, ahead: Prefetched | None = None) -> list[Found]:
     """For each identity (with its row's key), what ``feeds.linkage.link_for`` would answer: the
     :class:`Link`, an :class:`Uncertain` for the review queue, or None when nobody matches."""
     found: dict[int, Found] = {}
@@ -282,13 +394,13 @@ def links_for_many(people: list[Identity], row_keys: list[str], *, user: User) -
         del todo[i]
     found.update(_by_identifiers(user, people, todo))
     if todo:
-        found.update(_by_people(user, todo))
+        found.update(_by_people(user, todo, ahead))
     return [found.get(i) for i in range(len(people))]
 
 
-def _by_people(user: User, todo: dict[int, Identity]) -> dict[int, Found]:
+def _by_people(user: User, todo: dict[int, Identity], ahead: Prefetched | None) -> dict[int, Found]:
     order = list(todo)
-    pairs, persons = candidate_people([todo[i] for i in order], user)
+    pairs, persons = candidate_people([todo[i] for i in order], user, ahead)
     by_row: dict[int, list[_Seen]] = defaultdict(list)
     for n, pid in pairs:  # in order of id: the first ``CANDIDATES_SCORED`` are scored
         by_row[order[n]].append(persons[pid])

@@ -18,18 +18,20 @@ import getpass
 import hashlib
 import socket
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, User
 from iomhub.feeds.actors import SYSTEM_USERNAME, authorise, feed_system_user
-from iomhub.feeds.bulk import import_arrests_batch
+from iomhub.feeds.ahead import read_ahead as read_ahead_of
+from iomhub.feeds.bulk import Ahead, import_arrests_batch, prefetch
 from iomhub.feeds.linkage import Link, Uncertain, agreed_fields, link_for
 from iomhub.feeds.linkage_model import probable
 from iomhub.feeds.models import ArrestLink, Feed, FeedRecord, ImportRun, LinkMethod, LinkReview, Rejection
@@ -38,6 +40,7 @@ from iomhub.feeds.registry import spec_for
 from iomhub.feeds.rows import FeedRow, Identity, RowFaults, check_row
 from iomhub.feeds.spec import FeedSpec
 from iomhub.feeds.tally import Progress, Tally, catalogue, reject, service_faults
+from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
 from iomhub.people.services import NewPerson, PossibleDuplicates, person_create
 from iomhub.pg_arrays import one_of
@@ -134,7 +137,9 @@ def _import_one(item: FeedRow, spec: FeedSpec, run: ImportRun, acting_user: User
             tally.unchanged += 1
 
 
-def _import_batch(batch: list[FeedRow | RowFaults], spec: FeedSpec, run: ImportRun, acting_user: User, tally: Tally) -> None:
+def _import_batch(
+    batch: list[FeedRow | RowFaults], spec: FeedSpec, run: ImportRun, acting_user: User, tally: Tally, ahead: Ahead | None = None
+) -> None:
     with transaction.atomic():
         good: list[FeedRow] = []
         for item in batch:
@@ -143,7 +148,7 @@ def _import_batch(batch: list[FeedRow | RowFaults], spec: FeedSpec, run: ImportR
             else:
                 good.append(item)
         if spec.feed == Feed.ARRESTS:  # a batch at a time, the same rules (feeds.bulk; ADR 0037)
-            good = import_arrests_batch(good, run=run, acting_user=acting_user, tally=tally, spec=spec)
+            good = import_arrests_batch(good, run=run, acting_user=acting_user, tally=tally, spec=spec, ahead=ahead)
         for item in good:
             _import_one(item, spec, run, acting_user, tally)
         for _ in batch:  # progress row by row, inside the batch's transaction
@@ -166,10 +171,14 @@ def feed_import(
     via: str = "browser",
     committed: Callable[[int], None] | None = None,
     run: ImportRun | None = None,
+    read_ahead: bool = True,
 ) -> ImportRun:
     """Import a file of ``feed`` (CSV or XLSX). Returns the run with its counts; a file that cannot
     be read at all is a run with ``refused`` set and nothing imported. ``run``: a queued upload's
-    run to import into (``feeds.tasks``), rather than a new one."""
+    run to import into (``feeds.tasks``), rather than a new one. ``read_ahead``: the next batch
+    read and checked by a second thread while a batch is imported, and on PostgreSQL, outside a
+    transaction, its linkage reads made there too (``feeds.ahead``); False: one batch after
+    another, every read in its turn (the same outcome)."""
     spec = spec_for(feed)
     authorise(acting_user)
     if run is None:
@@ -187,28 +196,17 @@ def feed_import(
         run.save(update_fields=["refused", "finished_at"])
         _audit_run(run, acting_user, where)
         return run
-    codes = catalogue()
     tally = Tally(progress=progress, total=table.total)
-    seen: dict[str, int] = {}
-    batch: list[FeedRow | RowFaults] = []
+    batches = _checked_batches(table.rows, spec, catalogue(), batch_size)
     # The people on record, the population the linkage model scales for, counted once for the import
     # and then only those added since (``probable.people_counted``; nobody is merged by an import).
-    with _young_collections_only() as collect, probable.people_counted():
-        for raw in table.rows:
-            checked = check_row(raw, spec, codes)
-            if isinstance(checked, FeedRow):
-                first = seen.setdefault(checked.row_key, checked.line)
-                if first != checked.line:
-                    checked = RowFaults(checked.line, checked.values, [("", f"Duplicate of line {first}: {spec.duplicate_words}")])
-            batch.append(checked)
-            if len(batch) >= batch_size:
-                _import_batch(batch, spec, run, acting_user, tally)
-                batch = []
+    with _young_collections_only() as collect, probable.people_counted(), _ahead(batches, spec, acting_user, read_ahead) as prepared:
+        for batch, ahead in prepared:
+            _import_batch(batch, spec, run, acting_user, tally, ahead)
+            if len(batch) >= batch_size:  # each full batch, as before (the last, if short, is not)
                 collect()
                 if committed is not None:  # told after each batch is committed (the command's kill hook)
                     committed(tally.rows)
-        if batch:
-            _import_batch(batch, spec, run, acting_user, tally)
     run.refresh_from_db()
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
@@ -217,6 +215,56 @@ def feed_import(
         with transaction.atomic():
             spec.after_import(run, acting_user)
     return run
+
+
+def _checked_batches(rows: Iterator[RawRow], spec: FeedSpec, codes: frozenset[str], batch_size: int) -> Iterator[list[FeedRow | RowFaults]]:
+    """The file's rows checked (``check_row``), a row whose key an earlier line has refused as a
+    duplicate of it, in batches of ``batch_size``."""
+    seen: dict[str, int] = {}
+    batch: list[FeedRow | RowFaults] = []
+    for raw in rows:
+        checked = check_row(raw, spec, codes)
+        if isinstance(checked, FeedRow):
+            first = seen.setdefault(checked.row_key, checked.line)
+            if first != checked.line:
+                checked = RowFaults(checked.line, checked.values, [("", f"Duplicate of line {first}: {spec.duplicate_words}")])
+        batch.append(checked)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+Prepared = tuple[list[FeedRow | RowFaults], Ahead | None]
+
+
+@contextmanager
+def _ahead(
+    batches: Iterator[list[FeedRow | RowFaults]], spec: FeedSpec, acting_user: User, read_ahead: bool
+) -> Iterator[Iterator[Prepared]]:
+    """The checked batches, each with its reads made ahead (``feeds.bulk.prefetch``) or None.
+
+    With ``read_ahead``, a second thread reads and checks the next batch while one is imported
+    (``feeds.ahead``); on PostgreSQL, for the arrests feed, outside any transaction of the caller's
+    (which another connection could not see into), it also makes the batch's linkage reads on its
+    own connection. Their ``low`` is the highest person id on record when the caller takes the
+    batch before, before it creates anyone (``linkage_batch.Prefetched``)."""
+    if not read_ahead:
+        yield ((batch, None) for batch in batches)
+        return
+    reads = spec.feed == Feed.ARRESTS and connection.vendor == "postgresql" and not connection.in_atomic_block
+
+    def prepare(batch: list[FeedRow | RowFaults], low: int | None) -> Prepared:
+        if low is None:
+            return batch, None
+        return batch, prefetch([r for r in batch if isinstance(r, FeedRow)], acting_user, low)
+
+    def highest() -> int | None:
+        return (Person.objects.aggregate(highest=Max("pk"))["highest"] or 0) if reads else None
+
+    with closing(read_ahead_of(batches, prepare, highest)) as prepared:
+        yield prepared
 
 
 @contextmanager
