@@ -23,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from iomhub.people import matching
 from iomhub.people.bulk import find_matches_many
 from iomhub.people.models import Alias, Person
+from tests.people.matching_cases import answers, person_with_aliases
 
 pytestmark = pytest.mark.django_db
 
@@ -30,22 +31,11 @@ FIRST = datetime.date(1931, 5, 4)  # the earliest date of birth on record in the
 LAST = datetime.date(2009, 11, 26)  # the latest
 
 
-def _person(first: str, last: str, dob: datetime.date | None, *aliases: tuple[str, str, datetime.date | None]) -> Person:
-    person = Person.objects.create(first_name=first, last_name=last, date_of_birth=dob)
-    for a_first, a_last, a_dob in aliases:
-        Alias.objects.create(person=person, first_name=a_first, last_name=a_last, date_of_birth=a_dob)
-    return person
-
-
-def _answers(found: list[matching.PossibleMatch]) -> list[tuple[int, tuple[str, ...], int, bool]]:
-    return [(m.person.pk, m.reasons, m.score, m.by_identifier) for m in found]
-
-
 def _same_as_one_at_a_time(candidates: list[matching.Identity]) -> list[list[matching.PossibleMatch]]:
     many = find_matches_many(candidates)
     assert len(many) == len(candidates)
     for candidate, batch in zip(candidates, many, strict=True):
-        assert _answers(batch) == _answers(matching.find_matches(candidate)), candidate
+        assert answers(batch) == answers(matching.find_matches(candidate)), candidate
     return many
 
 
@@ -56,12 +46,12 @@ def _ids(found: list[matching.PossibleMatch]) -> set[int]:
 def test_people_born_on_the_first_and_last_dates_on_record_a_digit_away() -> None:
     """The dates a digit away are probed between the earliest and latest dates of birth on record:
     a person born on either of those dates is still found, from a candidate a digit away."""
-    earliest = _person("Ada", "Lovelace", FIRST)
-    latest = _person("Alan", "Turing", LAST)
-    plain = _person("Grace", "Hopper", datetime.date(1970, 6, 15))
+    earliest = person_with_aliases("Ada", "Lovelace", FIRST)
+    latest = person_with_aliases("Alan", "Turing", LAST)
+    plain = person_with_aliases("Grace", "Hopper", datetime.date(1970, 6, 15))
     # An alias dated before 1900 (before anyone's own date of birth), a digit from a candidate's;
     # ``find_matches`` selects its person by their own date, a digit away too.
-    old = _person("Ed", "Lear", datetime.date(1991, 12, 27), ("Charles", "Babbage", datetime.date(1891, 12, 26)))
+    old = person_with_aliases("Ed", "Lear", datetime.date(1991, 12, 27), ("Charles", "Babbage", datetime.date(1891, 12, 26)))
     candidates = [
         matching.Identity("Ada", "Lovelace", datetime.date(1931, 5, 5)),  # a day away from FIRST
         matching.Identity("Ada", "Lovelace", datetime.date(1932, 5, 4)),  # a year digit away
@@ -82,9 +72,9 @@ def test_names_the_other_way_round_on_an_aliass_date() -> None:
     the candidate's own date matches, the other way round, a person born on the alias's date."""
     dob = datetime.date(1985, 3, 11)
     alias_dob = datetime.date(1985, 3, 12)  # a digit from the candidate's own date
-    person = _person("Morgan", "Kelly", alias_dob)
-    transposed = _person("Nolan", "Kelly", datetime.date(1985, 12, 3))  # the alias's date swapped
-    Alias.objects.create(person=_person("Pat", "Kelly", datetime.date(1970, 1, 1)), first_name="Pat", last_name="Kelly")
+    person = person_with_aliases("Morgan", "Kelly", alias_dob)
+    transposed = person_with_aliases("Nolan", "Kelly", datetime.date(1985, 12, 3))  # the alias's date swapped
+    Alias.objects.create(person=person_with_aliases("Pat", "Kelly", datetime.date(1970, 1, 1)), first_name="Pat", last_name="Kelly")
     candidate = matching.Identity("Robin", "Kelly", dob, aliases=(matching.NameRecord("Kelly", "Morgan", alias_dob),))
     other = matching.Identity("Robin", "Kelly", dob, aliases=(matching.NameRecord("Kelly", "Nolan", alias_dob),))
     many = _same_as_one_at_a_time([candidate, other])
@@ -97,9 +87,9 @@ def test_names_the_other_way_round_on_an_aliass_date() -> None:
 def test_names_the_other_way_round_only_on_the_same_or_swapped_date() -> None:
     """The same names the other way round: found on the same and the swapped date, not a digit away."""
     dob = datetime.date(1990, 4, 7)
-    same = _person("Kelly", "Morgan", dob)
-    swapped = _person("Kelly", "Morgan", datetime.date(1990, 7, 4))
-    typo = _person("Kelly", "Morgan", datetime.date(1990, 4, 8))
+    same = person_with_aliases("Kelly", "Morgan", dob)
+    swapped = person_with_aliases("Kelly", "Morgan", datetime.date(1990, 7, 4))
+    typo = person_with_aliases("Kelly", "Morgan", datetime.date(1990, 4, 8))
     (found,) = _same_as_one_at_a_time([matching.Identity("Morgan", "Kelly", dob)])
     assert {same.pk, swapped.pk} <= _ids(found)
     assert typo.pk not in _ids(found)
@@ -107,11 +97,11 @@ def test_names_the_other_way_round_only_on_the_same_or_swapped_date() -> None:
 
 def test_undated_aliases_of_the_people_born_on_the_same_or_swapped_date() -> None:
     dob = datetime.date(1977, 8, 9)
-    on_the_day = _person("Gary", "Jones", dob, ("Mike", "Tyson", None), ("Zoë", "Brontë", None))
-    swapped = _person("Ian", "Hart", datetime.date(1977, 9, 8), ("Michael", "Tyson", None))
-    merged = _person("Gary", "Jones", dob, ("Mike", "Tyson", None))
+    on_the_day = person_with_aliases("Gary", "Jones", dob, ("Mike", "Tyson", None), ("Zoë", "Brontë", None))
+    swapped = person_with_aliases("Ian", "Hart", datetime.date(1977, 9, 8), ("Michael", "Tyson", None))
+    merged = person_with_aliases("Gary", "Jones", dob, ("Mike", "Tyson", None))
     Person.objects.filter(pk=merged.pk).update(merged_into=on_the_day)
-    nobody = _person("Tom", "Else", dob, ("Tom", "Other", None))
+    nobody = person_with_aliases("Tom", "Else", dob, ("Tom", "Other", None))
     many = _same_as_one_at_a_time([matching.Identity("Mike", "Tyson", dob), matching.Identity("Zoe", "Bronte", dob)])
     assert {on_the_day.pk, swapped.pk} <= _ids(many[0])
     assert merged.pk not in _ids(many[0]) and nobody.pk not in _ids(many[0])
@@ -122,11 +112,11 @@ def test_non_ascii_surnames_every_way() -> None:
     dob = datetime.date(1966, 1, 20)
     typo = datetime.date(1966, 1, 21)
     people = [
-        _person("Łukasz", "Wójcik", typo),
-        _person("Seán", "Ó Briain", typo),
-        _person("Jo", "Bloggs", typo, ("Zoë", "Brontë", None)),
-        _person("Luke", "Walker", datetime.date(1940, 2, 2), ("Łukasz", "Wójcik", typo)),
-        _person("Anna", "Øster", dob),
+        person_with_aliases("Łukasz", "Wójcik", typo),
+        person_with_aliases("Seán", "Ó Briain", typo),
+        person_with_aliases("Jo", "Bloggs", typo, ("Zoë", "Brontë", None)),
+        person_with_aliases("Luke", "Walker", datetime.date(1940, 2, 2), ("Łukasz", "Wójcik", typo)),
+        person_with_aliases("Anna", "Øster", dob),
     ]
     candidates = [
         matching.Identity("Łukasz", "Wojcik", dob),
@@ -150,7 +140,7 @@ def test_a_batch_with_nobody_in_it_reads_nothing() -> None:
 def test_candidates_without_a_date_of_birth_and_by_identifier() -> None:
     dob = datetime.date(1980, 1, 2)
     held = Person.objects.create(first_name="Zed", last_name="Nobody", date_of_birth=dob, pnc_id="2001/0000001A")
-    _person("Ann", "Lee", dob)
+    person_with_aliases("Ann", "Lee", dob)
     many = _same_as_one_at_a_time(
         [
             matching.Identity("Ann", "Lee", None),

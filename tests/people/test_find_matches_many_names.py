@@ -17,7 +17,8 @@ from django.db import connection
 
 from iomhub.people import matching
 from iomhub.people.bulk import find_matches_many
-from iomhub.people.models import Alias, Person
+from iomhub.people.models import Person
+from tests.people.matching_cases import answers, person_with_aliases
 
 pytestmark = pytest.mark.django_db
 
@@ -27,47 +28,36 @@ SWAPPED = datetime.date(1990, 7, 4)
 EARLY = datetime.date(1890, 4, 7)  # a typo before 1900: only an alias's date may be one
 
 
-def _person(first: str, last: str, dob: datetime.date, *aliases: tuple[str, str, datetime.date | None]) -> Person:
-    person = Person.objects.create(first_name=first, last_name=last, date_of_birth=dob)
-    for a_first, a_last, a_dob in aliases:
-        Alias.objects.create(person=person, first_name=a_first, last_name=a_last, date_of_birth=a_dob)
-    return person
-
-
-def _answers(found: list[matching.PossibleMatch]) -> list[tuple[int, tuple[str, ...], int, bool]]:
-    return [(m.person.pk, m.reasons, m.score, m.by_identifier) for m in found]
-
-
 def _cases() -> list[tuple[matching.Identity, Person]]:
     """(candidate, the person it must match) for each way a name is found."""
     far = datetime.date(1975, 1, 20)
     cases = [
         # A person dated a typo away, surname with an accent and a space (not an ASCII key).
-        (("Sean", "O Briain", BORN), _person("Seán", "Ó Briain", TYPO)),
+        (("Sean", "O Briain", BORN), person_with_aliases("Seán", "Ó Briain", TYPO)),
         # ... with a hyphen and an apostrophe (ASCII key, letters only).
-        (("Mary", "Smith Jones", BORN), _person("Mary", "Smith-Jones", TYPO)),
-        (("Liam", "OBrien", BORN), _person("LIAM", "O'Brien", TYPO)),
+        (("Mary", "Smith Jones", BORN), person_with_aliases("Mary", "Smith-Jones", TYPO)),
+        (("Liam", "OBrien", BORN), person_with_aliases("LIAM", "O'Brien", TYPO)),
         # A candidate whose key is not ASCII (Ø does not fold), the person's surname the same.
-        (("Anna", "Øster", BORN), _person("Anna", "Øster", TYPO)),
+        (("Anna", "Øster", BORN), person_with_aliases("Anna", "Øster", TYPO)),
         # An undated alias (the person's date a typo away), apostrophe in its surname.
-        (("Anne", "Darcy", BORN), _person("Anne", "O'Neill", TYPO, ("Anne", "D'Arcy", None))),
+        (("Anne", "Darcy", BORN), person_with_aliases("Anne", "O'Neill", TYPO, ("Anne", "D'Arcy", None))),
         # ... an undated alias with accents.
-        (("Zoe", "Bronte", BORN), _person("Jo", "Bloggs", TYPO, ("Zoë", "Brontë", None))),
+        (("Zoe", "Bronte", BORN), person_with_aliases("Jo", "Bloggs", TYPO, ("Zoë", "Brontë", None))),
         # A dated alias a typo away (the person born far off), accented and plain; one before 1900
         # (``find_matches`` selects the person by their own date, a typo away).
-        (("Łukasz", "Wojcik", BORN), _person("Luke", "Walker", far, ("Łukasz", "Wójcik", TYPO))),
-        (("Peter", "Grant", BORN), _person("Pete", "Gray", far, ("Peter", "Grant", TYPO))),
-        (("Oliver", "Twist", BORN), _person("Oliver", "Dodger", TYPO, ("Oliver", "Twist", EARLY))),
+        (("Łukasz", "Wojcik", BORN), person_with_aliases("Luke", "Walker", far, ("Łukasz", "Wójcik", TYPO))),
+        (("Peter", "Grant", BORN), person_with_aliases("Pete", "Gray", far, ("Peter", "Grant", TYPO))),
+        (("Oliver", "Twist", BORN), person_with_aliases("Oliver", "Dodger", TYPO, ("Oliver", "Twist", EARLY))),
         # The names the other way round, same and swapped date, one with accents folded.
-        (("Morgan", "Kelly", BORN), _person("Kelly", "Morgan", BORN)),
-        (("Ng", "ZOE", BORN), _person("Zoë", "Ng", SWAPPED)),
+        (("Morgan", "Kelly", BORN), person_with_aliases("Kelly", "Morgan", BORN)),
+        (("Ng", "ZOE", BORN), person_with_aliases("Zoë", "Ng", SWAPPED)),
         # A first name entered with spaces and capitals, a nickname of the candidate's.
-        (("Bill", "Harris", BORN), _person("  WILLIAM ", "Harris", BORN)),
+        (("Bill", "Harris", BORN), person_with_aliases("  WILLIAM ", "Harris", BORN)),
         # An undated alias on the same date, nickname first name; a changed surname.
-        (("Michael", "Tyson", BORN), _person("Gary", "Jones", BORN, ("Mike", "Tyson", None))),
-        (("Gemma", "Arterton", BORN), _person("Gemma", "Smith", BORN)),
+        (("Michael", "Tyson", BORN), person_with_aliases("Gary", "Jones", BORN, ("Mike", "Tyson", None))),
+        (("Gemma", "Arterton", BORN), person_with_aliases("Gemma", "Smith", BORN)),
         # A dated alias on the candidate's own date, the person born far off.
-        (("Nina", "Simone", BORN), _person("Eunice", "Waymon", far, ("Nina", "Simone", BORN))),
+        (("Nina", "Simone", BORN), person_with_aliases("Eunice", "Waymon", far, ("Nina", "Simone", BORN))),
     ]
     found = []
     for (first, last, dob), person in cases:
@@ -85,17 +75,17 @@ def test_every_way_a_name_is_found() -> None:
         ("Zoe", "Bloggs", TYPO, ("Zoë", "Brontë", None)),
         ("Kelly", "Morgan", BORN, None),
     ]:
-        merged = _person(first, last, dob, *([alias] if alias else []))
+        merged = person_with_aliases(first, last, dob, *([alias] if alias else []))
         Person.objects.filter(pk=merged.pk).update(merged_into=kept)
     # People born on the same dates whom nothing matches.
     for n, name in enumerate(["Tom", "Zoë", "Ömer", "J", "Mo"]):
-        _person(name, f"Other{n}", BORN, (name, "Else", None))
-        _person(name, f"Other{n}", TYPO)
+        person_with_aliases(name, f"Other{n}", BORN, (name, "Else", None))
+        person_with_aliases(name, f"Other{n}", TYPO)
     candidates = [c for c, _ in cases]
     many = find_matches_many(candidates)
     for (candidate, person), batch in zip(cases, many, strict=True):
         one = matching.find_matches(candidate)
-        assert _answers(batch) == _answers(one), candidate
+        assert answers(batch) == answers(one), candidate
         assert person.pk in {m.person.pk for m in batch}, candidate
         assert not {m.person.pk for m in batch} & set(Person.objects.filter(merged_into__isnull=False).values_list("pk", flat=True))
 
@@ -111,7 +101,7 @@ def test_the_list_cut_at_2000_people_where_find_matches_cuts_it() -> None:
     candidates = [matching.Identity("Sam", f"P{n:04d}", BORN) for n in (5, 1500, 2040, 2070, 2099)]
     many = find_matches_many(candidates)
     for candidate, batch in zip(candidates, many, strict=True):
-        assert _answers(batch) == _answers(matching.find_matches(candidate)), candidate
+        assert answers(batch) == answers(matching.find_matches(candidate)), candidate
     assert not [m for m in many[-1] if m.person.last_name == "P2099"]  # beyond the cut
     assert [m for m in many[1] if m.person.last_name == "P1500"]
 
@@ -123,7 +113,7 @@ def test_the_list_cut_in_find_matches_order_not_by_id() -> None:
     candidates = [matching.Identity("Sam", f"P{n:04d}", BORN) for n in (1, 50, 2050, 2099)]
     many = find_matches_many(candidates)
     for candidate, batch in zip(candidates, many, strict=True):
-        assert _answers(batch) == _answers(matching.find_matches(candidate)), candidate
+        assert answers(batch) == answers(matching.find_matches(candidate)), candidate
     assert [m for m in many[0] if m.person.last_name == "P0001"]
     assert not [m for m in many[-1] if m.person.last_name == "P2099"]
 
