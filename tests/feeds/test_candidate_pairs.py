@@ -1,4 +1,4 @@
-"""``feeds.linkage_batch.candidate_pairs`` answers, for each row, the people linkage reads of those
+"""``feeds.linkage_batch.candidate_people`` pairs, for each row, the people linkage reads of those
 the blocking rule (``probable.candidates_q``) allows and the importer sees: everyone born the same
 day, and the first ``CANDIDATES_SCORED`` by id. The oracle is the ORM: ``candidates_q`` with the
 access policy's filter, one row at a time, cut in Python. With a common surname and a common given
@@ -15,12 +15,17 @@ from django.db import connection
 
 from iomhub.access.models import User
 from iomhub.access.policy import people_filter
-from iomhub.feeds.linkage_batch import CANDIDATES_SCORED, candidate_pairs
+from iomhub.feeds.linkage_batch import CANDIDATES_SCORED, candidate_people
 from iomhub.feeds.linkage_model.probable import candidates_q
 from iomhub.feeds.rows import Identity
 from iomhub.people.models import Person, Restriction
 
 pytestmark = pytest.mark.django_db
+
+
+def candidate_pairs(rows: list[Identity], user: User) -> set[tuple[int, int]]:
+    """(index in ``rows``, person id): the pairs of ``candidate_people``, whose order its own tests check."""
+    return set(candidate_people(rows, user)[0])
 
 
 def test_same_day_and_the_first_by_id_of_those_the_importer_sees(coordinator: User) -> None:
@@ -57,7 +62,7 @@ def test_same_day_and_the_first_by_id_of_those_the_importer_sees(coordinator: Us
     assert hidden and not {pk for _, pk in expected} & hidden
 
 
-def _oracle(rows: list[Identity], user: User) -> set[tuple[int, int]]:
+def pairs_by_the_orm(rows: list[Identity], user: User) -> set[tuple[int, int]]:
     visible = Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by("pk")
     expected = set()
     for i, who in enumerate(rows):
@@ -111,7 +116,7 @@ def test_the_edges_of_each_way(coordinator: User) -> None:
         Identity("", "Unknown", "leap", datetime.date(1999, 2, 29 - 1)),
         Identity("", "Alike", "Nobody", datetime.date(1990, 6, 4)),
     ]
-    expected = _oracle(rows, coordinator)
+    expected = pairs_by_the_orm(rows, coordinator)
     assert candidate_pairs(rows, coordinator) == expected
     seen = {pk for _, pk in expected}
     assert seen & set(granted), "a granted restricted person is a candidate"
@@ -161,7 +166,7 @@ def test_names_an_array_would_quote_and_a_second_chunk(coordinator: User) -> Non
     trap = Person.objects.create(first_name="Zed", last_name="UnderXscore", date_of_birth=base + datetime.timedelta(days=5))
     filler = [Identity("", "Nobody", "Nemo", datetime.date(1900, 1, 2)) for _ in range(900)]
     rows = [*filler, *(Identity("", family, given, base + datetime.timedelta(days=1)) for family, given in zip(names, names, strict=True))]
-    expected = _oracle(rows, coordinator)
+    expected = pairs_by_the_orm(rows, coordinator)
     assert {i for i, _ in expected} >= set(range(900, 900 + len(names)))  # each found by its own names
     assert trap.pk not in {pk for _, pk in expected}
     assert candidate_pairs(rows, coordinator) == expected
@@ -217,7 +222,7 @@ def test_each_way_is_read_from_its_index_whatever_the_statistics(coordinator: Us
             "OR starelid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'people_person'::regclass)"
         )
     with connection.execute_wrapper(explain):
-        assert candidate_pairs(rows, coordinator) == analysed == _oracle(rows, coordinator)
+        assert candidate_pairs(rows, coordinator) == analysed == pairs_by_the_orm(rows, coordinator)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE people_person")
     with connection.execute_wrapper(explain):
@@ -236,7 +241,7 @@ def test_an_importer_who_sees_nobody_has_no_candidates(coordinator: User) -> Non
     Person.objects.create(first_name="Seen", last_name="Never", date_of_birth=datetime.date(1970, 1, 1))
     coordinator.is_active = False
     rows = [Identity("", "Never", "Seen", datetime.date(1970, 1, 1))]
-    assert _oracle(rows, coordinator) == set()
+    assert pairs_by_the_orm(rows, coordinator) == set()
     assert candidate_pairs(rows, coordinator) == set()
 
 
@@ -250,6 +255,6 @@ def test_names_in_other_cases_beyond_ascii(coordinator: User) -> None:
         [Person(last_name=family, first_name=given, date_of_birth=born + datetime.timedelta(days=40)) for family, given in pairs]
     )
     rows = [Identity("", "straße", "Nobody", born), Identity("", "ölmez", "Nobody", born), Identity("", "Other", "ünal", born)]
-    expected = _oracle(rows, coordinator)
+    expected = pairs_by_the_orm(rows, coordinator)
     assert {i for i, _ in expected} == {0, 1, 2} and len(expected) < 3 * len(pairs)  # found by name, not all by date
     assert candidate_pairs(rows, coordinator) == expected

@@ -1,7 +1,8 @@
 """``feeds.linkage_batch.candidate_people`` answers, with the candidate pairs, each paired person as
 linkage reads them (``_Seen``), from the candidate query itself instead of a second query by id
 (issue 11, ADR 0037). The oracle is the ORM: the person's own fields, read by id, and the pairs of
-``candidate_pairs`` (whose own oracle is ``candidates_q``, tests/feeds/test_candidate_pairs.py)."""
+``candidates_q`` with the access policy's filter, row by row (``pairs_by_the_orm``,
+tests/feeds/test_candidate_pairs.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ import random
 import pytest
 
 from iomhub.access.models import User
-from iomhub.feeds.linkage_batch import candidate_pairs, candidate_people
+from iomhub.feeds.linkage_batch import candidate_people
 from iomhub.feeds.rows import Identity
 from iomhub.people.models import Person, Restriction
+from tests.feeds.test_candidate_pairs import pairs_by_the_orm
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,7 @@ def test_each_paired_person_as_the_database_holds_them(coordinator: User) -> Non
         Identity("", "Unheard", "Of", datetime.date(1950, 1, 1)),
     ]
     pairs, people = candidate_people(rows, coordinator)
-    assert set(pairs) == candidate_pairs(rows, coordinator)
+    assert set(pairs) == pairs_by_the_orm(rows, coordinator)
     assert pairs == sorted(set(pairs))  # by row, then id (the model scores each row's first by id), no repeats
     assert len(pairs) > 100
     assert set(people) == {pid for _, pid in pairs}  # every paired person, and nobody else

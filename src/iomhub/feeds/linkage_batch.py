@@ -66,13 +66,6 @@ class _Seen(NamedTuple):
 
 # The columns of ``_Seen`` after its ``pk``, as the candidate queries return them after each person's id.
 _SEEN = _Seen._fields[1:]
-Pairs = set[tuple[int, int]]
-
-
-def candidate_pairs(people: list[Identity], user: User) -> Pairs:
-    """(index in ``people``, person id) for the people each identity may be that ``user`` sees,
-    merged records left out (``candidate_people``'s pairs)."""
-    return set(candidate_people(people, user)[0])
 
 
 def candidate_people(people: list[Identity], user: User, ahead: Prefetched | None = None) -> tuple[list[tuple[int, int]], dict[int, _Seen]]:
@@ -178,7 +171,7 @@ def _pairs_sql(visible: str) -> str:
 
 
 def _pairs_postgresql(chunk: list[tuple[int, Identity]], user: User) -> list[tuple[Any, ...]]:
-    """``candidate_pairs`` for one chunk on PostgreSQL: for each row, everyone born on its date or
+    """``candidate_people`` for one chunk on PostgreSQL: for each row, everyone born on its date or
     the date with day and month swapped, and the first ``CANDIDATES_SCORED`` by id of each other
     way (the first of their union are among them), each read row by row from its own index
     (``CROSS JOIN LATERAL``), the plan pinned (``_PINNED``). The batch goes as arrays. Rows of
@@ -221,11 +214,7 @@ def prefetch(people: list[Identity], row_keys: list[str], user: User, low: int) 
     on the review queue, nobody holding their prison number or PNC ID. Any other is asked afresh
     when it comes to it (a holder merged since, say)."""
     held = set(one_of(LinkReview.objects.order_by().values_list("row_key", flat=True), "row_key", set(row_keys)))
-    visible = Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by()
-    taken = {
-        name: set(one_of(visible.values_list(name, flat=True), name, {getattr(who, name) for who in people if getattr(who, name)}))
-        for name in ("prison_number", "pnc_id")
-    }
+    taken = {name: set(_holding(user, people, name, name)) for name in ("prison_number", "pnc_id")}
     first: dict[tuple[str, str, datetime.date], Identity] = {}
     for who, key in zip(people, row_keys, strict=True):
         if key not in held and not any(getattr(who, name) in values for name, values in taken.items()):
@@ -302,7 +291,7 @@ def _date_sql(part: str) -> str:
 
 
 def _pairs_sqlite(chunk: list[tuple[int, Identity]], user: User) -> list[tuple[Any, ...]]:
-    """``candidate_pairs`` for one chunk on the embedded database: one join of the chunk with the
+    """``candidate_people`` for one chunk on the embedded database: one join of the chunk with the
     people table by each of ``candidates_q``'s ways, ranked by id. Names are compared as Django's
     ``iexact`` compares them here (``LIKE``, which folds the case of ASCII letters alone). Rows as
     ``_pairs_postgresql``'s, the date of birth read back as a date."""
@@ -353,11 +342,19 @@ def _record(pid: int, first: str, last: str, dob: datetime.date, pnc: str) -> di
     return record(pid, first, last, dob, pnc)
 
 
-def _holders(user: User, people: list[Identity], name: str) -> dict[str, list[Person]]:
-    values = {getattr(who, name) for who in people if getattr(who, name)}
-    holders: dict[str, list[Person]] = defaultdict(list)
+def _holding(user: User, people: list[Identity], name: str, value: str | None = None) -> Iterator[Any]:
+    """The people ``user`` sees, merged records left out, who hold the identifier ``name`` (PNC ID or
+    prison number) of any of ``people``, in order of id: each as its record, or only its ``value``
+    column when one is named (``prefetch`` asks which values are held, ``_holders`` by whom)."""
     visible = Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by("pk")
-    for person in one_of(visible, name, values):
+    return one_of(
+        visible.values_list(value, flat=True) if value else visible, name, {getattr(who, name) for who in people if getattr(who, name)}
+    )
+
+
+def _holders(user: User, people: list[Identity], name: str) -> dict[str, list[Person]]:
+    holders: dict[str, list[Person]] = defaultdict(list)
+    for person in _holding(user, people, name):
         holders[getattr(person, name)].append(person)
     return holders
 
