@@ -10,56 +10,24 @@ missing) at three populations, and on the synthetic batch the batch test scores.
 
 from __future__ import annotations
 
-import logging
-from functools import lru_cache
 from typing import Any
 
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from splink import DuckDBAPI, Linker
 
 from iomhub.feeds.linkage_model import probable
 from iomhub.feeds.linkage_model.settings import record
-from iomhub.feeds.linkage_model.train import MODEL
+from tests.feeds.splink_oracle import bits, splink_score, synthetic_batch
 from tests.feeds.test_score_compiled import people, rows_about
-from tests.feeds.test_score_many import _batch
 
 POPULATIONS = [100, probable.REFERENCE_PEOPLE, 500_000]
 
 
-@lru_cache(maxsize=1)
-def _splink() -> Linker:
-    """The trained model as Splink loads it, on a connection of its own."""
-    return Linker(DuckDBAPI().register(pd.DataFrame([record(0, "a", "a", "1900-01-01")])), str(MODEL), log_level=logging.WARNING)
-
-
-def _old_score(row: dict[str, Any], candidates: list[dict[str, Any]], population: int) -> list[probable.Scored]:
-    """``probable.score`` as it was: Splink's ``score_pairs`` of the row and every candidate."""
-    if not candidates:
-        return []
-    found = _splink().inference.score_pairs([row], candidates).as_record_list()
-    scored = [
-        probable.Scored(
-            int(s["unique_id_r"]),
-            probable.for_population(float(s["match_probability"]), population),
-            probable._agreed(s),
-            s["gamma_pnc_id"] == 0,
-        )
-        for s in found
-    ]
-    return sorted(scored, key=lambda s: (-s.probability, s.unique_id))
-
-
-def _bits(scored: list[probable.Scored]) -> list[tuple[int, str, tuple[str, ...], bool]]:
-    return [(s.unique_id, s.probability.hex(), s.agreed, s.pnc_differs) for s in scored]
-
-
 def _same_as_the_old_path(row: dict[str, Any], candidates: list[dict[str, Any]], population: int) -> list[probable.Scored]:
-    expected = _old_score(row, candidates, population)
+    expected = splink_score(row, candidates, population)
     ours = probable.score(row, candidates, population=population)
-    assert _bits(ours) == _bits(expected)
+    assert bits(ours) == bits(expected)
     assert all(type(s.probability) is float and type(s.unique_id) is int and type(s.pnc_differs) is bool for s in ours)
     assert probable.decide(row, candidates, population=population) == probable.decide_scored(expected)
     return ours
@@ -82,7 +50,7 @@ def test_a_row_scores_as_splinks_score_pairs_did_to_the_last_bit(case, populatio
 
 @pytest.mark.parametrize("population", POPULATIONS)
 def test_the_synthetic_batch_scores_row_by_row_as_splinks_score_pairs_did(population):
-    rows, found, candidates = _batch()
+    rows, found, candidates = synthetic_batch()
     kinds, near = set(), 0
     for i, row in enumerate(rows):
         scored = _same_as_the_old_path(row, [found[pid] for pid in candidates[i]], population)
