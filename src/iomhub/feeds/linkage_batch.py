@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -196,12 +195,6 @@ def _name_key(who: Identity) -> tuple[str, str, datetime.date]:
     return (who.family_name, who.given_name, who.date_of_birth)
 
 
-def _scoring_key(who: Identity) -> tuple[str, str, datetime.date, str]:
-    """What of an identity the model scores (``settings.record``): its pairs with a person are
-    predicted alike for any identity alike."""
-    return (who.given_name, who.family_name, who.date_of_birth, who.pnc_id)
-
-
 @dataclass(frozen=True)
 class Prefetched:
     """A batch's candidate people read ahead, on PostgreSQL, on another connection while the batch
@@ -209,15 +202,10 @@ class Prefetched:
     ``candidate_people`` answered then, in id order, cut as it cuts; and ``low``, the highest
     person id the importer's own connection had seen before the batch then in flight created
     anyone, taken before that read. Whoever that batch (or any later one) creates has a higher
-    id, so ``candidate_people`` reads only the people above ``low`` again (``_pairs_after``).
-    ``predicted``: the model's raw predictions, made then too, of each identity (by
-    ``_scoring_key``) that no exact name and date of birth settles with its first
-    ``CANDIDATES_SCORED`` of those people (``_predict_ahead``); ``_by_people`` predicts only the
-    pairs not among them (``probable.score_many``'s ``ahead``)."""
+    id, so ``candidate_people`` reads only the people above ``low`` again (``_pairs_after``)."""
 
     low: int
     people: dict[tuple[str, str, datetime.date], list[_Seen]]
-    predicted: probable.Predictions | None = None
 
 
 def prefetch(people: list[Identity], row_keys: list[str], user: User, low: int) -> Prefetched:
@@ -236,34 +224,7 @@ def prefetch(people: list[Identity], row_keys: list[str], user: User, low: int) 
     found: dict[tuple[str, str, datetime.date], list[_Seen]] = {key: [] for key in keys}
     for n, pid in pairs:  # by index, then id
         found[keys[n]].append(seen[pid])
-    return Prefetched(
-        low, found, _predict_ahead([who for who, key in zip(people, row_keys, strict=True) if _name_key(who) in first], found)
-    )
-
-
-def _predict_ahead(people: list[Identity], found: dict[tuple[str, str, datetime.date], list[_Seen]]) -> probable.Predictions:
-    """The model's raw predictions of each of ``people`` (by ``_scoring_key``) with its first
-    ``CANDIDATES_SCORED`` people of ``found``, as ``_by_people`` would score them, but for those
-    the exact name and date of birth settles: people added since come after these by id, and
-    only ever add to those born the same day (an identity settled now stays settled)."""
-    rows: dict[tuple[str, str, datetime.date, str], dict[str, Any]] = {}
-    pairs: list[tuple[tuple[str, str, datetime.date, str], int]] = []
-    scored: dict[int, _Seen] = {}
-    for who in people:
-        key = _scoring_key(who)
-        if key in rows:
-            continue
-        candidates = found[_name_key(who)]
-        try:
-            if exact_link(who, cast("list[Person]", [p for p in candidates if p.date_of_birth == who.date_of_birth])) is not None:
-                continue
-        except Uncertain:
-            continue
-        rows[key] = record(0, who.given_name, who.family_name, who.date_of_birth, who.pnc_id)
-        pairs += [(key, p.pk) for p in candidates[:CANDIDATES_SCORED]]
-        scored.update({p.pk: p for p in candidates[:CANDIDATES_SCORED]})
-    records = {pid: _record(pid, p.first_name, p.last_name, p.date_of_birth, p.pnc_id) for pid, p in scored.items()}
-    return probable.predict_many(rows, records, pairs)
+    return Prefetched(low, found)
 
 
 def _after_sql(visible: str) -> str:
@@ -456,32 +417,14 @@ def _by_people(user: User, todo: dict[int, Identity], ahead: Prefetched | None) 
         rows[i] = record(0, who.given_name, who.family_name, who.date_of_birth, who.pnc_id)
         to_score += [(i, p.pk) for p in candidates[:CANDIDATES_SCORED]]
         found[i] = None
-    predicted = ahead.predicted if ahead is not None else None
-    keys = {i: _scoring_key(todo[i]) for i in rows} if predicted is not None else None
-    for i, scored in probable.score_many(rows, _Records(persons), to_score, ahead=predicted, keys=keys).items():
+    scored_ids = {pid for _, pid in to_score}
+    records = {pid: _record(pid, p.first_name, p.last_name, p.date_of_birth, p.pnc_id) for pid, p in persons.items() if pid in scored_ids}
+    for i, scored in probable.score_many(rows, records, to_score).items():
         try:
             found[i] = probable_link(probable.decide_scored(scored), cast("dict[int, Person]", persons))
         except Uncertain as uncertain:
             found[i] = uncertain
     return _as_records(found)
-
-
-class _Records(Mapping[int, dict[str, Any]]):
-    """The model's record of each of ``persons`` (``_record``), made when ``score_many`` asks for it:
-    it asks only for the people of the pairs not predicted ahead."""
-
-    def __init__(self, persons: dict[int, _Seen]) -> None:
-        self.persons = persons
-
-    def __getitem__(self, pid: int) -> dict[str, Any]:
-        p = self.persons[pid]
-        return _record(pid, p.first_name, p.last_name, p.date_of_birth, p.pnc_id)
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.persons)
-
-    def __len__(self) -> int:
-        return len(self.persons)
 
 
 def _as_records(found: dict[int, Found]) -> dict[int, Found]:

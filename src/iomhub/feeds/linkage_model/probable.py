@@ -23,13 +23,13 @@ import datetime
 import logging
 import threading
 import uuid
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Q
 from splink import DuckDBAPI
@@ -38,7 +38,7 @@ from iomhub.feeds.linkage_model.settings import LEVELS, record
 from iomhub.feeds.linkage_model.train import MODEL
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable, Iterator, Mapping
+    from collections.abc import Iterator, Mapping
 
     import duckdb
     import numpy as np
@@ -367,38 +367,16 @@ def _compiled() -> _Compiled:
 
 # One batch at a time on the connection: the compiled statements use fixed table names.
 _ONE_AT_A_TIME = threading.Lock()
-_OWN = threading.local()
-
-
-def _own(columns: tuple[str, ...]) -> tuple[duckdb.DuckDBPyConnection, _Statements]:
-    """A DuckDB database of the calling thread's own, in memory, and the statements parsed on it
-    (``predict_many``, on the import's read-ahead thread): the compiled statements make and drop a
-    table of a fixed name, so no other batch can run on the model's connection while one does
-    (``_ONE_AT_A_TIME``), and a batch on a connection of its own need not wait for it."""
-    if getattr(_OWN, "con", None) is None:
-        import duckdb
-
-        _OWN.con, _OWN.parsed = duckdb.connect(":memory:", config={"threads": 1}), {}
-    if columns not in _OWN.parsed:
-        _OWN.parsed[columns] = _parse(columns, _OWN.con)
-    return _OWN.con, _OWN.parsed[columns]
-
-
-_Statements = tuple[tuple["duckdb.Statement", ...], "duckdb.Statement", tuple["duckdb.Statement", ...]]
 
 
 @lru_cache(maxsize=8)
-def _parsed(columns: tuple[str, ...]) -> _Statements:
-    """``_parse`` on the model's connection, once a process."""
-    return _parse(columns, _linker_and_api()[1].duckdb_con)
-
-
-def _parse(columns: tuple[str, ...], con: duckdb.DuckDBPyConnection) -> _Statements:
+def _parsed(columns: tuple[str, ...]) -> tuple[tuple[duckdb.Statement, ...], duckdb.Statement, tuple[duckdb.Statement, ...]]:
     """``_compiled``'s statements parsed once (on the connection they run on), the prediction query
     reading only ``columns`` of Splink's predictions (as a relation's ``select`` of them would): each
     batch then runs them with no parsing, and the query is bound once a batch, not three times as
     through a relation (some 7 ms a call of CPU, whatever its size)."""
     compiled = _compiled()
+    con = _linker_and_api()[1].duckdb_con
     quoted = ", ".join('"' + column.replace('"', '""') + '"' for column in columns)
 
     def parsed(sql: str) -> duckdb.Statement:
@@ -412,18 +390,14 @@ def _parse(columns: tuple[str, ...], con: duckdb.DuckDBPyConnection) -> _Stateme
     )
 
 
-def predict(left: pa.Table, right: pa.Table, columns: tuple[str, ...] = _PREDICTED, *, own: bool = False) -> dict[str, np.ndarray]:
+def predict(left: pa.Table, right: pa.Table, columns: tuple[str, ...] = _PREDICTED) -> dict[str, np.ndarray]:
     """Splink's predictions of ``predict_between(left, right)`` for the pairs ``PAIRS_ONLY`` blocks
     (``_compiled``), only ``columns``, as NumPy arrays straight from DuckDB, rather than every
-    column of every pair as a dict. On the model's connection, or with ``own`` on the calling
-    thread's own (``_own``: the same statements, the same answers)."""
+    column of every pair as a dict."""
     compiled = _compiled()
-    lock: AbstractContextManager[object] = nullcontext()
-    if own:
-        con, (before, query, after) = _own(tuple(columns))
-    else:
-        con, (before, query, after), lock = _linker_and_api()[1].duckdb_con, _parsed(tuple(columns)), _ONE_AT_A_TIME
-    with lock:
+    before, query, after = _parsed(tuple(columns))
+    con = _linker_and_api()[1].duckdb_con
+    with _ONE_AT_A_TIME:
         con.register(compiled.left, left)
         con.register(compiled.right, right)
         try:
@@ -456,33 +430,33 @@ def _for_population_all(probabilities: np.ndarray, population: int) -> np.ndarra
     return scaled
 
 
-def _predicted(
+def score_many(
     rows: Mapping[int, dict[str, Any]] | list[dict[str, Any]],
-    people: Mapping[int, dict[str, Any]],
+    people: dict[int, dict[str, Any]],
     pairs: list[tuple[int, int]],
     *,
-    own: bool = False,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Splink's raw predictions of ``pairs`` (``predict``): each pair's row index, person id, match
-    probability (before ``for_population``) and levels (``_GAMMAS``, one column each), in the order
-    DuckDB answers them. A pair's prediction is its own, whatever else is in the batch."""
+    population: int | None = None,
+) -> dict[int, list[Scored]]:
+    """Every (row index, person id) pair in ``pairs`` scored in one DuckDB query (the batch of a feed
+    import, issue 11): by row index, best first. The same model and the same scores as ``score``;
+    only the pairs asked for are compared (one row per pair, joined to its person).
+
+    Kept cheap in CPU (ADR 0037 addendum): the records go to DuckDB as Arrow columns, only the
+    columns read come back, as arrays; the scaling and the order are worked on whole arrays, and
+    what agreed once for each combination of levels."""
+    if not pairs:
+        return {}
     import numpy as np
 
+    population = people_on_record() if population is None else population
     row_of, pid_of = _pair_arrays(pairs)
     ids = np.unique(pid_of)
-    found = predict(_pair_table(rows, pairs, (row_of, pid_of)), _table([people[pid] for pid in ids.tolist()], ids, ids), own=own)
+    found = predict(_pair_table(rows, pairs, (row_of, pid_of)), _table([people[pid] for pid in ids.tolist()], ids, ids))
     place = found["unique_id_l"]
-    levels = np.column_stack([found[g] for g in _GAMMAS]).astype(np.int64)
-    return row_of[place], pid_of[place], found["match_probability"], levels
-
-
-def _assembled(row_of: np.ndarray, pid_of: np.ndarray, raw: np.ndarray, levels: np.ndarray, population: int) -> dict[int, list[Scored]]:
-    """``score_many``'s answer from the raw predictions of its pairs, in any order: scaled for
-    ``population``, by row, best first, each a ``Scored``."""
-    import numpy as np
-
-    probability = _for_population_all(raw, population)
+    row_of, pid_of = row_of[place], pid_of[place]
+    probability = _for_population_all(found["match_probability"], population)
     # Each pair's levels (-1 to 6 each) as one number, and what agreed once for each number reached.
+    levels = np.column_stack([found[g] for g in _GAMMAS]).astype(np.int64)
     code = (levels + 1) @ (8 ** np.arange(len(_GAMMAS), dtype=np.int64))
     _, first, combination_of = np.unique(code, return_index=True, return_inverse=True)
     agreed = [_agreed_at(tuple(c)) for c in levels[first].tolist()]
@@ -492,104 +466,12 @@ def _assembled(row_of: np.ndarray, pid_of: np.ndarray, raw: np.ndarray, levels: 
         pid_of[order].tolist(),
         probability[order].tolist(),
         [agreed[c] for c in combination_of.reshape(-1)[order].tolist()],
-        (levels[:, _GAMMAS.index("gamma_pnc_id")][order] == 0).tolist(),
+        (found["gamma_pnc_id"][order] == 0).tolist(),
     )
     scored: list[Scored] = list(map(tuple.__new__, repeat(Scored), zip(*columns, strict=True)))  # no __init__ a pair
     rows_in_order = row_of[order]
     starts = np.flatnonzero(np.r_[True, rows_in_order[1:] != rows_in_order[:-1]]).tolist()
     return {int(rows_in_order[a]): scored[a:b] for a, b in zip(starts, [*starts[1:], len(scored)], strict=True)}
-
-
-K = TypeVar("K", bound="Hashable")
-_NO_KEY = object()
-
-
-class Predictions(NamedTuple):
-    """Splink's raw predictions of some pairs, made before they are scored (``predict_many``; the
-    feed import's read-ahead, issue 11): each row's key numbered (``keys``); each pair as one number
-    (``_pair_codes``: its key's number, then its person's id), in order (``codes``), with its
-    match probability (before ``for_population``) and levels (``_GAMMAS``, a column each)."""
-
-    keys: dict[Hashable, int]
-    codes: np.ndarray
-    probability: np.ndarray
-    levels: np.ndarray
-
-
-# A person id below 2**32 (``_pair_codes``): a pair of any other is predicted when scored.
-_ID_BITS = 32
-
-
-def _pair_codes(numbers: np.ndarray, pid_of: np.ndarray) -> np.ndarray:
-    """Each pair (its row key's number, its person's id) as one int64, in the order of the pairs."""
-    codes: np.ndarray = (numbers << _ID_BITS) | pid_of
-    return codes
-
-
-def predict_many(rows: Mapping[K, dict[str, Any]], people: Mapping[int, dict[str, Any]], pairs: list[tuple[K, int]]) -> Predictions:
-    """The raw predictions of ``pairs`` (row key, person id), ``rows`` (by key) and ``people`` as
-    ``score_many`` takes them, on a DuckDB database of the calling thread's own (``_own``), for a
-    ``score_many`` later (``ahead``)."""
-    import numpy as np
-
-    pairs = [(key, pid) for key, pid in pairs if 0 <= pid < 1 << _ID_BITS]
-    keys = list(dict.fromkeys(key for key, _ in pairs))
-    index: dict[Hashable, int] = {key: n for n, key in enumerate(keys)}
-    if not pairs:
-        return Predictions({}, np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros((0, len(_GAMMAS)), dtype=np.int64))
-    row_of, pid_of, raw, levels = _predicted([rows[key] for key in keys], people, [(index[key], pid) for key, pid in pairs], own=True)
-    codes = _pair_codes(row_of, pid_of)
-    order = np.argsort(codes, kind="stable")
-    return Predictions(index, codes[order], raw[order], levels[order])
-
-
-def score_many(
-    rows: Mapping[int, dict[str, Any]] | list[dict[str, Any]],
-    people: Mapping[int, dict[str, Any]],
-    pairs: list[tuple[int, int]],
-    *,
-    population: int | None = None,
-    ahead: Predictions | None = None,
-    keys: Mapping[int, Hashable] | None = None,
-) -> dict[int, list[Scored]]:
-    """Every (row index, person id) pair in ``pairs`` scored in one DuckDB query (the batch of a feed
-    import, issue 11): by row index, best first. The same model and the same scores as ``score``;
-    only the pairs asked for are compared (one row per pair, joined to its person).
-
-    ``ahead``: pairs predicted already (``predict_many``), each row's key in it given by ``keys``:
-    those pairs are not predicted again, only the others (``people`` is read only for them); the
-    answer is the same to the last bit, a pair's prediction being its own whatever batch it is in.
-
-    Kept cheap in CPU (ADR 0037 addendum): the records go to DuckDB as Arrow columns, only the
-    columns read come back, as arrays; the scaling and the order are worked on whole arrays, and
-    what agreed once for each combination of levels."""
-    if not pairs:
-        return {}
-    population = people_on_record() if population is None else population
-    if ahead is None:
-        return _assembled(*_predicted(rows, people, pairs), population)
-    import numpy as np
-
-    # Each pair looked up among those made ahead by its number (``_pair_codes``; a row whose key
-    # has none, -1: no pair's), on whole arrays.
-    row_of, pid_of = _pair_arrays(pairs)
-    distinct, where = np.unique(row_of, return_inverse=True)
-    known_keys = keys or {}
-    numbers = np.array([ahead.keys.get(known_keys.get(i, _NO_KEY), -1) for i in distinct.tolist()], dtype=np.int64)[where.reshape(-1)]
-    codes = _pair_codes(numbers, pid_of)
-    at = np.minimum(np.searchsorted(ahead.codes, codes), max(len(ahead.codes) - 1, 0))
-    found = (numbers >= 0) & (pid_of >= 0) & (pid_of < 1 << _ID_BITS)
-    if len(ahead.codes):
-        found &= ahead.codes[at] == codes
-    else:
-        found[:] = False
-    taken = at[found]
-    parts = [(row_of[found], pid_of[found], ahead.probability[taken], ahead.levels[taken])]
-    if not found.all():
-        fresh = list(zip(row_of[~found].tolist(), pid_of[~found].tolist(), strict=True))
-        parts.append(_predicted(rows, people, fresh))
-    row_of, pid_of, raw, levels = (np.concatenate(column) for column in zip(*parts, strict=True))
-    return _assembled(row_of, pid_of, raw, levels, population)
 
 
 def decide(row: dict[str, Any], candidates: list[dict[str, Any]], *, population: int | None = None) -> Decision:
