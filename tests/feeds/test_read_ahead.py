@@ -5,8 +5,10 @@ exactly what the same file writes imported one batch after another, every read i
 The oracle: the same file imported with ``read_ahead=False`` inside a transaction (rolled back after
 its rows are read), the path as it was. The file, in batches of 20: new people created in one batch
 and met again in later ones (the same, a typo, the date swapped, a nickname), people on record by
-PNC ID and by name, rows sent to review, rejected rows and duplicates. Every row written is compared
-by content (database ids, which two runs never share, replaced by what they point at; write times
+PNC ID and by name, rows sent to review, rejected rows and duplicates; rows alike by name and date
+of birth but for their PNC IDs, in one batch (the model scores them apart); more people on record
+than the model's reference population, so that its probabilities are scaled for a population that
+grows batch by batch. Every row written is compared by content (database ids, which two runs never share, replaced by what they point at; write times
 left out). PostgreSQL only, in transactional tests (a second connection sees only what is
 committed): on SQLite the import never reads ahead on a second connection."""
 
@@ -20,6 +22,7 @@ import pytest
 from django.db import connection, transaction
 
 from iomhub.access.models import AuditEvent
+from iomhub.feeds.linkage_model import probable
 from iomhub.feeds.models import ArrestLink, ImportRun, LinkMethod, LinkReview, Rejection
 from iomhub.feeds.services import arrests_import
 from iomhub.justice import screening_table
@@ -62,6 +65,12 @@ def _on_record() -> list[Person]:
                     pnc_id=pnc(2011, 10 * n + serial),
                 )
             )
+    # Enough others (born long before anyone in the file, of names nobody in it has) for the model
+    # to scale its probabilities for the people on record.
+    Person.objects.bulk_create(
+        Person(first_name="Quillon", last_name=f"Populace{n:04d}", date_of_birth=datetime.date(1901 + n % 8, 1 + n % 12, 1 + n % 28))
+        for n in range(probable.REFERENCE_PEOPLE)
+    )
     return people
 
 
@@ -105,7 +114,10 @@ def _file(people: list[Person]) -> bytes:
             who["pnc_id"] = ""
             rows.append((rnd.randrange(0, 300), row(**who, **arrest())))
         twin = {"family_name": person.last_name + "e", "given_name": person.first_name, "date_of_birth": person.date_of_birth.isoformat()}
-        rows.append((rnd.randrange(0, 300), row(**twin, **arrest())))  # one letter off someone on record
+        twin_at = rnd.randrange(0, 300)
+        rows.append((twin_at, row(**twin, **arrest())))  # one letter off someone on record
+        if person.pnc_id:  # and alike, in the same batch, with another PNC ID: scored apart
+            rows.append((twin_at, row(**twin, **arrest(), pnc_id=pnc(2021, 700 + n))))
         if n % 3 == 0:
             rows.append((rnd.randrange(0, 300), row(**twin, **arrest(), pnc_id="")))
     for n in range(8):  # rejected: an unknown offence, an arrest in the future
