@@ -214,7 +214,7 @@ def prefetch(people: list[Identity], row_keys: list[str], user: User, low: int) 
     on the review queue, nobody holding their prison number or PNC ID. Any other is asked afresh
     when it comes to it (a holder merged since, say)."""
     held = set(one_of(LinkReview.objects.order_by().values_list("row_key", flat=True), "row_key", set(row_keys)))
-    taken = {name: set(_holding(user, people, name, name)) for name in ("prison_number", "pnc_id")}
+    taken = {name: set(_holding(user, people, name, values_only=True)) for name in ("prison_number", "pnc_id")}
     first: dict[tuple[str, str, datetime.date], Identity] = {}
     for who, key in zip(people, row_keys, strict=True):
         if key not in held and not any(getattr(who, name) in values for name, values in taken.items()):
@@ -342,14 +342,13 @@ def _record(pid: int, first: str, last: str, dob: datetime.date, pnc: str) -> di
     return record(pid, first, last, dob, pnc)
 
 
-def _holding(user: User, people: list[Identity], name: str, value: str | None = None) -> Iterator[Any]:
+def _holding(user: User, people: list[Identity], name: str, *, values_only: bool = False) -> Iterator[Any]:
     """The people ``user`` sees, merged records left out, who hold the identifier ``name`` (PNC ID or
-    prison number) of any of ``people``, in order of id: each as its record, or only its ``value``
-    column when one is named (``prefetch`` asks which values are held, ``_holders`` by whom)."""
+    prison number) of any of ``people``, in order of id: each as its record, or only the value they
+    hold (``prefetch`` asks which values are held, ``_holders`` by whom)."""
     visible = Person.objects.filter(people_filter(user), merged_into__isnull=True).order_by("pk")
-    return one_of(
-        visible.values_list(value, flat=True) if value else visible, name, {getattr(who, name) for who in people if getattr(who, name)}
-    )
+    wanted = {getattr(who, name) for who in people if getattr(who, name)}
+    return one_of(visible.values_list(name, flat=True) if values_only else visible, name, wanted)
 
 
 def _holders(user: User, people: list[Identity], name: str) -> dict[str, list[Person]]:
