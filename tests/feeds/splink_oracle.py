@@ -23,9 +23,11 @@ CANDIDATES = 50  # per row, as the importer scores (``linkage_batch.CANDIDATES_S
 
 
 @lru_cache(maxsize=1)
-def _splink() -> Linker:
-    """The trained model as Splink loads it, on a connection of its own."""
-    return Linker(DuckDBAPI().register(pd.DataFrame([record(0, "a", "a", "1900-01-01")])), str(MODEL), log_level=logging.WARNING)
+def splink() -> tuple[Linker, DuckDBAPI]:
+    """The trained model as Splink loads it, on a DuckDB connection of its own, and that connection
+    (to register tables on)."""
+    api = DuckDBAPI()
+    return Linker(api.register(pd.DataFrame([record(0, "a", "a", "1900-01-01")])), str(MODEL), log_level=logging.WARNING), api
 
 
 @lru_cache(maxsize=2048)
@@ -33,7 +35,7 @@ def _splink_pairs(as_json: str) -> list[dict[str, Any]]:
     """``score_pairs`` of a row and its candidates (given as JSON, so that the same question at
     another population is not asked of Splink again)."""
     row, candidates = json.loads(as_json)
-    return _splink().inference.score_pairs([row], candidates).as_record_list()
+    return splink()[0].inference.score_pairs([row], candidates).as_record_list()
 
 
 def splink_score(row: dict[str, Any], candidates: list[dict[str, Any]], population: int) -> list[probable.Scored]:

@@ -10,37 +10,26 @@ the same scores and decisions (``score_many``, ``decide_scored``)."""
 from __future__ import annotations
 
 import datetime
-import logging
 import string
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from splink import DuckDBAPI, Linker
 
 from iomhub.feeds.linkage_model import probable, synthetic
 from iomhub.feeds.linkage_model.settings import record
-from iomhub.feeds.linkage_model.train import MODEL
 from iomhub.people.models import Person
+from tests.feeds.splink_oracle import splink
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 
-@lru_cache(maxsize=1)
-def _splink() -> tuple[Linker, DuckDBAPI]:
-    """The oracle: the trained model as Splink loads it, on a connection of its own."""
-    api = DuckDBAPI()
-    return Linker(api.register(pd.DataFrame([record(0, "a", "a", "1900-01-01")])), str(MODEL), log_level=logging.WARNING), api
-
-
 def _by_splink(left: pa.Table, right: pa.Table) -> tuple[tuple[str, ...], dict[tuple[int, int], tuple[Any, ...]]]:
     """The columns of Splink's own predictions, and every pair's values of them (``_by_pair``)."""
-    linker, api = _splink()
+    linker, api = splink()  # the oracle: Splink itself
     tables = [api.register(left), api.register(right)]
     predicted = linker.inference.predict_between(
         tables[0], tables[1], blocking_rules_to_generate_predictions=[probable.PAIRS_ONLY], warning_mode="never"
