@@ -225,6 +225,8 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/imports": api(Action.COHORT_MANAGE),  # feed imports in the background (issue 11 §1, §7; ADR 0041)
     "api/v1/imports/<int:import_run_id>": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/imports/<int:import_run_id>/errors": api(Action.COHORT_MANAGE, personal=True),
+    "api/v1/outbox": api(Action.USER_VIEW),  # as the outbox page: bodies name nobody, a number by its last 3 digits
+    "api/v1/outbox/<int:notification_id>/retry": api(Action.USER_VIEW),
     "api/v1/meetings/<int:meeting_id>/record": api(Action.PERSON_VIEW, personal=True),
     "api/v1/meetings/<int:meeting_id>/record-sheets": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/meetings/<int:meeting_id>/decisions": api(Action.COHORT_MANAGE, personal=True),

@@ -2,7 +2,7 @@
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from iomhub.access import agreement_api
@@ -144,6 +144,8 @@ urlpatterns = [
     path("imports", feeds_api.ImportsView.as_view(), name="api-imports"),
     path("imports/<int:import_run_id>", feeds_api.ImportView.as_view(), name="api-import"),
     path("imports/<int:import_run_id>/errors", feeds_api.ImportErrorsView.as_view(), name="api-import-errors"),
+    # The outbox of failed messages, for administrators (issue 11 §6)
+    path("", include("iomhub.notifications.api_urls")),
     path("meetings/<int:meeting_id>/record", meetings_api.RecordView.as_view(), name="api-meeting-record"),
     path("meetings/<int:meeting_id>/record-sheets", meetings_api.SheetsView.as_view(), name="api-meeting-sheets"),
     path("meetings/<int:meeting_id>/decisions", meetings_api.DecisionsView.as_view(), name="api-meeting-decisions"),

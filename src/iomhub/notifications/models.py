@@ -63,6 +63,16 @@ class Notification(models.Model):
     def masked_number(self) -> str:
         return f"…{self.to_number[-3:]}" if self.to_number else ""
 
+    @property
+    def shown_to(self) -> str:
+        """Who the message was for, as the outbox shows it (page and API): a user by name; a person
+        never by name, their number by its last three digits (``notifications.selectors``)."""
+        if self.channel == Channel.SMS:
+            return f"Text to a person ({self.masked_number})"
+        if self.recipient is None:
+            return "Nobody (no recipient)"
+        return self.recipient.get_full_name() or self.recipient.get_username()
+
 
 class TextConsent(models.Model):
     """A person's agreement to appointment reminders by text (issue 11 §6): the number, who recorded

@@ -17,7 +17,7 @@ PAGE = 100
 
 
 def failed_messages() -> QuerySet[Notification]:
-    """The failed messages, newest first, a page at a time."""
+    """The failed messages, newest first (the page shows them ``PAGE`` at a time; the API by limit and offset)."""
     return Notification.objects.filter(status=NotificationStatus.FAILED).select_related("recipient").order_by("-created_at", "-id")
 
 

@@ -81,3 +81,20 @@ def text_consent_record(*, acting_user: User, person: Person, number: str, agree
         changes={"section": Section.CONTACT, "agreed": agreed},
     )
     return consent
+
+
+def failed_send_again(*, acting_user: User, notification_id: int) -> Notification:
+    """Send a failed message again (the outbox page's and the API's "send again", issue 11 §6):
+    audited, then queued for the send task. Raises Http404 for a message that is not failed (sent,
+    still queued, or none such), so a retry never sends a message twice."""
+    from django.http import Http404
+
+    from iomhub.notifications.selectors import failed_message
+    from iomhub.notifications.tasks import send_notification
+
+    note = failed_message(notification_id)
+    if note is None:
+        raise Http404("no such failed message")
+    audit.record(actor=acting_user, action=AuditAction.CHANGE, object_type="notification", object_id=note.pk, changes={"retry": True})
+    send_notification.enqueue(note.pk)
+    return note
