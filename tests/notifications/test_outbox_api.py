@@ -59,7 +59,12 @@ def outbox(partnership):
         **common,
     )
     mail = Notification.objects.create(
-        recipient=officer, status=NotificationStatus.FAILED, attempts=1, error="GOV.UK Notify refused the e-mail (400)", created_at=now, **common
+        recipient=officer,
+        status=NotificationStatus.FAILED,
+        attempts=1,
+        error="GOV.UK Notify refused the e-mail (400)",
+        created_at=now,
+        **common,
     )
     Notification.objects.create(recipient=officer, status=NotificationStatus.SENT, attempts=1, **common)
     Notification.objects.create(recipient=officer, status=NotificationStatus.QUEUED, **common)
@@ -123,7 +128,9 @@ def test_a_message_that_is_not_failed_cannot_be_sent_again(client, outbox, auth,
     assert fake.sent == []
 
 
-@pytest.mark.parametrize("role", [Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.PARTNER_WORKER, Role.PERFORMANCE_LEAD, Role.EVALUATOR])
+@pytest.mark.parametrize(
+    "role", [Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.PARTNER_WORKER, Role.PERFORMANCE_LEAD, Role.EVALUATOR]
+)
 def test_a_role_that_may_not_list_users_gets_nothing_and_is_refused_audited(client, partnership, outbox, auth, fake, role):
     user = partnership.users[role]
     listed = client.get("/api/v1/outbox", **auth(role))
