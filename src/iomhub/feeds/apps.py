@@ -19,5 +19,9 @@ class FeedsConfig(AppConfig):
 
     def ready(self) -> None:
         from iomhub.feeds import signals  # noqa: F401  (a Red Alert when a warrant is recorded)
+        from iomhub.feeds.provenance import sources_for
+        from iomhub.justice import selectors as justice
+
+        justice.install_sources(sources=sources_for)  # where each record a feed wrote came from (ADR 0032)
 
         post_migrate.connect(_ensure_system_account, sender=self, dispatch_uid="iomhub-feeds-system-account")

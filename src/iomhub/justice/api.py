@@ -16,7 +16,13 @@ from iomhub.access.api_problems import stale
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.justice import selectors, services
-from iomhub.justice.api_events import JusticeCustodyPeriodSerializer, JusticeMappaRecordSerializer
+from iomhub.justice.api_events import (
+    SOURCE_HELP,
+    JusticeCustodyPeriodSerializer,
+    JusticeMappaRecordSerializer,
+    JusticeSourceSerializer,
+    source_json,
+)
 from iomhub.justice.models import (
     COUNT_LIMITS,
     AdditionalCondition,
@@ -56,6 +62,10 @@ class SentenceSerializer(serializers.ModelSerializer[Sentence]):
     effective = serializers.SerializerMethodField(help_text="The dates in force: the prison's where entered, else the calculated ones")
     conditions = serializers.SerializerMethodField(help_text="Licence conditions and post-sentence supervision requirements, or null")
     breakdown = _strings("How the dates were worked out, step by step")
+    override_source = serializers.SerializerMethodField(
+        help_text="The latest of the prison's dates a feed wrote (the prison releases feed) and why it is this person; "
+        "null when none came from a feed, and in the answer to a write"
+    )
 
     class Meta:
         model = Sentence
@@ -91,7 +101,12 @@ class SentenceSerializer(serializers.ModelSerializer[Sentence]):
             "override_reason",
             "effective",
             "conditions",
+            "override_source",
         ]
+
+    @extend_schema_field(JusticeSourceSerializer(allow_null=True))
+    def get_override_source(self, obj: Sentence) -> dict[str, Any] | None:
+        return source_json(obj, "override_source")
 
     @extend_schema_field(ConditionsSerializer(allow_null=True))
     def get_conditions(self, obj: Sentence) -> dict[str, Any] | None:
@@ -154,6 +169,7 @@ class ArrestRowSerializer(serializers.Serializer[Any]):
     custody_suite = serializers.CharField()
     outcome = serializers.CharField()
     offences = serializers.ListField(child=serializers.CharField(), help_text="Offence codes")
+    source = JusticeSourceSerializer(allow_null=True, help_text=SOURCE_HELP)  # type: ignore[assignment]
 
 
 class OffenceRowSerializer(serializers.Serializer[Any]):
@@ -161,6 +177,7 @@ class OffenceRowSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     description = serializers.CharField()
     committed_on = serializers.DateField()
+    source = JusticeSourceSerializer(allow_null=True, help_text=SOURCE_HELP)  # type: ignore[assignment]
 
 
 class OutcomeRowSerializer(serializers.Serializer[Any]):
@@ -169,6 +186,7 @@ class OutcomeRowSerializer(serializers.Serializer[Any]):
     disposal = serializers.CharField()
     requirements = serializers.ListField(child=serializers.CharField())
     fine_pounds = serializers.IntegerField(allow_null=True)
+    source = JusticeSourceSerializer(allow_null=True, help_text=SOURCE_HELP)  # type: ignore[assignment]
 
 
 class WarrantRowSerializer(serializers.Serializer[Any]):
@@ -218,14 +236,29 @@ def _record_json(record: selectors.JusticeRecord) -> dict[str, Any]:
                 "custody_suite": a.custody_suite,
                 "outcome": a.outcome,
                 "offences": [o.code.code for o in a.offences.all()],
+                "source": record.sources.get((selectors.ARREST, a.pk)),
             }
             for a in record.arrests
         ],
         "offences": [
-            {"id": o.pk, "code": o.code.code, "description": o.code.description, "committed_on": o.committed_on} for o in record.offences
+            {
+                "id": o.pk,
+                "code": o.code.code,
+                "description": o.code.description,
+                "committed_on": o.committed_on,
+                "source": record.sources.get((selectors.OFFENCE, o.pk)),
+            }
+            for o in record.offences
         ],
         "outcomes": [
-            {"id": c.pk, "decided_on": c.decided_on, "disposal": c.disposal, "requirements": c.requirements, "fine_pounds": c.fine_pounds}
+            {
+                "id": c.pk,
+                "decided_on": c.decided_on,
+                "disposal": c.disposal,
+                "requirements": c.requirements,
+                "fine_pounds": c.fine_pounds,
+                "source": record.sources.get((selectors.COURT_OUTCOME, c.pk)),
+            }
             for c in record.outcomes
         ],
         "warrants": [{"id": w.pk, "kind": w.kind, "issued_on": w.issued_on, "executed_on": w.executed_on} for w in record.warrants],

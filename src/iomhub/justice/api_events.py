@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -66,12 +66,50 @@ class StrictChoiceField(serializers.ChoiceField):
 # ---- what is read -----------------------------------------------------------------------------
 
 
+class JusticeSourceSerializer(serializers.Serializer[Any]):
+    """Where a record a feed wrote came from and why it is this person (issue 11 §3), as the page says it."""
+
+    feed = serializers.CharField(help_text="The feed, for example Custody arrests")
+    run = serializers.IntegerField(help_text="The import run that wrote it")
+    line = serializers.IntegerField(help_text="The row's line in the imported file")
+    method = serializers.ChoiceField(choices=selectors.LINK_METHODS, help_text="How the row was linked to the person")
+    method_label = serializers.CharField(help_text="For example PNC ID, Probable match (names and date of birth), Decided on review")
+    agreed = serializers.ListField(
+        child=serializers.CharField(), help_text="The fields that agreed, in words: PNC ID, family name, given name, date of birth"
+    )
+    decided_by = serializers.CharField(allow_blank=True, help_text="Who decided the row on the review queue (blank otherwise)")
+    decided_at = serializers.DateTimeField(allow_null=True, help_text="When it was decided on the review queue (null otherwise)")
+    run_url = serializers.CharField(
+        allow_null=True, source="run_page", help_text="The import run's page, only for a reader who may open it (its importer)"
+    )
+    match_probability = serializers.FloatField(
+        allow_null=True, min_value=0, max_value=1, help_text="A probable match's probability, as the model scored it (null otherwise)"
+    )
+    text = serializers.CharField(help_text="All of it in a sentence, as the Justice tab shows it")
+
+
+SOURCE_HELP = "Where a feed wrote it from and why it is this person; null for a record keyed by hand"
+
+
+def source_json(obj: Any, name: str = "source") -> dict[str, Any] | None:
+    found = getattr(obj, name, None)
+    return None if found is None else JusticeSourceSerializer(found).data
+
+
 class JusticeOffenceSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     code = serializers.CharField(source="code.code", help_text="Home Office offence code")
     description = serializers.CharField(source="code.description")
     committed_on = serializers.DateField()
     arrest = serializers.IntegerField(source="arrest_id", allow_null=True, help_text="The arrest it came from, if any")
+
+
+class JusticeOffenceSourcedSerializer(JusticeOffenceSerializer):
+    source = serializers.SerializerMethodField(help_text=SOURCE_HELP + " (an arrest's or conviction's offence: its row)")  # type: ignore[assignment]
+
+    @extend_schema_field(JusticeSourceSerializer(allow_null=True))
+    def get_source(self, obj: Any) -> dict[str, Any] | None:
+        return source_json(obj)
 
 
 class JusticeArrestSerializer(serializers.Serializer[Any]):
@@ -81,6 +119,11 @@ class JusticeArrestSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=ArrestOutcome.choices)
     outcome_label = serializers.CharField(source="get_outcome_display")
     offences = JusticeOffenceSerializer(many=True, source="offences.all")
+    source = serializers.SerializerMethodField(help_text=SOURCE_HELP)  # type: ignore[assignment]
+
+    @extend_schema_field(JusticeSourceSerializer(allow_null=True))
+    def get_source(self, obj: Any) -> dict[str, Any] | None:
+        return source_json(obj)
 
 
 class JusticeCourtOutcomeSerializer(serializers.Serializer[Any]):
@@ -99,6 +142,12 @@ class JusticeCourtOutcomeSerializer(serializers.Serializer[Any]):
 
     def get_offences(self, obj: Any) -> list[int]:
         return sorted(o.pk for o in obj.offences.all())
+
+    source = serializers.SerializerMethodField(help_text=SOURCE_HELP)  # type: ignore[assignment]
+
+    @extend_schema_field(JusticeSourceSerializer(allow_null=True))
+    def get_source(self, obj: Any) -> dict[str, Any] | None:
+        return source_json(obj)
 
 
 class JusticeCustodyPeriodSerializer(serializers.Serializer[Any]):
@@ -257,9 +306,13 @@ class ArrestsView(APIView):
 
 @guarded(Action.PERSON_VIEW, personal_data=True, api=True)
 class OffencesView(APIView):
-    get = _list_view("offences", "A person's offences, newest first", lambda r: r.offences, JusticeOffenceSerializer)
+    get = _list_view("offences", "A person's offences, newest first", lambda r: r.offences, JusticeOffenceSourcedSerializer)
     post = _create_view(
-        "offences", "Record an offence by its Home Office code", OffenceWriteSerializer, services.offence_record, JusticeOffenceSerializer
+        "offences",
+        "Record an offence by its Home Office code",
+        OffenceWriteSerializer,
+        services.offence_record,
+        JusticeOffenceSourcedSerializer,
     )
 
 

@@ -67,6 +67,7 @@ class JusticeRecord:
     prompts: list[rules_prompts.Prompt] = field(default_factory=list)
     registrations: list[tuple[datetime.date, datetime.date | None]] = field(default_factory=list)
     may_change: bool = False
+    sources: dict[tuple[str, int], Source] = field(default_factory=dict)  # (kind, id): where a feed wrote it from
 
 
 def _load(person: Person) -> JusticeRecord:
@@ -95,6 +96,100 @@ _registration_periods: Slot[RegistrationPeriods] = Slot("reader of registration 
 
 def install(*, registration_periods: RegistrationPeriods) -> None:
     _registration_periods.install(registration_periods)
+
+
+# Where a record a feed wrote came from and why it is this person (issue 11 §3): the feeds' links,
+# a layer above justice (ADR 0032). Feeds installs the reader (``FeedsConfig.ready``); none
+# installed, nothing says a feed wrote it. Part of the justice section: read only here, with the
+# record, by ``justice_record_for`` (authorised and audited as a view of the section).
+ARREST, OFFENCE, COURT_OUTCOME, SENTENCE_OVERRIDE = "arrest", "offence", "court-outcome", "sentence-override"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One feed row a record came from: the feed, the import and line, how the row was linked to
+    the person (``method`` and its label) and the fields that agreed, in words; for a row decided on
+    the review queue, who decided and when; ``run_url`` only for a reader who may open the import."""
+
+    feed: str
+    run: int
+    line: int
+    method: str
+    method_label: str
+    agreed: tuple[str, ...] = ()
+    decided_by: str = ""
+    decided_at: datetime.datetime | None = None
+    run_url: str = ""
+    match_probability: float | None = None  # a probable match's, as the model scored it
+
+    @property
+    def how(self) -> str:
+        """How the row was linked, as a police officer reads it: "linked on PNC ID", "probable
+        match", "decided on review by Sam Coordinator, 3 December 2026", "new person created"."""
+        if self.method == "reviewed":
+            when = f", {timezone.localtime(self.decided_at):%-d %B %Y}" if self.decided_at else ""
+            return f"decided on review by {self.decided_by or 'a coordinator'}{when}"
+        if self.match_probability is not None:
+            return f"probable match (match probability {self.match_probability:.3f})"
+        return LINK_WORDS.get(self.method, self.method_label[:1].lower() + self.method_label[1:])
+
+    @property
+    def agreed_text(self) -> str:
+        """The fields that agreed ("family name, given name, date of birth agreed"); blank for a new person."""
+        return f"{', '.join(self.agreed)} agreed" if self.agreed and self.method != "created" else ""
+
+    @property
+    def run_page(self) -> str | None:
+        return self.run_url or None
+
+    @property
+    def text(self) -> str:
+        agreed = f": {self.agreed_text}" if self.agreed_text else ""
+        return f"{self.feed} feed, import {self.run} line {self.line}: {self.how}{agreed}"
+
+
+LINK_METHODS = ("prison-no", "pnc", "name-dob", "probable", "created", "reviewed")  # feeds.models.LinkMethod's values
+LINK_WORDS = {
+    "prison-no": "linked on prison number",
+    "pnc": "linked on PNC ID",
+    "name-dob": "linked on exact name and date of birth",
+    "probable": "probable match",
+    "created": "new person created",
+}
+SourcesReader = Callable[..., dict[tuple[str, int], Source]]  # (user=, person_id=, wanted={kind: ids})
+_sources: Slot[SourcesReader] = Slot("reader of where feed records came from", installed_by="feeds (FeedsConfig.ready)")
+
+
+def _no_sources(**kwargs: object) -> dict[tuple[str, int], Source]:
+    return {}
+
+
+def install_sources(*, sources: SourcesReader) -> None:
+    _sources.install(sources)
+
+
+def _read_sources(user: User, record: JusticeRecord) -> None:
+    """Each record's source (``record.sources`` and ``.source`` on each): an offence of an arrest
+    or a court outcome a feed wrote came from that row too. A few queries for the whole record."""
+    wanted = {
+        ARREST: [a.pk for a in record.arrests],
+        OFFENCE: [o.pk for o in record.offences],
+        COURT_OUTCOME: [c.pk for c in record.outcomes],
+        SENTENCE_OVERRIDE: [s.pk for s in record.sentences if s.overridden],
+    }
+    found = _sources.step_or(_no_sources)(user=user, person_id=record.person.pk, wanted=wanted) if any(wanted.values()) else {}
+    by_outcome = {o.pk: found.get((COURT_OUTCOME, c.pk)) for c in record.outcomes for o in c.offences.all()}
+    for o in record.offences:
+        inherited = found.get((ARREST, o.arrest_id)) if o.arrest_id else None
+        source = found.get((OFFENCE, o.pk)) or inherited or by_outcome.get(o.pk)
+        if source is not None:
+            found[(OFFENCE, o.pk)] = source
+    record.sources = found
+    for kind, rows in ((ARREST, record.arrests), (OFFENCE, record.offences), (COURT_OUTCOME, record.outcomes)):
+        for row in rows:
+            setattr(row, "source", found.get((kind, row.pk)))  # noqa: B010  (read by the page and the API's serializers)
+    for s in record.sentences:
+        setattr(s, "override_source", found.get((SENTENCE_OVERRIDE, s.pk)))  # noqa: B010
 
 
 def current_mappa(record: JusticeRecord, as_of: datetime.date) -> MappaManagement | None:
@@ -140,6 +235,7 @@ def justice_record_for(*, user: User, person_id: int | str) -> JusticeRecord:
     people, 403 (audited) when the person is visible but the justice section is not shared."""
     person = person_get_for(user=user, person_id=person_id, section=SECTION)  # authorises and audits the view
     record = _load(person)
+    _read_sources(user, record)  # part of the section just authorised and audited
     record.may_change = can(user, Action.PERSON_CHANGE, person, section=SECTION)
     return record
 

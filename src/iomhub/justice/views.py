@@ -44,8 +44,16 @@ def record(request: AuthedRequest, person_id: int) -> HttpResponse:
         chart=chart.draw(offending, selectors.CHART_LABELS, name=justice.person.display_name),
         chart_labels=[selectors.CHART_LABELS[c] for c in offending.categories],
         mappa_now=selectors.current_mappa(justice, clock.today()),
+        other_offences=_other_offences(justice),
     )
     return render(request, "justice/record.html", ctx)
+
+
+def _other_offences(justice: selectors.JusticeRecord) -> list[Offence]:
+    """Offences not shown with an arrest or a conviction (the offending history feed's, or one
+    keyed on its own), so each offence on the record shows somewhere with where it came from."""
+    convicted = {o.pk for c in justice.outcomes for o in c.offences.all()}
+    return [o for o in justice.offences if o.arrest_id is None and o.pk not in convicted]
 
 
 def _by(preposition: str, who: str) -> str:

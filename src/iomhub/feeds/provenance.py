@@ -1,0 +1,119 @@
+"""Where a record a feed wrote came from and why it is this person (issue 11 §3: "every link explains
+which fields agreed"), for the justice record: each arrest's ``ArrestLink`` and each court outcome,
+offence and sentence override a ``FeedRecord`` names, with the feed, the import and line, how the
+row was linked and the fields that agreed in words, and for a row decided on the review queue who
+decided and when (``LinkReview``, by the row's key).
+
+Installed into ``justice.selectors`` at start-up (``FeedsConfig.ready``; justice is below feeds,
+ADR 0032). It is part of the justice section (the links' ``SECTIONS``): justice reads it only with
+the record, after authorising the section and auditing the view, so this module neither authorises
+nor audits. Three queries at most for a whole record, whatever its size.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.urls import reverse
+
+from iomhub.access.policy import Action, can
+from iomhub.feeds.models import ArrestLink, Feed, FeedRecord, LinkMethod, LinkReview
+from iomhub.justice.selectors import ARREST, COURT_OUTCOME, OFFENCE, SENTENCE_OVERRIDE, Source
+
+if TYPE_CHECKING:
+    from iomhub.access.models import User
+
+# What ``feeds.linkage.agreed_fields`` and the probable model (``linkage_model.probable._agreed``)
+# store, in words: the field, then how it agreed when not exactly ("date_of_birth (day and month swapped)").
+FIELD_WORDS = {
+    "prison_number": "prison number",
+    "pnc_id": "PNC ID",
+    "family_name": "family name",
+    "given_name": "given name",
+    "date_of_birth": "date of birth",
+}
+KINDS = (COURT_OUTCOME, OFFENCE, SENTENCE_OVERRIDE)  # the object_type a FeedRecord names (feeds.records)
+
+
+PROBABILITY = "match probability "  # the last of a probable link's ``agreed`` (``feeds.linkage.probable_link``)
+
+
+def agreed_words(agreed: list[str]) -> tuple[tuple[str, ...], float | None]:
+    """``["pnc_id", "date_of_birth (day and month swapped)", "match probability 0.991"]`` as
+    ``(("PNC ID", "date of birth (day and month swapped)"), 0.991)``."""
+    words, probability = [], None
+    for item in agreed:
+        name, _, how = item.partition(" (")
+        if item.startswith(PROBABILITY):
+            probability = float(item.removeprefix(PROBABILITY))
+        else:
+            words.append(f"{FIELD_WORDS[name]} ({how}" if how and name in FIELD_WORDS else FIELD_WORDS.get(item, item))
+    return tuple(words), probability
+
+
+def runs_user_may_open(user: User) -> int | None:
+    """Whose import runs ``user`` may open: their own, as a coordinator or chair (the rule of
+    ``feeds.selectors.run_get_for``); None: none."""
+    return user.pk if can(user, Action.COHORT_MANAGE) else None
+
+
+def sources_for(*, user: User, person_id: int, wanted: dict[str, list[int]]) -> dict[tuple[str, int], Source]:
+    """``{(kind, id): Source}`` for the records of ``person_id`` in ``wanted`` (``{kind: ids}``) a
+    feed wrote; a record keyed by hand has none. The caller has authorised and audited the read."""
+    links: list[tuple[str, int, dict[str, Any]]] = []
+    if wanted.get(ARREST):
+        for link in ArrestLink.objects.filter(arrest_id__in=wanted[ARREST]).values(
+            "arrest_id", "method", "agreed", "run_id", "line", "row_key", "run__started_by_id"
+        ):
+            links.append((ARREST, link["arrest_id"], {**link, "feed": Feed.ARRESTS}))
+    by_kind = Q()
+    for kind in KINDS:
+        if wanted.get(kind):
+            by_kind |= Q(object_type=kind, object_id__in=wanted[kind])
+    if by_kind:
+        # By the person first (FeedRecord.person's index; a merge moves the record and the link
+        # together); the latest row for an object (a sentence's override may come more than once) wins.
+        for record in (
+            FeedRecord.objects.filter(by_kind, person_id=person_id)
+            .order_by("id")
+            .values("object_type", "object_id", "feed", "method", "agreed", "run_id", "line", "row_key", "run__started_by_id")
+        ):
+            links.append((record["object_type"], record["object_id"], dict(record)))
+    importer = runs_user_may_open(user)
+    decided = _decisions([row for _, _, row in links if row["method"] == LinkMethod.REVIEWED])
+    found = {}
+    for kind, object_id, row in links:
+        review = decided.get(row["row_key"]) or decided.get((row["run_id"], row["line"]))
+        agreed, probability = agreed_words(list(row["agreed"]))
+        found[(kind, object_id)] = Source(
+            feed=str(Feed(row["feed"]).label),
+            run=row["run_id"],
+            line=row["line"],
+            method=row["method"],
+            method_label=str(LinkMethod(row["method"]).label),
+            agreed=agreed,
+            match_probability=probability,
+            decided_by=review["by"] if review else "",
+            decided_at=review["at"] if review else None,
+            run_url=reverse("feeds:run", args=[row["run_id"]]) if row["run__started_by_id"] == importer else "",
+        )
+    return found
+
+
+def _decisions(rows: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
+    """Who decided each row decided on review and when, by the row's key (the queue holds a row
+    once, ``LinkReview.row_key``) or, for a link kept before row keys were, by its import and line."""
+    if not rows:
+        return {}
+    keys = {r["row_key"] for r in rows if r["row_key"]}
+    lines = Q()
+    for r in rows:
+        if not r["row_key"]:
+            lines |= Q(run_id=r["run_id"], line=r["line"])
+    found: dict[Any, dict[str, Any]] = {}
+    reviews = LinkReview.objects.filter(Q(row_key__in=keys) | lines, status=LinkReview.Status.DECIDED).select_related("decided_by")
+    for review in reviews:
+        who = review.decided_by.display_name if review.decided_by else ""
+        found[review.row_key] = found[(review.run_id, review.line)] = {"by": who, "at": review.decided_at}
+    return found
