@@ -280,3 +280,131 @@ def test_what_the_api_records_shows_on_the_page_and_what_the_page_records_shows_
     assert [a["id"] for a in record["arrests"]] == [a["id"] for a in arrests]
     assert [(m["level"], m["category"], m["from_date"]) for m in record["mappa"]] == [(3, "1", "2026-08-10")]
     assert AuditEvent.objects.filter(object_type="arrest", action="create", person_id=person.pk).count() == 2
+
+
+# ---- where each record a feed wrote came from (issue 11 §3) -------------------------------------------
+
+
+def _source(world, how, run, line, method, label, agreed, **more):
+    """The ``source`` a row must carry, written out by hand from how ``tests.justice.sources`` built it."""
+    return {
+        "feed": more.pop("feed", "Custody arrests"),
+        "run": world.runs[run].pk,
+        "line": line,
+        "method": method,
+        "method_label": label,
+        "agreed": agreed,
+        "decided_by": more.pop("decided_by", ""),
+        "decided_at": more.pop("decided_at", None),
+        "run_url": more.pop("run_url", f"/feeds/imports/{world.runs[run].pk}/"),
+        "match_probability": more.pop("match_probability", None),
+        "text": world.expected[how],
+    }
+
+
+def _expected_sources(world, *, run_urls):
+    all4 = ["family name", "given name", "date of birth"]
+    found = {
+        "pnc": _source(world, "pnc", "arrests", 2, "pnc", "PNC ID", ["PNC ID", *all4]),
+        "name-dob": _source(world, "name-dob", "arrests", 3, "name-dob", "Exact name and date of birth", all4),
+        "probable": _source(
+            world,
+            "probable",
+            "arrests",
+            4,
+            "probable",
+            "Probable match (names and date of birth)",
+            ["given name (spelt alike)", "family name", "date of birth"],
+        ),
+        "reviewed": _source(
+            world,
+            "reviewed",
+            "review",
+            2,
+            "reviewed",
+            "Decided on review",
+            ["family name", "given name"],
+            decided_by="Sam Coordinator",
+            decided_at="2026-12-03T10:30:00Z",
+        ),
+        "court": _source(world, "court", "courts", 2, "name-dob", "Exact name and date of birth", all4, feed="Court outcomes"),
+        "history": _source(world, "history", "history", 2, "name-dob", "Exact name and date of birth", all4, feed="Offending history"),
+        "release": _source(world, "release", "releases", 2, "name-dob", "Exact name and date of birth", all4, feed="Prison releases"),
+    }
+    if not run_urls:
+        for s in found.values():
+            s["run_url"] = None
+    return found
+
+
+def _probable_settled(found, expected):
+    """The model's match probability is its own: a probability, in the words of ``text``."""
+    p = found.pop("match_probability")
+    assert 0.5 < p <= 1, p
+    text = found.pop("text")
+    assert text == expected.pop("text").replace("0.NNN", f"{p:.3f}"), text
+    expected.pop("match_probability")
+    return found, expected
+
+
+@pytest.fixture
+def world(partnership):
+    from tests.justice import sources
+
+    return sources.build(partnership)
+
+
+@pytest.mark.parametrize(("who", "run_urls"), [(Role.COORDINATOR, True), (Role.POLICE_IOM_OFFICER, False), (Role.CHAIR, False)])
+def test_each_record_a_feed_wrote_says_where_it_came_from_and_why_in_every_endpoint(api, world, who, run_urls):
+    """The importer (the coordinator) is given the import's page; the police IOM officer and the
+    chair (who did not run it) read the same source without it."""
+    reader = api(who)
+    expected = _expected_sources(world, run_urls=run_urls)
+    person, arrests = world.person, world.arrests
+    listed = {a["id"]: a for a in reader.get(_url(person, "arrests")).json()}
+    whole = reader.get(f"/api/v1/people/{person.pk}/justice").json()
+    by_id = {a["id"]: a["source"] for a in whole["arrests"]}
+    for how in ("pnc", "name-dob", "reviewed"):
+        assert listed[arrests[how].pk]["source"] == by_id[arrests[how].pk] == expected[how], how
+    assert listed[arrests["hand"].pk]["source"] is None and by_id[arrests["hand"].pk] is None
+    found, wanted = _probable_settled(dict(listed[arrests["probable"].pk]["source"]), dict(expected["probable"]))
+    assert found == wanted
+    assert by_id[arrests["probable"].pk] == listed[arrests["probable"].pk]["source"]
+    # Each offence: the history feed's own row; an arrest's or a conviction's, that row; keyed by hand, none.
+    offences = {o["id"]: o["source"] for o in reader.get(_url(person, "offences")).json()}
+    assert offences[world.history_offence.pk] == expected["history"]
+    pnc_offence = next(o for o in listed[arrests["pnc"].pk]["offences"])
+    assert offences[pnc_offence["id"]] == expected["pnc"]
+    assert offences[listed[arrests["hand"].pk]["offences"][0]["id"]] is None
+    (outcome,) = reader.get(_url(person, "outcomes")).json()
+    assert outcome["source"] == expected["court"]
+    assert offences[outcome["offences"][0]] == expected["court"]
+    assert {o["id"]: o["source"] for o in whole["offences"]} == offences
+    assert [c["source"] for c in whole["outcomes"]] == [expected["court"]]
+    (overridden,) = reader.get(_url(person, "overrides")).json()
+    assert (overridden["id"], overridden["override_source"]) == (world.sentence.pk, expected["release"])
+    newcomer = {a["id"]: a["source"] for a in reader.get(_url(world.newcomer, "arrests")).json()}
+    assert newcomer == {
+        arrests["created"].pk: _source(
+            world, "created", "arrests", 5, "created", "New person created", ["family name", "given name", "date of birth"]
+        )
+        | ({} if run_urls else {"run_url": None})
+    }
+
+
+def test_a_record_keyed_through_the_api_has_no_source(api, partnership):
+    created = api(Role.POLICE_IOM_OFFICER).post(_url(partnership.ordinary, "arrests"), GOOD["arrests"][0])
+    assert created.status_code == 201 and created.json()["source"] is None
+
+
+@pytest.mark.parametrize("who", ["housing-worker", Role.PERFORMANCE_LEAD, "dwp-worker"])
+def test_a_role_without_the_justice_section_learns_nothing_of_the_sources_through_the_api(api, world, who):
+    reader = api(who)
+    since = last_event_id()
+    for path in ["", "/arrests", "/offences", "/outcomes", "/overrides", "/sentences"]:
+        response = reader.get(f"/api/v1/people/{world.person.pk}/justice{path}")
+        assert response.status_code in (403, 404), path
+        body = response.content.decode()
+        for leak in ("Custody arrests", "import", "probable", "reviewed", "Sam Coordinator", "PNC ID", "feed"):
+            assert leak not in body, (path, leak)
+    assert not events_since(since, actor=reader.user, action="view")
