@@ -225,6 +225,9 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/imports": api(Action.COHORT_MANAGE),  # feed imports in the background (issue 11 §1, §7; ADR 0041)
     "api/v1/imports/<int:import_run_id>": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/imports/<int:import_run_id>/errors": api(Action.COHORT_MANAGE, personal=True),
+    "api/v1/link-reviews": api(Action.COHORT_MANAGE, personal=True),  # the review queue (issue 11 §3)
+    "api/v1/link-reviews/<int:link_review_id>": api(Action.COHORT_MANAGE, personal=True),
+    "api/v1/link-reviews/<int:link_review_id>/decision": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/outbox": api(Action.USER_VIEW),  # as the outbox page: bodies name nobody, a number by its last 3 digits
     "api/v1/outbox/<int:notification_id>/retry": api(Action.USER_VIEW),
     "api/v1/meetings/<int:meeting_id>/record": api(Action.PERSON_VIEW, personal=True),
@@ -349,7 +352,7 @@ def feeds_values(partnership: Any) -> dict[str, Any]:
     note = Notification.objects.filter(recipient=coordinator).first() or Notification.objects.create(
         recipient=coordinator, subject="Route walk", body="A failed message", status=NotificationStatus.FAILED
     )
-    return {"run_id": run.pk, "import_run_id": run.pk, "review_id": review.pk, "notification_id": note.pk}
+    return {"run_id": run.pk, "import_run_id": run.pk, "review_id": review.pk, "link_review_id": review.pk, "notification_id": note.pk}
 
 
 def casework_values(partnership: Any, person: Any) -> dict[str, Any]:
@@ -801,6 +804,11 @@ EXERCISES: dict[str, Exercise] = {
     "feeds/review/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
     "api/v1/imports/<int:import_run_id>": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
     "api/v1/imports/<int:import_run_id>/errors": Exercise(Role.COORDINATOR, "ordinary", (_get("export"),)),
+    "api/v1/link-reviews": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
+    "api/v1/link-reviews/<int:link_review_id>": Exercise(Role.COORDINATOR, "ordinary", (_get("view"),)),
+    "api/v1/link-reviews/<int:link_review_id>/decision": Exercise(
+        Role.COORDINATOR, "ordinary", (_get("view"), ("post_json", {"person": None}, "change"))
+    ),
     "feeds/review/<int:review_id>/": Exercise(Role.COORDINATOR, "ordinary", (("post", {"decision": "create"}, "change"),)),
     "caseload/": Exercise(Role.COORDINATOR, "ordinary", (_get("search"),)),
     "meetings/<int:meeting_id>/": Exercise(Role.CHAIR, "ordinary", (_get("view"),)),
@@ -995,6 +1003,10 @@ TOKEN_USERS = {
     # An import run is its uploader's (the coordinator's here).
     "api/v1/imports/<int:import_run_id>": Role.COORDINATOR,
     "api/v1/imports/<int:import_run_id>/errors": Role.COORDINATOR,
+    # The review queue is the coordinator's and chair's.
+    "api/v1/link-reviews": Role.COORDINATOR,
+    "api/v1/link-reviews/<int:link_review_id>": Role.COORDINATOR,
+    "api/v1/link-reviews/<int:link_review_id>/decision": Role.COORDINATOR,
     "api/v1/subject-access-requests/<int:sar_id>/pack": Role.IG_LEAD,
 }
 TOKEN_USERS |= justice_api_routes.TOKEN_USERS

@@ -16,6 +16,7 @@ from iomhub.cohort import api as cohort_api
 from iomhub.cohort import api_candidates as cohort_candidates_api
 from iomhub.documents import api as documents_api
 from iomhub.feeds import api as feeds_api
+from iomhub.feeds import api_reviews as feeds_reviews_api
 from iomhub.interventions import api as interventions_api
 from iomhub.justice import api as justice_api
 from iomhub.justice import api_events as justice_events_api
@@ -144,6 +145,14 @@ urlpatterns = [
     path("imports", feeds_api.ImportsView.as_view(), name="api-imports"),
     path("imports/<int:import_run_id>", feeds_api.ImportView.as_view(), name="api-import"),
     path("imports/<int:import_run_id>/errors", feeds_api.ImportErrorsView.as_view(), name="api-import-errors"),
+    # The linkage review queue (issue 11 §3)
+    path("link-reviews", feeds_reviews_api.LinkReviewsView.as_view(), name="api-link-reviews"),
+    path("link-reviews/<int:link_review_id>", feeds_reviews_api.LinkReviewView.as_view(), name="api-link-review"),
+    path(
+        "link-reviews/<int:link_review_id>/decision",
+        feeds_reviews_api.LinkReviewDecisionView.as_view(),
+        name="api-link-review-decision",
+    ),
     # The outbox of failed messages, for administrators (issue 11 §6)
     path("", include("iomhub.notifications.api_urls")),
     path("meetings/<int:meeting_id>/record", meetings_api.RecordView.as_view(), name="api-meeting-record"),

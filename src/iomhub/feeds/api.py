@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access import api_params
 from iomhub.access.api_errors import validated
 from iomhub.access.models import User
 from iomhub.access.policy import Action
@@ -55,7 +57,9 @@ class ImportRunSerializer(serializers.ModelSerializer[ImportRun]):
         "part-way with no progress for a few minutes, and it is queued again automatically (resumed_at)"
     )
     total = serializers.IntegerField(allow_null=True, read_only=True, help_text="Rows in the file once read (exact when over)")
-    rejections = serializers.SerializerMethodField(help_text=f"The first {SHOWN_REJECTIONS} problems, by line, once the run is over")
+    rejections = serializers.SerializerMethodField(
+        help_text=f"The first {SHOWN_REJECTIONS} problems, by line, once the run is over (read the run itself: empty in the list of runs)"
+    )
     error_report = serializers.SerializerMethodField(help_text="Where to download every rejected row (CSV)")
 
     class Meta:
@@ -87,7 +91,7 @@ class ImportRunSerializer(serializers.ModelSerializer[ImportRun]):
 
     @extend_schema_field(ImportRejectionSerializer(many=True))
     def get_rejections(self, obj: ImportRun) -> list[dict[str, Any]]:
-        if not obj.over:
+        if not obj.over or self.context.get("listed"):  # the list is the upload page's: no row of any file
             return []
         return list(ImportRejectionSerializer(obj.rejections.all()[:SHOWN_REJECTIONS], many=True).data)
 
@@ -107,8 +111,27 @@ class ImportUploadSerializer(StrictSerializer):
 
 
 @guarded(Action.COHORT_MANAGE, api=True)  # as the upload page: what it returns is read through the run's routes
-class ImportsView(APIView):
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="import_runs_list",
+        summary="The import runs you uploaded, newest first (file name, status, counts), as the upload page's latest imports",
+        parameters=[OpenApiParameter("feed", str, enum=Feed.values, required=False, description="Only imports of this feed")],
+        responses={
+            200: ImportRunSerializer(many=True),
+            400: OpenApiResponse(description="A query parameter is invalid"),
+            403: REFUSALS[403],
+        },
+    )
+)
+class ImportsView(generics.ListAPIView[ImportRun]):
     parser_classes = [MultiPartParser]
+    serializer_class = ImportRunSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "listed": True}
+
+    def get_queryset(self) -> QuerySet[ImportRun]:
+        return selectors.runs_for(user=self.request.user, feed=api_params.choice(self.request, "feed", Feed.values))  # type: ignore[arg-type]
 
     @extend_schema(
         operation_id="import_upload",

@@ -33,7 +33,9 @@ def first_bytes(upload: UploadedFile, n: int = 8) -> bytes:
 
 
 class ReviewDecisionForm(GovukForm):
-    decision = forms.CharField(label="Decision", max_length=40)
+    decision = forms.CharField(
+        label="Who is this row about?", max_length=40, error_messages={"required": "Select who this row is about, or that they are new"}
+    )
 
     def clean_decision(self) -> str:
         value: str = self.cleaned_data["decision"]

@@ -45,40 +45,111 @@ def run_get_for(*, user: User, run_id: int, export: bool = False) -> ImportRun:
     return run
 
 
-def recent_runs(*, user: User, feed: str, limit: int = 10) -> list[ImportRun]:
-    """The user's own latest runs of ``feed`` (file name, status, counts: no row of the file), so an
-    upload imported in the background can be found again."""
+def runs_for(*, user: User, feed: str | None = None) -> QuerySet[ImportRun]:
+    """The user's own runs (of ``feed``), newest first (file name, status, counts: no row of the
+    file), so an upload imported in the background can be found again."""
     if not can(user, Action.COHORT_MANAGE):
         deny(user=user, action=Action.COHORT_MANAGE, reason="import runs are the importer's", object_type="import-run")
-    return list(ImportRun.objects.filter(started_by=user, feed=feed).order_by("-started_at", "-id")[:limit])
+    runs = ImportRun.objects.filter(started_by=user)
+    return (runs if feed is None else runs.filter(feed=feed)).order_by("-started_at", "-id")
+
+
+def recent_runs(*, user: User, feed: str, limit: int = 10) -> list[ImportRun]:
+    """The user's own latest runs of ``feed``."""
+    return list(runs_for(user=user, feed=feed)[:limit])
 
 
 @dataclass(frozen=True)
 class ReviewItem:
     review: LinkReview
-    # {"person": Person, "reasons": [...]}: only the people this reader sees, and nothing said of any other
+    # {"person": Person, "reasons": [...]}: the people the row was offered against (every one of
+    # whom this reader sees: a row offered against anyone hidden from them is not theirs, below)
     candidates: list[dict[str, Any]]
 
+    @property
+    def someone_new(self) -> bool:
+        """Decided as someone new: the person decided on was not among those offered."""
+        return self.review.person_id is not None and all(c["person"].pk != self.review.person_id for c in self.candidates)
 
-def open_reviews(*, user: User) -> QuerySet[LinkReview]:
+
+def _hidden_people(user: User) -> set[int]:
+    """The people ``user`` may not see (for a coordinator or chair: restricted records without a
+    grant); usually none."""
+    return set(Person.objects.exclude(people_filter(user)).values_list("pk", flat=True))
+
+
+def _mentions(review_candidates: list[dict[str, Any]], person_id: int | None, hidden: set[int]) -> bool:
+    return person_id in hidden or any(c["person_id"] in hidden for c in review_candidates)
+
+
+def reviews_for(*, user: User, status: str | None = LinkReview.Status.OPEN, run_id: int | None = None) -> QuerySet[LinkReview]:
+    """The rows of the review queue ``user`` may read and decide, oldest import first: a row is the
+    reader's only when they see every person it was offered against, and the person decided on.
+    Listing it with a candidate left out would still tell them of someone hidden (its ``why``
+    says "2 records hold the PNC ID …"; a row with no candidate left says someone matches), and
+    deciding it "someone new" would add a duplicate of a person they cannot see: it is left to
+    someone who sees them all (the importer did, when the row was queued)."""
     if not can(user, Action.COHORT_MANAGE):
         deny(user=user, action=Action.COHORT_MANAGE, reason="the review queue is the coordinator's and chair's", object_type="link-review")
-    return LinkReview.objects.filter(status=LinkReview.Status.OPEN).order_by("run_id", "line")
+    found = LinkReview.objects.order_by("run_id", "line", "pk")
+    if status is not None:
+        found = found.filter(status=status)
+    if run_id is not None:
+        found = found.filter(run_id=run_id)
+    hidden = _hidden_people(user)
+    if hidden:
+        theirs_not = [pk for pk, cands, person in found.values_list("pk", "candidates", "person_id") if _mentions(cands, person, hidden)]
+        found = found.exclude(pk__in=theirs_not)
+    return found
 
 
-def review_queue(*, user: User, limit: int = 100) -> list[ReviewItem]:
-    """The open rows of the review queue, with the people each may be; audited as a list of people shown."""
-    reviews = list(open_reviews(user=user)[:limit])
-    wanted = {c["person_id"] for r in reviews for c in r.candidates}
+def review_items(*, user: User, reviews: list[LinkReview], object_id: Any = "", action: str = AuditAction.SEARCH) -> list[ReviewItem]:
+    """``reviews`` (from ``reviews_for``) with the people each was offered against and the person
+    decided on; audited as a list of people shown (``listed`` against each)."""
+    wanted = {c["person_id"] for r in reviews for c in r.candidates} | {r.person_id for r in reviews if r.person_id is not None}
     visible = {p.pk: p for p in Person.objects.filter(people_filter(user), pk__in=wanted)}
     items = []
     for review in reviews:
         shown = [{"person": visible[c["person_id"]], "reasons": c["reasons"]} for c in review.candidates if c["person_id"] in visible]
+        if review.person_id is not None and review.person_id in visible:
+            review.person = visible[review.person_id]
         items.append(ReviewItem(review, shown))
+    shown_ids = [c["person"].pk for item in items for c in item.candidates]
+    shown_ids += [r.person_id for r in reviews if r.person_id in visible]
     audit.record_shown(
         actor=user,
-        person_ids=sorted({c["person"].pk for item in items for c in item.candidates}),
+        person_ids=sorted(set(shown_ids)),
         object_type="link-review",
+        object_id=object_id,
         changes={"purpose": "feed review queue", "rows": [r.pk for r in reviews]},
+        action=action,
     )
     return items
+
+
+def review_queue(*, user: User, limit: int = 100, offset: int = 0, run_id: int | None = None) -> list[ReviewItem]:
+    """The open rows of the review queue, with the people each may be; audited as a list of people shown."""
+    reviews = list(reviews_for(user=user, run_id=run_id).select_related("decided_by")[offset : offset + limit])
+    return review_items(user=user, reviews=reviews)
+
+
+def review_get_for(*, user: User, review_id: int) -> LinkReview:
+    """One row of the review queue, open or decided, if it is ``user``'s (``reviews_for``); anyone
+    else, and a row that does not exist, get the same 404 (audited). Its people are audited when
+    it is shown (``review_item``)."""
+    review = reviews_for(user=user, status=None).select_related("decided_by", "run").filter(pk=review_id).first()
+    if review is None:
+        deny(
+            user=user,
+            action=Action.COHORT_MANAGE,
+            reason="review row not visible to this user",
+            object_type="link-review",
+            object_id=review_id,
+            not_found=True,
+        )
+    return review
+
+
+def review_item(*, user: User, review: LinkReview) -> ReviewItem:
+    """One row as shown, its people audited as shown."""
+    return review_items(user=user, reviews=[review], object_id=review.pk, action=AuditAction.VIEW)[0]

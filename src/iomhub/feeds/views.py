@@ -6,9 +6,16 @@ service or selector, render."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from iomhub.access.http import AuthedRequest
@@ -16,11 +23,13 @@ from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
 from iomhub.feeds.forms import ReviewDecisionForm, UploadForm
-from iomhub.feeds.models import ImportRun
+from iomhub.feeds.models import ImportRun, LinkReview
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
+from iomhub.feeds.rows import parse_date, parse_datetime
 from iomhub.feeds.uploads import upload_enqueue
 from iomhub.web.forms import apply_errors
+from iomhub.web.templatetags.dates import MONTHS
 
 
 @guarded(Action.COHORT_MANAGE)
@@ -58,24 +67,139 @@ def error_report_response(run: ImportRun) -> HttpResponse:
     return response
 
 
+REVIEWS_PER_PAGE = 100
+
+
+def _whole_number(text: str | None) -> int | None:
+    return int(text) if text and text.isascii() and text.isdigit() and 0 < int(text) < 2**63 else None
+
+
+def _review_context(
+    request: AuthedRequest, run_id: int | None, page_number: int | None, failed: LinkReview | None = None
+) -> dict[str, Any]:
+    """The review page: a page of the rows waiting (of one import, or all), each with its people and
+    its values as the page writes them; ``failed``: the row whose decision was refused, shown (at the
+    top if it is not on the page) with the error at its radios."""
+    waiting = Paginator(selectors.reviews_for(user=request.user, run_id=run_id).select_related("run"), REVIEWS_PER_PAGE)
+    page = waiting.get_page(page_number)
+    reviews = list(page.object_list)
+    if failed is not None and all(r.pk != failed.pk for r in reviews):
+        reviews.insert(0, failed)
+    items = selectors.review_items(user=request.user, reviews=reviews)
+    query = QueryDict(mutable=True)
+    if run_id is not None:
+        query["import"] = str(run_id)
+    return {
+        "rows": [{"item": item, "values": readable_values(item.review)} for item in items],
+        "page": page,
+        "showing": _showing(page, waiting.count),
+        "run_id": run_id,
+        "query": query.urlencode(),
+        "failed_id": failed.pk if failed is not None else None,
+    }
+
+
+def _showing(page: Page[LinkReview], count: int) -> str:
+    """ "Showing the first 100 of 1,790 rows waiting", "Showing rows 101 to 200 of 1,790 waiting", "3 rows waiting"."""
+    if count == 0:
+        return "No rows are waiting for review."
+    if count <= REVIEWS_PER_PAGE:
+        return f"{count:,} {'row' if count == 1 else 'rows'} waiting."
+    if page.number == 1:
+        return f"Showing the first {REVIEWS_PER_PAGE} of {count:,} rows waiting."
+    return f"Showing rows {page.start_index():,} to {page.end_index():,} of {count:,} waiting."
+
+
 @guarded(Action.COHORT_MANAGE, personal_data=True)
 @require_http_methods(["GET"])
 def review(request: AuthedRequest) -> HttpResponse:
-    return render(request, "feeds/review.html", {"items": selectors.review_queue(user=request.user)})
+    context = _review_context(request, _whole_number(request.GET.get("import")), _whole_number(request.GET.get("page")))
+    return render(request, "feeds/review.html", context)
 
 
 @guarded(Action.COHORT_MANAGE, personal_data=True)
 @require_http_methods(["POST"])
 def review_decide(request: AuthedRequest, review_id: int) -> HttpResponse:
+    """A decision on one row: the same checks as the API's (``feeds.api_reviews``); refused, the
+    page again with the error at that row's radios; done, back to the same page of the queue."""
+    review = selectors.review_get_for(user=request.user, review_id=review_id)
+    run_id, page_number = _whole_number(request.POST.get("import")), _whole_number(request.POST.get("page"))
     form = ReviewDecisionForm(request.POST)
     if form.is_valid():
         decision: str = form.cleaned_data["decision"]
-        try:
-            services.review_decide(
-                acting_user=request.user, review_id=review_id, person_id=None if decision == "create" else int(decision[5:])
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
+        person_id = None if decision == "create" else int(decision[5:])
+        if review.status != LinkReview.Status.OPEN:
+            form.add_error("decision", _already(review))
+        elif person_id is not None and person_id not in {c["person_id"] for c in review.candidates}:
+            form.add_error("decision", "Select one of the people offered, or that they are new")
         else:
-            return redirect("feeds:review")
-    return render(request, "feeds/review.html", {"items": selectors.review_queue(user=request.user), "form": form}, status=400)
+            try:
+                decided = services.review_decide(acting_user=request.user, review_id=review.pk, person_id=person_id)
+            except ValidationError as exc:
+                review = selectors.review_get_for(user=request.user, review_id=review.pk)
+                if review.status != LinkReview.Status.OPEN:
+                    form.add_error("decision", _already(review))
+                else:
+                    apply_errors(form, exc)
+            else:
+                messages.success(request, _done(decided, new=person_id is None))
+                query = QueryDict(mutable=True)
+                if run_id is not None:
+                    query["import"] = str(run_id)
+                if page_number is not None and page_number > 1:
+                    query["page"] = str(page_number)
+                return redirect(reverse("feeds:review") + (f"?{query.urlencode()}" if query else ""))
+    context = _review_context(request, run_id, page_number, failed=review)
+    return render(request, "feeds/review.html", {**context, "form": form}, status=400)
+
+
+def _already(review: LinkReview) -> str:
+    who = review.decided_by.display_name if review.decided_by is not None else "someone else"
+    when = f" on {govuk_date(timezone.localdate(review.decided_at))}" if review.decided_at else ""
+    return f"This row has already been decided, by {who}{when}"
+
+
+def _done(review: LinkReview, *, new: bool) -> str:
+    where = f"(import {review.run_id}, line {review.line})"
+    name = review.person.display_name if review.person is not None else "them"
+    return f"Added {name} as someone new {where}" if new else f"Linked to {name} {where}"
+
+
+def readable_values(review: LinkReview) -> dict[str, str]:
+    """The row's values as the page writes them: its dates and times as GOV.UK writes them
+    ("4 March 1990", "3 December 2026, 2:15am"), beside the candidates' dates written the same way;
+    a value that does not read as one (it was checked when imported, but is text from the file) as
+    it is."""
+    spec = spec_for(review.run.feed)
+    shown: dict[str, str] = {}
+    for column, raw in review.values.items():
+        text = str(raw).strip()
+        if column in spec.dates:
+            day, _ = parse_date(text[:10] if len(text) in (16, 19) and text.endswith("00:00") else text)
+            shown[column] = govuk_date(day) if day is not None else text
+        elif column in DATETIMES:
+            moment, _ = parse_datetime(text)
+            shown[column] = govuk_datetime(moment) if moment is not None else text
+        else:
+            shown[column] = text
+    return shown
+
+
+DATETIMES = frozenset({"arrested_at"})
+
+
+def govuk_date(day: datetime.date) -> str:
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
+
+
+def govuk_datetime(moment: datetime.datetime) -> str:
+    """In England's time: "3 December 2026, 2:15am", "…, 9am", "…, midday", "…, midnight"."""
+    local = timezone.localtime(moment)
+    if (local.hour, local.minute) == (0, 0):
+        time = "midnight"
+    elif (local.hour, local.minute) == (12, 0):
+        time = "midday"
+    else:
+        hour = local.hour % 12 or 12
+        time = f"{hour}{f':{local.minute:02d}' if local.minute else ''}{'am' if local.hour < 12 else 'pm'}"
+    return f"{govuk_date(local.date())}, {time}"
