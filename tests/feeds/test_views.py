@@ -98,3 +98,138 @@ def test_the_home_page_offers_the_import_to_the_coordinator_only(client, partner
     assert 'href="/feeds/arrests/"' in client.get("/").content.decode()
     client.force_login(partnership.users[Role.POLICE_IOM_OFFICER])
     assert 'href="/feeds/arrests/"' not in client.get("/").content.decode()
+
+
+def _queue_row(run: ImportRun, line: int, offered: list, **values: str) -> LinkReview:
+    import hashlib
+
+    return LinkReview.objects.create(
+        row_key=hashlib.sha256(f"{run.pk}:{line}".encode()).hexdigest(),
+        run=run,
+        line=line,
+        values=row(**values),
+        candidates=[{"person_id": p.pk, "reasons": ["family_name", "given_name"]} for p in offered],
+        why="Names and date of birth nearly agree",
+    )
+
+
+@pytest.fixture
+def two_runs(partnership, coordinator):
+    """105 rows waiting from one import, 2 from another, each offered against Jordan Example."""
+    first = ImportRun.objects.create(feed="arrests", file_name="big.csv", sha256="a" * 64, started_by=coordinator, review=105)
+    second = ImportRun.objects.create(feed="arrests", file_name="small.csv", sha256="b" * 64, started_by=coordinator, review=2)
+    for line in range(2, 107):
+        _queue_row(first, line, [partnership.ordinary], given_name=f"Sam{line}")
+    _queue_row(second, 2, [partnership.ordinary], given_name="Toni", date_of_birth="1990-03-04", arrested_at="2026-08-03T02:15")
+    _queue_row(second, 3, [partnership.ordinary], given_name="Lee", arrested_at="not a time")
+    return first, second
+
+
+def _cards(page: str) -> int:
+    return page.count('class="govuk-summary-card"')
+
+
+def test_the_review_page_says_how_many_rows_wait_and_pages_them(client, coordinator, two_runs):
+    client.force_login(coordinator)
+    page = client.get("/feeds/review/").content.decode()
+    assert "Showing the first 100 of 107 rows waiting." in page and _cards(page) == 100
+    assert 'href="?page=2"' in page and 'class="govuk-pagination"' in page
+    second = client.get("/feeds/review/?page=2").content.decode()
+    assert "Showing rows 101 to 107 of 107 waiting." in second and _cards(second) == 7
+    assert "Sam101 Newcombe" in page and "Sam102 Newcombe" not in page
+    assert "Sam102 Newcombe" in second and "Sam101 Newcombe" not in second
+
+
+def test_the_result_page_links_to_its_own_rows_and_back_to_all(client, coordinator, two_runs):
+    first, second = two_runs
+    client.force_login(coordinator)
+    result = client.get(f"/feeds/imports/{second.pk}/").content.decode()
+    assert f'href="/feeds/review/?import={second.pk}"' in result
+    page = client.get(f"/feeds/review/?import={second.pk}").content.decode()
+    assert "2 rows waiting." in page and _cards(page) == 2 and "Sam" not in page
+    assert f"Showing only the rows from import {second.pk}" in page and 'href="/feeds/review/">Show the rows from every import' in page
+    assert "Showing the first 100 of 105" in client.get(f"/feeds/review/?import={first.pk}").content.decode()
+
+
+def test_the_rows_dates_are_written_as_the_candidates_are(client, coordinator, two_runs):
+    client.force_login(coordinator)
+    page = client.get(f"/feeds/review/?import={two_runs[1].pk}").content.decode()
+    assert "Toni Newcombe, born 4 March 1990" in page and "Arrested 3 August 2026, 2:15am at" in page
+    assert "born 17 May 1990:" in page  # Jordan Example, the person offered
+    assert "Arrested not a time at" in page  # not a time: shown as the file has it
+    assert "1990-03-04" not in page and "2026-08-03T02:15" not in page
+
+
+def test_govuk_times():
+    import datetime
+
+    from iomhub.feeds.views import govuk_datetime
+
+    london = datetime.timezone(datetime.timedelta(hours=1))
+    cases = {
+        datetime.datetime(2026, 12, 3, 2, 15, tzinfo=datetime.UTC): "3 December 2026, 2:15am",
+        datetime.datetime(2026, 12, 3, 0, 0, tzinfo=datetime.UTC): "3 December 2026, midnight",
+        datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC): "3 December 2026, midday",
+        datetime.datetime(2026, 12, 3, 21, 0, tzinfo=datetime.UTC): "3 December 2026, 9pm",
+        datetime.datetime(2026, 12, 3, 12, 5, tzinfo=datetime.UTC): "3 December 2026, 12:05pm",
+        datetime.datetime(2026, 8, 30, 23, 15, tzinfo=datetime.UTC): "31 August 2026, 12:15am",  # in England's summer time
+        datetime.datetime(2026, 8, 30, 23, 15, tzinfo=london): "30 August 2026, 11:15pm",
+    }
+    assert {moment: govuk_datetime(moment) for moment in cases} == cases
+
+
+def test_a_refused_decision_is_shown_at_its_row(client, partnership, coordinator, two_runs):
+    import re
+
+    second = two_runs[1]
+    toni, lee = LinkReview.objects.filter(run=second).order_by("line")
+    client.force_login(coordinator)
+    refused = client.post(f"/feeds/review/{lee.pk}/", {"import": str(second.pk)})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    summary = page.split('class="govuk-error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'href="#([^"]+)"', summary) == [f"decision-{lee.pk}-1"]
+    assert "Select who this row is about, or that they are new" in summary
+    assert f'id="decision-{lee.pk}-1"' in page
+    lee_card = page.split(f'data-review="{lee.pk}"')[1]
+    toni_card = page.split(f'data-review="{toni.pk}"')[1].split("data-review=")[0]
+    assert f'id="decision-{lee.pk}-error"' in lee_card and "govuk-form-group--error" in lee_card
+    assert "govuk-form-group--error" not in toni_card and "govuk-error-message" not in toni_card
+
+    # Someone else decides the row first: the coordinator's decision is refused at that row, which is still shown
+    from iomhub.feeds.services import review_decide
+
+    review_decide(acting_user=partnership.users[Role.CHAIR], review_id=toni.pk, person_id=None)
+    late = client.post(f"/feeds/review/{toni.pk}/", {"decision": f"link:{partnership.ordinary.pk}", "import": str(second.pk)})
+    assert late.status_code == 400
+    page = late.content.decode()
+    summary = page.split('class="govuk-error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'href="#([^"]+)"', summary) == [f"decision-{toni.pk}-1"] and "already been decided" in summary
+    assert f'id="decision-{toni.pk}-1"' in page and f'id="decision-{toni.pk}-error"' in page
+
+
+def test_a_decision_says_what_was_done(client, partnership, coordinator, two_runs):
+    second = two_runs[1]
+    toni = LinkReview.objects.filter(run=second).order_by("line").first()
+    client.force_login(coordinator)
+    done = client.post(f"/feeds/review/{toni.pk}/", {"decision": f"link:{partnership.ordinary.pk}", "import": str(second.pk)})
+    assert done.status_code == 302 and done["Location"] == f"/feeds/review/?import={second.pk}"
+    page = client.get(done["Location"]).content.decode()
+    assert "govuk-notification-banner--success" in page and f"Linked to EXAMPLE, Jordan (import {second.pk}, line 2)" in page
+    assert "1 row waiting." in page
+
+
+def test_a_row_offered_against_someone_hidden_is_not_on_the_chairs_page(client, partnership, coordinator, two_runs):
+    from iomhub.access.models import PersonAccessGrant
+
+    PersonAccessGrant.objects.create(person=partnership.restricted, user=coordinator)
+    run = ImportRun.objects.create(feed="arrests", file_name="hidden.csv", sha256="c" * 64, started_by=coordinator)
+    hidden = _queue_row(run, 2, [partnership.ordinary, partnership.restricted], family_name="Hidden", given_name="Robin")
+    client.force_login(coordinator)
+    assert "Robin Hidden" in client.get(f"/feeds/review/?import={run.pk}").content.decode()
+    client.force_login(partnership.users[Role.CHAIR])
+    page = client.get("/feeds/review/").content.decode()
+    assert "of 107 rows waiting" in page and "Hidden" not in page
+    assert "Hidden" not in client.get(f"/feeds/review/?import={run.pk}").content.decode()
+    assert client.post(f"/feeds/review/{hidden.pk}/", {"decision": "create"}).status_code == 404
+    assert LinkReview.objects.get(pk=hidden.pk).status == "open"

@@ -33,9 +33,11 @@ def first_bytes(upload: UploadedFile, n: int = 8) -> bytes:
 
 
 class ReviewDecisionForm(GovukForm):
-    decision = forms.CharField(
-        label="Who is this row about?", max_length=40, error_messages={"required": "Select who this row is about, or that they are new"}
-    )
+    decision = forms.CharField(label="Who is this row about?", max_length=40)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].error_messages["required"] = "Select who this row is about, or that they are new"
 
     def clean_decision(self) -> str:
         value: str = self.cleaned_data["decision"]
