@@ -68,6 +68,7 @@ EXPECTED: dict[str, RouteRule] = {
     "people/<int:person_id>/aliases/new/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/addresses/new/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/phones/new/": page(Action.PERSON_CHANGE, personal=True),
+    "people/<int:person_id>/text-reminders/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/markers/new/": page(Action.PERSON_CHANGE, personal=True),
     "people/<int:person_id>/export.json": page(Action.PERSON_EXPORT, personal=True),
     "people/<int:person_id>/break-glass/": page(Action.PERSON_BREAK_GLASS, personal=True),
@@ -230,6 +231,7 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/link-reviews/<int:link_review_id>/decision": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/outbox": api(Action.USER_VIEW),  # as the outbox page: bodies name nobody, a number by its last 3 digits
     "api/v1/outbox/<int:notification_id>/retry": api(Action.USER_VIEW),
+    "api/v1/people/<int:person_id>/text-reminders": api(Action.PERSON_VIEW, personal=True),
     "api/v1/meetings/<int:meeting_id>/record": api(Action.PERSON_VIEW, personal=True),
     "api/v1/meetings/<int:meeting_id>/record-sheets": api(Action.COHORT_MANAGE, personal=True),
     "api/v1/meetings/<int:meeting_id>/decisions": api(Action.COHORT_MANAGE, personal=True),
@@ -556,6 +558,12 @@ EXERCISES: dict[str, Exercise] = {
     ),
     "people/<int:person_id>/phones/new/": Exercise(
         "housing-worker", "housing_case", (("post", {"kind": "H", "number": "023 8000 0000"}, "create"),)
+    ),
+    "people/<int:person_id>/text-reminders/": Exercise(
+        "housing-worker", "housing_case", (_get("view"), ("post", {"agreed": "yes", "number": "07700 900123"}, "change"))
+    ),
+    "api/v1/people/<int:person_id>/text-reminders": Exercise(
+        "housing-worker", "housing_case", (_get("view"), ("post_json", {"agreed": True, "number": "07700 900123"}, "change"))
     ),
     "people/<int:person_id>/markers/new/": Exercise(Role.POLICE_IOM_OFFICER, "ordinary", (("post", {"kind": "violence"}, "create"),)),
     "people/<int:person_id>/export.json": Exercise(Role.COORDINATOR, "ordinary", (_get("export"),)),

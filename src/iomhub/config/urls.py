@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("iomhub.operations.urls")),
     # The health and substance-misuse instruments (issue 12 part 1), before the people's tab catch-all.
     path("people/<int:person_id>/health/", include("iomhub.assessments.urls")),
+    # A person's agreement to appointment reminders by text (issue 11 §6)
+    path("people/<int:person_id>/text-reminders/", include("iomhub.notifications.person_urls")),
     path("people/", include((person_routes, "people"))),
     path("referrals/", include("iomhub.referrals.urls")),
     path("cohort/", include("iomhub.cohort.urls")),

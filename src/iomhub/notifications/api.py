@@ -1,7 +1,9 @@
 """The outbox over the JSON API, for the administrator who keeps delivery working (issue 11 §6): the
 failed messages, as the outbox page lists them, and sending one again. The same policy
 (``Action.USER_VIEW``) and audit as the page; like the page it shows neither a message's subject,
-kind nor body, and a person's number only by its last three digits (``notifications.selectors``)."""
+kind nor body, and a person's number only by its last three digits (``notifications.selectors``).
+And a person's agreement to appointment reminders by text, read and recorded as on their page
+(``consent``: the CONTACT section, audited against the person)."""
 
 from __future__ import annotations
 
@@ -14,12 +16,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iomhub.access.api_errors import service_errors, validated
+from iomhub.access.api_fields import StrictBooleanField, StrictCharField
 from iomhub.access.api_times import utc_timestamp
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
+from iomhub.casework.api_common import FIELD_ERRORS, REFUSALS
+from iomhub.notifications.consent import TextReminders, text_reminders_for, text_reminders_for_change, text_reminders_set
 from iomhub.notifications.models import Channel, Notification, NotificationStatus
 from iomhub.notifications.selectors import failed_messages
 from iomhub.notifications.services import failed_send_again
+from iomhub.people.api import StrictSerializer
 
 
 class OutboxMessageSerializer(serializers.Serializer[Notification]):
@@ -70,3 +77,52 @@ class OutboxRetryView(APIView):
         note = failed_send_again(acting_user=request.user, notification_id=notification_id)  # type: ignore[arg-type]
         note.refresh_from_db()
         return Response(OutboxMessageSerializer(note).data, status=status.HTTP_202_ACCEPTED)
+
+
+class TextRemindersSerializer(serializers.Serializer[TextReminders]):
+    agreed = serializers.BooleanField(read_only=True, help_text="Whether reminders are sent: agreed and not withdrawn")
+    number = serializers.CharField(read_only=True, allow_null=True, help_text="The mobile number agreed to (+44…); null if never agreed")
+    agreed_on = serializers.DateField(read_only=True, allow_null=True)
+    withdrawn_on = serializers.DateField(read_only=True, allow_null=True)
+    recorded_by = serializers.CharField(read_only=True, allow_null=True, help_text="Username of who last recorded it")
+
+    def to_representation(self, instance: TextReminders) -> dict[str, Any]:
+        c = instance.consent
+        return {
+            "agreed": instance.agreed,
+            "number": c.number if c else None,
+            "agreed_on": c.agreed_on.isoformat() if c else None,
+            "withdrawn_on": c.withdrawn_on.isoformat() if c and c.withdrawn_on else None,
+            "recorded_by": c.recorded_by.get_username() if c else None,
+        }
+
+
+class TextRemindersSetSerializer(StrictSerializer):
+    agreed = StrictBooleanField(help_text="true: they agreed (give the number); false: they withdrew (or replied STOP)")
+    number = StrictCharField(
+        required=False, allow_blank=True, max_length=20, help_text="The UK mobile number agreed to; needed when agreed"
+    )
+
+
+@guarded(Action.PERSON_VIEW, personal_data=True, api=True)
+class TextRemindersView(APIView):
+    @extend_schema(
+        operation_id="text_reminders_read",
+        summary="Whether the person agreed to appointment reminders by text (their contact details)",
+        responses={200: TextRemindersSerializer, **REFUSALS},
+    )
+    def get(self, request: Request, person_id: int) -> Response:
+        return Response(TextRemindersSerializer(text_reminders_for(user=request.user, person_id=person_id)).data)  # type: ignore[arg-type]
+
+    @extend_schema(
+        operation_id="text_reminders_set",
+        summary="Record that the person agreed to appointment reminders by text at a number, or withdrew",
+        request=TextRemindersSetSerializer,
+        responses={200: TextRemindersSerializer, **FIELD_ERRORS},
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        reminders = text_reminders_for_change(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+        data = validated(TextRemindersSetSerializer, request)
+        with service_errors():
+            saved = text_reminders_set(acting_user=request.user, reminders=reminders, agreed=data["agreed"], number=data.get("number", ""))  # type: ignore[arg-type]
+        return Response(TextRemindersSerializer(saved).data)

@@ -21,6 +21,7 @@ from iomhub.casework.selectors import agencies_involved, leads_case
 from iomhub.cohort.selectors import registrations_for_person
 from iomhub.meetings.pack import meetings_of
 from iomhub.meetings.selectors import upcoming_for
+from iomhub.notifications.consent import TextReminders, consent_of
 from iomhub.people import selectors
 from iomhub.people.merging import final_record
 from iomhub.people.models import Person
@@ -48,6 +49,8 @@ def summary(request: AuthedRequest, person_id: int) -> HttpResponse:
         involvements=[i for i in agencies_involved(person=person) if lens.sees(i.section)] if lens.sees(Section.PLAN) else None,
         **_registration_context(request, person),
     )
+    # Part of the contact details: shown where they are (``summary_parts``).
+    ctx["text_reminders"] = TextReminders(person, consent_of(person)) if ctx["addresses"] is not None else None
     ctx["glance"] = _at_a_glance(request, person, ctx)
     return render(request, "people/summary.html", ctx)
 
