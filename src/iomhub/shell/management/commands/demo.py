@@ -32,6 +32,14 @@ class Command(BaseCommand):
             started = time.perf_counter()
             made = load_demo(people=options["people"], seed=options["seed"])
             self.stdout.write(f"Loaded {made['people']} synthetic people in {time.perf_counter() - started:.1f}s.")
+            if made["people"]:
+                from iomhub.demo.overnight import load_overnight
+
+                run = load_overnight(seed=options["seed"])
+                self.stdout.write(
+                    f"Imported last night's custody file as the coordinator: {run.imported} arrests recorded, "
+                    f"{run.review} to review at /feeds/review/, {run.rejected} rows rejected (import {run.pk})."
+                )
         self.stdout.write("\nDemo sign-ins (password for all: " + DEMO_PASSWORD + "):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<20} {user.role}")
