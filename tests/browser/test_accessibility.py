@@ -41,6 +41,7 @@ def _pages(p):
         ("police-iom-officer", "/organisations/", None),
         ("police-iom-officer", "/caseload/", None),
         ("chair", "/caseload/", None),
+        ("iom-coordinator", "/feeds/review/", None),
         ("police-iom-officer", "/account/api-tokens/", None),
         ("police-iom-officer", "/account/api-tokens/", submit),  # error state
         (None, "/sign-in/set-up-link/no-such-link/", None),  # an expired or used set-up link
