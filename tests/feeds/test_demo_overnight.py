@@ -6,25 +6,31 @@ nothing imported twice when loaded again; and three cohort members agreed to tex
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
 
+from iomhub import clock
 from iomhub.feeds.models import ArrestLink, ImportRun, LinkReview
 from iomhub.notifications.models import TextConsent
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_imports_last_nights_custody_file(db):
+@pytest.mark.parametrize("at", [datetime.time(0, 5), datetime.time(23, 55)], ids=["just after midnight", "just before midnight"])
+def test_the_demo_imports_last_nights_custody_file(db, at):
+    """Whenever `make run` loads it: no arrest in the future, the same outcome."""
     out = io.StringIO()
-    call_command("demo", "--people", "60", stdout=out)
+    with clock.frozen(datetime.datetime.combine(datetime.date(2026, 12, 7), at)):
+        call_command("demo", "--people", "60", stdout=out)
     run = ImportRun.objects.get()
     assert run.started_by.username == "coordinator" and run.finished_at is not None and not run.refused
     from iomhub.demo.overnight import overnight_file
 
-    rows = list(csv.DictReader(io.StringIO(overnight_file().decode())))
+    with clock.frozen(datetime.datetime.combine(datetime.date(2026, 12, 7), at)):
+        rows = list(csv.DictReader(io.StringIO(overnight_file().decode())))
     assert run.rows == len(rows) == 16
     # Lines 2-8 give a PNC ID; 9-11 the exact name (in capitals) and date of birth; 12 a PNC ID with
     # another surname and date of birth; 13 a surname keyed differently; 14-15 two people new to IOM

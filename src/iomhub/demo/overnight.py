@@ -40,7 +40,8 @@ def overnight_file(*, seed: int = 2026) -> bytes:
     """The CSV: arrests of cohort members overnight, by PNC ID, by name and date of birth, a PNC ID
     keyed against the wrong name, a misspelt name, two people new to IOM Hub, and two bad rows."""
     rng = random.Random(seed + 11)
-    night = datetime.datetime.combine(clock.today() - datetime.timedelta(days=1), datetime.time(22, 0))
+    # Yesterday evening, every arrest before midnight: never in the future, whenever the demo is loaded.
+    evening = datetime.datetime.combine(clock.today() - datetime.timedelta(days=1), datetime.time(19, 0))
     on_record = Person.objects.filter(merged_into__isnull=True).exclude(pnc_id="")
     cohort = list(on_record.filter(pk__in=Registration.objects.filter(ended_on__isnull=True).values("person_id")).order_by("pk")[:40])
     # The cohort's first (their lead workers are told), then others arrested, for a small demo.
@@ -49,7 +50,7 @@ def overnight_file(*, seed: int = 2026) -> bytes:
     rows: list[list[str]] = []
 
     def arrest(i: int) -> list[str]:
-        at = night + datetime.timedelta(minutes=25 * i + rng.randrange(20))
+        at = evening + datetime.timedelta(minutes=15 * i + rng.randrange(10))
         return [at.isoformat(timespec="minutes"), rng.choice(SUITES), rng.choice(DEMO_OFFENCE_CODES), rng.choice(OUTCOMES)]
 
     for i, p in enumerate(chosen):
@@ -65,8 +66,8 @@ def overnight_file(*, seed: int = 2026) -> bytes:
             rows.append(["", _misspelt(p.last_name, rng), p.first_name, dob, *arrest(i)])
     for j, (family, given, dob) in enumerate(NEW_PEOPLE):
         rows.append(["", family, given, dob, *arrest(len(chosen) + j)])
-    rows.append(["", "Ashby", "Lee", "1990-02-30", *arrest(20)])  # no such date
-    rows.append(["", "Ashby", "Lee", "1990-02-03", *arrest(21)[:2], "999Z", "Charged"])  # no such offence code
+    rows.append(["", "Ashby", "Lee", "1990-02-30", *arrest(14)])  # no such date
+    rows.append(["", "Ashby", "Lee", "1990-02-03", *arrest(15)[:2], "999Z", "Charged"])  # no such offence code
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
