@@ -12,6 +12,7 @@ import re
 import pytest
 
 from iomhub.access.models import AuditEvent, Role
+from tests.access.support import events_since, last_event_id
 from tests.justice import sources
 
 pytestmark = pytest.mark.django_db
@@ -84,14 +85,22 @@ def test_reading_the_record_with_its_sources_is_audited_against_the_person(clien
     )
 
 
-@pytest.mark.parametrize("who", ["housing-worker", Role.PERFORMANCE_LEAD, "dwp-worker", "no-role"])
-def test_a_role_without_the_justice_section_learns_nothing_of_the_sources(client, partnership, world, who):
-    """The housing worker sees Jordan's identity (housing is involved) but not the justice section;
-    the others not even that. No route of the Justice tab tells them a feed linked him, how, or the import."""
-    client.force_login(partnership.users[who])
-    for url in (f"/people/{world.person.pk}/justice/", f"/people/{world.person.pk}/"):
-        response = client.get(url)
-        body = response.content.decode()
-        for leak in ("feed, import", "Probable match", "probable match", "decided on review", "Recorded by hand", "/feeds/imports/"):
+@pytest.mark.parametrize(("who", "status"), [("housing-worker", 403), (Role.PERFORMANCE_LEAD, 403), ("dwp-worker", 403), ("no-role", 403)])
+def test_a_role_without_the_justice_section_learns_nothing_of_the_sources(client, partnership, world, who, status):
+    """Housing is involved with Jordan, so the housing worker sees his identity but not the justice
+    section (not in housing's agreement); the others not even that (refused, audited). Neither the Justice tab nor his
+    record's front page tells them a feed linked him, how, or the import; the refusal is audited."""
+    from iomhub.casework.models import AgencyInvolvement
+
+    AgencyInvolvement.objects.create(person=world.person, organisation=partnership.housing)
+    user = partnership.users[who]
+    client.force_login(user)
+    since = last_event_id()
+    assert client.get(f"/people/{world.person.pk}/justice/").status_code == status
+    assert events_since(since, actor=user, action="denied") and not events_since(since, actor=user, action="view")
+    if who == "housing-worker":
+        assert client.get(f"/people/{world.person.pk}/").status_code == 200  # the identity it may see
+    for url in (f"/people/{world.person.pk}/justice/", f"/people/{world.person.pk}/", f"/people/{world.person.pk}/timeline/"):
+        body = client.get(url).content.decode()
+        for leak in ("feed, import", "robable match", "decided on review", "Recorded by hand", "/feeds/imports/", "Custody arrests"):
             assert leak not in body, (who, url, leak)
-    assert client.get(f"/people/{world.person.pk}/justice/").status_code in (403, 404)
