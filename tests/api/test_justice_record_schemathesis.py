@@ -1,5 +1,6 @@
 """Schemathesis on the justice record, screening, candidate and caseload operations (issue 11 §4)
-with the path naming a person who is there and visible (and one of their warrants), so generated
+with the path naming a person who is there and visible (and one of their warrants; an arrest keyed
+by hand and one from the custody arrests feed, with its source), so generated
 bodies reach the services rather than stopping at a 404: no server error, every status and body as
 documented, schema-violating requests refused."""
 
@@ -29,11 +30,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema?format=json", applicatio
 def world(partnership):
     """The ordinary person with an arrest and an outstanding warrant; the coordinator's token (who
     may do everything these operations offer: read, record, list candidates, the team dashboard)."""
+    from iomhub.feeds.services import arrests_import
     from iomhub.justice import services
+    from tests.feeds.conftest import csv_file, row
 
     coordinator = partnership.users[Role.COORDINATOR]
     with clock.frozen(datetime.date(2026, 9, 1)):
         factories.arrest(user=coordinator, person=partnership.ordinary)
+        # and one from the custody arrests feed, so the answers carry a source object (issue 11 §3)
+        person = partnership.ordinary
+        fed = row(pnc_id=person.pnc_id, family_name=person.last_name, given_name=person.first_name, date_of_birth="1990-05-17")
+        assert arrests_import(acting_user=coordinator, data=csv_file(fed), file_name="feed.csv").imported == 1
         warrant = services.warrant_record(
             acting_user=coordinator, person=partnership.ordinary, kind="arrest", issued_on=datetime.date(2026, 8, 2)
         )
