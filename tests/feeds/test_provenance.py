@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -101,3 +103,27 @@ def test_the_queries_for_a_record_do_not_grow_with_its_feed_rows(partnership, co
     with CaptureQueriesContext(connection) as ctx:
         found = provenance.sources_for(user=coordinator, person_id=many.pk, wanted=wanted)
     assert (len(found), len(ctx)) == (40, 1), [q["sql"] for q in ctx.captured_queries]
+
+
+def test_a_row_decided_on_review_names_who_decided_by_its_key_or_for_an_older_link_its_import_and_line(partnership, coordinator):
+    from iomhub.feeds.models import ArrestLink, LinkReview
+    from iomhub.feeds.services import review_decide
+    from tests.factories import PersonFactory
+
+    PersonFactory(first_name="Jordan", last_name="Example", date_of_birth=datetime.date(1992, 5, 17))  # a namesake: the row is doubtful
+    run = arrests_import(
+        acting_user=coordinator,
+        data=csv_file(row(family_name="Example", given_name="Jordan", date_of_birth="1991-05-17")),
+        file_name="a.csv",
+    )
+    review = LinkReview.objects.get(run=run)
+    review_decide(acting_user=coordinator, review_id=review.pk, person_id=partnership.ordinary.pk)
+    review.refresh_from_db()
+    arrest = Arrest.objects.get()
+    wanted = {selectors.ARREST: [arrest.pk]}
+    who = f"{coordinator.first_name} {coordinator.last_name}"
+    found = provenance.sources_for(user=coordinator, person_id=partnership.ordinary.pk, wanted=wanted)[(selectors.ARREST, arrest.pk)]
+    assert (found.method, found.decided_by, found.decided_at, found.line) == ("reviewed", who, review.decided_at, 2)
+    ArrestLink.objects.update(row_key="")  # kept before row keys were
+    found = provenance.sources_for(user=coordinator, person_id=partnership.ordinary.pk, wanted=wanted)[(selectors.ARREST, arrest.pk)]
+    assert (found.decided_by, found.decided_at) == (who, review.decided_at)

@@ -84,7 +84,7 @@ def sources_for(*, user: User, person_id: int, wanted: dict[str, list[int]]) -> 
     decided = _decisions([row for _, _, row in links if row["method"] == LinkMethod.REVIEWED])
     found = {}
     for kind, object_id, row in links:
-        review = decided.get(row["row_key"]) or decided.get((row["run_id"], row["line"]))
+        review = decided.get(row["row_key"] or (row["run_id"], row["line"]))
         agreed, probability = agreed_words(list(row["agreed"]))
         found[(kind, object_id)] = Source(
             feed=str(Feed(row["feed"]).label),
