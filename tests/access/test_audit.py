@@ -274,6 +274,7 @@ def test_no_route_edits_or_deletes_the_audit_log(client, partnership):
         "run_id": 1,  # feed imports and their review queue (ADR 0014)
         "import_run_id": 1,  # feed imports over the API (ADR 0041)
         "review_id": 1,
+        "link_review_id": 1,  # the review queue over the API (issue 11 §3)
         "screening_id": 1,  # the health instruments (issue 12 part 1): nothing need exist
         "checklist_id": 1,
         "order_id": 1,  # interventions and documents (issue 12 part 2)
