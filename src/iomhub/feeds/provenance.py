@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 from django.urls import reverse
 
-from iomhub.access.policy import Action, can
 from iomhub.feeds.models import ArrestLink, Feed, FeedRecord, LinkMethod, LinkReview
+from iomhub.feeds.selectors import may_open_run
 from iomhub.justice.selectors import ARREST, COURT_OUTCOME, OFFENCE, SENTENCE_OVERRIDE, Source
 
 if TYPE_CHECKING:
@@ -52,12 +52,6 @@ def agreed_words(agreed: list[str]) -> tuple[tuple[str, ...], float | None]:
     return tuple(words), probability
 
 
-def runs_user_may_open(user: User) -> int | None:
-    """Whose import runs ``user`` may open: their own, as a coordinator or chair (the rule of
-    ``feeds.selectors.run_get_for``); None: none."""
-    return user.pk if can(user, Action.COHORT_MANAGE) else None
-
-
 def sources_for(*, user: User, person_id: int, wanted: dict[str, list[int]]) -> dict[tuple[str, int], Source]:
     """``{(kind, id): Source}`` for the records of ``person_id`` in ``wanted`` (``{kind: ids}``) a
     feed wrote; a record keyed by hand has none. The caller has authorised and audited the read."""
@@ -80,7 +74,7 @@ def sources_for(*, user: User, person_id: int, wanted: dict[str, list[int]]) -> 
             .values("object_type", "object_id", "feed", "method", "agreed", "run_id", "line", "row_key", "run__started_by_id")
         ):
             links.append((record["object_type"], record["object_id"], dict(record)))
-    importer = runs_user_may_open(user)
+    openable = {by for by in {row["run__started_by_id"] for _, _, row in links} if may_open_run(user, by)}
     decided = _decisions([row for _, _, row in links if row["method"] == LinkMethod.REVIEWED])
     found = {}
     for kind, object_id, row in links:
@@ -96,7 +90,7 @@ def sources_for(*, user: User, person_id: int, wanted: dict[str, list[int]]) -> 
             match_probability=probability,
             decided_by=review["by"] if review else "",
             decided_at=review["at"] if review else None,
-            run_url=reverse("feeds:run", args=[row["run_id"]]) if row["run__started_by_id"] == importer else "",
+            run_url=reverse("feeds:run", args=[row["run_id"]]) if row["run__started_by_id"] in openable else "",
         )
     return found
 

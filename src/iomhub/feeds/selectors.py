@@ -24,9 +24,15 @@ if TYPE_CHECKING:
     from iomhub.access.models import User
 
 
+def may_open_run(user: User, started_by_id: int | None) -> bool:
+    """An import run is its importer's: a coordinator or chair (``Action.COHORT_MANAGE``) who started
+    it (the run page, the API's run and error report, and the link to it from a record's source)."""
+    return started_by_id == user.pk and can(user, Action.COHORT_MANAGE)
+
+
 def run_get_for(*, user: User, run_id: int, export: bool = False) -> ImportRun:
     run = ImportRun.objects.filter(pk=run_id).first()
-    if run is None or not can(user, Action.COHORT_MANAGE) or run.started_by_id != user.pk:
+    if run is None or not may_open_run(user, run.started_by_id):
         deny(
             user=user,
             action=Action.COHORT_MANAGE,
