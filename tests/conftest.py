@@ -13,6 +13,31 @@ def partnership(db):
 
 
 @pytest.fixture
+def api_auth(partnership):
+    """``api_auth(role)``: the headers of a read-write API token of that partnership user."""
+    from django.utils import timezone
+
+    from iomhub.access.services import api_token_issue
+
+    def _for(role: str) -> dict[str, str]:
+        _, secret = api_token_issue(acting_user=partnership.users[role], name="tests", scope="read-write", second_factor_at=timezone.now())
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    return _for
+
+
+@pytest.fixture
+def notify_fake():
+    """The notification provider, the edge of the world, replaced by the fake that keeps what it is given."""
+    from iomhub.notifications import providers
+
+    provider = providers.FakeProvider()
+    providers.use(provider)
+    yield provider
+    providers.use(None)
+
+
+@pytest.fixture
 def audit_events():
     """Read the audit log (newest first) without going through the app."""
     from iomhub.access.models import AuditEvent

@@ -10,11 +10,9 @@ import hashlib
 import json
 
 import pytest
-from django.utils import timezone
 
 from iomhub import clock
 from iomhub.access.models import AuditEvent, PersonAccessGrant, Role
-from iomhub.access.services import api_token_issue
 from iomhub.feeds.models import ImportRun, LinkReview
 from iomhub.justice.models import Arrest
 from iomhub.people.models import Person
@@ -29,15 +27,6 @@ COHORT_MANAGERS = {Role.COORDINATOR, Role.CHAIR}
 def frozen_clock():
     with clock.frozen(NOW):
         yield
-
-
-@pytest.fixture
-def auth(partnership):
-    def _for(role: str) -> dict[str, str]:
-        _, secret = api_token_issue(acting_user=partnership.users[role], name="tests", scope="read-write", second_factor_at=timezone.now())
-        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-    return _for
 
 
 def _review(run: ImportRun, line: int, values: dict[str, str], offered: list[tuple[Person, list[str]]], why: str) -> LinkReview:
@@ -88,9 +77,9 @@ def _person(p: Person) -> dict[str, object]:
     return {"id": p.pk, "display_name": f"{p.last_name.upper()}, {p.first_name}", "date_of_birth": p.date_of_birth.isoformat()}
 
 
-def test_the_coordinator_lists_the_rows_oldest_import_first_with_the_people_offered(client, partnership, auth, queue):
+def test_the_coordinator_lists_the_rows_oldest_import_first_with_the_people_offered(client, partnership, api_auth, queue):
     rows, first = queue["rows"], queue["runs"][0]
-    body = client.get("/api/v1/link-reviews", **auth(Role.COORDINATOR)).json()
+    body = client.get("/api/v1/link-reviews", **api_auth(Role.COORDINATOR)).json()
     assert body["count"] == 3 and body["next"] is None
     assert [r["id"] for r in body["results"]] == [rows["either_jordan"].pk, rows["hidden_too"].pk, rows["second_run"].pk]
     top = body["results"][0]
@@ -117,9 +106,9 @@ def test_the_coordinator_lists_the_rows_oldest_import_first_with_the_people_offe
     assert listed == {queue["jordan_1990"].pk, queue["jordan_1992"].pk, partnership.restricted.pk}
 
 
-def test_the_list_pages_and_filters_by_import(client, auth, queue):
+def test_the_list_pages_and_filters_by_import(client, api_auth, queue):
     rows, second = queue["rows"], queue["runs"][1]
-    headers = auth(Role.COORDINATOR)
+    headers = api_auth(Role.COORDINATOR)
     page = client.get("/api/v1/link-reviews?limit=1&offset=1", **headers).json()
     assert page["count"] == 3 and [r["id"] for r in page["results"]] == [rows["hidden_too"].pk]
     assert "offset=2" in page["next"] and page["previous"] is not None
@@ -132,12 +121,12 @@ def test_the_list_pages_and_filters_by_import(client, auth, queue):
     assert client.get("/api/v1/link-reviews?limit=0", **headers).status_code == 400
 
 
-def test_a_row_offered_against_someone_hidden_from_the_reader_tells_them_nothing_of_it(client, partnership, auth, queue):
+def test_a_row_offered_against_someone_hidden_from_the_reader_tells_them_nothing_of_it(client, partnership, api_auth, queue):
     """The chair may manage the cohort but does not see Robin Hidden: the row offered against them
     is not listed, counted, readable or decidable, and answers as a row that does not exist; no
     response names Robin Hidden, their id, or the two records holding the PNC ID."""
     rows, hidden = queue["rows"], partnership.restricted
-    chair, headers = partnership.users[Role.CHAIR], auth(Role.CHAIR)
+    chair, headers = partnership.users[Role.CHAIR], api_auth(Role.CHAIR)
     listed = client.get("/api/v1/link-reviews", **headers)
     body = listed.json()
     assert body["count"] == 2 and [r["id"] for r in body["results"]] == [rows["either_jordan"].pk, rows["second_run"].pk]
@@ -163,8 +152,8 @@ def test_a_row_offered_against_someone_hidden_from_the_reader_tells_them_nothing
 
 
 @pytest.mark.parametrize("role", sorted(set(Role.values) - COHORT_MANAGERS))
-def test_a_role_without_the_queue_gets_403_whether_the_row_exists_or_not(client, partnership, auth, queue, role):
-    headers, real = auth(role), queue["rows"]["either_jordan"].pk
+def test_a_role_without_the_queue_gets_403_whether_the_row_exists_or_not(client, partnership, api_auth, queue, role):
+    headers, real = api_auth(role), queue["rows"]["either_jordan"].pk
     answers = []
     for review_id in (real, 999999):
         one = client.get(f"/api/v1/link-reviews/{review_id}", **headers)
@@ -177,9 +166,9 @@ def test_a_role_without_the_queue_gets_403_whether_the_row_exists_or_not(client,
     assert not AuditEvent.objects.filter(actor=partnership.users[role], action="listed").exists()
 
 
-def test_deciding_a_row_links_it_to_a_person_offered(client, partnership, auth, queue):
+def test_deciding_a_row_links_it_to_a_person_offered(client, partnership, api_auth, queue):
     rows, jordan = queue["rows"], queue["jordan_1990"]
-    coordinator, headers = partnership.users[Role.COORDINATOR], auth(Role.COORDINATOR)
+    coordinator, headers = partnership.users[Role.COORDINATOR], api_auth(Role.COORDINATOR)
     url = f"/api/v1/link-reviews/{rows['either_jordan'].pk}/decision"
     done = client.post(url, {"person": jordan.pk}, content_type="application/json", **headers)
     assert done.status_code == 200, done.content
@@ -209,8 +198,8 @@ def test_deciding_a_row_links_it_to_a_person_offered(client, partnership, auth, 
     assert Person.objects.filter(first_name="Jordan", last_name="Example").count() == 2 and Arrest.objects.count() == 1
 
 
-def test_deciding_a_row_is_someone_new_adds_them(client, partnership, auth, queue):
-    review, headers = queue["rows"]["second_run"], auth(Role.COORDINATOR)
+def test_deciding_a_row_is_someone_new_adds_them(client, partnership, api_auth, queue):
+    review, headers = queue["rows"]["second_run"], api_auth(Role.COORDINATOR)
     before = set(Person.objects.values_list("pk", flat=True))
     done = client.post(f"/api/v1/link-reviews/{review.pk}/decision", {"person": None}, content_type="application/json", **headers)
     assert done.status_code == 200, done.content
@@ -222,8 +211,8 @@ def test_deciding_a_row_is_someone_new_adds_them(client, partnership, auth, queu
     assert AuditEvent.objects.filter(action="change", object_type="link-review", person_id=added.pk).exists()
 
 
-def test_a_decision_that_cannot_be_taken_is_a_400_naming_the_person(client, partnership, auth, queue):
-    review, headers = queue["rows"]["either_jordan"], auth(Role.COORDINATOR)
+def test_a_decision_that_cannot_be_taken_is_a_400_naming_the_person(client, partnership, api_auth, queue):
+    review, headers = queue["rows"]["either_jordan"], api_auth(Role.COORDINATOR)
     url = f"/api/v1/link-reviews/{review.pk}/decision"
 
     def post(body: object):
@@ -245,13 +234,13 @@ def test_a_decision_that_cannot_be_taken_is_a_400_naming_the_person(client, part
     assert LinkReview.objects.get(pk=review.pk).status == "open" and not Arrest.objects.exists()
 
 
-def test_the_import_runs_are_the_callers_own_newest_first(client, partnership, auth, queue):
+def test_the_import_runs_are_the_callers_own_newest_first(client, partnership, api_auth, queue):
     first, second = queue["runs"]
     chair_run = ImportRun.objects.create(feed="arrests", file_name="chair.csv", sha256="c" * 64, started_by=partnership.users[Role.CHAIR])
     releases = ImportRun.objects.create(
         feed="releases", file_name="releases.csv", sha256="d" * 64, started_by=partnership.users[Role.COORDINATOR], started_at=NOW
     )
-    headers = auth(Role.COORDINATOR)
+    headers = api_auth(Role.COORDINATOR)
     body = client.get("/api/v1/imports", **headers).json()
     assert [r["id"] for r in body["results"]] == [releases.pk, second.pk, first.pk]
     assert chair_run.pk not in [r["id"] for r in body["results"]] and body["results"][0]["file_name"] == "releases.csv"

@@ -7,22 +7,13 @@ from __future__ import annotations
 import pytest
 
 from iomhub.access.models import Role
-from iomhub.notifications import providers
 from iomhub.notifications.models import Channel, Notification, NotificationStatus
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def fake():
-    provider = providers.FakeProvider()
-    providers.use(provider)
-    yield provider
-    providers.use(None)
-
-
-def test_an_administrator_sends_a_failed_message_again(session, partnership, fake):
+def test_an_administrator_sends_a_failed_message_again(session, partnership, notify_fake):
     officer = partnership.users[Role.PROBATION_OFFICER]
     officer.email = "po@example.org"
     officer.save()
@@ -53,4 +44,4 @@ def test_an_administrator_sends_a_failed_message_again(session, partnership, fak
     assert "Failed messages, newest first (1)" in page.locator("table").inner_text()
     assert "mailbox full" not in page.locator("table").inner_text()
     session.assert_accessible("outbox after sending again")
-    assert [m["to"] for m in fake.sent] == ["po@example.org"]
+    assert [m["to"] for m in notify_fake.sent] == ["po@example.org"]

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from iomhub.access.models import Role
-from iomhub.notifications import providers
 from iomhub.notifications.models import Notification
 from iomhub.notifications.services import notification_queue
 from iomhub.notifications.tasks import send_notification
@@ -16,15 +15,7 @@ from iomhub.notifications.tasks import send_notification
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def fake():
-    provider = providers.FakeProvider()
-    providers.use(provider)
-    yield provider
-    providers.use(None)
-
-
-def test_a_queued_notification_is_sent_once_when_the_write_commits(partnership, fake, django_capture_on_commit_callbacks):
+def test_a_queued_notification_is_sent_once_when_the_write_commits(partnership, notify_fake, django_capture_on_commit_callbacks):
     coordinator, officer = partnership.users[Role.COORDINATOR], partnership.users[Role.PROBATION_OFFICER]
     officer.email = "po@example.org"
     officer.save()
@@ -32,28 +23,28 @@ def test_a_queued_notification_is_sent_once_when_the_write_commits(partnership, 
         note = notification_queue(acting_user=coordinator, recipient=officer, subject="Minutes ready", body="Open them", attachment="/m/1/")
     note.refresh_from_db()
     assert (note.status, note.attempts, note.provider_reference) == ("sent", 1, "fake-1")
-    assert fake.sent == [{"to": "po@example.org", "subject": "Minutes ready", "body": "Open them"}]
+    assert notify_fake.sent == [{"to": "po@example.org", "subject": "Minutes ready", "body": "Open them"}]
     send_notification.call(note.pk)  # a second run sends nothing more
-    assert len(fake.sent) == 1
+    assert len(notify_fake.sent) == 1
 
 
-def test_a_refused_message_is_kept_as_failed_with_the_reason(partnership, fake, django_capture_on_commit_callbacks):
+def test_a_refused_message_is_kept_as_failed_with_the_reason(partnership, notify_fake, django_capture_on_commit_callbacks):
     officer = partnership.users[Role.PROBATION_OFFICER]
     officer.email = "bounce@example.org"
     officer.save()
-    fake.fail_for.add("bounce@example.org")
+    notify_fake.fail_for.add("bounce@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         note = notification_queue(acting_user=partnership.users[Role.COORDINATOR], recipient=officer, subject="S", body="B")
     note.refresh_from_db()
-    assert note.status == "failed" and "bounce@example.org" in note.error and fake.sent == []
+    assert note.status == "failed" and "bounce@example.org" in note.error and notify_fake.sent == []
 
 
-def test_nothing_is_sent_for_a_rolled_back_write(partnership, fake, django_capture_on_commit_callbacks):
+def test_nothing_is_sent_for_a_rolled_back_write(partnership, notify_fake, django_capture_on_commit_callbacks):
     officer = partnership.users[Role.PROBATION_OFFICER]
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         notification_queue(acting_user=partnership.users[Role.COORDINATOR], recipient=officer, subject="S", body="B")
         raise RuntimeError("rolled back")
-    assert not Notification.objects.exists() and fake.sent == []
+    assert not Notification.objects.exists() and notify_fake.sent == []
 
 
 def test_bad_input_names_the_field(partnership):

@@ -11,31 +11,12 @@ import pytest
 from django.utils import timezone
 
 from iomhub.access.models import AuditEvent, Role
-from iomhub.access.services import api_token_issue
-from iomhub.notifications import providers
 from iomhub.notifications.models import Channel, Notification, NotificationStatus
 
 pytestmark = pytest.mark.django_db
 
 SECRET_SUBJECT = "Red Alert: Jordan Exemplar wanted"
 SECRET_BODY = "Arrested overnight at Central custody for burglary"
-
-
-@pytest.fixture
-def fake():
-    provider = providers.FakeProvider()
-    providers.use(provider)
-    yield provider
-    providers.use(None)
-
-
-@pytest.fixture
-def auth(partnership):
-    def _for(role: str) -> dict[str, str]:
-        _, secret = api_token_issue(acting_user=partnership.users[role], name="tests", scope="read-write", second_factor_at=timezone.now())
-        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-    return _for
 
 
 @pytest.fixture
@@ -71,8 +52,8 @@ def outbox(partnership):
     return {"text": text, "mail": mail, "officer": officer}
 
 
-def test_an_administrator_lists_the_failed_messages_newest_first_and_nothing_they_say(client, partnership, outbox, auth):
-    response = client.get("/api/v1/outbox", **auth(Role.SYSTEM_ADMIN))
+def test_an_administrator_lists_the_failed_messages_newest_first_and_nothing_they_say(client, partnership, outbox, api_auth):
+    response = client.get("/api/v1/outbox", **api_auth(Role.SYSTEM_ADMIN))
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 2
@@ -86,8 +67,8 @@ def test_an_administrator_lists_the_failed_messages_newest_first_and_nothing_the
         assert secret not in text, secret
 
 
-def test_the_list_is_paged_and_refuses_a_malformed_page(client, outbox, auth):
-    headers = auth(Role.IG_LEAD)
+def test_the_list_is_paged_and_refuses_a_malformed_page(client, outbox, api_auth):
+    headers = api_auth(Role.IG_LEAD)
     first = client.get("/api/v1/outbox?limit=1", **headers).json()
     second = client.get("/api/v1/outbox?limit=1&offset=1", **headers).json()
     assert (first["count"], [m["id"] for m in first["results"]], [m["id"] for m in second["results"]]) == (
@@ -100,46 +81,48 @@ def test_the_list_is_paged_and_refuses_a_malformed_page(client, outbox, auth):
     assert bad.status_code == 400 and "limit" in bad.content.decode()
 
 
-def test_a_failed_message_is_sent_again_once_and_audited(client, partnership, outbox, auth, fake, django_capture_on_commit_callbacks):
+def test_a_failed_message_is_sent_again_once_and_audited(
+    client, partnership, outbox, api_auth, notify_fake, django_capture_on_commit_callbacks
+):
     mail = outbox["mail"]
     outbox["officer"].email = "po@example.org"
     outbox["officer"].save()
     admin = partnership.users[Role.SYSTEM_ADMIN]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/api/v1/outbox/{mail.pk}/retry", **auth(Role.SYSTEM_ADMIN))
+        response = client.post(f"/api/v1/outbox/{mail.pk}/retry", **api_auth(Role.SYSTEM_ADMIN))
     assert response.status_code == 202, response.content
     mail.refresh_from_db()
     assert (mail.status, mail.attempts, mail.error) == (NotificationStatus.SENT, 2, "")
-    assert fake.sent == [{"to": "po@example.org", "subject": SECRET_SUBJECT, "body": SECRET_BODY}]
+    assert notify_fake.sent == [{"to": "po@example.org", "subject": SECRET_SUBJECT, "body": SECRET_BODY}]
     event = AuditEvent.objects.filter(actor=admin, object_type="notification", object_id=str(mail.pk)).get()
     assert (event.action, event.changes) == ("change", {"retry": True})
     # Sent now: a second "send again" (a double click, a client's retry) finds no failed message.
-    again = client.post(f"/api/v1/outbox/{mail.pk}/retry", **auth(Role.SYSTEM_ADMIN))
-    assert again.status_code == 404 and len(fake.sent) == 1
-    assert client.get("/api/v1/outbox", **auth(Role.SYSTEM_ADMIN)).json()["count"] == 1
+    again = client.post(f"/api/v1/outbox/{mail.pk}/retry", **api_auth(Role.SYSTEM_ADMIN))
+    assert again.status_code == 404 and len(notify_fake.sent) == 1
+    assert client.get("/api/v1/outbox", **api_auth(Role.SYSTEM_ADMIN)).json()["count"] == 1
 
 
-def test_a_message_that_is_not_failed_cannot_be_sent_again(client, outbox, auth, fake):
+def test_a_message_that_is_not_failed_cannot_be_sent_again(client, outbox, api_auth, notify_fake):
     queued = Notification.objects.get(status=NotificationStatus.QUEUED)
     sent = Notification.objects.get(status=NotificationStatus.SENT)
     for note in (queued, sent):
-        assert client.post(f"/api/v1/outbox/{note.pk}/retry", **auth(Role.SYSTEM_ADMIN)).status_code == 404
-    assert client.post("/api/v1/outbox/999999/retry", **auth(Role.SYSTEM_ADMIN)).status_code == 404
-    assert fake.sent == []
+        assert client.post(f"/api/v1/outbox/{note.pk}/retry", **api_auth(Role.SYSTEM_ADMIN)).status_code == 404
+    assert client.post("/api/v1/outbox/999999/retry", **api_auth(Role.SYSTEM_ADMIN)).status_code == 404
+    assert notify_fake.sent == []
 
 
 @pytest.mark.parametrize(
     "role", [Role.POLICE_IOM_OFFICER, Role.PROBATION_OFFICER, Role.PARTNER_WORKER, Role.PERFORMANCE_LEAD, Role.EVALUATOR]
 )
-def test_a_role_that_may_not_list_users_gets_nothing_and_is_refused_audited(client, partnership, outbox, auth, fake, role):
+def test_a_role_that_may_not_list_users_gets_nothing_and_is_refused_audited(client, partnership, outbox, api_auth, notify_fake, role):
     user = partnership.users[role]
-    listed = client.get("/api/v1/outbox", **auth(role))
-    retried = client.post(f"/api/v1/outbox/{outbox['mail'].pk}/retry", **auth(role))
+    listed = client.get("/api/v1/outbox", **api_auth(role))
+    retried = client.post(f"/api/v1/outbox/{outbox['mail'].pk}/retry", **api_auth(role))
     assert (listed.status_code, retried.status_code) == (403, 403)
     assert "refused" not in listed.content.decode() and "Officer" not in listed.content.decode()
     assert AuditEvent.objects.filter(actor=user, action="denied").count() == 2
     outbox["mail"].refresh_from_db()
-    assert (outbox["mail"].status, fake.sent) == (NotificationStatus.FAILED, [])
+    assert (outbox["mail"].status, notify_fake.sent) == (NotificationStatus.FAILED, [])
 
 
 def test_the_outbox_page_pages_past_its_first_hundred(client, partnership):

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from iomhub import clock
 from iomhub.access.models import Role
 from iomhub.casework.models import EntryKind, EntryOutcome, PlanAction, TimelineEntry
-from iomhub.notifications import providers
 from iomhub.notifications.models import Channel, Notification, NotificationStatus, TextConsent
 from iomhub.notifications.reminders import actions_falling_due, remind_tomorrow
 from iomhub.notifications.services import text_consent_record
@@ -28,21 +27,13 @@ LATE = datetime.datetime(2026, 9, 1, 21, 30)
 NEVER = re.compile(r"police|probation|prison|offen|court|arrest|IOM|drug|custody|licence|Example|Jordan|Sample|Casey", re.I)
 
 
-@pytest.fixture
-def fake():
-    provider = providers.FakeProvider()
-    providers.use(provider)
-    yield provider
-    providers.use(None)
-
-
 def _book(person, user, kind=EntryKind.OFFICE, on=DAY + datetime.timedelta(days=1)):
     return TimelineEntry.objects.create(
         person=person, kind=kind, outcome=EntryOutcome.BOOKED, occurred_on=on, recorded_by=user, recorded_by_name=user.username
     )
 
 
-def test_a_reminder_goes_by_text_to_the_person_who_agreed_saying_only_the_day(partnership, fake, django_capture_on_commit_callbacks):
+def test_a_reminder_goes_by_text_to_the_person_who_agreed_saying_only_the_day(partnership, notify_fake, django_capture_on_commit_callbacks):
     p = partnership
     officer = p.users[Role.PROBATION_OFFICER]
     text_consent_record(acting_user=officer, person=p.ordinary, number="07700 900123", agreed=True)
@@ -52,16 +43,16 @@ def test_a_reminder_goes_by_text_to_the_person_who_agreed_saying_only_the_day(pa
     with clock.frozen(MORNING), django_capture_on_commit_callbacks(execute=True):
         queued = remind_tomorrow()
     assert [(n.person_id, n.channel, n.to_number, n.recipient_id) for n in queued] == [(p.ordinary.pk, Channel.SMS, "+447700900123", None)]
-    assert fake.sent == [{"to": "+447700900123", "subject": "", "body": queued[0].body}]
+    assert notify_fake.sent == [{"to": "+447700900123", "subject": "", "body": queued[0].body}]
     assert "Wednesday 2 September" in queued[0].body
     assert not NEVER.search(queued[0].body)
     assert Notification.objects.get().status == NotificationStatus.SENT
     with clock.frozen(MORNING), django_capture_on_commit_callbacks(execute=True):
         assert remind_tomorrow() == []  # the daily job run again: nothing twice
-    assert len(fake.sent) == 1
+    assert len(notify_fake.sent) == 1
 
 
-def test_a_withdrawn_agreement_stops_the_texts(partnership, fake):
+def test_a_withdrawn_agreement_stops_the_texts(partnership, notify_fake):
     p = partnership
     officer = p.users[Role.PROBATION_OFFICER]
     with clock.frozen(MORNING):
@@ -83,7 +74,7 @@ def test_the_agreement_needs_a_mobile_number_and_someone_who_may_change_contact_
     assert not TextConsent.objects.exists()
 
 
-def test_no_text_in_quiet_hours_it_waits_until_eight(partnership, fake, django_capture_on_commit_callbacks):
+def test_no_text_in_quiet_hours_it_waits_until_eight(partnership, notify_fake, django_capture_on_commit_callbacks):
     p = partnership
     officer = p.users[Role.PROBATION_OFFICER]
     text_consent_record(acting_user=officer, person=p.ordinary, number="07700900123", agreed=True)
@@ -91,26 +82,26 @@ def test_no_text_in_quiet_hours_it_waits_until_eight(partnership, fake, django_c
     with clock.frozen(LATE), django_capture_on_commit_callbacks(execute=True):
         (note,) = remind_tomorrow()
     note.refresh_from_db()
-    assert (note.status, note.attempts, fake.sent) == (NotificationStatus.QUEUED, 0, [])
+    assert (note.status, note.attempts, notify_fake.sent) == (NotificationStatus.QUEUED, 0, [])
     assert note.not_before.astimezone(datetime.UTC) == datetime.datetime(2026, 9, 2, 7, 0, tzinfo=datetime.UTC)  # 08:00 BST
     with clock.frozen(datetime.datetime(2026, 9, 2, 7, 59)):
         assert send_notification.call(note.pk) == "held"
         retry_failed.call()
-    assert fake.sent == []
+    assert notify_fake.sent == []
     with clock.frozen(datetime.datetime(2026, 9, 2, 8, 0)):
         assert retry_failed.call() == 1
     note.refresh_from_db()
-    assert (note.status, len(fake.sent)) == (NotificationStatus.SENT, 1)
+    assert (note.status, len(notify_fake.sent)) == (NotificationStatus.SENT, 1)
 
 
 def test_a_failed_send_is_retried_until_three_attempts_and_shown_on_the_outbox(
-    partnership, fake, client, django_capture_on_commit_callbacks
+    partnership, notify_fake, client, django_capture_on_commit_callbacks
 ):
     p = partnership
     officer = p.users[Role.PROBATION_OFFICER]
     text_consent_record(acting_user=officer, person=p.ordinary, number="07700900123", agreed=True)
     _book(p.ordinary, officer)
-    fake.fail_for.add("+447700900123")
+    notify_fake.fail_for.add("+447700900123")
     with clock.frozen(MORNING), django_capture_on_commit_callbacks(execute=True):
         (note,) = remind_tomorrow()
     with clock.frozen(MORNING):
@@ -124,7 +115,7 @@ def test_a_failed_send_is_retried_until_three_attempts_and_shown_on_the_outbox(
     page = client.get("/notifications/outbox/?status=failed").content.decode()
     assert "Failed" in page and "refused" in page and "…123" in page
     assert "07700900123" not in page and "+447700900123" not in page  # the number itself is not shown
-    fake.fail_for.clear()
+    notify_fake.fail_for.clear()
     assert client.post(f"/notifications/outbox/{note.pk}/retry/").status_code == 302
     note.refresh_from_db()
     assert (note.status, note.attempts) == (NotificationStatus.SENT, 4)
@@ -132,7 +123,9 @@ def test_a_failed_send_is_retried_until_three_attempts_and_shown_on_the_outbox(
     assert client.get("/notifications/outbox/").status_code in (403, 404)
 
 
-def test_an_action_falling_due_reaches_its_owner_only_if_they_may_see_the_plan(partnership, fake, django_capture_on_commit_callbacks):
+def test_an_action_falling_due_reaches_its_owner_only_if_they_may_see_the_plan(
+    partnership, notify_fake, django_capture_on_commit_callbacks
+):
     p = partnership
     officer, housing = p.users[Role.PROBATION_OFFICER], p.users["housing-worker"]
     officer.email, housing.email = "po@example.org", "hw@example.org"
@@ -146,14 +139,14 @@ def test_an_action_falling_due_reaches_its_owner_only_if_they_may_see_the_plan(p
         queued = actions_falling_due()
     can_see_plan = [n.recipient.username for n in queued]
     assert officer.username in can_see_plan
-    assert [m["to"] for m in fake.sent if m["to"] == "po@example.org"] == ["po@example.org"]  # the one due soon
-    for message in fake.sent:
+    assert [m["to"] for m in notify_fake.sent if m["to"] == "po@example.org"] == ["po@example.org"]  # the one due soon
+    for message in notify_fake.sent:
         assert "Secret" not in message["body"] and "heroin" not in message["body"] and "Jordan" not in message["body"]
     with clock.frozen(MORNING), django_capture_on_commit_callbacks(execute=True):
         assert actions_falling_due() == []  # once
 
 
-def test_the_daily_command_runs_the_reminders_on_the_configured_backend(partnership, fake, django_capture_on_commit_callbacks):
+def test_the_daily_command_runs_the_reminders_on_the_configured_backend(partnership, notify_fake, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
     p = partnership
@@ -163,4 +156,4 @@ def test_the_daily_command_runs_the_reminders_on_the_configured_backend(partners
     with clock.frozen(MORNING), django_capture_on_commit_callbacks(execute=True):
         call_command("daily")  # in-process in the tests: the tasks run now
     assert [n.kind for n in Notification.objects.all()] == ["appointment-reminder"]
-    assert len(fake.sent) == 1
+    assert len(notify_fake.sent) == 1

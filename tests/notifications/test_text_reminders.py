@@ -9,11 +9,9 @@ import datetime
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from iomhub import clock
 from iomhub.access.models import AuditEvent, Role
-from iomhub.access.services import api_token_issue
 from iomhub.casework.models import EntryKind, EntryOutcome, TimelineEntry
 from iomhub.notifications import providers
 from iomhub.notifications.models import TextConsent
@@ -29,15 +27,6 @@ TODAY = datetime.date(2026, 9, 1)
 def frozen():
     with clock.frozen(datetime.datetime(2026, 9, 1, 9, 30)):
         yield
-
-
-@pytest.fixture
-def auth(partnership):
-    def _for(role: str) -> dict[str, str]:
-        _, secret = api_token_issue(acting_user=partnership.users[role], name="tests", scope="read-write", second_factor_at=timezone.now())
-        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-    return _for
 
 
 def _events(person, action):
@@ -108,9 +97,9 @@ def test_a_withdrawal_stops_the_reminders(client, partnership):
         providers.use(None)
 
 
-def test_the_api_reads_and_records_as_the_page_does(client, partnership, auth):
+def test_the_api_reads_and_records_as_the_page_does(client, partnership, api_auth):
     p = partnership
-    headers = auth(Role.PROBATION_OFFICER)
+    headers = api_auth(Role.PROBATION_OFFICER)
     url = f"/api/v1/people/{p.ordinary.pk}/text-reminders"
     nothing = {"agreed": False, "number": None, "agreed_on": None, "withdrawn_on": None, "recorded_by": None}
     assert client.get(url, **headers).json() == nothing
@@ -137,7 +126,7 @@ def test_the_api_reads_and_records_as_the_page_does(client, partnership, auth):
     assert _events(p.ordinary, "change").filter(object_type="text-consent").count() == 2
 
 
-def test_a_reader_without_the_contact_details_learns_nothing_of_it(client, partnership, auth):
+def test_a_reader_without_the_contact_details_learns_nothing_of_it(client, partnership, api_auth):
     """The information governance lead sees who a person is, not their contact details: not the
     number, nor whether they agreed, on the Summary tab, the page or the API."""
     p = partnership
@@ -151,9 +140,9 @@ def test_a_reader_without_the_contact_details_learns_nothing_of_it(client, partn
     text = summary.content.decode()
     assert "reminders by text" not in text and "900123" not in text and "Agreed on" not in text
     page = client.get(f"/people/{p.ordinary.pk}/text-reminders/")
-    api = client.get(f"/api/v1/people/{p.ordinary.pk}/text-reminders", **auth(Role.IG_LEAD))
+    api = client.get(f"/api/v1/people/{p.ordinary.pk}/text-reminders", **api_auth(Role.IG_LEAD))
     write = client.post(
-        f"/api/v1/people/{p.ordinary.pk}/text-reminders", {"agreed": False}, content_type="application/json", **auth(Role.IG_LEAD)
+        f"/api/v1/people/{p.ordinary.pk}/text-reminders", {"agreed": False}, content_type="application/json", **api_auth(Role.IG_LEAD)
     )
     for response in (page, api, write):
         assert response.status_code == 403
