@@ -91,5 +91,6 @@ def test_api_documentation_loads_without_errors(session, partnership):
     under the Content Security Policy with no console errors or missing assets."""
     session.sign_in("police-iom-officer", PASSWORD)
     session.go("/api/v1/docs")
-    session.page.wait_for_selector("span[data-path='/api/v1/people']", timeout=10000)
+    # Waits for the state, up to 30 s: the first request generates the schema (7 s seen at load 5).
+    session.page.wait_for_selector("span[data-path='/api/v1/people']", timeout=30000)
     assert not session.problems, session.problems
