@@ -3,7 +3,7 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from iomhub.access import agreement_api
 from iomhub.access import api as access_api
@@ -14,6 +14,7 @@ from iomhub.casework import api_caseloads as caseloads_api
 from iomhub.casework import api_plan, api_timeline
 from iomhub.cohort import api as cohort_api
 from iomhub.cohort import api_candidates as cohort_candidates_api
+from iomhub.config.api_schema import CachedSchemaView
 from iomhub.documents import api as documents_api
 from iomhub.feeds import api as feeds_api
 from iomhub.feeds import api_reviews as feeds_reviews_api
@@ -28,8 +29,8 @@ from iomhub.reporting import api as reporting_api
 from iomhub.reporting import api_budget as budget_api
 
 # The schema and its documentation describe the API, not anyone's data: readable without a token,
-# so integrators can build against it.
-schema_view = public(SpectacularAPIView.as_view())
+# so integrators can build against it. Generated once per process (api_schema).
+schema_view = public(CachedSchemaView.as_view())
 # Swagger UI (from drf-spectacular-sidecar, no CDN) with its start-up script served as a file,
 # so scripts stay nonce/self only; it sets inline styles, allowed on this page alone.
 # Redoc is not offered: it loads web fonts from a CDN.
