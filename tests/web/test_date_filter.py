@@ -68,3 +68,58 @@ def test_no_format_and_other_languages_are_djangos():
     for language in ("en-gb", "fr", "cy"):
         with translation.override(language):
             assert ours.render({"v": value}) == theirs.render(Context({"v": value}))
+
+
+# -- GOV.UK's style (govuk_date, govuk_datetime): oracles written by hand from the style guide ------
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (datetime.date(2026, 12, 4), "4 December 2026"),
+        (datetime.date(2026, 1, 31), "31 January 2026"),
+        (datetime.date(1990, 3, 4), "4 March 1990"),
+        (datetime.date(2027, 5, 9), "9 May 2027"),
+    ],
+)
+def test_govuk_date(day, expected):
+    from iomhub.web.templatetags.dates import govuk_date
+
+    assert govuk_date(day) == expected
+
+
+UTC = datetime.UTC
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime.datetime(2026, 12, 4, 14, 15, tzinfo=UTC), "4 December 2026, 2:15pm"),  # GMT: as UTC
+        (datetime.datetime(2026, 12, 4, 2, 15, tzinfo=UTC), "4 December 2026, 2:15am"),
+        (datetime.datetime(2026, 12, 4, 9, 0, tzinfo=UTC), "4 December 2026, 9am"),
+        (datetime.datetime(2026, 12, 4, 0, 0, tzinfo=UTC), "4 December 2026, midnight"),
+        (datetime.datetime(2026, 12, 4, 12, 0, tzinfo=UTC), "4 December 2026, midday"),
+        (datetime.datetime(2026, 12, 4, 12, 5, tzinfo=UTC), "4 December 2026, 12:05pm"),
+        (datetime.datetime(2026, 12, 4, 0, 5, tzinfo=UTC), "4 December 2026, 12:05am"),
+        (datetime.datetime(2026, 12, 4, 23, 59, 59, tzinfo=UTC), "4 December 2026, 11:59pm"),  # seconds are not written
+        (datetime.datetime(2026, 7, 31, 23, 0, tzinfo=UTC), "1 August 2026, midnight"),  # British Summer Time: the next day
+        (datetime.datetime(2026, 7, 1, 11, 0, tzinfo=UTC), "1 July 2026, midday"),
+        (datetime.datetime(2026, 3, 29, 0, 30, tzinfo=UTC), "29 March 2026, 12:30am"),  # before the clocks go forward at 1am
+        (datetime.datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "29 March 2026, 2:30am"),  # after
+        (datetime.datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "25 October 2026, 1:30am"),  # the clocks go back at 1am UTC
+        (datetime.datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "25 October 2026, 1:30am"),
+        (datetime.datetime(2026, 7, 4, 9, 5, tzinfo=LONDON), "4 July 2026, 9:05am"),
+    ],
+)
+def test_govuk_datetime_in_englands_time(moment, expected):
+    from iomhub.web.templatetags.dates import govuk_datetime
+
+    with timezone.override("Europe/London"):
+        assert govuk_datetime(moment) == expected
+
+
+def test_govuk_filters_in_a_template():
+    page = engines["django"].from_string("{{ d|govuk_date }} / {{ m|govuk_datetime }}")
+    moment = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    with timezone.override("Europe/London"):
+        assert page.render({"d": datetime.date(2026, 12, 4), "m": moment}) == "4 December 2026 / 3 December 2026, midday"

@@ -6,7 +6,6 @@ service or selector, render."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +28,7 @@ from iomhub.feeds.report import write_report
 from iomhub.feeds.rows import parse_date, parse_datetime
 from iomhub.feeds.uploads import upload_enqueue
 from iomhub.web.forms import apply_errors
-from iomhub.web.templatetags.dates import MONTHS
+from iomhub.web.templatetags.dates import govuk_date, govuk_datetime
 
 
 @guarded(Action.COHORT_MANAGE)
@@ -186,20 +185,3 @@ def readable_values(review: LinkReview) -> dict[str, str]:
 
 
 DATETIMES = frozenset({"arrested_at"})
-
-
-def govuk_date(day: datetime.date) -> str:
-    return f"{day.day} {MONTHS[day.month]} {day.year}"
-
-
-def govuk_datetime(moment: datetime.datetime) -> str:
-    """In England's time: "3 December 2026, 2:15am", "…, 9am", "…, midday", "…, midnight"."""
-    local = timezone.localtime(moment)
-    if (local.hour, local.minute) == (0, 0):
-        time = "midnight"
-    elif (local.hour, local.minute) == (12, 0):
-        time = "midday"
-    else:
-        hour = local.hour % 12 or 12
-        time = f"{hour}{f':{local.minute:02d}' if local.minute else ''}{'am' if local.hour < 12 else 'pm'}"
-    return f"{govuk_date(local.date())}, {time}"

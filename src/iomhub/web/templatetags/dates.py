@@ -7,6 +7,10 @@ went"; ADR 0040). This filter writes the same text for the formats built from th
 English, and hands everything else (other letters, escapes, a setting's name, no format, another
 language, a value that is not a date) to Django's own filter. tests/web/test_date_filter.py checks
 that both write the same text.
+
+``govuk_date`` and ``govuk_datetime`` write a date and a moment as GOV.UK's style guide does
+("4 December 2026"; "3 December 2026, 2:15am", "…, 9am", "…, midday", "…, midnight", in England's
+time), from the same parts; they are filters too.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import date as django_date
-from django.utils import translation
+from django.utils import timezone, translation
 
 register = template.Library()
 
@@ -62,6 +66,10 @@ def _plan(fmt: str) -> tuple[tuple[str | Part, ...], bool] | None:
     return tuple(plan), needs_time
 
 
+def _write(parts: tuple[str | Part, ...], value: datetime.date) -> str:
+    return "".join(p if isinstance(p, str) else p(value) for p in parts)
+
+
 @register.filter(expects_localtime=True, is_safe=False)
 def date(value: object, arg: str | None = None) -> str:
     plan = _plan(arg) if arg else None
@@ -70,4 +78,31 @@ def date(value: object, arg: str | None = None) -> str:
     parts, needs_time = plan
     if needs_time and not isinstance(value, datetime.datetime):
         return django_date(value, arg)
-    return "".join(p if isinstance(p, str) else p(value) for p in parts)
+    return _write(parts, value)
+
+
+_GOVUK_DATE: tuple[str | Part, ...] = (DATE_PARTS["j"], " ", DATE_PARTS["F"], " ", DATE_PARTS["Y"])  # "j F Y"
+
+
+@register.filter(is_safe=False)
+def govuk_date(day: datetime.date) -> str:
+    """ "4 December 2026": the day without a leading zero, the month in full."""
+    return _write(_GOVUK_DATE, day)
+
+
+def govuk_time(moment: datetime.datetime | datetime.time) -> str:
+    """ "2:15am", "9am", "12:05pm", "midday", "midnight" (the clock as it reads; no zone)."""
+    if (moment.hour, moment.minute) == (0, 0):
+        return "midnight"
+    if (moment.hour, moment.minute) == (12, 0):
+        return "midday"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+@register.filter(is_safe=False)
+def govuk_datetime(moment: datetime.datetime) -> str:
+    """An aware moment in England's time (the current time zone): "3 December 2026, 2:15am"."""
+    local = timezone.localtime(moment)
+    return f"{govuk_date(local.date())}, {govuk_time(local)}"
