@@ -1,7 +1,8 @@
 """My caseload and the team dashboard over the JSON API (issue 11 §4): the page's one selector,
 ``casework.dashboard.caseload`` (a worker's own cases and actions; the team's for the coordinator and
 chair), so the rows, the policy and the audit (one search, and a ``listed`` event against each person
-shown) are the page's. Releases come from the justice record only for readers who see it."""
+shown) are the page's. Releases and recent arrests come from the justice record only for readers who
+see it (``justice_shared``)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,19 @@ class CaseloadReleaseSerializer(serializers.Serializer[Any]):
     about = serializers.DateField(allow_null=True, help_text="The release date")
 
 
+class CaseloadArrestOffenceSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="Home Office offence code")
+    description = serializers.CharField()
+
+
+class CaseloadArrestSerializer(serializers.Serializer[Any]):
+    person = CaseloadPersonSerializer()
+    arrested_on = serializers.DateField()
+    custody_suite = serializers.CharField()
+    outcome = serializers.CharField(help_text="As custody records word it: Charged, No further action, Caution, ...")
+    offences = CaseloadArrestOffenceSerializer(many=True)
+
+
 class CaseloadLeadProblemSerializer(serializers.Serializer[Any]):
     person = CaseloadPersonSerializer()
     problem = serializers.CharField()
@@ -75,6 +89,13 @@ class CaseloadSerializer(serializers.Serializer[Any]):
     actions_later = CaseloadActionSerializer(many=True, help_text="Your own open actions due later (empty on the team dashboard)")
     reviews = CaseloadReviewSerializer(many=True, help_text="Due in the next 14 days, or overdue")
     releases = CaseloadReleaseSerializer(many=True, help_text="In the next 12 weeks; empty unless the justice record is shared with you")
+    arrests = CaseloadArrestSerializer(
+        many=True,
+        help_text="In the last 7 days (today and the 6 days before), newest first; empty unless the justice record is shared with you",
+    )
+    justice_shared = serializers.BooleanField(
+        help_text="False: the justice record is not shared with you, so releases and arrests are not read"
+    )
     without_lead = CaseloadPersonSerializer(many=True, help_text="Team dashboard: people on IOM without a lead worker")
     lead_problems = CaseloadLeadProblemSerializer(many=True, help_text="Team dashboard: lead workers who no longer fit the rule")
 
@@ -121,6 +142,17 @@ def caseload_json(found: Any) -> dict[str, Any]:
             for r in found.reviews
         ],
         "releases": [{"person": _person(p), "title": prompt.title, "about": prompt.about} for p, prompt in found.releases],
+        "arrests": [
+            {
+                "person": _person(p),
+                "arrested_on": a.arrested_on,
+                "custody_suite": a.custody_suite,
+                "outcome": a.outcome,
+                "offences": [{"code": code, "description": description} for code, description in a.offences],
+            }
+            for p, a in found.arrests
+        ],
+        "justice_shared": found.justice_shared,
         "without_lead": [_person(p) for p in found.without_lead],
         "lead_problems": [{"person": _person(p), "problem": why} for p, why in found.lead_problems],
     }

@@ -1,13 +1,16 @@
 """My caseload and the team dashboard (issue 6 §6): for a worker, the people they lead with their
 RAG level, the next home visit due under the regime and whether it is overdue, their plan actions
-overdue and due, reviews due and releases in the next 12 weeks; for the coordinator and chair the
+overdue and due, reviews due, releases in the next 12 weeks and arrests in the last 7 days; for the coordinator and chair the
 same for everyone they see, plus people without a lead worker and lead workers who no longer fit
 the rule.
 
 Everything is read through the selectors that already apply the access policy: the regime and
 reviews from ``iomhub.cohort.selectors`` (002 appendix 1, §2; 000 §5.7, §6.4), plan actions and
 lead workers from ``iomhub.casework.selectors``, release prompts from
-``iomhub.justice.selectors.caseload_prompts`` (seed 002 §2: the live list 12 weeks before release).
+``iomhub.justice.selectors.caseload_prompts`` (seed 002 §2: the live list 12 weeks before release),
+recent arrests from ``iomhub.justice.recent`` (seed 002 §3: overnight arrests). Releases and
+arrests are the justice record's: for a reader without it, ``justice_shared`` is false and both
+lists are empty, and the page says they are not shared rather than "none".
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from iomhub.casework import selectors as casework
 from iomhub.casework.models import PlanAction
 from iomhub.cohort import selectors as cohort
 from iomhub.cohort.models import Registration
+from iomhub.justice import recent as justice_recent
 from iomhub.justice import selectors as justice
 from iomhub.people.models import Person
 from iomhub.people.selectors import of_team
@@ -78,6 +82,8 @@ class Caseload:
     actions_later: list[PlanAction]  # a worker's own open actions due after the next 14 days
     reviews: list[cohort.ReviewRow]
     releases: list[tuple[Person, Prompt]]
+    arrests: list[tuple[Person, justice_recent.RecentArrest]]  # in the last 7 days, newest first
+    justice_shared: bool  # may the reader see the justice record (releases and arrests)?
     without_lead: list[Person]
     lead_problems: list[tuple[Person, str]]
 
@@ -133,12 +139,15 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
     people_by_id = {r.person_id: r.person for r in registrations}
     action_scope = _in_team(user, "person__") if team else Q()
     releases = []
-    if person_ids and justice.can_see_justice_at_all(user):
+    arrests = []
+    justice_shared = justice.can_see_justice_at_all(user)
+    if person_ids and justice_shared:
         releases = [
             (people_by_id[p.person_id], p.prompt)
             for p in justice.caseload_prompts(user=user, as_of=today, person_ids=person_ids, releases_only=True)
             if p.person_id in person_ids and p.prompt.code in RELEASE_PROMPTS
         ]
+        arrests = [(people_by_id[a.person_id], a) for a in justice_recent.recent_arrests(user=user, person_ids=person_ids, as_of=today)]
     # The open actions in one query, split by date (two reads of the country's open actions at
     # national scale, ~45 ms of PostgreSQL's time each): the team's due within the next 14 days or
     # overdue; a worker's every one (the ones due later are on their caseload too).
@@ -155,6 +164,8 @@ def caseload(*, user: User, as_of: datetime.date | None = None) -> Caseload:
         actions_later=[] if team else [a for a in actions if a.due_on > horizon],
         reviews=reviews,
         releases=releases,
+        arrests=arrests,
+        justice_shared=justice_shared,
         without_lead=[r.person for r in open_registrations if r.lead_worker_id is None] if team else [],
         lead_problems=casework.lead_worker_problems_among(
             {r.person_id: (r.person, r.lead_worker_id) for r in open_registrations if r.lead_worker_id is not None},
