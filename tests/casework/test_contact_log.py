@@ -64,3 +64,4 @@ def test_rag_levels_show_as_coloured_tags_on_the_caseload(client, registered, to
     # Short in the table and the lists (a GOV.UK tag is a word or two); the meaning is on the person's page.
     assert ("govuk-tag--orange", "amber", "Amber") in tags
     assert not [t for t in tags if "(" in t[2]]
+    assert "</strong>, due" in page and "</strong> ," not in page  # the overdue visit's line: no stray space
