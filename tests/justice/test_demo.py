@@ -137,3 +137,28 @@ def test_the_demo_holds_sentences_passed_since_1_october_2026_with_dates_on_the_
         page = client.get(f"/people/{person.pk}/justice/").content.decode()
     assert f"{s.release_date.day} {s.release_date:%B %Y}" in page
     assert "Sentencing Act 2026 s.23" in page
+
+
+def test_the_demo_has_everyone_serving_a_sentence_in_custody_and_no_one_else(db):
+    """The overview counted 0 in custody beside 6 people at the Prison level: the demo recorded
+    sentences but no time in prison. Everyone whose sentence has begun and whose release is ahead is
+    in custody today, and only they; everyone on IOM at the Prison level is among them."""
+    from django.db.models import Q
+
+    from iomhub import clock
+    from iomhub.cohort.models import Registration
+    from iomhub.justice.models import CustodyEpisode
+
+    load_demo(people=400)
+    today = clock.today()
+    serving = {
+        s.person_id for s in Sentence.objects.all() if s.sentenced_on <= today and (s.release_date is None or s.release_date > today)
+    }
+    held = set(
+        CustodyEpisode.objects.filter(started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("person_id", flat=True)
+    )
+    assert serving and held == serving
+    at_prison_level = set(Registration.objects.filter(ended_on__isnull=True, rag="prison").values_list("person_id", flat=True))
+    assert at_prison_level and at_prison_level <= held

@@ -11,12 +11,14 @@ from typing import Any
 
 from django.db import transaction
 
+from iomhub import clock
 from iomhub.access.models import User
 from iomhub.demo.partnership import TEAMS
 from iomhub.justice.models import (
     Arrest,
     ArrestOutcome,
     CourtOutcome,
+    CustodyEpisode,
     LicenceCondition,
     MappaCategory,
     MappaManagement,
@@ -146,7 +148,8 @@ def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.d
     if not codes:
         return {"arrests": 0, "sentences": 0, "warrants": 0, "conditions": 0}
     outcomes = [o.value for o in ArrestOutcome]
-    counts = {"arrests": 0, "sentences": 0, "warrants": 0, "conditions": 0}
+    counts = {"arrests": 0, "sentences": 0, "custody_episodes": 0, "warrants": 0, "conditions": 0}
+    loaded_on = clock.today()
     people = Person.objects.order_by("pk").values_list("pk", "date_of_birth")
     for start in range(0, people.count(), batch_size):
         batch = _JusticeBatch(today, rng, recent)
@@ -162,12 +165,40 @@ def build_justice(*, seed: int = 2026, batch_size: int = 5000, today: datetime.d
             batch_size=batch_size,
         )
         Sentence.objects.bulk_create(batch.sentences, batch_size=batch_size)
+        counts["custody_episodes"] += len(
+            CustodyEpisode.objects.bulk_create(_custody_episodes(batch.sentences, loaded_on), batch_size=batch_size)
+        )
         counts["conditions"] += _demo_conditions(batch.sentences, random.Random(seed + 5 + start), today, batch_size)
         Warrant.objects.bulk_create(batch.warrants, batch_size=batch_size)
         counts["arrests"] += len(made)
         counts["sentences"] += len(batch.sentences)
         counts["warrants"] += len(batch.warrants)
     return counts
+
+
+def _custody_episodes(sentences: list[Any], today: datetime.date) -> list[CustodyEpisode]:
+    """Each sentence's time in prison, so the reports' "in custody" and days at liberty
+    (outcomes.md) agree with the sentences: on remand for its remand days up to the sentence date,
+    then sentenced from that date until its release date, left open while the release is after
+    ``today`` (the day the demo is loaded, as the cohort's Prison level is decided)."""
+    found = []
+    for s in sentences:
+        if s.sentenced_on > today:
+            continue
+        if s.remand_days:
+            started = s.sentenced_on - datetime.timedelta(days=s.remand_days)
+            found.append(
+                CustodyEpisode(
+                    person_id=s.person_id, kind=CustodyEpisode.Kind.REMAND, prison=s.prison, started_on=started, ended_on=s.sentenced_on
+                )
+            )
+        released = s.release_date if s.release_date is not None and s.release_date <= today else None
+        found.append(
+            CustodyEpisode(
+                person_id=s.person_id, kind=CustodyEpisode.Kind.SENTENCED, prison=s.prison, started_on=s.sentenced_on, ended_on=released
+            )
+        )
+    return found
 
 
 def _demo_conditions(sentences: list[Any], rng: random.Random, today: datetime.date, batch_size: int) -> int:
