@@ -345,3 +345,23 @@ def test_a_draft_is_its_organisations_own_until_submitted(client, partnership):
     assert draft.pk not in [r["id"] for r in client.get("/api/v1/referrals").json()["results"]]
     Referral.objects.filter(pk=draft.pk).update(status="submitted")
     assert client.get(f"/referrals/{draft.pk}/").status_code == 200
+
+
+def test_the_list_colours_each_status_as_the_referral_page_does(client, partnership):
+    """Adopted green, rejected red, deferred yellow, draft grey, submitted the default blue; the
+    list and the referral's own page say it alike."""
+    coordinator = partnership.users[Role.COORDINATOR]
+    expected = {
+        "adopted": "govuk-tag govuk-tag--green",
+        "rejected": "govuk-tag govuk-tag--red",
+        "deferred": "govuk-tag govuk-tag--yellow",
+        "draft": "govuk-tag govuk-tag--grey",
+        "submitted": "govuk-tag",
+    }
+    made = {status: make_referral(by=coordinator, status=status, last_name=f"Status{status.title()}") for status in expected}
+    client.force_login(coordinator)
+    listed = client.get("/referrals/").content.decode()
+    assert dict(re.findall(r'<strong class="([^"]+)" data-status="([^"]+)">', listed)) == {v: k for k, v in expected.items()}
+    for status, referral in made.items():
+        page = client.get(f"/referrals/{referral.pk}/").content.decode()
+        assert f'<strong class="{expected[status]}" data-status="{status}">' in page, status
