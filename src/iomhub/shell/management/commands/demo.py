@@ -40,6 +40,10 @@ class Command(BaseCommand):
                     f"Imported last night's custody file as the coordinator: {run.imported} arrests recorded, "
                     f"{run.review} to review at /feeds/review/, {run.rejected} rows rejected (import {run.pk})."
                 )
+                from iomhub.demo.meeting import load_meeting
+
+                meeting = load_meeting()
+                self.stdout.write(f"Arranged the {meeting}: its agenda is at /meetings/{meeting.pk}/.")
         self.stdout.write("\nDemo sign-ins (password for all: " + DEMO_PASSWORD + "):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<20} {user.role}")
