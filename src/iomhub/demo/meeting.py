@@ -24,6 +24,7 @@ def meeting_day(today: datetime.date) -> datetime.date:
 
 def load_meeting() -> Meeting:
     coordinator = User.objects.get(username="coordinator")
+    assert coordinator.team is not None  # the demo's coordinator is placed in a team (demo.partnership)
     return meeting_arrange(
         acting_user=coordinator,
         team=coordinator.team,
