@@ -11,6 +11,10 @@ gather the facts). The periods are the regime's own (``iomhub.rules.regime``), w
 - ``recall``: a recall to custody, from the recall decision until the recall ends (release, or the
   licence expiry for a standard recall); its report is due 24 hours after the decision.
 - ``warrant``: an outstanding warrant - wanted, the Red Alert level (002 appendix 1).
+- ``warrant-arrested``: arrested on or after the day an outstanding warrant was issued - the
+  warrant is usually executed on such an arrest, so the record asks for it (its execution, or why
+  it stands) and the Red Alert level is reviewed (002 appendix 1: Red Alert is "wanted"; 002 §3:
+  overnight arrests are checked daily). Shows from the arrest until the warrant is executed.
 Each prompt shows from its first day inclusive, and never the day before.
 """
 
@@ -54,6 +58,7 @@ class WarrantFacts:
     kind: str
     issued_on: datetime.date
     executed_on: datetime.date | None
+    arrested_on: datetime.date | None = None  # the first arrest on or after ``issued_on``, if any
 
 
 def sentence_prompts(facts: SentenceFacts, today: datetime.date) -> list[Prompt]:
@@ -121,7 +126,7 @@ def recall_prompts(facts: RecallFacts, today: datetime.date) -> list[Prompt]:
 def warrant_prompts(facts: WarrantFacts, today: datetime.date) -> list[Prompt]:
     if facts.issued_on > today or (facts.executed_on is not None and facts.executed_on <= today):
         return []
-    return [
+    found = [
         Prompt(
             "warrant",
             "Wanted: outstanding warrant (Red Alert)",
@@ -130,6 +135,19 @@ def warrant_prompts(facts: WarrantFacts, today: datetime.date) -> list[Prompt]:
             f"Warrant ({facts.kind}) issued {facts.issued_on:%-d %B %Y}; consider Red Alert (002 appendix 1)",
         )
     ]
+    arrested = facts.arrested_on
+    if arrested is not None and facts.issued_on <= arrested <= today:
+        found.append(
+            Prompt(
+                "warrant-arrested",
+                "Arrested while wanted: record whether the warrant was executed",
+                arrested,
+                arrested,
+                f"Arrested {arrested:%-d %B %Y}, on or after the warrant ({facts.kind}) issued {facts.issued_on:%-d %B %Y}; "
+                "record its execution, or why it stands, and review the Red Alert level (002 appendix 1)",
+            )
+        )
+    return found
 
 
 def prompts(
