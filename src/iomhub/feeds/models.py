@@ -9,10 +9,11 @@ written only through their services. What is here is the feed's own bookkeeping.
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from iomhub import clock
@@ -246,9 +247,40 @@ class FeedRecord(models.Model):
         return f"{self.get_feed_display()} {self.object_type} {self.object_id} from import {self.run_id} line {self.line}"
 
 
+class LinkReviewQuerySet(models.QuerySet["LinkReview"]):
+    """Rows of the review queue, whose candidates are written again as ``LinkReviewCandidate`` rows
+    whenever they are written: by ``bulk_create`` (the imports' batches: two statements a batch,
+    whatever its size), ``create``/``save`` and ``update``."""
+
+    def bulk_create(self, objs: Iterable[LinkReview], *args: Any, **kwargs: Any) -> list[LinkReview]:
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(objs, *args, **kwargs)
+            # ``ignore_conflicts`` sets no ids, and a key another import queued first was not
+            # inserted: the candidates are read back by key (those already there are kept as they are)
+            keys = [o.row_key for o in objs]
+            for start in range(0, len(keys), 500):
+                offer(self.filter(row_key__in=keys[start : start + 500]).values_list("pk", "candidates"), using=self.db)
+        return made
+
+    def update(self, **kwargs: Any) -> int:
+        if "candidates" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            changed = super().update(**kwargs)
+            LinkReviewCandidate.objects.using(self.db).filter(review_id__in=pks).delete()
+            offer(LinkReview.objects.using(self.db).filter(pk__in=pks).values_list("pk", "candidates"), using=self.db)
+        return changed
+
+
 class LinkReview(models.Model):
     """A row whose person could not be decided with certainty (a possible duplicate): kept whole,
-    with the people it may be, for a coordinator to link or create. Never guessed."""
+    with the people it may be, for a coordinator to link or create. Never guessed.
+
+    ``candidates`` is what the page and the API show; each person in it is a ``LinkReviewCandidate``
+    row too, written with it (``LinkReviewQuerySet``, ``save``), so the queue can leave out in SQL
+    the rows offered against someone a reader may not see (``feeds.selectors.reviews_for``)."""
 
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
 
@@ -269,8 +301,52 @@ class LinkReview(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = LinkReviewQuerySet.as_manager()
+
     class Meta:
         ordering = ["run_id", "line"]
 
     def __str__(self) -> str:
         return f"Review of import {self.run_id} line {self.line}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "candidates" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or self._state.db or "default"
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            LinkReviewCandidate.objects.using(using).filter(review_id=self.pk).delete()
+            offer([(self.pk, self.candidates)], using=using)
+
+
+class LinkReviewCandidate(models.Model):
+    """One person a row of the review queue was offered against: ``LinkReview.candidates`` as rows,
+    so the rows offered against someone hidden from a reader are left out by an indexed look-up
+    rather than by reading every row's candidates. ``person_id`` is the id as ``candidates`` holds
+    it, not a foreign key: a merge or an erasure changes neither (as before), and the record graph
+    (subject access, retention) reaches these rows only through their review."""
+
+    SECTIONS: ClassVar[dict[str, str]] = {"*": Section.JUSTICE}
+    review = models.ForeignKey(LinkReview, on_delete=models.CASCADE, related_name="offered", db_index=False)
+    person_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "person_id"], name="one_review_candidate_per_person")]
+        indexes = [models.Index(fields=["person_id"], name="reviewcandidate_person_idx")]
+
+    def __str__(self) -> str:
+        return f"Person {self.person_id} offered on review {self.review_id}"
+
+
+def candidate_rows(reviews: Iterable[tuple[int, Sequence[dict[str, Any]]]]) -> list[tuple[int, int]]:
+    """(review id, person id) for every person in each review's ``candidates``, once each."""
+    return sorted({(pk, int(c["person_id"])) for pk, candidates in reviews for c in candidates or [] if c.get("person_id") is not None})
+
+
+def offer(reviews: Iterable[tuple[int, Sequence[dict[str, Any]]]], *, using: str = "default") -> None:
+    """The ``LinkReviewCandidate`` rows of ``reviews`` ((id, candidates)), in one insert; those
+    already there are left as they are."""
+    rows = [LinkReviewCandidate(review_id=pk, person_id=person) for pk, person in candidate_rows(reviews)]
+    LinkReviewCandidate.objects.using(using).bulk_create(rows, batch_size=2000, ignore_conflicts=True)

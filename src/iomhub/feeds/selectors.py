@@ -17,7 +17,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action, can, people_filter
-from iomhub.feeds.models import ImportRun, LinkReview
+from iomhub.feeds.models import ImportRun, LinkReview, LinkReviewCandidate
 from iomhub.people.models import Person
 
 if TYPE_CHECKING:
@@ -78,16 +78,6 @@ class ReviewItem:
         return self.review.person_id is not None and all(c["person"].pk != self.review.person_id for c in self.candidates)
 
 
-def _hidden_people(user: User) -> set[int]:
-    """The people ``user`` may not see (for a coordinator or chair: restricted records without a
-    grant); usually none."""
-    return set(Person.objects.exclude(people_filter(user)).values_list("pk", flat=True))
-
-
-def _mentions(review_candidates: list[dict[str, Any]], person_id: int | None, hidden: set[int]) -> bool:
-    return person_id in hidden or any(c["person_id"] in hidden for c in review_candidates)
-
-
 def reviews_for(*, user: User, status: str | None = LinkReview.Status.OPEN, run_id: int | None = None) -> QuerySet[LinkReview]:
     """The rows of the review queue ``user`` may read and decide, oldest import first: a row is the
     reader's only when they see every person it was offered against, and the person decided on.
@@ -102,10 +92,14 @@ def reviews_for(*, user: User, status: str | None = LinkReview.Status.OPEN, run_
         found = found.filter(status=status)
     if run_id is not None:
         found = found.filter(run_id=run_id)
-    hidden = _hidden_people(user)
-    if hidden:
-        theirs_not = [pk for pk, cands, person in found.values_list("pk", "candidates", "person_id") if _mentions(cands, person, hidden)]
-        found = found.exclude(pk__in=theirs_not)
+    # The people the reader may not see (for a coordinator or chair: restricted records without a
+    # grant; usually none), as a subquery
+    hidden = Person.objects.exclude(people_filter(user)).order_by().values("pk")
+    if hidden.exists():
+        # In SQL, by the candidates' rows (``LinkReviewCandidate``, indexed by person): never a
+        # read of every row's candidates. A row with no person decided is kept (NULL is not hidden).
+        offered_hidden = LinkReviewCandidate.objects.filter(person_id__in=hidden).values("review_id")
+        found = found.exclude(person__in=hidden).exclude(pk__in=offered_hidden)
     return found
 
 
