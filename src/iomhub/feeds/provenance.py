@@ -4,14 +4,20 @@ offence and sentence override a ``FeedRecord`` names, with the feed, the import 
 row was linked and the fields that agreed in words, and for a row decided on the review queue who
 decided and when (``LinkReview``, by the row's key).
 
+A sentence's override is told only while the feed's is the one in force: the prison's dates are
+one override, the latest entered wins whoever entered it (``justice.services.sentence_override``),
+so once a person enters the dates by hand after the feed, the override has no feed's source (the
+page and the API then say it was recorded by hand).
+
 Installed into ``justice.selectors`` at start-up (``FeedsConfig.ready``; justice is below feeds,
 ADR 0032). It is part of the justice section (the links' ``SECTIONS``): justice reads it only with
 the record, after authorising the section and auditing the view, so this module neither authorises
-nor audits. Three queries at most for a whole record, whatever its size.
+nor audits. Four queries at most for a whole record, whatever its size.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -19,6 +25,7 @@ from django.urls import reverse
 
 from iomhub.feeds.models import ArrestLink, Feed, FeedRecord, LinkMethod, LinkReview
 from iomhub.feeds.selectors import may_open_run
+from iomhub.justice.models import Sentence
 from iomhub.justice.selectors import ARREST, COURT_OUTCOME, OFFENCE, SENTENCE_OVERRIDE, Source
 
 if TYPE_CHECKING:
@@ -68,17 +75,34 @@ def sources_for(*, user: User, person_id: int, wanted: dict[str, list[int]]) -> 
     if by_kind:
         # By the person first (FeedRecord.person's index; a merge moves the record and the link
         # together); the latest row for an object (a sentence's override may come more than once) wins.
+        latest: dict[tuple[str, int], dict[str, Any]] = {}
         for record in (
             FeedRecord.objects.filter(by_kind, person_id=person_id)
             .order_by("id")
-            .values("object_type", "object_id", "feed", "method", "agreed", "run_id", "line", "row_key", "run__started_by_id")
+            .values(
+                "object_type",
+                "object_id",
+                "feed",
+                "method",
+                "agreed",
+                "run_id",
+                "line",
+                "row_key",
+                "run__started_by_id",
+                "run__finished_at",
+                "run__file_name",
+            )
         ):
-            links.append((record["object_type"], record["object_id"], dict(record)))
+            latest[(record["object_type"], record["object_id"])] = dict(record)
+        links += [(kind, object_id, row) for (kind, object_id), row in latest.items()]
     openable = {by for by in {row["run__started_by_id"] for _, _, row in links} if may_open_run(user, by)}
     decided = _decisions([row for _, _, row in links if row["method"] == LinkMethod.REVIEWED])
+    overrides = _overrides_in_force([object_id for kind, object_id, _ in links if kind == SENTENCE_OVERRIDE], person_id)
     found = {}
     for kind, object_id, row in links:
         review = decided.get(row["row_key"] or (row["run_id"], row["line"]))
+        if kind == SENTENCE_OVERRIDE and not _wrote_override(row, review, overrides.get(object_id)):
+            continue  # entered by hand since: the override in force is not the feed's
         agreed, probability = agreed_words(list(row["agreed"]))
         found[(kind, object_id)] = Source(
             feed=str(Feed(row["feed"]).label),
@@ -95,6 +119,30 @@ def sources_for(*, user: User, person_id: int, wanted: dict[str, list[int]]) -> 
     return found
 
 
+def _overrides_in_force(sentence_ids: list[int], person_id: int) -> dict[int, Mapping[str, Any]]:
+    """Each sentence's override in force: when, by whom and why it was entered (one query)."""
+    if not sentence_ids:
+        return {}
+    rows = Sentence.objects.filter(pk__in=sentence_ids, person_id=person_id).values(
+        "pk", "overridden_at", "overridden_by_id", "override_reason"
+    )
+    return {row["pk"]: row for row in rows}
+
+
+def _wrote_override(row: dict[str, Any], review: dict[str, Any] | None, override: Mapping[str, Any] | None) -> bool:
+    """Whether the override in force is the one this feed row wrote (``feeds.releases.record``)
+    rather than one a person entered since: entered by whoever wrote the row (the importer, or the
+    coordinator who decided it on review), no later than the row was written (by the end of its
+    import, or by the decision), with the reason the feed gives, which names the file and line. A
+    person's override entered after the import (or the decision) is theirs, whatever its reason."""
+    if override is None or override["overridden_at"] is None:
+        return False
+    writer, written_by = (review["by_id"], review["at"]) if review else (row["run__started_by_id"], row["run__finished_at"])
+    if override["overridden_by_id"] != writer or (written_by is not None and override["overridden_at"] > written_by):
+        return False
+    return f"({row['run__file_name']}, line {row['line']})" in override["override_reason"]
+
+
 def _decisions(rows: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
     """Who decided each row decided on review and when, by the row's key (the queue holds a row
     once, ``LinkReview.row_key``) or, for a link kept before row keys were, by its import and line."""
@@ -109,5 +157,5 @@ def _decisions(rows: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
     reviews = LinkReview.objects.filter(Q(row_key__in=keys) | lines, status=LinkReview.Status.DECIDED).select_related("decided_by")
     for review in reviews:
         who = review.decided_by.display_name if review.decided_by else ""
-        found[review.row_key] = found[(review.run_id, review.line)] = {"by": who, "at": review.decided_at}
+        found[review.row_key] = found[(review.run_id, review.line)] = {"by": who, "by_id": review.decided_by_id, "at": review.decided_at}
     return found

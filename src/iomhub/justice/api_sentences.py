@@ -56,8 +56,9 @@ class SentenceSerializer(serializers.ModelSerializer[Sentence]):
     conditions = serializers.SerializerMethodField(help_text="Licence conditions and post-sentence supervision requirements, or null")
     breakdown = strings("How the dates were worked out, step by step")
     override_source = serializers.SerializerMethodField(
-        help_text="The latest of the prison's dates a feed wrote (the prison releases feed) and why it is this person; "
-        "null when none came from a feed, and in the answer to a write"
+        help_text="Where the prison's dates in force came from: the feed row that entered them (the prison releases feed) "
+        "and why it is this person; null when a person entered them by hand (the latest entry is in force, whoever made it), "
+        "and in the answer to a write"
     )
 
     class Meta:

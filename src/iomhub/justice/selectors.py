@@ -188,7 +188,7 @@ def _read_sources(user: User, record: JusticeRecord) -> None:
     for kind, rows in ((ARREST, record.arrests), (OFFENCE, record.offences), (COURT_OUTCOME, record.outcomes)):
         for row in rows:
             setattr(row, "source", found.get((kind, row.pk)))  # noqa: B010  (read by the page and the API's serializers)
-    for s in record.sentences:
+    for s in record.sentences:  # the override in force's: none once a person entered the dates after the feed
         setattr(s, "override_source", found.get((SENTENCE_OVERRIDE, s.pk)))  # noqa: B010
 
 
