@@ -126,7 +126,7 @@ def test_the_feeds_override_in_force_says_where_it_came_from(client, api_auth, i
     assert override_sources(client, api_auth, Role.COORDINATOR, sentence) == [release_source(run, run_url=True)] * 3
     assert override_sources(client, api_auth, Role.POLICE_IOM_OFFICER, sentence) == [release_source(run, run_url=False)] * 3
     words, _ = override_inset(client, officer, sentence)
-    assert words.endswith(f"{FEED_REASON} Latest from a feed: {release_source(run, run_url=False)['text']}"), words
+    assert words.endswith(f"{FEED_REASON} Source: {release_source(run, run_url=False)['text']}"), words
 
 
 @pytest.mark.parametrize(
@@ -156,9 +156,9 @@ def test_an_override_entered_by_hand_after_the_feed_is_recorded_by_hand(
         words, page = override_inset(client, reader, sentence)
         assert (
             words
-            == f"The prison's dates are in force (entered {timezone.localdate():%-d %B %Y} by {user.get_full_name() or user.username}): {reason}"
+            == f"The prison's dates are in force (entered {timezone.localdate():%-d %B %Y} by {user.get_full_name() or user.username}): {reason} Source: Recorded by hand"
         )
-        assert "data-override-source" not in page and "Prison releases feed" not in page
+        assert "Prison releases feed" not in page
 
 
 def test_the_feeds_override_after_one_by_hand_is_the_feeds(client, api_auth, importer, officer, sentence):
@@ -170,7 +170,7 @@ def test_the_feeds_override_after_one_by_hand_is_the_feeds(client, api_auth, imp
     assert override_sources(client, api_auth, Role.COORDINATOR, sentence) == [release_source(run, run_url=True)] * 3
     assert override_sources(client, api_auth, Role.POLICE_IOM_OFFICER, sentence) == [release_source(run, run_url=False)] * 3
     words, _ = override_inset(client, officer, sentence)
-    assert words.endswith(f"{FEED_REASON} Latest from a feed: {release_source(run, run_url=False)['text']}"), words
+    assert words.endswith(f"{FEED_REASON} Source: {release_source(run, run_url=False)['text']}"), words
 
 
 def test_feed_then_hand_then_feed_again_is_the_second_imports(client, api_auth, importer, officer, sentence):
@@ -187,16 +187,11 @@ def test_feed_then_hand_then_feed_again_is_the_second_imports(client, api_auth, 
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The Justice tab says nothing of the source of an override entered by hand (record.html shows the source "
-    "only when a feed's is in force, as 'Latest from a feed'); it should say 'Recorded by hand' as every other row does",
-)
 def test_the_justice_tab_says_an_override_entered_by_hand_after_the_feed_was_recorded_by_hand(client, importer, officer, sentence):
     import_release(importer)
     by_hand_on_the_page(client, officer, sentence)
     words, _ = override_inset(client, officer, sentence)
-    assert words.endswith("Recorded by hand"), words
+    assert words.endswith(f"{HAND_REASON} Source: Recorded by hand"), words
 
 
 # ---- a release row decided on the review queue: written when the coordinator decides it -------

@@ -54,7 +54,7 @@ def test_the_other_feeds_rows_say_where_they_came_from(client, world):
     assert cell(page, f'data-outcome="{world.outcome.pk}"')[0] == world.expected["court"]
     assert cell(page, f'data-offence="{world.history_offence.pk}"')[0] == world.expected["history"]
     override = text_of(page, rf'data-override-source="{world.sentence.pk}">(.*?)</span>\s*</div>')
-    assert override == "Latest from a feed: " + world.expected["release"]
+    assert override == "Source: " + world.expected["release"]
 
 
 def test_the_import_is_a_link_only_for_whoever_may_open_it(client, partnership, world):
