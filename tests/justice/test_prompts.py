@@ -139,6 +139,14 @@ def _warrant(officer, person):
     return D(2026, 8, 20)
 
 
+def _arrested_while_wanted(officer, person):
+    """Wanted from 20 August; arrested on 10 August (before: no question) and on 25 August."""
+    _warrant(officer, person)
+    for day in (D(2026, 8, 10), D(2026, 8, 25)):
+        factories.arrest(user=officer, person=person, arrested_on=day)
+    return D(2026, 8, 25)
+
+
 # (prompt, how to make the record, its first day from what was made)
 FIRST_DAYS = {
     "pre-release-plan": (_short_sentence, lambda s: add_months(s.release_date, -3)),
@@ -147,6 +155,7 @@ FIRST_DAYS = {
     "reconsider": (_long_sentence, lambda s: add_months(s.release_date, -12)),
     "recall": (_recall, lambda day: day),
     "warrant": (_warrant, lambda day: day),
+    "warrant-arrested": (_arrested_while_wanted, lambda day: day),
 }
 
 

@@ -287,8 +287,13 @@ def _recall_facts(r: Recall) -> rules_prompts.RecallFacts:
     )
 
 
-def _warrant_facts(w: Warrant) -> rules_prompts.WarrantFacts:
-    return rules_prompts.WarrantFacts(warrant_id=w.pk, kind=w.get_kind_display(), issued_on=w.issued_on, executed_on=w.executed_on)
+def _warrant_facts(w: Warrant, arrest_days: Iterable[datetime.date], today: datetime.date) -> rules_prompts.WarrantFacts:
+    """The warrant, with the person's first arrest on or after its issue up to ``today`` (of
+    ``arrest_days``, the days they were arrested): the ``warrant-arrested`` prompt's fact."""
+    since = min((day for day in arrest_days if w.issued_on <= day <= today), default=None)
+    return rules_prompts.WarrantFacts(
+        warrant_id=w.pk, kind=w.get_kind_display(), issued_on=w.issued_on, executed_on=w.executed_on, arrested_on=since
+    )
 
 
 def person_prompts(record: JusticeRecord, today: datetime.date) -> list[rules_prompts.Prompt]:
@@ -296,7 +301,7 @@ def person_prompts(record: JusticeRecord, today: datetime.date) -> list[rules_pr
         today=today,
         sentences=[f for f in (_sentence_facts(s) for s in record.sentences) if f is not None],
         recalls=[_recall_facts(r) for r in record.recalls],
-        warrants=[_warrant_facts(w) for w in record.warrants],
+        warrants=[_warrant_facts(w, [a.arrested_on for a in record.arrests], today) for w in record.warrants],
     )
 
 
@@ -354,8 +359,16 @@ def caseload_prompts(
         recalls, warrants = Recall.objects.none(), Warrant.objects.none()
     for r in recalls:
         found += [CaseloadPrompt(r.person_id, p) for p in rules_prompts.recall_prompts(_recall_facts(r), today)]
-    for w in warrants:
-        found += [CaseloadPrompt(w.person_id, p) for p in rules_prompts.warrant_prompts(_warrant_facts(w), today)]
+    outstanding = list(warrants)
+    arrest_days: dict[int, list[datetime.date]] = defaultdict(list)
+    if outstanding:  # the wanted people's arrests, for ``warrant-arrested`` (one query)
+        wanted = sorted({w.person_id for w in outstanding})
+        for person_id, day in Arrest.objects.filter(person_id__in=wanted, arrested_on__lte=today).values_list("person_id", "arrested_on"):
+            arrest_days[person_id].append(day)
+    for w in outstanding:
+        found += [
+            CaseloadPrompt(w.person_id, p) for p in rules_prompts.warrant_prompts(_warrant_facts(w, arrest_days[w.person_id], today), today)
+        ]
     audit.record(
         actor=user,
         action=AuditAction.SEARCH,
