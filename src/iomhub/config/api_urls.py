@@ -21,6 +21,7 @@ from iomhub.feeds import api_reviews as feeds_reviews_api
 from iomhub.interventions import api as interventions_api
 from iomhub.justice import api as justice_api
 from iomhub.justice import api_events as justice_events_api
+from iomhub.justice import api_sentences as justice_sentences_api
 from iomhub.meetings import api as meetings_api
 from iomhub.operations import retention_api, sar_api
 from iomhub.people import api as people_api
@@ -43,11 +44,11 @@ urlpatterns = [
     path("people/<int:person_id>", people_api.PersonView.as_view(), name="api-person"),
     path("people/<int:person_id>/export", people_api.PersonExportView.as_view(), name="api-person-export"),
     path("people/<int:person_id>/justice", justice_api.JusticeRecordView.as_view(), name="api-justice"),
-    path("people/<int:person_id>/justice/sentences", justice_api.SentencesView.as_view(), name="api-justice-sentences"),
-    path("people/<int:person_id>/justice/overrides", justice_api.SentenceOverridesView.as_view(), name="api-justice-overrides"),
+    path("people/<int:person_id>/justice/sentences", justice_sentences_api.SentencesView.as_view(), name="api-justice-sentences"),
+    path("people/<int:person_id>/justice/overrides", justice_sentences_api.SentenceOverridesView.as_view(), name="api-justice-overrides"),
     path("people/<int:person_id>/justice/recalls", justice_api.RecallsView.as_view(), name="api-justice-recalls"),
     path("people/<int:person_id>/justice/breaches", justice_api.BreachesView.as_view(), name="api-justice-breaches"),
-    path("people/<int:person_id>/justice/conditions", justice_api.ConditionsView.as_view(), name="api-justice-conditions"),
+    path("people/<int:person_id>/justice/conditions", justice_sentences_api.ConditionsView.as_view(), name="api-justice-conditions"),
     # The rest of the justice record, the candidate list, screening and caseloads (issue 11 §4)
     path("people/<int:person_id>/justice/arrests", justice_events_api.ArrestsView.as_view(), name="api-justice-arrests"),
     path("people/<int:person_id>/justice/offences", justice_events_api.OffencesView.as_view(), name="api-justice-offences"),

@@ -25,18 +25,12 @@ from iomhub.justice.api_events import (
 )
 from iomhub.justice.api_sentences import (
     REFUSALS,
-    ConditionsView,
-    SentenceOverridesView,
     SentenceSerializer,
-    SentencesView,
     sentence_step,
     strings,
 )
 from iomhub.justice.models import PssBreach, Recall
 from iomhub.people.api import StrictSerializer
-
-# The URLconf names every justice view but the events' by this module (``justice_api``).
-__all__ = ["BreachesView", "ConditionsView", "JusticeRecordView", "RecallsView", "SentenceOverridesView", "SentencesView"]
 
 
 class ArrestRowSerializer(serializers.Serializer[Any]):
