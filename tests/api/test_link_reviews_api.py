@@ -90,6 +90,8 @@ def test_the_coordinator_lists_the_rows_oldest_import_first_with_the_people_offe
         "feed": "arrests",
         "line": 2,
         "values": row(family_name="Example", given_name="Jordan", date_of_birth="1991-05-17"),
+        # The file's 2026-08-30T23:15 is England's summer time (UTC+1)
+        "dates": {"date_of_birth": "1991-05-17", "arrested_at": "2026-08-30T22:15:00Z"},
         "why": "Names and date of birth nearly agree",
         "status": "open",
         "candidates": [
@@ -248,3 +250,41 @@ def test_the_import_runs_are_the_callers_own_newest_first(client, partnership, a
     assert arrests["count"] == 2 and [r["id"] for r in arrests["results"]] == [second.pk]
     bad = client.get("/api/v1/imports?feed=burglaries", **headers)
     assert bad.status_code == 400 and "feed" in bad.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("feed", "values", "dates"),
+    [
+        # Oracles by hand: a time without an offset is England's (BST, UTC+1, until 25 October 2026)
+        ("arrests", row(arrested_at="2026-08-29T02:15"), {"date_of_birth": "1994-03-08", "arrested_at": "2026-08-29T01:15:00Z"}),
+        ("arrests", row(arrested_at="2026-12-03 02:15"), {"date_of_birth": "1994-03-08", "arrested_at": "2026-12-03T02:15:00Z"}),  # GMT
+        ("arrests", row(arrested_at="2026-08-29T02:15:30+02:00"), {"date_of_birth": "1994-03-08", "arrested_at": "2026-08-29T00:15:30Z"}),
+        (
+            "arrests",
+            row(arrested_at="not a time", date_of_birth="1991-05-17 00:00:00"),
+            {"date_of_birth": "1991-05-17"},
+        ),  # a spreadsheet's midnight
+        (
+            "court-outcomes",
+            {"family_name": "Example", "date_of_birth": "1991-05-17", "decided_on": "2026-06-01", "offence_date": "2026-05-02"},
+            {"date_of_birth": "1991-05-17", "decided_on": "2026-06-01", "offence_date": "2026-05-02"},
+        ),
+        (
+            "releases",
+            {"date_of_birth": "1991-05-17", "expected_release_date": "2027-01-31"},
+            {"date_of_birth": "1991-05-17", "expected_release_date": "2027-01-31"},
+        ),
+        ("offending-history", {"date_of_birth": "1991-05-17 00:00", "offence_date": "31/05/2026"}, {"date_of_birth": "1991-05-17"}),
+    ],
+)
+def test_a_rows_dates_and_times_are_also_given_in_the_apis_style(client, partnership, api_auth, feed, values, dates):
+    """``values`` stay as the file has them; ``dates`` has what reads as a date or a time, in the
+    API's style (dates YYYY-MM-DD, times UTC with Z), for the list and for one row."""
+    coordinator = partnership.users[Role.COORDINATOR]
+    run = ImportRun.objects.create(feed=feed, file_name="f.csv", sha256="c" * 64, started_by=coordinator)
+    review = _review(run, 2, values, [(partnership.ordinary, ["date_of_birth"])], "Names nearly agree")
+    headers = api_auth(Role.COORDINATOR)
+    one = client.get(f"/api/v1/link-reviews/{review.pk}", **headers).json()
+    listed = client.get(f"/api/v1/link-reviews?import_run={run.pk}", **headers).json()["results"]
+    assert one["values"] == values and one["dates"] == dates
+    assert [(r["values"], r["dates"]) for r in listed] == [(values, dates)]

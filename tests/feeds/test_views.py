@@ -233,3 +233,114 @@ def test_a_row_offered_against_someone_hidden_is_not_on_the_chairs_page(client, 
     assert "Hidden" not in client.get(f"/feeds/review/?import={run.pk}").content.decode()
     assert client.post(f"/feeds/review/{hidden.pk}/", {"decision": "create"}).status_code == 404
     assert LinkReview.objects.get(pk=hidden.pk).status == "open"
+
+
+def _fields(page: str, review: LinkReview) -> list[tuple[str, str]]:
+    import re
+
+    card = page.split(f'data-review="{review.pk}"')[1].split("data-review=")[0]
+    return re.findall(r'summary-list__key">([^<]*)</dt><dd class="govuk-summary-list__value">([^<]*)</dd>', card)
+
+
+@pytest.mark.parametrize(
+    ("feed", "values", "expected"),
+    [
+        (
+            "court-outcomes",
+            {
+                "pnc_id": "",
+                "family_name": "Example",
+                "given_name": "Jordan",
+                "date_of_birth": "1991-05-17",
+                "court": "Northbridge Magistrates' Court",
+                "decided_on": "2026-06-01",
+                "offence_code": "28E",
+                "offence_date": "2026-05-02",
+                "disposal": "Fine",
+                "requirements": "",
+                "fine_pounds": "£250",
+            },
+            [
+                ("PNC ID", "not given"),
+                ("Family name", "Example"),
+                ("Given name", "Jordan"),
+                ("Date of birth", "17 May 1991"),
+                ("Court", "Northbridge Magistrates&#x27; Court"),
+                ("Date of conviction or caution", "1 June 2026"),
+                ("Offence code", "28E"),
+                ("Date of the offence", "2 May 2026"),
+                ("Disposal", "Fine"),
+                ("Requirements", "not given"),
+                ("Fine (pounds)", "£250"),
+            ],
+        ),
+        (
+            "releases",
+            {
+                # in another order than the feed's: shown in the feed's
+                "release_type": "HDC",
+                "prison_number": "A1234BC",
+                "pnc_id": "2001/0012345X",
+                "family_name": "Example",
+                "given_name": "Jordan",
+                "date_of_birth": "1991-05-17 00:00:00",
+                "prison": "HMP Northbridge",
+                "expected_release_date": "2027-01-31",
+            },
+            [
+                ("Prison number", "A1234BC"),
+                ("PNC ID", "2001/0012345X"),
+                ("Family name", "Example"),
+                ("Given name", "Jordan"),
+                ("Date of birth", "17 May 1991"),
+                ("Prison", "HMP Northbridge"),
+                ("Expected release date", "31 January 2027"),
+                ("Release type", "HDC"),
+            ],
+        ),
+        (
+            "offending-history",
+            {
+                "pnc_id": "",
+                "family_name": "Example",
+                "given_name": "Jordan",
+                "date_of_birth": "1991-05-17",
+                "offence_code": "28E",
+                "offence_date": "31/05/2026",
+            },
+            [
+                ("PNC ID", "not given"),
+                ("Family name", "Example"),
+                ("Given name", "Jordan"),
+                ("Date of birth", "17 May 1991"),
+                ("Offence code", "28E"),
+                ("Date of the offence", "31/05/2026"),  # not a date as the feed writes one: as the file has it
+            ],
+        ),
+    ],
+)
+def test_the_other_feeds_rows_are_labelled_in_plain_english(client, partnership, coordinator, feed, values, expected):
+    import hashlib
+
+    run = ImportRun.objects.create(feed=feed, file_name="f.csv", sha256="e" * 64, started_by=coordinator)
+    review = LinkReview.objects.create(
+        row_key=hashlib.sha256(f"{feed}:2".encode()).hexdigest(),
+        run=run,
+        line=2,
+        values=values,
+        candidates=[{"person_id": partnership.ordinary.pk, "reasons": ["family_name"]}],
+        why="Names nearly agree",
+    )
+    client.force_login(coordinator)
+    page = client.get(f"/feeds/review/?import={run.pk}").content.decode()
+    assert _fields(page, review) == expected
+    for column in values:
+        assert f">{column}<" not in page
+
+
+def test_every_column_of_every_feed_has_a_label():
+    from iomhub.feeds.registry import FEEDS, spec_for
+    from iomhub.feeds.views import COLUMN_LABELS
+
+    for feed in FEEDS:
+        assert list(COLUMN_LABELS[feed]) == list(spec_for(feed).columns), feed

@@ -7,6 +7,7 @@ against, ``selectors.reviews_for``) and audit (the people shown, ``listed``; the
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,7 @@ from rest_framework.views import APIView
 from iomhub.access.api_errors import validated
 from iomhub.access.api_fields import StrictIntegerField
 from iomhub.access.api_problems import ApiConflict
+from iomhub.access.api_times import utc_timestamp
 from iomhub.access.models import User
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
@@ -76,10 +78,22 @@ class LinkReviewSerializer(serializers.Serializer[Any]):
     values = serializers.DictField(
         source="review.values", child=serializers.CharField(allow_blank=True), help_text="The row's values, as text from the file"
     )
+    dates = serializers.SerializerMethodField(
+        help_text="The row's dates (YYYY-MM-DD) and times (UTC, YYYY-MM-DDTHH:MM:SSZ) by column, in the API's style: "
+        "a time in the file without an offset is England's. A value that does not read as one is left out (values has it as "
+        "the file does)"
+    )
     why = serializers.CharField(source="review.why", help_text="Why a person must decide")
     status = ReviewStatusField(source="review.status", help_text="open: waiting for a decision; decided")
     candidates = ReviewCandidateSerializer(many=True, help_text="The people the row may be about, strongest first")
     decision = serializers.SerializerMethodField(help_text="Who decided, when, and on whom; null while the row waits")
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_dates(self, obj: ReviewItem) -> dict[str, str]:
+        read = selectors.review_dates(obj.review)
+        return {
+            column: utc_timestamp(value) if isinstance(value, datetime.datetime) else value.isoformat() for column, value in read.items()
+        }
 
     @extend_schema_field(ReviewDecisionSerializer(allow_null=True))
     def get_decision(self, obj: ReviewItem) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ be are listed only where the reader may see them.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
 from iomhub.access.policy import Action, can, people_filter
 from iomhub.feeds.models import ImportRun, LinkReview, LinkReviewCandidate
+from iomhub.feeds.registry import spec_for
+from iomhub.feeds.rows import parse_date, parse_datetime
 from iomhub.people.models import Person
 
 if TYPE_CHECKING:
@@ -153,3 +156,27 @@ def review_get_for(*, user: User, review_id: int) -> LinkReview:
 def review_item(*, user: User, review: LinkReview) -> ReviewItem:
     """One row as shown, its people audited as shown."""
     return review_items(user=user, reviews=[review], object_id=review.pk, action=AuditAction.VIEW)[0]
+
+
+# The feeds' date-and-time columns (their date columns are each feed's ``FeedSpec.dates``)
+DATETIMES = frozenset({"arrested_at"})
+
+
+def review_dates(review: LinkReview) -> dict[str, datetime.date | datetime.datetime]:
+    """The row's dates and times as read (by column): its values are the file's text, checked when
+    imported; a date may come with a spreadsheet's midnight ("1990-03-04 00:00:00"), a time without
+    an offset is England's. A value that does not read as one is left out (the page and the API
+    show it as the file has it)."""
+    spec = spec_for(review.run.feed)
+    read: dict[str, datetime.date | datetime.datetime] = {}
+    for column, raw in review.values.items():
+        text = str(raw).strip()
+        if column in spec.dates:
+            day, _ = parse_date(text[:10] if len(text) in (16, 19) and text.endswith("00:00") else text)
+            if day is not None:
+                read[column] = day
+        elif column in DATETIMES:
+            moment, _ = parse_datetime(text)
+            if moment is not None:
+                read[column] = moment
+    return read

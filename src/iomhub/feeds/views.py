@@ -6,6 +6,7 @@ service or selector, render."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -22,10 +23,9 @@ from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
 from iomhub.feeds.forms import ReviewDecisionForm, UploadForm
-from iomhub.feeds.models import ImportRun, LinkReview
+from iomhub.feeds.models import Feed, ImportRun, LinkReview
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
-from iomhub.feeds.rows import parse_date, parse_datetime
 from iomhub.feeds.uploads import upload_enqueue
 from iomhub.web.forms import apply_errors
 from iomhub.web.templatetags.dates import govuk_date, govuk_datetime
@@ -89,13 +89,18 @@ def _review_context(
     if run_id is not None:
         query["import"] = str(run_id)
     return {
-        "rows": [{"item": item, "values": readable_values(item.review)} for item in items],
+        "rows": [_row(item) for item in items],
         "page": page,
         "showing": _showing(page, waiting.count),
         "run_id": run_id,
         "query": query.urlencode(),
         "failed_id": failed.pk if failed is not None else None,
     }
+
+
+def _row(item: selectors.ReviewItem) -> dict[str, Any]:
+    values = readable_values(item.review)
+    return {"item": item, "values": values, "fields": labelled_values(item.review.run.feed, values)}
 
 
 def _showing(page: Page[LinkReview], count: int) -> str:
@@ -169,19 +174,63 @@ def readable_values(review: LinkReview) -> dict[str, str]:
     ("4 March 1990", "3 December 2026, 2:15am"), beside the candidates' dates written the same way;
     a value that does not read as one (it was checked when imported, but is text from the file) as
     it is."""
-    spec = spec_for(review.run.feed)
+    read = selectors.review_dates(review)
     shown: dict[str, str] = {}
     for column, raw in review.values.items():
-        text = str(raw).strip()
-        if column in spec.dates:
-            day, _ = parse_date(text[:10] if len(text) in (16, 19) and text.endswith("00:00") else text)
-            shown[column] = govuk_date(day) if day is not None else text
-        elif column in DATETIMES:
-            moment, _ = parse_datetime(text)
-            shown[column] = govuk_datetime(moment) if moment is not None else text
+        value = read.get(column)
+        if isinstance(value, datetime.datetime):
+            shown[column] = govuk_datetime(value)
+        elif value is not None:
+            shown[column] = govuk_date(value)
         else:
-            shown[column] = text
+            shown[column] = str(raw).strip()
     return shown
 
 
-DATETIMES = frozenset({"arrested_at"})
+def labelled_values(feed: str, shown: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, value) for each of the row's columns, in the feed's order, labelled in plain English
+    (``COLUMN_LABELS``); a column the feed does not name (none is kept) under the file's name."""
+    labels = COLUMN_LABELS.get(feed, {})
+    order = {column: i for i, column in enumerate(labels)}
+    columns = sorted(shown, key=lambda c: (order.get(c, len(order)), c))
+    return [(labels.get(column, column), shown[column]) for column in columns]
+
+
+# Each feed's columns in plain English, in the feed's order (its schema: docs/feeds/).
+_PERSON = {
+    "pnc_id": "PNC ID",
+    "family_name": "Family name",
+    "given_name": "Given name",
+    "date_of_birth": "Date of birth",
+}
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    Feed.ARRESTS: {
+        **_PERSON,
+        "arrested_at": "Arrested",
+        "custody_suite": "Custody suite",
+        "offence_code": "Offence code",
+        "outcome": "Outcome",
+    },
+    Feed.RELEASES: {
+        "prison_number": "Prison number",
+        **_PERSON,
+        "prison": "Prison",
+        "expected_release_date": "Expected release date",
+        "release_type": "Release type",
+    },
+    Feed.COURTS: {
+        **_PERSON,
+        "court": "Court",
+        "decided_on": "Date of conviction or caution",
+        "offence_code": "Offence code",
+        "offence_date": "Date of the offence",
+        "disposal": "Disposal",
+        "requirements": "Requirements",
+        "fine_pounds": "Fine (pounds)",
+    },
+    Feed.HISTORY: {
+        **_PERSON,
+        "offence_code": "Offence code",
+        "offence_date": "Date of the offence",
+    },
+}
