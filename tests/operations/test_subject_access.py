@@ -289,3 +289,33 @@ def test_the_api_records_a_request_builds_its_pack_and_takes_decisions(client, p
     assert f"casework.timelineentry:{note.pk}" not in {r["key"] for r in release.json()["records"]}
     client.force_login(partnership.users[Role.COORDINATOR])
     assert client.get(f"/api/v1/subject-access-requests/{sar_id}/pack").status_code == 403
+
+
+def test_a_review_rows_candidates_are_marked_third_party(partnership):
+    """A feed row decided on the review queue names everyone it was offered against: the row and
+    each of its candidates (feeds.LinkReviewCandidate, one per person) reach the pack through the
+    decision, and are marked third-party, since they say who else might have been the subject."""
+    from iomhub.feeds.models import ImportRun, LinkReview, LinkReviewCandidate
+
+    person, other = partnership.ordinary, partnership.housing_case
+    ig = partnership.users[Role.IG_LEAD]
+    coordinator = partnership.users[Role.COORDINATOR]
+    run = ImportRun.objects.create(feed="arrests", file_name="custody.csv", sha256="0" * 64, started_by=coordinator)
+    review = LinkReview.objects.create(
+        row_key="1" * 64,
+        run=run,
+        line=2,
+        values={"family_name": "Example"},
+        candidates=[{"person_id": person.pk, "reasons": ["pnc_id"]}, {"person_id": other.pk, "reasons": ["family_name"]}],
+        why="2 records could be this row",
+        status=LinkReview.Status.DECIDED,
+        person=person,
+        decided_by=coordinator,
+    )
+    candidates = list(LinkReviewCandidate.objects.filter(review=review))
+    assert len(candidates) == 2
+    sar = SubjectAccessRequest.objects.create(person=person, received_on=TODAY, requester="The person", created_by=ig)
+    marks = {item.key: item.marks for item in sa.build_pack(acting_user=ig, sar=sar).items}
+    assert marks[f"feeds.linkreview:{review.pk}"] == ["third-party"]
+    for candidate in candidates:
+        assert marks[f"feeds.linkreviewcandidate:{candidate.pk}"] == ["third-party"]

@@ -50,7 +50,9 @@ THIRD_PARTY = "third-party"
 MARK_LABELS = {INTELLIGENCE: "Police intelligence", THIRD_PARTY: "Third-party information"}
 # Models whose rows record other people than the subject: named agency contacts, the referrer's
 # account, another incoming record matched to the person, and a merge (the duplicate may be another).
-THIRD_PARTY_MODELS = frozenset({"casework.agencycontact", "referrals.referral", "feeds.linkreview", "people.personmerge"})
+THIRD_PARTY_MODELS = frozenset(
+    {"casework.agencycontact", "referrals.referral", "feeds.linkreview", "feeds.linkreviewcandidate", "people.personmerge"}
+)
 DECISIONS = ("release", "withhold")
 REASON_LIMIT = 1000
 
