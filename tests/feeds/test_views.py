@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -344,3 +345,27 @@ def test_every_column_of_every_feed_has_a_label():
 
     for feed in FEEDS:
         assert list(COLUMN_LABELS[feed]) == list(spec_for(feed).columns), feed
+
+
+def test_each_candidate_says_what_agreed_in_words(client, partnership, coordinator):
+    """The linkage's reasons are field names ("pnc_id"); the page writes them as the Justice tab's
+    sources do ("PNC ID"), and a duplicate check's own sentence is kept as it is."""
+    import hashlib
+
+    run = ImportRun.objects.create(feed="arrests", file_name="custody.csv", sha256="f" * 64, started_by=coordinator)
+    review = LinkReview.objects.create(
+        row_key=hashlib.sha256(b"words:2").hexdigest(),
+        run=run,
+        line=2,
+        values={"family_name": "Harrington", "given_name": "Jordan"},
+        candidates=[
+            {"person_id": partnership.ordinary.pk, "reasons": ["pnc_id", "given_name", "date_of_birth (day and month swapped)"]},
+            {"person_id": partnership.housing_case.pk, "reasons": ["same family name and date of birth"]},
+        ],
+        why="The PNC ID agrees but neither the surname nor the date of birth does",
+    )
+    client.force_login(coordinator)
+    page = client.get(f"/feeds/review/?import={run.pk}").content.decode()
+    labels = re.findall(rf'for="decision-{review.pk}-\d+">.*?</a>, born [^:]+: ([^<]+)</label>', page)
+    assert labels == ["PNC ID; given name; date of birth (day and month swapped)", "same family name and date of birth"]
+    assert "pnc_id" not in page and "given_name;" not in page

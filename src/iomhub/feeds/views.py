@@ -24,6 +24,7 @@ from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
 from iomhub.feeds.forms import ReviewDecisionForm, UploadForm
 from iomhub.feeds.models import Feed, ImportRun, LinkReview
+from iomhub.feeds.provenance import agreed_words
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
 from iomhub.feeds.uploads import upload_enqueue
@@ -100,6 +101,8 @@ def _review_context(
 
 def _row(item: selectors.ReviewItem) -> dict[str, Any]:
     values = readable_values(item.review)
+    for candidate in item.candidates:  # "PNC ID; given name", not the linkage's "pnc_id; given_name"
+        candidate["agreed"] = "; ".join(agreed_words(list(candidate["reasons"]))[0])
     return {"item": item, "values": values, "fields": labelled_values(item.review.run.feed, values)}
 
 
