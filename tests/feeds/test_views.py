@@ -349,7 +349,8 @@ def test_every_column_of_every_feed_has_a_label():
 
 def test_each_candidate_says_what_agreed_in_words(client, partnership, coordinator):
     """The linkage's reasons are field names ("pnc_id"); the page writes them as the Justice tab's
-    sources do ("PNC ID"), and a duplicate check's own sentence is kept as it is."""
+    sources do ("PNC ID"), and a duplicate check's own sentence is kept as it is. The offence code
+    has its title beside it."""
     import hashlib
 
     run = ImportRun.objects.create(feed="arrests", file_name="custody.csv", sha256="f" * 64, started_by=coordinator)
@@ -357,7 +358,13 @@ def test_each_candidate_says_what_agreed_in_words(client, partnership, coordinat
         row_key=hashlib.sha256(b"words:2").hexdigest(),
         run=run,
         line=2,
-        values={"family_name": "Harrington", "given_name": "Jordan"},
+        values={
+            "family_name": "Harrington",
+            "given_name": "Jordan",
+            "custody_suite": "Basingstoke",
+            "offence_code": "46",
+            "outcome": "Charged",
+        },
         candidates=[
             {"person_id": partnership.ordinary.pk, "reasons": ["pnc_id", "given_name", "date_of_birth (day and month swapped)"]},
             {"person_id": partnership.housing_case.pk, "reasons": ["same family name and date of birth"]},
@@ -369,3 +376,4 @@ def test_each_candidate_says_what_agreed_in_words(client, partnership, coordinat
     labels = re.findall(rf'for="decision-{review.pk}-\d+">.*?</a>, born [^:]+: ([^<]+)</label>', page)
     assert labels == ["PNC ID; given name; date of birth (day and month swapped)", "same family name and date of birth"]
     assert "pnc_id" not in page and "given_name;" not in page
+    assert "at Basingstoke (offence 46 Shoplifting, Charged)" in page  # the code's Home Office title beside it

@@ -28,6 +28,7 @@ from iomhub.feeds.provenance import agreed_words
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
 from iomhub.feeds.uploads import upload_enqueue
+from iomhub.justice.models import OffenceCode
 from iomhub.web.forms import apply_errors
 from iomhub.web.templatetags.dates import govuk_date, govuk_datetime
 
@@ -86,11 +87,12 @@ def _review_context(
     if failed is not None and all(r.pk != failed.pk for r in reviews):
         reviews.insert(0, failed)
     items = selectors.review_items(user=request.user, reviews=reviews)
+    offences = _offence_titles(items)
     query = QueryDict(mutable=True)
     if run_id is not None:
         query["import"] = str(run_id)
     return {
-        "rows": [_row(item) for item in items],
+        "rows": [_row(item, offences) for item in items],
         "page": page,
         "showing": _showing(page, waiting.count),
         "run_id": run_id,
@@ -99,11 +101,18 @@ def _review_context(
     }
 
 
-def _row(item: selectors.ReviewItem) -> dict[str, Any]:
+def _offence_titles(items: list[selectors.ReviewItem]) -> dict[str, str]:
+    """The Home Office titles of the rows' offence codes ("46" -> "Shoplifting"), in one query."""
+    codes = {str(item.review.values.get("offence_code", "")).strip() for item in items} - {""}
+    return dict(OffenceCode.objects.filter(code__in=sorted(codes)).values_list("code", "description")) if codes else {}
+
+
+def _row(item: selectors.ReviewItem, offences: dict[str, str]) -> dict[str, Any]:
     values = readable_values(item.review)
     for candidate in item.candidates:  # "PNC ID; given name", not the linkage's "pnc_id; given_name"
         candidate["agreed"] = "; ".join(agreed_words(list(candidate["reasons"]))[0])
-    return {"item": item, "values": values, "fields": labelled_values(item.review.run.feed, values)}
+    offence = offences.get(values.get("offence_code", ""), "")
+    return {"item": item, "values": values, "fields": labelled_values(item.review.run.feed, values), "offence": offence}
 
 
 def _showing(page: Page[LinkReview], count: int) -> str:
