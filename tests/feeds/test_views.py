@@ -161,24 +161,6 @@ def test_the_rows_dates_are_written_as_the_candidates_are(client, coordinator, t
     assert "1990-03-04" not in page and "2026-08-03T02:15" not in page
 
 
-def test_govuk_times():
-    import datetime
-
-    from iomhub.feeds.views import govuk_datetime
-
-    london = datetime.timezone(datetime.timedelta(hours=1))
-    cases = {
-        datetime.datetime(2026, 12, 3, 2, 15, tzinfo=datetime.UTC): "3 December 2026, 2:15am",
-        datetime.datetime(2026, 12, 3, 0, 0, tzinfo=datetime.UTC): "3 December 2026, midnight",
-        datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC): "3 December 2026, midday",
-        datetime.datetime(2026, 12, 3, 21, 0, tzinfo=datetime.UTC): "3 December 2026, 9pm",
-        datetime.datetime(2026, 12, 3, 12, 5, tzinfo=datetime.UTC): "3 December 2026, 12:05pm",
-        datetime.datetime(2026, 8, 30, 23, 15, tzinfo=datetime.UTC): "31 August 2026, 12:15am",  # in England's summer time
-        datetime.datetime(2026, 8, 30, 23, 15, tzinfo=london): "30 August 2026, 11:15pm",
-    }
-    assert {moment: govuk_datetime(moment) for moment in cases} == cases
-
-
 def test_a_refused_decision_is_shown_at_its_row(client, partnership, coordinator, two_runs):
     import re
 
