@@ -287,6 +287,10 @@ def import_release_part_way(importer: Any) -> Any:
     [
         (Role.PROBATION_OFFICER, FEED_REASON),  # someone else, even with the feed's words: theirs
         (Role.COORDINATOR, HAND_REASON),  # the importer, in their own words, while their import runs: theirs
+        # The importer with the feed's very words while their import runs: theirs too, now that the
+        # row keeps the override's time as the feed set it (feeds/0009, ADR 0044); inferred from
+        # the writer, the time and the words, this one read as the feed's.
+        (Role.COORDINATOR, FEED_REASON),
     ],
 )
 def test_an_override_entered_by_hand_while_the_import_is_under_way_is_recorded_by_hand(
@@ -295,4 +299,18 @@ def test_an_override_entered_by_hand_while_the_import_is_under_way_is_recorded_b
     run = import_release_part_way(importer)
     assert override_sources(client, api_auth, Role.POLICE_IOM_OFFICER, sentence) == [release_source(run, run_url=False)] * 3
     by_hand_on_the_page(client, partnership.users[who], sentence, reason)
+    assert override_sources(client, api_auth, Role.POLICE_IOM_OFFICER, sentence) == [None, None, None]
+
+
+def test_a_row_written_before_the_override_time_was_kept_is_judged_as_before(client, api_auth, partnership, importer, sentence):
+    """Rows imported before feeds/0009 have no ``written_at``: the feed's source is still told while
+    the override it wrote is in force (its writer, time and words), and not once a person enters
+    the dates by hand."""
+    from iomhub.feeds.models import FeedRecord
+
+    run = import_release(importer)
+    assert FeedRecord.objects.get(run=run).written_at is not None
+    FeedRecord.objects.filter(run=run).update(written_at=None)
+    assert override_sources(client, api_auth, Role.POLICE_IOM_OFFICER, sentence) == [release_source(run, run_url=False)] * 3
+    by_hand_on_the_page(client, partnership.users[Role.PROBATION_OFFICER], sentence, HAND_REASON)
     assert override_sources(client, api_auth, Role.POLICE_IOM_OFFICER, sentence) == [None, None, None]

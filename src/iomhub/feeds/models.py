@@ -238,6 +238,11 @@ class FeedRecord(models.Model):
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="records")
     line = models.PositiveIntegerField()
     row_key = models.CharField(max_length=64, blank=True, help_text="The row's identity and key (FeedRow.row_key)")
+    written_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A sentence override's overridden_at as the feed set it: the override in force is this row's while the sentence still holds it",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["feed", "person", "key"], name="one_feed_record_per_person_key")]

@@ -91,6 +91,7 @@ def sources_for(*, user: User, person_id: int, wanted: dict[str, list[int]]) -> 
                 "run__started_by_id",
                 "run__finished_at",
                 "run__file_name",
+                "written_at",
             )
         ):
             latest[(record["object_type"], record["object_id"])] = dict(record)
@@ -131,12 +132,15 @@ def _overrides_in_force(sentence_ids: list[int], person_id: int) -> dict[int, Ma
 
 def _wrote_override(row: dict[str, Any], review: dict[str, Any] | None, override: Mapping[str, Any] | None) -> bool:
     """Whether the override in force is the one this feed row wrote (``feeds.releases.record``)
-    rather than one a person entered since: entered by whoever wrote the row (the importer, or the
-    coordinator who decided it on review), no later than the row was written (by the end of its
-    import, or by the decision), with the reason the feed gives, which names the file and line. A
-    person's override entered after the import (or the decision) is theirs, whatever its reason."""
+    rather than one a person entered since. Exact for a row written since feeds/0009, which keeps
+    the override's time as the feed set it: the sentence still holds that time (ADR 0044). For an
+    older row, inferred: entered by whoever wrote the row (the importer, or the coordinator who
+    decided it on review), no later than the row was written (by the end of its import, or by the
+    decision), with the reason the feed gives, which names the file and line."""
     if override is None or override["overridden_at"] is None:
         return False
+    if row.get("written_at") is not None:  # stored since feeds/0009: exact
+        return bool(override["overridden_at"] == row["written_at"])
     writer, written_by = (review["by_id"], review["at"]) if review else (row["run__started_by_id"], row["run__finished_at"])
     if override["overridden_by_id"] != writer or (written_by is not None and override["overridden_at"] > written_by):
         return False

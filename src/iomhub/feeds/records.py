@@ -5,6 +5,7 @@ corrected by a person on the Justice tab, never overwritten by a feed."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,9 +20,13 @@ if TYPE_CHECKING:
     from iomhub.people.models import Person
 
 
-def record_once(row: FeedRow, link: Link, run: ImportRun, *, object_type: str, column: str, write: Callable[[Person], int]) -> bool:
-    """``write`` the row for the linked person (returning the id written) unless its key is already
-    recorded: True if written, False if unchanged; a conflicting re-import is refused on ``column``."""
+Written = int | tuple[int, datetime.datetime | None]  # the id written, and for an override the overridden_at it set
+
+
+def record_once(row: FeedRow, link: Link, run: ImportRun, *, object_type: str, column: str, write: Callable[[Person], Written]) -> bool:
+    """``write`` the row for the linked person (returning the id written, or the id and the
+    override's time) unless its key is already recorded: True if written, False if unchanged; a
+    conflicting re-import is refused on ``column``."""
     existing = FeedRecord.objects.filter(feed=row.feed, person=link.person, key=row.record_key).first()
     if existing is not None:
         if list(existing.fingerprint) != list(row.fingerprint):
@@ -34,7 +39,8 @@ def record_once(row: FeedRow, link: Link, run: ImportRun, *, object_type: str, c
                 }
             )
         return False
-    object_id = write(link.person)
+    made = write(link.person)
+    object_id, written_at = made if isinstance(made, tuple) else (made, None)
     FeedRecord.objects.create(
         feed=row.feed,
         person=link.person,
@@ -47,5 +53,6 @@ def record_once(row: FeedRow, link: Link, run: ImportRun, *, object_type: str, c
         run=run,
         line=row.line,
         row_key=row.row_key,
+        written_at=written_at,
     )
     return True

@@ -19,6 +19,7 @@ Natural key: person + prison number + expected release date.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -93,7 +94,7 @@ def record(row: FeedRow, link: Link, run: ImportRun, acting_user: User) -> bool:
     facts = row.facts
     number = row.identity.prison_number
 
-    def write(person: Person) -> int:
+    def write(person: Person) -> tuple[int, datetime.datetime | None]:
         if person.prison_number and person.prison_number != number:
             raise ValidationError({"prison_number": [f"The record holds the prison number {person.prison_number}; the file says {number}"]})
         if not person.prison_number:
@@ -103,7 +104,7 @@ def record(row: FeedRow, link: Link, run: ImportRun, acting_user: User) -> bool:
             f"Prison release feed ({run.file_name}, line {row.line}): {RELEASE_TYPES[facts['release_type']]} "
             f"expected on {facts['expected']:%-d %B %Y} from {facts['prison']}, prison number {number}"
         )
-        sentence_override(
+        written = sentence_override(
             acting_user=acting_user,
             sentence=sentence,
             reason=reason[:1000],
@@ -112,7 +113,7 @@ def record(row: FeedRow, link: Link, run: ImportRun, acting_user: User) -> bool:
             tused=sentence.override_tused,
             hdced=sentence.override_hdced,
         )
-        return sentence.pk
+        return sentence.pk, written.overridden_at  # the override in force is this row's while the sentence holds this time
 
     return record_once(row, link, run, object_type="sentence-override", column="release_type", write=write)
 
