@@ -221,3 +221,25 @@ def test_an_xlsx_row_with_an_impossible_date_is_reported_by_its_line(coordinator
     )
     assert problems(run) == [(3, "date_of_birth", "1990-02-30 is not a real date")]
     assert run.counts()["imported"] == 1
+
+
+def test_a_time_the_clocks_skip_is_refused_and_the_hours_around_it_are_kept(coordinator):
+    """The clocks go forward at 1am GMT on 29 March 2026, so 1:30am never happened in England; they
+    went back at 2am BST on 26 October 2025, so 1:30am happened twice (read as the first, BST)."""
+    from iomhub.feeds.models import ArrestLink
+
+    data = csv_file(
+        row(family_name="Before", arrested_at="2026-03-29T00:30"),
+        row(family_name="Skipped", arrested_at="2026-03-29T01:30"),
+        row(family_name="After", arrested_at="2026-03-29T02:30"),
+        row(family_name="Twice", arrested_at="2025-10-26T01:30"),
+    )
+    run = arrests_import(acting_user=coordinator, data=data, file_name="clocks.csv")
+    assert problems(run) == [
+        (3, "arrested_at", "2026-03-29T01:30 is not a time in England: the clocks went forward an hour at 1am that night")
+    ]
+    assert run.counts()["imported"] == 3
+    import datetime
+
+    utc = {link.line: link.arrested_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M") for link in ArrestLink.objects.all()}
+    assert utc == {2: "2026-03-29 00:30", 4: "2026-03-29 01:30", 5: "2025-10-26 00:30"}

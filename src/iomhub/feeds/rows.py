@@ -143,8 +143,14 @@ def parse_datetime(text: str) -> tuple[datetime.datetime | None, str]:
     except ValueError:
         return None, f"{text} is not a real date and time"
     if moment.tzinfo is None:  # ``fromisoformat`` gives no zone, or a fixed offset
-        # Records are kept in local time: a time without an offset is the time in England.
+        # Records are kept in local time: a time without an offset is the time in England. A wall
+        # time the clocks skip (1am to 2am on the last Sunday of March) never happened there: read
+        # as it stands it would be an hour out, so the row is refused. One the clocks repeat (the
+        # last Sunday of October) is read as the first, as custody systems keep it.
+        wall = moment
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        if moment.astimezone(datetime.UTC).astimezone(moment.tzinfo).replace(tzinfo=None) != wall:
+            return None, f"{text} is not a time in England: the clocks went forward an hour at 1am that night"
     return moment, ""
 
 
