@@ -32,7 +32,10 @@ def test_the_sources_show_axe_clean_and_the_importer_opens_the_import(session, w
     assert " ".join(cell.inner_text().split()) == world.expected["pnc"]
     hand = session.page.locator(f"tr[data-arrest='{world.arrests['hand'].pk}'] [data-source]")
     assert hand.inner_text().strip() == world.expected["hand"]
-    assert session.page.locator("[data-source='reviewed']").inner_text().split() == world.expected["reviewed"].split()
+    assert (
+        session.page.locator(f"tr[data-arrest='{world.arrests['reviewed'].pk}'] [data-source='reviewed']").inner_text().split()
+        == world.expected["reviewed"].split()
+    )
     session.assert_accessible(f"justice tab with sources ({screen})")
     session.follow(f"tr[data-arrest='{world.arrests['pnc'].pk}'] [data-source] a")
     assert session.page.url.endswith(f"/feeds/imports/{world.runs['arrests'].pk}/")

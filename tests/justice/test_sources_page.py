@@ -104,3 +104,18 @@ def test_a_role_without_the_justice_section_learns_nothing_of_the_sources(client
         body = client.get(url).content.decode()
         for leak in ("feed, import", "robable match", "decided on review", "Recorded by hand", "/feeds/imports/", "Custody arrests"):
             assert leak not in body, (who, url, leak)
+
+
+def test_the_tabs_timeline_says_where_each_arrest_and_outcome_came_from(client, world):
+    """The timeline below the tables tells the same sources: an arrest from a feed and one keyed by
+    hand no longer look alike there."""
+    client.force_login(world.importer)
+    page = client.get(f"/people/{world.person.pk}/justice/").content.decode()
+    timeline = page[page.index('<div class="moj-timeline">') :]
+    told = [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", "", t)).split()) for t in re.findall(r"data-timeline-source>(.*?)</p>", timeline, re.S)
+    ]
+    for how in ("pnc", "name-dob", "reviewed", "hand", "court"):
+        assert "Source: " + world.expected[how] in told, how
+    # Jordan's arrests and his court outcome, one each; sentences, custody and warrants are not told here
+    assert len(told) == sum(1 for a in world.arrests.values() if a.person_id == world.person.pk) + 1

@@ -63,16 +63,35 @@ def _by(preposition: str, who: str) -> str:
 def _timeline(justice: selectors.JusticeRecord) -> list[dict[str, Any]]:
     """The record as one list, newest first, for the MoJ timeline: each item's title, who or where
     ("at Leeds Crown Court", "by Sam Taylor") and what happened, in sentences (issue 18 §6: the
-    title and byline ran together as "ArrestedNorth custody suite")."""
+    title and byline ran together as "ArrestedNorth custody suite"). Arrests and court outcomes say
+    where they came from, as their tables do (issue 11 §3: a feed's, or "Recorded by hand")."""
     items: list[dict[str, Any]] = []
     for a in justice.arrests:
         codes = "; ".join(f"{o.code.code} {o.code.description}" for o in a.offences.all())
         text = f"Outcome: {a.get_outcome_display()}" + (f". Offences: {codes}" if codes else "")
-        items.append({"on": a.arrested_on, "title": "Arrested", "by": _by("at", a.custody_suite), "text": text})
+        items.append(
+            {
+                "on": a.arrested_on,
+                "title": "Arrested",
+                "by": _by("at", a.custody_suite),
+                "text": text,
+                "sourced": True,
+                "source": getattr(a, "source", None),
+            }
+        )
     for c in justice.outcomes:
         text = c.get_disposal_display() + (f" ({', '.join(c.requirement_labels())})" if c.requirements else "")
         title = "Convicted" if "caution" not in c.disposal else "Cautioned"
-        items.append({"on": c.decided_on, "title": title, "by": _by("at", c.court), "text": text})
+        items.append(
+            {
+                "on": c.decided_on,
+                "title": title,
+                "by": _by("at", c.court),
+                "text": text,
+                "sourced": True,
+                "source": getattr(c, "source", None),
+            }
+        )
     for s in justice.sentences:
         items.append({"on": s.sentenced_on, "title": "Sentenced", "by": _by("to", s.prison), "text": s.length_text})
     for e in justice.custody:
