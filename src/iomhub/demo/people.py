@@ -59,6 +59,14 @@ def _mostly_in_area(postcodes: list[str], rng: random.Random) -> list[str]:
 TOWNS = ["Northbridge", "Wessex City", "Southhaven", "Eastleigh Green", "Westmoor"]
 PARTNERS = ("Wessex City Council Housing", "DWP Wessex Jobcentres", "Wessex Mental Health Trust", "Second Chance Trust")
 PEOPLE_TODAY = datetime.date(2026, 11, 1)  # the demo people's ages and addresses count from here
+# Invented notes for "Other" markers (a marker of type Other needs its details, people.services).
+OTHER_MARKER_NOTES = (
+    "Known to carry a dog lead as a weapon",
+    "Has used a false name when stopped; check identity on arrival",
+    "Lives with a relative who has threatened staff; visit in pairs",
+    "Keeps the front door barricaded; use the rear entrance",
+    "Has spat at officers during previous arrests",
+)
 
 
 @dataclass
@@ -147,7 +155,11 @@ class _Details:
             )
         self.numbers.append(ContactNumber(person=person, kind="M", number=f"07700 9{rng.randrange(10**5):05d}"))
         if rng.random() < 0.2:
-            self.markers.append(Marker(person=person, kind=rng.choice([m.value for m in Marker.Kind]), note=""))
+            kind = rng.choice([m.value for m in Marker.Kind])
+            # An "Other" marker always says what it is; the note is picked without the generator, so
+            # every other invented detail stays as it was.
+            note = OTHER_MARKER_NOTES[len(self.markers) % len(OTHER_MARKER_NOTES)] if kind == Marker.Kind.OTHER else ""
+            self.markers.append(Marker(person=person, kind=kind, note=note))
         police, probation = orgs["Wessex Police"], orgs["Probation Service Wessex"]
         self.involvements.append(AgencyInvolvement(person=person, organisation=police, started_on=moved, role_in_case="Police IOM"))
         self.involvements.append(

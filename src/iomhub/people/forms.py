@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from iomhub.people.models import ContactNumber, Ethnicity, Marker, Sex
+from iomhub.people.services import marker_errors
 from iomhub.people.validators import IDENTIFIER_NORMALISERS
 from iomhub.rules.identifiers import normalise_postcode
 from iomhub.web.forms import GovukDateField, GovukForm
@@ -113,7 +114,21 @@ class ContactNumberForm(GovukForm):
 
 class MarkerForm(GovukForm):
     kind = forms.ChoiceField(label="Warning or marker", choices=Marker.Kind.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label="Details (optional)", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Details",
+        help_text="Needed if you choose Other: say what the warning is. Optional for the others.",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """An "Other" marker needs its details (the service's rule, so the error shows with the rest)."""
+        data = super().clean() or {}
+        for name, messages in marker_errors(data.get("kind"), data.get("note")).items():
+            for message in messages:
+                self.add_error(name, message)
+        return data
 
 
 class MergeChooseForm(GovukForm):

@@ -184,6 +184,18 @@ def person_create(*, acting_user: User, new: NewPerson, confirmed_new: bool = Fa
     return person
 
 
+# A marker of kind "Other" says nothing by itself: an officer about to visit needs to know what it
+# is. Every path that writes a marker (the page, the API, adoption) comes through here.
+OTHER_MARKER_NEEDS_NOTE = 'Enter details of what the "Other" warning or marker is'
+
+
+def marker_errors(kind: object, note: object, prefix: str = "") -> dict[str, list[str]]:
+    """``{"<prefix>note": [message]}`` if ``kind`` is Other and ``note`` is empty or blank."""
+    if kind == Marker.Kind.OTHER and not str(note or "").strip():
+        return {f"{prefix}note": [OTHER_MARKER_NEEDS_NOTE]}
+    return {}
+
+
 def _children(new: NewPerson) -> list[Any]:
     """The new person's aliases, addresses (postcodes normalised), contact numbers and markers, each
     checked and named by its place in the list (``addresses[1].postcode``)."""
@@ -202,6 +214,9 @@ def _children(new: NewPerson) -> list[Any]:
         children.append(_clean_child(ContactNumber, c, f"contact_numbers[{i}]", ["person"]))
     for i, m in enumerate(new.markers):
         children.append(_clean_child(Marker, m, f"markers[{i}]", ["person"]))
+        errors = marker_errors(m.get("kind"), m.get("note"), f"markers[{i}].")
+        if errors:
+            raise ValidationError(errors)
     return children
 
 
@@ -337,6 +352,9 @@ def contact_number_add(*, acting_user: User, person: Person, kind: str, number: 
 
 
 def marker_add(*, acting_user: User, person: Person, kind: str, note: str = "") -> Marker:
+    errors = marker_errors(kind, note)
+    if errors:
+        raise ValidationError(errors)
     result: Marker = _child_add(
         acting_user=acting_user, person=person, section=Section.MARKERS, model=Marker, fields={"kind": kind, "note": note}
     )
