@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from iomhub.feeds.records import record_once
+from iomhub.feeds.records import Written, record_once
 from iomhub.feeds.rows import IDENTITY_MAX_LENGTH, FeedRow, Identity, RowFaults, choice, event_date, offence_code, text_key
 from iomhub.feeds.spec import Checked, FeedSpec
 from iomhub.justice.models import Disposal, Requirement
@@ -106,7 +106,7 @@ def check(clean: dict[str, str], found: RowFaults, who: Identity | None, catalog
 def record(row: FeedRow, link: Link, run: ImportRun, acting_user: User) -> bool:
     facts = row.facts
 
-    def write(person: Person) -> int:
+    def write(person: Person) -> Written:
         offence = offence_record(acting_user=acting_user, person=person, code=facts["code"], committed_on=facts["committed_on"])
         outcome = court_outcome_record(
             acting_user=acting_user,
@@ -118,7 +118,7 @@ def record(row: FeedRow, link: Link, run: ImportRun, acting_user: User) -> bool:
             fine_pounds=facts["fine_pounds"],
             offence_ids=[offence.pk],
         )
-        return outcome.pk
+        return Written(outcome.pk)
 
     return record_once(row, link, run, object_type="court-outcome", column="disposal", write=write)
 

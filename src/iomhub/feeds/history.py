@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from iomhub.feeds.records import record_once
+from iomhub.feeds.records import Written, record_once
 from iomhub.feeds.rows import IDENTITY_MAX_LENGTH, FeedRow, Identity, RowFaults, event_date, offence_code
 from iomhub.feeds.spec import Checked, FeedSpec
 from iomhub.justice.services import offence_record
@@ -30,8 +30,9 @@ def check(clean: dict[str, str], found: RowFaults, who: Identity | None, catalog
 
 
 def record(row: FeedRow, link: Link, run: ImportRun, acting_user: User) -> bool:
-    def write(person: Person) -> int:
-        return offence_record(acting_user=acting_user, person=person, code=row.facts["code"], committed_on=row.facts["committed_on"]).pk
+    def write(person: Person) -> Written:
+        offence = offence_record(acting_user=acting_user, person=person, code=row.facts["code"], committed_on=row.facts["committed_on"])
+        return Written(offence.pk)
 
     return record_once(row, link, run, object_type="offence", column="offence_code", write=write)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import ValidationError
 
@@ -20,13 +20,17 @@ if TYPE_CHECKING:
     from iomhub.people.models import Person
 
 
-Written = int | tuple[int, datetime.datetime | None]  # the id written, and for an override the overridden_at it set
+class Written(NamedTuple):
+    """What ``write`` wrote: the id, and for an override the ``overridden_at`` it set (kept on the
+    row as ``FeedRecord.written_at``)."""
+
+    object_id: int
+    written_at: datetime.datetime | None = None
 
 
 def record_once(row: FeedRow, link: Link, run: ImportRun, *, object_type: str, column: str, write: Callable[[Person], Written]) -> bool:
-    """``write`` the row for the linked person (returning the id written, or the id and the
-    override's time) unless its key is already recorded: True if written, False if unchanged; a
-    conflicting re-import is refused on ``column``."""
+    """``write`` the row for the linked person unless its key is already recorded: True if written,
+    False if unchanged; a conflicting re-import is refused on ``column``."""
     existing = FeedRecord.objects.filter(feed=row.feed, person=link.person, key=row.record_key).first()
     if existing is not None:
         if list(existing.fingerprint) != list(row.fingerprint):
@@ -39,20 +43,19 @@ def record_once(row: FeedRow, link: Link, run: ImportRun, *, object_type: str, c
                 }
             )
         return False
-    made = write(link.person)
-    object_id, written_at = made if isinstance(made, tuple) else (made, None)
+    written = write(link.person)
     FeedRecord.objects.create(
         feed=row.feed,
         person=link.person,
         key=row.record_key,
         object_type=object_type,
-        object_id=object_id,
+        object_id=written.object_id,
         fingerprint=list(row.fingerprint),
         method=link.method,
         agreed=list(link.agreed),
         run=run,
         line=row.line,
         row_key=row.row_key,
-        written_at=written_at,
+        written_at=written.written_at,
     )
     return True

@@ -19,12 +19,11 @@ Natural key: person + prison number + expected release date.
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
-from iomhub.feeds.records import record_once
+from iomhub.feeds.records import Written, record_once
 from iomhub.feeds.rows import IDENTITY_MAX_LENGTH, FeedRow, Identity, RowFaults, choice, event_date
 from iomhub.feeds.spec import Checked, FeedSpec
 from iomhub.justice.models import Sentence
@@ -94,7 +93,7 @@ def record(row: FeedRow, link: Link, run: ImportRun, acting_user: User) -> bool:
     facts = row.facts
     number = row.identity.prison_number
 
-    def write(person: Person) -> tuple[int, datetime.datetime | None]:
+    def write(person: Person) -> Written:
         if person.prison_number and person.prison_number != number:
             raise ValidationError({"prison_number": [f"The record holds the prison number {person.prison_number}; the file says {number}"]})
         if not person.prison_number:
@@ -113,7 +112,7 @@ def record(row: FeedRow, link: Link, run: ImportRun, acting_user: User) -> bool:
             tused=sentence.override_tused,
             hdced=sentence.override_hdced,
         )
-        return sentence.pk, written.overridden_at  # the override in force is this row's while the sentence holds this time
+        return Written(sentence.pk, written.overridden_at)  # the override in force is this row's while the sentence holds this time
 
     return record_once(row, link, run, object_type="sentence-override", column="release_type", write=write)
 
