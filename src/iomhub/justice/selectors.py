@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -287,9 +287,10 @@ def _recall_facts(r: Recall) -> rules_prompts.RecallFacts:
     )
 
 
-def _warrant_facts(w: Warrant, arrest_days: Iterable[datetime.date], today: datetime.date) -> rules_prompts.WarrantFacts:
+def _warrant_facts(w: Warrant, arrest_days: Sequence[datetime.date], today: datetime.date) -> rules_prompts.WarrantFacts:
     """The warrant, with the person's first arrest on or after its issue up to ``today`` (of
-    ``arrest_days``, the days they were arrested): the ``warrant-arrested`` prompt's fact."""
+    ``arrest_days``, the days they were arrested, read once for all their warrants): the
+    ``warrant-arrested`` prompt's fact."""
     since = min((day for day in arrest_days if w.issued_on <= day <= today), default=None)
     return rules_prompts.WarrantFacts(
         warrant_id=w.pk, kind=w.get_kind_display(), issued_on=w.issued_on, executed_on=w.executed_on, arrested_on=since
@@ -297,11 +298,12 @@ def _warrant_facts(w: Warrant, arrest_days: Iterable[datetime.date], today: date
 
 
 def person_prompts(record: JusticeRecord, today: datetime.date) -> list[rules_prompts.Prompt]:
+    arrest_days = [a.arrested_on for a in record.arrests]
     return rules_prompts.prompts(
         today=today,
         sentences=[f for f in (_sentence_facts(s) for s in record.sentences) if f is not None],
         recalls=[_recall_facts(r) for r in record.recalls],
-        warrants=[_warrant_facts(w, [a.arrested_on for a in record.arrests], today) for w in record.warrants],
+        warrants=[_warrant_facts(w, arrest_days, today) for w in record.warrants],
     )
 
 
