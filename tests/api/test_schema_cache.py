@@ -54,3 +54,18 @@ def test_a_later_request_is_served_from_memory(client):
     assert response.status_code == 200
     assert api_schema.generations == before
     assert "/api/v1/people" in json.loads(response.content)["paths"]
+
+
+def test_the_first_and_a_later_response_are_named_as_drf_spectacular_names_them(client):
+    api_schema.forget()
+    before = api_schema.generations
+    first = client.get("/api/v1/schema?format=json")
+    later = client.get("/api/v1/schema?format=json")
+    yaml = client.get("/api/v1/schema")
+    assert api_schema.generations - before == 1
+    for response, suffix in ((first, "json"), (later, "json"), (yaml, "yaml")):
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'inline; filename="IOM Hub API.{suffix}"'
+    assert first["Content-Type"] == later["Content-Type"] == "application/vnd.oai.openapi+json"
+    assert yaml["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert first.content == later.content
