@@ -42,7 +42,8 @@ def test_the_police_officer_sees_it_all_first_and_records_the_visit_in_one_tap(c
     page = client.get(f"/people/{p.housing_case.pk}/").content.decode()
     glance = _glance(client, officer, p.housing_case)
     assert page.index('id="at-a-glance"') < page.index("Identity</h2>")  # before the tabs' content and the details
-    assert "12 Example Street" in glance and 'data-rag="red"' in glance and ">Red (catch and control)<" in glance
+    assert "12 Example Street" in glance
+    assert '<strong class="govuk-tag govuk-tag--red" data-rag="red">Red</strong> catch and control</dd>' in glance
     assert "Weapons" in glance and "Known to carry a knife" in glance
     link = f'href="/people/{p.housing_case.pk}/timeline/new/?kind=home-visit"'
     assert link in glance

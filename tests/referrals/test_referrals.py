@@ -94,7 +94,8 @@ def test_a_partner_refers_the_coordinator_sees_it_and_the_chair_adopts_it(client
     assert AgencyInvolvement.objects.filter(person=referral.person, organisation=partnership.housing).exists()
 
     summary = client.get(f"/people/{referral.person.pk}/").content.decode()
-    assert "IOM registration" in summary and "Red (catch and control)" in summary
+    assert "IOM registration" in summary
+    assert '<strong class="govuk-tag govuk-tag--red" data-rag="red">Red</strong> catch and control' in summary
     assert "Neighbourhood crime" in summary and "PPO" in summary
     assert summary.count("Outstanding") == len(ChecklistItem.values)
     # The referring partner now sees the person they referred, with the registration (plan section).

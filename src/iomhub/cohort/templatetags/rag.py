@@ -1,8 +1,8 @@
-"""A RAG level's name without its meaning, for tags in tables and lists.
+"""A RAG level's name and its meaning, written apart.
 
-GOV.UK tags are one or two words; "Amber (reduce re-offending and rehabilitate)" wraps into a
-block that breaks a list's line. Where a column or sentence already says it is the RAG level,
-the tag shows "Amber" and the person's page keeps the meaning (002 appendix 1).
+GOV.UK tags are one or two words and have a maximum width: "Amber (reduce re-offending and
+rehabilitate)" in a tag wraps into a three-line block. The tag shows the level's name ("Amber") and
+the meaning follows it as plain text where the page gives it (002 appendix 1).
 """
 
 from __future__ import annotations
@@ -16,3 +16,12 @@ register = template.Library()
 def rag_name(label: object) -> str:
     """``"Amber (reduce re-offending and rehabilitate)"`` -> ``"Amber"``; a label with no meaning in brackets is kept whole."""
     return str(label).partition(" (")[0]
+
+
+@register.filter
+def rag_meaning(label: object) -> str:
+    """``"Amber (reduce re-offending and rehabilitate)"`` -> ``"reduce re-offending and rehabilitate"``; ``""`` if none."""
+    _, bracket, rest = str(label).partition(" (")
+    if not bracket or not rest.endswith(")"):
+        return ""
+    return rest[:-1]
