@@ -1,4 +1,5 @@
-"""Organisations and users over the JSON API (read only), and the user's own API tokens."""
+"""Organisations and users over the JSON API (reading; accounts are changed through ``access.account_api``),
+and the user's own API tokens."""
 
 from __future__ import annotations
 
@@ -33,10 +34,11 @@ class UserSerializer(serializers.ModelSerializer[User]):
     team = serializers.CharField(
         source="team.name", read_only=True, allow_null=True, help_text="The local team's name; null for a role without one"
     )
+    team_id = serializers.IntegerField(read_only=True, allow_null=True, help_text="The local team's id; null for none (since 1.8.0)")
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "organisation", "team", "roles", "is_active"]
+        fields = ["id", "username", "first_name", "last_name", "email", "organisation", "team", "team_id", "roles", "is_active"]
 
     def get_roles(self, obj: User) -> list[str]:
         return sorted(r.role for r in obj.role_assignments.all())

@@ -17,6 +17,26 @@ class SignInForm(GovukForm):
     )
 
 
+class ChoosePasswordForm(GovukForm):
+    """A new account's password, chosen by its holder through their set-up link (ADR 0045)."""
+
+    password = forms.CharField(
+        label="Choose a password",
+        help_text="At least 12 characters. Not your name, your username or a common password.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label="Type the password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", "The passwords do not match: type the same password twice")
+        return data
+
+
 class OtpForm(GovukForm):
     token = forms.CharField(
         label="Security code",

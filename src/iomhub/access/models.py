@@ -214,6 +214,7 @@ class AuditAction(models.TextChoices):
     TOKEN_USED = "token-used", "API token used"
     TOKEN_REVOKED = "token-revoked", "API token revoked"
     PASSWORD_OK = "password-ok", "Password accepted"
+    PASSWORD_CHOSEN = "password-chosen", "Password chosen"
     SECOND_FACTOR_OK = "second-factor-ok", "Second factor accepted"
     SECOND_FACTOR_SET_UP = "second-factor-set-up", "Authenticator app set up"
     ENROLMENT_LINK = "enrolment-link", "Set-up link issued"

@@ -65,6 +65,7 @@ class Action(StrEnum):
     ORGANISATION_VIEW = "organisation.view"
     USER_VIEW = "user.view"
     USER_ENROL = "user.enrol"  # issue a one-time link to set up a first authenticator app (ADR 0012)
+    USER_MANAGE = "user.manage"  # add, change, disable and enable accounts (access.accounts, ADR 0045)
     TOKEN_MANAGE = "token.manage"  # noqa: S105 - an action name, not a secret
     SERVICE_USE = "service.use"
     REFERRAL_CREATE = "referral.create"
@@ -222,7 +223,7 @@ def _decide_by_role(user: User, action: Action, roles: frozenset[str]) -> Decisi
         return Decision(bool(roles), "any role" if roles else "no role")
     if action is Action.USER_VIEW:
         return Decision(bool(roles & USER_VIEW_ROLES), "role may list users")
-    if action is Action.USER_ENROL:
+    if action is Action.USER_ENROL or action is Action.USER_MANAGE:
         return Decision(bool(roles & ENROL_ROLES), "system administrator or information governance lead")
     if action in (Action.AUDIT_VIEW, Action.AUDIT_EXPORT):
         return Decision(user.has_role(Role.IG_LEAD), "information governance only")

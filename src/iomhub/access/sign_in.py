@@ -20,6 +20,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -111,6 +112,24 @@ def enrolment_link_find(secret: str) -> EnrolmentLink | None:
         .filter(digest=_digest(secret), used_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
+
+
+def password_choose(*, link: EnrolmentLink, password: str) -> User:
+    """A new account's first password, chosen through its unused set-up link (ADR 0045): only while
+    the account has none and is active, checked by the password validators in settings. The link
+    stays unused until the authenticator app is set up with it (``device_enrol``)."""
+    user = link.user
+    if not user.is_active or user.has_usable_password():
+        raise ValidationError({"password": ["This account already has a password: sign in with it"]})
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(actor=user, action=AuditAction.PASSWORD_CHOSEN, object_type="user", object_id=user.pk)
+    return user
 
 
 def device_enrol(*, acting_user: User, device: TOTPDevice, link_id: int | None, code: str) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iomhub.access import agreement_views, views
+from iomhub.access import account_views, agreement_views, views
 
 app_name = "access"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("audit/people/<int:person_id>/viewers.csv", views.audit_viewers_csv, name="audit-viewers"),
     path("users/", views.users, name="users"),
+    path("users/new/", account_views.user_add, name="user-add"),
+    path("users/<int:user_id>/", account_views.user_detail, name="user"),
+    path("users/<int:user_id>/change/", account_views.user_change, name="user-change"),
+    path("users/<int:user_id>/status/", account_views.user_status, name="user-status"),
     path("users/<int:user_id>/set-up-link/", views.user_enrolment_link, name="user-enrolment-link"),
     path("organisations/", views.organisations, name="organisations"),
     path("sharing-agreements/", agreement_views.agreement_list, name="agreements"),

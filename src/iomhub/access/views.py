@@ -23,9 +23,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from iomhub.access import audit, selectors, services
+from iomhub.access import accounts, audit, selectors, services
 from iomhub.access import sign_in as sign_in_limits
-from iomhub.access.forms import ApiTokenForm, AuditSearchForm, OtpForm, SignInForm
+from iomhub.access.forms import ApiTokenForm, AuditSearchForm, ChoosePasswordForm, OtpForm, SignInForm
 from iomhub.access.http import AuthedRequest
 from iomhub.access.middleware import (
     client_ip,
@@ -124,13 +124,18 @@ ENROLMENT_SESSION_KEY = "iomhub_enrolment_link"
 
 
 @public
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def enrolment_link_open(request: HttpRequest, secret: str) -> HttpResponse:
     """The one-time link an administrator issued: remembered in the session, then the password,
-    then the set-up page. The link alone signs nobody in."""
+    then the set-up page. The link alone signs nobody in, except a new account's holder choosing
+    their first password with it (ADR 0045), who then must still set up the authenticator app."""
     link = sign_in_limits.enrolment_link_find(secret)
-    if link is None:
+    if link is None or not link.user.is_active:
         return render(request, "access/enrolment_link_invalid.html", status=404)
+    if not link.user.has_usable_password():
+        return _choose_password(request, link)
+    if request.method == "POST":
+        return redirect("access:enrolment-link", secret=secret)
     if request.user.is_authenticated and request.user.pk != link.user_id:
         logout(request)
     request.session[ENROLMENT_SESSION_KEY] = link.pk
@@ -138,6 +143,23 @@ def enrolment_link_open(request: HttpRequest, secret: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{redirect('access:sign-in').url}?{urlencode({'next': setup})}")
     return redirect(setup)
+
+
+def _choose_password(request: HttpRequest, link: Any) -> HttpResponse:
+    form = ChoosePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = sign_in_limits.password_choose(link=link, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            for message in exc.message_dict.get("password", []):
+                form.add_error("password", message)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            request.session[ENROLMENT_SESSION_KEY] = link.pk
+            return redirect("access:two-factor-setup")
+    return render(request, "access/choose_password.html", {"form": form, "account": link.user})
 
 
 @public
@@ -248,7 +270,13 @@ def _csv_safe(value: str) -> str:
 @require_http_methods(["GET"])
 def users(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.users_visible_to(request.user), 100).get_page(request.GET.get("page"))
-    return render(request, "access/users.html", {"page": page, "may_enrol": can(request.user, Action.USER_ENROL)})
+    context = {
+        "page": page,
+        "may_enrol": can(request.user, Action.USER_ENROL),
+        "may_manage": can(request.user, Action.USER_MANAGE),
+        "system_usernames": accounts.SYSTEM_USERNAMES,
+    }
+    return render(request, "access/users.html", context)
 
 
 @guarded(Action.ORGANISATION_VIEW)

@@ -111,6 +111,17 @@ def agencies_involved_by_name(*, person: Person) -> list[tuple[int, str]]:
     return [(i.organisation_id, i.organisation.name) for i in agencies_involved(person=person)]
 
 
+def held_by(user_id: int) -> list[str]:
+    """The work an account holds (``access.holdings``): cases it leads or coordinates and plan actions
+    it owns that are still open, as counts (no one named). A leaver's page lists them to hand on."""
+    counts = [
+        (CaseRecord.objects.filter(lead_worker_id=user_id).count(), "Lead worker on {n} case{s}"),
+        (CaseRecord.objects.filter(coordinator_id=user_id).count(), "Case coordinator on {n} case{s}"),
+        (PlanAction.objects.filter(owner_id=user_id, status__in=OPEN_STATUSES).count(), "Owner of {n} open plan action{s}"),
+    ]
+    return [text.format(n=f"{n:,}", s="" if n == 1 else "s") for n, text in counts if n]
+
+
 def involved_with(organisation_id: int) -> QuerySet[AgencyInvolvement, int]:
     """The people ``organisation_id`` is involved with now, as ``person_id`` values: the policy's
     reader of involvements (installed in ``access.subjects`` by ``CaseworkConfig.ready``)."""

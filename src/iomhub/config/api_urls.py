@@ -5,7 +5,7 @@ from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from iomhub.access import agreement_api
+from iomhub.access import account_api, agreement_api
 from iomhub.access import api as access_api
 from iomhub.access.routes import public
 from iomhub.assessments import api as assessments_api
@@ -130,9 +130,11 @@ urlpatterns = [
     path("subject-access-requests/<int:sar_id>", sar_api.RequestView.as_view(), name="api-sar"),
     path("subject-access-requests/<int:sar_id>/pack", sar_api.PackView.as_view(), name="api-sar-pack"),
     path("subject-access-requests/<int:sar_id>/decisions", sar_api.DecisionsView.as_view(), name="api-sar-decisions"),
-    path("users", access_api.UsersView.as_view(), name="api-users"),
+    path("users", account_api.UsersView.as_view(), name="api-users"),
     path("users/me", access_api.MeView.as_view(), name="api-me"),
-    path("users/<int:user_id>", access_api.UserView.as_view(), name="api-user"),
+    path("users/<int:user_id>", account_api.UserView.as_view(), name="api-user"),
+    path("users/<int:user_id>/disable", account_api.UserDisableView.as_view(), name="api-user-disable"),
+    path("users/<int:user_id>/enable", account_api.UserEnableView.as_view(), name="api-user-enable"),
     path("tokens", access_api.ApiTokensView.as_view(), name="api-tokens"),
     path("tokens/<int:token_id>", access_api.ApiTokenView.as_view(), name="api-token"),
     path("reports/overview", reporting_api.OverviewView.as_view(), name="api-report-overview"),
