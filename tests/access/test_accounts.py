@@ -330,3 +330,40 @@ def test_the_api_adds_changes_disables_and_enables_with_the_same_rules(client, p
     assert post(f"/api/v1/users/{user.pk}/enable", {"reason": "Back"}, admin).json()["is_active"] is True
     own = partnership.users[Role.SYSTEM_ADMIN].pk
     assert post(f"/api/v1/users/{own}/disable", {"reason": "x"}, admin).status_code == 400
+
+
+def test_resetting_a_sign_in_clears_password_and_app_and_a_new_link_sets_both(client, partnership, settings, api_auth):
+    settings.DEMO_MODE = False
+    officer = partnership.users[Role.POLICE_IOM_OFFICER]
+    TOTPDevice.objects.create(user=officer, name="old phone", confirmed=True)
+    token, _ = api_token_issue(acting_user=officer, name="feed", scope="read", second_factor_at=timezone.now())
+    admin = api_auth(Role.SYSTEM_ADMIN)
+    path = f"/api/v1/users/{officer.pk}/sign-in-reset"
+    assert client.post(path, json.dumps({"reason": ""}), content_type="application/json", **admin).status_code == 400
+    assert User.objects.get(pk=officer.pk).check_password(PASSWORD)
+    done = client.post(path, json.dumps({"reason": "Lost their phone"}), content_type="application/json", **admin)
+    assert done.status_code == 200
+    officer = User.objects.get(pk=officer.pk)
+    assert not officer.has_usable_password() and not TOTPDevice.objects.filter(user=officer).exists()
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None  # tokens are not the sign-in
+    event = AuditEvent.objects.filter(action="change", object_type="user", object_id=str(officer.pk)).latest("id")
+    assert event.reason == "Lost their phone" and event.changes == {"password": "cleared", "authenticator_apps_removed": 1}
+    _, link = enrolment_link_issue(acting_user=partnership.users[Role.SYSTEM_ADMIN], user_id=officer.pk)
+    fresh = client.__class__()
+    assert "Choose your password" in fresh.get(f"/sign-in/set-up-link/{link}/").content.decode()
+    fresh.post(f"/sign-in/set-up-link/{link}/", {"password": "a new start for 2027", "password_again": "a new start for 2027"})
+    fresh.get("/sign-in/two-factor/set-up/")
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+    assert fresh.post("/sign-in/two-factor/set-up/", {"token": code_for(device)}).status_code == 302
+    assert fresh.get("/people/").status_code == 200
+
+
+def test_a_reset_ends_the_session_the_account_had(client, partnership):
+    officer = partnership.users[Role.POLICE_IOM_OFFICER]
+    client.force_login(officer)
+    assert client.get("/people/").status_code == 200
+    accounts.user_sign_in_reset(acting_user=partnership.users[Role.IG_LEAD], user=officer, reason="Forgot their password")
+    assert client.get("/people/").status_code == 302
+    with pytest.raises(ValidationError):
+        accounts.user_sign_in_reset(acting_user=partnership.users[Role.IG_LEAD], user=partnership.users[Role.SYSTEM_ADMIN], reason="x")
+    assert User.objects.get(pk=partnership.users[Role.SYSTEM_ADMIN].pk).has_usable_password()

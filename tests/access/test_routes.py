@@ -52,6 +52,7 @@ EXPECTED: dict[str, RouteRule] = {
     "users/<int:user_id>/": page(Action.USER_MANAGE),
     "users/<int:user_id>/change/": page(Action.USER_MANAGE),
     "users/<int:user_id>/status/": page(Action.USER_MANAGE),
+    "users/<int:user_id>/sign-in-reset/": page(Action.USER_MANAGE),
     "organisations/": page(Action.ORGANISATION_VIEW),
     "sharing-agreements/": page(Action.AGREEMENT_MANAGE),
     "sharing-agreements/<int:organisation_id>/": page(Action.AGREEMENT_MANAGE),
@@ -219,6 +220,7 @@ EXPECTED: dict[str, RouteRule] = {
     "api/v1/users/<int:user_id>": api(Action.USER_VIEW),
     "api/v1/users/<int:user_id>/disable": api(Action.USER_VIEW),  # the service decides Action.USER_MANAGE
     "api/v1/users/<int:user_id>/enable": api(Action.USER_VIEW),
+    "api/v1/users/<int:user_id>/sign-in-reset": api(Action.USER_VIEW),
     "api/v1/tokens": api(Action.TOKEN_MANAGE),
     "api/v1/tokens/<int:token_id>": api(Action.TOKEN_MANAGE),
     "api/v1/reports/overview": api(Action.REPORT_VIEW),

@@ -123,3 +123,14 @@ class UserEnableView(_StatusView):
     def post(self, request: Request, user_id: int) -> Response:
         """Enable a disabled account again; tokens revoked on disabling stay revoked."""
         return super().post(request, user_id)
+
+
+@guarded(Action.USER_VIEW, api=True)
+class UserSignInResetView(_StatusView):
+    step = staticmethod(accounts.user_sign_in_reset)
+
+    @extend_schema(operation_id="users_sign_in_reset", request=ReasonSerializer, responses=_STATUS_RESPONSES)
+    def post(self, request: Request, user_id: int) -> Response:
+        """Clear a forgotten password and a lost authenticator app (sessions end at once); the
+        holder sets both again through a new set-up link. API tokens are not changed."""
+        return super().post(request, user_id)

@@ -117,6 +117,21 @@ def user_change(request: AuthedRequest, user_id: int) -> HttpResponse:
 
 @guarded(Action.USER_MANAGE)
 @require_http_methods(["GET", "POST"])
+def user_sign_in_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
+    """Clear a password and authenticator apps (forgotten, lost), then issue a new set-up link."""
+    user = accounts.account_get(acting_user=request.user, user_id=user_id)
+    form = ReasonForm(request.POST or None, hint="For example: lost their phone on 3 December 2026")
+
+    def save(data: dict[str, Any]) -> object:
+        return accounts.user_sign_in_reset(acting_user=request.user, user=user, reason=data["reason"])
+
+    if saved(request, form, save, f"Sign-in of {user.username} reset. Issue a set-up link so they can set it up again."):
+        return redirect("access:user", user_id=user.pk)
+    return render(request, "access/user_sign_in_reset.html", {"form": form, "account": user})
+
+
+@guarded(Action.USER_MANAGE)
+@require_http_methods(["GET", "POST"])
 def user_status(request: AuthedRequest, user_id: int) -> HttpResponse:
     """Disable an active account (a leaver) or enable a disabled one, with the reason."""
     user = accounts.account_get(acting_user=request.user, user_id=user_id)

@@ -12,6 +12,8 @@ Rules (ADR 0045):
 - a new account has no password: its holder chooses one through the one-time set-up link, which
   also sets up their authenticator app (``sign_in.enrolment_link_issue``), so nobody else ever
   knows it;
+- a forgotten password or a lost phone is mended by resetting the sign-in: password and
+  authenticator apps cleared, sessions ended, a new set-up link issued;
 - disabling a leaver takes effect at once: their sessions and API tokens stop working (the policy
   refuses an inactive user; the tokens are also revoked), their unused set-up links are withdrawn,
   and the reason is kept in the audit log. Nothing they recorded is removed, and the cases and plan
@@ -30,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iomhub.access import audit
 from iomhub.access.errors import deny
@@ -228,6 +231,35 @@ def user_disable(*, acting_user: User, user: User, reason: str) -> User:
             object_type="user",
             object_id=user.pk,
             changes={"is_active": {"before": True, "after": False}, "api_tokens_revoked": revoked},
+            reason=why,
+        )
+    return user
+
+
+def user_sign_in_reset(*, acting_user: User, user: User, reason: str) -> User:
+    """A forgotten password or a lost phone: the account's password and authenticator apps are
+    cleared, which ends its sessions at once (a session is bound to the password it began with), so
+    that its holder sets both again through a new set-up link. API tokens are left as they are."""
+    _may_manage(acting_user, object_id=user.pk)
+    _not_self(acting_user, user, "reset the sign-in of")
+    errors: dict[str, list[str]] = {}
+    why = clean_text(errors, "reason", reason, "why the sign-in is reset", required=True, limit=REASON_LIMIT)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        _guarded_roles_check(errors, acting_user, set(user.role_codes) & GUARDED_ROLES, [])
+        if errors:
+            raise ValidationError(errors)
+        if not user.is_active:
+            raise ValidationError({"__all__": [f"{user.get_username()} is disabled: enable the account first"]})
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        apps = TOTPDevice.objects.filter(user=user).delete()[0]
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.CHANGE,
+            object_type="user",
+            object_id=user.pk,
+            changes={"password": "cleared", "authenticator_apps_removed": apps},
             reason=why,
         )
     return user

@@ -16,6 +16,7 @@ urlpatterns = [
     path("users/<int:user_id>/", account_views.user_detail, name="user"),
     path("users/<int:user_id>/change/", account_views.user_change, name="user-change"),
     path("users/<int:user_id>/status/", account_views.user_status, name="user-status"),
+    path("users/<int:user_id>/sign-in-reset/", account_views.user_sign_in_reset, name="user-sign-in-reset"),
     path("users/<int:user_id>/set-up-link/", views.user_enrolment_link, name="user-enrolment-link"),
     path("organisations/", views.organisations, name="organisations"),
     path("sharing-agreements/", agreement_views.agreement_list, name="agreements"),

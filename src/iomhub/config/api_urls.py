@@ -135,6 +135,7 @@ urlpatterns = [
     path("users/<int:user_id>", account_api.UserView.as_view(), name="api-user"),
     path("users/<int:user_id>/disable", account_api.UserDisableView.as_view(), name="api-user-disable"),
     path("users/<int:user_id>/enable", account_api.UserEnableView.as_view(), name="api-user-enable"),
+    path("users/<int:user_id>/sign-in-reset", account_api.UserSignInResetView.as_view(), name="api-user-sign-in-reset"),
     path("tokens", access_api.ApiTokensView.as_view(), name="api-tokens"),
     path("tokens/<int:token_id>", access_api.ApiTokenView.as_view(), name="api-token"),
     path("reports/overview", reporting_api.OverviewView.as_view(), name="api-report-overview"),
