@@ -367,3 +367,9 @@ def test_a_reset_ends_the_session_the_account_had(client, partnership):
     with pytest.raises(ValidationError):
         accounts.user_sign_in_reset(acting_user=partnership.users[Role.IG_LEAD], user=partnership.users[Role.SYSTEM_ADMIN], reason="x")
     assert User.objects.get(pk=partnership.users[Role.SYSTEM_ADMIN].pk).has_usable_password()
+    evaluator = partnership.users[Role.EVALUATOR]
+    accounts.user_disable(acting_user=partnership.users[Role.IG_LEAD], user=evaluator, reason="Contract ended")
+    with pytest.raises(ValidationError) as refused:
+        accounts.user_sign_in_reset(acting_user=partnership.users[Role.IG_LEAD], user=evaluator, reason="Forgot it")
+    assert "enable the account first" in refused.value.message_dict["__all__"][0]
+    assert User.objects.get(pk=evaluator.pk).has_usable_password()

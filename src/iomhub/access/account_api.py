@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from iomhub.access import accounts
 from iomhub.access import api as access_api
 from iomhub.access.api_errors import validated
+from iomhub.access.api_fields import StrictCharField
 from iomhub.access.models import Organisation, Role, Team, User
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
@@ -24,10 +25,10 @@ _REFUSED = {400: OpenApiResponse(description="Invalid"), 403: OpenApiResponse(de
 
 
 class AccountSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField(max_length=150, help_text="Sign-in name; fixed once the account exists")
-    first_name = serializers.CharField(max_length=150, allow_blank=True)
-    last_name = serializers.CharField(max_length=150, allow_blank=True)
-    email = serializers.CharField(max_length=254, allow_blank=True)
+    username = StrictCharField(max_length=150, help_text="Sign-in name; fixed once the account exists")
+    first_name = StrictCharField(max_length=150, allow_blank=True)
+    last_name = StrictCharField(max_length=150, allow_blank=True)
+    email = StrictCharField(max_length=254, allow_blank=True)
     organisation: serializers.PrimaryKeyRelatedField[Organisation] = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), allow_null=True, help_text="The organisation's id"
     )
@@ -42,7 +43,7 @@ class AccountChangeSerializer(AccountSerializer):
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=accounts.REASON_LIMIT, allow_blank=True, help_text="Why: kept in the audit log")
+    reason = StrictCharField(max_length=accounts.REASON_LIMIT, allow_blank=True, help_text="Why: kept in the audit log")
 
 
 def _fields(data: dict[str, Any], current: User | None = None) -> dict[str, Any]:

@@ -25,7 +25,8 @@ Every change is audited against the account with its before and after.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -206,33 +207,41 @@ def user_change(
     return user
 
 
+@contextmanager
+def _step(acting_user: User, user: User, *, what: str, reason: str, why_label: str, active: bool) -> Iterator[tuple[User, dict[str, Any]]]:
+    """The checks every step on someone else's account makes, then the account locked for the step,
+    which audits it with the reason: the acting user may manage accounts, the account is not their
+    own, a reason is given, only a system administrator touches a holder of the guarded roles, and
+    the account is active (or, with ``active=False``, disabled) as the step needs."""
+    _may_manage(acting_user, object_id=user.pk)
+    _not_self(acting_user, user, what)
+    errors: dict[str, list[str]] = {}
+    why = clean_text(errors, "reason", reason, why_label, required=True, limit=REASON_LIMIT)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        _guarded_roles_check(errors, acting_user, set(locked.role_codes) & GUARDED_ROLES, [])
+        if errors:
+            raise ValidationError(errors)
+        if locked.is_active and not active:
+            raise ValidationError({"__all__": [f"{locked.get_username()} is already active"]})
+        if active and not locked.is_active:
+            then = "" if what == "disable" else ": enable the account first"
+            raise ValidationError({"__all__": [f"{locked.get_username()} is already disabled{then}"]})
+        changes: dict[str, Any] = {}
+        yield locked, changes
+        audit.record(actor=acting_user, action=AuditAction.CHANGE, object_type="user", object_id=locked.pk, changes=changes, reason=why)
+
+
 def user_disable(*, acting_user: User, user: User, reason: str) -> User:
     """Disable an account (a leaver, a suspension): it can no longer sign in or use the API, at once.
     Its API tokens are revoked and its unused set-up links withdrawn; the reason is audited."""
-    _may_manage(acting_user, object_id=user.pk)
-    _not_self(acting_user, user, "disable")
-    errors: dict[str, list[str]] = {}
-    why = clean_text(errors, "reason", reason, "why the account is disabled", required=True, limit=REASON_LIMIT)
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        _guarded_roles_check(errors, acting_user, set(user.role_codes) & GUARDED_ROLES, [])
-        if errors:
-            raise ValidationError(errors)
-        if not user.is_active:
-            raise ValidationError({"__all__": [f"{user.get_username()} is already disabled"]})
+    with _step(acting_user, user, what="disable", reason=reason, why_label="why the account is disabled", active=True) as (user, changes):
         now = timezone.now()
         user.is_active = False
         user.save(update_fields=["is_active"])
         revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         EnrolmentLink.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
-        audit.record(
-            actor=acting_user,
-            action=AuditAction.CHANGE,
-            object_type="user",
-            object_id=user.pk,
-            changes={"is_active": {"before": True, "after": False}, "api_tokens_revoked": revoked},
-            reason=why,
-        )
+        changes.update({"is_active": {"before": True, "after": False}, "api_tokens_revoked": revoked})
     return user
 
 
@@ -240,52 +249,23 @@ def user_sign_in_reset(*, acting_user: User, user: User, reason: str) -> User:
     """A forgotten password or a lost phone: the account's password and authenticator apps are
     cleared, which ends its sessions at once (a session is bound to the password it began with), so
     that its holder sets both again through a new set-up link. API tokens are left as they are."""
-    _may_manage(acting_user, object_id=user.pk)
-    _not_self(acting_user, user, "reset the sign-in of")
-    errors: dict[str, list[str]] = {}
-    why = clean_text(errors, "reason", reason, "why the sign-in is reset", required=True, limit=REASON_LIMIT)
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        _guarded_roles_check(errors, acting_user, set(user.role_codes) & GUARDED_ROLES, [])
-        if errors:
-            raise ValidationError(errors)
-        if not user.is_active:
-            raise ValidationError({"__all__": [f"{user.get_username()} is disabled: enable the account first"]})
+    with _step(acting_user, user, what="reset the sign-in of", reason=reason, why_label="why the sign-in is reset", active=True) as (
+        user,
+        changes,
+    ):
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        apps = TOTPDevice.objects.filter(user=user).delete()[0]
-        audit.record(
-            actor=acting_user,
-            action=AuditAction.CHANGE,
-            object_type="user",
-            object_id=user.pk,
-            changes={"password": "cleared", "authenticator_apps_removed": apps},
-            reason=why,
-        )
+        changes.update({"password": "cleared", "authenticator_apps_removed": TOTPDevice.objects.filter(user=user).delete()[0]})
     return user
 
 
 def user_enable(*, acting_user: User, user: User, reason: str) -> User:
     """Enable a disabled account again (a return from leave). Its old API tokens stay revoked."""
-    _may_manage(acting_user, object_id=user.pk)
-    _not_self(acting_user, user, "enable")
-    errors: dict[str, list[str]] = {}
-    why = clean_text(errors, "reason", reason, "why the account is enabled again", required=True, limit=REASON_LIMIT)
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        _guarded_roles_check(errors, acting_user, set(user.role_codes) & GUARDED_ROLES, [])
-        if errors:
-            raise ValidationError(errors)
-        if user.is_active:
-            raise ValidationError({"__all__": [f"{user.get_username()} is already active"]})
+    with _step(acting_user, user, what="enable", reason=reason, why_label="why the account is enabled again", active=False) as (
+        user,
+        changes,
+    ):
         user.is_active = True
         user.save(update_fields=["is_active"])
-        audit.record(
-            actor=acting_user,
-            action=AuditAction.CHANGE,
-            object_type="user",
-            object_id=user.pk,
-            changes={"is_active": {"before": False, "after": True}},
-            reason=why,
-        )
+        changes.update({"is_active": {"before": False, "after": True}})
     return user
