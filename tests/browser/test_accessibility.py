@@ -106,6 +106,15 @@ def test_api_documentation_loads_without_errors(session, partnership):
     assert sorted(offered) == tags
     assert errors == []
     session.page.wait_for_selector(f"h3[data-tag='{offered[0]}']")
-    session.page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
-    session.page.wait_for_selector(f"h3[data-tag='{offered[-1]}']")
+    # Only the operations near the screen are drawn (a tag's heading too, so with many operations the
+    # last tag's heading is out of reach at the bottom); the list grows as it is scrolled. So scroll
+    # to the bottom on every frame until an operation of the last tag (Swagger's block id
+    # ``operations-<tag>-<operation id>``) has been drawn: the last tag's operations end the list.
+    session.page.wait_for_function(
+        """last => {
+            window.scrollTo(0, document.body.scrollHeight);
+            return !!document.querySelector(`[id^='operations-${last}-']`);
+        }""",
+        arg=offered[-1],
+    )
     assert not session.problems, session.problems
