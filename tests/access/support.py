@@ -1,4 +1,5 @@
-"""Helpers shared by the access tests: reading the audit log around a request, and spotting leaks."""
+"""Helpers shared by the access tests: reading the audit log around a request, spotting leaks, and the
+code an authenticator app would show."""
 
 from __future__ import annotations
 
@@ -9,8 +10,21 @@ from typing import Any
 
 from django.db.models import Max
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iomhub.access.models import AuditEvent
+
+
+def code_for(device: TOTPDevice, *, offset_steps: int = 0) -> str:
+    """The code the device's app shows now (``offset_steps`` 30-second steps later or earlier), as the
+    service counts time for this device: its drift is read from the database first. A code accepted
+    just after a step boundary stores a drift of -1, so a code reckoned from the drift the test held
+    before would be a step ahead of what the service accepts next (the flake seen on 2026-12-07)."""
+    if device.pk is not None:
+        device.refresh_from_db(fields=["drift", "last_t"])
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + offset_steps)
+    return f"{value:0{device.digits}d}"
 
 
 def last_event_id() -> int:

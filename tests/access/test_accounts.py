@@ -18,7 +18,8 @@ from iomhub.access.models import ApiToken, AuditEvent, EnrolmentLink, Role, User
 from iomhub.access.services import api_token_issue
 from iomhub.access.sign_in import enrolment_link_issue
 from iomhub.casework.models import CaseRecord
-from tests.access.test_sign_in import code_for, sign_in
+from tests.access.support import code_for
+from tests.access.test_sign_in import sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -17,11 +17,10 @@ from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iomhub.access.models import ApiToken, AuditEvent, Role
-from tests.access.support import events_since, last_event_id
+from tests.access.support import code_for, events_since, last_event_id
 from tests.factories import PASSWORD
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -35,11 +34,6 @@ def signed_in_as(client: Client) -> str | None:
     """Who the client is signed in as, asked of the service itself."""
     response = client.get("/api/v1/users/me")
     return response.json()["username"] if response.status_code == 200 else None
-
-
-def code_for(device: TOTPDevice, *, offset_steps: int = 0) -> str:
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + offset_steps)
-    return f"{value:0{device.digits}d}"
 
 
 # ---- password ----------------------------------------------------------------------------------

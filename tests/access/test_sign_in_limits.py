@@ -11,12 +11,11 @@ import datetime
 import pytest
 from django.test import Client
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iomhub.access.models import EnrolmentLink, Role
 from iomhub.access.sign_in import enrolment_link_issue
-from tests.access.support import events_since, last_event_id
+from tests.access.support import code_for, events_since, last_event_id
 from tests.factories import PASSWORD, UserFactory
 
 OFFICE = "198.51.100.7"  # one proxy or office: many users behind one address
@@ -25,11 +24,6 @@ ELSEWHERE = "203.0.113.50"
 
 def attempt(username: str, password: str = PASSWORD, address: str = OFFICE, client: Client | None = None):
     return (client or Client()).post("/sign-in/", {"username": username, "password": password}, REMOTE_ADDR=address)
-
-
-def code_for(device: TOTPDevice, step: int = 0) -> str:
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + step)
-    return f"{value:0{device.digits}d}"
 
 
 def test_one_users_failures_do_not_lock_another_user_behind_the_same_address(partnership, settings):

@@ -6,10 +6,10 @@ when they leave, the administrator disables the account and their open page stop
 from __future__ import annotations
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iomhub.access.models import User
+from tests.access.support import code_for
 from tests.browser.conftest import Session
 from tests.factories import PASSWORD
 
@@ -52,7 +52,7 @@ def test_an_account_from_added_to_signed_in_to_disabled(session, partnership, br
         newcomer.click("button:has-text('Continue')")
     assert "/sign-in/two-factor/set-up/" in newcomer.url
     device = TOTPDevice.objects.get(user__username="nina.okafor", confirmed=False)
-    newcomer.fill("#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}")
+    newcomer.fill("#id_token", code_for(device))
     with newcomer.expect_navigation():
         newcomer.click("button.govuk-button >> nth=0")
     with newcomer.expect_navigation():
