@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from iomhub.access import accounts
+from iomhub.access import accounts, selectors
 from iomhub.access import api as access_api
 from iomhub.access.api_errors import validated
 from iomhub.access.api_fields import StrictCharField
@@ -70,7 +69,7 @@ class UsersView(access_api.UsersView):
     def post(self, request: Request) -> Response:
         fields = {"team": None, **_fields(validated(AccountSerializer, request))}
         user = accounts.user_create(acting_user=request.user, **fields)  # type: ignore[arg-type]  # refusals: 400 by field (api_errors)
-        return Response(access_api.UserSerializer(_fresh(user)).data, status=status.HTTP_201_CREATED)
+        return Response(access_api.UserSerializer(_fresh(request, user)).data, status=status.HTTP_201_CREATED)
 
 
 @guarded(Action.USER_VIEW, api=True)
@@ -86,12 +85,12 @@ class UserView(access_api.UserView):
         incoming.is_valid(raise_exception=True)
         fields = _fields(dict(incoming.validated_data), user)
         accounts.user_change(acting_user=request.user, user=user, **fields)  # type: ignore[arg-type]
-        return Response(access_api.UserSerializer(_fresh(user)).data)
+        return Response(access_api.UserSerializer(_fresh(request, user)).data)
 
 
-def _fresh(user: User) -> User:
-    found: QuerySet[User] = User.objects.select_related("organisation", "team").prefetch_related("role_assignments")
-    return found.get(pk=user.pk)
+def _fresh(request: Request, user: User) -> User:
+    """The account as it now stands, read as the list and the read endpoint read it."""
+    return selectors.users_visible_to(request.user).get(pk=user.pk)  # type: ignore[arg-type]
 
 
 class _StatusView(APIView):
@@ -100,7 +99,7 @@ class _StatusView(APIView):
     def post(self, request: Request, user_id: int) -> Response:
         user = accounts.account_get(acting_user=request.user, user_id=user_id)  # type: ignore[arg-type]
         type(self).step(acting_user=request.user, user=user, reason=validated(ReasonSerializer, request)["reason"])
-        return Response(access_api.UserSerializer(_fresh(user)).data)
+        return Response(access_api.UserSerializer(_fresh(request, user)).data)
 
 
 _STATUS_RESPONSES = {200: access_api.UserSerializer, 404: OpenApiResponse(description="Not found"), **_REFUSED}

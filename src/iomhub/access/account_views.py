@@ -127,7 +127,15 @@ def user_sign_in_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
 
     if saved(request, form, save, f"Sign-in of {user.username} reset. Issue a set-up link so they can set it up again."):
         return redirect("access:user", user_id=user.pk)
-    return render(request, "access/user_sign_in_reset.html", {"form": form, "account": user})
+    context = {
+        "form": form,
+        "title": f"Reset the sign-in of {user.username}",
+        "caption": user.get_full_name() or user.username,
+        "back": f"/users/{user.pk}/",
+        "button": "Reset sign-in",
+        "warning": True,
+    }
+    return render(request, "access/user_sign_in_reset.html", context)
 
 
 @guarded(Action.USER_MANAGE)
@@ -146,5 +154,14 @@ def user_status(request: AuthedRequest, user_id: int) -> HttpResponse:
     done = f"Account {user.username} disabled" if disabling else f"Account {user.username} enabled"
     if saved(request, form, save, done):
         return redirect("access:user", user_id=user.pk)
-    context = {"form": form, "account": user, "disabling": disabling, "held": holdings.held_by(user.pk) if disabling else []}
+    context = {
+        "form": form,
+        "title": f"{'Disable' if disabling else 'Enable'} the account {user.username}",
+        "caption": user.get_full_name() or user.username,
+        "back": f"/users/{user.pk}/",
+        "button": "Disable account" if disabling else "Enable account",
+        "warning": disabling,
+        "disabling": disabling,
+        "held": holdings.held_by(user.pk) if disabling else [],
+    }
     return render(request, "access/user_status.html", context)

@@ -42,7 +42,10 @@ from iomhub.access.policy import Action, decide
 from iomhub.access.refusals import get_or_deny
 from iomhub.validation import clean_text
 
-SYSTEM_USERNAMES = frozenset({"system-feeds"})  # feeds.actors.SYSTEM_USERNAME: the feeds' own account
+# The feeds' own account (ADR 0014 §5): named here, the lowest layer that needs it, so the feeds, the
+# notifications and the backup all use this one spelling; accounts are not managed here if system.
+FEEDS_SYSTEM_USERNAME = "system-feeds"
+SYSTEM_USERNAMES = frozenset({FEEDS_SYSTEM_USERNAME})
 # The roles that manage accounts and read the audit log: only a system administrator grants or removes them.
 GUARDED_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.IG_LEAD})
 USERNAME = re.compile(r"^[A-Za-z0-9._@-]{3,150}$")

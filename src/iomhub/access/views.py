@@ -159,7 +159,14 @@ def _choose_password(request: HttpRequest, link: Any) -> HttpResponse:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             request.session[ENROLMENT_SESSION_KEY] = link.pk
             return redirect("access:two-factor-setup")
-    return render(request, "access/choose_password.html", {"form": form, "account": link.user})
+    context = {
+        "form": form,
+        "account": link.user,
+        "title": "Choose your password",
+        "caption": "Set up your IOM Hub account",
+        "button": "Continue",
+    }
+    return render(request, "access/choose_password.html", context)
 
 
 @public

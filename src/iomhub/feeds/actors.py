@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.db import transaction
 
 from iomhub.access import audit
+from iomhub.access.accounts import FEEDS_SYSTEM_USERNAME as SYSTEM_USERNAME
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Role, RoleAssignment, User
 from iomhub.access.policy import Action, decide
 
-SYSTEM_USERNAME = "system-feeds"
+__all__ = ["SYSTEM_USERNAME", "authorise", "feed_system_user"]  # the name is kept by access.accounts
 
 
 def feed_system_user() -> User:

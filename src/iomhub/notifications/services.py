@@ -48,10 +48,12 @@ def notification_queue(*, acting_user: User, recipient: User, subject: str, body
 
 def system_sender() -> User:
     """The account the daily jobs queue messages as (``system-feeds``, made at migrate time by the
-    feeds app's migration 0004; looked up by name so this app does not depend on that one)."""
+    feeds app's migration 0004; looked up by the name access keeps, so this app does not depend on
+    the feeds app above it)."""
+    from iomhub.access.accounts import FEEDS_SYSTEM_USERNAME
     from iomhub.access.models import User
 
-    return User.objects.get(username="system-feeds")
+    return User.objects.get(username=FEEDS_SYSTEM_USERNAME)
 
 
 def text_consent_record(*, acting_user: User, person: Person, number: str, agreed: bool) -> TextConsent:

@@ -30,7 +30,8 @@ FILLED_BY_MIGRATE = (
     "reporting_datachangetotal",
 )
 # Rows that ``migrate`` makes in tables that otherwise hold the partnership's own records: the system
-# account the feeds act as (feeds/0004, ADR 0014), its role and the audit event of its making. A
+# account the feeds act as (feeds/0004, ADR 0014; access.accounts.FEEDS_SYSTEM_USERNAME, spelled
+# out here so the SQL stays a literal), its role and the audit event of its making. A
 # freshly migrated database may hold these and still count as empty; a restore replaces them with
 # the backup's copies (made by the same migration on the live database), audit event included.
 _SYSTEM_ACCOUNT = "SELECT id FROM access_user WHERE username = 'system-feeds'"
