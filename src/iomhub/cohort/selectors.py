@@ -69,6 +69,9 @@ def registrations_for_person(*, user: User, person: Person) -> list[Registration
     for r in registrations:
         current = r.is_current and r.started_on <= today
         r.regime = regime_seen_by(user=user, registration=r, as_of=today) if current else None  # type: ignore[attr-defined]
+        # The referral it came from is linked only for someone who may open it (its referring
+        # organisation, the coordinator and the chair): a link that answers 404 tells nothing and helps no one.
+        r.referral_shown = r.referral is not None and can(user, Action.REFERRAL_VIEW, r.referral)  # type: ignore[attr-defined]
     if registrations:
         audit.record_read(
             actor=user,
