@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from iomhub.access import accounts
 from iomhub.access.models import ApiToken, AuditEvent, EnrolmentLink, Role, User
 from iomhub.access.services import api_token_issue
-from iomhub.access.sign_in import enrolment_link_issue
+from iomhub.access.sign_in import enrolment_link_issue, password_choose
 from iomhub.casework.models import CaseRecord
 from tests.access.support import code_for
 from tests.access.test_sign_in import sign_in
@@ -291,6 +291,22 @@ def test_a_new_account_chooses_its_password_through_the_link_then_sets_up_its_ap
     # The link is used up; a second visitor can neither choose a password nor set up an app with it.
     client.logout()
     assert client.get(url).status_code == 404
+
+
+def test_of_two_pages_open_on_one_link_only_the_first_to_post_sets_the_password(partnership, settings):
+    """Both pages were opened while the account had no password; the second to post must not
+    replace the password the first chose (ADR 0045: no one but the holder knows it)."""
+    settings.DEMO_MODE = False
+    user = _new(partnership)
+    enrolment_link_issue(acting_user=partnership.users[Role.SYSTEM_ADMIN], user_id=user.pk)
+    first, second = (EnrolmentLink.objects.select_related("user").get(user=user, used_at__isnull=True) for _ in range(2))
+    assert not second.user.has_usable_password()  # as the second page saw the account when it opened
+    password_choose(link=first, password="a walk by the river 42")
+    with pytest.raises(ValidationError) as refused:
+        password_choose(link=second, password="another phrase of mine 7")
+    assert refused.value.message_dict["password"] == ["This account already has a password: sign in with it"]
+    assert User.objects.get(pk=user.pk).check_password("a walk by the river 42")
+    assert AuditEvent.objects.filter(action="password-chosen", object_id=str(user.pk)).count() == 1
 
 
 def test_a_link_for_an_account_with_a_password_asks_for_it_and_sets_none(client, partnership, settings):

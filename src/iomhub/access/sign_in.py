@@ -21,6 +21,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -117,17 +118,22 @@ def enrolment_link_find(secret: str) -> EnrolmentLink | None:
 def password_choose(*, link: EnrolmentLink, password: str) -> User:
     """A new account's first password, chosen through its unused set-up link (ADR 0045): only while
     the account has none and is active, checked by the password validators in settings. The link
-    stays unused until the authenticator app is set up with it (``device_enrol``)."""
+    stays unused until the authenticator app is set up with it (``device_enrol``). The write is a
+    compare-and-set on "has no password yet", so of two pages posting at once only the first sets it."""
     user = link.user
+    taken = ValidationError({"password": ["This account already has a password: sign in with it"]})
     if not user.is_active or user.has_usable_password():
-        raise ValidationError({"password": ["This account already has a password: sign in with it"]})
+        raise taken
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
+    hashed = make_password(password)
     with transaction.atomic():
-        user.set_password(password)
-        user.save(update_fields=["password"])
+        still_none = User.objects.filter(pk=user.pk, is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        if not still_none.update(password=hashed):
+            raise taken
+        user.password = hashed
         audit.record(actor=user, action=AuditAction.PASSWORD_CHOSEN, object_type="user", object_id=user.pk)
     return user
 
