@@ -127,15 +127,9 @@ def user_sign_in_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
 
     if saved(request, form, save, f"Sign-in of {user.username} reset. Issue a set-up link so they can set it up again."):
         return redirect("access:user", user_id=user.pk)
-    context = {
-        "form": form,
-        "title": f"Reset the sign-in of {user.username}",
-        "caption": user.get_full_name() or user.username,
-        "back": f"/users/{user.pk}/",
-        "button": "Reset sign-in",
-        "warning": True,
-    }
-    return render(request, "access/user_sign_in_reset.html", context)
+    return _step_page(
+        request, "access/user_sign_in_reset.html", user, form, title="Reset the sign-in of", button="Reset sign-in", warning=True
+    )
 
 
 @guarded(Action.USER_MANAGE)
@@ -154,14 +148,30 @@ def user_status(request: AuthedRequest, user_id: int) -> HttpResponse:
     done = f"Account {user.username} disabled" if disabling else f"Account {user.username} enabled"
     if saved(request, form, save, done):
         return redirect("access:user", user_id=user.pk)
+    return _step_page(
+        request,
+        "access/user_status.html",
+        user,
+        form,
+        title=f"{'Disable' if disabling else 'Enable'} the account",
+        button="Disable account" if disabling else "Enable account",
+        warning=disabling,
+        disabling=disabling,
+        held=holdings.held_by(user.pk) if disabling else [],
+    )
+
+
+def _step_page(
+    request: AuthedRequest, template: str, user: User, form: forms.Form, *, title: str, button: str, **extra: Any
+) -> HttpResponse:
+    """A step on someone's account (web/form_page.html): the title names the account, the caption
+    its holder, and Back returns to the account's page."""
     context = {
         "form": form,
-        "title": f"{'Disable' if disabling else 'Enable'} the account {user.username}",
+        "title": f"{title} {user.username}",
         "caption": user.get_full_name() or user.username,
         "back": f"/users/{user.pk}/",
-        "button": "Disable account" if disabling else "Enable account",
-        "warning": disabling,
-        "disabling": disabling,
-        "held": holdings.held_by(user.pk) if disabling else [],
+        "button": button,
+        **extra,
     }
-    return render(request, "access/user_status.html", context)
+    return render(request, template, context)

@@ -43,7 +43,8 @@ from iomhub.access.refusals import get_or_deny
 from iomhub.validation import clean_text
 
 # The feeds' own account (ADR 0014 §5): named here, the lowest layer that needs it, so the feeds, the
-# notifications and the backup all use this one spelling; accounts are not managed here if system.
+# notifications and the backup all use this one spelling. System accounts are not managed on the
+# account pages or the account API.
 FEEDS_SYSTEM_USERNAME = "system-feeds"
 SYSTEM_USERNAMES = frozenset({FEEDS_SYSTEM_USERNAME})
 # The roles that manage accounts and read the audit log: only a system administrator grants or removes them.

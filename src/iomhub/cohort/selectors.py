@@ -64,7 +64,8 @@ def registrations_for_person(*, user: User, person: Person) -> list[Registration
     decision = decide(user, Action.PERSON_VIEW, person, section=SECTION)
     if not decision:
         return None
-    registrations = list(_lifecycle_queryset().filter(person=person))
+    # referral__person: the policy reads the referral's person to decide if its link is shown (below).
+    registrations = list(_lifecycle_queryset().select_related("referral__person").filter(person=person))
     today = clock.today()
     for r in registrations:
         current = r.is_current and r.started_on <= today
