@@ -5,6 +5,7 @@ them, read back from the database and the audit log, not from the service's own 
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -13,14 +14,16 @@ from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from iomhub import clock
 from iomhub.access import accounts
 from iomhub.access.models import ApiToken, AuditEvent, EnrolmentLink, Role, User
 from iomhub.access.services import api_token_issue
 from iomhub.access.sign_in import enrolment_link_issue, password_choose
 from iomhub.casework.models import CaseRecord
+from iomhub.cohort.models import Registration
 from tests.access.support import code_for
 from tests.access.test_sign_in import sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +211,15 @@ def test_an_accounts_page_counts_the_work_it_holds_for_a_leaver_to_hand_on(clien
     officer = partnership.users[Role.PROBATION_OFFICER]
     CaseRecord.objects.create(person=partnership.ordinary, lead_worker=officer)
     CaseRecord.objects.create(person=partnership.housing_case, lead_worker=officer, coordinator=officer)
+    Registration.objects.create(person=partnership.ordinary, started_on=datetime.date(2026, 3, 2), rag="amber")
+    # due to begin: already theirs to hand on
+    Registration.objects.create(person=partnership.housing_case, started_on=clock.today() + datetime.timedelta(days=7), rag="green")
+    # left IOM: their case record still names the officer, which is history, not work held
+    left = PersonFactory(first_name="Robin", last_name="Former", managing_team=partnership.ordinary.managing_team)
+    Registration.objects.create(person=left, started_on=datetime.date(2025, 1, 6), ended_on=datetime.date(2026, 2, 27), rag="green")
+    CaseRecord.objects.create(person=left, lead_worker=officer, coordinator=officer)
+    # never registered (a referral's case record): nothing to hand on either
+    CaseRecord.objects.create(person=partnership.restricted, lead_worker=officer)
     client.force_login(partnership.users[Role.IG_LEAD])
     page = client.get(f"/users/{officer.pk}/").content.decode()
     assert "Lead worker on 2 cases" in page and "Case coordinator on 1 case<" in page

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from iomhub.access import accounts
 from iomhub.access.models import AuditEvent, Role
 from iomhub.casework import selectors, services
 from iomhub.casework.models import AgencyContact, AgencyInvolvement, CaseChange, CaseRecord
@@ -169,3 +170,24 @@ def test_release_after_allocation_flags_the_lead_worker(registered, today):
     found = selectors.lead_worker_problems(coordinator, as_of=today + datetime.timedelta(days=10))
     assert [person for person, _ in found] == [p.ordinary]
     assert "probation officer" in found[0][1]
+
+
+def test_a_case_led_by_a_disabled_account_needs_a_new_lead_worker(client, registered, today):
+    """A leaver's cases are named on the team dashboard for the coordinator to reallocate (002 §3: one
+    lead professional per person, who must be able to do the work); a case whose lead can still sign
+    in is not, and the supervised-lead rule still names its own cases."""
+    p = registered
+    _set(p)  # the police officer leads Jordan
+    _set(p, lead=Role.PROBATION_OFFICER, person=p.housing_case)
+    officer = p.users[Role.PROBATION_OFFICER]
+    accounts.user_disable(acting_user=p.users[Role.IG_LEAD], user=officer, reason="Left the service on 30 November 2026")
+    found = selectors.lead_worker_problems(p.users[Role.COORDINATOR])
+    assert [(person, "disabled" in problem) for person, problem in found] == [(p.housing_case, True)]
+    client.force_login(p.users[Role.COORDINATOR])
+    page = client.get("/caseload/").content.decode()
+    start = page.index('id="lead-problems"')
+    problems = page[start : page.index("</ul>", start)]
+    assert f'data-person="{p.housing_case.pk}"' in problems and f'data-person="{p.ordinary.pk}"' not in problems
+    assert "account is disabled" in problems
+    accounts.user_enable(acting_user=p.users[Role.IG_LEAD], user=officer, reason="Back from leave")
+    assert selectors.lead_worker_problems(p.users[Role.COORDINATOR]) == []

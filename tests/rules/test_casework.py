@@ -1,5 +1,7 @@
 import datetime
 
+import pytest
+
 from iomhub.rules.casework import Completeness, SentenceDates, first_and_latest_change, lead_worker_problem, on_licence_or_supervision
 
 D = datetime.date
@@ -28,6 +30,13 @@ def test_lead_worker_problem():
     assert lead_worker_problem(supervised=True, lead_is_probation_officer=False)
     assert lead_worker_problem(supervised=True, lead_is_probation_officer=True) == ""
     assert lead_worker_problem(supervised=False, lead_is_probation_officer=False) == ""
+
+
+@pytest.mark.parametrize("supervised", [True, False])
+@pytest.mark.parametrize("officer", [True, False])
+def test_a_lead_worker_who_cannot_sign_in_leads_no_case(supervised, officer):
+    problem = lead_worker_problem(supervised=supervised, lead_is_probation_officer=officer, lead_can_sign_in=False)
+    assert "disabled" in problem and "new lead worker" in problem
 
 
 def test_completeness():

@@ -11,8 +11,8 @@ sees, through ``people_filter``):
   their own; the coordinator and chair see every visible person's;
 - ``appointments_ahead(user, as_of, within_days)``;
 - ``safeguarding_completeness(user)`` — the 000 §7.2.1 measure over registered people;
-- ``lead_worker_problems(user, as_of)`` — supervised people whose lead is not a probation officer
-  (their sentences read at once, ``services.supervised_people``).
+- ``lead_worker_problems(user, as_of)`` — people led by a disabled account, and supervised people
+  whose lead is not a probation officer (their sentences read at once, ``services.supervised_people``).
 """
 
 from __future__ import annotations
@@ -113,10 +113,14 @@ def agencies_involved_by_name(*, person: Person) -> list[tuple[int, str]]:
 
 def held_by(user_id: int) -> list[str]:
     """The work an account holds (``access.holdings``): cases it leads or coordinates and plan actions
-    it owns that are still open, as counts (no one named). A leaver's page lists them to hand on."""
+    it owns that are still open, as counts (no one named). A leaver's page lists them to hand on.
+    A case counts while its person is on IOM (an open registration, begun or due to begin): the case
+    record of someone who has left keeps the name of their last lead worker, which is history, not
+    work to hand on."""
+    cases = CaseRecord.objects.filter(Exists(_open_registrations().filter(person=OuterRef("person_id"))))
     counts = [
-        (CaseRecord.objects.filter(lead_worker_id=user_id).count(), "Lead worker on {n} case{s}"),
-        (CaseRecord.objects.filter(coordinator_id=user_id).count(), "Case coordinator on {n} case{s}"),
+        (cases.filter(lead_worker_id=user_id).count(), "Lead worker on {n} case{s}"),
+        (cases.filter(coordinator_id=user_id).count(), "Case coordinator on {n} case{s}"),
         (PlanAction.objects.filter(owner_id=user_id, status__in=OPEN_STATUSES).count(), "Owner of {n} open plan action{s}"),
     ]
     return [text.format(n=f"{n:,}", s="" if n == 1 else "s") for n, text in counts if n]
@@ -350,12 +354,16 @@ def person_for_change(*, user: User, person_id: int | str, section: str, manage:
     return person_get_for(user=user, person_id=person_id, section=section)
 
 
+def _open_registrations() -> QuerySet[Any]:
+    from iomhub.cohort.models import Registration
+
+    return Registration.objects.filter(ended_on__isnull=True)
+
+
 def _registered() -> Exists:
     """Has an open registration (a reverse-join filter on ``ended_on__isnull`` would also match
     people with no registration at all)."""
-    from iomhub.cohort.models import Registration
-
-    return Exists(Registration.objects.filter(person=OuterRef("pk"), ended_on__isnull=True))
+    return Exists(_open_registrations().filter(person=OuterRef("pk")))
 
 
 def people_led_by(user: User) -> QuerySet[Person]:
@@ -440,8 +448,9 @@ def safeguarding_completeness(user: User | None = None, person_ids: list[int] | 
 
 def lead_worker_problems(user: User, as_of: datetime.date | None = None, *, within: Q | None = None) -> list[tuple[Person, str]]:
     """Registered people the user sees (of ``within``, a filter on Person: the coordinator's team)
-    whose lead worker no longer fits the rule: on licence or supervision now (e.g. released since
-    allocation) but led by someone who is not a probation officer (002 §3, §5), by id. The rule is
+    whose lead worker no longer fits the rule: their account disabled (a leaver), or the person on
+    licence or supervision now (e.g. released since allocation) but led by someone who is not a
+    probation officer (002 §3, §5), by id. The rule is
     ``lead_worker_problems_among``'s; this reads who leads whom for it."""
     led = (
         Person.objects.filter(people_filter(user), _registered(), within or Q(), case_record__lead_worker__isnull=False)
@@ -456,19 +465,29 @@ def lead_worker_problems_among(led: Mapping[int, tuple[Person, int]], as_of: dat
     """``lead_worker_problems`` for people the caller has read (through ``people_filter``, each with
     an open registration): ``led`` maps each person's id to the person and their lead worker's id,
     in the order to show them. The team dashboard's path: who leads whom came with its registrations,
-    so what is left is which lead workers are probation officers and who is supervised (two
-    queries, or none when no one has a lead worker)."""
-    from iomhub.access.models import RoleAssignment
+    so what is left is which lead workers are probation officers or disabled (one query) and who is
+    supervised (one more; none when no one has a lead worker)."""
+    from iomhub.access.models import RoleAssignment, User
     from iomhub.casework.services import supervised_people
 
     if not led:
         return []
     leads = sorted({lead for _, lead in led.values()})
-    officers = set(RoleAssignment.objects.filter(user_id__in=leads, role=Role.PROBATION_OFFICER).values_list("user_id", flat=True))
-    candidates = [pid for pid, (_, lead) in led.items() if lead not in officers]
+    officer = Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), role=Role.PROBATION_OFFICER))
+    found = list(User.objects.filter(pk__in=leads).annotate(officer=officer).values_list("pk", "is_active", "officer"))
+    officers = {pk for pk, _, is_officer in found if is_officer}
+    disabled = {pk for pk, active, _ in found if not active}
+    candidates = [pid for pid, (_, lead) in led.items() if lead not in officers and lead not in disabled]
     supervised = supervised_people(candidates, as_of or clock.today()) if candidates else set()
-    problem = lead_worker_problem(supervised=True, lead_is_probation_officer=False)
-    return [(person, problem) for pid, (person, _) in led.items() if pid in supervised]
+    problems = {
+        "disabled": lead_worker_problem(supervised=False, lead_is_probation_officer=False, lead_can_sign_in=False),
+        "supervised": lead_worker_problem(supervised=True, lead_is_probation_officer=False),
+    }
+    return [
+        (person, problems["disabled"] if lead in disabled else problems["supervised"])
+        for pid, (person, lead) in led.items()
+        if lead in disabled or pid in supervised
+    ]
 
 
 def own_force_number(user: User) -> str:

@@ -67,8 +67,12 @@ def registrations_for_person(*, user: User, person: Person) -> list[Registration
     # referral__person: the policy reads the referral's person to decide if its link is shown (below).
     registrations = list(_lifecycle_queryset().select_related("referral__person").filter(person=person))
     today = clock.today()
+    manages, changes_rag = can(user, Action.COHORT_MANAGE), can(user, Action.COHORT_RAG)
     for r in registrations:
         current = r.is_current and r.started_on <= today
+        # Its link says "Manage" to someone who can change it there: the coordinator and chair, and a
+        # police IOM officer on a current registration (its RAG and Red Alert); "View" to the rest.
+        r.manageable = manages or (changes_rag and r.is_current)  # type: ignore[attr-defined]
         r.regime = regime_seen_by(user=user, registration=r, as_of=today) if current else None  # type: ignore[attr-defined]
         # The referral it came from is linked only for someone who may open it (its referring
         # organisation, the coordinator and the chair): a link that answers 404 tells nothing and helps no one.

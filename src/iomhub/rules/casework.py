@@ -38,8 +38,12 @@ def on_licence_or_supervision(sentences: Iterable[SentenceDates], today: datetim
     return False
 
 
-def lead_worker_problem(*, supervised: bool, lead_is_probation_officer: bool) -> str:
-    """Why a lead worker may not lead this case ('' when they may). Seed 002 §3, §5."""
+def lead_worker_problem(*, supervised: bool, lead_is_probation_officer: bool, lead_can_sign_in: bool = True) -> str:
+    """Why a lead worker may not lead this case ('' when they may). Seed 002 §3, §5. Seed 002 §3's
+    one lead professional is someone who can do the work: a worker whose account is disabled (they
+    have left, or are away) leads nobody, and the case needs a new one."""
+    if not lead_can_sign_in:
+        return "The lead worker's account is disabled: allocate a new lead worker"
     if supervised and not lead_is_probation_officer:
         return "The person is on licence or supervision: the lead worker must be their probation officer (the responsible officer)"
     return ""
