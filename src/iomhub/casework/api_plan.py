@@ -147,7 +147,7 @@ class PlanActionView(APIView):
         from iomhub.people.selectors import person_get_for
 
         person = person_get_for(user=request.user, person_id=person_id, section=Section.PLAN)  # type: ignore[arg-type]
-        return Response(PlanActionSerializer(selectors.plan_action_for(person=person, action_id=action_id)).data)
+        return Response(PlanActionSerializer(selectors.plan_action_for(user=request.user, person=person, action_id=action_id)).data)  # type: ignore[arg-type]
 
     @extend_schema(
         operation_id="plan_action_update",
@@ -158,7 +158,7 @@ class PlanActionView(APIView):
     def post(self, request: Request, person_id: int, action_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         person = person_for_change(user=user, person_id=person_id, section=Section.PLAN)
-        action = selectors.plan_action_for(person=person, action_id=action_id)
+        action = selectors.plan_action_for(user=user, person=person, action_id=action_id)
         body = PlanActionUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:

@@ -114,13 +114,18 @@ PathwayAssessmentForm: type[_PathwayAssessmentBase] = type("PathwayAssessmentFor
 
 
 class ActionAgencyForm(GovukForm):
-    """The first question of a new action: which agency is responsible (its workers are offered next)."""
+    """The first question of a new action: which agency is responsible (its workers are offered next).
+    ``agencies``: those the reader may give an action to (``selectors.agencies_for_actions``)."""
 
     agency = forms.ModelChoiceField(
         label="Which agency is responsible for the action?",
-        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        queryset=Organisation.objects.none(),
         empty_label="Choose an agency",
     )
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
 
 
 class OwnerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -150,13 +155,22 @@ class PlanActionForm(GovukForm):
     involve = forms.ChoiceField(choices=[("", ""), ("yes", "Yes"), ("no", "No")], required=False, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, person: Any = None, needs_shared: bool = False, agency: Organisation | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        person: Any = None,
+        needs_shared: bool = False,
+        agency: Organisation | None = None,
+        agencies: Any = None,
+        **kwargs: Any,
     ) -> None:
         """``needs_shared``: the reader sees the assessments section; the needs offered to link an
         action to are the assessments' own words, so without it the question is not asked
         (issue 9: a prefilled field or choice is as protected as its section). ``agency``: the
-        agency chosen, whose workers are offered as the owner."""
+        agency chosen, whose workers are offered as the owner, one of ``agencies`` (those the
+        reader may give an action to)."""
         super().__init__(*args, **kwargs)
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         if agency is not None:
             self.fields["owner"].queryset = owners_for(agency)  # type: ignore[attr-defined]
             self.fields["owner"].label = f"Worker at {agency.name} responsible"

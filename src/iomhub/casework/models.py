@@ -24,6 +24,19 @@ from iomhub.crypto.fields import EncryptedCharField, EncryptedTextField
 HEALTH_AGENCY_KINDS = frozenset({"health", "mental-health", "treatment"})
 
 
+def agency_section(kind: str) -> str:
+    """The section an agency's part in a case belongs to, by the agency's kind: its involvement, and
+    every action given to it (ADR 0010 §3, 0029): health for a health, mental-health or treatment
+    agency, else the plan. ``health_agency`` is the same rule as a database filter."""
+    return Section.HEALTH if kind in HEALTH_AGENCY_KINDS else Section.PLAN
+
+
+def health_agency(prefix: str = "") -> models.Q:
+    """``agency_section(kind) == health`` as a filter on the organisation at ``prefix`` (e.g.
+    ``"agency__"`` for a plan action's)."""
+    return models.Q(**{f"{prefix}kind__in": sorted(HEALTH_AGENCY_KINDS)})
+
+
 class AgencyInvolvement(models.Model):
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
     AUDIT_TYPE = "agency-involvement"  # the object_type of its audit events
@@ -50,7 +63,7 @@ class AgencyInvolvement(models.Model):
     @property
     def section(self) -> str:
         """The section this involvement (with its contacts and role) belongs to."""
-        return Section.HEALTH if self.organisation.kind in HEALTH_AGENCY_KINDS else Section.PLAN
+        return agency_section(self.organisation.kind)
 
 
 class AgencyContact(models.Model):
@@ -249,7 +262,8 @@ OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.CARRIED_OVER)
 class PlanAction(models.Model):
     """An action of the risk management plan (002 §2, 000 §5.6)."""
 
-    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
+    # The section of the record each field belongs to (issue 9; access.projection, ADR 0010); an
+    # action given to a health agency is health as well, row by row (``sections``).
     AUDIT_TYPE = "plan-action"  # the object_type of its audit events
     SECTIONS: ClassVar[dict[str, str]] = {"*": Section.PLAN}
 
@@ -272,6 +286,14 @@ class PlanAction(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    @property
+    def sections(self) -> frozenset[str]:
+        """The sections a reader needs to see this action: the plan, and for an action given to a
+        health, mental-health or treatment agency the health section too, as that agency's
+        involvement is (``agency_section``; an action names its agency). Its owner sees it whatever
+        these are (``casework.selectors.plan_action_shown``)."""
+        return frozenset({Section.PLAN, agency_section(self.agency.kind)})
 
 
 class PlanActionChange(models.Model):

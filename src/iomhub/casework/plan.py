@@ -24,7 +24,15 @@ from iomhub.casework.checks import audit_write as _audit
 from iomhub.casework.checks import choice as _choice
 from iomhub.casework.checks import date as _date
 from iomhub.casework.checks import text as _text
-from iomhub.casework.models import OPEN_STATUSES, ActionStatus, AgencyInvolvement, PathwayNeed, PlanAction, PlanActionChange
+from iomhub.casework.models import (
+    OPEN_STATUSES,
+    ActionStatus,
+    AgencyInvolvement,
+    PathwayNeed,
+    PlanAction,
+    PlanActionChange,
+    agency_section,
+)
 from iomhub.people.services import StaleEdit
 from iomhub.referrals.models import Pathway
 
@@ -112,8 +120,9 @@ def _check(
     if due != datetime.date.min and due < clock.today():
         errors.setdefault("due_on", []).append("The due date must be today or in the future")
     pathway = _choice(errors, "pathway", pathway, Pathway, "pathway", required=False)
+    lens = lens_for(acting_user, person)
     if need is not None:
-        if not lens_for(acting_user, person).sees(Section.ASSESSMENTS):
+        if not lens.sees(Section.ASSESSMENTS):
             errors.setdefault("need", []).append("The assessments are not shared with you: leave the need out")
         elif need.assessment.person_id != person.pk:
             errors.setdefault("need", []).append("That need belongs to another person's assessment")
@@ -121,13 +130,23 @@ def _check(
             errors.setdefault("pathway", []).append("The pathway must be the pathway of the linked need")
         pathway = pathway or need.pathway
     involving = involve_agency and not agency_involved(person, agency)
+    # An action given to a health agency is health (``PlanAction.sections``): without health it is
+    # refused alike whether or not that agency is involved, before anything that would say which
+    # (the owner's "must be involved in the case first"), ADR 0010 §3.
+    health_withheld = not lens.sees(agency_section(agency.kind))
     if not agency.active:
         errors.setdefault("agency", []).append("That organisation is no longer active")
+    elif health_withheld:
+        errors.setdefault("agency", []).append(
+            f"{agency.name} is a health or treatment agency, and the health section is not shared with you: "
+            "ask the coordinator to agree an action with it"
+        )
     elif involving and not involvable(agency):
         errors.setdefault("agency", []).append(f"{agency.name} has no sharing agreement in force, so it cannot be involved in a case")
     elif involving and not decide(acting_user, Action.COHORT_MANAGE):
         errors.setdefault("agency", []).append(f"Only the coordinator or chair can involve {agency.name} in the case: ask them first")
-    _check_owner(errors, owner, owner_name, agency, person, involving=involving)
+    if not health_withheld:
+        _check_owner(errors, owner, owner_name, agency, person, involving=involving)
     if errors:
         raise ValidationError(errors)
     return _Checked(description, owner_name, due, pathway, involving)

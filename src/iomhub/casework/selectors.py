@@ -29,7 +29,7 @@ from iomhub import clock
 from iomhub.access.errors import deny
 from iomhub.access.models import Organisation, Role, Section
 from iomhub.access.policy import Action, can, decide, people_filter, sections_for, sees_intelligence
-from iomhub.access.projection import Lens, lens_for, section_of
+from iomhub.access.projection import Lens, lens_for, lens_of_sections, section_of
 from iomhub.access.refusals import require_person_change
 from iomhub.casework.models import (
     OPEN_STATUSES,
@@ -44,6 +44,8 @@ from iomhub.casework.models import (
     PathwayNeed,
     PlanAction,
     TimelineEntry,
+    agency_section,
+    health_agency,
 )
 from iomhub.people import selectors as people_selectors
 from iomhub.people.models import Person
@@ -137,9 +139,21 @@ def case_record_or_new(*, person: Person) -> CaseRecord:
     return CaseRecord.objects.filter(person=person).first() or CaseRecord(person=person)
 
 
-def active_organisation(raw: str | None) -> Organisation | None:
-    """The active organisation with the id typed (a chooser's value), or None for anything else."""
-    return Organisation.objects.filter(pk=int(raw), active=True).first() if raw and raw.isdigit() and len(raw) < 10 else None
+def active_organisation(raw: str | None, among: QuerySet[Organisation] | None = None) -> Organisation | None:
+    """The active organisation with the id typed (a chooser's value), of ``among`` where given
+    (e.g. ``agencies_for_actions``), or None for anything else."""
+    found = Organisation.objects.filter(active=True) if among is None else among
+    return found.filter(pk=int(raw)).first() if raw and raw.isdigit() and len(raw) < 10 else None
+
+
+def agencies_for_actions(lens: Lens) -> QuerySet[Organisation]:
+    """The agencies a reader may give a plan action to (the page's choice): every active one, but a
+    health, mental-health or treatment agency only with the health section. An action given to one
+    is health (``PlanAction.sections``): its author would not see it, and offering it would say
+    whether that agency is involved in the case, which is health too (ADR 0010 §3). A worker
+    without health who needs such an agency's help for someone asks the coordinator."""
+    active = Organisation.objects.filter(active=True).order_by("name")
+    return active if lens.sees(Section.HEALTH) else active.exclude(health_agency())
 
 
 def leads_case(*, person: Person, user: User) -> bool:
@@ -155,15 +169,46 @@ def involvement_for(*, person: Person, involvement_id: int | str) -> AgencyInvol
         raise Http404("No such agency") from None
 
 
+def plan_actions_shown(actions: QuerySet[PlanAction], *, user: User, lens: Lens) -> QuerySet[PlanAction]:
+    """The actions of ``actions`` that ``user``, reading through ``lens``, may see: with the plan
+    section, every one but those given to a health, mental-health or treatment agency, which need
+    the health section too (``PlanAction.sections``, from the rule that makes that agency's
+    involvement health); their own whatever the sections (the owner works for that agency).
+
+    The one filter every reader of plan actions applies (the Plan tab and API, the dashboard, the
+    meeting's pack and record sheet); ``plan_action_shown`` is the same for one action read.
+    ``lens`` is the reader's for the people of ``actions`` (``lens_for``), or their
+    ``sections_for`` where ``people_filter`` has decided who they see."""
+    if lens.sees(Section.PLAN, Section.HEALTH):
+        return actions
+    own = Q(owner_id=user.pk)
+    return actions.filter(~health_agency("agency__") | own) if lens.sees(Section.PLAN) else actions.filter(own)
+
+
+def plan_action_shown(action: PlanAction, *, user: User, lens: Lens) -> bool:
+    """``plan_actions_shown`` for one action (its agency read)."""
+    return action.owner_id == user.pk or lens.sees(*action.sections)
+
+
+def _lens_of(user: User) -> Lens:
+    """The lens of ``user`` for a person the caller has already decided they see (``lens_for`` gives
+    the same sections, break-glass included, after deciding it again)."""
+    return lens_of_sections(sections_for(user))
+
+
 def plan_for(*, user: User, person_id: int | str) -> list[PlanAction]:
+    """The plan's actions ``user`` may see (``plan_actions_shown``)."""
     person = person_get_for(user=user, person_id=person_id, section=Section.PLAN)
-    return list(PlanAction.objects.filter(person=person).select_related("agency", "owner", "need").prefetch_related("history__changed_by"))
+    actions = PlanAction.objects.filter(person=person).select_related("agency", "owner", "need").prefetch_related("history__changed_by")
+    return list(plan_actions_shown(actions, user=user, lens=_lens_of(user)))
 
 
-def plan_action_for(*, person: Person, action_id: int | str) -> PlanAction:
-    """One of ``person``'s plan actions (the caller has authorised the person); 404 otherwise."""
+def plan_action_for(*, user: User, person: Person, action_id: int | str) -> PlanAction:
+    """One of ``person``'s plan actions that ``user`` may see (the caller has authorised the
+    person); 404 otherwise, for an action hidden from them as for none."""
+    actions = plan_actions_shown(PlanAction.objects.filter(person=person), user=user, lens=_lens_of(user))
     try:
-        return PlanAction.objects.select_related("person", "agency").get(pk=int(action_id), person=person)
+        return actions.select_related("person", "agency").get(pk=int(action_id))
     except (PlanAction.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No such action") from None
 
@@ -223,8 +268,13 @@ DRUG_TEST_HEALTH_FIELDS = tuple(name for name, section in TimelineEntry.SECTIONS
 def project_entries(lens: Lens, entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """Timeline entries as ``lens`` may read them: a drug test's substances and results belong to
     the health section (``TimelineEntry.SECTIONS``), so without it they are cleared on these
-    read-only copies and ``health_withheld`` says so (issue 9 finding 9)."""
+    read-only copies and ``health_withheld`` says so (issue 9 finding 9). The author's
+    organisation, when it is a health, mental-health or treatment agency, says that agency works
+    with the person, which is health (``agency_section``): without health it is left out, and the
+    entry reads as one whose author has no organisation (the name stays; the entry is the timeline's)."""
     for entry in entries:
+        if entry.organisation is not None and not lens.sees(agency_section(entry.organisation.kind)):
+            entry.organisation = None
         withheld = not lens.sees(Section.HEALTH) and entry.kind == EntryKind.DRUG_TEST
         entry.health_withheld = withheld  # type: ignore[attr-defined]
         if withheld:
@@ -377,13 +427,14 @@ def people_without_lead(user: User) -> QuerySet[Person]:
 
 def _actions_for(user: User) -> QuerySet[PlanAction]:
     """Open actions on people the user sees: the owner's own, or every one for the coordinator and
-    chair; none for a reader the plan is not shared with (an action's words are the plan's)."""
+    chair; none for a reader the plan is not shared with (an action's words are the plan's); of
+    them, those the reader may see (``plan_actions_shown``)."""
     if Section.PLAN not in sections_for(user):
         return PlanAction.objects.none()
     actions = PlanAction.objects.filter(person__in=Person.objects.filter(people_filter(user)), status__in=OPEN_STATUSES)
     if user.role_codes & COORDINATING_ROLES:
-        return actions
-    return actions.filter(owner=user)
+        return plan_actions_shown(actions, user=user, lens=_lens_of(user))
+    return plan_actions_shown(actions.filter(owner=user), user=user, lens=_lens_of(user))
 
 
 def open_actions(user: User, due_by: datetime.date | None = None) -> QuerySet[PlanAction]:

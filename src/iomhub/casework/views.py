@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -155,9 +156,9 @@ def agency_end(request: AuthedRequest, person_id: int, involvement_id: int) -> H
     return _form_page(request, person, form, f"End the involvement of {involvement.organisation}", "plan")
 
 
-def _chosen_agency(request: AuthedRequest) -> Organisation | None:
+def _chosen_agency(request: AuthedRequest, offered: QuerySet[Organisation]) -> Organisation | None:
     raw = request.POST.get("agency") if request.method == "POST" else request.GET.get("agency")
-    return selectors.active_organisation(raw)
+    return selectors.active_organisation(raw, among=offered)
 
 
 @guarded(Action.PERSON_CHANGE, personal_data=True)
@@ -167,18 +168,23 @@ def action_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     the worker of that agency responsible for it; and, for an agency not involved in the case, the
     offer to involve it (the coordinator or chair, under a sharing agreement in force)."""
     person = _person_for_change(request, person_id, Section.PLAN)
-    agency = _chosen_agency(request)
+    lens = lens_for(request.user, person)
+    # A health agency is not offered to a reader without health, nor taken from the address: its
+    # ``?agency=`` reads as an agency not on the list, whether or not it is involved (ADR 0010 §3).
+    offered = selectors.agencies_for_actions(lens)
+    agency = _chosen_agency(request, offered)
     if agency is None:
-        chooser = forms.ActionAgencyForm(request.GET if "agency" in request.GET or request.method == "POST" else None)
+        chooser = forms.ActionAgencyForm(request.GET if "agency" in request.GET or request.method == "POST" else None, agencies=offered)
         if chooser.is_bound:
             chooser.is_valid()
         return render(request, "casework/action_agency.html", {"form": chooser, "person": person})
-    involved = plan_actions.agency_involved(person, agency)
+    involved = plan_actions.agency_involved(person, agency)  # an agency offered: its involvement is one the reader sees
     form = forms.PlanActionForm(
         request.POST or None,
         person=person,
-        needs_shared=lens_for(request.user, person).sees(Section.ASSESSMENTS),
+        needs_shared=lens.sees(Section.ASSESSMENTS),
         agency=agency,
+        agencies=offered,
         initial={"agency": agency.pk},
     )
     if request.method == "POST" and form.is_valid():
@@ -221,7 +227,7 @@ def _involve_step(request: AuthedRequest, person: Person, agency: Organisation, 
 @require_http_methods(["GET", "POST"])
 def action_update(request: AuthedRequest, person_id: int, action_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id, Section.PLAN)
-    action = selectors.plan_action_for(person=person, action_id=action_id)
+    action = selectors.plan_action_for(user=request.user, person=person, action_id=action_id)
     form = forms.PlanActionStatusForm(request.POST or None, initial={"status": action.status, "version": action.version})
     if saved(request, form, lambda data: services.plan_action_update(acting_user=request.user, action=action, **data), "Action updated"):
         return redirect("people:casework:plan", person_id=person.pk)

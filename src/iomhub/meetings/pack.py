@@ -1,8 +1,8 @@
 """The minutes and updated plans of a meeting as one reader may see them (ADR 0020, 0010): every case
 discussed, projected through ``lens_for(reader, person)``. A case the reader may not see is left out
 altogether (not counted, not named); within a case each part is shown only where its section is
-shared: the record sheet's situation and interventions and the decisions and actions are the plan,
-the risk factors an assessment, the written updates the running record (timeline). The same pack
+shared: the record sheet's situation and interventions and the decisions and actions are the plan
+(an action given to a health agency health as well), the risk factors an assessment, the written updates the running record (timeline). The same pack
 is the coordinator's minutes, an attendee's copy and the PDF."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from iomhub.access.policy import Action, decide, in_team_scope
 from iomhub.access.projection import Lens, lens_for, section_of
 from iomhub.access.refusals import get_or_deny
 from iomhub.casework.models import OPEN_STATUSES, PlanAction
+from iomhub.casework.selectors import plan_action_shown, plan_actions_shown
 from iomhub.cohort.models import Registration
 from iomhub.meetings.models import CaseSheet, Meeting, MeetingAction, MeetingDecision, WrittenUpdate
 from iomhub.people.models import Person
@@ -88,10 +89,12 @@ def _case(user: User, meeting: Meeting, person: Person) -> CasePack | None:
         registration = Registration.objects.filter(person=person).order_by("-started_on", "-pk").first()
         case.rag = registration.get_rag_display() if registration and registration.ended_on is None else None
     if lens.sees(section_of(MeetingAction, "outcome")):
-        case.actions = list(
-            MeetingAction.objects.filter(meeting=meeting, action__person=person).select_related("action__agency", "action__owner")
-        )
-        case.plan = list(PlanAction.objects.filter(person=person, status__in=OPEN_STATUSES).select_related("agency"))
+        # Only the actions the reader may see: one given to a health agency is health (casework's
+        # ``plan_actions_shown``), left out, not counted, for an attendee without it.
+        recorded = MeetingAction.objects.filter(meeting=meeting, action__person=person).select_related("action__agency", "action__owner")
+        case.actions = [m for m in recorded if plan_action_shown(m.action, user=user, lens=lens)]
+        open_actions = PlanAction.objects.filter(person=person, status__in=OPEN_STATUSES).select_related("agency")
+        case.plan = list(plan_actions_shown(open_actions, user=user, lens=lens))
     if lens.sees(section_of(WrittenUpdate, "text")):
         case.updates = list(WrittenUpdate.objects.filter(meeting=meeting, person=person))
     return case

@@ -13,6 +13,7 @@ from iomhub.access.models import Section
 from iomhub.access.policy import Action
 from iomhub.access.projection import Lens, lens_for
 from iomhub.casework.models import OPEN_STATUSES, CaseRecord, PlanAction
+from iomhub.casework.selectors import plan_action_shown, plan_actions_shown
 from iomhub.cohort.models import Registration
 from iomhub.meetings.guards import may_manage, of_meeting
 from iomhub.meetings.models import CaseSheet, Meeting, MeetingAction, MeetingDecision, WrittenUpdate
@@ -85,7 +86,13 @@ def sheet_read(*, user: User, meeting: Meeting, person_id: int | str) -> SheetVi
             not_found=True,
         )
     lens = lens_for(user, person)
-    open_actions = list(PlanAction.objects.filter(person=person, status__in=OPEN_STATUSES).select_related("agency", "owner"))
+    # The actions the reader may see (casework's ``plan_actions_shown``: one given to a health agency
+    # needs health; the coordinator and chair who read record sheets have it).
+    open_actions = list(
+        plan_actions_shown(PlanAction.objects.filter(person=person, status__in=OPEN_STATUSES), user=user, lens=lens).select_related(
+            "agency", "owner"
+        )
+    )
     updates = list(WrittenUpdate.objects.filter(meeting=meeting, person=person)) if lens.sees(Section.TIMELINE) else []
     return SheetView(
         meeting=meeting,
@@ -94,7 +101,11 @@ def sheet_read(*, user: User, meeting: Meeting, person_id: int | str) -> SheetVi
         sheet=CaseSheet.objects.filter(meeting=meeting, person=person).first(),
         registration=Registration.objects.filter(person=person, ended_on__isnull=True).first(),
         decisions=list(MeetingDecision.objects.filter(meeting=meeting, person=person)),
-        recorded_actions=list(MeetingAction.objects.filter(meeting=meeting, action__person=person).select_related("action")),
+        recorded_actions=[
+            m
+            for m in MeetingAction.objects.filter(meeting=meeting, action__person=person).select_related("action__agency")
+            if plan_action_shown(m.action, user=user, lens=lens)
+        ],
         open_actions=open_actions,
         updates=updates,
         officers=officers_for(meeting, person, updates, open_actions),
