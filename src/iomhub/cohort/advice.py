@@ -10,7 +10,9 @@ projects the answer through the reader's sections (issue 9 finding 1, ``access.p
 rule's evidence carries the sections it was worked out from (a sentence is justice, "intelligence
 recorded on ..." police intelligence, drug-test results health, appointments kept the timeline),
 and a rule whose sections the reader does not see all of reads "Not shared with you", the same
-whatever the record holds.
+whatever the record holds. The rules a deregistration recorded when it was approved are read through
+the same table (``recorded_rules``): left out where not shared, and ``exceptional`` withheld from a
+reader not shown every required rule, since it says whether one held.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from iomhub.cohort import evidence
 from iomhub.rules import regime
 
 if TYPE_CHECKING:
-    from iomhub.cohort.models import Registration
+    from iomhub.cohort.models import Deregistration, Registration
     from iomhub.justice.models import MappaManagement, Sentence
 
 LABELS = {
@@ -53,6 +55,13 @@ RULE_SECTIONS: dict[str, frozenset[str]] = {
     "risk-fallen": frozenset({Section.ASSESSMENTS}),
     "managed-elsewhere": frozenset({Section.PLAN}),
 }
+
+
+def rule_shown(lens: Lens, code: str) -> bool:
+    """Whether ``lens`` sees every section rule ``code``'s evidence comes from (``RULE_SECTIONS``,
+    the one table of them); a code not in it is never shown (default deny)."""
+    sections = RULE_SECTIONS.get(code)
+    return sections is not None and lens.sees(*sections)
 
 
 @dataclass(frozen=True)
@@ -169,7 +178,7 @@ def required_many(registrations: Sequence[Registration], as_of: datetime.date, *
     not the timeline the suggested rules need (the meeting agenda)."""
     from iomhub.justice.selectors import mappa_levels
 
-    if lens is not None and not all(lens.sees(*RULE_SECTIONS[code]) for code in REQUIRED):
+    if lens is not None and not all(rule_shown(lens, code) for code in REQUIRED):
         return {r.pk: [] for r in registrations}
     ids = sorted({r.person_id for r in registrations})
     sentences = long_sentences_many((pid, as_of) for pid in ids)
@@ -192,7 +201,7 @@ def _project(advice: Advice, lens: Lens | None) -> Advice:
     (the same text whatever it held), and the release and MAPPA facts go with the justice record."""
     if lens is None:
         return advice
-    rows = [row if lens.sees(*RULE_SECTIONS[row.code]) else RuleRow(row.code, None, WITHHELD, withheld=True) for row in advice.rows]
+    rows = [row if rule_shown(lens, row.code) else RuleRow(row.code, None, WITHHELD, withheld=True) for row in advice.rows]
     justice = lens.sees(Section.JUSTICE)
     return replace(
         advice,
@@ -202,6 +211,33 @@ def _project(advice: Advice, lens: Lens | None) -> Advice:
         release_on=advice.release_on if justice else None,
         sentences=advice.sentences if justice else [],
         mappa=advice.mappa if justice else None,
+    )
+
+
+@dataclass(frozen=True)
+class RecordedRules:
+    """What a deregistration recorded of the rules when it was approved, as one reader may read it."""
+
+    required_by: list[str]
+    suggested_by: list[str]
+    exceptional: bool | None  # None: withheld (the reader does not see every required rule)
+    withheld: list[str]  # the rules not shared with the reader, whether or not they held
+
+
+def recorded_rules(record: Deregistration, lens: Lens) -> RecordedRules:
+    """A deregistration's ``required_by``, ``suggested_by`` and ``exceptional`` as ``lens`` may read
+    them, the same projection as the rules' rows (``rule_shown``): a rule whose sections the reader
+    does not all see is left out of the lists, and named in ``withheld`` whatever it held (the list
+    is the same for every deregistration the reader reads, so it says nothing of this one).
+    ``exceptional`` (removal before six months when no rule required it) says whether a required
+    rule held, so it is given only to a reader shown every required rule, else None. Every reader of
+    a stored deregistration's rules calls this (issue 9 finding 1; the API, ``cohort.api``)."""
+    shown = {code for code in (*REQUIRED, *SUGGESTED) if rule_shown(lens, code)}
+    return RecordedRules(
+        required_by=[code for code in record.required_by if code in shown],
+        suggested_by=[code for code in record.suggested_by if code in shown],
+        exceptional=record.exceptional if all(code in shown for code in REQUIRED) else None,
+        withheld=[code for code in (*REQUIRED, *SUGGESTED) if code not in shown],
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +17,7 @@ from iomhub.access.models import Team
 from iomhub.access.policy import Action
 from iomhub.access.projection import NOTHING, lens_for
 from iomhub.access.routes import guarded
-from iomhub.cohort import selectors, services
+from iomhub.cohort import advice, selectors, services
 from iomhub.cohort.models import Deregistration, RagChange, Registration, RemovalEntry, RemovalItem, Review, Transfer, TransferKind
 from iomhub.people import selectors as people_selectors
 from iomhub.people.api import StrictSerializer
@@ -48,14 +48,50 @@ class RemovalEntrySerializer(serializers.ModelSerializer[RemovalEntry]):
         fields = ["item", "done_on", "done_by", "not_applicable"]
 
 
+_RULE_CODES = serializers.ListField(child=serializers.CharField())
+
+
 class DeregistrationSerializer(serializers.ModelSerializer[Deregistration]):
+    """A deregistration, its recorded rules projected through the reader's view of the person
+    (``context["lens"]``, nothing without one) by ``advice.recorded_rules``, the projection of the
+    rules' rows: a rule from a section not shared with the reader (a custodial sentence is justice)
+    is left out of ``required_by``/``suggested_by`` and named in ``withheld_rules``; ``exceptional``
+    is null unless every rule that could have required removal is shared (issue 9 finding 1)."""
+
     checklist = RemovalEntrySerializer(many=True, read_only=True)
-    required_by = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="The rules that required deregistration when approved"
+    required_by = serializers.SerializerMethodField(
+        help_text="The rules that required deregistration when approved, of those shared with you (withheld_rules lists the others)"
     )
-    suggested_by = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="The rules that suggested it when approved"
+    suggested_by = serializers.SerializerMethodField(
+        help_text="The rules that suggested it when approved, of those shared with you (withheld_rules lists the others)"
     )
+    exceptional = serializers.SerializerMethodField(
+        help_text="Before six months on the scheme for another reason than a rule requiring it; "
+        "null when a rule that could require removal is not shared with you (since 1.8.0)"
+    )
+    withheld_rules = serializers.SerializerMethodField(
+        help_text="The rules not shared with you (their evidence is from a section you do not see), left out of required_by and "
+        "suggested_by whether or not they held: the same list for every deregistration you read (since 1.8.0)"
+    )
+
+    def _shown(self, instance: Deregistration) -> advice.RecordedRules:
+        return advice.recorded_rules(instance, self.context.get("lens") or NOTHING)
+
+    @extend_schema_field(_RULE_CODES)
+    def get_required_by(self, instance: Deregistration) -> list[str]:
+        return self._shown(instance).required_by
+
+    @extend_schema_field(_RULE_CODES)
+    def get_suggested_by(self, instance: Deregistration) -> list[str]:
+        return self._shown(instance).suggested_by
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_exceptional(self, instance: Deregistration) -> bool | None:
+        return self._shown(instance).exceptional
+
+    @extend_schema_field(_RULE_CODES)
+    def get_withheld_rules(self, instance: Deregistration) -> list[str]:
+        return self._shown(instance).withheld
 
     class Meta:
         model = Deregistration
@@ -69,6 +105,7 @@ class DeregistrationSerializer(serializers.ModelSerializer[Deregistration]):
             "required_by",
             "suggested_by",
             "exceptional",
+            "withheld_rules",
             "approved_by_name",
             "checklist",
         ]
@@ -259,14 +296,15 @@ class TransferStepSerializer(StrictSerializer):
 def _detail(request: Request, registration: Registration) -> dict[str, Any]:
     today = clock.today()
     current = registration.is_current and registration.started_on <= today
-    advice = selectors.deregistration_advice(user=request.user, registration=registration, as_of=today) if current else None  # type: ignore[arg-type]
+    rules = selectors.deregistration_advice(user=request.user, registration=registration, as_of=today) if current else None  # type: ignore[arg-type]
     return RegistrationDetailSerializer(
         {
             "registration": registration,
             "regime": selectors.regime_seen_by(user=request.user, registration=registration, as_of=today) if current else None,  # type: ignore[arg-type]
-            "deregistration_rules": advice,
+            "deregistration_rules": rules,
             "deregistration": getattr(registration, "deregistration", None),
-        }
+        },
+        context={"lens": lens_for(request.user, registration.person)},  # type: ignore[arg-type]
     ).data
 
 
@@ -350,7 +388,8 @@ class DeregistrationView(APIView):
         body = DeregistrationWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         record = services.deregister(acting_user=request.user, registration=registration, **body.validated_data)  # type: ignore[arg-type]
-        return Response(DeregistrationSerializer(record).data, status=status.HTTP_201_CREATED)
+        lens = lens_for(request.user, registration.person)  # type: ignore[arg-type]
+        return Response(DeregistrationSerializer(record, context={"lens": lens}).data, status=status.HTTP_201_CREATED)
 
 
 @guarded(Action.PERSON_VIEW, personal_data=True, api=True)
