@@ -8,6 +8,9 @@ import datetime
 from typing import Any
 
 from iomhub import clock
+from iomhub.rules.numbers import NotWhole, whole_number
+
+__all__ = ["NotWhole", "clean_choice", "clean_date", "clean_text", "clean_whole", "whole_number"]
 
 
 def _capital(label: str) -> str:
@@ -30,6 +33,31 @@ def clean_text(
     elif "\x00" in found:
         errors.setdefault(name, []).append(f"{_capital(label)} contains a character that is not allowed: null characters are refused")
     return found
+
+
+def clean_whole(
+    errors: dict[str, list[str]],
+    name: str,
+    value: Any,
+    label: str,
+    *,
+    required: bool,
+    minimum: int = 0,
+    maximum: int | None = None,
+) -> int | None:
+    """``value`` (text of ASCII digits only, or an ``int``) as a whole number from ``minimum`` to
+    ``maximum``, read by ``rules.numbers.whole_number``: "Enter ``label``" when required and empty
+    (None or ""), "``Label`` must be a whole number from ..." otherwise; None returned on any
+    error. "²", "٣", "-1", "1e3", " 5 " and 5000 digits are all refused, never a crash."""
+    if value is None or value == "":
+        if required:
+            errors.setdefault(name, []).append(f"Enter {label}")
+        return None
+    try:
+        return whole_number(value, minimum=minimum, maximum=maximum)
+    except NotWhole as reason:
+        errors.setdefault(name, []).append(f"{_capital(label)} {reason}")
+        return None
 
 
 def clean_date(

@@ -8,6 +8,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 
+from iomhub.validation import clean_whole
+
 MAX_LIMIT = 500
 
 
@@ -16,14 +18,10 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         errors: dict[str, list[str]] = {}
-        for name, upper in ((self.limit_query_param, MAX_LIMIT), (self.offset_query_param, None)):
+        for name, lower, upper in ((self.limit_query_param, 1, MAX_LIMIT), (self.offset_query_param, 0, None)):
             raw = request.query_params.get(name)
-            if raw is None:
-                continue
-            if not raw.isdigit():
-                errors[name] = ["Must be a whole number of 0 or more"]
-            elif upper is not None and not 1 <= int(raw) <= upper:
-                errors[name] = [f"Must be between 1 and {upper}"]
+            if raw is not None:  # given, even empty: the one strict reading (ASCII digits; an offset of 18 at most)
+                clean_whole(errors, name, raw or " ", f"the {name}", required=True, minimum=lower, maximum=upper)
         if errors:
             raise ValidationError(errors)
         return super().paginate_queryset(queryset, request, view)

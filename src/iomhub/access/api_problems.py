@@ -74,9 +74,24 @@ def stale(messages: dict[str, list[str]] | list[str]) -> ApiConflict:
     )
 
 
+def encodable(value: Any) -> Any:
+    """``value`` with every string in it (keys too, at any depth) made encodable as UTF-8: a lone
+    surrogate (JSON's ``"\\ud800"``, which Python reads into a ``str`` but UTF-8 cannot hold) is
+    written as the six characters ``\\ud800``. A request may send one in anything a problem
+    repeats (an unknown field's name); the renderer would fail on it, and the 400 become a 500."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {encodable(k): encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [encodable(v) for v in value]
+    return value
+
+
 def problem(
     status_code: int, detail: str | None = None, *, problem_type: str = ABOUT_BLANK, title: str | None = None, **members: Any
 ) -> dict[str, Any]:
+    """The problem document: every string in it encodable (``encodable``), whatever it repeats."""
     phrase = HTTPStatus(status_code).phrase if status_code in HTTPStatus._value2member_map_ else "Error"
     body: dict[str, Any] = {
         "type": problem_type,
@@ -85,7 +100,7 @@ def problem(
         "detail": detail or phrase,
     }
     body.update({k: v for k, v in members.items() if v is not None})
-    return body
+    return dict(encodable(body))
 
 
 def flatten_errors(detail: Any, prefix: str = "") -> tuple[dict[str, list[str]], list[str]]:

@@ -10,6 +10,7 @@ from django import forms
 from iomhub.assessments.models import FRAMES, Referral, Session, Stage
 from iomhub.assessments.questions import AUDIT, DASH, DASH_ANSWERS
 from iomhub.rules import top
+from iomhub.validation import NotWhole, whole_number
 from iomhub.web.forms import GovukDateField, GovukForm
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -36,7 +37,10 @@ def _score(value: str | None) -> int | str | None:
     """An AUDIT answer's score; anything else is passed on as it came, for the service to name."""
     if not value:
         return None
-    return int(value) if value.isdigit() and len(value) < 3 else value
+    try:
+        return whole_number(value, maximum=99)  # ASCII digits only: "²" and "٣" go on as they came
+    except NotWhole:
+        return value
 
 
 def _yes_no(value: str | None) -> bool | None:

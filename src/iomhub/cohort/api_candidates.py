@@ -21,6 +21,7 @@ from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.cohort import selectors
 from iomhub.people import selectors as people_selectors
+from iomhub.validation import clean_whole
 
 AS_OF = OpenApiParameter("as_of", datetime.date, required=False, description="Screen as at this date (YYYY-MM-DD); today when left out")
 PAGE = OpenApiParameter("page", int, required=False, description="Which page of 50 candidates (1 to 10000); the first when left out")
@@ -101,9 +102,13 @@ def page_param(request: Request) -> int:
     values = request.query_params.getlist("page")
     if not values:
         return 1
-    if len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or not 1 <= int(values[0]) <= MAX_PAGE:
+    errors: dict[str, list[str]] = {}
+    page = (
+        None if len(values) > 1 else clean_whole(errors, "page", values[0] or " ", "the page", required=True, minimum=1, maximum=MAX_PAGE)
+    )
+    if page is None:
         raise ValidationError({"page": [f"Enter one whole number from 1 to {MAX_PAGE}"]})
-    return int(values[0])
+    return page
 
 
 def _criteria(items: Any) -> list[dict[str, str]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -24,7 +25,27 @@ from iomhub.people import selectors as people
 from iomhub.referrals import services as referral_services
 from iomhub.referrals.selectors import referral_get_for
 from iomhub.rules.meetings import written_update_due
+from iomhub.validation import NotWhole, whole_number
 from iomhub.web.forms import GovukForm, saved
+
+# What a version posted that is not a whole number reads as: no record has it, and the save is
+# refused naming it (``_refuse_version``) before any service is called, so nothing is saved.
+NO_SUCH_VERSION = -1
+UNREADABLE_VERSION = "The version sent with the page is not a whole number: nothing was saved, reload the page and try again"
+
+
+def _posted_version(request: AuthedRequest) -> int:
+    """The record's version the page was read at (its hidden ``version`` field), by the one strict
+    reading: "²", "٣" or 5000 digits read as ``NO_SUCH_VERSION``, never a crash."""
+    try:
+        return whole_number(request.POST.get("version"))
+    except NotWhole:
+        return NO_SUCH_VERSION
+
+
+def _refuse_version(_: dict[str, Any]) -> object:
+    raise ValidationError({"version": [UNREADABLE_VERSION]})
+
 
 PARTS: dict[str, tuple[type[GovukForm], str, str]] = {
     "sheet": (sheet_forms.SheetForm, "Record sheet", "Record sheet saved"),
@@ -88,12 +109,13 @@ def sheet_part(request: AuthedRequest, meeting_id: int, person_id: int, part: st
         initial = {f: getattr(found.sheet, f) for f in sheets.SHEET_FIELDS}
         version = found.sheet.version
     if request.method == "POST" and request.POST.get("version"):
-        version = int(request.POST["version"]) if request.POST["version"].isdigit() else -1
+        version = _posted_version(request)
     form = form_class(request.POST or None, initial=initial)
     if part == "sheet" and not found.lens.sees(Section.ASSESSMENTS):
         del form.fields["risk_factors"]
     back = f"/meetings/{meeting.pk}/people/{found.person.pk}/"
-    if saved(request, form, _save_part(request, part, meeting, found.person, version), done):
+    save = _refuse_version if version == NO_SUCH_VERSION else _save_part(request, part, meeting, found.person, version)
+    if saved(request, form, save, done):
         return redirect(back)
     return _form_page(request, form, title, back, caption=found.person.display_name, version=version)
 
@@ -107,14 +129,16 @@ def action_review(request: AuthedRequest, meeting_id: int, action_id: int) -> Ht
         raise Http404("no such action")
     found = sheet_read(user=request.user, meeting=meeting, person_id=action.person_id)
     version = action.version
-    if request.method == "POST" and str(request.POST.get("version", "")).isdigit():
-        version = int(request.POST["version"])
+    if request.method == "POST" and request.POST.get("version"):
+        version = _posted_version(request)
     form = sheet_forms.ActionReviewForm(request.POST or None)
     back = f"/meetings/{meeting.pk}/people/{found.person.pk}/"
     if saved(
         request,
         form,
-        lambda d: actions.action_review(acting_user=request.user, meeting=meeting, action=action, version=version, **d),
+        _refuse_version
+        if version == NO_SUCH_VERSION
+        else lambda d: actions.action_review(acting_user=request.user, meeting=meeting, action=action, version=version, **d),
         "Action updated",
     ):
         return redirect(back)

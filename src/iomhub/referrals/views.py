@@ -21,6 +21,7 @@ from iomhub.people.models import Person, Sex
 from iomhub.referrals import selectors, services
 from iomhub.referrals.forms import STEP_ORDER, STEPS, DecisionForm, answers_from, initial_for, where_to_answer
 from iomhub.referrals.models import SCREENING_QUESTIONS, Decision, Pathway, PriorityGroup, RagLevel, Referral
+from iomhub.validation import NotWhole, whole_number
 
 
 def _apply_errors(form: Any, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
@@ -285,6 +286,19 @@ def referral_detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
     )
 
 
+# The chair's answer to "Is this one of these records?" when it is neither a record nor "new".
+PERSON_CHOICE_MISSING = "Choose the person's existing record, or confirm that they are new to IOM Hub"
+
+
+def _chosen_record(person_choice: str) -> int | None:
+    """The record number the chair chose (a radio's value), by the one strict reading; None for
+    "new", nothing, or anything that is not a record number ("²", 5000 digits)."""
+    try:
+        return whole_number(person_choice, minimum=1)
+    except NotWhole:
+        return None
+
+
 def _adoption(data: dict[str, Any], person_choice: str) -> services.Adoption:
     return services.Adoption(
         rag=data["rag"],
@@ -292,7 +306,7 @@ def _adoption(data: dict[str, Any], person_choice: str) -> services.Adoption:
         domestic_abuse="domestic_abuse" in data["flags"],
         ppo="ppo" in data["flags"],
         strand=data["strand"],
-        person_id=int(person_choice) if person_choice.isdigit() else None,
+        person_id=_chosen_record(person_choice),
         confirm_new_person=person_choice == "new",
     )
 
@@ -338,8 +352,9 @@ def referral_decide(request: AuthedRequest, referral_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         adoption = _adoption(data, person_choice) if data["outcome"] == Decision.Outcome.ADOPT else None
-        if adoption is not None and found and not person_choice:
-            form.add_error(None, "Choose the person's existing record, or confirm that they are new to IOM Hub")
+        chosen = adoption is not None and (adoption.person_id is not None or adoption.confirm_new_person)
+        if adoption is not None and referral.person is None and (person_choice or found) and not chosen:
+            form.add_error(None, PERSON_CHOICE_MISSING)  # nothing chosen, or neither a record nor "new" ("²")
         if not form.errors:
             try:
                 recorded = services.referral_decide(

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from iomhub.rules.numbers import NotWhole, whole_number
+
 PERIODS = ("Monthly", "Quarterly", "Biannual", "Annual")
 
 
@@ -73,6 +75,11 @@ NOTES = (
     ),
 )
 BY_KEY = {line.key: line for line in LINES}
+# The most a line may say (£): a return's totals are kept to 14 digits with pence (a £1 billion
+# line on each of the 23 lines adds up to £23 billion, well within them), and a larger or longer
+# number (1e300, 5000 digits) is refused naming its row, never carried into the sums.
+MAX_AMOUNT = Decimal("1000000000.00")
+MAX_STAFF = 9999
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +109,15 @@ def parse_amount(value: object) -> Decimal | None:
         raise ValueError(f"must be an amount in pounds, not {value!r}")
     text = str(value).strip().replace(",", "").removeprefix("£")
     try:
+        if len(text) > 100:  # no amount is written so long (and Decimal would read 5000 digits)
+            raise InvalidOperation
         amount = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"must be an amount in pounds, like 1250.00, not {str(value)[:40]!r}") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"must be 0 or more, not {str(value)[:40]!r}")
+    if amount > MAX_AMOUNT:
+        raise ValueError(f"must be £{MAX_AMOUNT:,} or less, not {str(value)[:40]!r}")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"must be in pounds and pence (two decimal places at most), not {str(value)[:40]!r}")
     return amount.quantize(Decimal("0.01"))
@@ -116,11 +127,12 @@ def parse_staff(value: object) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = str(value).strip()
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and 0 <= value <= MAX_STAFF:
         text = str(int(value))
-    if not text.isdigit() or len(text) > 4:
-        raise ValueError(f"must be a whole number of staff, not {text[:40]!r}")
-    return int(text)
+    try:
+        return whole_number(text, maximum=MAX_STAFF)
+    except NotWhole:
+        raise ValueError(f"must be a whole number of staff, not {text[:40]!r}") from None
 
 
 def check_line(line: Line, row: int, amount: object, staff: object, specify: object) -> tuple[FilledLine | None, list[Problem]]:
