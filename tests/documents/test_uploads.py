@@ -136,3 +136,21 @@ def test_hostile_names_as_given_are_refused(raw, words):
     with pytest.raises(checks.Refused) as exc:
         checks.safe_name(raw)
     assert words in str(exc.value)
+
+
+def test_the_same_file_sent_twice_is_kept_once(partnership):
+    """A form sent twice (a double click, back and send again) or the same letter uploaded twice:
+    the second is refused, naming the first, and nothing more is stored. The same file as another
+    kind of document, or on another person's record, is a record of its own."""
+    p = partnership
+    files_before = len(stored_files())
+    first = _upload(p, "Court order.pdf", samples.PDF, title="Court order")
+    with pytest.raises(ValidationError) as refused:
+        _upload(p, "Court order (copy).pdf", samples.PDF, title="Court order again")
+    message = refused.value.message_dict["file"][0]
+    assert "already on their record" in message and "“Court order”" in message and "Nothing was stored" in message
+    assert list(Document.objects.filter(person=p.ordinary).values_list("pk", flat=True)) == [first.pk]
+    assert len(stored_files()) == files_before + 1
+    _upload(p, "Court order.pdf", samples.PDF, kind="health")
+    _upload(p, "Court order.pdf", samples.PDF, person=p.housing_case)
+    assert Document.objects.count() == 3 and len(stored_files()) == files_before + 3

@@ -18,19 +18,20 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
+from django.utils import timezone
 
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.refusals import require_person_change
 from iomhub.documents import checks
 from iomhub.documents.models import Document, DocumentKind
+from iomhub.people.models import Person
 from iomhub.validation import clean_text
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from iomhub.access.models import User
-    from iomhub.people.models import Person
 
 
 def storage() -> Storage:
@@ -101,7 +102,20 @@ def document_upload(
     title = clean_text(errors, "title", title, "the title", required=False, limit=200) or checked.filename.rpartition(".")[0][:200]
     if errors:
         raise ValidationError(errors)
-    return _store(acting_user, person, data, checked, title, kind, generated=False, source="")
+    return _store(acting_user, person, data, checked, title, kind, generated=False, source="", once=True)
+
+
+def _day(document: Document) -> str:
+    local = timezone.localtime(document.uploaded_at)
+    return f"{local.day} {local:%B %Y}"
+
+
+def _already_uploaded(person: Person, kind: str, digest: str) -> Document | None:
+    """The same file uploaded to ``person``'s record before, as the same kind of document: a form sent
+    twice (a double click, the browser's back and send again) or the same letter uploaded twice.
+    Only the same kind is compared, so a general upload never learns of a health document the
+    uploader may not see."""
+    return Document.objects.filter(person=person, kind=kind, sha256=digest, generated=False).order_by("uploaded_at", "pk").first()
 
 
 def document_store_generated(
@@ -114,12 +128,35 @@ def document_store_generated(
 
 
 def _store(
-    user: User, person: Person, data: bytes, checked: checks.Checked, title: str, kind: str, *, generated: bool, source: str
+    user: User,
+    person: Person,
+    data: bytes,
+    checked: checks.Checked,
+    title: str,
+    kind: str,
+    *,
+    generated: bool,
+    source: str,
+    once: bool = False,
 ) -> Document:
+    """Keep ``data`` and its row. ``once``: refused if the same file is on the record already as this
+    kind (checked with the person's row locked, so two posts of one form cannot both pass)."""
+    digest = hashlib.sha256(data).hexdigest()
     stored_as = f"{person.pk}/{secrets.token_hex(16)}.{checked.extension}"
     saved = storage().save(stored_as, ContentFile(data))
     try:
         with transaction.atomic():
+            if once:
+                Person.objects.select_for_update().filter(pk=person.pk).first()
+                earlier = _already_uploaded(person, kind, digest)
+                if earlier is not None:
+                    raise ValidationError(
+                        {
+                            "file": [
+                                f"This file is already on their record: “{earlier.title}”, uploaded on {_day(earlier)}. Nothing was stored."
+                            ]
+                        }
+                    )
             document = Document.objects.create(
                 person=person,
                 kind=kind,
@@ -127,7 +164,7 @@ def _store(
                 filename=checked.filename,
                 content_type=checked.content_type,
                 size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
+                sha256=digest,
                 stored_as=saved,
                 generated=generated,
                 source=source,

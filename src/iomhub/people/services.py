@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from iomhub.access import audit
@@ -26,6 +26,7 @@ from iomhub.people import matching
 from iomhub.people.models import Address, Alias, ContactNumber, Marker, Person
 from iomhub.people.validators import IDENTIFIER_NORMALISERS, name_errors
 from iomhub.rules.identifiers import normalise_postcode
+from iomhub.validation import clean_date
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -209,6 +210,13 @@ def _children(new: NewPerson) -> list[Any]:
                 a["postcode"] = normalise_postcode(a["postcode"])
             except ValueError as exc:
                 raise ValidationError({f"addresses[{i}].postcode": [str(exc)]}) from exc
+        if a.get("from_date") is not None:
+            errors: dict[str, list[str]] = {}
+            born = new.fields.get("date_of_birth")
+            born = born if isinstance(born, datetime.date) else None
+            clean_date(errors, f"addresses[{i}].from_date", a["from_date"], "the date they have lived here since", born=born)
+            if errors:
+                raise ValidationError(errors)
         children.append(_clean_child(Address, a, f"addresses[{i}]", ["person"]))
     for i, c in enumerate(new.contact_numbers):
         children.append(_clean_child(ContactNumber, c, f"contact_numbers[{i}]", ["person"]))
@@ -304,13 +312,28 @@ def address_add(
     from_date: Any = None,
     no_fixed_abode: bool = False,
 ) -> Address:
-    """A new current address; the previous current address ends the day before (002 app. 2: address)."""
+    """A new current address; the previous current address ends the day before (002 app. 2: address).
+    The date they have lived there since is a real past day, not before they were born, and after the
+    day the current address began: an earlier one would end that address before it began and leave
+    the new one covering its years (issue 14's bad input). Checked once the writer is authorised, so
+    the current address's date is told only to someone who may see it."""
+    errors: dict[str, list[str]] = {}
     if postcode:
         try:
             postcode = normalise_postcode(postcode)
         except ValueError as exc:
-            raise ValidationError({"postcode": [str(exc)]}) from exc
+            errors["postcode"] = [str(exc)]
     with transaction.atomic():
+        _authorise_change(acting_user, person, Section.CONTACT)
+        if from_date is not None:
+            clean_date(errors, "from_date", from_date, "the date they have lived here since", born=person.date_of_birth)
+            began = person.addresses.filter(to_date__isnull=True, from_date__isnull=False).aggregate(latest=Max("from_date"))["latest"]
+            if "from_date" not in errors and began is not None and from_date <= began:
+                errors["from_date"] = [
+                    f"The date they have lived here since must be after {began.day} {began:%B %Y}, when the current address began"
+                ]
+        if errors:
+            raise ValidationError(errors)
         address: Address = _child_add(
             acting_user=acting_user,
             person=person,
