@@ -29,6 +29,7 @@ from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
 from iomhub.feeds.models import Feed, LinkReview
+from iomhub.feeds.rows import whole_number
 from iomhub.feeds.selectors import ReviewItem
 from iomhub.people.api import StrictSerializer
 
@@ -125,9 +126,10 @@ def _one_id(request: Request, name: str) -> int | None:
     values = request.query_params.getlist(name)
     if not values:
         return None
-    if len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or not 1 <= int(values[0]) <= LARGEST_ID:
+    found = whole_number(values[0], minimum=1, maximum=LARGEST_ID)[0] if len(values) == 1 else None
+    if found is None:  # "²" or 5,000 digits too: refused, never a 500
         raise ApiValidationError({name: ["Enter one id: a whole number of 1 or more"]})
-    return int(values[0])
+    return found
 
 
 def _me(request: Request) -> User:

@@ -55,14 +55,24 @@ def suite_key(suite: str) -> str:
     return text_key(suite)
 
 
+def _before_birth(arrested_at: datetime.datetime, born: datetime.date) -> bool:
+    """Whether the arrest's date in England is before the birth. Two days or more before it by the
+    time's own offset is, without moving the time to England's zone: a time near the start of the
+    calendar (year 1, the earliest ``fromisoformat`` reads) has no date in another zone to move to
+    (``OverflowError``), nor a date two days before it. Every date of birth is 1900 or later."""
+    return arrested_at.date() < born - _TWO_DAYS or timezone.localdate(arrested_at) < born
+
+
 def check(clean: dict[str, str], found: RowFaults, who: Identity | None, catalogue: frozenset[str]) -> Checked | None:
+    found.at = "arrested_at"
     arrested_at, why = parse_datetime(clean["arrested_at"])
     if arrested_at is None:
         found.add("arrested_at", why)
     elif arrested_at > clock.now():
         found.add("arrested_at", f"{clean['arrested_at']} is in the future")
-    elif who is not None and arrested_at.date() - _TWO_DAYS < who.date_of_birth and timezone.localdate(arrested_at) < who.date_of_birth:
+    elif who is not None and arrested_at.date() < who.date_of_birth + _TWO_DAYS and _before_birth(arrested_at, who.date_of_birth):
         found.add("arrested_at", f"{clean['arrested_at']} is before the date of birth")
+    found.at = ""
     code = offence_code(clean, "offence_code", found, catalogue)
     outcome = choice(clean, "outcome", found, _OUTCOME_VALUES, OUTCOME_WORDING)
     if found.faults or arrested_at is None:

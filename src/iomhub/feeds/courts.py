@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from iomhub.feeds.records import Written, record_once
-from iomhub.feeds.rows import IDENTITY_MAX_LENGTH, FeedRow, Identity, RowFaults, choice, event_date, offence_code, text_key
+from iomhub.feeds.rows import (
+    IDENTITY_MAX_LENGTH,
+    FeedRow,
+    Identity,
+    RowFaults,
+    choice,
+    event_date,
+    offence_code,
+    text_key,
+    whole_number,
+)
 from iomhub.feeds.spec import Checked, FeedSpec
 from iomhub.justice.models import Disposal, Requirement
 from iomhub.justice.services import court_outcome_record, offence_record
@@ -52,9 +62,11 @@ REQUIREMENTS = {
     "programme": str(Requirement.PROGRAMME),
 }
 REQUIREMENT_WORDING = "DRR, ATR, RAR, Unpaid work, Curfew, Mental health or Programme, separated by ;"
+MAX_FINE_POUNDS = 10_000_000
 
 
 def _requirements(clean: dict[str, str], found: RowFaults) -> list[str]:
+    found.at = "requirements"
     found_values = []
     for part in (p.strip() for p in clean.get("requirements", "").split(";")):
         if not part:
@@ -64,17 +76,22 @@ def _requirements(clean: dict[str, str], found: RowFaults) -> list[str]:
             found.add("requirements", f"{part!r} is not a requirement: use {REQUIREMENT_WORDING}")
         elif value not in found_values:
             found_values.append(value)
+    found.at = ""
     return sorted(found_values)
 
 
 def _fine(clean: dict[str, str], found: RowFaults) -> int | None:
+    """Whole pounds, from £1 to £10,000,000 (``£`` and ``,`` allowed), read by ``rows.whole_number``:
+    "²", "٣٠٠", "12.50", "NaN" or "1e3" is the row's fault, named, never a number or a crash."""
     text = clean.get("fine_pounds", "").replace(",", "").removeprefix("£")
     if not text:
         return None
-    if not text.isdigit() or int(text) < 1 or int(text) > 10_000_000:
-        found.add("fine_pounds", f"{clean['fine_pounds']!r} is not an amount in whole pounds")
-        return None
-    return int(text)
+    found.at = "fine_pounds"
+    pounds, why = whole_number(text, minimum=1, maximum=MAX_FINE_POUNDS)
+    if pounds is None:
+        found.add("fine_pounds", f"{clean['fine_pounds']!r} is not an amount in whole pounds: {why}")
+    found.at = ""
+    return pounds
 
 
 def check(clean: dict[str, str], found: RowFaults, who: Identity | None, catalogue: frozenset[str]) -> Checked | None:

@@ -11,7 +11,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -116,22 +115,20 @@ def _cell_text(value: Any) -> str:
 
 
 def _read_xlsx(data: bytes, columns: Sequence[str], doc: str) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        # Formulas are read as the text they are (``data_only=False``): never evaluated.
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileRefused(f"The file could not be read as an XLSX workbook ({exc}): save it as .xlsx or CSV UTF-8.") from exc
-    sheet = book.worksheets[0]
+    """The first sheet, read to its end before any row is imported: a workbook damaged part-way (a
+    sheet cut short, a cell no spreadsheet writes) is refused whole, saying after which row, and
+    nothing is imported. Its rows before the damage are not imported either: what follows them is
+    unknown, and a file half imported is the harder one to put right (which rows went in?); the
+    file saved again imports whole, and a re-import records nothing twice. The sheet is read a
+    second time for the rows themselves (streamed both times, so memory stays flat); counting them
+    the first time makes the run's ``total`` exact."""
+    header, count = _survey_xlsx(data, columns, doc)
+    book, sheet = _open_xlsx(data)
     iterator = sheet.iter_rows(values_only=True)
-    try:
-        header = [_cell_text(v) for v in next(iterator)]
-    except StopIteration as exc:
-        raise FileRefused("The workbook's first sheet is empty.") from exc
-    names = _check_header(header, columns, doc)
+    next(iterator)  # the header, read and checked by the survey
 
     def rows() -> Iterator[RawRow]:
+        names = header
         for number, cells in enumerate(iterator, start=2):
             texts = [_cell_text(c) for c in cells]
             if not any(t.strip() for t in texts):
@@ -140,7 +137,55 @@ def _read_xlsx(data: bytes, columns: Sequence[str], doc: str) -> Table:
             yield RawRow(number, values)
         book.close()
 
-    return Table(names, rows(), max((sheet.max_row or 1) - 1, 1))
+    return Table(header, rows(), max(count, 1))
+
+
+def _not_xlsx(exc: BaseException, where: str = "") -> FileRefused:
+    detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return FileRefused(
+        f"The file could not be read as an XLSX workbook{where} ({detail}): save it as .xlsx or CSV UTF-8. Nothing was imported."
+    )
+
+
+def _open_xlsx(data: bytes) -> tuple[Any, Any]:
+    from openpyxl import load_workbook
+
+    try:
+        # Formulas are read as the text they are (``data_only=False``): never evaluated.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return book, book.worksheets[0]
+    except MemoryError:
+        raise
+    except Exception as exc:  # a damaged workbook raises whatever its parts make the reader raise
+        raise _not_xlsx(exc) from exc
+
+
+def _survey_xlsx(data: bytes, columns: Sequence[str], doc: str) -> tuple[list[str], int]:
+    """The first sheet's header (checked) and how many rows with a value follow it, every cell
+    read once and let go; a sheet that cannot be read to its end is refused (``FileRefused``),
+    naming the last row read."""
+    book, sheet = _open_xlsx(data)
+    iterator = sheet.iter_rows(values_only=True)
+    read = 0  # rows of the sheet read whole
+    try:
+        try:
+            header = [_cell_text(v) for v in next(iterator)]
+        except StopIteration as exc:
+            raise FileRefused("The workbook's first sheet is empty.") from exc
+        read = 1
+        names = _check_header(header, columns, doc)
+        count = 0
+        for cells in iterator:
+            if any(_cell_text(c).strip() for c in cells):
+                count += 1
+            read += 1
+    except (FileRefused, MemoryError):
+        raise
+    except Exception as exc:  # a sheet damaged part-way: an unfinished XML part, a cell no spreadsheet writes
+        raise _not_xlsx(exc, f": its first sheet could not be read after row {read}" if read else "") from exc
+    finally:
+        book.close()
+    return names, count
 
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # the surrogates ``surrogateescape`` keeps undecodable bytes as

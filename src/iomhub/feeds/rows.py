@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,15 +22,19 @@ from iomhub.feeds.reading import RawRow, undecodable
 from iomhub.justice.catalogue import normalise_code, unknown_codes
 from iomhub.people.matching import normalise_name
 from iomhub.people.validators import IDENTIFIER_NORMALISERS, hidden_character
+from iomhub.rules.numbers import ASCII_DIGITS
 
 if TYPE_CHECKING:
     from iomhub.feeds.spec import FeedSpec
 
 # The identity columns, shared by every feed; their widths are the fields they are stored in.
 IDENTITY_MAX_LENGTH = {"pnc_id": 13, "prison_number": 7, "family_name": 100, "given_name": 100, "date_of_birth": 10}
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: ``\d`` also matches other scripts' digits ("٢٠٢٦", full-width digits), which
+# ``fromisoformat`` then refuses as "not a real date" when the cell is not in the form at all.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _ONE_DAY = datetime.timedelta(days=1)
-_MIDNIGHT = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})[T ]00:00(:00)?$")
+_MIDNIGHT = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})[T ]00:00(:00)?$")  # any digits: the date is then refused as not in the form
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,9 @@ class RowFaults:
     line: int
     values: dict[str, str]
     faults: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    # The column being checked, set by the checks as they go and left set if one raises: the column
+    # ``check_row`` names when a fault nobody foresaw stops the row's checks ("" if not known)
+    at: str = ""
 
     def add(self, column: str, reason: str) -> None:
         self.faults.append((column, reason))
@@ -93,6 +101,21 @@ class RowFaults:
 
 def label(column: str) -> str:
     return column.replace("_", " ")
+
+
+def whole_number(text: str, *, minimum: int, maximum: int) -> tuple[int | None, str]:
+    """A cell's (or a query's) whole number from ``minimum`` to ``maximum``, or None and why: the one
+    reading of a number in the feeds. ASCII digits 0 to 9 and nothing else, as ``rules.numbers``
+    reads them: ``str.isdigit()`` is true of "²" (which ``int()`` refuses) and of "٣" and full-width digits (which
+    it reads as 3), and no sign, point, exponent, "NaN" or "inf" is a whole number. Never more
+    digits than ``maximum`` has reach ``int()`` (which refuses text of more than 4300, leading
+    zeros counted), so no text raises."""
+    digits = text.lstrip("0") or text[:1]  # "0250" is 250; "000" is 0
+    if not digits or not ASCII_DIGITS.issuperset(digits):
+        return None, "write it with the digits 0 to 9 only"
+    if len(digits) > len(str(maximum)) or not minimum <= int(digits) <= maximum:
+        return None, f"it must be from {minimum:,} to {maximum:,}"
+    return int(digits), ""
 
 
 def clean_cells(raw: RawRow, spec: FeedSpec, found: RowFaults) -> dict[str, str]:
@@ -103,6 +126,7 @@ def clean_cells(raw: RawRow, spec: FeedSpec, found: RowFaults) -> dict[str, str]
     clean: dict[str, str] = {}
     values, dates, may_be_blank, max_length = raw.values, spec.dates, spec.may_be_blank, spec.max_length
     for column in spec.columns:
+        found.at = column
         value = values.get(column, "")
         if not value.isascii() and undecodable(value):
             found.add(column, "Not UTF-8 text: save the file as CSV UTF-8 and import it again")
@@ -123,6 +147,7 @@ def clean_cells(raw: RawRow, spec: FeedSpec, found: RowFaults) -> dict[str, str]
                 found.add(column, f"Contains a control or invisible character ({hidden})")
                 continue
         clean[column] = value
+    found.at = ""
     return clean
 
 
@@ -136,7 +161,7 @@ def parse_date(text: str) -> tuple[datetime.date | None, str]:
 
 
 def parse_datetime(text: str) -> tuple[datetime.datetime | None, str]:
-    if not _ISO_DATE.match(text) or len(text) < 16:
+    if not text.isascii() or not _ISO_DATE.match(text) or len(text) < 16:  # a time in other digits is not in the form either
         return None, f"{text!r} is not a date and time in the form YYYY-MM-DDTHH:MM"
     try:
         moment = datetime.datetime.fromisoformat(text)
@@ -161,6 +186,7 @@ def event_date(
     date of birth, and not in the future unless it may be."""
     if column not in clean or not clean[column]:
         return None
+    found.at = column
     value, why = parse_date(clean[column])
     if value is None:
         found.add(column, why)
@@ -170,6 +196,7 @@ def event_date(
     elif identity is not None and value < identity.date_of_birth:
         found.add(column, f"{value.isoformat()} is before the date of birth")
         value = None
+    found.at = ""
     return value
 
 
@@ -184,18 +211,21 @@ def identity(clean: dict[str, str], found: RowFaults) -> Identity | None:
     ids: dict[str, str] = {}
     for name in ("pnc_id", "prison_number"):
         if clean.get(name):
+            found.at = name
             try:
                 ids[name] = IDENTIFIER_NORMALISERS[name](clean[name])
             except ValueError as exc:
                 found.add(name, str(exc))
     dob: datetime.date | None = None
     if "date_of_birth" in clean:
+        found.at = "date_of_birth"
         dob, why = parse_date(clean["date_of_birth"])
         if dob is None:
             found.add("date_of_birth", why)
         elif (dob >= _utc_date_before_today() and dob > clock.today()) or dob.year < 1900:
             found.add("date_of_birth", f"{dob.isoformat()} cannot be a date of birth")
             dob = None
+    found.at = ""
     if dob is None or "family_name" not in clean or "given_name" not in clean or found.faults:
         return None
     return Identity(
@@ -208,15 +238,19 @@ def identity(clean: dict[str, str], found: RowFaults) -> Identity | None:
 
 
 def offence_code(clean: dict[str, str], column: str, found: RowFaults, catalogue: frozenset[str]) -> str:
+    found.at = column
     code = normalise_code(clean.get(column, ""))
     if code not in catalogue:
         found.add(column, unknown_codes([code]))
+    found.at = ""
     return code
 
 
 def choice(clean: dict[str, str], column: str, found: RowFaults, words: dict[str, str], wording: str) -> str:
     """The value ``words`` gives for the cell (case and spacing folded), else a fault naming ``wording``."""
+    found.at = column
     value = words.get(" ".join(clean.get(column, "").split()).lower())
+    found.at = ""
     if value is None:
         found.add(column, f"{clean.get(column, '')!r} is not a {label(column)}: use {wording}")
         return ""
@@ -229,8 +263,36 @@ def text_key(text: str) -> str:
 
 
 def check_row(raw: RawRow, spec: FeedSpec, catalogue: frozenset[str]) -> FeedRow | RowFaults:
-    """The row checked column by column: a :class:`FeedRow`, or every fault found in it."""
+    """The row checked column by column: a :class:`FeedRow`, or every fault found in it.
+
+    The checks are meant to turn every cell into a value or a reason. Should one raise all the same
+    (a cell nobody foresaw), that is this row's fault, never its batch's: the row is rejected with
+    the column being checked, if known, and "could not be read" with what was raised. Only the
+    checks are guarded so: they read the cells and write nothing, so nothing is half done. A fault
+    while a row is written (``feeds.services``) still stops the import, to be run again."""
     found = RowFaults(raw.line, raw.values)
+    try:
+        return _check_row(raw, spec, catalogue, found)
+    except Exception as exc:  # a fault of this row's cells, whatever it is: see above
+        return _unreadable(found, exc, spec)
+
+
+def _unreadable(found: RowFaults, exc: Exception, spec: FeedSpec) -> RowFaults:
+    """The row rejected for a fault its checks raised, the faults found before it kept. Logged for
+    whoever keeps IOM Hub by the kind of fault and where it was raised, never with its message,
+    which may quote a cell (someone's name)."""
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame is not None else "?"
+    log.error("%s feed, line %s, column %r: a row check raised %s at %s", spec.feed, found.line, found.at, type(exc).__name__, where)
+    detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+    what = f"The {label(found.at)}" if found.at else "The row"
+    found.add(found.at, f"{what} could not be read: {detail}")
+    return found
+
+
+def _check_row(raw: RawRow, spec: FeedSpec, catalogue: frozenset[str], found: RowFaults) -> FeedRow | RowFaults:
     if raw.problem:
         found.add("", raw.problem)
         return found

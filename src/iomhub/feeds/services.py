@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import getpass
 import hashlib
+import logging
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -45,9 +46,15 @@ from iomhub.people.selectors import person_get_for
 from iomhub.people.services import NewPerson, PossibleDuplicates, person_create
 from iomhub.pg_arrays import one_of
 
+log = logging.getLogger(__name__)
+
 __all__ = ["BATCH_SIZE", "SYSTEM_USERNAME", "arrests_import", "feed_import", "feed_system_user", "import_row", "review_decide"]
 
 BATCH_SIZE = 2000  # issue 11 throughput (ADR 0037 addendum): fewer, larger batches; a killed run keeps whole batches
+FAULT = (
+    "The import stopped because of a fault. Rows counted above were recorded; import the file again "
+    "to complete it (rows already recorded are not recorded twice)."
+)
 
 
 def _new_person(who: Identity, acting_user: User, spec: FeedSpec, *, confirmed_new: bool = False) -> Any:
@@ -181,10 +188,41 @@ def feed_import(
     another, every read in its turn (the same outcome)."""
     spec = spec_for(feed)
     authorise(acting_user)
-    if run is None:
-        run = ImportRun.objects.create(
-            feed=Feed(feed), file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(), started_by=acting_user, via=via
-        )
+    if run is not None:  # a queued upload's: its task says how it ended, whatever stops it (``feeds.tasks``)
+        return _import_into(run, spec, acting_user, data, file_name, batch_size, progress, via, committed, read_ahead)
+    run = ImportRun.objects.create(
+        feed=Feed(feed), file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(), started_by=acting_user, via=via
+    )
+    try:
+        return _import_into(run, spec, acting_user, data, file_name, batch_size, progress, via, committed, read_ahead)
+    except (Exception, KeyboardInterrupt):
+        _stopped(run)
+        raise
+
+
+def _stopped(run: ImportRun) -> None:
+    """A run this process made (the command line's), stopped part-way by a fault: said so, as a
+    queued upload's task says it, rather than left "importing" with no end. The batches committed
+    before the fault are kept; running the file again completes it. If the database is what
+    failed, this may fail too: the run is then left as it was, the fault raised all the same."""
+    try:
+        ImportRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(finished_at=timezone.now(), fault=FAULT)
+    except Exception:
+        log.warning("import run %s: could not record that it stopped", run.pk, exc_info=True)
+
+
+def _import_into(
+    run: ImportRun,
+    spec: FeedSpec,
+    acting_user: User,
+    data: bytes,
+    file_name: str,
+    batch_size: int,
+    progress: Progress | None,
+    via: str,
+    committed: Callable[[int], None] | None,
+    read_ahead: bool,
+) -> ImportRun:
     where = {"command": f"from the command line by {getpass.getuser()} on {socket.gethostname()}", "api": "uploaded through the API"}.get(
         via, "uploaded in the browser"
     )

@@ -41,7 +41,7 @@ from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.models import AuditAction
 from iomhub.feeds.models import ImportRun, ImportUpload, Rejection, stalled_cutoff
-from iomhub.feeds.services import feed_import
+from iomhub.feeds.services import FAULT, feed_import
 from iomhub.feeds.tally import Progress
 
 if TYPE_CHECKING:
@@ -138,11 +138,7 @@ def import_upload(run_id: int) -> str:
         _end(run, refused="You may no longer import feeds, so the file was not imported. Nothing was recorded.")
     except Exception:
         log.exception("feed import run %s stopped by a fault", run.pk)
-        _end(
-            run,
-            fault="The import stopped because of a fault. Rows counted above were recorded; import the file again "
-            "to complete it (rows already recorded are not recorded twice).",
-        )
+        _end(run, fault=FAULT)
         ImportUpload.objects.filter(run=run).delete()
         raise
     ImportUpload.objects.filter(run=run).delete()

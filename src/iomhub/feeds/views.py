@@ -22,11 +22,12 @@ from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
-from iomhub.feeds.forms import ReviewDecisionForm, UploadForm
+from iomhub.feeds.forms import LARGEST_ID, ReviewDecisionForm, UploadForm
 from iomhub.feeds.models import Feed, ImportRun, LinkReview
 from iomhub.feeds.provenance import agreed_words
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
+from iomhub.feeds.rows import whole_number
 from iomhub.feeds.uploads import upload_enqueue
 from iomhub.justice.models import OffenceCode
 from iomhub.web.forms import apply_errors
@@ -72,7 +73,9 @@ REVIEWS_PER_PAGE = 100
 
 
 def _whole_number(text: str | None) -> int | None:
-    return int(text) if text and text.isascii() and text.isdigit() and 0 < int(text) < 2**63 else None
+    """A page or import id from the query, or None (left out, or not one: ``rows.whole_number``, so
+    "²" or 5,000 digits is the first page of every import, never a 500)."""
+    return whole_number(text or "", minimum=1, maximum=LARGEST_ID)[0]
 
 
 def _review_context(
