@@ -7,8 +7,6 @@ with the reason, then merge. The merges page of a record lists its merges, each 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from iomhub.access.errors import deny
 from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action, decide
+from iomhub.access.projection import lens_for
 from iomhub.access.routes import guarded
 from iomhub.people import matching, merging, selectors
 from iomhub.people.forms import MergeChooseForm, MergeReasonForm, UndoMergeReasonForm
@@ -77,21 +76,34 @@ def _check(request: AuthedRequest, duplicate: Person, into: str) -> HttpResponse
         messages.error(request, f"There is no record {into[:20]} that you can see. Check the record number.")
         return redirect("people:merge", person_id=duplicate.pk)
     plan = merging.merge_plan(kept, duplicate)
+    # What the reader is told the merge moves, and why it cannot, is projected like the record: the
+    # merge itself moves every row (ADR 0006 addendum).
+    lens = lens_for(request.user, duplicate)
     form = MergeReasonForm(request.POST if request.method == "POST" else None)
-    problems = [m for found in plan.problems.values() for m in found]
+    problems = plan.problems_shown(lens)
     if request.method == "POST" and form.is_valid() and not problems:
         try:
-            done = merging.person_merge(acting_user=request.user, duplicate=duplicate, kept=kept, reason=form.cleaned_data["reason"])
+            merging.person_merge(acting_user=request.user, duplicate=duplicate, kept=kept, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             problems = _errors(exc)
         else:
+            # No total: it would count rows the reader may not know of.
             messages.success(
                 request,
-                f"{duplicate.full_name} (record {duplicate.pk}) was merged into this record: {done.rows_moved} records moved. "
+                f"{duplicate.full_name} (record {duplicate.pk}) was merged into this record, with everything recorded about them. "
                 "You can undo this from Merges.",
             )
             return redirect("people:summary", person_id=kept.pk)
-    return render(request, "people/merge_check.html", {"person": duplicate, "kept": kept, "plan": plan, "problems": problems, "form": form})
+    context = {
+        "person": duplicate,
+        "kept": kept,
+        "plan": plan,
+        "moves": plan.moves_shown(lens),
+        "everything_else": merging.EVERYTHING_ELSE,
+        "problems": problems,
+        "form": form,
+    }
+    return render(request, "people/merge_check.html", context)
 
 
 @guarded(Action.PERSON_MERGE, personal_data=True)
@@ -124,21 +136,12 @@ def _undo(request: AuthedRequest, person: Person, chosen: PersonMerge) -> HttpRe
                 request, f"The merge was undone: {chosen.duplicate.full_name} (record {chosen.duplicate_id}) is a record of its own again."
             )
             return redirect("people:summary", person_id=chosen.duplicate_id)
-    moved = _labelled(chosen.moved)
-    return render(
-        request, "people/merge_undo.html", {"person": person, "merge": chosen, "moved": moved, "problems": problems, "form": form}
-    )
-
-
-def _labelled(moved: dict[str, Any]) -> list[tuple[str, int]]:
-    from django.apps import apps
-
-    rows = []
-    for key, ids in moved.items():
-        label = key.rsplit(".", 1)[0]
-        try:
-            name = str(apps.get_model(label)._meta.verbose_name_plural)
-        except LookupError:
-            name = label
-        rows.append((name, len(ids)))
-    return rows
+    context = {
+        "person": person,
+        "merge": chosen,
+        "moved": merging.returning_shown(chosen, lens_for(request.user, person)),
+        "everything_else": merging.EVERYTHING_ELSE_BACK,
+        "problems": problems,
+        "form": form,
+    }
+    return render(request, "people/merge_undo.html", context)

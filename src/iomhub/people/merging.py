@@ -22,6 +22,12 @@ the same agency involved now on both) — found from the models' unique constrai
 
 Both the merge and the undo go through the access policy (``Action.PERSON_MERGE`` on each record)
 and are audited on both records, so each person's audit trail shows them.
+
+What the pages say a merge moves is projected like the record (ADR 0006 addendum): a count only for
+the kinds of record whose section the reader sees, decided row by row where a row's section depends
+on the row (:func:`row_sections`); everything else is covered by one fixed sentence
+(:data:`EVERYTHING_ELSE`), shown whether or not such rows exist, so it says nothing about them.
+The merge itself moves every row whoever asks for it.
 """
 
 from __future__ import annotations
@@ -38,8 +44,9 @@ from django.utils import timezone
 
 from iomhub.access import audit
 from iomhub.access.errors import deny
-from iomhub.access.models import AuditAction
+from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, decide
+from iomhub.access.projection import Lens, section_of
 from iomhub.people.comparison import IDENTIFIER_LABELS
 from iomhub.people.models import Alias, Person, PersonMerge
 from iomhub.people.services import refresh_search_names
@@ -61,6 +68,20 @@ CONSTRAINT_MESSAGES = {
     "one_open_involvement_per_agency": "Both records show {values} involved now. End one of the two involvements before merging.",
 }
 
+# Said on every check and undo page, whatever the records hold: the rows a reader may not see are
+# summed into no number, so this sentence's presence tells them nothing (ADR 0006 addendum).
+EVERYTHING_ELSE = "Everything else recorded about them moves too, including records in sections not shared with you."
+EVERYTHING_ELSE_BACK = "Everything else that moved goes back too, including records in sections not shared with you."
+# A refusal caused by records the reader may not see: it names neither the records nor their section.
+HIDDEN_CLASH = (
+    "Both records have records, in a section not shared with you, that may exist only once for a person. "
+    "Ask a colleague who sees the whole record to resolve that before merging."
+)
+HIDDEN_RESTRICTION = (
+    "The two records have different restrictions. Give both the same restriction before merging, "
+    "so the merge shows nobody a record they may not see."
+)
+
 
 @dataclass(frozen=True)
 class Link:
@@ -75,7 +96,59 @@ class Link:
 
     @property
     def label(self) -> str:
-        return str(self.model._meta.verbose_name_plural)
+        return plural(self.model)
+
+
+def plural(model: type[models.Model]) -> str:
+    """The model's ``verbose_name_plural``. Where a model declares none, Django's default adds an
+    "s" ("timeline entrys"): a name ending in a consonant and "y" takes "ies" instead."""
+    meta = model._meta
+    name = str(meta.verbose_name)
+    if "verbose_name_plural" not in meta.original_attrs and len(name) > 1 and name.endswith("y") and name[-2] not in "aeiou":
+        return f"{name[:-1]}ies"
+    return str(meta.verbose_name_plural)
+
+
+def row_sections(row: models.Model) -> frozenset[str | None]:
+    """The sections a reader needs to know that ``row`` exists, as its model declares them: the
+    row's own ``sections`` (a health document) or ``section`` (a health agency's involvement) where
+    the model says the section depends on the row, else its ``SECTIONS["*"]``; and a row of kind
+    intelligence (a timeline's intelligence note) is police intelligence too, as subject access
+    marks it. A model declaring no section is seen by nobody (None)."""
+    model = type(row)
+    if isinstance(getattr(model, "sections", None), property):
+        found: frozenset[str | None] = frozenset(row.sections)  # type: ignore[attr-defined]
+    elif isinstance(getattr(model, "section", None), property):
+        found = frozenset({row.section})  # type: ignore[attr-defined]
+    else:
+        found = frozenset({section_of(model, "*")})
+    if getattr(row, "kind", None) == Section.INTELLIGENCE:
+        found |= {Section.INTELLIGENCE}
+    return found
+
+
+def _varies_by_row(model: type[models.Model]) -> bool:
+    """Whether the model's rows can differ in section (see :func:`row_sections`)."""
+    if isinstance(getattr(model, "sections", None), property) or isinstance(getattr(model, "section", None), property):
+        return True
+    return any(f.name == "kind" for f in model._meta.concrete_fields)
+
+
+def visible_count(lens: Lens, model: type[models.Model], rows: models.QuerySet[Any]) -> int:
+    """How many of ``rows`` (of ``model``) the reader knows of: each row whose sections they see."""
+    if not _varies_by_row(model):
+        return rows.count() if lens.sees(section_of(model, "*")) else 0
+    return sum(1 for row in rows.select_related() if lens.sees(*row_sections(row)))
+
+
+def counted(lens: Lens, found: Iterable[tuple[type[models.Model], models.QuerySet[Any]]]) -> list[tuple[str, int]]:
+    """(name, count) for each kind of record with rows the reader may know of; the rest left out."""
+    shown = []
+    for model, rows in found:
+        count = visible_count(lens, model, rows)
+        if count:
+            shown.append((plural(model), count))
+    return shown
 
 
 def person_links() -> list[Link]:
@@ -112,15 +185,34 @@ class MergePlan:
         return not self.problems
 
     @property
-    def labelled_moves(self) -> list[tuple[str, int]]:
-        return [(link.label, n) for link, n in self.moves]
-
-    @property
     def labelled_identifiers(self) -> list[tuple[str, str]]:
         return [(IDENTIFIERS[name], value) for name, value in self.identifiers.items()]
 
     def refuse(self, key: str, message: str) -> None:
         self.problems.setdefault(key, []).append(message)
+
+    def moves_shown(self, lens: Lens) -> list[tuple[str, int]]:
+        """What moves, as ``lens`` may know it: a count for each kind of record it sees, row by row;
+        nothing about the rest (the page says :data:`EVERYTHING_ELSE` instead)."""
+        return counted(lens, ((link.model, _rows(link, self.duplicate)) for link, _ in self.moves))
+
+    def problems_shown(self, lens: Lens) -> list[str]:
+        """Why the merge is refused, as ``lens`` may read it: a clash between records the reader
+        does not wholly see, or between restrictions whose reasons they do not see, in words that
+        name neither (the merge is refused all the same)."""
+        shown: list[str] = []
+        links = {link.key: link for link, _ in self.moves}
+        for key, messages in self.problems.items():
+            link = links.get(key)
+            if link is not None:
+                rows = _rows(link, self.duplicate)
+                hidden = visible_count(lens, link.model, rows) != rows.count()
+                shown.extend([HIDDEN_CLASH] if hidden else messages)
+            elif key == "restriction" and not all(lens.sees(p.restriction_section) for p in (self.kept, self.duplicate)):
+                shown.append(HIDDEN_RESTRICTION)
+            else:
+                shown.extend(messages)
+        return list(dict.fromkeys(shown))
 
 
 def _same_name(a: tuple[str, str], b: tuple[str, str]) -> bool:
@@ -368,6 +460,20 @@ def person_merge_undo(*, acting_user: User, merge: PersonMerge, reason: str) -> 
                 reason=reason,
             )
     return current
+
+
+def returning_shown(merge: PersonMerge, lens: Lens) -> list[tuple[str, int]]:
+    """What undoing ``merge`` puts back on the duplicate, as ``lens`` may know it: the rows that
+    moved and are still on the record kept (those the undo moves), counted as :meth:`MergePlan.moves_shown`."""
+    found = []
+    for key, ids in merge.moved.items():
+        label, field_name = key.rsplit(".", 1)
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        found.append((model, model._base_manager.filter(pk__in=ids, **{field_name: merge.kept_id})))
+    return counted(lens, found)
 
 
 def merges_of(person: Person) -> Iterable[PersonMerge]:

@@ -57,6 +57,20 @@ class Restriction(models.TextChoices):
     OTHER = "other", "Other sensitivity"
 
 
+# The section each restriction's reason belongs to (issue 9; ADR 0010): everyone who may see a
+# restricted person learns that the record is restricted, so they handle it with care, but why only
+# with the section the reason is part of. MAPPA management is the justice record's (the MAPPA level
+# is ``justice.MappaManagement``, justice section); being a counter-terrorism person of interest is
+# police intelligence; "other sensitivity" names no reason, so it says no more than "restricted".
+RESTRICTION_SECTIONS: dict[str, str] = {
+    Restriction.MAPPA: Section.JUSTICE,
+    Restriction.COUNTER_TERRORISM: Section.INTELLIGENCE,
+    Restriction.OTHER: Section.IDENTITY,
+}
+# What a reader who may not see a restriction's reason is told of it (the API's ``restriction``).
+RESTRICTED = "restricted"
+
+
 class Person(models.Model):
     # The section of the record each field belongs to (issue 9; access.projection, ADR 0010).
     SECTIONS: ClassVar[dict[str, str]] = {
@@ -134,6 +148,14 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.middle_names, self.last_name) if p)
+
+    @property
+    def restriction_section(self) -> str | None:
+        """The section the reason for the person's restriction belongs to (None when not
+        restricted); an unknown reason is police intelligence, the narrowest section."""
+        if not self.restriction:
+            return None
+        return RESTRICTION_SECTIONS.get(self.restriction, Section.INTELLIGENCE)
 
 
 class Alias(models.Model):

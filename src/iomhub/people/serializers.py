@@ -9,7 +9,7 @@ from rest_framework import serializers
 from iomhub.access.api_fields import StrictModelSerializer
 from iomhub.access.policy import ALL_SECTIONS, sections_for
 from iomhub.access.projection import lens_of_sections, section_of
-from iomhub.people.models import Address, Alias, ContactNumber, Marker, Person
+from iomhub.people.models import RESTRICTED, Address, Alias, ContactNumber, Marker, Person, Restriction
 
 IDENTITY_FIELDS = [
     "first_name", "middle_names", "last_name", "date_of_birth", "sex", "gender_identity",
@@ -60,6 +60,15 @@ class PersonDetailSerializer(StrictModelSerializer):
     markers = MarkerSerializer(many=True, required=False)
     version = serializers.IntegerField(read_only=True)
     sections = serializers.SerializerMethodField()
+    restriction = serializers.ChoiceField(
+        choices=[*Restriction.choices, (RESTRICTED, "Restricted, for a reason not shared with you")],
+        read_only=True,
+        help_text=(
+            'Empty when the person is not restricted; why they are ("mappa", "counter-terrorism", "other") '
+            "when the section that reason belongs to is shared with you (MAPPA: justice; counter-terrorism: "
+            'intelligence); else "restricted".'
+        ),
+    )
 
     class Meta:
         model = Person
@@ -86,4 +95,6 @@ class PersonDetailSerializer(StrictModelSerializer):
             section = section_of(NESTED[name], "*") if name in NESTED else section_of(Person, name)
             if not lens.sees(section):
                 del data[name]
+        if data.get("restriction") and not lens.sees(instance.restriction_section):
+            data["restriction"] = RESTRICTED  # that it is restricted, not why (its reason's section)
         return data
