@@ -284,7 +284,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "IOM Hub API",
     "DESCRIPTION": "The JSON API of IOM Hub. Every call is authorised by the same access policy as the pages and audited.",
-    "VERSION": "1.8.0",  # docs/api.md: the changelog of the schema
+    "VERSION": "1.9.0",  # docs/api.md: the changelog of the schema
     # OpenAPI 3.1 (JSON Schema 2020-12): a nullable field is "type": [..., "null"] or a oneOf with
     # null, which 3.0's allOf + nullable could not say (issue 17, ADR 0030).
     "OAS_VERSION": "3.1.0",
