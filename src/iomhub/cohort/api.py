@@ -67,11 +67,11 @@ class DeregistrationSerializer(serializers.ModelSerializer[Deregistration]):
     )
     exceptional = serializers.SerializerMethodField(
         help_text="Before six months on the scheme for another reason than a rule requiring it; "
-        "null when a rule that could require removal is not shared with you (since 1.8.0)"
+        "null when a rule that could require removal is not shared with you (since 1.9.0)"
     )
     withheld_rules = serializers.SerializerMethodField(
         help_text="The rules not shared with you (their evidence is from a section you do not see), left out of required_by and "
-        "suggested_by whether or not they held: the same list for every deregistration you read (since 1.8.0)"
+        "suggested_by whether or not they held: the same list for every deregistration you read (since 1.9.0)"
     )
 
     def _shown(self, instance: Deregistration) -> advice.RecordedRules:
