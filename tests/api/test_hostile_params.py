@@ -158,3 +158,13 @@ def test_a_problem_document_never_fails_on_a_lone_surrogate_anywhere(where):
     for document in (validation_problem(detail), problem(409, f"x{SURROGATE}", errors=detail, matches=[{"n": SURROGATE}])):
         rendered = JSONRenderer().render(document)
         assert "\\\\ud" in rendered.decode("utf-8") or "\\\\udfff" in rendered.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "odd", ["²", "٣", "9" * 5000, "-1", "0"], ids=["superscript two", "arabic-indic three", "5000 digits", "minus", "zero"]
+)
+def test_a_report_for_a_team_that_is_not_a_number_is_a_400_naming_the_team(client, api_auth, odd):
+    response = client.get("/api/v1/reports/overview", {"team": odd}, **api_auth(Role.PERFORMANCE_LEAD))
+    assert response.status_code == 400 and response["Content-Type"].startswith(PROBLEM_JSON)
+    assert "team must be a local team's number" in json.dumps(response.json())
+    assert "invalid literal" not in json.dumps(response.json())

@@ -197,3 +197,29 @@ def test_a_budget_return_with_a_huge_amount_is_refused_over_the_api_and_nothing_
     assert refused.status_code == 400 and refused["Content-Type"] == "application/problem+json"
     assert list(refused.json()["errors"]) == [f"rows[{ROW['own-funds']}].Amount (£)"]
     assert not StoredBudgetReturn.objects.exists()
+
+
+# ---- a date typed in three boxes: digits are ASCII digits -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "day, month, year",
+    [("٣", "6", "2026"), ("3", "²", "2026"), ("3", "6", "٢٠٢٦"), ("9" * 5000, "6", "2026")],
+    ids=["arabic-indic day", "superscript month", "arabic-indic year", "5000-digit day"],
+)
+def test_a_date_in_other_digits_is_not_a_real_date_and_nothing_is_stored(client, partnership, day, month, year):
+    p = partnership
+    client.force_login(p.users[Role.SUBSTANCE_MISUSE])
+    data = {
+        "screened_on_day": day,
+        "screened_on_month": month,
+        "screened_on_year": year,
+        "session": "first",
+        "q1": "0",
+        "q2": "0",
+        "q3": "0",
+    }
+    response = client.post(f"/people/{p.ordinary.pk}/health/alcohol/new/", data)
+    assert response.status_code == 200
+    assert "Date of the screening must be a real date" in response.content.decode()
+    assert not AlcoholScreening.objects.exists()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from iomhub import clock
 from iomhub.rules.quarters import Quarter
+from iomhub.validation import NotWhole, whole_number
 
 
 class BadParameter(ValueError):
@@ -24,10 +25,10 @@ class ReportParams:
 def team_id_from(value: str | None) -> int | None:
     if value in (None, ""):
         return None
-    assert value is not None
-    if not value.isdigit() or len(value) > 9:
-        raise BadParameter(f"team must be a local team's number, not {value!r}")
-    return int(value)
+    try:
+        return whole_number(value, minimum=1, maximum=999_999_999)  # ASCII digits only: "²" is no number
+    except NotWhole:
+        raise BadParameter(f"team must be a local team's number, not {str(value)[:40]!r}") from None
 
 
 def quarter_from(value: str | None) -> Quarter:

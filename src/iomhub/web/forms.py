@@ -74,7 +74,7 @@ class GovukDateField(forms.MultiValueField):
         missing = [n for n, p in zip(names, parts, strict=True) if not p]
         if missing:
             raise ValidationError(f"{self.label_text} must include a {' and '.join(missing)}", code="incomplete")
-        if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        if not all(p.isascii() and p.isdigit() for p in parts) or len(parts[2]) != 4:  # "²" and "٣" are no digits
             raise ValidationError(f"{self.label_text} must be a real date", code="invalid")
         try:
             result = datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
