@@ -10,7 +10,11 @@ from typing import Any
 from iomhub import clock
 from iomhub.rules.numbers import NotWhole, whole_number
 
-__all__ = ["NotWhole", "clean_choice", "clean_date", "clean_text", "clean_whole", "whole_number"]
+__all__ = ["NotWhole", "clean_choice", "clean_date", "clean_text", "clean_whole", "posted_version", "whole_number"]
+
+# A version posted that is not a whole number: no record has it, so the save is refused as stale
+# (nothing saved; the page says the record changed and to look again) rather than made unchecked.
+UNREADABLE_VERSION = -1
 
 
 def _capital(label: str) -> str:
@@ -58,6 +62,19 @@ def clean_whole(
     except NotWhole as reason:
         errors.setdefault(name, []).append(f"{_capital(label)} {reason}")
         return None
+
+
+def posted_version(raw: str | None) -> int | None:
+    """The record's version a page was read at (its hidden ``version`` field): None when none was
+    sent, ``UNREADABLE_VERSION`` (which no record has, so the edit is refused as stale) when it is
+    not a whole number ("²", 5000 digits). Before, such a value was read as "none sent" and the
+    edit skipped the check that stops one person's change overwriting another's."""
+    if raw is None or raw == "":
+        return None
+    try:
+        return whole_number(raw)
+    except NotWhole:
+        return UNREADABLE_VERSION
 
 
 def clean_date(

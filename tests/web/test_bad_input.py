@@ -110,3 +110,34 @@ def test_a_stale_edit_is_refused_and_the_first_change_survives(client, partnersh
     assert "Someone else changed this record" in second.content.decode()
     person.refresh_from_db()
     assert person.middle_names == "First"
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "9" * 5000, "-1", "1.0"])
+def test_an_unreadable_version_is_refused_as_stale_not_saved_unchecked(client, partnership, version):
+    """The page's hidden version stops one person's change overwriting another's. A version that is
+    not a whole number matches no record, so the edit is refused as stale and nothing is saved (it
+    was read as "none sent", which skipped the check)."""
+    person = partnership.ordinary
+    client.force_login(partnership.users["probation-officer"])
+    form = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "date_of_birth_day": "17",
+        "date_of_birth_month": "5",
+        "date_of_birth_year": "1990",
+        "sex": "male",
+        "pnc_id": person.pnc_id,
+        "middle_names": "Overwritten",
+        "version": version,
+    }
+    response = client.post(f"/people/{person.pk}/edit/", form)
+    assert response.status_code == 200 and "Someone else changed this record" in response.content.decode()
+    person.refresh_from_db()
+    assert person.middle_names != "Overwritten"
+
+
+@pytest.mark.parametrize("agency", ["²", "٣", "9" * 5000, "-1", "0"])
+def test_an_odd_agency_on_the_add_action_page_is_no_agency(client, partnership, agency):
+    client.force_login(partnership.users["probation-officer"])
+    response = client.get(f"/people/{partnership.ordinary.pk}/plan/actions/new/", {"agency": agency})
+    assert response.status_code == 200

@@ -51,6 +51,7 @@ from iomhub.people import selectors as people_selectors
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
 from iomhub.rules.casework import Completeness, assessed_risk_fallen, first_and_latest_change, lead_worker_problem
+from iomhub.rules.numbers import NotWhole, whole_number
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -143,7 +144,10 @@ def active_organisation(raw: str | None, among: QuerySet[Organisation] | None = 
     """The active organisation with the id typed (a chooser's value), of ``among`` where given
     (e.g. ``agencies_for_actions``), or None for anything else."""
     found = Organisation.objects.filter(active=True) if among is None else among
-    return found.filter(pk=int(raw)).first() if raw and raw.isdigit() and len(raw) < 10 else None
+    try:
+        return found.filter(pk=whole_number(raw or "", minimum=1)).first()
+    except NotWhole:
+        return None
 
 
 def agencies_for_actions(lens: Lens) -> QuerySet[Organisation]:

@@ -22,6 +22,7 @@ from iomhub.justice import chart, forms, selectors, services
 from iomhub.justice.models import LicenceCondition, Offence
 from iomhub.people.models import Person
 from iomhub.people.pages import person_context
+from iomhub.validation import posted_version
 from iomhub.web import forms as forms_helpers
 from iomhub.web.forms import GovukForm
 
@@ -244,10 +245,7 @@ def _conditions(request: AuthedRequest, person_id: int, sentence_id: int) -> Htt
     version = current.version if current else 0
     form = forms.ConditionsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            expected = int(request.POST.get("version", ""))
-        except ValueError:
-            expected = None
+        expected = posted_version(request.POST.get("version"))
         try:
             services.conditions_set(acting_user=request.user, sentence=sentence, expected_version=expected, **form.cleaned_data)
         except ValidationError as exc:

@@ -32,6 +32,7 @@ from iomhub.people.forms import (
 )
 from iomhub.people.models import Person
 from iomhub.people.pages import NOT_YET, TAB_SECTIONS, TABS, person_context
+from iomhub.validation import posted_version
 from iomhub.web.forms import GovukForm
 
 
@@ -133,10 +134,7 @@ def edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
+        version = posted_version(request.POST.get("version"))
         try:
             services.person_update(acting_user=request.user, person=person, changes=changes, expected_version=version)
         except services.StaleEdit as exc:
