@@ -88,3 +88,12 @@ def test_without_an_upper_bound_the_message_gives_the_digits_allowed():
     errors: dict[str, list[str]] = {}
     clean_whole(errors, "offset", "9" * 19, "the offset", required=True)
     assert errors == {"offset": ["The offset must be a whole number, 0 or more, of at most 18 digits"]}
+
+
+def test_leading_zeros_are_no_digits_of_the_number_however_many():
+    """5,000 zeros before a 1 is 1 (as "0250" is 250): the zeros never reach ``int()``, which refuses
+    text of more than 4,300 characters with a ValueError that is not ``NotWhole``."""
+    assert whole_number("0" * 5000 + "1") == 1
+    assert whole_number("0" * 5000) == 0
+    with pytest.raises(NotWhole):
+        whole_number("0" * 5000 + "9" * 19)

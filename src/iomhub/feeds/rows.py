@@ -22,7 +22,7 @@ from iomhub.feeds.reading import RawRow, undecodable
 from iomhub.justice.catalogue import normalise_code, unknown_codes
 from iomhub.people.matching import normalise_name
 from iomhub.people.validators import IDENTIFIER_NORMALISERS, hidden_character
-from iomhub.rules.numbers import ASCII_DIGITS
+from iomhub.rules import numbers
 
 if TYPE_CHECKING:
     from iomhub.feeds.spec import FeedSpec
@@ -104,18 +104,17 @@ def label(column: str) -> str:
 
 
 def whole_number(text: str, *, minimum: int, maximum: int) -> tuple[int | None, str]:
-    """A cell's (or a query's) whole number from ``minimum`` to ``maximum``, or None and why: the one
-    reading of a number in the feeds. ASCII digits 0 to 9 and nothing else, as ``rules.numbers``
-    reads them: ``str.isdigit()`` is true of "²" (which ``int()`` refuses) and of "٣" and full-width digits (which
-    it reads as 3), and no sign, point, exponent, "NaN" or "inf" is a whole number. Never more
-    digits than ``maximum`` has reach ``int()`` (which refuses text of more than 4300, leading
-    zeros counted), so no text raises."""
-    digits = text.lstrip("0") or text[:1]  # "0250" is 250; "000" is 0
-    if not digits or not ASCII_DIGITS.issuperset(digits):
-        return None, "write it with the digits 0 to 9 only"
-    if len(digits) > len(str(maximum)) or not minimum <= int(digits) <= maximum:
+    """A cell's (or a query's) whole number from ``minimum`` to ``maximum``, or None and why: the
+    feeds' face of the one strict reading, ``rules.numbers.whole_number`` (ASCII digits 0 to 9 and
+    nothing else: not "²", "٣" or full-width digits, no sign, point, exponent, "NaN" or "inf"; "0250"
+    is 250), with the reason a row's report gives instead of an exception. A ``maximum`` beyond its
+    18 digits (a database id's 2**63 - 1) is bounded by them: no id is that large."""
+    try:
+        return numbers.whole_number(text, minimum=minimum, maximum=maximum if maximum < 10**numbers.MAX_DIGITS else None), ""
+    except numbers.NotWhole:
+        if not text or not numbers.ASCII_DIGITS.issuperset(text):
+            return None, "write it with the digits 0 to 9 only"
         return None, f"it must be from {minimum:,} to {maximum:,}"
-    return int(digits), ""
 
 
 def clean_cells(raw: RawRow, spec: FeedSpec, found: RowFaults) -> dict[str, str]:

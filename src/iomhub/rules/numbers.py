@@ -37,9 +37,10 @@ def whole_number(value: object, *, minimum: int = 0, maximum: int | None = None)
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and value and set(value) <= ASCII_DIGITS:
-        if len(value.lstrip("0")) > MAX_DIGITS:
+        significant = value.lstrip("0") or "0"  # leading zeros are no digits of the number, nor reach int()
+        if len(significant) > MAX_DIGITS:
             raise NotWhole(_range(minimum, maximum))
-        number = int(value)
+        number = int(significant)
     else:
         raise NotWhole(_range(minimum, maximum))
     if number < minimum or (maximum is not None and number > maximum) or number >= 10**MAX_DIGITS:
