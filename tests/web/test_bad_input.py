@@ -71,19 +71,25 @@ def test_hostile_but_valid_names_are_stored_as_typed_and_shown_escaped(client, p
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
 
 
-def test_changing_details_to_something_invalid_keeps_the_record_as_it_was(client, partnership):
-    person = partnership.ordinary
-    client.force_login(partnership.users["probation-officer"])
-    form = {
+def _edit_form(person, **changes):
+    """The person edit page's fields as the page holds them for ``person`` (born 17 May 1990), at version 1."""
+    return {
         "first_name": person.first_name,
         "last_name": person.last_name,
-        "date_of_birth_day": "30",
-        "date_of_birth_month": "2",
+        "date_of_birth_day": "17",
+        "date_of_birth_month": "5",
         "date_of_birth_year": "1990",
         "sex": "male",
         "pnc_id": person.pnc_id,
         "version": "1",
+        **changes,
     }
+
+
+def test_changing_details_to_something_invalid_keeps_the_record_as_it_was(client, partnership):
+    person = partnership.ordinary
+    client.force_login(partnership.users["probation-officer"])
+    form = _edit_form(person, date_of_birth_day="30", date_of_birth_month="2")
     response = client.post(f"/people/{person.pk}/edit/", form)
     assert "Date of birth must be a real date" in response.content.decode()
     person.refresh_from_db()
@@ -94,16 +100,7 @@ def test_changing_details_to_something_invalid_keeps_the_record_as_it_was(client
 def test_a_stale_edit_is_refused_and_the_first_change_survives(client, partnership):
     person = partnership.ordinary
     client.force_login(partnership.users["probation-officer"])
-    base = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "date_of_birth_day": "17",
-        "date_of_birth_month": "5",
-        "date_of_birth_year": "1990",
-        "sex": "male",
-        "pnc_id": person.pnc_id,
-        "version": "1",
-    }
+    base = _edit_form(person)
     first = client.post(f"/people/{person.pk}/edit/", {**base, "middle_names": "First"})
     second = client.post(f"/people/{person.pk}/edit/", {**base, "middle_names": "Second"})
     assert first.status_code == 302
@@ -119,17 +116,7 @@ def test_an_unreadable_version_is_refused_as_stale_not_saved_unchecked(client, p
     was read as "none sent", which skipped the check)."""
     person = partnership.ordinary
     client.force_login(partnership.users["probation-officer"])
-    form = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "date_of_birth_day": "17",
-        "date_of_birth_month": "5",
-        "date_of_birth_year": "1990",
-        "sex": "male",
-        "pnc_id": person.pnc_id,
-        "middle_names": "Overwritten",
-        "version": version,
-    }
+    form = _edit_form(person, middle_names="Overwritten", version=version)
     response = client.post(f"/people/{person.pk}/edit/", form)
     assert response.status_code == 200 and "Someone else changed this record" in response.content.decode()
     person.refresh_from_db()
