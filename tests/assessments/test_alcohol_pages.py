@@ -150,4 +150,4 @@ def test_hostile_text_is_shown_as_text(client, partnership, today):
     page = client.get(f"/people/{partnership.ordinary.pk}/health/").content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     body = client.post(url, data | {"goals": "nul\x00byte"}).content.decode()
-    assert "The goals agreed contains a character that is not allowed" in body or "Null characters are not allowed" in body
+    assert "The goals agreed contains a character that is not allowed" in body or "contains a null character, which is not allowed" in body

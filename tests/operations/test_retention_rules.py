@@ -46,7 +46,7 @@ def test_the_ig_lead_sees_the_rules_and_changes_one_in_the_browser_audited(clien
     ("data", "field", "message"),
     [
         ({"period_months": "", "basis": "x"}, "period_months", "Enter how many months"),
-        ({"period_months": "0", "basis": "x"}, "period_months", "greater than or equal to 1"),
+        ({"period_months": "0", "basis": "x"}, "period_months", "must be 1 or more"),
         ({"period_months": "12", "basis": "  "}, "basis", "Enter why records are kept this long"),
     ],
 )

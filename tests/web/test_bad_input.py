@@ -30,7 +30,7 @@ BAD = {
     "NI prefix never issued": ({"ni_number": "BG 12 34 56 A"}, "Enter a National Insurance number"),
     "NHS check digit wrong": ({"nhs_number": "943 476 5918"}, "NHS number is not valid"),
     "ten thousand characters": ({"first_name": "x" * 10_000}, "First name must be 100 characters or fewer"),
-    "null character": ({"last_name": "Form\x00test"}, "Null characters are not allowed"),
+    "null character": ({"last_name": "Form\x00test"}, "contains a null character, which is not allowed"),
     "postcode without an address": ({"postcode": "PO1 2AB"}, "Enter address line 1, or leave the postcode empty"),
 }
 

@@ -107,7 +107,7 @@ BAD_NEW = {
     "10,000-character first name": ({"first_name": "x" * 10_000}, "first_name", "First name must be 100 characters or fewer"),
     "10,000-character middle names": ({"middle_names": "x" * 10_000}, "middle_names", "Middle names must be 200 characters or fewer"),
     "10,000-character PNC": ({"pnc_id": "1" * 10_000}, "pnc_id", "PNC ID must be 20 characters or fewer"),
-    "NUL byte in the last name": ({"last_name": "Form\x00check"}, "last_name", "Null characters are not allowed"),
+    "NUL byte in the last name": ({"last_name": "Form\x00check"}, "last_name", "contains a null character, which is not allowed"),
     # A right-to-left override shows a name reversed, a zero-width space hides it from search (issue 9 finding 17).
     "right-to-left override in the last name": (
         {"last_name": "Smith\u202egnp.exe"},
@@ -119,7 +119,7 @@ BAD_NEW = {
         "first_name",
         "First name contains a control or invisible character",
     ),
-    "NUL byte in an identifier": ({"crn": "X123\x00456"}, "crn", "Null characters are not allowed"),
+    "NUL byte in an identifier": ({"crn": "X123\x00456"}, "crn", "contains a null character, which is not allowed"),
     "blank first name": ({"first_name": "   "}, "first_name", "Enter first name"),
     "sex not offered": ({"sex": "robot"}, "sex", "Select a valid choice"),
     "email not an email": ({"email": "<script>@"}, "email", "Enter a valid email address"),

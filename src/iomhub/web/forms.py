@@ -14,7 +14,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinLengthValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest
 
@@ -60,7 +66,7 @@ class GovukDateField(forms.MultiValueField):
 
     def __init__(self, *, label: str, past: bool = False, **kwargs: Any) -> None:
         self.past = past
-        self.label_text = label
+        self.label_text = label.removesuffix(" (optional)")  # the messages name the field, not its hint
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=fields, require_all_fields=False, label=label, **kwargs)
 
@@ -101,14 +107,24 @@ _WIDGET_CLASSES = {
 
 
 def _govuk_messages(field: forms.Field) -> None:
-    """GOV.UK error messages ("Enter your postcode", "Postcode must be 10 characters or fewer")."""
+    """GOV.UK error messages that name the field ("Enter your postcode", "Postcode must be 10
+    characters or fewer", "Months must be a whole number", "Months must be 36 or less"), never
+    Django's own, which name nothing ("Enter a whole number.", "Null characters are not allowed.")."""
     label = str(field.label or "This field")
     if not label.lower().endswith("(optional)"):
         verb = "Select" if isinstance(field.widget, forms.RadioSelect | forms.Select) else "Enter"
         field.error_messages["required"] = f"{verb} {label[0].lower()}{label[1:]}"
     bare = label.removesuffix(" (optional)")
+    if isinstance(field, forms.IntegerField):
+        field.error_messages["invalid"] = f"{bare} must be a whole number"
     for i, validator in enumerate(field.validators):
-        if isinstance(validator, MaxLengthValidator):
+        if isinstance(validator, MaxValueValidator):
+            field.validators[i] = MaxValueValidator(validator.limit_value, message=f"{bare} must be {validator.limit_value} or less")
+        elif isinstance(validator, MinValueValidator):
+            field.validators[i] = MinValueValidator(validator.limit_value, message=f"{bare} must be {validator.limit_value} or more")
+        elif isinstance(validator, ProhibitNullCharactersValidator):
+            field.validators[i] = ProhibitNullCharactersValidator(message=f"{bare} contains a null character, which is not allowed")
+        elif isinstance(validator, MaxLengthValidator):
             field.validators[i] = MaxLengthValidator(
                 validator.limit_value, message=f"{bare} must be {validator.limit_value} characters or fewer"
             )
