@@ -255,8 +255,9 @@ def test_an_override_entered_by_hand_after_the_decision_is_recorded_by_hand(clie
 # ---- while the import is still under way (its row written, the run not finished) --------------
 
 
-class Stopped(Exception):
-    pass
+class Stopped(BaseException):
+    """A worker killed outright part-way (no handler of the import's runs, as after SIGKILL): an
+    ``Exception`` would now be a fault the command-line import records as stopped (ADR 0014)."""
 
 
 def import_release_part_way(importer: Any) -> Any:

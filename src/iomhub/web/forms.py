@@ -115,14 +115,18 @@ def _govuk_messages(field: forms.Field) -> None:
         verb = "Select" if isinstance(field.widget, forms.RadioSelect | forms.Select) else "Enter"
         field.error_messages["required"] = f"{verb} {label[0].lower()}{label[1:]}"
     bare = label.removesuffix(" (optional)")
-    if isinstance(field, forms.IntegerField):
+    # Only Django's own messages are replaced: a form that words its own keeps them.
+    if (
+        isinstance(field, forms.IntegerField)
+        and field.error_messages.get("invalid") == forms.IntegerField.default_error_messages["invalid"]
+    ):
         field.error_messages["invalid"] = f"{bare} must be a whole number"
     for i, validator in enumerate(field.validators):
-        if isinstance(validator, MaxValueValidator):
+        if isinstance(validator, MaxValueValidator) and validator.message == MaxValueValidator.message:
             field.validators[i] = MaxValueValidator(validator.limit_value, message=f"{bare} must be {validator.limit_value} or less")
-        elif isinstance(validator, MinValueValidator):
+        elif isinstance(validator, MinValueValidator) and validator.message == MinValueValidator.message:
             field.validators[i] = MinValueValidator(validator.limit_value, message=f"{bare} must be {validator.limit_value} or more")
-        elif isinstance(validator, ProhibitNullCharactersValidator):
+        elif isinstance(validator, ProhibitNullCharactersValidator) and validator.message == ProhibitNullCharactersValidator.message:
             field.validators[i] = ProhibitNullCharactersValidator(message=f"{bare} contains a null character, which is not allowed")
         elif isinstance(validator, MaxLengthValidator):
             field.validators[i] = MaxLengthValidator(
