@@ -23,11 +23,9 @@ import datetime
 import json
 
 import pytest
-from django.utils import timezone
 
 from iomhub import clock
 from iomhub.access.models import Role, SharingAgreement
-from iomhub.access.services import api_token_issue
 from iomhub.casework.models import AgencyInvolvement
 from iomhub.cohort import services
 from iomhub.cohort.models import Deregistration, Registration
@@ -75,11 +73,9 @@ def fixed_today():
 
 
 @pytest.fixture
-def api(client, partnership):
+def api(client, api_auth):
     def _as(who):
-        user = partnership.users[who]
-        _, secret = api_token_issue(acting_user=user, name="tests", scope="read-write", second_factor_at=timezone.now())
-        auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+        auth = api_auth(who)
 
         class Api:
             def get(self, path):

@@ -29,11 +29,10 @@ from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
 from iomhub.feeds.models import Feed, LinkReview
-from iomhub.feeds.rows import whole_number
+from iomhub.feeds.rows import LARGEST_ID, database_id
 from iomhub.feeds.selectors import ReviewItem
 from iomhub.people.api import StrictSerializer
 
-LARGEST_ID = 2**63 - 1
 REFUSALS: dict[int, Any] = {
     403: OpenApiResponse(description="Not allowed: the review queue is the coordinators' and chairs'"),
     404: OpenApiResponse(description="No such row, or one offered against someone you may not see"),
@@ -126,7 +125,7 @@ def _one_id(request: Request, name: str) -> int | None:
     values = request.query_params.getlist(name)
     if not values:
         return None
-    found = whole_number(values[0], minimum=1, maximum=LARGEST_ID)[0] if len(values) == 1 else None
+    found = database_id(values[0]) if len(values) == 1 else None
     if found is None:  # "²" or 5,000 digits too: refused, never a 500
         raise ApiValidationError({name: ["Enter one id: a whole number of 1 or more"]})
     return found

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from iomhub.feeds.rows import whole_number
+from iomhub.feeds.rows import database_id
 from iomhub.feeds.spec import FeedSpec
 from iomhub.feeds.uploads import upload_problem
 from iomhub.web.forms import GovukForm
@@ -33,9 +33,6 @@ def first_bytes(upload: UploadedFile, n: int = 8) -> bytes:
     return head
 
 
-LARGEST_ID = 2**63 - 1  # a database id
-
-
 class ReviewDecisionForm(GovukForm):
     decision = forms.CharField(label="Who is this row about?", max_length=40)
 
@@ -44,12 +41,12 @@ class ReviewDecisionForm(GovukForm):
         self.fields["decision"].error_messages["required"] = "Select who this row is about, or that they are new"
 
     def clean_decision(self) -> str:
-        """Either "create", or "link:" and a person's id as ``rows.whole_number`` reads it ("link:²" is
+        """Either "create", or "link:" and a person's id as ``rows.database_id`` reads it ("link:²" is
         refused here, not a 500 where the id is read)."""
         value: str = self.cleaned_data["decision"]
         if value == "create":
             return value
-        person_id = whole_number(value[5:], minimum=1, maximum=LARGEST_ID)[0] if value.startswith("link:") else None
+        person_id = database_id(value[5:]) if value.startswith("link:") else None
         if person_id is None:
             raise forms.ValidationError("Select the person this row is about, or that they are new")
         return f"link:{person_id}"

@@ -117,6 +117,16 @@ def whole_number(text: str, *, minimum: int, maximum: int) -> tuple[int | None, 
         return None, f"it must be from {minimum:,} to {maximum:,}"
 
 
+# A database id's largest value (a bigint): the review API's schema states it as the bound.
+LARGEST_ID = 2**63 - 1
+
+
+def database_id(text: str | None) -> int | None:
+    """An id typed into a feed page's query, a review decision or the review API (``link:<id>``,
+    ``?page=``, ``?import=``, ``import_run``), or None when it is not one ("²", 5,000 digits)."""
+    return whole_number(text or "", minimum=1, maximum=LARGEST_ID)[0]
+
+
 def clean_cells(raw: RawRow, spec: FeedSpec, found: RowFaults) -> dict[str, str]:
     """Each column's text, stripped; a blank, over-long, undecodable or hidden-character cell is a
     fault of its column. (A cell of ASCII text holds no undecodable byte, and a printable one no

@@ -22,12 +22,12 @@ from iomhub.access.http import AuthedRequest
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.feeds import selectors, services
-from iomhub.feeds.forms import LARGEST_ID, ReviewDecisionForm, UploadForm
+from iomhub.feeds.forms import ReviewDecisionForm, UploadForm
 from iomhub.feeds.models import Feed, ImportRun, LinkReview
 from iomhub.feeds.provenance import agreed_words
 from iomhub.feeds.registry import spec_for
 from iomhub.feeds.report import write_report
-from iomhub.feeds.rows import whole_number
+from iomhub.feeds.rows import database_id
 from iomhub.feeds.uploads import upload_enqueue
 from iomhub.justice.models import OffenceCode
 from iomhub.web.forms import apply_errors
@@ -70,12 +70,6 @@ def error_report_response(run: ImportRun) -> HttpResponse:
 
 
 REVIEWS_PER_PAGE = 100
-
-
-def _whole_number(text: str | None) -> int | None:
-    """A page or import id from the query, or None (left out, or not one: ``rows.whole_number``, so
-    "²" or 5,000 digits is the first page of every import, never a 500)."""
-    return whole_number(text or "", minimum=1, maximum=LARGEST_ID)[0]
 
 
 def _review_context(
@@ -132,7 +126,7 @@ def _showing(page: Page[LinkReview], count: int) -> str:
 @guarded(Action.COHORT_MANAGE, personal_data=True)
 @require_http_methods(["GET"])
 def review(request: AuthedRequest) -> HttpResponse:
-    context = _review_context(request, _whole_number(request.GET.get("import")), _whole_number(request.GET.get("page")))
+    context = _review_context(request, database_id(request.GET.get("import")), database_id(request.GET.get("page")))
     return render(request, "feeds/review.html", context)
 
 
@@ -142,7 +136,7 @@ def review_decide(request: AuthedRequest, review_id: int) -> HttpResponse:
     """A decision on one row: the same checks as the API's (``feeds.api_reviews``); refused, the
     page again with the error at that row's radios; done, back to the same page of the queue."""
     review = selectors.review_get_for(user=request.user, review_id=review_id)
-    run_id, page_number = _whole_number(request.POST.get("import")), _whole_number(request.POST.get("page"))
+    run_id, page_number = database_id(request.POST.get("import")), database_id(request.POST.get("page"))
     form = ReviewDecisionForm(request.POST)
     if form.is_valid():
         decision: str = form.cleaned_data["decision"]
