@@ -8,9 +8,23 @@ import datetime
 from typing import Any
 
 from iomhub import clock
+from iomhub.rules import date_windows
+from iomhub.rules.dates import long_date
 from iomhub.rules.numbers import NotWhole, whole_number
+from iomhub.rules.text_direction import bidi_control
 
-__all__ = ["NotWhole", "clean_choice", "clean_date", "clean_text", "clean_whole", "posted_version", "whole_number"]
+__all__ = [
+    "NotWhole",
+    "bidi_message",
+    "clean_choice",
+    "clean_date",
+    "clean_text",
+    "clean_whole",
+    "not_after",
+    "posted_version",
+    "text_direction_errors",
+    "whole_number",
+]
 
 # A version posted that is not a whole number: no record has it, so the save is refused as stale
 # (nothing saved; the page says the record changed and to look again) rather than made unchecked.
@@ -25,8 +39,8 @@ def clean_text(
     errors: dict[str, list[str]], name: str, value: Any, label: str, *, required: bool, limit: int, collapse: bool = False
 ) -> str:
     """``value`` stripped (with ``collapse``, every run of spaces and line breaks made one space);
-    "Enter ``label``" when required and empty, refused when over ``limit`` characters or holding a
-    NUL (which PostgreSQL cannot store)."""
+    "Enter ``label``" when required and empty, refused when over ``limit`` characters, holding a
+    NUL (which PostgreSQL cannot store) or a text-direction control (``bidi_message``)."""
     found = str(value or "").strip()
     if collapse:
         found = " ".join(found.split())
@@ -36,7 +50,26 @@ def clean_text(
         errors.setdefault(name, []).append(f"{_capital(label)} must be {limit} characters or fewer")
     elif "\x00" in found:
         errors.setdefault(name, []).append(f"{_capital(label)} contains a character that is not allowed: null characters are refused")
+    elif control := bidi_control(found):
+        errors.setdefault(name, []).append(bidi_message(label, control))
     return found
+
+
+def bidi_message(label: str, control: str) -> str:
+    """The one message for a text-direction control (``rules.text_direction``) in a field, on the
+    pages, the API and the feeds alike: "Notes contains a text-direction control character
+    (U+202E), which is not allowed: type it again without it"."""
+    return f"{_capital(label)} contains a text-direction control character ({control}), which is not allowed: type it again without it"
+
+
+def text_direction_errors(errors: dict[str, list[str]], values: dict[str, tuple[Any, str]]) -> None:
+    """For text not read by ``clean_text`` (a reason cleaned by its own service, a person's address
+    line): ``values`` maps a field to (its value, its label); a value holding a text-direction
+    control adds ``bidi_message`` to that field."""
+    for name, (value, label) in values.items():
+        control = bidi_control(value) if isinstance(value, str) else None
+        if control:
+            errors.setdefault(name, []).append(bidi_message(label, control))
 
 
 def clean_whole(
@@ -78,18 +111,36 @@ def posted_version(raw: str | None) -> int | None:
 
 
 def clean_date(
-    errors: dict[str, list[str]], name: str, value: Any, label: str, *, born: datetime.date | None = None, future: bool = False
+    errors: dict[str, list[str]],
+    name: str,
+    value: Any,
+    label: str,
+    *,
+    born: datetime.date | None = None,
+    future: bool = False,
+    within_years: int | None = None,
 ) -> datetime.date:
     """``value`` if it is a date (a date and time is not): "Enter ``label``" otherwise (and
-    ``date.min`` returned); refused when after today (unless ``future``) or before ``born``."""
+    ``date.min`` returned); refused when after today (unless ``future``) or before ``born``. A
+    ``future`` date with ``within_years`` is refused after ``rules.date_windows.horizon`` ("The due
+    date must be within 2 years of today"): today is ``iomhub.clock``'s."""
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
         errors.setdefault(name, []).append(f"Enter {label}")
         return datetime.date.min
     if not future and value > clock.today():
         errors.setdefault(name, []).append(f"{_capital(label)} must be today or in the past")
+    elif future and within_years is not None and not date_windows.within_years(value, clock.today(), within_years):
+        errors.setdefault(name, []).append(f"{_capital(label)} must be within {within_years} years of today")
     if born is not None and value < born:
         errors.setdefault(name, []).append(f"{_capital(label)} must be after the person's date of birth")
     return value
+
+
+def not_after(errors: dict[str, list[str]], name: str, value: Any, label: str, latest: datetime.date, why: str) -> None:
+    """A date ``value`` after ``latest`` adds "``Label`` must be on or before 30 September 2056, ``why``"
+    (``why``: "the end of the sentence"); anything not a date is left to the other checks."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime) and value > latest:
+        errors.setdefault(name, []).append(f"{_capital(label)} must be on or before {long_date(latest)}, {why}")
 
 
 def clean_choice(

@@ -55,5 +55,16 @@ def choice(errors: dict[str, list[str]], name: str, value: Any, choices: Any, la
     return clean_choice(errors, name, value, choices, label, required=required, missing=f"Select the {label}")
 
 
-def date(errors: dict[str, list[str]], name: str, value: Any, label: str, person: Person, *, future: bool = False) -> datetime.date:
-    return clean_date(errors, name, value, f"the {label}", born=person.date_of_birth, future=future)
+def date(
+    errors: dict[str, list[str]],
+    name: str,
+    value: Any,
+    label: str,
+    person: Person,
+    *,
+    future: bool = False,
+    within_years: int | None = None,
+) -> datetime.date:
+    """A date checked by ``validation.clean_date``; a future one, with ``within_years``, within that
+    many years of today (``rules.date_windows``: bookings and due dates, ``BOOKING_YEARS``)."""
+    return clean_date(errors, name, value, f"the {label}", born=person.date_of_birth, future=future, within_years=within_years)

@@ -398,6 +398,7 @@ class TimelineEntry(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-pk"]
         indexes = [models.Index(fields=["person", "kind", "occurred_on"])]
+        verbose_name_plural = "timeline entries"  # Django's default adds an s: "timeline entrys"
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.occurred_on}"

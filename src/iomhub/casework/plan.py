@@ -35,6 +35,7 @@ from iomhub.casework.models import (
 )
 from iomhub.people.services import StaleEdit
 from iomhub.referrals.models import Pathway
+from iomhub.rules.date_windows import BOOKING_YEARS
 
 if TYPE_CHECKING:
     from iomhub.people.models import Person
@@ -116,7 +117,7 @@ def _check(
     errors: dict[str, list[str]] = {}
     description = _text(errors, "description", description, "action", limit=MAX_NOTE)
     owner_name = _text(errors, "owner_name", owner.display_name if owner else owner_name, "person responsible", required=False)
-    due = _date(errors, "due_on", due_on, "due date", person, future=True)
+    due = _date(errors, "due_on", due_on, "due date", person, future=True, within_years=BOOKING_YEARS)
     if due != datetime.date.min and due < clock.today():
         errors.setdefault("due_on", []).append("The due date must be today or in the future")
     pathway = _choice(errors, "pathway", pathway, Pathway, "pathway", required=False)
@@ -256,7 +257,7 @@ def plan_action_update(
         if due_on is None:
             errors.setdefault("due_on", []).append("Enter the new due date for the carried-over action")
         else:
-            new_due = _date(errors, "due_on", due_on, "new due date", person, future=True)
+            new_due = _date(errors, "due_on", due_on, "new due date", person, future=True, within_years=BOOKING_YEARS)
             if "due_on" not in errors and new_due <= clock.today():
                 errors.setdefault("due_on", []).append("The new due date must be in the future")
     elif due_on is not None and due_on != action.due_on:

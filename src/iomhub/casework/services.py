@@ -60,6 +60,7 @@ from iomhub.casework.plan import plan_action_add, plan_action_update
 from iomhub.people.services import StaleEdit
 from iomhub.referrals.models import Pathway
 from iomhub.rules.casework import SentenceDates, lead_worker_problem, on_licence_or_supervision
+from iomhub.rules.date_windows import BOOKING_YEARS
 
 if TYPE_CHECKING:
     from iomhub.people.models import Person
@@ -319,7 +320,10 @@ def timeline_record(
         )
     outcome = _entry_outcome(errors, kind, outcome)
     booked = outcome == EntryOutcome.BOOKED
-    when = _date(errors, "occurred_on", occurred_on, "date", person, future=booked)
+    # An appointment booked ahead is within two years of today (rules.date_windows.BOOKING_YEARS).
+    when = _date(
+        errors, "occurred_on", occurred_on, "appointment date" if booked else "date", person, future=booked, within_years=BOOKING_YEARS
+    )
     if booked and "occurred_on" not in errors and when < clock.today():
         errors.setdefault("occurred_on", []).append("An appointment booked ahead must be today or in the future")
     summary = _text(errors, "summary", summary, "summary", required=kind in (EntryKind.INTELLIGENCE, EntryKind.REFERRAL), limit=MAX_NOTE)

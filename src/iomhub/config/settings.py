@@ -155,7 +155,7 @@ TEMPLATES = [
                 "iomhub.shell.context_processors.service",
             ],
             # The date filter and url tag, quicker for what the pages use; the same text (ADR 0040).
-            "builtins": ["iomhub.web.templatetags.dates", "iomhub.web.templatetags.urls"],
+            "builtins": ["iomhub.web.templatetags.dates", "iomhub.web.templatetags.urls", "iomhub.web.templatetags.once"],
         },
     }
 ]

@@ -32,7 +32,8 @@ from iomhub.interventions.models import (
     TreatmentOrder,
 )
 from iomhub.rules import interventions as rules
-from iomhub.validation import clean_choice, clean_date, clean_text
+from iomhub.rules.date_windows import latest_order_start
+from iomhub.validation import clean_choice, clean_date, clean_text, not_after
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -227,6 +228,11 @@ def order_record(
         errors.setdefault("starts_on", []).append("Enter the start date")
     elif "made_on" not in errors and starts_on < made:
         errors.setdefault("starts_on", []).append("The start date must be on or after the date the order was made")
+    elif "made_on" not in errors:
+        # An order's requirements are complied with within 3 years of its making (rules.date_windows).
+        not_after(
+            errors, "starts_on", starts_on, "the start date", latest_order_start(made), "within 3 years of the date the order was made"
+        )
     try:
         length = int(months)
     except (TypeError, ValueError):

@@ -12,10 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from iomhub.access import audit
+from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
-from iomhub.access.policy import Action, decide
+from iomhub.access.policy import Action
+from iomhub.access.projection import Lens, lens_for
 from iomhub.casework import services as casework
 from iomhub.casework.models import OPEN_STATUSES, ActionStatus, PlanAction
+from iomhub.casework.selectors import plan_action_shown
 from iomhub.meetings.guards import may_record_on, require_in_session
 from iomhub.meetings.models import ActionOutcome, Meeting, MeetingAction
 
@@ -81,8 +84,19 @@ def action_review(
     *, acting_user: User, meeting: Meeting, action: PlanAction, outcome: str, note: str, version: int, due_on: datetime.date | None = None
 ) -> MeetingAction:
     """An open action updated (still open, with progress), discharged (done), carried over to a new
-    due date, or cancelled at the meeting."""
+    due date, or cancelled at the meeting. An action ``acting_user`` may not see (casework's
+    ``plan_action_shown``) is refused as not found, audited, whatever they ask."""
     may_record_on(acting_user, meeting, action.person)
+    if not plan_action_shown(action, user=acting_user, lens=lens_for(acting_user, action.person)):
+        deny(
+            user=acting_user,
+            action=Action.PERSON_CHANGE,
+            reason="a plan action not shared with this user",
+            object_type="plan-action",
+            object_id=action.pk,
+            person_id=action.person_id,
+            not_found=True,
+        )
     require_in_session(meeting, "outcome")
     if outcome not in STATUS_OF:
         raise ValidationError({"outcome": ["Select updated, done, carried over or cancelled"]})
@@ -105,15 +119,20 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 def carried_from_previous(*, user: User, meeting: Meeting) -> list[tuple[PlanAction, MeetingAction | None]]:
     """The actions the previous meeting of the team allocated or left open, each with how this
-    meeting dealt with it (None: not yet). Only actions of people whose plan ``user`` may see."""
+    meeting dealt with it (None: not yet). Only the actions ``user`` may see: of people whose plan
+    they see, and through casework's one filter (``plan_action_shown``: an action given to a health,
+    mental-health or treatment agency needs the health section too, or to be their own). A hidden
+    one is left out, so not counted either (ADR 0010 §3)."""
     previous = previous_meeting(meeting)
     if previous is None:
         return []
     actions = PlanAction.objects.filter(meeting_records__meeting=previous).select_related("person", "agency", "owner").distinct()
     here = {m.action_id: m for m in MeetingAction.objects.filter(meeting=meeting).order_by("recorded_at", "pk")}
+    lenses: dict[int, Lens] = {}
     found = []
     for action in actions:
-        if not decide(user, Action.PERSON_VIEW, action.person, section=Section.PLAN):
+        lens = lenses.setdefault(action.person_id, lens_for(user, action.person))
+        if not (lens.sees(Section.PLAN) and plan_action_shown(action, user=user, lens=lens)):
             continue
         if action.pk in here or action.status in OPEN_STATUSES:
             found.append((action, here.get(action.pk)))
@@ -121,5 +140,6 @@ def carried_from_previous(*, user: User, meeting: Meeting) -> list[tuple[PlanAct
 
 
 def outstanding(*, user: User, meeting: Meeting) -> list[PlanAction]:
-    """Open actions from the previous meeting not yet updated, discharged or carried over here."""
+    """Open actions from the previous meeting not yet updated, discharged or carried over here
+    (those ``user`` may see: ``carried_from_previous``)."""
     return [a for a, dealt in carried_from_previous(user=user, meeting=meeting) if dealt is None]

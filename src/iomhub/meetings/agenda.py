@@ -140,7 +140,9 @@ def agenda_for(*, user: User, meeting: Meeting) -> Agenda:
         transfers_in=transfers_in,
         circulate_by=rules.circulate_plans_by(held_on=day),
         written_update_due=rules.written_update_due(held_on=day),
-        discussed=frozenset(Person.objects.filter(people_filter(user), pk__in=sorted(discussed_ids(meeting))).values_list("pk", flat=True)),
+        discussed=frozenset(
+            Person.objects.filter(people_filter(user), pk__in=sorted(discussed_ids(meeting, user=user))).values_list("pk", flat=True)
+        ),
     )
     shown = sorted(agenda.people | agenda.discussed)
     audit.record_shown(

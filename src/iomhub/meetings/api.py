@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -16,10 +17,11 @@ from rest_framework.views import APIView
 
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Organisation, Section, User
-from iomhub.access.policy import Action
-from iomhub.access.projection import Lens, lens_for, section_of
+from iomhub.access.policy import Action, sections_for
+from iomhub.access.projection import Lens, lens_for, lens_of_sections, section_of
 from iomhub.access.routes import guarded
 from iomhub.casework.models import PlanAction
+from iomhub.casework.selectors import plan_action_for, plan_actions_shown
 from iomhub.cohort.models import Registration
 from iomhub.cohort.selectors import transfer_get
 from iomhub.meetings import actions, decisions, selectors, sheets
@@ -37,6 +39,7 @@ REFUSALS: dict[int, Any] = {
     403: OpenApiResponse(description="Not allowed for your role"),
     404: OpenApiResponse(description="Not found or not visible to you"),
 }
+NO_SUCH_ACTION = "No such action"  # for an action hidden from the reader as for one that does not exist
 WRITE_REFUSALS: dict[int, Any] = {400: OpenApiResponse(description="Field-level errors; nothing is stored"), **REFUSALS}
 
 
@@ -207,10 +210,14 @@ def _lookup(model: type[Any], pk: int | None, field: str, label: str) -> Any:
 def _act(request: Request, meeting: Meeting, d: dict[str, Any]) -> MeetingAction:
     user = _user(request)
     if d.get("plan_action") is not None:
-        action = PlanAction.objects.select_related("person").filter(pk=d["plan_action"]).first()
-        if action is None:
-            raise ValidationError({"plan_action": ["No such action"]})
-        _person(request, action.person_id, "plan_action")
+        listed = PlanAction.objects.filter(pk=d["plan_action"]).values_list("person_id", flat=True).first()
+        if listed is None:
+            raise ValidationError({"plan_action": [NO_SUCH_ACTION]})
+        person = _person(request, listed, "plan_action")
+        try:  # casework's one filter: an action hidden from the reader answers as one that does not exist
+            action = plan_action_for(user=user, person=person, action_id=d["plan_action"])
+        except Http404:
+            raise ValidationError({"plan_action": [NO_SUCH_ACTION]}) from None
         if d.get("outcome") is None or d.get("version") is None:
             raise ValidationError({"outcome": ["Give the outcome and the version you read"]})
         return actions.action_review(
@@ -239,7 +246,11 @@ class ActionsView(APIView):
     )
     def get(self, request: Request, meeting_id: int) -> Response:
         meeting = _meeting(request, meeting_id)
-        rows = MeetingAction.objects.filter(meeting=meeting).select_related("action__person")
+        user = _user(request)
+        # Only the actions the reader may see (casework's one filter, as the record sheet and pack):
+        # one given to a health agency needs health. ``_visible`` then decides each person.
+        shown = plan_actions_shown(PlanAction.objects.all(), user=user, lens=lens_of_sections(sections_for(user)))
+        rows = MeetingAction.objects.filter(meeting=meeting, action__in=shown).select_related("action__person")
         return Response(s.MeetingActionSerializer(_visible(request, meeting, rows, MeetingAction, "outcome", "action"), many=True).data)
 
     @extend_schema(

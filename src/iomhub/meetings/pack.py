@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
-from iomhub.access.policy import Action, decide, in_team_scope
-from iomhub.access.projection import Lens, lens_for, section_of
+from iomhub.access.policy import Action, decide, in_team_scope, sections_for
+from iomhub.access.projection import Lens, lens_for, lens_of_sections, section_of
 from iomhub.access.refusals import get_or_deny
 from iomhub.casework.models import OPEN_STATUSES, PlanAction
 from iomhub.casework.selectors import plan_action_shown, plan_actions_shown
@@ -100,24 +100,34 @@ def _case(user: User, meeting: Meeting, person: Person) -> CasePack | None:
     return case
 
 
-def discussed_ids(meeting: Meeting) -> set[int]:
-    """The ids of the people the meeting's record names: a record sheet, a decision, an action or a
-    written update (the agenda's record sheets add them to the cases on the agenda)."""
-    ids = set(CaseSheet.objects.filter(meeting=meeting).values_list("person_id", flat=True))
-    ids |= set(MeetingDecision.objects.filter(meeting=meeting, person__isnull=False).values_list("person_id", flat=True))
-    ids |= set(MeetingAction.objects.filter(meeting=meeting).values_list("action__person_id", flat=True))
-    ids |= set(WrittenUpdate.objects.filter(meeting=meeting).values_list("person_id", flat=True))
+def discussed_ids(meeting: Meeting, *, user: User) -> set[int]:
+    """The ids of the people the meeting's record names as ``user`` may read it: a record sheet, a
+    decision, an action or a written update, each only where its section is the reader's (an action
+    only through casework's ``plan_actions_shown``: one given to a health agency needs health). A
+    person named only by a record hidden from the reader is not a case discussed for them: being
+    named is a fact of that record. Who the reader sees is the caller's (``lens_for``, ``people_filter``)."""
+    lens = lens_of_sections(sections_for(user))
+    ids: set[int] = set()
+    if lens.sees(section_of(CaseSheet, "current_situation")):
+        ids |= set(CaseSheet.objects.filter(meeting=meeting).values_list("person_id", flat=True))
+    if lens.sees(section_of(MeetingDecision, "summary")):
+        ids |= set(MeetingDecision.objects.filter(meeting=meeting, person__isnull=False).values_list("person_id", flat=True))
+    if lens.sees(section_of(MeetingAction, "outcome")):
+        actions = plan_actions_shown(PlanAction.objects.filter(meeting_records__meeting=meeting), user=user, lens=lens)
+        ids |= set(actions.values_list("person_id", flat=True))
+    if lens.sees(section_of(WrittenUpdate, "text")):
+        ids |= set(WrittenUpdate.objects.filter(meeting=meeting).values_list("person_id", flat=True))
     return ids
 
 
-def discussed(meeting: Meeting) -> list[Person]:
-    return list(Person.objects.filter(pk__in=discussed_ids(meeting)).order_by("last_name", "first_name", "pk"))
+def discussed(meeting: Meeting, *, user: User) -> list[Person]:
+    return list(Person.objects.filter(pk__in=discussed_ids(meeting, user=user)).order_by("last_name", "first_name", "pk"))
 
 
 def pack_for(*, user: User, meeting: Meeting) -> Pack:
     """The pack as ``user`` may see it, audited as one view listing each case shown."""
     may_read(user, meeting)
-    cases = [c for c in (_case(user, meeting, p) for p in discussed(meeting)) if c is not None]
+    cases = [c for c in (_case(user, meeting, p) for p in discussed(meeting, user=user)) if c is not None]
     oversight = decide(user, Action.COHORT_MANAGE) and in_team_scope(user, meeting.team_id)
     unrecorded = list(MeetingDecision.objects.filter(meeting=meeting, person__isnull=True)) if oversight else []
     shown = sorted(c.person.pk for c in cases)
@@ -130,9 +140,13 @@ def pack_for(*, user: User, meeting: Meeting) -> Pack:
 def meetings_of(*, user: User, person: Person) -> list[Meeting]:
     """The meetings that discussed ``person``, for their page: a fact from the record sheet and
     decisions (the plan section), so only to a reader who sees the person's plan (ADR 0010)."""
-    if not lens_for(user, person).sees(section_of(MeetingDecision, "summary")):
+    lens = lens_for(user, person)
+    if not lens.sees(section_of(MeetingDecision, "summary")):
         return []
     ids = set(CaseSheet.objects.filter(person=person).values_list("meeting_id", flat=True))
     ids |= set(MeetingDecision.objects.filter(person=person).values_list("meeting_id", flat=True))
-    ids |= set(MeetingAction.objects.filter(action__person=person).values_list("meeting_id", flat=True))
+    # Only the actions the reader may see (``plan_actions_shown``): a meeting that dealt with the
+    # person only through a health agency's action did not discuss them for a reader without health.
+    shown = plan_actions_shown(PlanAction.objects.filter(person=person), user=user, lens=lens)
+    ids |= set(MeetingAction.objects.filter(action__in=shown).values_list("meeting_id", flat=True))
     return list(Meeting.objects.filter(pk__in=ids).select_related("team").order_by("-held_on", "-pk"))

@@ -94,7 +94,8 @@ def open_registration(*, person: Person) -> Registration | None:
 
 def plan_action(*, action_id: int | str) -> PlanAction | None:
     """One plan action with its person, or None when there is no such action. The caller reads the
-    person's sheet through the policy before showing anything of it (``sheet_read``)."""
+    person's sheet through the policy (``sheet_read``), then the action itself through casework's
+    ``plan_action_for`` (404 for one hidden from the reader), before showing anything of it."""
     try:
         return PlanAction.objects.select_related("person").get(pk=int(action_id))
     except PlanAction.DoesNotExist:

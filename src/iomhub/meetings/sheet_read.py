@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from iomhub.access.errors import deny
 from iomhub.access.models import Section
-from iomhub.access.policy import Action
-from iomhub.access.projection import Lens, lens_for
+from iomhub.access.policy import Action, sections_for
+from iomhub.access.projection import Lens, lens_for, lens_of_sections
 from iomhub.casework.models import OPEN_STATUSES, CaseRecord, PlanAction
 from iomhub.casework.selectors import plan_action_shown, plan_actions_shown
 from iomhub.cohort.models import Registration
@@ -112,22 +112,25 @@ def sheet_read(*, user: User, meeting: Meeting, person_id: int | str) -> SheetVi
     )
 
 
-def missing_updates(*, meeting: Meeting, people: Sequence[Person]) -> list[tuple[Person, Officer]]:
-    """For the agenda: each case on it (``people``, in the order shown) whose allocated officer
-    neither attends nor sent an update (a fixed number of queries however many cases). The open
-    actions and case records are read as (person, officer) ids and each officer once, with their
-    organisation: a team's ~600 open actions are not ~600 actions, users and organisations."""
+def missing_updates(*, user: User, meeting: Meeting, people: Sequence[Person]) -> list[tuple[Person, Officer]]:
+    """For the agenda: each case on it (``people``, in the order shown, whom ``user`` sees) whose
+    allocated officer neither attends nor sent an update (a fixed number of queries however many
+    cases). The open actions and case records are read as (person, officer) ids and each officer
+    once, with their organisation: a team's ~600 open actions are not ~600 actions, users and
+    organisations. Only the open actions ``user`` may see count (casework's ``plan_actions_shown``,
+    as the record sheet's ``officers_for``): the owner of a hidden one is not named for it."""
     from iomhub.access.models import User
 
     people_ids = [p.pk for p in people]
+    open_actions = plan_actions_shown(
+        PlanAction.objects.filter(person_id__in=people_ids, status__in=OPEN_STATUSES), user=user, lens=lens_of_sections(sections_for(user))
+    )
     attending = _attending(meeting)
     updates: dict[int, list[WrittenUpdate]] = defaultdict(list)
     for update in WrittenUpdate.objects.filter(meeting=meeting, person_id__in=people_ids):
         updates[update.person_id].append(update)
     owners: dict[int, list[int]] = defaultdict(list)  # in the actions' own order (due date, id)
-    for person_id, owner_id in PlanAction.objects.filter(person_id__in=people_ids, status__in=OPEN_STATUSES).values_list(
-        "person_id", "owner_id"
-    ):
+    for person_id, owner_id in open_actions.values_list("person_id", "owner_id"):
         if owner_id is not None:
             owners[person_id].append(owner_id)
     leads = dict(CaseRecord.objects.filter(person_id__in=people_ids).values_list("person_id", "lead_worker_id"))

@@ -16,6 +16,7 @@ from iomhub.access.http import AuthedRequest
 from iomhub.access.models import Section
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
+from iomhub.casework.selectors import agencies_for_actions, plan_action_for
 from iomhub.cohort.models import Registration
 from iomhub.cohort.selectors import transfer_get
 from iomhub.meetings import actions, decisions, selectors, sheet_forms, sheets
@@ -31,6 +32,7 @@ from iomhub.web.forms import GovukForm, saved
 # What a version posted that is not a whole number reads as: no record has it, and the save is
 # refused naming it (``_refuse_version``) before any service is called, so nothing is saved.
 NO_SUCH_VERSION = -1
+NO_SUCH_ACTION = "No such action"  # casework.selectors.plan_action_for's 404, for a hidden action as for none
 UNREADABLE_VERSION = "The version sent with the page is not a whole number: nothing was saved, reload the page and try again"
 
 
@@ -113,6 +115,8 @@ def sheet_part(request: AuthedRequest, meeting_id: int, person_id: int, part: st
     form = form_class(request.POST or None, initial=initial)
     if part == "sheet" and not found.lens.sees(Section.ASSESSMENTS):
         del form.fields["risk_factors"]
+    if part == "action":  # a health agency only to a reader with health, as the Plan tab offers (ADR 0010 §3)
+        form.fields["agency"].queryset = agencies_for_actions(found.lens)  # type: ignore[attr-defined]
     back = f"/meetings/{meeting.pk}/people/{found.person.pk}/"
     save = _refuse_version if version == NO_SUCH_VERSION else _save_part(request, part, meeting, found.person, version)
     if saved(request, form, save, done):
@@ -124,10 +128,13 @@ def sheet_part(request: AuthedRequest, meeting_id: int, person_id: int, part: st
 @require_http_methods(["GET", "POST"])
 def action_review(request: AuthedRequest, meeting_id: int, action_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    action = selectors.plan_action(action_id=action_id)
-    if action is None:
-        raise Http404("no such action")
-    found = sheet_read(user=request.user, meeting=meeting, person_id=action.person_id)
+    listed = selectors.plan_action(action_id=action_id)
+    if listed is None:
+        raise Http404(NO_SUCH_ACTION)
+    found = sheet_read(user=request.user, meeting=meeting, person_id=listed.person_id)
+    # Read again through casework's one filter: an action the reader may not see (one given to a
+    # health agency, without the health section) answers the same 404 as one that does not exist.
+    action = plan_action_for(user=request.user, person=found.person, action_id=listed.pk)
     version = action.version
     if request.method == "POST" and request.POST.get("version"):
         version = _posted_version(request)

@@ -64,7 +64,7 @@ def agenda(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "attendees": meeting.attendees.all(),
             "late": late,
             "sheets": sheets,
-            "missing": missing_updates(meeting=meeting, people=sheets),
+            "missing": missing_updates(user=request.user, meeting=meeting, people=sheets),
             "carried": carried_from_previous(user=request.user, meeting=meeting),
         },
     )

@@ -17,6 +17,7 @@ from iomhub.justice.models import (
     SupervisionConditions,
 )
 from iomhub.justice.services._common import audit_write, authorise_change, check_date
+from iomhub.validation import text_direction_errors
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -120,6 +121,8 @@ def _check_wording_and_drugs(
         errors["additional_wording"] = ["The wording must be 4000 characters or fewer"]
     elif "\x00" in wording:
         errors["additional_wording"] = ["The wording must not contain null characters"]
+    else:
+        text_direction_errors(errors, {"additional_wording": (wording, "the wording")})
     drug_testing = "drug-testing" in additional or "drug-testing" in pss
     if drug_testing and not drug_test_criteria_met:
         errors["drug_test_criteria_met"] = [

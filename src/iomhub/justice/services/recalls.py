@@ -19,6 +19,7 @@ from iomhub.justice.models import (
 from iomhub.justice.services._common import audit_write, authorise_change, check_date
 from iomhub.rules import recall as rules
 from iomhub.rules.recall import FTR56_COMMENCEMENT
+from iomhub.validation import text_direction_errors
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -132,6 +133,8 @@ def _check_recall(
         errors["reason"] = ["Enter the reason for recall"]
     elif len(reason) > 2000:
         errors["reason"] = ["The reason must be 2000 characters or fewer"]
+    else:
+        text_direction_errors(errors, {"reason": (reason, "the reason for recall")})
     if not isinstance(recalled_at, datetime.datetime):
         errors["recalled_at"] = ["Enter the date of the recall decision"]
         recalled_on = None

@@ -23,7 +23,9 @@ from iomhub.justice.models import (
     SentenceType,
 )
 from iomhub.justice.services._common import audit_write, authorise_change, check_date, check_text
+from iomhub.rules.date_windows import latest_release, latest_supervision
 from iomhub.rules.dates import whole_years_between
+from iomhub.validation import not_after, text_direction_errors
 
 if TYPE_CHECKING:
     from iomhub.access.models import User
@@ -269,6 +271,39 @@ def sentences_recompute(*, batch_size: int = 1000) -> dict[str, int]:
 
 
 OVERRIDE_FIELDS = tuple(override for _, override in DATE_FIELDS)
+OVERRIDE_LABELS = {
+    "override_release_date": "the release date",
+    "override_expiry_date": "the sentence and licence expiry date",
+    "override_tused": "the top-up supervision expiry date",
+    "override_hdced": "the HDC eligibility date",
+}
+
+
+def _check_within_sentence(errors: dict[str, list[str]], sentence: Sentence, values: dict[str, datetime.date | None]) -> None:
+    """The prison's dates bounded by the sentence (``rules.date_windows.latest_release``): release,
+    HDC and expiry on or before the sentence's last day plus its days unlawfully at large, top-up
+    supervision 12 months after that. Whatever the source (the override page, the API, the prison
+    release feed), the same message on the same field. A date already on record and sent again
+    unchanged is not checked again (the feed re-sends the overrides it leaves in force)."""
+    latest = latest_release(
+        sentenced_on=sentence.sentenced_on,
+        years=sentence.years,
+        months=sentence.months,
+        weeks=sentence.weeks,
+        days=sentence.days,
+        unlawfully_at_large_days=sentence.unlawfully_at_large_days,
+    )
+    end = "the end of the sentence"
+    if sentence.unlawfully_at_large_days:
+        end += f" with its {sentence.unlawfully_at_large_days} days unlawfully at large"
+    for name, value in values.items():
+        field = name.removeprefix("override_")
+        if value is None or field in errors or value == getattr(sentence, name):
+            continue
+        if name == "override_tused":
+            not_after(errors, field, value, OVERRIDE_LABELS[name], latest_supervision(latest), f"12 months after {end}")
+        else:
+            not_after(errors, field, value, OVERRIDE_LABELS[name], latest, end)
 
 
 def sentence_override(
@@ -299,6 +334,8 @@ def sentence_override(
     for name, value in values.items():
         if value is not None and value < sentence.sentenced_on:
             errors[name.removeprefix("override_")] = ["The date must be on or after the date of sentence"]
+    _check_within_sentence(errors, sentence, values)
+    text_direction_errors(errors, {"reason": (reason, "the reason")})
     if release_date and expiry_date and expiry_date < release_date:
         errors["expiry_date"] = ["The expiry date must be on or after the release date"]
     if errors:
