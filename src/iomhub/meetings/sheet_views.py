@@ -115,8 +115,10 @@ def sheet_part(request: AuthedRequest, meeting_id: int, person_id: int, part: st
     form = form_class(request.POST or None, initial=initial)
     if part == "sheet" and not found.lens.sees(Section.ASSESSMENTS):
         del form.fields["risk_factors"]
-    if part == "action":  # a health agency only to a reader with health, as the Plan tab offers (ADR 0010 §3)
-        form.fields["agency"].queryset = agencies_for_actions(found.lens)  # type: ignore[attr-defined]
+    if part == "action":  # a health agency, and its workers, only to a reader with health, as the Plan tab (ADR 0010 §3)
+        agencies = agencies_for_actions(found.lens)
+        form.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        form.fields["owner"].queryset = form.fields["owner"].queryset.filter(organisation__in=agencies)  # type: ignore[attr-defined]
     back = f"/meetings/{meeting.pk}/people/{found.person.pk}/"
     save = _refuse_version if version == NO_SUCH_VERSION else _save_part(request, part, meeting, found.person, version)
     if saved(request, form, save, done):
