@@ -136,7 +136,17 @@ MIDDLEWARE = [
     "iomhub.access.middleware.RequestContextMiddleware",
     "iomhub.access.middleware.SignInRequiredMiddleware",
     "iomhub.access.middleware.NoStoreMiddleware",
+    # Nothing stored twice on a double submission: the API's Idempotency-Key on POST, and a page
+    # form's once-only token (ADR: once-only submissions; docs/api.md, "Retrying a POST").
+    "iomhub.access.idempotency.IdempotencyKeyMiddleware",
+    "iomhub.web.once.OnceTokenMiddleware",
 ]
+# A page's token or an API Idempotency-Key is remembered this long (iomhub.web.once_store.forget_expired
+# deletes older ones); a key still "being saved" after ONCE_IN_FLIGHT_STALE_SECONDS belonged to a request
+# that died and is taken over; a form posted again while the first is being saved waits ONCE_WAIT_SECONDS.
+ONCE_KEY_EXPIRY_HOURS = 24
+ONCE_IN_FLIGHT_STALE_SECONDS = 60
+ONCE_WAIT_SECONDS = 5
 
 ROOT_URLCONF = "iomhub.config.urls"
 WSGI_APPLICATION = "iomhub.config.wsgi.application"
@@ -154,7 +164,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "iomhub.shell.context_processors.service",
             ],
-            # The date filter and url tag, quicker for what the pages use; the same text (ADR 0040).
+            # The date filter and url tag, quicker for what the pages use; the same text (ADR 0040); the
+            # once-only token every POST form carries beside {% csrf_token %} (iomhub.web.once).
             "builtins": ["iomhub.web.templatetags.dates", "iomhub.web.templatetags.urls", "iomhub.web.templatetags.once"],
         },
     }
@@ -284,7 +295,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "IOM Hub API",
     "DESCRIPTION": "The JSON API of IOM Hub. Every call is authorised by the same access policy as the pages and audited.",
-    "VERSION": "1.9.0",  # docs/api.md: the changelog of the schema
+    "VERSION": "1.10.0",  # docs/api.md: the changelog of the schema
     # OpenAPI 3.1 (JSON Schema 2020-12): a nullable field is "type": [..., "null"] or a oneOf with
     # null, which 3.0's allOf + nullable could not say (issue 17, ADR 0030).
     "OAS_VERSION": "3.1.0",
@@ -324,6 +335,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "iomhub.access.api_schema.document_problems",
+        "iomhub.access.idempotency_schema.document_idempotency",
     ],
 }
 
