@@ -57,9 +57,10 @@ def clean_text(
 
 def bidi_message(label: str, control: str) -> str:
     """The one message for a text-direction control (``rules.text_direction``) in a field, on the
-    pages, the API and the feeds alike: "Notes contains a text-direction control character
-    (U+202E), which is not allowed: type it again without it"."""
-    return f"{_capital(label)} contains a text-direction control character ({control}), which is not allowed: type it again without it"
+    pages and the API alike: "The summary contains a control or invisible character (U+202E): type
+    it again without it". The words of a name's (``people.validators.name_errors``) and of a feed
+    cell's ("Contains a control or invisible character (U+202E)", the report naming the column)."""
+    return f"{_capital(label)} contains a control or invisible character ({control}): type it again without it"
 
 
 def text_direction_errors(errors: dict[str, list[str]], values: dict[str, tuple[Any, str]]) -> None:

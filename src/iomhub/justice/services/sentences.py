@@ -23,7 +23,7 @@ from iomhub.justice.models import (
     SentenceType,
 )
 from iomhub.justice.services._common import audit_write, authorise_change, check_date, check_text
-from iomhub.rules.date_windows import latest_release, latest_supervision
+from iomhub.rules.date_windows import Term, latest_release_served_with, latest_supervision
 from iomhub.rules.dates import whole_years_between
 from iomhub.validation import not_after, text_direction_errors
 
@@ -280,21 +280,20 @@ OVERRIDE_LABELS = {
 
 
 def _check_within_sentence(errors: dict[str, list[str]], sentence: Sentence, values: dict[str, datetime.date | None]) -> None:
-    """The prison's dates bounded by the sentence (``rules.date_windows.latest_release``): release,
-    HDC and expiry on or before the sentence's last day plus its days unlawfully at large, top-up
-    supervision 12 months after that. Whatever the source (the override page, the API, the prison
+    """The prison's dates bounded by the sentence (``rules.date_windows.latest_release_served_with``):
+    release, HDC and expiry on or before the sentence's last day plus its days unlawfully at large,
+    or the end of the person's other sentences on record served back to back with it when later;
+    top-up supervision 12 months after that. Whatever the source (the override page, the API, the prison
     release feed), the same message on the same field. A date already on record and sent again
     unchanged is not checked again (the feed re-sends the overrides it leaves in force)."""
-    latest = latest_release(
-        sentenced_on=sentence.sentenced_on,
-        years=sentence.years,
-        months=sentence.months,
-        weeks=sentence.weeks,
-        days=sentence.days,
-        unlawfully_at_large_days=sentence.unlawfully_at_large_days,
-    )
+    fields = ("sentenced_on", "years", "months", "weeks", "days", "unlawfully_at_large_days")
+    term = Term(**{name: getattr(sentence, name) for name in fields})
+    others = [Term(**row) for row in Sentence.objects.filter(person_id=sentence.person_id).exclude(pk=sentence.pk).values(*fields)]
+    latest = latest_release_served_with(term, others)
     end = "the end of the sentence"
-    if sentence.unlawfully_at_large_days:
+    if latest > latest_release_served_with(term):
+        end = "the end of this person's sentences on record served one after another"
+    elif sentence.unlawfully_at_large_days:
         end += f" with its {sentence.unlawfully_at_large_days} days unlawfully at large"
     for name, value in values.items():
         field = name.removeprefix("override_")
