@@ -130,14 +130,61 @@ def _field_section(object_type: str, changes: Mapping[str, Any], field: str) -> 
     return declared or (named if isinstance(named, str) else None)
 
 
+def _values(value: Any) -> list[Any]:
+    """The values an audit entry records for a field: before and after, or the one value."""
+    if isinstance(value, Mapping) and set(value) == {"before", "after"}:
+        return [value["before"], value["after"]]
+    return [value]
+
+
+def _value_sections(model: type | None, field: str, value: Any) -> list[str | None]:
+    """The sections the recorded values of ``field`` belong to where its section depends on the
+    value, as the model declares beside it by a ``<field>_section`` property (``Person.restriction``:
+    MAPPA management is justice, a counter-terrorism interest police intelligence; ADR 0010
+    addendum), read on a record holding just that value; an empty value has none. [] for any other
+    field."""
+    declared = getattr(model, f"{field}_section", None) if model is not None else None
+    if not isinstance(declared, property):
+        return []
+    assert model is not None
+    return [getattr(model(**{field: v}), f"{field}_section") for v in _values(value) if v not in (None, "")]
+
+
+def _key_seen(lens: Lens, object_type: str, changes: Mapping[str, Any], key: str) -> bool:
+    if key == "section":  # the event names a section: that is itself about the record only with it
+        named = changes.get("section")
+        return not isinstance(named, str) or lens.sees(named)
+    if key in AUDIT_METADATA_KEYS:
+        return True
+    model = _audited_models().get(object_type)
+    return lens.sees(_field_section(object_type, changes, key), *_value_sections(model, key, changes[key]))
+
+
 def audit_changes(lens: Lens, *, object_type: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """An audit event's ``changes`` as ``lens`` may read them: metadata keys as they are; each
-    recorded field's before/after value only where the field's section is shared (the model of
-    ``object_type``, else the section the event names), else :data:`WITHHELD`."""
-    return {
-        key: value if key in AUDIT_METADATA_KEYS or lens.sees(_field_section(object_type, changes, key)) else WITHHELD
-        for key, value in changes.items()
-    }
+    """An audit event's ``changes`` as ``lens`` may read them: metadata keys as they are (the
+    ``section`` an event names only to a reader of it); each recorded field's before/after value
+    only where the field's section is shared (the model of ``object_type``, else the section the
+    event names) and, for a field whose section depends on its value, the sections of both values
+    (:func:`_value_sections`), else :data:`WITHHELD`."""
+    return {key: value if _key_seen(lens, object_type, changes, key) else WITHHELD for key, value in changes.items()}
+
+
+def audit_record_shown(lens: Lens, *, action: str, object_type: str, changes: Mapping[str, Any]) -> bool:
+    """Whether ``lens`` may read which record of the person an event is about (its type and id):
+    an event about a record of a section the reader does not see says that the person has such a
+    record (an arrest, an intelligence entry, a screening), so it is shown only with that section,
+    and an entry of kind "intelligence" only with police intelligence too. Events about access
+    (sign-in, refusals, break-glass) and records that are not of the person (a subject access
+    request, a merge, the audit log) name no section and are shown."""
+    if action not in RECORD_ACTIONS:
+        return True
+    model = _audited_models().get(object_type)
+    named = changes.get("section")
+    if model is None and not isinstance(named, str):
+        return True
+    kinds = _values(changes.get("kind"))
+    extra = [Section.INTELLIGENCE] if "intelligence" in kinds else []
+    return lens.sees(_field_section(object_type, changes, "*"), *extra)
 
 
 # The audit actions that are about a person's record (their reason may quote it); the others

@@ -16,7 +16,7 @@ from iomhub.access.policy import Action, can
 from iomhub.crypto.changes import open_changes
 
 if TYPE_CHECKING:
-    pass
+    from iomhub.access.projection import Lens
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -54,14 +54,20 @@ def person_viewers_export(*, user: User, person_id: int) -> list[dict[str, Any]]
     """Everyone who has read a person's record, for subject access and IG review."""
     if not can(user, Action.AUDIT_EXPORT):
         deny(user=user, action=Action.AUDIT_EXPORT, reason="information governance only", person_id=person_id)
-    rows = (
-        AuditEvent.objects.filter(
-            person_id=person_id, action__in=[AuditAction.VIEW, AuditAction.BREAK_GLASS, AuditAction.EXPORT, AuditAction.LISTED]
-        )
-        .order_by("occurred_at", "id")
-        .values("occurred_at", "actor_username", "action", "reason", "ip_address", "route")
-    )
-    result: list[dict[str, Any]] = [dict(row) for row in rows]
+    from iomhub.access.projection import NOTHING, audit_reason
+
+    events = AuditEvent.objects.filter(
+        person_id=person_id, action__in=[AuditAction.VIEW, AuditAction.BREAK_GLASS, AuditAction.EXPORT, AuditAction.LISTED]
+    ).order_by("occurred_at", "id")
+    lens, hidden_people = _readers(user, {person_id})
+    reader = NOTHING if person_id in hidden_people else lens
+    result: list[dict[str, Any]] = []
+    for event in events:
+        changes = open_changes(event.changes) if isinstance(event.changes, dict) else {}  # ADR 0039
+        # The reason as the audit page shows it (audit_rows): a read's reason may quote the record.
+        reason = audit_reason(reader, action=event.action, object_type=event.object_type, changes=changes, reason=event.reason)
+        row = {"occurred_at": event.occurred_at, "actor_username": event.actor_username, "action": event.action}
+        result.append({**row, "reason": reason, "ip_address": event.ip_address, "route": event.route})
     audit.record(
         actor=user,
         action=AuditAction.EXPORT,
@@ -85,29 +91,44 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.all()
 
 
+def _readers(user: User, person_ids: set[int]) -> tuple[Lens, set[int]]:
+    """The reader's lens on the audit log (their sections) and which of ``person_ids`` are
+    restricted people they are not named on (nothing of those is read)."""
+    from iomhub.access.models import PersonAccessGrant
+    from iomhub.access.policy import sections_for
+    from iomhub.access.projection import lens_of_sections
+    from iomhub.access.subjects import restricted_among
+
+    restricted = restricted_among(person_ids)
+    granted = set(PersonAccessGrant.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True))
+    return lens_of_sections(sections_for(user)), restricted - granted
+
+
 def audit_rows(*, user: User, events: Iterable[AuditEvent]) -> list[AuditEvent]:
     """The events of one page of the audit log with ``shown_changes``: the before/after values the
     reader may see, projected like the record itself (issue 9 finding 5): a field's values only
-    where its section is shared with the reader; nothing at all about a restricted person the reader
-    is not named on. Metadata (purpose, ids listed) is shown as it is."""
-    from iomhub.access.models import PersonAccessGrant
-    from iomhub.access.policy import sections_for
-    from iomhub.access.projection import NOTHING, audit_changes, audit_reason, lens_of_sections
-    from iomhub.access.subjects import restricted_among
+    where its section is shared with the reader (a restriction's only with its reason's section);
+    which record an event is about only with that record's section (``record_shown``); nothing at
+    all about a restricted person the reader is not named on. Withheld details are one line, not
+    named field by field (a field's name says what changed). Metadata (purpose, ids listed) is
+    shown as it is."""
+    from iomhub.access.projection import NOTHING, WITHHELD, audit_changes, audit_reason, audit_record_shown
 
     rows = list(events)
-    person_ids = {e.person_id for e in rows if e.person_id is not None}
-    restricted = restricted_among(person_ids)
-    granted = set(PersonAccessGrant.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True))
-    lens = lens_of_sections(sections_for(user))
+    lens, hidden_people = _readers(user, {e.person_id for e in rows if e.person_id is not None})
     for event in rows:
-        hidden = event.person_id in restricted and event.person_id not in granted
+        hidden = event.person_id in hidden_people
         event.restricted = hidden  # type: ignore[attr-defined]
         changes = open_changes(event.changes) if isinstance(event.changes, dict) else {}  # ADR 0039
         reader = NOTHING if hidden else lens
-        shown = audit_changes(reader, object_type=event.object_type, changes=changes)
+        record_shown = audit_record_shown(reader, action=event.action, object_type=event.object_type, changes=changes)
+        shown = audit_changes(reader, object_type=event.object_type, changes=changes) if record_shown else {}
+        event.record_shown = record_shown  # type: ignore[attr-defined]
         event.shown_reason = audit_reason(reader, action=event.action, object_type=event.object_type, changes=changes, reason=event.reason)  # type: ignore[attr-defined]
-        event.shown_changes = [(key, _change_text(value)) for key, value in shown.items()]  # type: ignore[attr-defined]
+        lines = [(key, _change_text(value)) for key, value in shown.items() if value is not WITHHELD]
+        if len(lines) < len(changes):
+            lines.append(("Other details", WITHHELD))
+        event.shown_changes = lines  # type: ignore[attr-defined]
     return rows
 
 

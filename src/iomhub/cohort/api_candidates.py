@@ -20,6 +20,7 @@ from iomhub.access.models import Section
 from iomhub.access.policy import Action
 from iomhub.access.routes import guarded
 from iomhub.cohort import selectors
+from iomhub.cohort.screening import own_sections_shared
 from iomhub.people import selectors as people_selectors
 from iomhub.validation import clean_whole
 
@@ -79,6 +80,10 @@ class PersonScreeningSerializer(serializers.Serializer[Any]):
     ogrs3_two_year_percent = serializers.IntegerField(allow_null=True)
     ogrs3_band = serializers.CharField(allow_null=True)
     ogrs3_missing = serializers.CharField(allow_blank=True, help_text="Why OGRS3 could not be derived, if it could not")
+    plan_shared = serializers.BooleanField(
+        help_text="false: the plan section is not shared with you, so PPO status and referral priority groups were not screened"
+    )
+    contact_shared = serializers.BooleanField(help_text="false: the contact section is not shared with you, so residence was not screened")
 
 
 def as_of_param(request: Request) -> datetime.date:
@@ -182,4 +187,6 @@ class ScreeningView(APIView):
         if as_of < person.date_of_birth:
             raise ValidationError({"as_of": ["Screen as at must be on or after the person's date of birth"]})
         screening = selectors.screening_for_person(user=user, person=person, as_of=as_of)  # type: ignore[arg-type]
-        return Response(PersonScreeningSerializer(_screening_json(screening)).data)
+        shared = own_sections_shared(user)  # type: ignore[arg-type]
+        body = {**_screening_json(screening), "plan_shared": shared[Section.PLAN], "contact_shared": shared[Section.CONTACT]}
+        return Response(PersonScreeningSerializer(body).data)

@@ -180,24 +180,41 @@ def _residence(address: tuple[str, bool] | None, covered: dict[str, list[str]]) 
     return False, f"Lives outside the area: current address {postcode} is in none of the postcodes the local teams cover"
 
 
+def own_sections_shared(user: User | None) -> dict[str, bool]:
+    """Whether ``user`` sees each section screening reads beyond the justice record: plan (the
+    registration's PPO flag, the referrals' priority groups and MAPPA 1) and contact (the current
+    address, for residence). Facts of a section not shared are not screened; ``None`` (internal
+    use) sees both."""
+    from iomhub.access.models import Section
+    from iomhub.access.policy import sections_for
+
+    sections = sections_for(user) if user is not None else frozenset({Section.PLAN, Section.CONTACT})
+    return {Section.PLAN: Section.PLAN in sections, Section.CONTACT: Section.CONTACT in sections}
+
+
 def _own_facts(people: Sequence[Screenable], batch: Ids, as_of: datetime.date, user: User | None) -> dict[int, OwnFacts]:
     """PPO, MAPPA 1 and priority groups from submitted referrals, and residence, from IOM Hub's own
-    records. With ``user``, only the referrals that user may see count, and residence only when the
+    records. With ``user``, only the referrals that user may see count, PPO and priority groups only
+    when the user sees the plan section (:func:`own_sections_shared`), and residence only when the
     user sees addresses (the contact section); without (internal use), everything. Four queries;
     people with the same own facts share one ``OwnFacts`` (most have none but their residence)."""
     from iomhub.access.models import Section
-    from iomhub.access.policy import sections_for
     from iomhub.referrals.models import PriorityGroup
 
     ids = [p.pk for p in people]
-    ppo = ppo_people(batch)
-    groups = priority_groups(batch, as_of, user)
-    sees_addresses = user is None or Section.CONTACT in sections_for(user)
+    shared = own_sections_shared(user)
+    # PPO is the registration's and priority groups the referral's (both plan): a reader without
+    # plan is screened without them, as one without contact is without residence, so neither the
+    # criteria nor the result says whether they hold (ADR 0010 §4).
+    sees_plan = shared[Section.PLAN]
+    ppo = ppo_people(batch) if sees_plan else set()
+    groups = priority_groups(batch, as_of, user) if sees_plan else {}
+    sees_addresses = shared[Section.CONTACT]
     covered = area_coverage() if sees_addresses else {}
     addresses = _current_addresses(batch, as_of) if sees_addresses else {}
     labels = dict(PriorityGroup.choices)
     order = list(PriorityGroup.values)
-    shared: dict[tuple[object, ...], OwnFacts] = {}  # the same facts, one object
+    same: dict[tuple[object, ...], OwnFacts] = {}  # the same facts, one object
     residences: dict[tuple[str, bool] | None, tuple[bool | None, str]] = {}  # a postcode decided once
     facts = {}
     for pk in ids:
@@ -210,7 +227,7 @@ def _own_facts(people: Sequence[Screenable], batch: Ids, as_of: datetime.date, u
         else:
             residence = (None, "Not known: addresses are not shared with you")
         key = (pk in ppo, residence) if not ticked else (pk,)
-        mine = shared.get(key)
+        mine = same.get(key)
         if mine is None:
             mine = OwnFacts(
                 ppo=pk in ppo,
@@ -220,7 +237,7 @@ def _own_facts(people: Sequence[Screenable], batch: Ids, as_of: datetime.date, u
                 residence=residence[1],
             )
             if not ticked:
-                shared[key] = mine
+                same[key] = mine
         facts[pk] = mine
     return facts
 

@@ -36,6 +36,7 @@ from iomhub.cohort.forms import (
     step_data,
 )
 from iomhub.cohort.models import Transfer, TransferKind
+from iomhub.cohort.screening import own_sections_shared
 from iomhub.people import selectors as people_selectors
 from iomhub.web.forms import GovukForm
 
@@ -110,7 +111,10 @@ def screening(request: AuthedRequest, person_id: int) -> HttpResponse:
     if result is None:
         # The error page still shows who the person is: that read is audited like any other (issue 9 finding 16).
         people_selectors.person_get_for(user=request.user, person_id=person.pk, section=Section.JUSTICE)
-    return render(request, "cohort/screening.html", {"person": person, "form": form, "as_of": as_of, "screening": result})
+    # Which facts beyond the justice record the reader's sections let screening read (the rest are not screened).
+    shared = own_sections_shared(request.user)
+    context = {"person": person, "form": form, "as_of": as_of, "screening": result, "plan_shared": shared[Section.PLAN]}
+    return render(request, "cohort/screening.html", {**context, "contact_shared": shared[Section.CONTACT]})
 
 
 @guarded(Action.COHORT_MANAGE, personal_data=True)

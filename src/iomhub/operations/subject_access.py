@@ -12,7 +12,8 @@ is in the pack without changing this module. **Who looked**: every audit event n
 
 **Marked for the reviewer** (UK GDPR Art. 15(4), DPA 2018 Sch. 2 para 2 and Sch. 2 Part 3):
 ``police-intelligence`` — any row with a field in the police intelligence section or of kind
-"intelligence" (disclosure may prejudice the prevention or detection of crime); ``third-party`` —
+"intelligence", or a deregistration that police intelligence required or suggested (its recorded
+rules' sections, ``cohort.advice.RULE_SECTIONS``: "no intelligence for 3 months") (disclosure may prejudice the prevention or detection of crime); ``third-party`` —
 any row with a field in the safeguarding section (victims, children) or of a model that records
 other people (:data:`THIRD_PARTY_MODELS`). The reviewer records release or withhold, with a
 reason, per item; the release version of the pack is refused until every marked item is decided,
@@ -36,6 +37,8 @@ from iomhub.access.models import AuditAction, AuditEvent, Section
 from iomhub.access.policy import Action, decide
 from iomhub.access.projection import section_of
 from iomhub.access.refusals import get_or_deny
+from iomhub.cohort.advice import RULE_SECTIONS
+from iomhub.cohort.models import Deregistration
 from iomhub.operations.graph import rows_about
 from iomhub.operations.models import SarStatus, SubjectAccessRequest
 from iomhub.people.models import Person
@@ -200,9 +203,24 @@ def _display(obj: models.Model, f: models.Field[Any, Any]) -> str:
     return str(value)
 
 
+def _recorded_rule_sections(obj: models.Model) -> set[str]:
+    """The sections of the rules a stored deregistration records (``required_by``,
+    ``suggested_by``), from the one table the live rules and their projection use
+    (``cohort.advice.RULE_SECTIONS``): "no intelligence for 3 months" is police intelligence even
+    where the deregistration itself is plan (ADR 0010 addendum). A code missing from the table is
+    taken as police intelligence, the narrowest section, so the reviewer reads it before release."""
+    if not isinstance(obj, Deregistration):
+        return set()
+    codes = [*(obj.required_by or []), *(obj.suggested_by or [])]
+    found: set[str] = set()
+    for code in codes:
+        found |= RULE_SECTIONS.get(code, {Section.INTELLIGENCE})
+    return found
+
+
 def _marks(model: type[models.Model], obj: models.Model) -> list[str]:
     names = [f.name for f in model._meta.concrete_fields]
-    sections = {section_of(model, name) for name in names}
+    sections = {section_of(model, name) for name in names} | _recorded_rule_sections(obj)
     marks = []
     if Section.INTELLIGENCE in sections or getattr(obj, "kind", None) == "intelligence":
         marks.append(INTELLIGENCE)
