@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from iomhub import clock
 from iomhub.access.models import Role, Section
@@ -39,14 +39,26 @@ def held_by(user_id: int) -> list[str]:
     it owns that are still open, as counts (no one named). A leaver's page lists them to hand on.
     A case counts while its person is on IOM (an open registration, begun or due to begin): the case
     record of someone who has left keeps the name of their last lead worker, which is history, not
-    work to hand on."""
+    work to hand on. One query: the three counts are subqueries of the account's own row."""
+    from iomhub.access.models import User
+
     cases = CaseRecord.objects.filter(Exists(_open_registrations().filter(person=OuterRef("person_id"))))
-    counts = [
-        (cases.filter(lead_worker_id=user_id).count(), "Lead worker on {n} case{s}"),
-        (cases.filter(coordinator_id=user_id).count(), "Case coordinator on {n} case{s}"),
-        (PlanAction.objects.filter(owner_id=user_id, status__in=OPEN_STATUSES).count(), "Owner of {n} open plan action{s}"),
-    ]
-    return [text.format(n=f"{n:,}", s="" if n == 1 else "s") for n, text in counts if n]
+    texts = ["Lead worker on {n} case{s}", "Case coordinator on {n} case{s}", "Owner of {n} open plan action{s}"]
+    found = (
+        User.objects.filter(pk=user_id)
+        .values_list(
+            _count(cases.filter(lead_worker_id=user_id)),
+            _count(cases.filter(coordinator_id=user_id)),
+            _count(PlanAction.objects.filter(owner_id=user_id, status__in=OPEN_STATUSES)),
+        )
+        .first()
+    )
+    return [text.format(n=f"{n:,}", s="" if n == 1 else "s") for n, text in zip(found or (), texts, strict=False) if n]
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    """How many ``rows`` there are, as a subquery: COUNT with no GROUP BY is one row, 0 for none."""
+    return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField())))
 
 
 def _open_registrations() -> QuerySet[Any]:
