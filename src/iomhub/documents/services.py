@@ -118,6 +118,16 @@ def _already_uploaded(person: Person, kind: str, digest: str) -> Document | None
     return Document.objects.filter(person=person, kind=kind, sha256=digest, generated=False).order_by("uploaded_at", "pk").first()
 
 
+def _refuse_a_second_copy(person: Person, kind: str, digest: str) -> None:
+    """Refused if the same file is on ``person``'s record already as ``kind``: checked with the
+    person's row locked, so two posts of one form cannot both pass."""
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    earlier = _already_uploaded(person, kind, digest)
+    if earlier is not None:
+        message = f"This file is already on their record: “{earlier.title}”, uploaded on {_day(earlier)}. Nothing was stored."
+        raise ValidationError({"file": [message]})
+
+
 def document_store_generated(
     *, acting_user: User, person: Person, data: bytes, filename: str, title: str, kind: str, source: str
 ) -> Document:
@@ -139,24 +149,19 @@ def _store(
     source: str,
     once: bool = False,
 ) -> Document:
-    """Keep ``data`` and its row. ``once``: refused if the same file is on the record already as this
-    kind (checked with the person's row locked, so two posts of one form cannot both pass)."""
+    """Keep ``data`` and its row, in a transaction of its own. ``once``: refused if the same file is
+    on the record already as this kind (``_refuse_a_second_copy``), checked before anything is
+    written, so a refused file never reaches the storage. The file is written inside the
+    transaction and removed if anything after it fails (the row, the audit event, the commit). A
+    caller's transaction around this one is not watched: its rollback would leave the file with no
+    row (no caller has one; the pages, the API and the progress reports call this outside any)."""
     digest = hashlib.sha256(data).hexdigest()
-    stored_as = f"{person.pk}/{secrets.token_hex(16)}.{checked.extension}"
-    saved = storage().save(stored_as, ContentFile(data))
+    saved: str | None = None
     try:
         with transaction.atomic():
             if once:
-                Person.objects.select_for_update().filter(pk=person.pk).first()
-                earlier = _already_uploaded(person, kind, digest)
-                if earlier is not None:
-                    raise ValidationError(
-                        {
-                            "file": [
-                                f"This file is already on their record: “{earlier.title}”, uploaded on {_day(earlier)}. Nothing was stored."
-                            ]
-                        }
-                    )
+                _refuse_a_second_copy(person, kind, digest)
+            saved = storage().save(f"{person.pk}/{secrets.token_hex(16)}.{checked.extension}", ContentFile(data))
             document = Document.objects.create(
                 person=person,
                 kind=kind,
@@ -180,6 +185,7 @@ def _store(
                 changes={"section": sections_of(kind)[-1], "title": title, "filename": checked.filename, "size": len(data), "kind": kind},
             )
     except BaseException:
-        storage().delete(saved)  # the row was not written: keep no orphan file
+        if saved is not None:
+            storage().delete(saved)  # the row was not kept: keep no orphan file
         raise
     return document
