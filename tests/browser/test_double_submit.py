@@ -40,7 +40,7 @@ def test_double_clicking_save_stores_one_entry(session, partnership, person):
         page.dblclick("button:has-text('Save')")
     page.wait_for_load_state()
     assert "Added to the timeline" in page.content()
-    assert "That was already saved" not in page.content()  # the script sent one post: the server saw no second
+    assert "That was already saved" not in page.content()  # one post reached the server
     assert TimelineEntry.objects.filter(person=person).count() == 1
     session.assert_accessible("timeline after a double click on Save")
 
