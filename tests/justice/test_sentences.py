@@ -187,7 +187,7 @@ def test_the_prisons_dates_win_and_the_override_is_audited_with_before_and_after
 
 
 def test_the_override_through_the_api_is_audited(client, partnership, person, officer, today):
-    sentence = factories.sentence(user=officer, person=person)
+    sentence = factories.sentence(user=officer, person=person, months=12)  # ends after the expiry date sent
     client.force_login(officer)
     url = f"/api/v1/people/{person.pk}/justice/overrides"
     body = {"sentence": sentence.pk, "expiry_date": "2026-11-20", "reason": "Prison calculation received today"}
