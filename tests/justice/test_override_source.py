@@ -48,7 +48,8 @@ def importer(partnership):
 
 @pytest.fixture
 def sentence(jordan, officer):
-    return factories.sentence(user=officer, person=jordan, months=12)  # 12 months from 5 January 2026: the prison's dates (late 2026) fall inside it
+    # 12 months from 5 January 2026: the prison's dates (late 2026) fall inside it
+    return factories.sentence(user=officer, person=jordan, months=12)
 
 
 def import_release(importer: Any) -> Any:
