@@ -93,6 +93,8 @@ _VERSION = re.compile(r'"version": \d+|name="version" value="\d+"')
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _NORMALISE = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken" value=""'),
+    # A form's once-only token (iomhub.web.once) is random on every render, like the CSRF token.
+    (re.compile(r'name="once_token" value="[^"]*"'), 'name="once_token" value=""'),
     (re.compile(r'nonce="[^"]*"'), 'nonce=""'),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
     (re.compile(r"\b\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(am|pm)?", re.IGNORECASE), "<time>"),

@@ -160,4 +160,4 @@ def named(text: str, words: Any = HEALTH_WORDS) -> set[str]:
 
 def without_tokens(html: str) -> str:
     """The page without what differs on every response (the CSRF token, the script nonce)."""
-    return re.sub(r'nonce="[^"]*"', "", re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html))
+    return re.sub(r'nonce="[^"]*"', "", re.sub(r'name="(?:csrfmiddlewaretoken|once_token)" value="[^"]*"', "", html))

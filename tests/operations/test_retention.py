@@ -196,5 +196,21 @@ def test_the_scheduled_task_applies_the_rules(world):
 
     with clock.frozen(TODAY):
         result = retention_apply.enqueue()  # tests run tasks in-process (ADR 0019)
-    assert result.return_value == {"candidate": 2, "closed-case": 1, "intelligence": 1, "audit": 1}
+    assert result.return_value == {"candidate": 2, "closed-case": 1, "intelligence": 1, "audit": 1, "once-only keys": 0}
     assert RetentionStub.objects.count() == 5
+
+
+def test_the_scheduled_task_forgets_once_only_keys_past_their_day(world):
+    """A page's once-only token is kept 24 hours (iomhub.web.once); the daily job deletes older ones."""
+    from django.utils import timezone
+
+    from iomhub.operations.tasks import retention_apply
+    from iomhub.web.models import OnceKey
+
+    now = timezone.now()
+    OnceKey.objects.create(scope="form:account:1", key="a" * 32, started_at=now - datetime.timedelta(hours=25))
+    OnceKey.objects.create(scope="form:account:1", key="b" * 32, started_at=now - datetime.timedelta(hours=23))
+    with clock.frozen(TODAY):
+        result = retention_apply.enqueue()
+    assert result.return_value["once-only keys"] == 1
+    assert list(OnceKey.objects.values_list("key", flat=True)) == ["b" * 32]

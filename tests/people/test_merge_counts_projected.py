@@ -70,9 +70,9 @@ def _main(html: str, *ids: int) -> str:
     """The page's main content with what differs between two merges of the same shape taken out:
     record numbers and the form's CSRF token."""
     main = html[html.index("<main") : html.index("</main>")]
-    main = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)
-    for pk in ids:
-        main = re.sub(rf"\b{pk}\b", "ID", main)
+    main = re.sub(r'name="(?:csrfmiddlewaretoken|once_token)" value="[^"]*"', "", main)
+    for pk in ids:  # only where the page names the record: in its links and "(record N)", not in a date's day
+        main = re.sub(rf"(?<=/){pk}(?=/)|(?<=\(record ){pk}(?=\))", "ID", main)
     return main
 
 

@@ -10,9 +10,17 @@ from __future__ import annotations
 from django_tasks import task
 
 from iomhub.operations import retention
+from iomhub.web import once_store
+
+# The key under which the task reports the once-only submission keys it forgot (not a retention rule:
+# a key names no one, and is kept only to stop a double submission; iomhub.web.once).
+ONCE_KEYS = "once-only keys"
 
 
 @task()
 def retention_apply() -> dict[str, int]:
-    """Apply every retention rule as of today; returns the count removed per kind of record."""
-    return retention.apply().counts()
+    """Apply every retention rule as of today, then forget the once-only submission keys older than
+    their 24 hours (housekeeping, run by the same daily job); returns the count removed per kind."""
+    counts = retention.apply().counts()
+    counts[ONCE_KEYS] = once_store.forget_expired()
+    return counts
