@@ -97,6 +97,13 @@ def lens_for(user: User, person: Subject) -> Lens:
     return Lens(sections_for(user), decision.break_glass)
 
 
+def lens_of(user: User) -> Lens:
+    """The lens of ``user`` for people the caller has already decided they see (lists filtered by
+    ``people_filter``, a person already read through the policy): their sections, with no decision
+    made again (``lens_for`` decides it, break-glass included)."""
+    return lens_of_sections(sections_for(user))
+
+
 def lens_of_sections(sections: Iterable[str]) -> Lens:
     """A lens from a set of sections (a reader's ``sections_for``, where the person's visibility has
     already been decided, e.g. lists filtered by ``people_filter``)."""

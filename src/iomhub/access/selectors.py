@@ -95,13 +95,12 @@ def _readers(user: User, person_ids: set[int]) -> tuple[Lens, set[int]]:
     """The reader's lens on the audit log (their sections) and which of ``person_ids`` are
     restricted people they are not named on (nothing of those is read)."""
     from iomhub.access.models import PersonAccessGrant
-    from iomhub.access.policy import sections_for
-    from iomhub.access.projection import lens_of_sections
+    from iomhub.access.projection import lens_of
     from iomhub.access.subjects import restricted_among
 
     restricted = restricted_among(person_ids)
     granted = set(PersonAccessGrant.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True))
-    return lens_of_sections(sections_for(user)), restricted - granted
+    return lens_of(user), restricted - granted
 
 
 def audit_rows(*, user: User, events: Iterable[AuditEvent]) -> list[AuditEvent]:

@@ -16,7 +16,7 @@ from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction, Section
 from iomhub.access.policy import Action, can, decide, people_filter, sections_for
-from iomhub.access.projection import Lens, lens_for, lens_of_sections
+from iomhub.access.projection import Lens, lens_for, lens_of
 from iomhub.cohort.models import Registration
 from iomhub.rules.regime import ReviewDue
 
@@ -196,7 +196,7 @@ def regime_for(*, user: User, registrations: Sequence[Registration], as_of: date
     """The regime (next home visit, review due, overdue flags) of each current registration whose
     person the user sees (for the dashboard), as their sections allow. Not audited here: the caller
     lists the people."""
-    return regimes_of(_current_visible(user, registrations, as_of), as_of, lens=lens_of_sections(sections_for(user)))
+    return regimes_of(_current_visible(user, registrations, as_of), as_of, lens=lens_of(user))
 
 
 def _current_visible(user: User, registrations: Sequence[Registration] | None, as_of: datetime.date) -> list[Registration]:
@@ -235,7 +235,7 @@ def dashboard_regimes(
         found = _with_dates([r for r in registrations if r.ended_on is None and r.started_on <= as_of])
     else:
         found = _current_visible(user, registrations, as_of)
-    regimes = regimes_of(found, as_of, lens=lens_of_sections(sections_for(user)))
+    regimes = regimes_of(found, as_of, lens=lens_of(user))
     rows = []
     if _plan_shared(user):
         horizon = as_of + datetime.timedelta(days=within_days)
@@ -313,6 +313,5 @@ def reviews_due(
 
 
 def _plan_shared(user: User) -> bool:
-    from iomhub.access.policy import sections_for
 
     return SECTION in sections_for(user)

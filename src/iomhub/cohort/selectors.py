@@ -12,8 +12,8 @@ from iomhub import clock
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import Section
-from iomhub.access.policy import Action, can, decide, sections_for
-from iomhub.access.projection import lens_for, lens_of_sections
+from iomhub.access.policy import Action, can, decide
+from iomhub.access.projection import lens_for, lens_of
 
 # The candidate list has a module of its own (issue 15); its names stay importable from here.
 from iomhub.cohort.candidates import Candidates as Candidates
@@ -268,7 +268,7 @@ def deregistrations_required(
     if not can(user, Action.COHORT_MANAGE):
         deny(user=user, action=Action.COHORT_MANAGE, reason="coordinator or chair", object_type="registration")
     found = _current_visible(user, registrations, as_of)
-    advice = advise_many(found, as_of, lens=lens_of_sections(sections_for(user)))
+    advice = advise_many(found, as_of, lens=lens_of(user))
     rows = []
     for registration in found:
         required = advice[registration.pk].required

@@ -30,8 +30,8 @@ from django.db.models import Q
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
-from iomhub.access.policy import Action, can, people_filter, sections_for
-from iomhub.access.projection import lens_of_sections
+from iomhub.access.policy import Action, can, people_filter
+from iomhub.access.projection import lens_of
 from iomhub.cohort import selectors as cohort
 from iomhub.cohort.advice import required_many
 from iomhub.cohort.models import Registration, Transfer, TransferStatus
@@ -162,7 +162,7 @@ def _deregistrations_required(user: User, current: list[Registration], day: date
     audited as the same search (the agenda lists the people itself)."""
     if not can(user, Action.COHORT_MANAGE):
         deny(user=user, action=Action.COHORT_MANAGE, reason="coordinator or chair", object_type="registration")
-    required = required_many(current, day, lens=lens_of_sections(sections_for(user)))
+    required = required_many(current, day, lens=lens_of(user))
     rows = [(r, required[r.pk]) for r in current if required[r.pk]]
     audit.record_shown(
         actor=user,

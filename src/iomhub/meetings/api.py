@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 
 from iomhub.access import audit
 from iomhub.access.models import AuditAction, Organisation, Section, User
-from iomhub.access.policy import Action, sections_for
-from iomhub.access.projection import Lens, lens_for, lens_of_sections, section_of
+from iomhub.access.policy import Action
+from iomhub.access.projection import Lens, lens_for, lens_of, section_of
 from iomhub.access.routes import guarded
 from iomhub.casework.models import PlanAction
 from iomhub.casework.selectors import plan_action_for, plan_actions_shown
@@ -249,7 +249,7 @@ class ActionsView(APIView):
         user = _user(request)
         # Only the actions the reader may see (casework's one filter, as the record sheet and pack):
         # one given to a health agency needs health. ``_visible`` then decides each person.
-        shown = plan_actions_shown(PlanAction.objects.all(), user=user, lens=lens_of_sections(sections_for(user)))
+        shown = plan_actions_shown(PlanAction.objects.all(), user=user, lens=lens_of(user))
         rows = MeetingAction.objects.filter(meeting=meeting, action__in=shown).select_related("action__person")
         return Response(s.MeetingActionSerializer(_visible(request, meeting, rows, MeetingAction, "outcome", "action"), many=True).data)
 

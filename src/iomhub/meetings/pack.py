@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from iomhub.access import audit
 from iomhub.access.errors import deny
 from iomhub.access.models import AuditAction
-from iomhub.access.policy import Action, decide, in_team_scope, sections_for
-from iomhub.access.projection import Lens, lens_for, lens_of_sections, section_of
+from iomhub.access.policy import Action, decide, in_team_scope
+from iomhub.access.projection import Lens, lens_for, lens_of, section_of
 from iomhub.access.refusals import get_or_deny
 from iomhub.casework.models import OPEN_STATUSES, PlanAction
 from iomhub.casework.selectors import plan_action_shown, plan_actions_shown
@@ -106,7 +106,7 @@ def discussed_ids(meeting: Meeting, *, user: User) -> set[int]:
     only through casework's ``plan_actions_shown``: one given to a health agency needs health). A
     person named only by a record hidden from the reader is not a case discussed for them: being
     named is a fact of that record. Who the reader sees is the caller's (``lens_for``, ``people_filter``)."""
-    lens = lens_of_sections(sections_for(user))
+    lens = lens_of(user)
     ids: set[int] = set()
     if lens.sees(section_of(CaseSheet, "current_situation")):
         ids |= set(CaseSheet.objects.filter(meeting=meeting).values_list("person_id", flat=True))

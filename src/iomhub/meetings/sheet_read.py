@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from iomhub.access.errors import deny
 from iomhub.access.models import Section
-from iomhub.access.policy import Action, sections_for
-from iomhub.access.projection import Lens, lens_for, lens_of_sections
+from iomhub.access.policy import Action
+from iomhub.access.projection import Lens, lens_for, lens_of
 from iomhub.casework.models import OPEN_STATUSES, CaseRecord, PlanAction
 from iomhub.casework.selectors import plan_action_shown, plan_actions_shown
 from iomhub.cohort.models import Registration
@@ -123,7 +123,7 @@ def missing_updates(*, user: User, meeting: Meeting, people: Sequence[Person]) -
 
     people_ids = [p.pk for p in people]
     open_actions = plan_actions_shown(
-        PlanAction.objects.filter(person_id__in=people_ids, status__in=OPEN_STATUSES), user=user, lens=lens_of_sections(sections_for(user))
+        PlanAction.objects.filter(person_id__in=people_ids, status__in=OPEN_STATUSES), user=user, lens=lens_of(user)
     )
     attending = _attending(meeting)
     updates: dict[int, list[WrittenUpdate]] = defaultdict(list)

@@ -21,8 +21,9 @@ from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySe
 from iomhub import clock
 from iomhub.access.models import Role, Section
 from iomhub.access.policy import people_filter, sections_for
+from iomhub.access.projection import lens_of
 from iomhub.casework.models import OPEN_STATUSES, CaseRecord, EntryOutcome, PlanAction, TimelineEntry
-from iomhub.casework.selectors.plan import lens_of, plan_actions_shown
+from iomhub.casework.selectors.plan import plan_actions_shown
 from iomhub.casework.selectors.timeline import visible_entries
 from iomhub.people.models import Person
 from iomhub.rules.casework import Completeness, lead_worker_problem

@@ -10,8 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from iomhub.access.models import Organisation, Section
-from iomhub.access.policy import sections_for
-from iomhub.access.projection import Lens, lens_of_sections
+from iomhub.access.projection import Lens, lens_of
 from iomhub.casework.models import PlanAction, health_agency
 from iomhub.people.models import Person
 from iomhub.people.selectors import person_get_for
@@ -60,12 +59,6 @@ def plan_actions_shown(actions: QuerySet[PlanAction], *, user: User, lens: Lens)
 def plan_action_shown(action: PlanAction, *, user: User, lens: Lens) -> bool:
     """``plan_actions_shown`` for one action (its agency read)."""
     return action.owner_id == user.pk or lens.sees(*action.sections)
-
-
-def lens_of(user: User) -> Lens:
-    """The lens of ``user`` for a person the caller has already decided they see (``lens_for`` gives
-    the same sections, break-glass included, after deciding it again)."""
-    return lens_of_sections(sections_for(user))
 
 
 def plan_for(*, user: User, person_id: int | str) -> list[PlanAction]:
